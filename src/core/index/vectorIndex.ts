@@ -1,0 +1,19 @@
+/**
+ * A nearest-neighbour index over L2-normalised vectors, searched by inner product (= cosine). Two
+ * implementations share this interface: exact brute force (the reference) and HNSW (the fast path), so the
+ * recall of the fast path is always measurable against the reference.
+ */
+export interface VectorHit {
+  /** The 0-based row of the vector in the order it was added (the entity's position in the KB). */
+  readonly row: number;
+  /** Inner product of the query and the vector. */
+  readonly score: number;
+}
+
+export interface VectorIndex {
+  readonly kind: 'exact' | 'hnsw';
+  readonly dims: number;
+  readonly size: number;
+  /** The k best rows, best first. */
+  search(query: Float32Array, k: number): VectorHit[];
+}

@@ -1,0 +1,60 @@
+/**
+ * What the linker returns. Offsets are UTF-16 character offsets into the document text (JavaScript string
+ * indices, as VS Code uses), `end` exclusive.
+ */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A span to link, optionally restricted to a fixed candidate set (e.g. the WordNet senses of a lemma). */
+export interface SpanRequest extends Span {
+  readonly candidateIds?: readonly string[];
+}
+
+/** Which retriever put a candidate into the set, and the raw signal values the ranker combined. */
+export interface CandidateSignals {
+  /** Cosine of mention-in-context and entity embeddings (undefined when dense retrieval did not see it). */
+  readonly dense?: number;
+  /** Lexical name/alias similarity in 0..1. */
+  readonly lexical?: number;
+  /** True when the mention text equals a title or alias after normalisation. */
+  readonly exactName?: boolean;
+  readonly retrievedBy: readonly ('dense' | 'lexical' | 'given')[];
+}
+
+export interface RankedCandidate {
+  readonly id: string;
+  readonly title: string;
+  /** The ranker's combined score (higher is better). */
+  readonly score: number;
+  /** Softmax of `score` over the retrieved set. */
+  readonly probability: number;
+  readonly signals: CandidateSignals;
+}
+
+export interface LinkedMention extends Span {
+  readonly text: string;
+  /** Candidates best first. */
+  readonly candidates: readonly RankedCandidate[];
+  /** True when the linker decides the mention refers to no entity of the KB. */
+  readonly nil: boolean;
+  /** Score of the best candidate minus the second (Infinity with fewer than two). */
+  readonly margin: number;
+  /** The highest-scoring entities other than the chosen one, best first. */
+  readonly hardNegatives: readonly RankedCandidate[];
+}
+
+export interface LinkOptions {
+  readonly signal?: AbortSignal;
+  /** How many candidates to return per mention. */
+  readonly topK?: number;
+}
+
+/** The linker API. Usable from a worker thread: everything in and out is structured-cloneable. */
+export interface DocumentLinker {
+  /** Detects mentions in the text and links each. */
+  linkDocument(text: string, options?: LinkOptions): Promise<LinkedMention[]>;
+  /** Links the given spans (gold spans, the user's selection); no detection. */
+  linkSpans(text: string, spans: readonly SpanRequest[], options?: LinkOptions): Promise<LinkedMention[]>;
+}
