@@ -1,7 +1,5 @@
 import type * as ort from 'onnxruntime-node';
 import { LinkerError } from '../errors';
-import type { Logger } from '../log';
-import type { ExecutionProviderChoice } from './encoder';
 
 export type Ort = typeof ort;
 
