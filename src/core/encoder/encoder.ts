@@ -34,3 +34,12 @@ export interface TextEncoder {
   encodeTokens?(texts: readonly string[], options?: EncodeOptions): Promise<TokenStates[]>;
   dispose(): Promise<void>;
 }
+
+/** How an encoder is loaded from a model folder. */
+export interface EncoderLoadOptions {
+  readonly provider: ExecutionProviderChoice;
+  /** Intra-op threads; default: the number of CPU cores, at most 4. */
+  readonly threads?: number;
+  readonly logger: import('../log').Logger;
+  readonly signal?: AbortSignal;
+}
