@@ -1,0 +1,155 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { LinkerError, throwIfAborted } from '../../errors';
+import type { Logger } from '../../log';
+import { SentencePieceUnigramTokenizer, UNKNOWN_ID, type SentencePieceVocabulary } from '../../text/sentencePieceUnigram';
+import type { EncodeOptions, EncoderLoadOptions, TextEncoder, TokenStates } from '../encoder';
+import { loadOrt } from '../onnxRuntime';
+import { createOnnxSession } from '../onnxSession';
+import { lengthSortedBatches } from './lengthBatches';
+import { readUseLiteManifest, type UseLiteManifest } from './useLiteModel';
+
+/**
+ * The built-in encoder: universal-sentence-encoder-lite converted to ONNX (see convertUseLite.ts), fed with the
+ * model's own SentencePiece tokenization in the original sparse (row, position) -> id form.
+ */
+
+export const DEFAULT_BATCH_SIZE = 32;
+
+interface BatchOutput {
+  readonly embeddings: Float32Array;
+  /** [rows, length, dims], only when token states were asked for. */
+  readonly tokenStates?: { readonly data: Float32Array; readonly length: number };
+}
+
+export class UseLiteEncoder implements TextEncoder {
+  readonly modelId: string;
+  readonly dims: number;
+  readonly provider: string;
+  readonly maxTokens: number;
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly tokenizer: SentencePieceUnigramTokenizer,
+    private readonly manifest: UseLiteManifest,
+    provider: string,
+    private readonly logger: Logger,
+  ) {
+    this.modelId = manifest.sha256;
+    this.dims = manifest.dims;
+    this.maxTokens = manifest.maxTokens;
+    this.provider = provider;
+  }
+
+  /** Opens a converted model folder (see ensureUseLiteModel). */
+  static async load(modelDir: string, options: EncoderLoadOptions): Promise<UseLiteEncoder> {
+    throwIfAborted(options.signal);
+    const manifest = await readUseLiteManifest(modelDir);
+    const vocabFile = path.join(modelDir, manifest.vocab);
+    let vocabulary: SentencePieceVocabulary;
+    try {
+      vocabulary = JSON.parse(await fs.readFile(vocabFile, 'utf8')) as SentencePieceVocabulary;
+    } catch (e) {
+      throw new LinkerError('modelLoad', `The vocabulary could not be read: ${(e as Error).message}.`, {
+        location: { file: vocabFile },
+        hint: 'Run `npm run build:model` to rewrite the model folder.',
+        cause: e,
+      });
+    }
+    const tokenizer = new SentencePieceUnigramTokenizer(vocabulary);
+    throwIfAborted(options.signal);
+    const { session, provider } = await createOnnxSession(path.join(modelDir, manifest.file), {
+      provider: options.provider,
+      threads: options.threads,
+      logger: options.logger,
+    });
+    return new UseLiteEncoder(session, tokenizer, manifest, provider, options.logger);
+  }
+
+  /** Token ids as fed to the model: clipped to maxTokens, and [unknown] for a text with no tokens. */
+  tokenize(text: string): number[] {
+    const ids = this.tokenizer.encode(text);
+    // A row with no tokens would vanish from the sparse batch and shift every later row.
+    return ids.length === 0 ? [UNKNOWN_ID] : ids.slice(0, this.maxTokens);
+  }
+
+  async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
+    const out = new Array<Float32Array>(texts.length);
+    await this.runBatches(texts, options, false, (index, batch, row) => {
+      out[index] = batch.embeddings.slice(row * this.dims, (row + 1) * this.dims);
+    });
+    return out;
+  }
+
+  async encodeTokens(texts: readonly string[], options: EncodeOptions = {}): Promise<TokenStates[]> {
+    const out = new Array<TokenStates>(texts.length);
+    await this.runBatches(texts, options, true, (index, batch, row, tokenCount) => {
+      const states = batch.tokenStates as NonNullable<BatchOutput['tokenStates']>;
+      const rowStart = row * states.length * this.dims;
+      const tokens = Math.min(tokenCount, states.length);
+      out[index] = { tokens, dims: this.dims, data: states.data.slice(rowStart, rowStart + tokens * this.dims) };
+    });
+    return out;
+  }
+
+  private async runBatches(
+    texts: readonly string[],
+    options: EncodeOptions,
+    withTokens: boolean,
+    take: (index: number, batch: BatchOutput, row: number, tokenCount: number) => void,
+  ): Promise<void> {
+    const ids = texts.map((t) => this.tokenize(t));
+    const batches = lengthSortedBatches(
+      ids.map((x) => x.length),
+      options.batchSize ?? DEFAULT_BATCH_SIZE,
+    );
+    let done = 0;
+    for (const batch of batches) {
+      throwIfAborted(options.signal);
+      const result = await this.runBatch(
+        batch.map((i) => ids[i]),
+        withTokens,
+      );
+      batch.forEach((index, row) => take(index, result, row, ids[index].length));
+      done += batch.length;
+      options.onProgress?.(done, texts.length);
+    }
+  }
+
+  private async runBatch(rows: readonly number[][], withTokens: boolean): Promise<BatchOutput> {
+    const ortApi = loadOrt();
+    const count = rows.reduce((n, r) => n + r.length, 0);
+    const indices = new BigInt64Array(count * 2);
+    const values = new BigInt64Array(count);
+    let k = 0;
+    rows.forEach((row, r) => {
+      row.forEach((id, position) => {
+        indices[2 * k] = BigInt(r);
+        indices[2 * k + 1] = BigInt(position);
+        values[k] = BigInt(id);
+        k++;
+      });
+    });
+    const feeds = {
+      [this.manifest.inputs.indices]: new ortApi.Tensor('int64', indices, [count, 2]),
+      [this.manifest.inputs.values]: new ortApi.Tensor('int64', values, [count]),
+    };
+    const fetches = withTokens ? [this.manifest.outputs.embeddings, this.manifest.outputs.tokenStates] : [this.manifest.outputs.embeddings];
+    const result = await this.session.run(feeds, fetches);
+    const embeddings = result[this.manifest.outputs.embeddings];
+    if (embeddings.dims[0] !== rows.length || embeddings.dims[1] !== this.dims) {
+      throw new LinkerError('internal', `The encoder returned shape [${embeddings.dims.join(', ')}] for ${rows.length} texts.`);
+    }
+    if (!withTokens) {
+      return { embeddings: embeddings.data as Float32Array };
+    }
+    const states = result[this.manifest.outputs.tokenStates];
+    return { embeddings: embeddings.data as Float32Array, tokenStates: { data: states.data as Float32Array, length: states.dims[1] } };
+  }
+
+  async dispose(): Promise<void> {
+    this.logger.debug('Releasing the USE-lite session.');
+    await this.session.release();
+  }
+}
