@@ -9,11 +9,19 @@ export class KnowledgeBase {
   readonly entities: readonly Entity[];
   private readonly rowById: Map<string, number>;
 
-  constructor(name: string, entities: readonly Entity[]) {
+  /**
+   * `rowById`, when given, must map every entity's id to its row; the KB loader passes the map it built
+   * while merging so a million-entity KB does not hold two of them at once.
+   */
+  constructor(name: string, entities: readonly Entity[], rowById?: Map<string, number>) {
     this.name = name;
     this.entities = entities;
-    this.rowById = new Map();
-    entities.forEach((e, row) => this.rowById.set(e.id, row));
+    if (rowById !== undefined && rowById.size === entities.length) {
+      this.rowById = rowById;
+    } else {
+      this.rowById = new Map();
+      entities.forEach((e, row) => this.rowById.set(e.id, row));
+    }
   }
 
   get size(): number {

@@ -1,0 +1,91 @@
+import { createReadStream } from 'node:fs';
+import type { Entity } from './entity';
+import type { KbReadOptions } from './kbReadOptions';
+import { RecordProblems, detach, splitAliases } from './kbReadOptions';
+import type { ResolvedColumns } from './columnRules';
+import { exactFieldOfName, positionalColumns, resolveColumns } from './columnRules';
+import type { CsvRow } from './csvRowParser';
+import { CsvRowParser } from './csvRowParser';
+import { makeEntity } from './jsonLineReaders';
+import { ByteProgress, statKbFile } from './lineReader';
+import { LinkerError, throwIfAborted } from '../errors';
+
+/** Rows of a CSV/TSV file, streamed chunk by chunk with byte progress. */
+async function* readRows(file: string, delimiter: string, options: KbReadOptions): AsyncGenerator<CsvRow> {
+  const total = await statKbFile(file);
+  const progress = new ByteProgress(`read ${file}`, total, options.onProgress);
+  const parser = new CsvRowParser(delimiter);
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  let bytes = 0;
+  let rows: CsvRow[] = [];
+  const collect = (row: CsvRow): void => void rows.push(row);
+  try {
+    for await (const chunk of stream) {
+      throwIfAborted(options.signal);
+      bytes += Buffer.byteLength(chunk as string, 'utf8');
+      parser.push(chunk as string, collect);
+      const ready = rows;
+      rows = [];
+      yield* ready;
+      progress.update(bytes);
+    }
+    parser.end(collect);
+    yield* rows;
+    progress.finish();
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** A first row is a header when a cell is exactly a known column name (ids and titles rarely are). */
+function looksLikeHeader(fields: readonly string[]): boolean {
+  return fields.some((f) => exactFieldOfName(f.trim()) !== undefined);
+}
+
+/**
+ * CSV (`,`) or TSV (tab) with or without a header. With one, columns are found by name (id/qid/item,
+ * title/name/label, text/description, aliases/altLabel, type) unless `columns` names them; without one,
+ * by position (id, title, text, aliases, type) unless `columns` gives positions. Alias cells split on ; or |.
+ */
+export async function* readDelimitedKb(file: string, delimiter: ',' | '\t', options: KbReadOptions = {}): AsyncGenerator<Entity> {
+  const problems = new RecordProblems(options);
+  const withSource = options.sourceLocations ?? true;
+  const kind = delimiter === ',' ? 'CSV' : 'TSV';
+  let columns: ResolvedColumns | undefined;
+  for await (const row of readRows(file, delimiter, options)) {
+    if (columns === undefined) {
+      const header = options.header ?? looksLikeHeader(row.fields);
+      const resolved = header ? resolveColumns(row.fields.map((f) => f.trim()), options.columns) : positionalColumns(row.fields.length, options.columns);
+      if (resolved.unknown.length > 0) {
+        throw new LinkerError('inputFormat', `${kind} column mapping names columns the file does not have: ${resolved.unknown.join(', ')}.`, {
+          location: { file, line: row.lineNo },
+          hint: header ? `The header is: ${row.fields.join(', ')}.` : 'Without a header, give 0-based positions.',
+        });
+      }
+      columns = resolved.columns;
+      if (columns.id === undefined) {
+        throw new LinkerError('inputFormat', `No id column in ${kind} ${header ? 'header' : 'file'}.`, {
+          location: { file, line: row.lineNo },
+          hint: header ? `Name one column id (or qid/item/entity/iri), or map it: columns: {"id": "<header>"}. The header is: ${row.fields.join(', ')}.` : 'Map it by position: columns: {"id": 0}.',
+        });
+      }
+      if (header) continue;
+    }
+    if (row.error !== undefined) {
+      problems.bad(file, row.lineNo, row.error, `Fix the ${kind} quoting: a field holding "${delimiter === ',' ? ',' : 'TAB'}", quotes or line breaks must be wholly quoted, with inner quotes doubled.`);
+      continue;
+    }
+    const cell = (field: keyof ResolvedColumns): string => {
+      const index = columns?.[field];
+      return index === undefined ? '' : (row.fields[index] ?? '').trim();
+    };
+    const id = cell('id');
+    if (id === '') {
+      problems.bad(file, row.lineNo, `the id column is empty (row of ${row.fields.length} fields)`, `Every ${kind} row needs an id; check the column mapping and the delimiter.`);
+      continue;
+    }
+    const aliases = splitAliases(cell('aliases')).map(detach);
+    const type = cell('type');
+    yield makeEntity(detach(id), detach(cell('title')), detach(cell('text')), aliases, type === '' ? undefined : detach(type), withSource ? `${file}:${row.lineNo}` : undefined);
+  }
+}

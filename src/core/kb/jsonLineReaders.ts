@@ -1,0 +1,131 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Entity } from './entity';
+import type { KbReadOptions } from './kbReadOptions';
+import { RecordProblems, scalarString } from './kbReadOptions';
+import { readLines } from './lineReader';
+import { LinkerError } from '../errors';
+
+/** Builds an entity with only the fields that are set (absent `type`/`source` cost nothing per entity). */
+export function makeEntity(id: string, title: string, text: string, aliases: readonly string[], type: string | undefined, source: string | undefined): Entity {
+  const e: { id: string; title: string; text: string; aliases: readonly string[]; type?: string; source?: string } = { id, title, text, aliases };
+  if (type !== undefined && type !== '') e.type = type;
+  if (source !== undefined) e.source = source;
+  return e;
+}
+
+type LineMapper = (record: Record<string, unknown>) => Entity | string;
+
+/** The shared loop of every JSON-lines format: parse each line, map it, report bad ones with file:line. */
+async function* readJsonLinesAs(file: string, options: KbReadOptions, formatName: string, expected: string, map: LineMapper): AsyncGenerator<Entity> {
+  const problems = new RecordProblems(options);
+  const withSource = options.sourceLocations ?? true;
+  for await (const { line, lineNo } of readLines(file, { signal: options.signal, onProgress: options.onProgress })) {
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (e) {
+      problems.bad(file, lineNo, `not valid JSON (${(e as Error).message})`, `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
+      continue;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      problems.bad(file, lineNo, 'the line is JSON but not an object', `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
+      continue;
+    }
+    const result = map(parsed as Record<string, unknown>);
+    if (typeof result === 'string') {
+      problems.bad(file, lineNo, result, `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
+      continue;
+    }
+    yield withSource ? { ...result, source: `${file}:${lineNo}` } : result;
+  }
+}
+
+function aliasList(value: unknown): string[] | string {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  if (!Array.isArray(value)) return '"aliases" is neither a list nor a string';
+  const out: string[] = [];
+  for (const a of value) {
+    if (typeof a !== 'string') return '"aliases" holds a non-string';
+    if (a !== '') out.push(a);
+  }
+  return out;
+}
+
+/** The project's own format: `{id, title, text, aliases?, type?}` per line. */
+export function readJsonlKb(file: string, options: KbReadOptions = {}): AsyncGenerator<Entity> {
+  return readJsonLinesAs(file, options, 'JSONL', 'like {"id":"Q42","title":"Douglas Adams","text":"...","aliases":["..."]}', (r) => {
+    const id = scalarString(r.id);
+    if (id === undefined || id === '') return 'missing "id" (a non-empty string or number)';
+    const title = r.title === undefined || r.title === null ? '' : scalarString(r.title);
+    if (title === undefined) return '"title" is not a string';
+    const text = r.text === undefined || r.text === null ? '' : scalarString(r.text);
+    if (text === undefined) return '"text" is not a string';
+    const aliases = aliasList(r.aliases);
+    if (typeof aliases === 'string') return aliases;
+    const type = r.type === undefined || r.type === null ? undefined : scalarString(r.type);
+    return makeEntity(id, title, text, aliases, type, undefined);
+  });
+}
+
+/** BLINK's entity catalogue: `{title, text, idx?, entity?}`; the id is idx, else entity, else the title. */
+export function readBlinkKb(file: string, options: KbReadOptions = {}): AsyncGenerator<Entity> {
+  return readJsonLinesAs(file, options, 'BLINK entity', 'like {"title":"...","text":"...","idx":"..."}', (r) => {
+    const title = scalarString(r.title) ?? '';
+    const id = scalarString(r.idx) || scalarString(r.entity) || title;
+    if (id === '') return 'no "idx", "entity" or "title" to take the id from';
+    const text = r.text === undefined || r.text === null ? '' : scalarString(r.text);
+    if (text === undefined) return '"text" is not a string';
+    return makeEntity(id, title, text, [], undefined, undefined);
+  });
+}
+
+/** One Zeshel world file `documents/<world>.json`: `{document_id, title, text}`; the world becomes the type. */
+export function readZeshelWorld(file: string, options: KbReadOptions = {}): AsyncGenerator<Entity> {
+  const world = path.basename(file).replace(/\.jsonl?$/, '');
+  return readJsonLinesAs(file, options, 'Zeshel document', 'like {"document_id":"...","title":"...","text":"..."}', (r) => {
+    const id = scalarString(r.document_id);
+    if (id === undefined || id === '') return 'missing "document_id"';
+    const title = scalarString(r.title) ?? '';
+    // The description keeps its leading title as Zeshel ships it, as the reference pipelines read it.
+    const text = scalarString(r.text) ?? '';
+    const type = scalarString(r.world) ?? scalarString(r.corpus) ?? world;
+    return makeEntity(id, title, text, [], type, undefined);
+  });
+}
+
+/** The world files of a Zeshel path: one world file, a `documents/` folder, or a folder holding `documents/`. */
+export async function zeshelWorldFiles(target: string): Promise<string[]> {
+  let st;
+  try {
+    st = await fs.stat(target);
+  } catch (e) {
+    throw new LinkerError('inputMissing', `Cannot read Zeshel source ${target}: ${(e as Error).message}.`, { hint: 'Give a documents/<world>.json file or a documents/ folder.', cause: e });
+  }
+  if (st.isFile()) return [target];
+  let dir = target;
+  const inner = path.join(target, 'documents');
+  if (await isDirectory(inner)) dir = inner;
+  const files = (await fs.readdir(dir)).filter((f) => /\.jsonl?$/.test(f)).sort();
+  if (files.length === 0) {
+    throw new LinkerError('inputMissing', `No Zeshel world files (*.json) in ${dir}.`, { hint: 'A Zeshel KB is documents/<world>.json, one document per line.' });
+  }
+  return files.map((f) => path.join(dir, f));
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every world of a Zeshel path, in file-name order. */
+export async function* readZeshelKb(target: string, options: KbReadOptions = {}): AsyncGenerator<Entity> {
+  for (const file of await zeshelWorldFiles(target)) {
+    yield* readZeshelWorld(file, options);
+  }
+}
