@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/log';
+import type { EncoderService } from './encoderService';
+import { reportError } from './errorReporting';
+
+/** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
+export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts'] as const;
+
+export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** What command handlers may use; the composition root provides it. */
+export interface CommandServices {
+  readonly logger: Logger;
+  readonly showLog: () => void;
+  readonly encoders: EncoderService;
+}
+
+export type CommandHandler = (...args: unknown[]) => unknown;
+
+/** The command table: one handler per id, so a missing or extra command is a type error. */
+export function createCommands(services: CommandServices): Record<CommandId, CommandHandler> {
+  return {
+    'entityLinker.showLog': () => services.showLog(),
+    'entityLinker.compareTexts': (first?: unknown, second?: unknown) => compareTexts(services, first, second),
+  };
+}
+
+/**
+ * Embeds two texts and shows their cosine similarity: the quickest check that the encoder loads and behaves.
+ * Called with two strings (from code or a test) it asks nothing, returns the cosine and lets errors through;
+ * from the palette it asks for both texts and shows errors to the user.
+ */
+async function compareTexts(services: CommandServices, first: unknown, second: unknown): Promise<number | undefined> {
+  const programmatic = typeof first === 'string' && typeof second === 'string';
+  try {
+    const a = programmatic ? first : await askText('First text', 'Steve Jobs co-founded Apple');
+    if (a === undefined) {
+      return undefined;
+    }
+    const b = programmatic ? second : await askText('Second text', 'Apple Inc. is an American technology company');
+    if (b === undefined) {
+      return undefined;
+    }
+    const encoder = await services.encoders.get();
+    const [va, vb] = await encoder.encode([a, b]);
+    const cosine = dot(va, vb);
+    services.logger.info(`compareTexts: cosine ${cosine.toFixed(4)} for ${JSON.stringify(a)} / ${JSON.stringify(b)}.`);
+    if (!programmatic) {
+      void vscode.window.showInformationMessage(`Cosine similarity: ${cosine.toFixed(3)} (${encoder.provider}, ${encoder.dims}-d).`);
+    }
+    return cosine;
+  } catch (e) {
+    if (programmatic) {
+      throw e;
+    }
+    reportError(services.logger, 'Compare Two Texts', e, services.showLog);
+    return undefined;
+  }
+}
+
+async function askText(title: string, placeHolder: string): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: `Entity Linker: Compare Two Texts - ${title}`,
+    placeHolder,
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? 'Enter some text.' : undefined),
+  });
+}
+
+/** Encoder vectors are L2-normalised, so their dot product is the cosine. */
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    sum += a[i] * b[i];
+  }
+  return sum;
+}

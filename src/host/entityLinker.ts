@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { COMMAND_IDS, createCommands } from './commands';
+import { affectsModel, readSettings, type EntityLinkerSettings } from './config';
+import { Disposable } from './disposable';
+import { EncoderService } from './encoderService';
+import { ChannelLogger } from './log';
+
+/**
+ * The extension object: built once by `activate`, it owns every service and disposable, and services get what
+ * they need through their constructors (no module-level state, no service locator).
+ */
+export class EntityLinker extends Disposable {
+  readonly logger: ChannelLogger;
+  readonly encoders: EncoderService;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    super();
+    this.logger = this.register(new ChannelLogger());
+    this.encoders = this.register(new EncoderService(() => this.settings().model, this.logger, 'entityLinker.showLog'));
+
+    const commands = createCommands({ logger: this.logger, showLog: () => this.logger.show(), encoders: this.encoders });
+    for (const id of COMMAND_IDS) {
+      const handler = commands[id];
+      this.register(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)));
+    }
+
+    this.register(vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)));
+    this.logger.info(`Entity Linker ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version}, ${process.platform}-${process.arch}, Node ${process.versions.node}).`);
+  }
+
+  /** Current settings; read on demand so a change applies to the next use. */
+  settings(): EntityLinkerSettings {
+    return readSettings(this.context.extensionPath, (message) => this.logger.warn(message));
+  }
+
+  private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
+    if (!affectsModel(event)) {
+      return;
+    }
+    this.logger.info('The model settings changed: the encoder will be loaded again on next use.');
+    this.encoders.unload().catch((e: unknown) => this.logger.error(e instanceof Error ? e : new Error(String(e))));
+  }
+}
