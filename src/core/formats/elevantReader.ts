@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { type GoldDocument, type GoldMention, goldFormatError, isRecord, jsonLines, parseJsonLine, spanProblem, stringField } from './goldDocument';
+
+/**
+ * elevant benchmark JSONL (ad-freiburg/elevant): one document per line, `labels` with character spans and a
+ * Wikidata `entity_id`. Only top-level labels are gold (children of a label are its nested parts). Anything
+ * other than a QID ("<NIL>", "Unknown", "<NO_MAPPING>", "DATETIME", absent) is NIL: no KB entity to link to.
+ */
+const QID = /^Q\d+$/;
+
+export async function readElevantFile(path: string): Promise<GoldDocument[]> {
+  return parseElevant(await readFile(path, 'utf8'), path);
+}
+
+export function parseElevant(jsonl: string, file: string): GoldDocument[] {
+  const collection = basename(file).replace(/\.benchmark\.jsonl$|\.jsonl$/, '');
+  return jsonLines(jsonl).map(({ line, lineNo }) => {
+    const where = { file, line: lineNo };
+    const rec = parseJsonLine(line, file, lineNo);
+    if (!isRecord(rec)) {
+      throw goldFormatError('an elevant document must be a JSON object.', where);
+    }
+    const text = stringField(rec, 'text', where);
+    const id = rec['id'] === undefined ? `${collection}:${lineNo}` : String(rec['id']);
+    const labels = rec['labels'];
+    if (!Array.isArray(labels)) {
+      throw goldFormatError('field "labels" must be an array.', where);
+    }
+    const mentions: GoldMention[] = [];
+    for (const label of labels) {
+      if (!isRecord(label)) {
+        throw goldFormatError(`document ${id}: a label must be a JSON object.`, where);
+      }
+      if (label['parent'] !== undefined && label['parent'] !== null) {
+        continue;
+      }
+      mentions.push(toMention(label, text, id, where));
+    }
+    return { id, path: file, text, mentions: mentions.sort((a, b) => a.start - b.start), collection };
+  });
+}
+
+function toMention(label: Record<string, unknown>, text: string, docId: string, where: { file: string; line: number }): GoldMention {
+  const span = label['span'];
+  const labelId = label['id'] === undefined ? '?' : String(label['id']);
+  if (!Array.isArray(span) || span.length !== 2 || typeof span[0] !== 'number' || typeof span[1] !== 'number') {
+    throw goldFormatError(`document ${docId}, label ${labelId}: "span" must be [start, end].`, where);
+  }
+  const [start, end] = span as [number, number];
+  const problem = spanProblem(text, start, end, undefined);
+  if (problem !== undefined) {
+    throw goldFormatError(`document ${docId}, label ${labelId}: ${problem}.`, where);
+  }
+  const entityId = typeof label['entity_id'] === 'string' ? label['entity_id'] : undefined;
+  const isEntity = entityId !== undefined && QID.test(entityId);
+  const name = typeof label['name'] === 'string' && label['name'] !== 'Unknown' ? label['name'] : undefined;
+  return {
+    start,
+    end,
+    text: text.slice(start, end),
+    goldIds: isEntity ? [entityId] : [],
+    nil: !isEntity,
+    goldNames: isEntity && name !== undefined ? [name] : undefined,
+    optional: label['optional'] === true ? true : undefined,
+    source: { file: where.file, line: where.line, record: `${docId}/${labelId}` },
+  };
+}

@@ -1,0 +1,122 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ANNOTATION_SUFFIX, readAnnotationFile } from './annotationReader';
+import { readElevantFile } from './elevantReader';
+import { type GoldDocument, type SkipListener, goldFormatError, isRecord } from './goldDocument';
+import { type NifOffsetUnit, readNifFile } from './nifReader';
+import { readProdigyFile } from './prodigyReader';
+import { type WsdUnit, readWsdFiles } from './wsdReader';
+import { readZeshel } from './zeshelReader';
+
+export type GoldFormat = 'nif' | 'zeshel' | 'elevant' | 'wsd' | 'prodigy' | 'annotations';
+
+export const GOLD_FORMATS: readonly GoldFormat[] = ['nif', 'zeshel', 'elevant', 'wsd', 'prodigy', 'annotations'];
+
+export interface GoldReadOptions {
+  readonly onSkip?: SkipListener;
+  readonly nifOffsetUnit?: NifOffsetUnit;
+  readonly wsdUnit?: WsdUnit;
+  readonly wsdKeyPath?: string;
+  readonly zeshelSplit?: string;
+}
+
+/** Reads gold documents in the given format, or the sniffed one for 'auto'. */
+export async function readGold(path: string, format: GoldFormat | 'auto' = 'auto', options: GoldReadOptions = {}): Promise<GoldDocument[]> {
+  const resolved = format === 'auto' ? await sniffGoldFormat(path) : format;
+  switch (resolved) {
+    case 'nif':
+      return readNifFile(path, { offsetUnit: options.nifOffsetUnit });
+    case 'zeshel':
+      return readZeshel(path, { split: options.zeshelSplit });
+    case 'elevant':
+      return readElevantFile(path);
+    case 'wsd':
+      return readWsdFiles(await wsdDataFile(path), { keyPath: options.wsdKeyPath, unit: options.wsdUnit });
+    case 'prodigy':
+      return readProdigyFile(path, { onSkip: options.onSkip });
+    case 'annotations':
+      return readAnnotationFile(path, { onSkip: options.onSkip });
+  }
+}
+
+/**
+ * Guesses the format from the path and, for JSON lines, from the fields of the first record: names alone are
+ * ambiguous (Zeshel mention files and Prodigy exports are both `.json`/`.jsonl`).
+ */
+export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) {
+    throw goldFormatError('no such file or folder.', { file: path });
+  }
+  if (info.isDirectory()) {
+    const names = await readdir(path);
+    if (names.includes('mentions') && names.includes('documents')) {
+      return 'zeshel';
+    }
+    if (names.some((n) => n.endsWith('.data.xml'))) {
+      return 'wsd';
+    }
+    throw goldFormatError('cannot tell the gold format of this folder (neither Zeshel mentions/ + documents/ nor a WSD *.data.xml).', { file: path }, 'Name the format with --gold-format.');
+  }
+  if (path.endsWith(ANNOTATION_SUFFIX)) {
+    return 'annotations';
+  }
+  if (/\.(ttl|nif|turtle)$/i.test(path)) {
+    return 'nif';
+  }
+  if (/\.xml$/i.test(path)) {
+    return 'wsd';
+  }
+  const head = await readHead(path, 64 * 1024);
+  const trimmed = head.trimStart();
+  if (/^(@prefix|@base|prefix|base)\b/i.test(trimmed) || trimmed.startsWith('<http')) {
+    return 'nif';
+  }
+  if (trimmed.startsWith('<?xml') || trimmed.startsWith('<corpus')) {
+    return 'wsd';
+  }
+  const firstLine = trimmed.split(/\r?\n/)[0];
+  let rec: unknown;
+  try {
+    rec = JSON.parse(firstLine);
+  } catch {
+    rec = undefined;
+  }
+  if (isRecord(rec)) {
+    if ('mention_id' in rec || 'context_document_id' in rec) {
+      return 'zeshel';
+    }
+    if ('labels' in rec && 'text' in rec) {
+      return 'elevant';
+    }
+    if ('spans' in rec && 'text' in rec) {
+      return 'prodigy';
+    }
+    if ('status' in rec && 'start' in rec && 'end' in rec) {
+      return 'annotations';
+    }
+  }
+  throw goldFormatError('cannot tell the gold format from the name or the first record.', { file: path, line: 1 }, `Name it with --gold-format (${GOLD_FORMATS.join(', ')}).`);
+}
+
+async function wsdDataFile(path: string): Promise<string> {
+  if (!(await stat(path)).isDirectory()) {
+    return path;
+  }
+  const data = (await readdir(path)).filter((n) => n.endsWith('.data.xml'));
+  if (data.length !== 1) {
+    throw goldFormatError(`expected one *.data.xml in the folder, found ${data.length}.`, { file: path }, 'Pass the .data.xml file itself.');
+  }
+  return join(path, data[0]);
+}
+
+async function readHead(path: string, bytes: number): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
