@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type * as TokenizersLib from '@huggingface/tokenizers' with { 'resolution-mode': 'import' };
 import type { Tokenizer } from '@huggingface/tokenizers' with { 'resolution-mode': 'import' };
 import { LinkerError } from '../../errors';
 
@@ -32,7 +33,7 @@ export class HfTokenizer {
     try {
       // The package is ESM with a CommonJS build that `require` picks through its exports map; loaded lazily.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const lib = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers', { with: { 'resolution-mode': 'import' } });
+      const lib = require('@huggingface/tokenizers') as typeof TokenizersLib;
       tokenizer = new lib.Tokenizer(tokenizerJson, tokenizerConfig);
     } catch (e) {
       throw new LinkerError('modelLoad', `The tokenizer could not be built: ${(e as Error).message}.`, {
