@@ -31,6 +31,8 @@ export interface RankedCandidate {
   /** Softmax of `score` over the retrieved set. */
   readonly probability: number;
   readonly signals: CandidateSignals;
+  /** The ranker's input features, in the order of FEATURE_NAMES (ranker.ts), for fitting the weights. */
+  readonly features?: readonly number[];
 }
 
 export interface LinkedMention extends Span {
