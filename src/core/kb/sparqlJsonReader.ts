@@ -5,6 +5,7 @@ import { RecordProblems, splitAliases } from './kbReadOptions';
 import { fieldOfName, normaliseName } from './columnRules';
 import { makeEntity } from './jsonLineReaders';
 import { statKbFile } from './lineReader';
+import { jsonErrorOffset, lineColumnOf } from './jsonErrorPosition';
 import { LinkerError, throwIfAborted } from '../errors';
 
 /**
@@ -40,17 +41,6 @@ function idOf(term: Term): string {
   const value = term.value ?? '';
   const m = term.type === 'uri' ? WIKIDATA_ENTITY.exec(value) : null;
   return m === null ? value : m[1];
-}
-
-/** 1-based line and column of a character offset, for JSON syntax errors. */
-function lineColumnOf(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 /** Variable -> field: the explicit mapping, then the name rules, then the first variable bound to IRIs as the id. */
@@ -94,8 +84,8 @@ export async function* readSparqlJsonKb(file: string, options: KbReadOptions = {
       doc = JSON.parse(text);
     } catch (e) {
       const message = (e as Error).message;
-      const at = /position (\d+)/.exec(message);
-      const where = at === null ? undefined : lineColumnOf(text, Number(at[1]));
+      const at = jsonErrorOffset(text);
+      const where = at === undefined ? undefined : lineColumnOf(text, at);
       throw new LinkerError('kbRecord', `SPARQL JSON result is not valid JSON: ${message}${where === undefined ? '' : ` (line ${where.line}, column ${where.column})`}.`, {
         location: { file, line: where?.line },
         hint: 'Save the endpoint answer unchanged (format application/sparql-results+json).',

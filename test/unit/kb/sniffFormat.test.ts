@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSourceArg, sniffFormat } from '../../../src/core/kb/sniffFormat';
+import { LinkerError } from '../../../src/core/errors';
+import { fixture, tempFiles } from './kbTestPaths';
+
+test('sniffs every fixture format from extension and content', async () => {
+  assert.equal(await sniffFormat(fixture('entities.jsonl')), 'jsonl');
+  assert.equal(await sniffFormat(fixture('blink.jsonl')), 'blink');
+  assert.equal(await sniffFormat(fixture('zeshel', 'documents', 'alpha_world.json')), 'zeshel');
+  assert.equal(await sniffFormat(fixture('zeshel')), 'zeshel');
+  assert.equal(await sniffFormat(fixture('zeshel', 'documents')), 'zeshel');
+  assert.equal(await sniffFormat(fixture('brat.txt')), 'brat');
+  assert.equal(await sniffFormat(fixture('wikidata.sparql.json')), 'sparql-json');
+  assert.equal(await sniffFormat(fixture('header.csv')), 'csv');
+  assert.equal(await sniffFormat(fixture('custom.tsv')), 'tsv');
+  assert.equal(await sniffFormat('wordnet'), 'wordnet');
+});
+
+test('brat content wins over a .tsv extension; unknown content asks for FORMAT:PATH', async () => {
+  const t = tempFiles({ 'db.tsv': '1\tname:Name:One\n', 'notes.dat': 'hello\n' });
+  try {
+    assert.equal(await sniffFormat(t.file('db.tsv')), 'brat');
+    await assert.rejects(sniffFormat(t.file('notes.dat')), (e: unknown) => LinkerError.is(e, 'inputFormat') && /FORMAT:PATH/.test(e.message));
+    await assert.rejects(sniffFormat(t.file('missing.csv')), (e: unknown) => LinkerError.is(e, 'inputMissing'));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('FORMAT:PATH parsing', () => {
+  assert.deepEqual(parseSourceArg('brat:data/Wiki.txt'), { path: 'data/Wiki.txt', format: 'brat' });
+  assert.deepEqual(parseSourceArg('sparql-json:/tmp/r.json'), { path: '/tmp/r.json', format: 'sparql-json' });
+  assert.deepEqual(parseSourceArg('csv:C:\\kb\\e.csv'), { path: 'C:\\kb\\e.csv', format: 'csv' });
+  assert.deepEqual(parseSourceArg('C:\\kb\\e.csv'), { path: 'C:\\kb\\e.csv' });
+  assert.deepEqual(parseSourceArg('data/kb.jsonl'), { path: 'data/kb.jsonl' });
+  assert.deepEqual(parseSourceArg('http:x'), { path: 'http:x' });
+  assert.deepEqual(parseSourceArg('wordnet'), { path: 'wordnet', format: 'wordnet' });
+  assert.deepEqual(parseSourceArg('wordnet:all'), { path: 'wordnet', format: 'wordnet', pos: ['n', 'v', 'a', 'r'] });
+  assert.deepEqual(parseSourceArg('wordnet:n,v'), { path: 'wordnet', format: 'wordnet', pos: ['n', 'v'] });
+  assert.deepEqual(parseSourceArg('wordnet:/opt/wn/dict'), { path: '/opt/wn/dict', format: 'wordnet' });
+  assert.throws(() => parseSourceArg('csv:'), (e: unknown) => LinkerError.is(e, 'usage'));
+});
