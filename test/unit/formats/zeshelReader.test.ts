@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LinkerError } from '../../../src/core/errors';
+import { readZeshel } from '../../../src/core/formats/zeshelReader';
+import { formatFixture, tempTree } from './formatTestPaths';
+
+test('Zeshel: inclusive token indices become character spans, mentions grouped by context document', async () => {
+  const docs = await readZeshel(formatFixture('zeshel'));
+  assert.deepEqual(docs.map((d) => [d.id, d.collection, d.mentions.length]), [['D1', 'lego', 2], ['D3', 'lego', 1]]);
+  const d1 = docs[0];
+  assert.deepEqual(
+    d1.mentions.map((m) => [d1.text.slice(m.start, m.end), m.goldIds, m.source.record, m.source.line]),
+    [
+      ['basic  piece', ['D1'], 'M1', 1],
+      ['Minifigure', ['D2'], 'M2', 2],
+    ],
+  );
+  assert.equal(docs[1].mentions[0].text, 'bricks');
+  assert.deepEqual([docs[1].mentions[0].start, docs[1].mentions[0].end], [19, 25]);
+});
+
+test('Zeshel: the mentions file itself can be given', async () => {
+  const docs = await readZeshel(formatFixture('zeshel', 'mentions', 'val.json'));
+  assert.equal(docs.flatMap((d) => d.mentions).length, 3);
+});
+
+test('Zeshel: a mention whose tokens do not read its text names the file and line', async () => {
+  const t = tempTree({
+    'documents/w.json': '{"document_id": "A", "title": "A", "text": "A one two three"}\n',
+    'mentions/val.json': '{"mention_id": "m", "context_document_id": "A", "corpus": "w", "start_index": 1, "end_index": 2, "text": "one two", "label_document_id": "A"}\n{"mention_id": "n", "context_document_id": "A", "corpus": "w", "start_index": 2, "end_index": 2, "text": "three", "label_document_id": "A"}\n',
+  });
+  try {
+    await assert.rejects(readZeshel(t.dir), (e: unknown) => {
+      assert.ok(LinkerError.is(e, 'inputFormat'));
+      assert.equal(e.location.line, 2);
+      assert.match(e.message, /val\.json:2: tokens 2\.\.2 of A read "two", not the mention text "three"/);
+      return true;
+    });
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('Zeshel: token indices past the document and unknown worlds are errors', async () => {
+  const t = tempTree({
+    'documents/w.json': '{"document_id": "A", "title": "A", "text": "A one"}\n',
+    'mentions/test.json': '{"context_document_id": "A", "corpus": "w", "start_index": 1, "end_index": 5, "text": "x", "label_document_id": "A"}\n',
+    'mentions/val.json': '{"context_document_id": "A", "corpus": "nowhere", "start_index": 0, "end_index": 0, "text": "A", "label_document_id": "A"}\n',
+  });
+  try {
+    await assert.rejects(readZeshel(t.dir, { split: 'test' }), /token range 1\.\.5 is outside document A \(2 tokens\)/);
+    await assert.rejects(readZeshel(t.dir), /corpus "nowhere" has no/);
+  } finally {
+    t.cleanup();
+  }
+});
