@@ -3,9 +3,10 @@ import type { Span } from './types';
 import { STOP_WORDS, hasUpperCase, isAcronym, tokenize } from './tokens';
 import type { Token } from './tokens';
 import { FuzzyTokenIndex } from './fuzzyTokens';
+import { entityNames } from './names';
 
 /**
- * Mention detection by dictionary lookup of KB titles and aliases.
+ * Mention detection by dictionary lookup of KB titles and aliases (and base names, see names.ts).
  *
  * Names are stored in a trie keyed by case-folded tokens, so a lookup costs one map access per token and the
  * trie holds 100k+ names (WordNet) without scanning them. The scan is leftmost-longest: at each token the
@@ -86,12 +87,7 @@ export class Gazetteer {
   constructor(entities: readonly Entity[], options: Partial<DetectionOptions> = {}) {
     this.options = { ...DEFAULT_DETECTION, ...options };
     entities.forEach((e, row) => {
-      const seen = new Set<string>();
-      for (const name of [e.title, ...e.aliases]) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        this.addName(name, row);
-      }
+      for (const name of entityNames(e)) this.addName(name, row);
     });
     if (this.options.fuzzy) this.fuzzyIndex = new FuzzyTokenIndex(this.nameTokens, this.options.fuzzyMinLength);
   }

@@ -1,5 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { Entity } from '../kb/entity';
+import { entityNames } from './names';
 import { charNgrams, foldCase, nameKey, ngramDice, normalizeSurface } from './tokens';
 
 /**
@@ -49,7 +50,7 @@ export class LexicalIndex {
     });
     const docs: NameDoc[] = [];
     entities.forEach((e, row) => {
-      for (const name of namesOf(e)) {
+      for (const name of entityNames(e)) {
         const key = nameKey(name);
         if (key.length === 0) continue;
         const rows = this.rowsByKey.get(key);
@@ -100,13 +101,9 @@ export class LexicalIndex {
   private namesGrams(row: number): Map<string, number>[] {
     let grams = this.gramCache.get(row);
     if (grams === undefined) {
-      grams = namesOf(this.entities[row]).map((n) => charNgrams(nameKey(n)));
+      grams = entityNames(this.entities[row]).map((n) => charNgrams(nameKey(n)));
       this.gramCache.set(row, grams);
     }
     return grams;
   }
-}
-
-function namesOf(e: Entity): string[] {
-  return [...new Set([e.title, ...e.aliases])].filter((n) => n.trim().length > 0);
 }
