@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { isTempName, removeStaleTempFiles, sha256OfFile, tempPathFor, writeAtomic, writeBytesAtomic } from '../../../src/core/index/atomicFile';
+
+void test('an atomic write replaces the target and leaves no temp file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-atomic-'));
+  const target = path.join(dir, 'data.bin');
+  fs.writeFileSync(target, 'old');
+  writeBytesAtomic(target, [Buffer.from('new '), Buffer.from('content')]);
+  assert.equal(fs.readFileSync(target, 'utf8'), 'new content');
+  assert.deepEqual(fs.readdirSync(dir), ['data.bin']);
+  assert.equal(sha256OfFile(target), createHash('sha256').update('new content').digest('hex'));
+});
+
+void test('a writer that fails part-way leaves the old file intact and no temp file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-atomic-'));
+  const target = path.join(dir, 'data.bin');
+  fs.writeFileSync(target, 'old');
+  assert.throws(
+    () =>
+      writeAtomic(target, (temp) => {
+        fs.writeFileSync(temp, 'half');
+        throw new Error('disk full');
+      }),
+    /disk full/,
+  );
+  assert.equal(fs.readFileSync(target, 'utf8'), 'old');
+  assert.deepEqual(fs.readdirSync(dir), ['data.bin']);
+});
+
+void test('stale temp files from a crashed writer are recognised and removed, other files kept', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-atomic-'));
+  const temp = tempPathFor(path.join(dir, 'graph.hnsw'));
+  assert.ok(isTempName(path.basename(temp)));
+  assert.equal(path.dirname(temp), dir, 'the temp file must sit in the target folder so rename is atomic');
+  fs.writeFileSync(temp, 'partial');
+  fs.writeFileSync(path.join(dir, 'keep.tmp'), 'not ours');
+  removeStaleTempFiles(dir);
+  assert.deepEqual(fs.readdirSync(dir), ['keep.tmp']);
+});
