@@ -13,7 +13,7 @@ function parse(text: string, delimiter = ',', chunkSize = text.length || 1): Csv
 
 const tricky = '\uFEFFid,name,note\r\n1,"a, b","say ""hi"""\r\n2,"two\nlines",\n\n3,,"x"\n"4",plain,"ends without newline"';
 
-test('quoted delimiters, doubled quotes, line breaks in quotes, CRLF, blank lines, BOM', () => {
+void test('quoted delimiters, doubled quotes, line breaks in quotes, CRLF, blank lines, BOM', () => {
   const rows = parse(tricky);
   assert.deepEqual(
     rows.map((r) => r.fields),
@@ -29,29 +29,29 @@ test('quoted delimiters, doubled quotes, line breaks in quotes, CRLF, blank line
   assert.ok(rows.every((r) => r.error === undefined));
 });
 
-test('the same rows whatever the chunk boundaries', () => {
+void test('the same rows whatever the chunk boundaries', () => {
   const whole = parse(tricky);
   for (const size of [1, 2, 3, 5, 7]) assert.deepEqual(parse(tricky, ',', size), whole, `chunk size ${size}`);
 });
 
-test('a trailing delimiter gives a last empty field', () => {
+void test('a trailing delimiter gives a last empty field', () => {
   assert.deepEqual(parse('a,b,\n').map((r) => r.fields), [['a', 'b', '']]);
 });
 
-test('text after a closing quote is flagged on its row, and the next row is unaffected', () => {
+void test('text after a closing quote is flagged on its row, and the next row is unaffected', () => {
   const rows = parse('1,"ab"c,d\n2,e,f\n');
   assert.match(rows[0].error ?? '', /after the closing quote of field 2/);
   assert.equal(rows[1].error, undefined);
   assert.deepEqual(rows[1].fields, ['2', 'e', 'f']);
 });
 
-test('an unclosed quote is an error on the row that opened it', () => {
+void test('an unclosed quote is an error on the row that opened it', () => {
   const rows = parse('1,a\n2,"never closed\n3,b\n');
   assert.equal(rows.length, 2);
   assert.equal(rows[1].lineNo, 2);
   assert.match(rows[1].error ?? '', /never closed/);
 });
 
-test('tab delimiter keeps commas and takes quotes', () => {
+void test('tab delimiter keeps commas and takes quotes', () => {
   assert.deepEqual(parse('a,b\t"c\td"\n', '\t').map((r) => r.fields), [['a,b', 'c\td']]);
 });

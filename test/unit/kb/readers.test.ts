@@ -8,7 +8,7 @@ import { readDelimitedKb } from '../../../src/core/kb/delimitedReader';
 import { LinkerError } from '../../../src/core/errors';
 import { bare, collect, fixture, tempFiles } from './kbTestPaths';
 
-test('jsonl: ids as strings, optional aliases and type, blank lines ignored, file:line sources', async () => {
+void test('jsonl: ids as strings, optional aliases and type, blank lines ignored, file:line sources', async () => {
   const file = fixture('entities.jsonl');
   const es = await collect(readJsonlKb(file));
   assert.deepEqual(es.map(bare), [
@@ -19,7 +19,7 @@ test('jsonl: ids as strings, optional aliases and type, blank lines ignored, fil
   assert.deepEqual(es.map((e) => e.source), [`${file}:1`, `${file}:2`, `${file}:4`]);
 });
 
-test('jsonl strict: the first bad record throws kbRecord naming file:line, the reason and a remedy', async () => {
+void test('jsonl strict: the first bad record throws kbRecord naming file:line, the reason and a remedy', async () => {
   const t = tempFiles({ 'kb.jsonl': '{"id":"a","title":"A"}\n{"id":"b", "title":\n{"title":"no id"}\n' });
   try {
     await assert.rejects(collect(readJsonlKb(t.file('kb.jsonl'))), (e: unknown) => {
@@ -35,7 +35,7 @@ test('jsonl strict: the first bad record throws kbRecord naming file:line, the r
   }
 });
 
-test('jsonl lenient: every bad line is skipped and reported with its reason', async () => {
+void test('jsonl lenient: every bad line is skipped and reported with its reason', async () => {
   const t = tempFiles({ 'kb.jsonl': '{"id":"a","title":"A"}\n{"id":"b", "title":\n{"title":"no id"}\n[1,2]\n{"id":"c","aliases":[3]}\n{"id":"d","title":"D"}\n' });
   try {
     const skipped: SkippedRecord[] = [];
@@ -50,7 +50,7 @@ test('jsonl lenient: every bad line is skipped and reported with its reason', as
   }
 });
 
-test('zeshel: a documents folder gives every world, the world as type; a single world file works too', async () => {
+void test('zeshel: a documents folder gives every world, the world as type; a single world file works too', async () => {
   const all = await collect(readZeshelKb(fixture('zeshel')));
   assert.deepEqual(all.map((e) => [e.id, e.type]), [['A1', 'alpha_world'], ['A2', 'alpha_world'], ['B1', 'beta_world']]);
   assert.equal(all[0].title, 'Gallifrey');
@@ -61,13 +61,13 @@ test('zeshel: a documents folder gives every world, the world as type; a single 
   assert.equal(viaDocs.length, 3);
 });
 
-test('blink: id from idx, else entity, else title', async () => {
+void test('blink: id from idx, else entity, else title', async () => {
   const es = await collect(readBlinkKb(fixture('blink.jsonl')));
   assert.deepEqual(es.map((e) => e.id), ['https://en.wikipedia.org/wiki?curid=974', 'Alan_Turing', 'Grace Hopper']);
   assert.equal(es[1].text, 'English computer scientist.');
 });
 
-test('brat: first name is the title, other names aliases, attr:Type the type, info:Info the text, images dropped', async () => {
+void test('brat: first name is the title, other names aliases, attr:Type the type, info:Info the text, images dropped', async () => {
   const es = await collect(readBratKb(fixture('brat.txt')));
   assert.deepEqual(es.map(bare), [
     { id: '378838', title: 'Browning Automatic Rifle', text: 'A family of automatic rifles.', aliases: ['M1918 Browning Automatic Rifle'], type: 'Weapon' },
@@ -77,7 +77,7 @@ test('brat: first name is the title, other names aliases, attr:Type the type, in
   assert.equal(es[2].source, `${fixture('brat.txt')}:3`);
 });
 
-test('brat: a line without a name or with a malformed field is a bad record at its line', async () => {
+void test('brat: a line without a name or with a malformed field is a bad record at its line', async () => {
   const t = tempFiles({ 'db.txt': '1\tname:Name:One\n2\tattr:Type:T\n3\tbroken field\n4\tname:Name:Four\n' });
   try {
     const skipped: SkippedRecord[] = [];
@@ -90,7 +90,7 @@ test('brat: a line without a name or with a malformed field is a bad record at i
   }
 });
 
-test('csv with a header: columns by name, quoting, aliases split on ; and |, multi-line fields keep their start line', async () => {
+void test('csv with a header: columns by name, quoting, aliases split on ; and |, multi-line fields keep their start line', async () => {
   const file = fixture('header.csv');
   const es = await collect(readDelimitedKb(file, ','));
   assert.deepEqual(es.map(bare), [
@@ -101,7 +101,7 @@ test('csv with a header: columns by name, quoting, aliases split on ; and |, mul
   assert.deepEqual(es.map((e) => e.source), [`${file}:2`, `${file}:3`, `${file}:6`]);
 });
 
-test('csv without a header: id, title, text by position', async () => {
+void test('csv without a header: id, title, text by position', async () => {
   const es = await collect(readDelimitedKb(fixture('noheader.csv'), ','));
   assert.deepEqual(es.map((e) => [e.id, e.title, e.text]), [
     ['Q312545', 'Roy Stanley Emerson', 'Australian tennis player'],
@@ -109,7 +109,7 @@ test('csv without a header: id, title, text by position', async () => {
   ]);
 });
 
-test('tsv with an explicit mapping by header name and by position', async () => {
+void test('tsv with an explicit mapping by header name and by position', async () => {
   const es = await collect(readDelimitedKb(fixture('custom.tsv'), '\t', { columns: { id: 'code', text: 'about', type: 3 } }));
   assert.deepEqual(es.map(bare), [
     { id: 'X1', title: 'Alpha', text: 'First letter', aliases: [], type: 'letter' },
@@ -117,14 +117,14 @@ test('tsv with an explicit mapping by header name and by position', async () => 
   ]);
 });
 
-test('csv: a mapping to a missing column and a header without an id column are usage errors naming the file', async () => {
+void test('csv: a mapping to a missing column and a header without an id column are usage errors naming the file', async () => {
   await assert.rejects(collect(readDelimitedKb(fixture('custom.tsv'), '\t', { columns: { id: 'nope' } })), (e: unknown) => LinkerError.is(e, 'inputFormat') && /id=nope/.test(e.message) && /custom\.tsv:1/.test(e.message));
   await assert.rejects(collect(readDelimitedKb(fixture('custom.tsv'), '\t')), /No id column/);
   const es = await collect(readDelimitedKb(fixture('noheader.csv'), ',', { header: false, columns: { id: 0, title: 2 } }));
   assert.equal(es[0].title, 'Australian tennis player');
 });
 
-test('csv strict vs lenient: a quoting error or an empty id names its line', async () => {
+void test('csv strict vs lenient: a quoting error or an empty id names its line', async () => {
   const t = tempFiles({ 'kb.csv': 'id,title\nA,"ok"\nB,"bad"x\n,empty id\nC,fine\n' });
   try {
     await assert.rejects(collect(readDelimitedKb(t.file('kb.csv'), ',')), (e: unknown) => LinkerError.is(e, 'kbRecord') && e.location.line === 3);
@@ -138,7 +138,7 @@ test('csv strict vs lenient: a quoting error or an empty id names its line', asy
   }
 });
 
-test('progress reports bytes read of the file size, ending at the total', async () => {
+void test('progress reports bytes read of the file size, ending at the total', async () => {
   const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ id: `e${i}`, title: `Entity ${i}`, text: 'x'.repeat(100) })).join('\n');
   const t = tempFiles({ 'big.jsonl': lines });
   try {
@@ -155,7 +155,7 @@ test('progress reports bytes read of the file size, ending at the total', async 
   }
 });
 
-test('a fired signal cancels the read', async () => {
+void test('a fired signal cancels the read', async () => {
   const ac = new AbortController();
   ac.abort();
   await assert.rejects(collect(readJsonlKb(fixture('entities.jsonl'), { signal: ac.signal })), (e: unknown) => LinkerError.is(e, 'cancelled'));

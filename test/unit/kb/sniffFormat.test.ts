@@ -4,7 +4,7 @@ import { parseSourceArg, sniffFormat } from '../../../src/core/kb/sniffFormat';
 import { LinkerError } from '../../../src/core/errors';
 import { fixture, tempFiles } from './kbTestPaths';
 
-test('sniffs every fixture format from extension and content', async () => {
+void test('sniffs every fixture format from extension and content', async () => {
   assert.equal(await sniffFormat(fixture('entities.jsonl')), 'jsonl');
   assert.equal(await sniffFormat(fixture('blink.jsonl')), 'blink');
   assert.equal(await sniffFormat(fixture('zeshel', 'documents', 'alpha_world.json')), 'zeshel');
@@ -17,7 +17,7 @@ test('sniffs every fixture format from extension and content', async () => {
   assert.equal(await sniffFormat('wordnet'), 'wordnet');
 });
 
-test('brat content wins over a .tsv extension; unknown content asks for FORMAT:PATH', async () => {
+void test('brat content wins over a .tsv extension; unknown content asks for FORMAT:PATH', async () => {
   const t = tempFiles({ 'db.tsv': '1\tname:Name:One\n', 'notes.dat': 'hello\n' });
   try {
     assert.equal(await sniffFormat(t.file('db.tsv')), 'brat');
@@ -28,7 +28,7 @@ test('brat content wins over a .tsv extension; unknown content asks for FORMAT:P
   }
 });
 
-test('FORMAT:PATH parsing', () => {
+void test('FORMAT:PATH parsing', () => {
   assert.deepEqual(parseSourceArg('brat:data/Wiki.txt'), { path: 'data/Wiki.txt', format: 'brat' });
   assert.deepEqual(parseSourceArg('sparql-json:/tmp/r.json'), { path: '/tmp/r.json', format: 'sparql-json' });
   assert.deepEqual(parseSourceArg('csv:C:\\kb\\e.csv'), { path: 'C:\\kb\\e.csv', format: 'csv' });

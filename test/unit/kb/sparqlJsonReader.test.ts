@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import type { SkippedRecord } from '../../../src/core/kb/kbReadOptions';
 import { readSparqlJsonKb } from '../../../src/core/kb/sparqlJsonReader';
 import { LinkerError } from '../../../src/core/errors';
+import { jsonErrorOffset } from '../../../src/core/kb/jsonErrorPosition';
 import { bare, collect, fixture, tempFiles } from './kbTestPaths';
 
-test('Wikidata-style results: rows merge per entity, QIDs from IRIs, preferred language wins the title', async () => {
+void test('Wikidata-style results: rows merge per entity, QIDs from IRIs, preferred language wins the title', async () => {
   const es = await collect(readSparqlJsonKb(fixture('wikidata.sparql.json')));
   assert.deepEqual(es.map(bare), [
     { id: 'Q42', title: 'Douglas Adams', text: 'English writer and humorist', aliases: ['DNA', 'Douglas Noel Adams'], type: 'human' },
@@ -14,7 +15,7 @@ test('Wikidata-style results: rows merge per entity, QIDs from IRIs, preferred l
   ]);
 });
 
-test('another preferred language changes which label is the title', async () => {
+void test('another preferred language changes which label is the title', async () => {
   const es = await collect(readSparqlJsonKb(fixture('wikidata.sparql.json'), { lang: 'fr' }));
   const q1 = es.find((e) => e.id === 'Q1');
   assert.equal(q1?.title, 'Univers');
@@ -23,7 +24,7 @@ test('another preferred language changes which label is the title', async () => 
 
 const doc = (vars: string[], bindings: unknown[]): string => JSON.stringify({ head: { vars }, results: { bindings } }, null, 1);
 
-test('the id is the first IRI-valued variable when no variable is named like one; an explicit mapping overrides names', async () => {
+void test('the id is the first IRI-valued variable when no variable is named like one; an explicit mapping overrides names', async () => {
   const t = tempFiles({
     'r.json': doc(['s', 'name', 'abstract', 'code'], [
       { s: { type: 'uri', value: 'http://ex.org/a' }, name: { type: 'literal', value: 'A' }, abstract: { type: 'literal', value: 'about A' }, code: { type: 'literal', value: 'c-a' } },
@@ -39,7 +40,7 @@ test('the id is the first IRI-valued variable when no variable is named like one
   }
 });
 
-test('a syntax error reports the line and column of the JSON position', async () => {
+void test('a syntax error reports the line and column of the JSON position', async () => {
   const t = tempFiles({ 'bad.json': '{\n  "head": {"vars": ["id"]},\n  "results": {"bindings": [ {"id": } ]}\n}\n' });
   try {
     await assert.rejects(collect(readSparqlJsonKb(t.file('bad.json'))), (e: unknown) => {
@@ -53,7 +54,7 @@ test('a syntax error reports the line and column of the JSON position', async ()
   }
 });
 
-test('rows without an id: strict throws naming the binding, lenient skips them', async () => {
+void test('rows without an id: strict throws naming the binding, lenient skips them', async () => {
   const t = tempFiles({ 'r.json': doc(['item', 'label'], [{ label: { type: 'literal', value: 'orphan' } }, { item: { type: 'uri', value: 'http://ex.org/b' }, label: { type: 'literal', value: 'B' } }]) });
   try {
     await assert.rejects(collect(readSparqlJsonKb(t.file('r.json'))), /results\.bindings\[0\] has no value for \?item/);
@@ -66,7 +67,7 @@ test('rows without an id: strict throws naming the binding, lenient skips them',
   }
 });
 
-test('a JSON document that is not a SELECT result is an inputFormat error', async () => {
+void test('a JSON document that is not a SELECT result is an inputFormat error', async () => {
   const t = tempFiles({ 'x.json': '{"boolean": true}' });
   try {
     await assert.rejects(collect(readSparqlJsonKb(t.file('x.json'))), (e: unknown) => LinkerError.is(e, 'inputFormat'));
@@ -75,8 +76,7 @@ test('a JSON document that is not a SELECT result is an inputFormat error', asyn
   }
 });
 
-test('jsonErrorOffset finds the first syntax error and accepts what JSON.parse accepts', async () => {
-  const { jsonErrorOffset } = await import('../../../src/core/kb/jsonErrorPosition');
+void test('jsonErrorOffset finds the first syntax error and accepts what JSON.parse accepts', () => {
   for (const ok of ['{}', '[1, -2.5e3, "a\\u00e9\\n", true, false, null, {"k": []}]', ' "x" ']) {
     JSON.parse(ok);
     assert.equal(jsonErrorOffset(ok), undefined, ok);
