@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseElevant, readElevantFile } from '../../../src/core/formats/elevantReader';
 import { formatFixture } from './formatTestPaths';
 
-test('elevant: top-level labels only; non-QIDs are NIL; Wikidata names kept for title mapping', async () => {
+void test('elevant: top-level labels only; non-QIDs are NIL; Wikidata names kept for title mapping', async () => {
   const docs = await readElevantFile(formatFixture('elevant', 'tiny.benchmark.jsonl'));
   assert.deepEqual(docs.map((d) => [d.id, d.mentions.length, d.collection]), [['0', 4, 'tiny'], ['1', 0, 'tiny'], ['2', 2, 'tiny']]);
   assert.deepEqual(
@@ -19,7 +19,7 @@ test('elevant: top-level labels only; non-QIDs are NIL; Wikidata names kept for 
   assert.equal(docs[0].mentions[0].source.line, 1);
 });
 
-test('elevant: spans outside the text and broken JSON name the line', () => {
+void test('elevant: spans outside the text and broken JSON name the line', () => {
   assert.throws(() => parseElevant('{"id": 7, "text": "abc", "labels": [{"id": 0, "span": [1, 9], "entity_id": "Q1"}]}', 'x.jsonl'), /x\.jsonl:1: document 7, label 0: span \[1, 9\) is outside the text/);
   assert.throws(() => parseElevant('\n{"id": 1,', 'y.jsonl'), /y\.jsonl:2: not valid JSON/);
 });

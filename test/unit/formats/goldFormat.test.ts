@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readGold, sniffGoldFormat } from '../../../src/core/formats/goldFormat';
 import { formatFixture, tempTree } from './formatTestPaths';
 
-test('sniffGoldFormat: by folder layout, extension and first record', async () => {
+void test('sniffGoldFormat: by folder layout, extension and first record', async () => {
   assert.equal(await sniffGoldFormat(formatFixture('zeshel')), 'zeshel');
   assert.equal(await sniffGoldFormat(formatFixture('zeshel', 'mentions', 'val.json')), 'zeshel');
   assert.equal(await sniffGoldFormat(formatFixture('wsd')), 'wsd');
@@ -22,7 +22,7 @@ test('sniffGoldFormat: by folder layout, extension and first record', async () =
   }
 });
 
-test('readGold: auto reads what the named reader reads', async () => {
+void test('readGold: auto reads what the named reader reads', async () => {
   const auto = await readGold(formatFixture('wsd'));
   const named = await readGold(formatFixture('wsd', 'tiny.data.xml'), 'wsd');
   assert.deepEqual(auto, named);

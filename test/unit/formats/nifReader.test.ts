@@ -5,7 +5,7 @@ import { isNilIri, parseNif, readNifFile } from '../../../src/core/formats/nifRe
 import { CodePointOffsets } from '../../../src/core/formats/offsets';
 import { formatFixture } from './formatTestPaths';
 
-test('NIF: contexts become documents, phrases mentions with their entity IRIs', async () => {
+void test('NIF: contexts become documents, phrases mentions with their entity IRIs', async () => {
   const docs = await readNifFile(formatFixture('nif', 'tiny.ttl'));
   assert.equal(docs.length, 2);
   const doc1 = docs[0];
@@ -22,7 +22,7 @@ test('NIF: contexts become documents, phrases mentions with their entity IRIs', 
   assert.ok((doc1.mentions[0].source.line ?? 0) >= 10, 'a mention points at its line in the file');
 });
 
-test('NIF: code-point offsets after an astral character convert to UTF-16', async () => {
+void test('NIF: code-point offsets after an astral character convert to UTF-16', async () => {
   const docs = await readNifFile(formatFixture('nif', 'tiny.ttl'));
   const doc2 = docs[1];
   assert.equal(doc2.text, '🎸 Zappa met Bowie.');
@@ -33,7 +33,7 @@ test('NIF: code-point offsets after an astral character convert to UTF-16', asyn
   assert.deepEqual([bowie.start, bowie.end, bowie.text], [13, 18, 'Bowie'], 'without anchorOf, code points are assumed');
 });
 
-test('NIF: UTF-16 offsets are accepted when only they match the anchor', async () => {
+void test('NIF: UTF-16 offsets are accepted when only they match the anchor', async () => {
   const ttl = `@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
 <http://x/c> nif:isString "🎸 Zappa rocks" .
 <http://x/m> nif:referenceContext <http://x/c> ; nif:anchorOf "Zappa" ; nif:beginIndex 3 ; nif:endIndex 8 .`;
@@ -42,7 +42,7 @@ test('NIF: UTF-16 offsets are accepted when only they match the anchor', async (
   await assert.rejects(parseNif(ttl, 'mem.ttl', { offsetUnit: 'code-point' }), /anchorOf is "Zappa"/);
 });
 
-test('NIF: a Turtle syntax error names the file and line', async () => {
+void test('NIF: a Turtle syntax error names the file and line', async () => {
   const file = formatFixture('nif', 'broken.ttl');
   await assert.rejects(readNifFile(file), (e: unknown) => {
     assert.ok(LinkerError.is(e, 'inputFormat'));
@@ -53,7 +53,7 @@ test('NIF: a Turtle syntax error names the file and line', async () => {
   });
 });
 
-test('NIF: an anchor that disagrees with the offsets is an error naming the resource', async () => {
+void test('NIF: an anchor that disagrees with the offsets is an error naming the resource', async () => {
   await assert.rejects(readNifFile(formatFixture('nif', 'badAnchor.ttl')), (e: unknown) => {
     assert.ok(LinkerError.is(e, 'inputFormat'));
     assert.match(e.message, /badAnchor\.ttl:\d+: http:\/\/example\.org\/d#char=6,11: nif:anchorOf is "World" but the text at \[6, 11\) is "world"/);
@@ -61,11 +61,11 @@ test('NIF: an anchor that disagrees with the offsets is an error naming the reso
   });
 });
 
-test('NIF: a file without contexts is rejected', async () => {
+void test('NIF: a file without contexts is rejected', async () => {
   await assert.rejects(parseNif('<http://x/a> <http://x/b> "c" .', 'none.ttl'), /no nif:Context/);
 });
 
-test('isNilIri and CodePointOffsets', () => {
+void test('isNilIri and CodePointOffsets', () => {
   assert.equal(isNilIri('http://aksw.org/notInWiki/Foo'), true);
   assert.equal(isNilIri('http://example.org/NIL'), true);
   assert.equal(isNilIri('http://dbpedia.org/resource/Nile'), false);

@@ -4,7 +4,7 @@ import type { GoldSource } from '../../../src/core/formats/goldDocument';
 import { parseProdigy, readProdigyFile } from '../../../src/core/formats/prodigyReader';
 import { formatFixture } from './formatTestPaths';
 
-test('Prodigy: accepted records are documents; NIL options and rejections handled', async () => {
+void test('Prodigy: accepted records are documents; NIL options and rejections handled', async () => {
   const skipped: [GoldSource, string][] = [];
   const docs = await readProdigyFile(formatFixture('prodigy', 'tiny.jsonl'), { onSkip: (s, r) => skipped.push([s, r]) });
   assert.equal(docs.length, 3);
@@ -15,7 +15,7 @@ test('Prodigy: accepted records are documents; NIL options and rejections handle
   assert.deepEqual(skipped.map(([s, r]) => [s.line, r]), [[3, 'answer is "reject"']]);
 });
 
-test('Prodigy: one accept for several spans, and a span text that disagrees, are errors', () => {
+void test('Prodigy: one accept for several spans, and a span text that disagrees, are errors', () => {
   assert.throws(() => parseProdigy('{"text": "a b", "spans": [{"start": 0, "end": 1}, {"start": 2, "end": 3}], "accept": ["Q1"]}', 'p.jsonl'), /p\.jsonl:1: 2 spans share one "accept" list/);
   assert.throws(() => parseProdigy('{"text": "a b", "spans": [{"start": 0, "end": 1, "text": "b"}], "accept": ["Q1"]}', 'p.jsonl'), /span 0: the text at \[0, 1\) is "a", not the anchor "b"/);
 });

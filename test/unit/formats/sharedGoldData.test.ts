@@ -10,7 +10,7 @@ import { sharedData, sharedMissing } from './formatTestPaths';
 
 // Real data from ../shared/data (see its README); each test skips visibly when its folder is absent.
 
-test('shared zeshel-sample: token spans convert to character spans whose text matches', { skip: sharedMissing('zeshel-sample') }, async () => {
+void test('shared zeshel-sample: token spans convert to character spans whose text matches', { skip: sharedMissing('zeshel-sample') }, async () => {
   const docs = await readZeshel(path.join(sharedData, 'zeshel-sample'));
   const mentions = docs.flatMap((d) => d.mentions.map((m) => ({ d, m })));
   assert.equal(mentions.length, 4);
@@ -21,7 +21,7 @@ test('shared zeshel-sample: token spans convert to character spans whose text ma
   assert.ok(mentions.some(({ m }) => m.text === 'besieged Antioch' && m.goldIds[0] === '925ED6501F6D4BD6'));
 });
 
-test('shared elevant derczynski: 183 documents, 292 top-level mentions, 210 with a QID', { skip: sharedMissing('elevant', 'derczynski.benchmark.jsonl') }, async () => {
+void test('shared elevant derczynski: 183 documents, 292 top-level mentions, 210 with a QID', { skip: sharedMissing('elevant', 'derczynski.benchmark.jsonl') }, async () => {
   const docs = await readElevantFile(path.join(sharedData, 'elevant', 'derczynski.benchmark.jsonl'));
   const mentions = docs.flatMap((d) => d.mentions);
   assert.equal(docs.length, 183);
@@ -30,7 +30,7 @@ test('shared elevant derczynski: 183 documents, 292 top-level mentions, 210 with
   assert.ok(mentions.filter((m) => !m.nil).every((m) => /^Q\d+$/.test(m.goldIds[0]) && (m.goldNames?.length ?? 0) === 1));
 });
 
-test('shared elevant: every benchmark file loads with its documented document and mention counts', { skip: sharedMissing('elevant') }, async () => {
+void test('shared elevant: every benchmark file loads with its documented document and mention counts', { skip: sharedMissing('elevant') }, async () => {
   // README counts; its "with a QID" column also counts QUANTITY labels, which are NIL here, so only docs/mentions are checked.
   const expected: Record<string, [number, number]> = {
     'news-fair': [40, 507],
@@ -47,7 +47,7 @@ test('shared elevant: every benchmark file loads with its documented document an
   }
 });
 
-test('shared WSD semeval2007: 455 instances with sense keys; ALL: 7253', { skip: sharedMissing('wsd', 'semeval2007') }, async () => {
+void test('shared WSD semeval2007: 455 instances with sense keys; ALL: 7253', { skip: sharedMissing('wsd', 'semeval2007') }, async () => {
   const docs = await readWsdFiles(path.join(sharedData, 'wsd', 'semeval2007', 'semeval2007.data.xml'));
   const mentions = docs.flatMap((d) => d.mentions.map((m) => ({ d, m })));
   assert.equal(mentions.length, 455);
@@ -61,7 +61,7 @@ test('shared WSD semeval2007: 455 instances with sense keys; ALL: 7253', { skip:
   assert.equal(all.flatMap((d) => d.mentions).length, 7253);
 });
 
-test('shared emerson: 30 Prodigy records, one linked "Emerson" each', { skip: sharedMissing('emerson') }, async () => {
+void test('shared emerson: 30 Prodigy records, one linked "Emerson" each', { skip: sharedMissing('emerson') }, async () => {
   const docs = await readProdigyFile(path.join(sharedData, 'emerson', 'emerson_annotated_text.jsonl'));
   const mentions = docs.flatMap((d) => d.mentions);
   assert.equal(mentions.length, 30);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseWsd, readWsdFiles } from '../../../src/core/formats/wsdReader';
 import { formatFixture } from './formatTestPaths';
 
-test('WSD: each sentence is a document of space-joined tokens; instances carry sense keys, lemma and pos', async () => {
+void test('WSD: each sentence is a document of space-joined tokens; instances carry sense keys, lemma and pos', async () => {
   const docs = await readWsdFiles(formatFixture('wsd', 'tiny.data.xml'));
   assert.deepEqual(docs.map((d) => [d.id, d.text]), [
     ['d000.s000', 'The bank closed .'],
@@ -21,7 +21,7 @@ test('WSD: each sentence is a document of space-joined tokens; instances carry s
   assert.equal(docs[2].mentions[0].text, 'Cafés', 'character references are decoded');
 });
 
-test('WSD: unit "text" joins a whole text into one document', async () => {
+void test('WSD: unit "text" joins a whole text into one document', async () => {
   const docs = await readWsdFiles(formatFixture('wsd', 'tiny.data.xml'), { unit: 'text' });
   assert.deepEqual(docs.map((d) => [d.id, d.mentions.length]), [['d000', 3], ['d001', 1]]);
   assert.equal(docs[0].text, "The bank closed . It didn't reopen");
@@ -29,7 +29,7 @@ test('WSD: unit "text" joins a whole text into one document', async () => {
   assert.equal(docs[0].text.slice(reopen.start, reopen.end), 'reopen');
 });
 
-test('WSD: missing keys, stray keys and broken XML are errors with a line', () => {
+void test('WSD: missing keys, stray keys and broken XML are errors with a line', () => {
   const xml = '<corpus>\n<text id="t">\n<sentence id="s">\n<instance id="i1" lemma="a" pos="NOUN">a</instance>\n</sentence>\n</text>\n</corpus>';
   assert.throws(() => parseWsd(xml, 'x.data.xml', '', 'x.gold.key.txt'), /x\.data\.xml:4: instance i1 has no line in x\.gold\.key\.txt/);
   assert.throws(() => parseWsd(xml, 'x.data.xml', 'i1 a%1:00:00::\ni2 b%1:00:00::\n', 'x.gold.key.txt'), /x\.gold\.key\.txt:2: instance i2 is not in x\.data\.xml/);

@@ -4,7 +4,7 @@ import { LinkerError } from '../../../src/core/errors';
 import { readZeshel } from '../../../src/core/formats/zeshelReader';
 import { formatFixture, tempTree } from './formatTestPaths';
 
-test('Zeshel: inclusive token indices become character spans, mentions grouped by context document', async () => {
+void test('Zeshel: inclusive token indices become character spans, mentions grouped by context document', async () => {
   const docs = await readZeshel(formatFixture('zeshel'));
   assert.deepEqual(docs.map((d) => [d.id, d.collection, d.mentions.length]), [['D1', 'lego', 2], ['D3', 'lego', 1]]);
   const d1 = docs[0];
@@ -19,12 +19,12 @@ test('Zeshel: inclusive token indices become character spans, mentions grouped b
   assert.deepEqual([docs[1].mentions[0].start, docs[1].mentions[0].end], [19, 25]);
 });
 
-test('Zeshel: the mentions file itself can be given', async () => {
+void test('Zeshel: the mentions file itself can be given', async () => {
   const docs = await readZeshel(formatFixture('zeshel', 'mentions', 'val.json'));
   assert.equal(docs.flatMap((d) => d.mentions).length, 3);
 });
 
-test('Zeshel: a mention whose tokens do not read its text names the file and line', async () => {
+void test('Zeshel: a mention whose tokens do not read its text names the file and line', async () => {
   const t = tempTree({
     'documents/w.json': '{"document_id": "A", "title": "A", "text": "A one two three"}\n',
     'mentions/val.json': '{"mention_id": "m", "context_document_id": "A", "corpus": "w", "start_index": 1, "end_index": 2, "text": "one two", "label_document_id": "A"}\n{"mention_id": "n", "context_document_id": "A", "corpus": "w", "start_index": 2, "end_index": 2, "text": "three", "label_document_id": "A"}\n',
@@ -41,7 +41,7 @@ test('Zeshel: a mention whose tokens do not read its text names the file and lin
   }
 });
 
-test('Zeshel: token indices past the document and unknown worlds are errors', async () => {
+void test('Zeshel: token indices past the document and unknown worlds are errors', async () => {
   const t = tempTree({
     'documents/w.json': '{"document_id": "A", "title": "A", "text": "A one"}\n',
     'mentions/test.json': '{"context_document_id": "A", "corpus": "w", "start_index": 1, "end_index": 5, "text": "x", "label_document_id": "A"}\n',
