@@ -24,7 +24,7 @@ after(async () => {
 
 const texts = ['', 'Steve Jobs co-founded Apple.', 'An apple is a fruit.', '', 'Paris is the capital of France, a country in Western Europe.', 'x'];
 
-test('the manifest describes the conversion and modelId is the file hash', async () => {
+void test('the manifest describes the conversion and modelId is the file hash', async () => {
   const manifest = await readUseLiteManifest(modelDir);
   assert.equal(manifest.kind, 'use-lite');
   assert.equal(manifest.dims, 512);
@@ -37,7 +37,7 @@ test('the manifest describes the conversion and modelId is the file hash', async
   assert.equal(encoder.provider, 'cpu');
 });
 
-test('every text keeps its row, empty ones included, in input order', async () => {
+void test('every text keeps its row, empty ones included, in input order', async () => {
   const vectors = await encoder.encode(texts, { batchSize: 4 });
   assert.equal(vectors.length, texts.length);
   vectors.forEach((v) => assert.equal(v.length, 512));
@@ -49,13 +49,13 @@ test('every text keeps its row, empty ones included, in input order', async () =
   assert.ok(maxDiff < 1e-5);
 });
 
-test('similar meanings score higher than unrelated ones', async () => {
+void test('similar meanings score higher than unrelated ones', async () => {
   const [company, fruit, iphone] = await encoder.encode(['Apple Inc. designs the iPhone and the Mac.', 'The apple is a sweet fruit that grows on trees.', 'Steve Jobs co-founded the computer company Apple.']);
   const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, i) => s + x * b[i], 0);
   assert.ok(dot(iphone, company) > dot(iphone, fruit));
 });
 
-test('progress is reported per batch and reaches the total', async () => {
+void test('progress is reported per batch and reaches the total', async () => {
   const seen: Array<[number, number]> = [];
   await encoder.encode(texts, { batchSize: 2, onProgress: (done, total) => seen.push([done, total]) });
   assert.deepEqual(seen, [
@@ -65,7 +65,7 @@ test('progress is reported per batch and reaches the total', async () => {
   ]);
 });
 
-test('an aborted signal stops encoding with a cancelled error', async () => {
+void test('an aborted signal stops encoding with a cancelled error', async () => {
   const controller = new AbortController();
   let batches = 0;
   const run = encoder.encode(texts, {
@@ -80,7 +80,7 @@ test('an aborted signal stops encoding with a cancelled error', async () => {
   assert.equal(batches, 1);
 });
 
-test('token states: one row per token, and pooling them reproduces the sentence vector direction', async () => {
+void test('token states: one row per token, and pooling them reproduces the sentence vector direction', async () => {
   const input = ['Paris is the capital of France.', '', 'word '.repeat(200)];
   const states = await encoder.encodeTokens(input);
   assert.equal(states[0].tokens, encoder.tokenize(input[0]).length);
@@ -97,7 +97,7 @@ test('token states: one row per token, and pooling them reproduces the sentence 
   assert.ok(maxDiff < 1e-4, `max |diff| ${maxDiff}`);
 });
 
-test('length-sorted batches cover every index once and pad less than input order', () => {
+void test('length-sorted batches cover every index once and pad less than input order', () => {
   const lengths = [30, 2, 29, 3, 28, 1, 31, 4];
   const plan = lengthSortedBatches(lengths, 2);
   assert.deepEqual(plan.flat().sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
@@ -107,7 +107,7 @@ test('length-sorted batches cover every index once and pad less than input order
   assert.deepEqual(lengthSortedBatches([], 8), []);
 });
 
-test('ensureUseLiteModel rebuilds a damaged model and leaves an intact one alone', async () => {
+void test('ensureUseLiteModel rebuilds a damaged model and leaves an intact one alone', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'use-lite-ensure-'));
   try {
     const stages: string[] = [];
@@ -128,7 +128,7 @@ test('ensureUseLiteModel rebuilds a damaged model and leaves an intact one alone
   }
 });
 
-test('loading a folder without a converted model names the fix', async () => {
+void test('loading a folder without a converted model names the fix', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'use-lite-missing-'));
   try {
     await assert.rejects(UseLiteEncoder.load(dir, { provider: 'cpu', logger: silentLogger }), (e: unknown) => LinkerError.is(e, 'modelMissing') && /build:model/.test((e as Error).message));
@@ -137,6 +137,6 @@ test('loading a folder without a converted model names the fix', async () => {
   }
 });
 
-test('defaultModelDir points into the package', () => {
+void test('defaultModelDir points into the package', () => {
   assert.equal(defaultModelDir('/opt/ext'), path.join('/opt/ext', 'models', 'use-lite'));
 });

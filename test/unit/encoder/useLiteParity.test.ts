@@ -39,14 +39,14 @@ after(async () => {
   await encoder.dispose();
 });
 
-test('the parity set covers the awkward cases', () => {
+void test('the parity set covers the awkward cases', () => {
   assert.ok(sentences.length >= 30);
   assert.ok(sentences.includes('') && sentences.includes('!!!') && sentences.some((s) => s.trim() === '' && s.length > 0));
   assert.ok(sentences.some((s) => /\p{Extended_Pictographic}/u.test(s)) && sentences.some((s) => /\p{Script=Han}/u.test(s)));
   assert.ok(sentences.some((s) => encoder.tokenize(s).length >= encoder.maxTokens), 'a text reaches the in-graph length clip');
 });
 
-test('ONNX vectors match TF.js at cosine >= 0.9999 for every sentence', async () => {
+void test('ONNX vectors match TF.js at cosine >= 0.9999 for every sentence', async () => {
   const ours = await encoder.encode(sentences, { batchSize: 64 });
   // Texts with tokens go through the package's embed(); an empty text is given the same [unknown] row we
   // feed, through the package's graph model, since embed() has no row for it.
@@ -64,7 +64,7 @@ test('ONNX vectors match TF.js at cosine >= 0.9999 for every sentence', async ()
   }
 });
 
-test('a batch gives the same vectors as one call per text', async () => {
+void test('a batch gives the same vectors as one call per text', async () => {
   const batched = await encoder.encode(sentences, { batchSize: 64 });
   for (let i = 0; i < sentences.length; i++) {
     const [single] = await encoder.encode([sentences[i]]);

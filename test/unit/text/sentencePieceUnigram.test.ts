@@ -36,7 +36,7 @@ function generatedStrings(count: number): string[] {
   return out;
 }
 
-test('the fixture set is varied enough to mean something', () => {
+void test('the fixture set is varied enough to mean something', () => {
   assert.ok(fixed.length >= 100, `${fixed.length} strings`);
   for (const kind of ['', ' ', '!!!', '🙂']) {
     assert.ok(fixed.includes(kind), `the set contains ${JSON.stringify(kind)}`);
@@ -44,7 +44,7 @@ test('the fixture set is varied enough to mean something', () => {
   assert.ok(fixed.some((s) => s.length > 1000), 'the set has a long text');
 });
 
-test('token ids equal the package tokenizer on the fixture and generated strings', async () => {
+void test('token ids equal the package tokenizer on the fixture and generated strings', async () => {
   const reference = await referenceTokenizer();
   const ours = new SentencePieceUnigramTokenizer(vocabulary);
   const all = [...fixed, ...generatedStrings(300)];
@@ -55,13 +55,13 @@ test('token ids equal the package tokenizer on the fixture and generated strings
   );
 });
 
-test('empty text gives no tokens; whitespace gives boundary pieces', () => {
+void test('empty text gives no tokens; whitespace gives boundary pieces', () => {
   const tok = new SentencePieceUnigramTokenizer(vocabulary);
   assert.deepEqual(tok.encode(''), []);
   assert.ok(tok.encode('   ').length > 0);
 });
 
-test('runs of unknown characters collapse into one unknown id', () => {
+void test('runs of unknown characters collapse into one unknown id', () => {
   const tok = new SentencePieceUnigramTokenizer(vocabulary);
   const ids = tok.encode('\u{10400}\u{10401}\u{10402}');
   assert.ok(ids.includes(0));
@@ -70,7 +70,7 @@ test('runs of unknown characters collapse into one unknown id', () => {
   }
 });
 
-test('a tiny hand-made vocabulary segments by best total score', () => {
+void test('a tiny hand-made vocabulary segments by best total score', () => {
   const vocab: SentencePieceVocabulary = [
     ['<unk>', 0], ['<s>', 0], ['</s>', 0], ['x1', 0], ['x2', 0], ['x3', 0],
     ['\u2581ab', -1], ['\u2581a', -2], ['b', -2], ['c', -1], ['\u2581', -3], ['bc', -0.5],

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LinkerError } from '../../errors';
 import type { Logger, ProgressListener } from '../../log';
@@ -83,8 +83,7 @@ function locateSourcePackage(): { dir: string; version: string } {
       cause: e,
     });
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const version = (require(pkgJson) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
   return { dir: path.join(path.dirname(pkgJson), 'dist'), version };
 }
 
