@@ -1,0 +1,68 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXECUTION_PROVIDER_CHOICES, type ExecutionProviderChoice } from '../core/encoder/encoder';
+import { LinkerError } from '../core/errors';
+
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command that loads a KB and a model shares. */
+export const ENGINE_OPTIONS = {
+  kb: { type: 'string', multiple: true },
+  'kb-config': { type: 'string' },
+  model: { type: 'string' },
+  provider: { type: 'string' },
+  cache: { type: 'string' },
+  index: { type: 'string' },
+  lenient: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpecs;
+
+export const ENGINE_OPTIONS_HELP = `  --kb SRC            a KB source, repeatable; FORMAT:PATH or PATH (format sniffed). Formats: jsonl,
+                      zeshel, blink, brat, sparql-json, csv, tsv, wordnet. Default: WordNet nouns.
+  --kb-config FILE    JSON {"sources":[{"path","format","columns":{"id","title","text","aliases","type"}}]}
+  --model DIR         model folder (default: the bundled USE-lite model)
+  --provider P        execution provider: ${EXECUTION_PROVIDER_CHOICES.join(' | ')} (default auto)
+  --cache DIR         embedding and index cache (default: $XDG_CACHE_HOME/entity-linker)
+  --index KIND        hnsw | exact (default hnsw)
+  --lenient           skip bad KB records (each reported) instead of stopping at the first
+  -v, --verbose       log every step to stderr
+  -h, --help          this help`;
+
+export function parseCommandArgs<T extends OptionSpecs>(args: readonly string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new LinkerError('usage', `${(e as Error).message}\n\n${usage}`);
+  }
+}
+
+export function parseProvider(value: string | undefined): ExecutionProviderChoice {
+  if (value === undefined) {
+    return 'auto';
+  }
+  if (!(EXECUTION_PROVIDER_CHOICES as readonly string[]).includes(value)) {
+    throw new LinkerError('usage', `Unknown provider '${value}'.`, { hint: `Use one of: ${EXECUTION_PROVIDER_CHOICES.join(', ')}.` });
+  }
+  return value as ExecutionProviderChoice;
+}
+
+export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new LinkerError('usage', `--${name} needs a positive integer, got '${value}'.`);
+  }
+  return n;
+}
+
+export function parseChoice<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new LinkerError('usage', `--${name} must be one of ${choices.join(', ')}, got '${value}'.`);
+  }
+  return value as T;
+}

@@ -1,0 +1,46 @@
+import * as path from 'node:path';
+import { parseSourceArg } from '../core/kb/sniffFormat';
+import type { LinkerOptions } from '../core/linker/linker';
+import { defaultCacheDir, openLinkingSession, type LinkingSession } from '../core/session/linkingSession';
+import type { CliIo } from './cliIo';
+import { parseChoice, parseProvider } from './options';
+import { packageRoot } from './packageRoot';
+
+/** The values of ENGINE_OPTIONS after parsing. */
+export interface EngineArgValues {
+  readonly kb?: string[];
+  readonly 'kb-config'?: string;
+  readonly model?: string;
+  readonly provider?: string;
+  readonly cache?: string;
+  readonly index?: string;
+  readonly lenient?: boolean;
+}
+
+/** Opens a linking session from the shared command-line options, with progress on stderr. */
+export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, signal: AbortSignal, linkerOptions?: Partial<LinkerOptions>): Promise<LinkingSession> {
+  const session = await openLinkingSession({
+    kbSources: (values.kb ?? []).map(parseSourceArg),
+    kbConfig: values['kb-config'] === undefined ? undefined : path.resolve(values['kb-config']),
+    strict: values.lenient !== true,
+    modelDir: values.model,
+    packageRoot: packageRoot(),
+    provider: parseProvider(values.provider),
+    cacheDir: values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache),
+    indexKind: parseChoice('index', values.index, ['hnsw', 'exact'] as const, 'hnsw'),
+    linkerOptions,
+    logger: io.logger,
+    onProgress: (p) => io.progress(p),
+    signal,
+  });
+  io.endProgress();
+  for (const source of session.kbReport.sources) {
+    for (const skipped of source.skipped.slice(0, 20)) {
+      io.err(`skipped ${skipped.file}:${skipped.line}: ${skipped.reason}`);
+    }
+    if (source.skipped.length > 20) {
+      io.err(`... and ${source.skipped.length - 20} more skipped records in ${source.path}`);
+    }
+  }
+  return session;
+}

