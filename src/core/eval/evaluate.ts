@@ -90,7 +90,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     const perMention = mentions.length === 0 ? undefined : seconds / mentions.length;
     const bySpan = new Map(linked.map((l) => [`${l.start}:${l.end}`, l]));
     mentions.forEach((m, i) => {
-      const l = mode === 'end-to-end' ? bySpan.get(`${m.start}:${m.end}`) : linked[i];
+      // linkSpans answers in request order; look the span up in case a linker reorders.
+      const inOrder = linked[i];
+      const l = mode === 'disambiguation' && inOrder !== undefined && inOrder.start === m.start && inOrder.end === m.end ? inOrder : bySpan.get(`${m.start}:${m.end}`);
       results.push(toResult(doc, m, golds[i], l, perMention));
       goldLinks.push({ documentId: doc.id, start: m.start, end: m.end, gold: golds[i], optional: m.optional });
     });
