@@ -46,7 +46,7 @@ export async function* readBratKb(file: string, options: KbReadOptions = {}): As
       } else if (kind === 'attr') {
         if (label.toLowerCase() === 'type' && type === undefined && value !== '') type = detach(value);
       } else if (kind === 'info') {
-        if (label.toLowerCase() === 'info' && value !== '') text = text === '' ? detach(value) : `${text} ${value}`;
+        if (label.toLowerCase() === 'info' && value !== '') text = detach(text === '' ? value : `${text} ${value}`);
       } else {
         malformed = `field ${i + 1} has unknown kind "${kind}" (expected name, attr or info)`;
         break;

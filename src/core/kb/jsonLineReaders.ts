@@ -14,7 +14,7 @@ export function makeEntity(id: string, title: string, text: string, aliases: rea
   return e;
 }
 
-type LineMapper = (record: Record<string, unknown>) => Entity | string;
+type LineMapper = (record: Record<string, unknown>, source: string | undefined) => Entity | string;
 
 /** The shared loop of every JSON-lines format: parse each line, map it, report bad ones with file:line. */
 async function* readJsonLinesAs(file: string, options: KbReadOptions, formatName: string, expected: string, map: LineMapper): AsyncGenerator<Entity> {
@@ -33,12 +33,12 @@ async function* readJsonLinesAs(file: string, options: KbReadOptions, formatName
       problems.bad(file, lineNo, 'the line is JSON but not an object', `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
       continue;
     }
-    const result = map(parsed as Record<string, unknown>);
+    const result = map(parsed as Record<string, unknown>, withSource ? `${file}:${lineNo}` : undefined);
     if (typeof result === 'string') {
       problems.bad(file, lineNo, result, `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
       continue;
     }
-    yield withSource ? { ...result, source: `${file}:${lineNo}` } : result;
+    yield result;
   }
 }
 
@@ -56,7 +56,7 @@ function aliasList(value: unknown): string[] | string {
 
 /** The project's own format: `{id, title, text, aliases?, type?}` per line. */
 export function readJsonlKb(file: string, options: KbReadOptions = {}): AsyncGenerator<Entity> {
-  return readJsonLinesAs(file, options, 'JSONL', 'like {"id":"Q42","title":"Douglas Adams","text":"...","aliases":["..."]}', (r) => {
+  return readJsonLinesAs(file, options, 'JSONL', 'like {"id":"Q42","title":"Douglas Adams","text":"...","aliases":["..."]}', (r, source) => {
     const id = scalarString(r.id);
     if (id === undefined || id === '') return 'missing "id" (a non-empty string or number)';
     const title = r.title === undefined || r.title === null ? '' : scalarString(r.title);
@@ -66,33 +66,33 @@ export function readJsonlKb(file: string, options: KbReadOptions = {}): AsyncGen
     const aliases = aliasList(r.aliases);
     if (typeof aliases === 'string') return aliases;
     const type = r.type === undefined || r.type === null ? undefined : scalarString(r.type);
-    return makeEntity(id, title, text, aliases, type, undefined);
+    return makeEntity(id, title, text, aliases, type, source);
   });
 }
 
 /** BLINK's entity catalogue: `{title, text, idx?, entity?}`; the id is idx, else entity, else the title. */
 export function readBlinkKb(file: string, options: KbReadOptions = {}): AsyncGenerator<Entity> {
-  return readJsonLinesAs(file, options, 'BLINK entity', 'like {"title":"...","text":"...","idx":"..."}', (r) => {
+  return readJsonLinesAs(file, options, 'BLINK entity', 'like {"title":"...","text":"...","idx":"..."}', (r, source) => {
     const title = scalarString(r.title) ?? '';
     const id = scalarString(r.idx) || scalarString(r.entity) || title;
     if (id === '') return 'no "idx", "entity" or "title" to take the id from';
     const text = r.text === undefined || r.text === null ? '' : scalarString(r.text);
     if (text === undefined) return '"text" is not a string';
-    return makeEntity(id, title, text, [], undefined, undefined);
+    return makeEntity(id, title, text, [], undefined, source);
   });
 }
 
 /** One Zeshel world file `documents/<world>.json`: `{document_id, title, text}`; the world becomes the type. */
 export function readZeshelWorld(file: string, options: KbReadOptions = {}): AsyncGenerator<Entity> {
   const world = path.basename(file).replace(/\.jsonl?$/, '');
-  return readJsonLinesAs(file, options, 'Zeshel document', 'like {"document_id":"...","title":"...","text":"..."}', (r) => {
+  return readJsonLinesAs(file, options, 'Zeshel document', 'like {"document_id":"...","title":"...","text":"..."}', (r, source) => {
     const id = scalarString(r.document_id);
     if (id === undefined || id === '') return 'missing "document_id"';
     const title = scalarString(r.title) ?? '';
     // The description keeps its leading title as Zeshel ships it, as the reference pipelines read it.
     const text = scalarString(r.text) ?? '';
     const type = scalarString(r.world) ?? scalarString(r.corpus) ?? world;
-    return makeEntity(id, title, text, [], type, undefined);
+    return makeEntity(id, title, text, [], type, source);
   });
 }
 

