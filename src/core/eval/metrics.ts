@@ -48,7 +48,11 @@ export function fraction(numerator: number, denominator: number): Fraction {
   return denominator === 0 ? null : numerator / denominator;
 }
 
+/** Harmonic mean; 0 when either side is 0 (no predictions and some gold: F1 0, not undefined), null when either is undefined otherwise. */
 export function f1(precision: Fraction, recall: Fraction): Fraction {
+  if (precision === 0 || recall === 0) {
+    return 0;
+  }
   if (precision === null || recall === null) {
     return null;
   }

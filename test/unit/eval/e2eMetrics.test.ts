@@ -44,9 +44,10 @@ void test('each gold pairs once; exact predictions take precedence over overlapp
   assert.equal(e2e.overlap.predicted, 2);
 });
 
-void test('nothing predicted: precision undefined, recall 0', () => {
+void test('nothing predicted: precision undefined, recall and F1 0; no gold either: all undefined', () => {
   const e2e = computeEndToEnd(golds, []);
   assert.equal(e2e.strict.precision, null);
   assert.equal(e2e.strict.recall, 0);
-  assert.equal(e2e.strict.f1, null);
+  assert.equal(e2e.strict.f1, 0);
+  assert.equal(computeEndToEnd([], []).strict.f1, null);
 });

@@ -50,10 +50,12 @@ void test('empty denominators give null, never 0 or 1', () => {
   assert.equal(m.normalizedAccuracy, null);
   assert.equal(m.nilPrecision, null);
   assert.equal(m.nilRecall, 0);
-  assert.equal(m.nilF1, null);
+  assert.equal(m.nilF1, 0, 'no NIL predicted while NIL golds exist: F1 0');
   assert.equal(m.meanSecondsPerMention, null);
   assert.equal(computeLinkingMetrics([]).unnormalizedAccuracy, null);
   assert.equal(f1(0, 0), 0);
+  assert.equal(f1(null, null), null);
+  assert.equal(f1(null, 0.5), null);
 });
 
 void test('breakdowns per document and surface; macro vs micro', () => {
