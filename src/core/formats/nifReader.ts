@@ -63,6 +63,7 @@ export async function parseNif(turtle: string, file: string, options: NifReadOpt
   }
   const contextIris = new Set(contexts.map((c) => c.iri));
   const mentionsByContext = new Map<string, GoldMention[]>(contexts.map((c) => [c.iri, []]));
+  const codePointsByContext = new Map<string, CodePointOffsets>();
   for (const subject of subjects.values()) {
     if (contextIris.has(subject.iri) || !subject.values.has(NIF + 'beginIndex') || !subject.values.has(NIF + 'endIndex')) {
       continue;
@@ -80,7 +81,12 @@ export async function parseNif(turtle: string, file: string, options: NifReadOpt
     if (text === undefined) {
       throw goldFormatError(`${subject.iri}: its nif:referenceContext ${contextIri} has no nif:isString.`, where);
     }
-    const mention = toMention(subject, text, where, options);
+    let codePoints = codePointsByContext.get(contextIri);
+    if (codePoints === undefined && hasAstral(text)) {
+      codePoints = new CodePointOffsets(text);
+      codePointsByContext.set(contextIri, codePoints);
+    }
+    const mention = toMention(subject, text, codePoints, where, options);
     const list = mentionsByContext.get(contextIri) ?? [];
     list.push(mention);
     mentionsByContext.set(contextIri, list);
@@ -93,11 +99,11 @@ export async function parseNif(turtle: string, file: string, options: NifReadOpt
   }));
 }
 
-function toMention(subject: Subject, text: string, where: { file: string; line: number | undefined }, options: NifReadOptions): GoldMention {
+function toMention(subject: Subject, text: string, codePoints: CodePointOffsets | undefined, where: { file: string; line: number | undefined }, options: NifReadOptions): GoldMention {
   const begin = Number(first(subject, NIF + 'beginIndex'));
   const end = Number(first(subject, NIF + 'endIndex'));
   const anchor = first(subject, NIF + 'anchorOf');
-  const span = resolveOffsets(text, begin, end, anchor, options.offsetUnit ?? 'auto');
+  const span = resolveOffsets(text, codePoints, begin, end, anchor, options.offsetUnit ?? 'auto');
   if (typeof span === 'string') {
     throw goldFormatError(`${subject.iri}: ${span}.`, where, 'Check nif:beginIndex/nif:endIndex against nif:isString (offsets count Unicode code points in NIF 2.0).');
   }
@@ -113,17 +119,24 @@ function toMention(subject: Subject, text: string, where: { file: string; line: 
   };
 }
 
-/** Converts NIF offsets to UTF-16, or returns what is wrong with them. */
-function resolveOffsets(text: string, begin: number, end: number, anchor: string | undefined, unit: NifOffsetUnit): { start: number; end: number } | string {
+/** Converts NIF offsets to UTF-16, or returns what is wrong with them. `codePoints` is undefined for a text without astral characters. */
+function resolveOffsets(
+  text: string,
+  codePoints: CodePointOffsets | undefined,
+  begin: number,
+  end: number,
+  anchor: string | undefined,
+  unit: NifOffsetUnit,
+): { start: number; end: number } | string {
   if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || begin >= end) {
     return `nif:beginIndex ${begin} / nif:endIndex ${end} are not a non-empty range`;
   }
   const utf16 = { start: begin, end };
   const fits16 = end <= text.length;
-  if (unit === 'utf-16' || !hasAstral(text)) {
+  if (unit === 'utf-16' || codePoints === undefined) {
     return checkAnchor(text, utf16, anchor, fits16);
   }
-  const cp = new CodePointOffsets(text);
+  const cp = codePoints;
   const s = cp.toUtf16(begin);
   const e = cp.toUtf16(end);
   const asCodePoints = s === undefined || e === undefined ? undefined : { start: s, end: e };

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type GoldDocument, type GoldMention, goldFormatError, intField, isRecord, jsonLines, parseJsonLine, stringField } from './goldDocument';
-import { whitespaceTokens } from './offsets';
+import { type TokenSpan, whitespaceTokens } from './offsets';
 
 /**
  * Zeshel (Logeswaran et al. 2019): `mentions/<split>.json` lines point with 0-based inclusive whitespace-token
@@ -25,6 +25,7 @@ export async function readZeshel(path: string, options: ZeshelReadOptions = {}):
   const rows = jsonLines(await readFile(mentionsFile, 'utf8'));
   const worlds = new Map<string, Map<string, ZeshelDoc>>();
   const byContext = new Map<string, { world: string; docId: string; mentions: GoldMention[] }>();
+  const tokensByDoc = new Map<string, TokenSpan[]>();
   for (const { line, lineNo } of rows) {
     const where = { file: mentionsFile, line: lineNo };
     const rec = parseJsonLine(line, mentionsFile, lineNo);
@@ -47,7 +48,11 @@ export async function readZeshel(path: string, options: ZeshelReadOptions = {}):
     if (doc === undefined) {
       throw goldFormatError(`context_document_id ${contextId} is not in documents/${world}.json.`, where);
     }
-    const tokens = whitespaceTokens(doc.text);
+    let tokens = tokensByDoc.get(contextId);
+    if (tokens === undefined) {
+      tokens = whitespaceTokens(doc.text);
+      tokensByDoc.set(contextId, tokens);
+    }
     if (first < 0 || last < first || last >= tokens.length) {
       throw goldFormatError(`token range ${first}..${last} is outside document ${contextId} (${tokens.length} tokens).`, where);
     }
