@@ -54,7 +54,9 @@ export async function* readDelimitedKb(file: string, delimiter: ',' | '\t', opti
   let columns: ResolvedColumns | undefined;
   for await (const row of readRows(file, delimiter, options)) {
     if (columns === undefined) {
-      const header = options.header ?? looksLikeHeader(row.fields);
+      // A mapping by column name only makes sense with a header, so it implies one.
+      const byName = Object.values(options.columns ?? {}).some((ref) => typeof ref === 'string');
+      const header = options.header ?? (byName || looksLikeHeader(row.fields));
       const resolved = header ? resolveColumns(row.fields.map((f) => f.trim()), options.columns) : positionalColumns(row.fields.length, options.columns);
       if (resolved.unknown.length > 0) {
         throw new LinkerError('inputFormat', `${kind} column mapping names columns the file does not have: ${resolved.unknown.join(', ')}.`, {

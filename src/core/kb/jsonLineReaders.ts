@@ -6,9 +6,12 @@ import { RecordProblems, scalarString } from './kbReadOptions';
 import { readLines } from './lineReader';
 import { LinkerError } from '../errors';
 
+/** Entities without aliases share one frozen empty list (a million empty arrays are ~16 MB for nothing). */
+const NO_ALIASES: readonly string[] = Object.freeze([]);
+
 /** Builds an entity with only the fields that are set (absent `type`/`source` cost nothing per entity). */
 export function makeEntity(id: string, title: string, text: string, aliases: readonly string[], type: string | undefined, source: string | undefined): Entity {
-  const e: { id: string; title: string; text: string; aliases: readonly string[]; type?: string; source?: string } = { id, title, text, aliases };
+  const e: { id: string; title: string; text: string; aliases: readonly string[]; type?: string; source?: string } = { id, title, text, aliases: aliases.length === 0 ? NO_ALIASES : aliases };
   if (type !== undefined && type !== '') e.type = type;
   if (source !== undefined) e.source = source;
   return e;

@@ -13,7 +13,7 @@ export type WordNetPos = 'n' | 'v' | 'a' | 'r';
 /** A record a lenient read skipped: where, and why. The raw line is not kept (it may be huge). */
 export interface SkippedRecord {
   readonly file: string;
-  /** 1-based line (for SPARQL JSON: the line of the binding's position when known, else 0). */
+  /** 1-based line; 0 when the record has no line of its own (a SPARQL binding: the reason names its index). */
   readonly line: number;
   readonly reason: string;
 }

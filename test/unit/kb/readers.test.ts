@@ -117,6 +117,16 @@ void test('tsv with an explicit mapping by header name and by position', async (
   ]);
 });
 
+void test('a mapping by column name implies a header even when no header cell is a known name', async () => {
+  const t = tempFiles({ 'kb.tsv': 'code\tnm\tsyn\nK1\tKay One\tK-1|kay\n' });
+  try {
+    const es = await collect(readDelimitedKb(t.file('kb.tsv'), '\t', { columns: { id: 'code', title: 'nm', aliases: 'syn' } }));
+    assert.deepEqual(es.map(bare), [{ id: 'K1', title: 'Kay One', text: '', aliases: ['K-1', 'kay'] }]);
+  } finally {
+    t.cleanup();
+  }
+});
+
 void test('csv: a mapping to a missing column and a header without an id column are usage errors naming the file', async () => {
   await assert.rejects(collect(readDelimitedKb(fixture('custom.tsv'), '\t', { columns: { id: 'nope' } })), (e: unknown) => LinkerError.is(e, 'inputFormat') && /id=nope/.test(e.message) && /custom\.tsv:1/.test(e.message));
   await assert.rejects(collect(readDelimitedKb(fixture('custom.tsv'), '\t')), /No id column/);
