@@ -48,6 +48,10 @@ export class EncoderService extends Disposable {
     return this.loading;
   }
 
+  get isLoaded(): boolean {
+    return this.loaded !== undefined;
+  }
+
   /** Drops the current encoder; the next `get()` loads again with the current settings. */
   async unload(): Promise<void> {
     const pending = this.loading;

@@ -3,6 +3,7 @@ import { COMMAND_IDS, createCommands } from './commands';
 import { affectsModel, readSettings, type EntityLinkerSettings } from './config';
 import { Disposable } from './disposable';
 import { EncoderService } from './encoderService';
+import { reportError } from './errorReporting';
 import { ChannelLogger } from './log';
 
 /**
@@ -37,7 +38,19 @@ export class EntityLinker extends Disposable {
     if (!affectsModel(event)) {
       return;
     }
+    const wasLoaded = this.encoders.isLoaded;
     this.logger.info('The model settings changed: the encoder will be loaded again on next use.');
-    this.encoders.unload().catch((e: unknown) => this.logger.error(e instanceof Error ? e : new Error(String(e))));
+    this.encoders.unload().then(
+      async () => {
+        if (!wasLoaded) {
+          return;
+        }
+        const action = 'Load Now';
+        const picked = await vscode.window.showInformationMessage('Entity Linker: the model settings changed. The encoder will be loaded again on next use.', action);
+        if (picked === action) {
+          await this.encoders.get();
+        }
+      },
+    ).catch((e: unknown) => reportError(this.logger, 'Loading the encoder', e, () => this.logger.show()));
   }
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, runCodeServerCli } from './harness/codeServer';
-import { runSuite } from './harness/runSuite';
+import { countsWhenPrerequisitesMissing, runSuite } from './harness/runSuite';
 import { formatCounts } from './harness/testResults';
 
 /** Where `npm run package` writes the extension package. */
@@ -13,6 +13,12 @@ export const VSIX_PATH = path.join(REPO_ROOT, 'entity-linker-linux-x64.vsix');
  * file missing from the package (a native module, the model) fails here rather than for a user.
  */
 async function main(): Promise<void> {
+  const missing = countsWhenPrerequisitesMissing();
+  if (missing !== undefined) {
+    console.log(formatCounts(missing));
+    process.exitCode = missing.failed > 0 ? 1 : 0;
+    return;
+  }
   if (!fs.existsSync(VSIX_PATH)) {
     console.error(`${VSIX_PATH} does not exist: run \`npm run package\` first.`);
     console.log(formatCounts({ passed: 0, failed: 1, skipped: 0 }));

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { REPO_ROOT } from './codeServer';
+import { CHROMIUM_PATH } from './browser';
+import { CODE_SERVER_LAUNCHER, REPO_ROOT } from './codeServer';
 import { readCounts, RESULTS_FILE_ENV, type TestCounts } from './testResults';
 
 /** The `code` stand-in that runs tests in code-server (see vscodeCli.ts). */
@@ -9,6 +10,30 @@ export const CODE_SERVER_VSCODE = path.join(REPO_ROOT, 'test', 'integration', 'b
 
 /** Compiled suite entry (mocha inside the extension host). */
 export const SUITE_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'integration', 'suite', 'index');
+
+/**
+ * The integration tests need code-server and Chromium (installed by scripts/setup.sh). Without them a local run
+ * is skipped with a visible reason; on CI (CI=true) it fails, since setup should have installed them.
+ * Returns the counts to report instead of running, or undefined when everything is there.
+ */
+export function countsWhenPrerequisitesMissing(): TestCounts | undefined {
+  if (process.env.ENTITY_LINKER_VSCODE === 'download') {
+    return undefined;
+  }
+  const missing: string[] = [];
+  if (!fs.existsSync(CODE_SERVER_LAUNCHER)) {
+    missing.push(`code-server (${CODE_SERVER_LAUNCHER}; run bash scripts/installCodeServer.sh)`);
+  }
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    missing.push(`Chromium (${CHROMIUM_PATH}; run apt-get install -y chromium as root)`);
+  }
+  if (missing.length === 0) {
+    return undefined;
+  }
+  const onCi = process.env.CI === 'true';
+  console.log(`${onCi ? 'FAILED' : 'SKIPPED'}: the VS Code integration tests need ${missing.join(' and ')}. bash scripts/setup.sh installs both.`);
+  return onCi ? { passed: 0, failed: 1, skipped: 0 } : { passed: 0, failed: 0, skipped: 1 };
+}
 
 export interface SuiteRun {
   /** A fresh folder for this run's profile, extensions, workspace and results; emptied first. */

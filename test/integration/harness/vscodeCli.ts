@@ -112,6 +112,9 @@ async function main(): Promise<number> {
     });
     const code = await Promise.race([workbench.exitCode, timeout]);
     clearTimeout(timer);
+    if (code !== 0) {
+      console.error(`code-server-vscode: the extension tests exited with ${code}. Server, extension host and browser log: ${logFile}`);
+    }
     return code;
   } finally {
     await cleanup();
