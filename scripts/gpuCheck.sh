@@ -39,6 +39,12 @@ done
 for icd in /usr/share/vulkan/icd.d /etc/vulkan/icd.d; do
   [ -d "$icd" ] && { echo "Vulkan ICDs in $icd:"; ls "$icd"; }
 done
+# A Vulkan loader carried in .tools/vulkan (from Debian's libvulkan1: `apt-get download libvulkan1 && dpkg-deb -x`)
+# stands in for a missing system one.
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' && [ -f "$REPO/.tools/vulkan/libvulkan.so.1" ]; then
+  export LD_LIBRARY_PATH="$REPO/.tools/vulkan${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "using the carried Vulkan loader $REPO/.tools/vulkan/libvulkan.so.1"
+fi
 echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
 
 section "node"
@@ -85,16 +91,32 @@ timeout 60 "$NODE" out/scripts/gpuCheck.js --build-fixture "$FIXTURE" || echo "f
 USE_ARGS=()
 if [ -f models/use-lite/model.onnx ]; then USE_ARGS=(--use-lite models/use-lite); else echo "models/use-lite/model.onnx absent: USE-lite not checked"; fi
 
-for provider in cuda webgpu cpu; do
-  section "provider $provider"
-  timeout 55 "$NODE" out/scripts/gpuCheck.js --provider "$provider" --fixture "$FIXTURE" "${USE_ARGS[@]}" --seconds 4 --out "$OUT_DIR"
-  rc=$?
-  [ $rc -eq 124 ] && echo "provider $provider: TIMED OUT after 55 s"
-  [ $rc -ne 0 ] && [ $rc -ne 124 ] && echo "provider $provider: process exited with $rc (a crash in native code shows here)"
-done
+run_provider() { # provider label [extra env...]
+  local provider=$1 label=$2
+  shift 2
+  section "provider $label"
+  env "$@" timeout 55 "$NODE" out/scripts/gpuCheck.js --provider "$provider" --label "$label" --fixture "$FIXTURE" "${USE_ARGS[@]}" --seconds 4 --out "$OUT_DIR"
+  local rc=$?
+  [ $rc -eq 124 ] && echo "provider $label: TIMED OUT after 55 s"
+  [ $rc -ne 0 ] && [ $rc -ne 124 ] && echo "provider $label: process exited with $rc (a crash in native code shows here)"
+  grep -q '"encoder": "ok"' "$OUT_DIR/gpuCheck-$label.json" 2>/dev/null
+}
+
+run_provider cuda cuda
+AUTO_ENV=()
+if ! run_provider webgpu webgpu; then
+  # Headless containers often list only the GLX-based NVIDIA Vulkan ICD, which cannot create an instance without
+  # a display; the EGL-based one can. Seen on an H200 VM: GLX gave VK_ERROR_INCOMPATIBLE_DRIVER, EGL worked.
+  if ldconfig -p 2>/dev/null | grep -q 'libEGL_nvidia.so.0'; then
+    ICD="$OUT_DIR/nvidia_egl_icd.json"
+    echo '{ "file_format_version": "1.0.1", "ICD": { "library_path": "libEGL_nvidia.so.0", "api_version": "1.3.0" } }' > "$ICD"
+    if run_provider webgpu webgpu-egl-icd "VK_ICD_FILENAMES=$ICD"; then AUTO_ENV=("VK_ICD_FILENAMES=$ICD"); fi
+  fi
+fi
+run_provider cpu cpu
 
 section "auto"
-timeout 30 "$NODE" -e "
+env "${AUTO_ENV[@]}" timeout 30 "$NODE" -e "
   const { createOnnxSession } = require('./out/src/core/encoder/onnxSession');
   const log = (m) => console.log('  [log] ' + m);
   createOnnxSession(process.argv[1], { provider: 'auto', logger: { trace() {}, debug() {}, info: log, warn: log, error: log } })

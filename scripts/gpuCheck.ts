@@ -4,7 +4,7 @@
  * CPU's. Runs in its own process per provider, so a provider that crashes or hangs cannot take the others down.
  *
  *   node out/scripts/gpuCheck.js --build-fixture DIR
- *   node out/scripts/gpuCheck.js --provider cuda|webgpu|cpu --fixture DIR [--use-lite DIR] [--out DIR] [--seconds N]
+ *   node out/scripts/gpuCheck.js --provider cuda|webgpu|cpu --fixture DIR [--use-lite DIR] [--out DIR] [--seconds N] [--label NAME]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -167,7 +167,8 @@ async function main(): Promise<void> {
   const outDir = a.get('out');
   if (outDir !== undefined && outDir !== '') {
     fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, `gpuCheck-${provider}.json`), `${JSON.stringify({ provider, node: process.version, results }, null, 1)}\n`);
+    const label = a.get('label') ?? provider;
+    fs.writeFileSync(path.join(outDir, `gpuCheck-${label}.json`), `${JSON.stringify({ provider, label, node: process.version, results }, null, 1)}\n`);
   }
 }
 
