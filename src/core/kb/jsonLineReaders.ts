@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Entity } from './entity';
 import type { KbReadOptions } from './kbReadOptions';
 import { RecordProblems, scalarString } from './kbReadOptions';
-import { readLines } from './lineReader';
+import { readLineBatches } from './lineReader';
 import { LinkerError } from '../errors';
 
 /** Entities without aliases share one frozen empty list (a million empty arrays are ~16 MB for nothing). */
@@ -23,25 +23,27 @@ type LineMapper = (record: Record<string, unknown>, source: string | undefined) 
 async function* readJsonLinesAs(file: string, options: KbReadOptions, formatName: string, expected: string, map: LineMapper): AsyncGenerator<Entity> {
   const problems = new RecordProblems(options);
   const withSource = options.sourceLocations ?? true;
-  for await (const { line, lineNo } of readLines(file, { signal: options.signal, onProgress: options.onProgress })) {
-    if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch (e) {
-      problems.bad(file, lineNo, `not valid JSON (${(e as Error).message})`, `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
-      continue;
+  for await (const batch of readLineBatches(file, { signal: options.signal, onProgress: options.onProgress })) {
+    for (const { line, lineNo } of batch) {
+      if (line.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch (e) {
+        problems.bad(file, lineNo, `not valid JSON (${(e as Error).message})`, `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
+        continue;
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        problems.bad(file, lineNo, 'the line is JSON but not an object', `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
+        continue;
+      }
+      const result = map(parsed as Record<string, unknown>, withSource ? `${file}:${lineNo}` : undefined);
+      if (typeof result === 'string') {
+        problems.bad(file, lineNo, result, `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
+        continue;
+      }
+      yield result;
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      problems.bad(file, lineNo, 'the line is JSON but not an object', `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
-      continue;
-    }
-    const result = map(parsed as Record<string, unknown>, withSource ? `${file}:${lineNo}` : undefined);
-    if (typeof result === 'string') {
-      problems.bad(file, lineNo, result, `Each line of a ${formatName} KB must be one JSON object ${expected}.`);
-      continue;
-    }
-    yield result;
   }
 }
 
