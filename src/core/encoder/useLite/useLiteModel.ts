@@ -3,7 +3,8 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LinkerError } from '../../errors';
 import type { Logger, ProgressListener } from '../../log';
-import { convertUseLiteDir, USE_LITE_IO } from './convertUseLite';
+import type * as ConvertUseLite from './convertUseLite';
+import { USE_LITE_IO } from './useLiteIo';
 
 /**
  * The converted model folder (`models/use-lite`): model.onnx, vocab.json and manifest.json. The ONNX file is
@@ -122,6 +123,9 @@ export async function ensureUseLiteModel(modelDir: string, options: EnsureModelO
   const source = options.sourceDir === undefined ? locateSourcePackage() : { dir: options.sourceDir, version: 'local' };
   options.logger.info(`Converting universal-sentence-encoder-lite from ${source.dir} to ONNX in ${modelDir}.`);
   report('Converting the sentence encoder', 0);
+  // Loaded here, not at the top: the converter pulls in protobufjs (~35 ms), which opening a model never needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { convertUseLiteDir } = require('./convertUseLite') as typeof ConvertUseLite;
   const conversion = await convertUseLiteDir(source.dir);
   report('Writing the model', 1);
   await fs.mkdir(modelDir, { recursive: true });
