@@ -144,7 +144,8 @@ export async function createOnnxSession(modelPath: string, options: OnnxSessionO
       options.logger.info(`ONNX session for ${modelPath} runs on '${provider}' with ${threads} thread(s).`);
       return { session, provider };
     } catch (e) {
-      const reason = firstLine(e);
+      const advice = providerFailureAdvice(provider, machine.platform, firstLine(e));
+      const reason = advice === undefined ? firstLine(e) : `${firstLine(e)} ${advice}`;
       failures.push(`${provider}: ${reason}`);
       options.logger.info(`Execution provider '${provider}' failed (${reason})${explicit ? '' : '; trying the next one'}.`);
     }
@@ -160,6 +161,21 @@ export async function createOnnxSession(modelPath: string, options: OnnxSessionO
     location: { file: modelPath },
     hint: "Choose the provider 'auto' (falls back to the CPU) or 'cpu'.",
   });
+}
+
+/**
+ * A known way out of a provider failure, if there is one. Measured on an H200 VM (headless, driver 580): with a
+ * Vulkan loader present WebGPU still found no adapter, because the only ICD listed (libGLX_nvidia) cannot create an
+ * instance without a display; an ICD file naming libEGL_nvidia.so.0 made it work.
+ */
+export function providerFailureAdvice(provider: string, platform: NodeJS.Platform, reason: string): string | undefined {
+  if (provider === 'webgpu' && platform === 'linux' && /adapter/i.test(reason)) {
+    return '(On a headless NVIDIA machine, set VK_ICD_FILENAMES to a Vulkan ICD file whose library_path is libEGL_nvidia.so.0.)';
+  }
+  if (provider === 'cuda' && /Failed to load shared library|libcudart|libcublas|libcudnn/i.test(reason)) {
+    return '(The cuda provider of onnxruntime-node 1.30 needs CUDA 12.x and cuDNN 9 libraries on the library path.)';
+  }
+  return undefined;
 }
 
 function firstLine(e: unknown): string {

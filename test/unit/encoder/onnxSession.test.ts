@@ -6,7 +6,7 @@ import { LinkerError } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/log';
 import { silentLogger } from '../../../src/core/log';
 import type { ProviderEnvironment } from '../../../src/core/encoder/onnxSession';
-import { createOnnxSession, currentProviderEnvironment, providerCandidates, providerSkipReason } from '../../../src/core/encoder/onnxSession';
+import { createOnnxSession, currentProviderEnvironment, providerCandidates, providerFailureAdvice, providerSkipReason } from '../../../src/core/encoder/onnxSession';
 import type { RandomBertFolder } from '../../fixtures/builders/randomBert';
 import { makeRandomBertFolder } from '../../fixtures/builders/randomBert';
 
@@ -154,4 +154,11 @@ void test('a file that even cpu cannot open is a modelLoad error carrying the ca
     assert.equal(e.hint, 'Rebuild it.');
     return true;
   });
+});
+
+void test('known provider failures come with advice; others do not', () => {
+  assert.match(providerFailureAdvice('webgpu', 'linux', 'Failed to get a WebGPU adapter: No supported adapters') ?? '', /VK_ICD_FILENAMES.*libEGL_nvidia\.so\.0/);
+  assert.equal(providerFailureAdvice('webgpu', 'win32', 'Failed to get a WebGPU adapter'), undefined);
+  assert.match(providerFailureAdvice('cuda', 'linux', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library') ?? '', /CUDA 12/);
+  assert.equal(providerFailureAdvice('cpu', 'linux', 'Protobuf parsing failed'), undefined);
 });
