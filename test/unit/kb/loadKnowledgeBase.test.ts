@@ -15,7 +15,9 @@ function recordingLogger(): Logger & { warnings: string[] } {
 }
 
 void test('sources merge by id: first non-empty title, longest text, aliases unioned; merged ids counted', async () => {
-  const { kb, report } = await loadKnowledgeBase([{ path: fixture('entities.jsonl') }, { path: fixture('wikidata.sparql.json') }]);
+  const stages = new Set<string>();
+  const { kb, report } = await loadKnowledgeBase([{ path: fixture('entities.jsonl') }, { path: fixture('wikidata.sparql.json') }], { onProgress: (p) => void stages.add(`${p.stage} ${p.done === p.total ? 'done' : ''}`) });
+  assert.deepEqual([...stages].filter((s) => s.endsWith('done')), [`read ${fixture('entities.jsonl')} done`, `read ${fixture('wikidata.sparql.json')} done`]);
   assert.deepEqual(kb.entities.map((e) => e.id), ['Q42', '7', 'Q1', 'http://dbpedia.org/resource/Berlin']);
   assert.deepEqual(bare(kb.get('Q1')!), { id: 'Q1', title: 'Universe', text: 'totality of space and all contents', aliases: ['universe', 'Univers'] });
   assert.deepEqual(bare(kb.get('Q42')!), { id: 'Q42', title: 'Douglas Adams', text: 'English writer and humorist.', aliases: ['Douglas Noel Adams', 'DNA'], type: 'person' });
