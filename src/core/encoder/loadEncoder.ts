@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { LinkerError, throwIfAborted } from '../errors';
 import type { EncodeOptions, EncoderLoadOptions, TextEncoder, TokenStates } from './encoder';
 import { HfEncoder } from './hf/hfEncoder';
+import type * as UseLiteModule from './useLite/useLiteEncoder';
 
 /** What a model folder holds, decided from its files alone. */
 export type ModelFolderKind = 'use-lite' | 'hf';
@@ -82,16 +83,11 @@ async function release(key: string, entry: CacheEntry): Promise<void> {
   }
 }
 
-/** The part of H1's use-lite module this loader calls (typed here so the two folders build independently). */
-interface UseLiteModule {
-  readonly UseLiteEncoder: { load(modelDir: string, options: EncoderLoadOptions): Promise<TextEncoder> };
-}
-
 async function openEncoder(kind: ModelFolderKind, dir: string, options: EncoderLoadOptions): Promise<TextEncoder> {
   if (kind === 'use-lite') {
     // Required only when a folder needs it, so an HF-only user never loads the USE-lite code.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { UseLiteEncoder } = require('./useLite/useLiteEncoder') as UseLiteModule;
+    const { UseLiteEncoder } = require('./useLite/useLiteEncoder') as typeof UseLiteModule;
     return UseLiteEncoder.load(dir, options);
   }
   return HfEncoder.load(dir, options);

@@ -110,3 +110,18 @@ void test('a failed load is not cached, and an aborted caller gets a cancelled e
   assert.equal(encoder.dims, folder.hiddenSize);
   await encoder.dispose();
 });
+
+const useLiteDir = path.resolve(__dirname, '../../../../models/use-lite');
+const useLiteBuilt = fs.existsSync(path.join(useLiteDir, 'model.onnx')) && fs.existsSync(path.join(useLiteDir, 'manifest.json'));
+
+void test('a use-lite manifest routes to the USE-lite encoder', { skip: useLiteBuilt ? false : `models/use-lite is not built (${useLiteDir})` }, async () => {
+  const encoder = await loadEncoder(useLiteDir, { provider: 'cpu', threads: 1, logger: silentLogger });
+  try {
+    assert.equal(encoder.dims, 512);
+    const [a, b] = await encoder.encode(['Steve Jobs co-founded Apple', 'Apple Inc. makes computers']);
+    assert.ok(Math.abs(a.reduce((s, x) => s + x * x, 0) - 1) < 1e-4);
+    assert.ok(a.reduce((s, x, i) => s + x * b[i], 0) > 0.2);
+  } finally {
+    await encoder.dispose();
+  }
+});
