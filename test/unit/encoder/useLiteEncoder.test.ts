@@ -137,6 +137,18 @@ void test('loading a folder without a converted model names the fix', async () =
   }
 });
 
+void test('a corrupt manifest is a modelLoad error, and ensureUseLiteModel repairs it', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'use-lite-corrupt-'));
+  try {
+    await fs.writeFile(path.join(dir, 'manifest.json'), '{ not json');
+    await assert.rejects(readUseLiteManifest(dir), (e: unknown) => LinkerError.is(e, 'modelLoad'));
+    const manifest = await ensureUseLiteModel(dir, { logger: silentLogger });
+    assert.equal((await readUseLiteManifest(dir)).sha256, manifest.sha256);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
 void test('defaultModelDir points into the package', () => {
   assert.equal(defaultModelDir('/opt/ext'), path.join('/opt/ext', 'models', 'use-lite'));
 });

@@ -60,8 +60,13 @@ export async function readUseLiteManifest(modelDir: string): Promise<UseLiteMani
       hint: 'Run `npm run build:model` (or let the extension convert it on first use).',
     });
   }
-  const manifest = JSON.parse(text) as UseLiteManifest;
-  if (manifest.kind !== 'use-lite' || typeof manifest.sha256 !== 'string' || typeof manifest.dims !== 'number') {
+  let manifest: UseLiteManifest;
+  try {
+    manifest = JSON.parse(text) as UseLiteManifest;
+  } catch (e) {
+    throw new LinkerError('modelLoad', `The manifest is not valid JSON: ${(e as Error).message}.`, { location: { file }, hint: 'Run `npm run build:model` to rewrite it.', cause: e });
+  }
+  if (manifest?.kind !== 'use-lite' || typeof manifest.sha256 !== 'string' || typeof manifest.dims !== 'number') {
     throw new LinkerError('modelLoad', 'The manifest does not describe a USE-lite model.', { location: { file }, hint: 'Delete the folder and run `npm run build:model`.' });
   }
   return manifest;
