@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { LinkerError } from '../errors';
+import { type Logger, silentLogger } from '../log';
+import { type AnnotationRecord, contentHashOf, headerFor, parseAnnotationFile, serializeAnnotationFile } from './annotationRecord';
+import { annotationFileFor, normaliseDocPath } from './annotationPaths';
+import { SerialQueue, backupCorruptFile, readTextIfExists, removeDeadTempFiles, writeTextAtomic } from './atomicTextFile';
+import { DocumentAnnotations } from './documentAnnotations';
+import { reanchorRecords } from './reanchor';
+
+export interface AnnotationStoreOptions {
+  /** The workspace folder; annotation files live in `<workspaceRoot>/.entity-links/`. */
+  readonly workspaceRoot: string;
+  /** Written as `annotator` on records the user decides. Default 'user'. */
+  readonly annotator?: string;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+  readonly logger?: Logger;
+}
+
+/**
+ * The annotation store of one workspace folder. Pure core: the host gives it paths and document texts and
+ * forwards edits; it owns reading, re-anchoring, corruption handling and crash-safe saving.
+ *
+ * Guarantees: a save replaces the file atomically (temp + fsync + rename + fsync of the folder), saves of one
+ * file never interleave, and a file this build cannot read completely (bad JSON, no header, unknown version)
+ * is never written: opening it throws `annotationCorrupt` naming the file and line after a backup copy is made,
+ * and the store refuses to save that document until the file reads cleanly again.
+ */
+export class AnnotationStore {
+  readonly workspaceRoot: string;
+  private readonly annotator: string;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly logger: Logger;
+  private readonly queue = new SerialQueue();
+  private readonly open_ = new Map<string, DocumentAnnotations>();
+
+  constructor(options: AnnotationStoreOptions) {
+    this.workspaceRoot = options.workspaceRoot;
+    this.annotator = options.annotator ?? 'user';
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The annotation file of a document (workspace-relative path). */
+  fileFor(docRelPath: string): string {
+    return annotationFileFor(this.workspaceRoot, docRelPath);
+  }
+
+  /**
+   * Loads a document's annotations for the given text, re-anchoring them when the file was saved for another
+   * text. Opening an already open document returns the same object, brought to `text`.
+   * @throws LinkerError 'annotationCorrupt' when the file cannot be read completely (a backup is made first).
+   */
+  async open(docRelPath: string, text: string): Promise<DocumentAnnotations> {
+    const document = normaliseDocPath(docRelPath);
+    const existing = this.open_.get(document);
+    if (existing !== undefined) {
+      existing.syncText(text);
+      return existing;
+    }
+    const file = this.fileFor(document);
+    const removed = await removeDeadTempFiles(file);
+    if (removed > 0) this.logger.info(`Removed ${removed} temp file(s) of an interrupted save beside ${file}.`);
+    const content = await readTextIfExists(file);
+    let doc: DocumentAnnotations;
+    if (content === undefined) {
+      doc = new DocumentAnnotations(document, file, text, [], this.host(), undefined, true);
+    } else {
+      const parsed = await this.parseOrBackup(content, file);
+      if (parsed.header.document !== document) {
+        this.logger.warn(`${file} names document ${parsed.header.document}, opened as ${document} (moved?); the next save records the new path.`);
+      }
+      if (parsed.header.contentHash === contentHashOf(text) && parsed.header.document === document) {
+        doc = new DocumentAnnotations(document, file, text, parsed.records, this.host(), undefined, true);
+      } else {
+        const result = reanchorRecords(parsed.records, text, parsed.header.length);
+        this.logger.info(`${document} changed since its annotations were saved: ${result.unchanged} in place, ${result.moved} moved, ${result.placedUncertain + result.unplaced} flagged for review.`);
+        doc = new DocumentAnnotations(document, file, text, result.records, this.host(), result, false);
+      }
+    }
+    this.open_.set(document, doc);
+    return doc;
+  }
+
+  /** Forgets an open document (its unsaved changes included: save first). */
+  close(docRelPath: string): void {
+    this.open_.delete(normaliseDocPath(docRelPath));
+  }
+
+  /** Reads a document's stored records without opening it (no re-anchoring, no backup). */
+  async readRecords(docRelPath: string): Promise<AnnotationRecord[]> {
+    const file = this.fileFor(docRelPath);
+    const content = await readTextIfExists(file);
+    return content === undefined ? [] : parseAnnotationFile(content, file).records;
+  }
+
+  private host(): ConstructorParameters<typeof DocumentAnnotations>[4] {
+    return { annotator: this.annotator, now: this.now, newId: this.newId, save: (doc) => this.write(doc) };
+  }
+
+  private async parseOrBackup(content: string, file: string): Promise<ReturnType<typeof parseAnnotationFile>> {
+    try {
+      return parseAnnotationFile(content, file);
+    } catch (e) {
+      if (LinkerError.is(e, 'annotationCorrupt')) {
+        const backup = await backupCorruptFile(file, this.now());
+        this.logger.error(`${e.message} (backup: ${backup})`);
+      }
+      throw e;
+    }
+  }
+
+  private write(doc: DocumentAnnotations): Promise<void> {
+    // The content is taken now, in call order; the queue only orders the disk work.
+    const { text, records } = doc.snapshotForSave();
+    const content = serializeAnnotationFile(headerFor(doc.document, text), records);
+    return this.queue.run(doc.file, async () => {
+      // Never replace a file this build could not read back: it may be a newer version's, or hand-edited.
+      const onDisk = await readTextIfExists(doc.file);
+      if (onDisk !== undefined && onDisk !== content) {
+        try {
+          await this.parseOrBackup(onDisk, doc.file);
+        } catch (e) {
+          if (LinkerError.is(e)) doc.markReadOnly(e);
+          throw e;
+        }
+      }
+      if (onDisk !== content) await writeTextAtomic(doc.file, content);
+    });
+  }
+}
