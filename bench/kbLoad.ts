@@ -23,6 +23,8 @@ interface CaseResult {
   readonly peakRssMiB: number;
   readonly baseRssMiB: number;
   readonly bytesPerEntity: number;
+  /** Live heap after a full GC, per entity: what the KB itself holds, without RSS slack. */
+  readonly heapPerEntity: number;
   readonly hashMs?: number;
 }
 
@@ -67,7 +69,9 @@ function naiveJsonl(file: string): KnowledgeBase {
 }
 
 async function runCase(name: string, arg: string): Promise<CaseResult> {
+  global.gc?.();
   const base = process.memoryUsage().rss;
+  const baseHeap = process.memoryUsage().heapUsed;
   const started = performance.now();
   let kb: KnowledgeBase;
   const sources: Record<string, KbSourceSpec[]> = {
@@ -85,8 +89,10 @@ async function runCase(name: string, arg: string): Promise<CaseResult> {
   const hashMs = performance.now() - hashStarted;
   const peak = process.resourceUsage().maxRSS * 1024;
   global.gc?.();
+  global.gc?.();
   const held = process.memoryUsage().rss;
-  return { name, entities: kb.size, ms, peakRssMiB: peak / MiB, baseRssMiB: base / MiB, bytesPerEntity: (held - base) / kb.size, hashMs };
+  const heapPerEntity = (process.memoryUsage().heapUsed - baseHeap) / kb.size;
+  return { name, entities: kb.size, ms, peakRssMiB: peak / MiB, baseRssMiB: base / MiB, bytesPerEntity: (held - base) / kb.size, heapPerEntity, hashMs };
 }
 
 function spawnCase(name: string, arg: string): CaseResult {
@@ -97,7 +103,7 @@ function spawnCase(name: string, arg: string): CaseResult {
 }
 
 function row(r: CaseResult): string {
-  return [r.name.padEnd(22), String(r.entities).padStart(9), `${(r.ms / 1000).toFixed(2)} s`.padStart(9), `${Math.round(r.peakRssMiB)} MiB`.padStart(10), `${Math.round(r.bytesPerEntity)} B`.padStart(8), `${Math.round(r.hashMs ?? 0)} ms`.padStart(9)].join('  ');
+  return [r.name.padEnd(22), String(r.entities).padStart(9), `${(r.ms / 1000).toFixed(2)} s`.padStart(9), `${Math.round(r.peakRssMiB)} MiB`.padStart(10), `${Math.round(r.bytesPerEntity)} B`.padStart(8), `${Math.round(r.heapPerEntity)} B`.padStart(8), `${Math.round(r.hashMs ?? 0)} ms`.padStart(9)].join('  ');
 }
 
 async function main(): Promise<void> {
@@ -109,7 +115,7 @@ async function main(): Promise<void> {
   const nIndex = argv.indexOf('--entities');
   const n = nIndex >= 0 ? Number(argv[nIndex + 1]) : 1_000_000;
   process.stdout.write(`KB load benchmark, node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${new Date().toISOString()}\n`);
-  process.stdout.write(`${'case'.padEnd(22)}  ${'entities'.padStart(9)}  ${'load'.padStart(9)}  ${'peak RSS'.padStart(10)}  ${'held/ent'.padStart(8)}  ${'hash'.padStart(9)}\n`);
+  process.stdout.write(`${'case'.padEnd(22)}  ${'entities'.padStart(9)}  ${'load'.padStart(9)}  ${'peak RSS'.padStart(10)}  ${'rss/ent'.padStart(8)}  ${'heap/ent'.padStart(8)}  ${'hash'.padStart(9)}\n`);
   const wiki = path.resolve(repoRoot(), '..', 'shared', 'data', 'wiki11k', 'Wiki.txt');
   if (existsSync(wiki)) process.stdout.write(row(spawnCase('wiki11k', wiki)) + '\n');
   else process.stdout.write(`wiki11k: skipped, ${wiki} not found\n`);

@@ -60,6 +60,6 @@ export async function* readBratKb(file: string, options: KbReadOptions = {}): As
       problems.bad(file, lineNo, `entity ${id} has no name:<label>:<value> field`, HINT);
       continue;
     }
-    yield makeEntity(detach(id), title, text, aliases, type, withSource ? `${file}:${lineNo}` : undefined);
+    yield makeEntity(detach(id), title, text, aliases.slice(), type, withSource ? `${file}:${lineNo}` : undefined);
   }
 }

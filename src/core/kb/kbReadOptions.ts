@@ -77,7 +77,8 @@ export function splitAliases(cell: string): string[] {
   return cell
     .split(/[;|]/)
     .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+    .filter((s) => s.length > 0)
+    .slice(); // exact capacity: filter's result keeps growth slack
 }
 
 /**
