@@ -76,22 +76,24 @@ export function defaultCacheDir(): string {
   return path.join(base, 'entity-linker');
 }
 
-async function resolveSources(options: LinkingSessionOptions): Promise<{ sources: KbSourceSpec[]; name?: string }> {
+async function resolveSources(options: LinkingSessionOptions): Promise<{ sources: KbSourceSpec[]; name?: string; maxTextChars?: number }> {
   const sources = [...(options.kbSources ?? [])];
   let name: string | undefined;
+  let maxTextChars: number | undefined;
   if (options.kbConfig !== undefined) {
     const config = await readKbConfig(options.kbConfig);
     sources.push(...config.sources);
     name = config.name;
+    maxTextChars = config.maxTextChars;
   }
-  return sources.length === 0 ? { sources: [...DEFAULT_KB_SOURCES], name: 'WordNet nouns' } : { sources, name };
+  return sources.length === 0 ? { sources: [...DEFAULT_KB_SOURCES], name: 'WordNet nouns' } : { sources, name, maxTextChars };
 }
 
 export async function openLinkingSession(options: LinkingSessionOptions): Promise<LinkingSession> {
   const { logger, signal, onProgress } = options;
   const started = performance.now();
-  const { sources, name } = await resolveSources(options);
-  const { kb, report } = await loadKnowledgeBase(sources, { strict: options.strict ?? true, logger, onProgress, signal, name });
+  const { sources, name, maxTextChars } = await resolveSources(options);
+  const { kb, report } = await loadKnowledgeBase(sources, { strict: options.strict ?? true, logger, onProgress, signal, name, maxTextChars });
   const kbDone = performance.now();
   logger.info(`KB '${kb.name}': ${kb.size} entities in ${(kbDone - started).toFixed(0)} ms (${report.mergedIds} merged ids, ${report.skipped} skipped records).`);
 
