@@ -13,7 +13,14 @@ export interface EncodeOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Texts per model call; the encoder sorts by length and buckets, so padding waste stays small. */
   readonly batchSize?: number;
+  /**
+   * Which side of the bi-encoder the texts are: a mention in context or an entity description. Symmetric
+   * encoders ignore it; a fine-tuned model applies a different head to each side.
+   */
+  readonly role?: EncodeRole;
 }
+
+export type EncodeRole = 'mention' | 'entity';
 
 /** Token-level states of one text (for multi-vector scoring): `tokens` rows of `dims` floats, row-major. */
 export interface TokenStates {

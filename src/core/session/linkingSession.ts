@@ -122,7 +122,7 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
           modelId: encoder.modelId,
           dims: encoder.dims,
           texts: kb.entities.map((e) => entityText(e, template)),
-          encode: (texts) => encoder.encode(texts, { signal }),
+          encode: (texts) => encoder.encode(texts, { signal, role: 'entity' }),
           signal,
           onProgress,
           logger,
