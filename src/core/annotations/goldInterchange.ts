@@ -72,7 +72,8 @@ export async function importGold(store: AnnotationStore, docs: readonly GoldDocu
       doc.addMany(fresh);
       added += fresh.length;
     }
-    if (doc.dirty) await doc.save();
+    // A document without mentions still gets its (header-only) file: in evaluation it is where false positives show.
+    if (doc.dirty || (await readTextIfExists(store.fileFor(rel))) === undefined) await doc.save();
   }
   return { documents: docs.length, added, duplicates, textsWritten };
 }
