@@ -29,6 +29,7 @@ const STAGES = [
   { name: 'model', command: [npm, 'run', '--silent', 'build:model'], when: () => pkg.scripts?.['build:model'] !== undefined },
   { name: 'unit', command: [process.execPath, 'scripts/runUnitTests.mjs'], tests: true },
   { name: 'integration', command: [process.execPath, 'out/test/integration/runTest.js'], tests: true },
+  { name: 'e2e', command: [process.execPath, 'scripts/runUnitTests.mjs', 'out/test/e2e'], tests: true },
   { name: 'package', command: [npm, 'run', '--silent', 'package'] },
   { name: 'vsix', command: [process.execPath, 'out/test/integration/runVsixTest.js'], tests: true },
 ];

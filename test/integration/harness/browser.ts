@@ -5,7 +5,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 /** Debian's chromium; Playwright's own browsers are downloaded from a CDN, which is not reachable offline. */
 export const CHROMIUM_PATH = process.env.ENTITY_LINKER_CHROMIUM ?? '/usr/bin/chromium';
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
