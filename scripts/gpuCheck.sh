@@ -4,7 +4,7 @@
 # for each provider (cuda, webgpu, cpu) whether the encoders open on it (or the exact error) and texts/s at
 # batch 64. Each provider runs in its own process under a time limit; the whole run stays under 4 minutes.
 #
-# Needs, from a checkout on the machine: node_modules (onnxruntime-node, onnx-proto, @huggingface/tokenizers)
+# Pack a carry for a machine without Node with scripts/gpuCheckCarry.sh. Otherwise it needs, from a checkout: node_modules (onnxruntime-node, onnx-proto, @huggingface/tokenizers)
 # and the compiled out/ (npx tsc -p tsconfig.json --outDir out); it compiles out/ itself when typescript is there.
 # Optional: models/use-lite/ (manifest.json + model.onnx + vocab.json) to check USE-lite too.
 # Output: everything printed also goes to $OUT/gpuCheck.log, with one JSON file per provider in $OUT.
@@ -16,6 +16,15 @@ mkdir -p "$OUT_DIR"
 exec > >(tee "$OUT_DIR/gpuCheck.log") 2>&1
 START=$(date +%s)
 section() { echo; echo "=== $* ($(( $(date +%s) - START )) s)"; }
+
+# Unpack what scripts/gpuCheckCarry.sh packed, when it was carried here instead of a full checkout.
+if [ -f .tools/gpucarry.tar.xz ] && [ ! -d .tools/gpunm ]; then
+  tar -xJf .tools/gpucarry.tar.xz || python3 -c "import tarfile; tarfile.open('.tools/gpucarry.tar.xz').extractall()"
+fi
+if [ ! -e node_modules ] && [ -d .tools/gpunm/node_modules ]; then ln -s .tools/gpunm/node_modules node_modules; fi
+if [ -f .tools/uselite.tar.xz ] && [ ! -f models/use-lite/model.onnx ]; then
+  tar -xJf .tools/uselite.tar.xz || python3 -c "import tarfile; tarfile.open('.tools/uselite.tar.xz').extractall()"
+fi
 
 section "machine"
 date -u; uname -a
