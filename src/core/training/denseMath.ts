@@ -1,0 +1,106 @@
+/**
+ * The few dense operations the scoring head needs, over row-major Float32Arrays. Hand-written because the head
+ * is a pair of d x d maps trained in-process on a CPU: pulling in a tensor library (and its native build) for
+ * matrix-vector products and rank-1 updates is not worth it. Loops are unrolled by four: V8 does not
+ * vectorise, and independent accumulators roughly halve the time per row.
+ */
+
+/** out = x + D x for a square d x d matrix D (the head is the identity plus a learned residual). */
+export function residualMatVec(d: Float32Array, x: Float32Array, xOffset: number, dims: number, out: Float32Array): void {
+  for (let i = 0; i < dims; i++) {
+    const base = i * dims;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    const end4 = dims - (dims % 4);
+    for (; j < end4; j += 4) {
+      s0 += d[base + j]! * x[xOffset + j]!;
+      s1 += d[base + j + 1]! * x[xOffset + j + 1]!;
+      s2 += d[base + j + 2]! * x[xOffset + j + 2]!;
+      s3 += d[base + j + 3]! * x[xOffset + j + 3]!;
+    }
+    for (; j < dims; j++) s0 += d[base + j]! * x[xOffset + j]!;
+    out[i] = x[xOffset + i]! + s0 + s1 + s2 + s3;
+  }
+}
+
+/** Scales `v` to unit length in place and returns its previous norm (0 vectors stay 0). */
+export function normalizeInPlace(v: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const norm = Math.sqrt(s);
+  if (norm > 0) {
+    const inv = 1 / norm;
+    for (let i = 0; i < v.length; i++) v[i] = v[i]! * inv;
+  }
+  return norm;
+}
+
+export function dotAt(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dims: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  const end4 = dims - (dims % 4);
+  for (; i < end4; i += 4) {
+    s0 += a[aOffset + i]! * b[bOffset + i]!;
+    s1 += a[aOffset + i + 1]! * b[bOffset + i + 1]!;
+    s2 += a[aOffset + i + 2]! * b[bOffset + i + 2]!;
+    s3 += a[aOffset + i + 3]! * b[bOffset + i + 3]!;
+  }
+  for (; i < dims; i++) s0 += a[aOffset + i]! * b[bOffset + i]!;
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * Backward of `n = u / |u|`: given dL/dn, the unit vector n and |u|, writes dL/du = (g - n <n, g>) / |u| into g.
+ */
+export function normalizeBackward(g: Float32Array, n: Float32Array, norm: number): void {
+  if (norm === 0) {
+    g.fill(0);
+    return;
+  }
+  const proj = dotAt(g, 0, n, 0, g.length);
+  const inv = 1 / norm;
+  for (let i = 0; i < g.length; i++) g[i] = (g[i]! - n[i]! * proj) * inv;
+}
+
+/** G += a b^T for a d x d matrix G, a and b of length d (b read from `b` at `bOffset`). */
+export function addOuter(g: Float32Array, a: Float32Array, b: Float32Array, bOffset: number, dims: number): void {
+  for (let i = 0; i < dims; i++) {
+    const ai = a[i]!;
+    if (ai === 0) continue;
+    const base = i * dims;
+    for (let j = 0; j < dims; j++) g[base + j] = g[base + j]! + ai * b[bOffset + j]!;
+  }
+}
+
+/**
+ * Projects every row of `vectors` (n x dims) through I + D and normalises it: the mention or entity side of a
+ * head applied to a whole KB. Returns a new n x dims array.
+ */
+export function projectRows(d: Float32Array, vectors: Float32Array, dims: number, signal?: AbortSignal): Float32Array {
+  const n = vectors.length / dims;
+  const out = new Float32Array(vectors.length);
+  const row = new Float32Array(dims);
+  for (let r = 0; r < n; r++) {
+    if (signal !== undefined && (r & 1023) === 0 && signal.aborted) break;
+    residualMatVec(d, vectors, r * dims, dims, row);
+    normalizeInPlace(row);
+    out.set(row, r * dims);
+  }
+  return out;
+}
+
+/** log(sum(exp(s))) without overflow. */
+export function logSumExp(s: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < s.length; i++) if (s[i]! > max) max = s[i]!;
+  if (max === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) sum += Math.exp(s[i]! - max);
+  return max + Math.log(sum);
+}

@@ -1,0 +1,125 @@
+import { addOuter, dotAt, logSumExp, normalizeBackward, normalizeInPlace, residualMatVec } from './denseMath';
+
+/**
+ * The trainable scoring head over a frozen encoder:
+ *
+ *   score(x, y) = scale * < normalize((I + Dm) x), normalize((I + De) y) >
+ *
+ * x is the encoder's mention vector, y its entity vector. Dm and De start at zero, so the untrained head scores
+ * exactly like the base encoder (cosine, times a constant); weight decay pulls them back towards the identity,
+ * not towards zero, which is what a small training set needs.
+ */
+export interface HeadWeights {
+  readonly dims: number;
+  /** Mention-side residual, dims x dims row-major. */
+  readonly mention: Float32Array;
+  /** Entity-side residual, dims x dims row-major. */
+  readonly entity: Float32Array;
+  /** log of the softmax scale (learned). */
+  readonly logScale: Float32Array;
+}
+
+export function identityHead(dims: number, scale: number): HeadWeights {
+  return { dims, mention: new Float32Array(dims * dims), entity: new Float32Array(dims * dims), logScale: Float32Array.of(Math.log(scale)) };
+}
+
+export function cloneHead(h: HeadWeights): HeadWeights {
+  return { dims: h.dims, mention: h.mention.slice(), entity: h.entity.slice(), logScale: h.logScale.slice() };
+}
+
+/** One contrastive example: a mention vector and its candidates, the gold first. */
+export interface ContrastiveExample {
+  /** Offset of the mention vector in `mentionVectors`. */
+  readonly mentionOffset: number;
+  /** Candidate keys (KB rows), gold at index 0. */
+  readonly candidates: readonly number[];
+  /** Subtracted from each candidate's score (the log-q correction of sampled negatives); 0 when absent. */
+  readonly correction?: readonly number[];
+}
+
+export interface BatchResult {
+  /** Mean loss over the batch. */
+  readonly loss: number;
+}
+
+/**
+ * Loss J = -log softmax(s)[0] averaged over the batch, and its gradient added into `grad` (same shape as the
+ * head). Each distinct candidate row is projected once per batch, whatever number of examples share it.
+ */
+export function contrastiveBatch(
+  head: HeadWeights,
+  mentionVectors: Float32Array,
+  entityVectors: Float32Array,
+  batch: readonly ContrastiveExample[],
+  grad: HeadWeights,
+): BatchResult {
+  const dims = head.dims;
+  const scale = Math.exp(head.logScale[0]!);
+  // Forward of every distinct entity row.
+  const rows = new Map<number, number>();
+  for (const ex of batch) for (const r of ex.candidates) if (!rows.has(r)) rows.set(r, rows.size);
+  const e = new Float32Array(rows.size * dims);
+  const eNorm = new Float64Array(rows.size);
+  const eGrad = new Float32Array(rows.size * dims);
+  const tmp = new Float32Array(dims);
+  for (const [r, slot] of rows) {
+    residualMatVec(head.entity, entityVectors, r * dims, dims, tmp);
+    eNorm[slot] = normalizeInPlace(tmp);
+    e.set(tmp, slot * dims);
+  }
+  const inv = 1 / batch.length;
+  let loss = 0;
+  let scaleGrad = 0;
+  const m = new Float32Array(dims);
+  const mGrad = new Float32Array(dims);
+  for (const ex of batch) {
+    residualMatVec(head.mention, mentionVectors, ex.mentionOffset, dims, m);
+    const mNorm = normalizeInPlace(m);
+    const k = ex.candidates.length;
+    const s = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      s[c] = scale * dotAt(m, 0, e, rows.get(ex.candidates[c]!)! * dims, dims) - (ex.correction?.[c] ?? 0);
+    }
+    const lse = logSumExp(s);
+    loss += (lse - s[0]!) * inv;
+    mGrad.fill(0);
+    for (let c = 0; c < k; c++) {
+      // dJ/ds_c = p_c - [c = gold], scaled by the batch mean.
+      const g = (Math.exp(s[c]! - lse) - (c === 0 ? 1 : 0)) * inv;
+      if (g === 0) continue;
+      const slot = rows.get(ex.candidates[c]!)! * dims;
+      const raw = s[c]! + (ex.correction?.[c] ?? 0);
+      scaleGrad += g * raw;
+      const gs = g * scale;
+      for (let i = 0; i < dims; i++) {
+        mGrad[i] = mGrad[i]! + gs * e[slot + i]!;
+        eGrad[slot + i] = eGrad[slot + i]! + gs * m[i]!;
+      }
+    }
+    normalizeBackward(mGrad, m, mNorm);
+    addOuter(grad.mention, mGrad, mentionVectors, ex.mentionOffset, dims);
+  }
+  const eUnit = new Float32Array(dims);
+  const g = new Float32Array(dims);
+  for (const [r, slot] of rows) {
+    g.set(eGrad.subarray(slot * dims, (slot + 1) * dims));
+    eUnit.set(e.subarray(slot * dims, (slot + 1) * dims));
+    normalizeBackward(g, eUnit, eNorm[slot]!);
+    addOuter(grad.entity, g, entityVectors, r * dims, dims);
+  }
+  // d(scale * cos)/d(log scale) = scale * cos = the raw score.
+  grad.logScale[0] = grad.logScale[0]! + scaleGrad;
+  return { loss };
+}
+
+/** The head's score for one mention and entity vector (for tests and spot checks). */
+export function headScore(head: HeadWeights, x: Float32Array, y: Float32Array): number {
+  const dims = head.dims;
+  const m = new Float32Array(dims);
+  const e = new Float32Array(dims);
+  residualMatVec(head.mention, x, 0, dims, m);
+  residualMatVec(head.entity, y, 0, dims, e);
+  normalizeInPlace(m);
+  normalizeInPlace(e);
+  return Math.exp(head.logScale[0]!) * dotAt(m, 0, e, 0, dims);
+}

@@ -1,0 +1,182 @@
+import { LinkerError, throwIfAborted } from '../errors';
+import { AdamW, DEFAULT_ADAMW, type AdamWOptions, type ParamGroup } from './adamW';
+import { projectRows } from './denseMath';
+import { type MiningExample, type NegativeStrategy, type RecallResult, mineCandidates, recallAtK } from './negativeMining';
+import { type ContrastiveExample, type HeadWeights, cloneHead, contrastiveBatch, identityHead } from './scoringHead';
+import { SeededRandom } from './seededRandom';
+
+/** One training mention: the row of its vector in `mentionVectors` and its gold, duplicates and candidates. */
+export interface HeadExample extends MiningExample {
+  readonly mentionRow: number;
+}
+
+export interface HeadTrainingData {
+  readonly dims: number;
+  /** Frozen encoder vectors of every KB entity, n x dims, in KB row order. */
+  readonly entityVectors: Float32Array;
+  /** Frozen encoder vectors of the mentions (train and dev), m x dims. */
+  readonly mentionVectors: Float32Array;
+  readonly train: readonly HeadExample[];
+  readonly dev: readonly HeadExample[];
+}
+
+export interface HeadTrainingOptions {
+  readonly negatives: NegativeStrategy;
+  /** Negatives per mention (the loss ranks the gold among 1 + this many). */
+  readonly numNegatives: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly optimizer: AdamWOptions;
+  /** Initial softmax scale (cosines lie in [-1, 1]; the loss needs a wider range). */
+  readonly initialScale: number;
+  /** Stop after this many epochs without a better dev recall@64. */
+  readonly patience: number;
+  /** See MiningOptions.sampleTemperature. */
+  readonly sampleTemperature?: number;
+}
+
+export const DEFAULT_HEAD_TRAINING: HeadTrainingOptions = {
+  negatives: 'mixed',
+  numNegatives: 64,
+  epochs: 4,
+  batchSize: 32,
+  seed: 1,
+  optimizer: DEFAULT_ADAMW,
+  initialScale: 20,
+  patience: 2,
+};
+
+export const RECALL_KS = [1, 10, 64] as const;
+
+export interface DevMetrics {
+  readonly mentions: number;
+  readonly 'recall@1': number;
+  readonly 'recall@10': number;
+  readonly 'recall@64': number;
+}
+
+export interface EpochReport {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: number;
+  readonly steps: number;
+  readonly dev: DevMetrics;
+  readonly seconds: number;
+}
+
+export type TrainingProgress = { readonly stage: 'mine' | 'train' | 'evaluate'; readonly epoch: number; readonly done: number; readonly total: number } | { readonly stage: 'epoch'; readonly report: EpochReport };
+
+export interface HeadTrainingResult {
+  /** The head with the best dev recall@64 (the identity when no epoch beat it). */
+  readonly head: HeadWeights;
+  readonly before: DevMetrics;
+  readonly after: DevMetrics;
+  readonly bestEpoch: number;
+  readonly epochs: readonly EpochReport[];
+  readonly seconds: number;
+}
+
+function devMetrics(r: RecallResult): DevMetrics {
+  return { mentions: r.mentions, 'recall@1': r.recall[1] ?? 0, 'recall@10': r.recall[10] ?? 0, 'recall@64': r.recall[64] ?? 0 };
+}
+
+/** recall@1/10/64 of a head on examples (entities projected here unless passed in). */
+export function evaluateHead(head: HeadWeights, data: Pick<HeadTrainingData, 'dims' | 'entityVectors' | 'mentionVectors'>, examples: readonly HeadExample[], projectedEntities?: Float32Array): DevMetrics {
+  const entities = projectedEntities ?? projectRows(head.entity, data.entityVectors, data.dims);
+  const { mentions, offsets } = projectMentions(head, data, examples);
+  return devMetrics(recallAtK(mentions, offsets, entities, data.dims, examples, RECALL_KS));
+}
+
+function projectMentions(head: HeadWeights, data: Pick<HeadTrainingData, 'dims' | 'mentionVectors'>, examples: readonly HeadExample[]): { mentions: Float32Array; offsets: number[] } {
+  const dims = data.dims;
+  const picked = new Float32Array(examples.length * dims);
+  examples.forEach((ex, i) => picked.set(data.mentionVectors.subarray(ex.mentionRow * dims, (ex.mentionRow + 1) * dims), i * dims));
+  return { mentions: projectRows(head.mention, picked, dims), offsets: examples.map((_, i) => i * dims) };
+}
+
+const better = (a: DevMetrics, b: DevMetrics): boolean => a['recall@64'] > b['recall@64'] || (a['recall@64'] === b['recall@64'] && a['recall@1'] > b['recall@1']);
+
+/**
+ * Trains the head with the contrastive loss of METHOD.md: every epoch re-mines the negatives over the whole KB
+ * with the current weights, then takes AdamW steps over shuffled batches; after each epoch the dev recall@64
+ * picks the best head and stops the run once it has not improved for `patience` epochs. Deterministic for a
+ * seed (one PRNG drives shuffling and sampling; arithmetic order is fixed).
+ */
+export function trainHead(
+  data: HeadTrainingData,
+  options: Partial<HeadTrainingOptions> = {},
+  hooks: { readonly signal?: AbortSignal; readonly onProgress?: (p: TrainingProgress) => void; readonly now?: () => number } = {},
+): HeadTrainingResult {
+  const o: HeadTrainingOptions = { ...DEFAULT_HEAD_TRAINING, ...options, optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, ...options.optimizer } };
+  const { dims } = data;
+  const n = data.entityVectors.length / dims;
+  if (!Number.isInteger(n) || data.mentionVectors.length % dims !== 0) {
+    throw new LinkerError('internal', `Vector blocks are not whole ${dims}-d rows.`);
+  }
+  if (data.train.length === 0) {
+    throw new LinkerError('usage', 'No training mention has its gold entity in the KB, so there is nothing to train on.', {
+      hint: 'Check the KB and the gold id mapping (--gold-id-map), or add annotations.',
+    });
+  }
+  const now = hooks.now ?? (() => performance.now());
+  const started = now();
+  const signal = hooks.signal;
+  const rng = new SeededRandom(o.seed);
+  const head = identityHead(dims, o.initialScale);
+  const grad = identityHead(dims, 1);
+  grad.logScale[0] = 0;
+  const groups: ParamGroup[] = [
+    { value: head.mention, grad: grad.mention, decay: true },
+    { value: head.entity, grad: grad.entity, decay: true },
+    { value: head.logScale, grad: grad.logScale, decay: false },
+  ];
+  const stepsPerEpoch = Math.ceil(data.train.length / o.batchSize);
+  const optimizer = new AdamW(groups, o.optimizer, stepsPerEpoch * o.epochs);
+
+  let entities = projectRows(head.entity, data.entityVectors, dims, signal);
+  throwIfAborted(signal);
+  const dev = data.dev.length > 0 ? data.dev : data.train;
+  const before = evaluateHead(head, data, dev, entities);
+  let best = { head: cloneHead(head), metrics: before, epoch: 0 };
+  const reports: EpochReport[] = [];
+  let stale = 0;
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const epochStart = now();
+    const { mentions, offsets } = projectMentions(head, data, data.train);
+    const examples: ContrastiveExample[] = [];
+    data.train.forEach((ex, i) => {
+      if (i % 64 === 0) {
+        throwIfAborted(signal);
+        hooks.onProgress?.({ stage: 'mine', epoch, done: i, total: data.train.length });
+      }
+      const mined = mineCandidates(mentions, offsets[i]!, entities, dims, ex, { strategy: o.negatives, count: o.numNegatives, rng, sampleTemperature: o.sampleTemperature });
+      examples.push({ mentionOffset: ex.mentionRow * dims, candidates: mined.candidates, ...(mined.correction === undefined ? {} : { correction: mined.correction }) });
+    });
+    rng.shuffle(examples);
+    let lossSum = 0;
+    let steps = 0;
+    for (let b = 0; b < examples.length; b += o.batchSize) {
+      throwIfAborted(signal);
+      const { loss } = contrastiveBatch(head, data.mentionVectors, data.entityVectors, examples.slice(b, b + o.batchSize), grad);
+      optimizer.update();
+      lossSum += loss;
+      steps++;
+      hooks.onProgress?.({ stage: 'train', epoch, done: Math.min(b + o.batchSize, examples.length), total: examples.length });
+    }
+    hooks.onProgress?.({ stage: 'evaluate', epoch, done: 0, total: dev.length });
+    entities = projectRows(head.entity, data.entityVectors, dims, signal);
+    throwIfAborted(signal);
+    const metrics = evaluateHead(head, data, dev, entities);
+    const report: EpochReport = { epoch, epochs: o.epochs, loss: lossSum / Math.max(1, steps), steps, dev: metrics, seconds: (now() - epochStart) / 1000 };
+    reports.push(report);
+    hooks.onProgress?.({ stage: 'epoch', report });
+    if (better(metrics, best.metrics)) {
+      best = { head: cloneHead(head), metrics, epoch };
+      stale = 0;
+    } else if (++stale >= o.patience) {
+      break;
+    }
+  }
+  return { head: best.head, before, after: best.metrics, bestEpoch: best.epoch, epochs: reports, seconds: (now() - started) / 1000 };
+}
