@@ -17,6 +17,8 @@ import { Disposable } from './disposable';
 export class EncoderService extends Disposable {
   private loading: Promise<TextEncoder> | undefined;
   private loaded: TextEncoder | undefined;
+  /** Bumped by unload/dispose, so a load that finishes after them releases its encoder instead of keeping it. */
+  private generation = 0;
   private readonly statusItem: vscode.StatusBarItem;
 
   constructor(
@@ -55,6 +57,7 @@ export class EncoderService extends Disposable {
   /** Drops the current encoder; the next `get()` loads again with the current settings. */
   async unload(): Promise<void> {
     const pending = this.loading;
+    this.generation++;
     this.loading = undefined;
     this.loaded = undefined;
     this.statusItem.hide();
@@ -66,6 +69,7 @@ export class EncoderService extends Disposable {
 
   override dispose(): void {
     const encoder = this.loaded;
+    this.generation++;
     this.loaded = undefined;
     this.loading = undefined;
     super.dispose();
@@ -77,6 +81,7 @@ export class EncoderService extends Disposable {
 
   private async load(): Promise<TextEncoder> {
     const settings = this.readModelSettings();
+    const generation = this.generation;
     const started = Date.now();
     this.logger.info(`Loading the encoder from ${settings.dir} (provider: ${settings.provider}).`);
     const encoder = await vscode.window.withProgress(
@@ -96,9 +101,9 @@ export class EncoderService extends Disposable {
         }
       },
     );
-    if (this.isDisposed) {
+    if (generation !== this.generation) {
       await encoder.dispose();
-      throw new LinkerError('cancelled', 'Entity Linker shut down while the encoder was loading.');
+      throw new LinkerError('cancelled', 'The encoder was unloaded (settings changed or the extension shut down) while it was loading.');
     }
     this.loaded = encoder;
     this.logger.info(`Encoder ${encoder.modelId.slice(0, 12)} (${encoder.dims}-d) ready on '${encoder.provider}' in ${Date.now() - started} ms.`);
