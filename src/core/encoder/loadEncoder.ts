@@ -2,11 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LinkerError, throwIfAborted } from '../errors';
 import type { EncodeOptions, EncoderLoadOptions, TextEncoder, TokenStates } from './encoder';
+import { FinetunedEncoder } from './finetuned/finetunedEncoder';
 import { HfEncoder } from './hf/hfEncoder';
 import type * as UseLiteModule from './useLite/useLiteEncoder';
 
 /** What a model folder holds, decided from its files alone. */
-export type ModelFolderKind = 'use-lite' | 'hf';
+export type ModelFolderKind = 'use-lite' | 'hf' | 'finetuned';
 
 const FOLDER_HINT =
   'A model folder holds either the built-in USE-lite model (manifest.json with "kind": "use-lite" and model.onnx) or a Hugging Face ONNX export (model.onnx, tokenizer.json and config.json; optionally manifest.json with "kind": "hf" and "pooling": "mean" or "cls").';
@@ -25,10 +26,10 @@ export function detectModelFolder(modelDir: string): ModelFolderKind {
     } catch (e) {
       throw new LinkerError('modelLoad', `manifest.json is not valid JSON: ${(e as Error).message}.`, { location: { file: manifestFile }, hint: FOLDER_HINT, cause: e });
     }
-    if (kind === 'use-lite' || kind === 'hf') {
+    if (kind === 'use-lite' || kind === 'hf' || kind === 'finetuned') {
       return kind;
     }
-    throw new LinkerError('modelLoad', `manifest.json has kind ${JSON.stringify(kind)}; expected "use-lite" or "hf".`, { location: { file: manifestFile }, hint: FOLDER_HINT });
+    throw new LinkerError('modelLoad', `manifest.json has kind ${JSON.stringify(kind)}; expected "use-lite", "hf" or "finetuned".`, { location: { file: manifestFile }, hint: FOLDER_HINT });
   }
   if (fs.existsSync(path.join(dir, 'model.onnx')) && fs.existsSync(path.join(dir, 'tokenizer.json'))) {
     return 'hf';
@@ -89,6 +90,10 @@ async function openEncoder(kind: ModelFolderKind, dir: string, options: EncoderL
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { UseLiteEncoder } = require('./useLite/useLiteEncoder') as typeof UseLiteModule;
     return UseLiteEncoder.load(dir, options);
+  }
+  if (kind === 'finetuned') {
+    // The parent loads through loadEncoder, so a parent folder already open in this process is shared.
+    return FinetunedEncoder.load(dir, options, loadEncoder);
   }
   return HfEncoder.load(dir, options);
 }

@@ -101,13 +101,14 @@ const better = (a: DevMetrics, b: DevMetrics): boolean => a['recall@64'] > b['re
  * Trains the head with the contrastive loss of METHOD.md: every epoch re-mines the negatives over the whole KB
  * with the current weights, then takes AdamW steps over shuffled batches; after each epoch the dev recall@64
  * picks the best head and stops the run once it has not improved for `patience` epochs. Deterministic for a
- * seed (one PRNG drives shuffling and sampling; arithmetic order is fixed).
+ * seed (one PRNG drives shuffling and sampling; arithmetic order is fixed). CPU-bound: it yields to the event
+ * loop between batches, but a host that must stay smooth should run it in a worker thread.
  */
-export function trainHead(
+export async function trainHead(
   data: HeadTrainingData,
   options: Partial<HeadTrainingOptions> = {},
   hooks: { readonly signal?: AbortSignal; readonly onProgress?: (p: TrainingProgress) => void; readonly now?: () => number } = {},
-): HeadTrainingResult {
+): Promise<HeadTrainingResult> {
   const o: HeadTrainingOptions = { ...DEFAULT_HEAD_TRAINING, ...options, optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, ...options.optimizer } };
   const { dims } = data;
   const n = data.entityVectors.length / dims;
@@ -157,6 +158,8 @@ export function trainHead(
     let lossSum = 0;
     let steps = 0;
     for (let b = 0; b < examples.length; b += o.batchSize) {
+      // Yield between batches so an editor host stays responsive and an abort can arrive.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       throwIfAborted(signal);
       const { loss } = contrastiveBatch(head, data.mentionVectors, data.entityVectors, examples.slice(b, b + o.batchSize), grad);
       optimizer.update();

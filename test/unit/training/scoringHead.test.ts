@@ -14,7 +14,7 @@ function lossOf(head: HeadWeights, mentions: Float32Array, entities: Float32Arra
   return contrastiveBatch(head, mentions, entities, batch, identityHead(head.dims, 1)).loss;
 }
 
-test('contrastive loss gradient matches finite differences (mention map, entity map, log scale)', () => {
+void test('contrastive loss gradient matches finite differences (mention map, entity map, log scale)', () => {
   const rng = new SeededRandom(3);
   const dims = 5;
   const head = randomHead(dims, rng);
@@ -48,7 +48,7 @@ test('contrastive loss gradient matches finite differences (mention map, entity 
   assert.ok(Math.abs(grad.logScale[0]!) > 0, 'the scale gets a gradient');
 });
 
-test('the identity head scores the scaled cosine of the base vectors', () => {
+void test('the identity head scores the scaled cosine of the base vectors', () => {
   const head = identityHead(3, 10);
   const x = Float32Array.of(1, 0, 0);
   const y = Float32Array.of(0.6, 0.8, 0);

@@ -9,30 +9,30 @@ import { syntheticProblem } from '../../fixtures/training/syntheticProblem';
 
 const FAST = { epochs: 6, numNegatives: 8, batchSize: 8, patience: 6, optimizer: { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } };
 
-test('training raises dev recall@1 where the base encoder confuses paired entities', () => {
+void test('training raises dev recall@1 where the base encoder confuses paired entities', async () => {
   const data = syntheticProblem();
   const base = evaluateHead(identityHead(data.dims, 20), data, data.dev);
   assert.ok(base['recall@1'] < 0.8, `the base model should be confused (recall@1 ${base['recall@1']})`);
   for (const negatives of ['random', 'hard', 'mixed'] as const) {
-    const result = trainHead(data, { ...FAST, negatives, seed: 1 });
+    const result = await trainHead(data, { ...FAST, negatives, seed: 1 });
     assert.equal(result.before['recall@1'], base['recall@1']);
     assert.ok(result.after['recall@1'] >= base['recall@1'] + 0.15, `${negatives}: recall@1 ${base['recall@1']} -> ${result.after['recall@1']}`);
     assert.ok(result.epochs.length >= 1 && result.epochs.every((e) => Number.isFinite(e.loss)));
   }
 });
 
-test('training is deterministic for a seed and differs across seeds', () => {
+void test('training is deterministic for a seed and differs across seeds', async () => {
   const data = syntheticProblem();
-  const a = trainHead(data, { ...FAST, epochs: 2, seed: 5 });
-  const b = trainHead(data, { ...FAST, epochs: 2, seed: 5 });
-  const c = trainHead(data, { ...FAST, epochs: 2, seed: 6 });
+  const a = await trainHead(data, { ...FAST, epochs: 2, seed: 5 });
+  const b = await trainHead(data, { ...FAST, epochs: 2, seed: 5 });
+  const c = await trainHead(data, { ...FAST, epochs: 2, seed: 6 });
   assert.deepEqual(Buffer.from(a.head.mention.buffer), Buffer.from(b.head.mention.buffer));
   assert.deepEqual(Buffer.from(a.head.entity.buffer), Buffer.from(b.head.entity.buffer));
   assert.deepEqual(a.epochs.map((e) => e.loss), b.epochs.map((e) => e.loss));
   assert.notDeepEqual(a.epochs.map((e) => e.loss), c.epochs.map((e) => e.loss));
 });
 
-test('the gold and declared duplicates are never negatives, for every strategy and with sampling', () => {
+void test('the gold and declared duplicates are never negatives, for every strategy and with sampling', () => {
   const data = syntheticProblem();
   const dims = data.dims;
   const rng = new SeededRandom(2);
@@ -56,7 +56,7 @@ test('the gold and declared duplicates are never negatives, for every strategy a
   assert.deepEqual(negativeShares('mixed', 64), { hard: 32, random: 32 });
 });
 
-test('hard negatives are the top-scoring wrong entities; candidate sets come first', () => {
+void test('hard negatives are the top-scoring wrong entities; candidate sets come first', () => {
   const dims = 2;
   const entities = Float32Array.of(1, 0, 0.9, 0.1, 0.8, 0.2, 0, 1, -1, 0);
   const mention = Float32Array.of(1, 0);
@@ -69,10 +69,10 @@ test('hard negatives are the top-scoring wrong entities; candidate sets come fir
   assert.deepEqual(r.recall, { 1: 1 / 3, 2: 2 / 3 });
 });
 
-test('training stops with a cancelled LinkerError when the signal fires', () => {
+void test('training stops with a cancelled LinkerError when the signal fires', async () => {
   const data = syntheticProblem();
   const controller = new AbortController();
-  assert.throws(
+  await assert.rejects(
     () => trainHead(data, FAST, { signal: controller.signal, onProgress: (p) => p.stage === 'train' && controller.abort() }),
     (e: unknown) => LinkerError.is(e, 'cancelled'),
   );

@@ -1,0 +1,165 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LinkerError } from '../../errors';
+import type { HeadWeights } from '../../training/scoringHead';
+
+/**
+ * A fine-tuned model folder: a trained scoring head over a parent model folder, which stays where it is.
+ *
+ *   manifest.json  {kind: "finetuned", parent {path, modelId}, dims, head {file, bytes, sha256}, modelId,
+ *                   dataHash, hyperparameters, seed, metrics {before, after}, createdAt, ...}
+ *   head.bin       float32 little-endian: mention residual (dims x dims), entity residual (dims x dims), log scale
+ *   ranker.json    the ranker weights the linker uses with this model
+ *
+ * The model id is sha256(parent model id + head bytes), so embedding caches and indexes keyed by it are rebuilt
+ * for the new model and never mixed with the parent's.
+ */
+export const FINETUNED_KIND = 'finetuned';
+export const FINETUNED_VERSION = 1;
+export const HEAD_FILE = 'head.bin';
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface DevMetricsRecord {
+  readonly mentions: number;
+  readonly 'recall@1': number;
+  readonly 'recall@10': number;
+  readonly 'recall@64': number;
+}
+
+export interface FinetunedManifest {
+  readonly kind: typeof FINETUNED_KIND;
+  readonly version: number;
+  readonly modelId: string;
+  readonly parent: { readonly path: string; readonly modelId: string };
+  readonly dims: number;
+  readonly head: { readonly file: string; readonly bytes: number; readonly sha256: string };
+  /** sha256 of the training data (mention texts, gold ids, split) and the KB content. */
+  readonly dataHash: string;
+  readonly hyperparameters: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly metrics: { readonly before: DevMetricsRecord; readonly after: DevMetricsRecord; readonly bestEpoch: number };
+  readonly createdAt: string;
+  /** Anything else the trainer wants to keep (epoch reports, data counts, the KB hash). */
+  readonly training?: Readonly<Record<string, unknown>>;
+}
+
+export function headBytes(head: HeadWeights): Buffer {
+  const floats = new Float32Array(head.mention.length + head.entity.length + 1);
+  floats.set(head.mention, 0);
+  floats.set(head.entity, head.mention.length);
+  floats[floats.length - 1] = head.logScale[0]!;
+  const bytes = Buffer.alloc(floats.length * 4);
+  for (let i = 0; i < floats.length; i++) bytes.writeFloatLE(floats[i]!, i * 4);
+  return bytes;
+}
+
+export function headFromBytes(bytes: Buffer, dims: number, file: string): HeadWeights {
+  const expected = (2 * dims * dims + 1) * 4;
+  if (bytes.length !== expected) {
+    throw new LinkerError('modelLoad', `The head file is ${bytes.length} bytes; a ${dims}-d head is ${expected}.`, { location: { file }, hint: 'The fine-tuned model folder is damaged: fine-tune again.' });
+  }
+  const read = (from: number, count: number): Float32Array => {
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++) out[i] = bytes.readFloatLE((from + i) * 4);
+    return out;
+  };
+  const dd = dims * dims;
+  return { dims, mention: read(0, dd), entity: read(dd, dd), logScale: read(2 * dd, 1) };
+}
+
+export function finetunedModelId(parentModelId: string, head: Buffer): string {
+  return createHash('sha256').update(`finetuned:${parentModelId}\u0000`, 'utf8').update(head).digest('hex');
+}
+
+export interface FinetunedModelContent {
+  readonly parentDir: string;
+  readonly parentModelId: string;
+  readonly head: HeadWeights;
+  /** Written as ranker.json. */
+  readonly rankerJson: unknown;
+  readonly dataHash: string;
+  readonly hyperparameters: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly metrics: FinetunedManifest['metrics'];
+  readonly training?: Readonly<Record<string, unknown>>;
+  readonly now?: () => Date;
+}
+
+/**
+ * Writes the folder under a temporary name beside `outDir` and renames it into place at the end, so a run killed
+ * part-way never leaves a half-written model under the final name. An existing `outDir` is replaced only with
+ * `overwrite` (moved aside first, removed after the rename).
+ */
+export function writeFinetunedModel(outDir: string, content: FinetunedModelContent, options: { overwrite?: boolean } = {}): FinetunedManifest {
+  const target = path.resolve(outDir);
+  const exists = fs.existsSync(target);
+  if (exists && options.overwrite !== true) {
+    throw new LinkerError('usage', `${target} already exists.`, { location: { file: target }, hint: 'Choose another --out folder, or pass --overwrite.' });
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const bytes = headBytes(content.head);
+  const manifest: FinetunedManifest = {
+    kind: FINETUNED_KIND,
+    version: FINETUNED_VERSION,
+    modelId: finetunedModelId(content.parentModelId, bytes),
+    parent: { path: path.resolve(content.parentDir), modelId: content.parentModelId },
+    dims: content.head.dims,
+    head: { file: HEAD_FILE, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+    dataHash: content.dataHash,
+    hyperparameters: content.hyperparameters,
+    seed: content.seed,
+    metrics: content.metrics,
+    createdAt: (content.now?.() ?? new Date()).toISOString(),
+    ...(content.training === undefined ? {} : { training: content.training }),
+  };
+  try {
+    fs.mkdirSync(temp);
+    fs.writeFileSync(path.join(temp, HEAD_FILE), bytes);
+    fs.writeFileSync(path.join(temp, 'ranker.json'), `${JSON.stringify(content.rankerJson, null, 2)}\n`);
+    fs.writeFileSync(path.join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    if (exists) {
+      const aside = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+      fs.renameSync(target, aside);
+      fs.renameSync(temp, target);
+      fs.rmSync(aside, { recursive: true, force: true });
+    } else {
+      fs.renameSync(temp, target);
+    }
+  } catch (e) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw e;
+  }
+  return manifest;
+}
+
+function modelError(message: string, file: string, cause?: unknown): LinkerError {
+  return new LinkerError('modelLoad', message, { location: { file }, hint: 'The fine-tuned model folder is damaged or from another version: fine-tune again, or switch back to its parent model.', cause });
+}
+
+/** Reads and checks a fine-tuned folder: the manifest's shape, the head's size and checksum, the parent's path. */
+export function readFinetunedModel(dir: string): { manifest: FinetunedManifest; head: HeadWeights } {
+  const manifestFile = path.join(dir, MANIFEST_FILE);
+  let manifest: FinetunedManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as FinetunedManifest;
+  } catch (e) {
+    throw modelError(`cannot read the manifest: ${(e as Error).message}.`, manifestFile, e);
+  }
+  if (manifest.kind !== FINETUNED_KIND || typeof manifest.dims !== 'number' || typeof manifest.parent?.path !== 'string' || typeof manifest.head?.file !== 'string') {
+    throw modelError('the manifest is not a fine-tuned model manifest (kind, dims, parent.path, head.file).', manifestFile);
+  }
+  const headFile = path.join(dir, manifest.head.file);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(headFile);
+  } catch (e) {
+    throw modelError(`cannot read the head weights: ${(e as Error).message}.`, headFile, e);
+  }
+  const sum = createHash('sha256').update(bytes).digest('hex');
+  if (bytes.length !== manifest.head.bytes || sum !== manifest.head.sha256) {
+    throw modelError('the head weights fail their size or sha256 check.', headFile);
+  }
+  return { manifest, head: headFromBytes(bytes, manifest.dims, headFile) };
+}

@@ -1,0 +1,164 @@
+import type { TextEncoder } from '../encoder/encoder';
+import { type FinetunedManifest, writeFinetunedModel } from '../encoder/finetuned/finetunedModel';
+import { LinkerError, throwIfAborted } from '../errors';
+import type { GoldDocument } from '../formats/goldDocument';
+import { kbContentHash } from '../kb/kbContentHash';
+import type { KnowledgeBase } from '../kb/knowledgeBase';
+import type { RankerWeights } from '../linker/ranker';
+import { DEFAULT_TEMPLATE, entityText, templateId, type TextTemplateOptions } from '../linker/textTemplates';
+import { projectRows } from './denseMath';
+import { splitByDocument } from './documentSplit';
+import type { HeadWeights } from './scoringHead';
+import { type ExampleCounts, type ExampleOptions, type TrainingMention, trainingDataHash, trainingMentions } from './trainingExamples';
+import { DEFAULT_HEAD_TRAINING, type HeadExample, type HeadTrainingOptions, type HeadTrainingResult, type TrainingProgress, trainHead } from './trainHead';
+
+export interface FinetuneOptions extends ExampleOptions {
+  /** Training documents (any gold format, or exported training JSONL read as gold). */
+  readonly train: readonly GoldDocument[];
+  /** Dev documents; without them a seeded by-document split of `train` (devFraction of the documents). */
+  readonly dev?: readonly GoldDocument[];
+  readonly devFraction?: number;
+  readonly kb: KnowledgeBase;
+  /** The parent encoder (frozen). */
+  readonly encoder: TextEncoder;
+  /** The parent's model folder (named in the new manifest; the new model loads it). */
+  readonly parentDir: string;
+  /** The parent's vectors of every KB entity (`entityText`, role 'entity'), n x dims in KB order; encoded here when absent. */
+  readonly entityVectors?: Float32Array;
+  /** The ranker weights the new model ships (normally the parent's). */
+  readonly rankerWeights: RankerWeights;
+  readonly outDir: string;
+  readonly overwrite?: boolean;
+  readonly training?: Partial<HeadTrainingOptions>;
+  readonly template?: TextTemplateOptions;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: FinetuneProgress) => void;
+}
+
+export type FinetuneProgress = TrainingProgress | { readonly stage: 'encode-mentions' | 'encode-entities'; readonly done: number; readonly total: number };
+
+export interface FinetuneResult {
+  readonly outDir: string;
+  readonly manifest: FinetunedManifest;
+  readonly training: HeadTrainingResult;
+  readonly counts: { readonly train: ExampleCounts; readonly dev: ExampleCounts; readonly trainMentions: number; readonly devMentions: number };
+  /** The parent entity vectors mapped by the new head (n x dims, KB order): what the new model's index holds. */
+  readonly projectedEntities: Float32Array;
+}
+
+/**
+ * Fine-tunes a scoring head on gold documents and writes a new model folder (see finetunedModel.ts). The parent
+ * encoder runs once per mention and once per entity; everything after that is the head. Nothing is written
+ * under `outDir` until training has finished, so a cancelled or failed run leaves no folder behind.
+ */
+export async function finetune(options: FinetuneOptions): Promise<FinetuneResult> {
+  const { kb, encoder, signal } = options;
+  const template = options.template ?? DEFAULT_TEMPLATE;
+  const training: HeadTrainingOptions = { ...DEFAULT_HEAD_TRAINING, ...options.training, optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, ...options.training?.optimizer } };
+  const devFraction = options.devFraction ?? 0.2;
+  let trainDocs = options.train;
+  let devDocs = options.dev;
+  if (devDocs === undefined) {
+    const split = splitByDocument(options.train, devFraction, training.seed, (d) => d.id);
+    trainDocs = split.train;
+    devDocs = split.dev;
+  }
+  const exampleOptions: ExampleOptions = { mapGold: options.mapGold, candidatesFor: options.candidatesFor, duplicatesOf: options.duplicatesOf, template };
+  const train = trainingMentions(trainDocs, kb, exampleOptions);
+  const dev = trainingMentions(devDocs, kb, exampleOptions);
+  if (train.mentions.length === 0) {
+    throw new LinkerError('usage', `None of the ${train.counts.mentions} training mentions has its gold entity in the KB '${kb.name}' (${train.counts.nil} NIL, ${train.counts.outOfKb} out of KB, ${train.counts.invalid} invalid).`, {
+      hint: 'Check --kb and --gold-id-map (title maps gold names to KB titles).',
+    });
+  }
+
+  const all: TrainingMention[] = [...train.mentions, ...dev.mentions];
+  const mentionVectors = await encodeFlat(encoder, all.map((m) => m.text), 'mention', signal, (done, total) => options.onProgress?.({ stage: 'encode-mentions', done, total }));
+  const entityVectors =
+    options.entityVectors ?? (await encodeFlat(encoder, kb.entities.map((e) => entityText(e, template)), 'entity', signal, (done, total) => options.onProgress?.({ stage: 'encode-entities', done, total })));
+  if (entityVectors.length !== kb.size * encoder.dims) {
+    throw new LinkerError('internal', `Expected ${kb.size} entity vectors of ${encoder.dims} floats, got ${entityVectors.length} floats.`);
+  }
+  const asExample = (m: TrainingMention, row: number): HeadExample => ({
+    mentionRow: row,
+    goldRows: m.goldRows,
+    excludedRows: m.excludedRows,
+    ...(m.candidateRows === undefined ? {} : { candidateRows: m.candidateRows }),
+  });
+  const result = await trainHead(
+    {
+      dims: encoder.dims,
+      entityVectors,
+      mentionVectors,
+      train: train.mentions.map((m, i) => asExample(m, i)),
+      dev: dev.mentions.map((m, i) => asExample(m, train.mentions.length + i)),
+    },
+    training,
+    { signal, onProgress: options.onProgress },
+  );
+  throwIfAborted(signal);
+  const kbHash = kbContentHash(kb);
+  const manifest = writeFinetunedModel(
+    options.outDir,
+    {
+      parentDir: options.parentDir,
+      parentModelId: encoder.modelId,
+      head: result.head,
+      rankerJson: rankerJsonFor(options.rankerWeights, options.parentDir),
+      dataHash: trainingDataHash(kbHash, train.mentions, dev.mentions),
+      hyperparameters: { ...training, devFraction: options.dev === undefined ? devFraction : null, templateId: templateId(template) },
+      seed: training.seed,
+      metrics: { before: result.before, after: result.after, bestEpoch: result.bestEpoch },
+      training: {
+        kb: { name: kb.name, size: kb.size, hash: kbHash },
+        trainCounts: train.counts,
+        devCounts: dev.counts,
+        devSource: options.dev === undefined ? 'split' : 'given',
+        epochs: result.epochs,
+        seconds: result.seconds,
+      },
+    },
+    { overwrite: options.overwrite },
+  );
+  return {
+    outDir: options.outDir,
+    manifest,
+    training: result,
+    counts: { train: train.counts, dev: dev.counts, trainMentions: train.mentions.length, devMentions: dev.mentions.length },
+    projectedEntities: projectEntities(result.head, entityVectors),
+  };
+}
+
+/** The parent's entity vectors through the head's entity side, re-normalised (what the fine-tuned encoder gives). */
+export function projectEntities(head: HeadWeights, entityVectors: Float32Array): Float32Array {
+  return projectRows(head.entity, entityVectors, head.dims);
+}
+
+function rankerJsonFor(w: RankerWeights, parentDir: string): unknown {
+  return {
+    version: 1,
+    weights: w.weights,
+    ...(w.nilThreshold === undefined ? {} : { nilThreshold: w.nilThreshold }),
+    ...(w.minScore === undefined ? {} : { minScore: w.minScore }),
+    source: `fine-tuned head over ${parentDir}; ranker weights kept from ${w.source ?? 'the parent'}`,
+  };
+}
+
+async function encodeFlat(
+  encoder: TextEncoder,
+  texts: readonly string[],
+  role: 'mention' | 'entity',
+  signal: AbortSignal | undefined,
+  onProgress: (done: number, total: number) => void,
+): Promise<Float32Array> {
+  const dims = encoder.dims;
+  const out = new Float32Array(texts.length * dims);
+  const chunk = 256;
+  for (let i = 0; i < texts.length; i += chunk) {
+    throwIfAborted(signal);
+    const vectors = await encoder.encode(texts.slice(i, i + chunk), { signal, role, batchSize: 64 });
+    vectors.forEach((v, j) => out.set(v, (i + j) * dims));
+    onProgress(Math.min(i + chunk, texts.length), texts.length);
+  }
+  return out;
+}

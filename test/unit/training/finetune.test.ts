@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { FinetunedEncoder } from '../../../src/core/encoder/finetuned/finetunedEncoder';
+import { HEAD_FILE, readFinetunedModel } from '../../../src/core/encoder/finetuned/finetunedModel';
+import { detectModelFolder } from '../../../src/core/encoder/loadEncoder';
+import { LinkerError } from '../../../src/core/errors';
+import { silentLogger } from '../../../src/core/log';
+import { createGoldMapper } from '../../../src/core/eval/goldMapping';
+import { DEFAULT_RANKER_WEIGHTS, loadRankerWeights } from '../../../src/core/linker/ranker';
+import { entityText } from '../../../src/core/linker/textTemplates';
+import { finetune } from '../../../src/core/training/finetune';
+import { splitByDocument } from '../../../src/core/training/documentSplit';
+import { syntheticCorpus } from '../../fixtures/training/syntheticCorpus';
+
+const TRAINING = { epochs: 5, numNegatives: 8, batchSize: 8, patience: 5, seed: 3, optimizer: { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } };
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'el-finetune-'));
+}
+
+void test('finetune writes a model folder whose encoder applies the head per role and beats the parent on dev', async () => {
+  const { kb, docs, encoder } = syntheticCorpus();
+  const root = tempDir();
+  const out = path.join(root, 'model');
+  try {
+    const result = await finetune({ train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING });
+    assert.ok(result.training.after['recall@1'] > result.training.before['recall@1'], `dev recall@1 ${result.training.before['recall@1']} -> ${result.training.after['recall@1']}`);
+    assert.ok(result.counts.devMentions > 0 && result.counts.trainMentions > result.counts.devMentions);
+    assert.deepEqual(new Set(encoder.calls.roles), new Set(['mention', 'entity']));
+    assert.equal(detectModelFolder(out), 'finetuned');
+    const { manifest, head } = readFinetunedModel(out);
+    assert.equal(manifest.parent.modelId, 'synthetic-parent');
+    assert.equal(manifest.seed, 3);
+    assert.equal(manifest.metrics.after['recall@1'], result.training.after['recall@1']);
+    assert.match(manifest.dataHash, /^[0-9a-f]{64}$/);
+    assert.equal((await loadRankerWeights(out)).weights.dense, DEFAULT_RANKER_WEIGHTS.weights.dense);
+    assert.deepEqual(fs.readdirSync(root).sort(), ['model'], 'no temp folder left beside the output');
+
+    const loaded = await FinetunedEncoder.load(out, { provider: 'cpu', logger: silentLogger }, async () => encoder);
+    assert.notEqual(loaded.modelId, encoder.modelId);
+    assert.equal(loaded.modelId, manifest.modelId);
+    const [asEntity] = await loaded.encode([entityText(kb.entities[0]!)], { role: 'entity' });
+    const [asMention] = await loaded.encode([entityText(kb.entities[0]!)], { role: 'mention' });
+    assert.notDeepEqual(asEntity, asMention, 'each role has its own map');
+    const row0 = result.projectedEntities.subarray(0, head.dims);
+    for (let i = 0; i < head.dims; i++) assert.ok(Math.abs(asEntity![i]! - row0[i]!) < 1e-5, 'the encoder and the projected index agree');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+void test('a cancelled fine-tuning run leaves no output folder', async () => {
+  const { kb, docs, encoder } = syntheticCorpus();
+  const root = tempDir();
+  const out = path.join(root, 'model');
+  const controller = new AbortController();
+  try {
+    await assert.rejects(
+      finetune({
+        train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.stage === 'train' && p.epoch === 2) controller.abort();
+        },
+      }),
+      (e: unknown) => LinkerError.is(e, 'cancelled'),
+    );
+    assert.deepEqual(fs.readdirSync(root), []);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+void test('a damaged head file is a modelLoad error; an existing output folder is kept without overwrite', async () => {
+  const { kb, docs, encoder } = syntheticCorpus();
+  const root = tempDir();
+  const out = path.join(root, 'model');
+  const opts = { train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: { ...TRAINING, epochs: 1 } };
+  try {
+    await finetune(opts);
+    await assert.rejects(finetune(opts), (e: unknown) => LinkerError.is(e, 'usage'));
+    const before = fs.readFileSync(path.join(out, 'manifest.json'), 'utf8');
+    await finetune({ ...opts, overwrite: true, training: { ...TRAINING, epochs: 1, seed: 9 } });
+    assert.notEqual(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'), before);
+    const file = path.join(out, HEAD_FILE);
+    const bytes = fs.readFileSync(file);
+    bytes[10] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    assert.throws(() => readFinetunedModel(out), (e: unknown) => LinkerError.is(e, 'modelLoad'));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+void test('splitByDocument keeps documents whole, depends on the seed, and not on input order', () => {
+  const items = Array.from({ length: 200 }, (_, i) => ({ doc: `d${i % 50}`, i }));
+  const a = splitByDocument(items, 0.2, 1, (x) => x.doc);
+  const devDocs = new Set(a.dev.map((x) => x.doc));
+  assert.equal(devDocs.size, 10);
+  assert.ok(a.train.every((x) => !devDocs.has(x.doc)));
+  const reversed = splitByDocument([...items].reverse(), 0.2, 1, (x) => x.doc);
+  assert.deepEqual(new Set(reversed.dev.map((x) => x.doc)), devDocs);
+  const other = splitByDocument(items, 0.2, 2, (x) => x.doc);
+  assert.notDeepEqual(new Set(other.dev.map((x) => x.doc)), devDocs);
+});
