@@ -85,6 +85,12 @@ export function addOuter(g: Float32Array, a: Float32Array, b: Float32Array, bOff
 export function projectRows(d: Float32Array, vectors: Float32Array, dims: number, signal?: AbortSignal): Float32Array {
   const n = vectors.length / dims;
   const out = new Float32Array(vectors.length);
+  if (d.every((v) => v === 0)) {
+    // An untrained (or frozen) side is the identity: normalising is all there is to do.
+    out.set(vectors);
+    for (let r = 0; r < n; r++) normalizeInPlace(out.subarray(r * dims, (r + 1) * dims));
+    return out;
+  }
   const row = new Float32Array(dims);
   for (let r = 0; r < n; r++) {
     if (signal !== undefined && (r & 1023) === 0 && signal.aborted) break;

@@ -16,7 +16,10 @@ export interface MiningExample {
   readonly goldRows: readonly number[];
   /** KB rows declared duplicates of the gold: never negatives, never targets. */
   readonly excludedRows?: readonly number[];
-  /** A fixed candidate set (WSD: the lemma's senses); its wrong members are the first hard negatives. */
+  /**
+   * A fixed candidate set (WSD: the lemma's senses). Its wrong members are then the only hard negatives (the
+   * score among them is what the task ranks); a shortfall of the hard share is filled with random ones.
+   */
   readonly candidateRows?: readonly number[];
 }
 
@@ -88,7 +91,7 @@ export function mineCandidates(
   }
   const temperature = options.sampleTemperature;
   let softmaxProb: ((row: number) => number) | undefined;
-  const hardLeft = shares.hard - negatives.length;
+  const hardLeft = example.candidateRows === undefined ? shares.hard - negatives.length : 0;
   if (hardLeft > 0) {
     const scores = new Float64Array(n);
     for (let r = 0; r < n; r++) scores[r] = scoreOf(r);

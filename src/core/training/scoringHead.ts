@@ -52,8 +52,10 @@ export function contrastiveBatch(
   entityVectors: Float32Array,
   batch: readonly ContrastiveExample[],
   grad: HeadWeights,
+  options: { readonly entityFrozen?: boolean } = {},
 ): BatchResult {
   const dims = head.dims;
+  const frozen = options.entityFrozen === true;
   const scale = Math.exp(head.logScale[0]!);
   // Forward of every distinct entity row.
   const rows = new Map<number, number>();
@@ -63,7 +65,9 @@ export function contrastiveBatch(
   const eGrad = new Float32Array(rows.size * dims);
   const tmp = new Float32Array(dims);
   for (const [r, slot] of rows) {
-    residualMatVec(head.entity, entityVectors, r * dims, dims, tmp);
+    // A frozen entity side is the identity: skip the d x d product, the bulk of a step's cost.
+    if (frozen) tmp.set(entityVectors.subarray(r * dims, (r + 1) * dims));
+    else residualMatVec(head.entity, entityVectors, r * dims, dims, tmp);
     eNorm[slot] = normalizeInPlace(tmp);
     e.set(tmp, slot * dims);
   }
@@ -101,7 +105,7 @@ export function contrastiveBatch(
   }
   const eUnit = new Float32Array(dims);
   const g = new Float32Array(dims);
-  for (const [r, slot] of rows) {
+  for (const [r, slot] of frozen ? [] : rows) {
     g.set(eGrad.subarray(slot * dims, (slot + 1) * dims));
     eUnit.set(e.subarray(slot * dims, (slot + 1) * dims));
     normalizeBackward(g, eUnit, eNorm[slot]!);

@@ -1,6 +1,6 @@
 import { LinkerError, throwIfAborted } from '../errors';
 import { AdamW, DEFAULT_ADAMW, type AdamWOptions, type ParamGroup } from './adamW';
-import { projectRows } from './denseMath';
+import { normalizeInPlace, projectRows } from './denseMath';
 import { type MiningExample, type NegativeStrategy, type RecallResult, mineCandidates, recallAtK } from './negativeMining';
 import { type ContrastiveExample, type HeadWeights, cloneHead, contrastiveBatch, identityHead } from './scoringHead';
 import { SeededRandom } from './seededRandom';
@@ -34,6 +34,12 @@ export interface HeadTrainingOptions {
   readonly patience: number;
   /** See MiningOptions.sampleTemperature. */
   readonly sampleTemperature?: number;
+  /**
+   * Train the entity-side map too. Off by default: the score is bilinear in the base vectors, so the mention map
+   * alone already spans every bilinear form (the entity map only changes how entity vectors are normalised),
+   * while projecting every candidate and the whole KB through a d x d map is ~98% of the cost of a step.
+   */
+  readonly trainEntitySide: boolean;
 }
 
 export const DEFAULT_HEAD_TRAINING: HeadTrainingOptions = {
@@ -45,6 +51,7 @@ export const DEFAULT_HEAD_TRAINING: HeadTrainingOptions = {
   optimizer: DEFAULT_ADAMW,
   initialScale: 20,
   patience: 2,
+  trainEntitySide: false,
 };
 
 export const RECALL_KS = [1, 10, 64] as const;
@@ -95,6 +102,12 @@ function projectMentions(head: HeadWeights, data: Pick<HeadTrainingData, 'dims' 
   return { mentions: projectRows(head.mention, picked, dims), offsets: examples.map((_, i) => i * dims) };
 }
 
+function normalizedRows(vectors: Float32Array, dims: number): Float32Array {
+  const out = vectors.slice();
+  for (let r = 0; r < out.length; r += dims) normalizeInPlace(out.subarray(r, r + dims));
+  return out;
+}
+
 const better = (a: DevMetrics, b: DevMetrics): boolean => a['recall@64'] > b['recall@64'] || (a['recall@64'] === b['recall@64'] && a['recall@1'] > b['recall@1']);
 
 /**
@@ -127,15 +140,17 @@ export async function trainHead(
   const head = identityHead(dims, o.initialScale);
   const grad = identityHead(dims, 1);
   grad.logScale[0] = 0;
+  const frozen = !o.trainEntitySide;
   const groups: ParamGroup[] = [
     { value: head.mention, grad: grad.mention, decay: true },
-    { value: head.entity, grad: grad.entity, decay: true },
+    ...(frozen ? [] : [{ value: head.entity, grad: grad.entity, decay: true }]),
     { value: head.logScale, grad: grad.logScale, decay: false },
   ];
+  const projectEntities = (): Float32Array => (frozen ? normalizedRows(data.entityVectors, dims) : projectRows(head.entity, data.entityVectors, dims, signal));
   const stepsPerEpoch = Math.ceil(data.train.length / o.batchSize);
   const optimizer = new AdamW(groups, o.optimizer, stepsPerEpoch * o.epochs);
 
-  let entities = projectRows(head.entity, data.entityVectors, dims, signal);
+  let entities = projectEntities();
   throwIfAborted(signal);
   const dev = data.dev.length > 0 ? data.dev : data.train;
   const before = evaluateHead(head, data, dev, entities);
@@ -161,14 +176,14 @@ export async function trainHead(
       // Yield between batches so an editor host stays responsive and an abort can arrive.
       await new Promise<void>((resolve) => setImmediate(resolve));
       throwIfAborted(signal);
-      const { loss } = contrastiveBatch(head, data.mentionVectors, data.entityVectors, examples.slice(b, b + o.batchSize), grad);
+      const { loss } = contrastiveBatch(head, data.mentionVectors, data.entityVectors, examples.slice(b, b + o.batchSize), grad, { entityFrozen: frozen });
       optimizer.update();
       lossSum += loss;
       steps++;
       hooks.onProgress?.({ stage: 'train', epoch, done: Math.min(b + o.batchSize, examples.length), total: examples.length });
     }
     hooks.onProgress?.({ stage: 'evaluate', epoch, done: 0, total: dev.length });
-    entities = projectRows(head.entity, data.entityVectors, dims, signal);
+    entities = frozen ? entities : projectEntities();
     throwIfAborted(signal);
     const metrics = evaluateHead(head, data, dev, entities);
     const report: EpochReport = { epoch, epochs: o.epochs, loss: lossSum / Math.max(1, steps), steps, dev: metrics, seconds: (now() - epochStart) / 1000 };

@@ -46,6 +46,17 @@ void test('contrastive loss gradient matches finite differences (mention map, en
   }
   check('logScale', head.logScale, grad.logScale, 0);
   assert.ok(Math.abs(grad.logScale[0]!) > 0, 'the scale gets a gradient');
+
+  // With the entity side frozen (identity), the mention gradient is that of a zero entity residual.
+  const frozenHead = { ...head, entity: new Float32Array(dims * dims) };
+  const frozenGrad = identityHead(dims, 1);
+  frozenGrad.logScale[0] = 0;
+  const full = identityHead(dims, 1);
+  full.logScale[0] = 0;
+  contrastiveBatch(frozenHead, mentions, entities, batch, frozenGrad, { entityFrozen: true });
+  contrastiveBatch(frozenHead, mentions, entities, batch, full);
+  assert.ok(frozenGrad.entity.every((v) => v === 0));
+  for (let i = 0; i < full.mention.length; i++) assert.ok(Math.abs(full.mention[i]! - frozenGrad.mention[i]!) < 1e-6);
 });
 
 void test('the identity head scores the scaled cosine of the base vectors', () => {

@@ -13,10 +13,11 @@ void test('training raises dev recall@1 where the base encoder confuses paired e
   const data = syntheticProblem();
   const base = evaluateHead(identityHead(data.dims, 20), data, data.dev);
   assert.ok(base['recall@1'] < 0.8, `the base model should be confused (recall@1 ${base['recall@1']})`);
-  for (const negatives of ['random', 'hard', 'mixed'] as const) {
-    const result = await trainHead(data, { ...FAST, negatives, seed: 1 });
+  for (const [negatives, trainEntitySide] of [['random', false], ['hard', false], ['mixed', false], ['mixed', true]] as const) {
+    const result = await trainHead(data, { ...FAST, negatives, seed: 1, trainEntitySide });
     assert.equal(result.before['recall@1'], base['recall@1']);
     assert.ok(result.after['recall@1'] >= base['recall@1'] + 0.15, `${negatives}: recall@1 ${base['recall@1']} -> ${result.after['recall@1']}`);
+    assert.equal(result.head.entity.some((v) => v !== 0), trainEntitySide, 'the entity map moves only when trained');
     assert.ok(result.epochs.length >= 1 && result.epochs.every((e) => Number.isFinite(e.loss)));
   }
 });
