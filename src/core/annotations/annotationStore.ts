@@ -97,7 +97,7 @@ export class AnnotationStore {
   }
 
   private host(): ConstructorParameters<typeof DocumentAnnotations>[4] {
-    return { annotator: this.annotator, now: this.now, newId: this.newId, save: (doc) => this.write(doc) };
+    return { annotator: this.annotator, now: this.now, newId: this.newId, save: (doc, createEmpty) => this.write(doc, createEmpty) };
   }
 
   private async parseOrBackup(content: string, file: string): Promise<ReturnType<typeof parseAnnotationFile>> {
@@ -112,7 +112,7 @@ export class AnnotationStore {
     }
   }
 
-  private write(doc: DocumentAnnotations): Promise<void> {
+  private write(doc: DocumentAnnotations, createEmpty: boolean): Promise<void> {
     // The content is taken now, in call order; the queue only orders the disk work.
     const { text, records } = doc.snapshotForSave();
     const content = serializeAnnotationFile(headerFor(doc.document, text), records);
@@ -127,6 +127,7 @@ export class AnnotationStore {
           throw e;
         }
       }
+      if (onDisk === undefined && records.length === 0 && !createEmpty) return;
       if (onDisk !== content) await writeTextAtomic(doc.file, content);
     });
   }

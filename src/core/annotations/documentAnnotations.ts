@@ -36,7 +36,7 @@ export interface DocumentHost {
   readonly annotator: string;
   now(): Date;
   newId(): string;
-  save(doc: DocumentAnnotations): Promise<void>;
+  save(doc: DocumentAnnotations, createEmpty: boolean): Promise<void>;
 }
 
 /** One undoable step: each touched record's state before and after (undefined = absent). */
@@ -236,11 +236,15 @@ export class DocumentAnnotations {
     return result;
   }
 
-  /** Saves atomically (serialised with other saves of the same file). Refuses for a read-only document. */
-  async save(): Promise<void> {
+  /**
+   * Saves atomically (serialised with other saves of the same file). Refuses for a read-only document. A
+   * document that never had a file and has no annotations gets none unless `createEmpty` (opening and typing
+   * in a plain file must not litter `.entity-links/`).
+   */
+  async save(options: { createEmpty?: boolean } = {}): Promise<void> {
     if (this.readOnlyReason !== undefined) throw this.readOnlyReason;
     const revision = this.revision;
-    await this.host.save(this);
+    await this.host.save(this, options.createEmpty === true);
     if (this.savedRevision < revision) this.savedRevision = revision;
     this.changed('saved', [], false);
   }

@@ -73,7 +73,7 @@ export async function importGold(store: AnnotationStore, docs: readonly GoldDocu
       added += fresh.length;
     }
     // A document without mentions still gets its (header-only) file: in evaluation it is where false positives show.
-    if (doc.dirty || (await readTextIfExists(store.fileFor(rel))) === undefined) await doc.save();
+    if (doc.dirty || (await readTextIfExists(store.fileFor(rel))) === undefined) await doc.save({ createEmpty: true });
   }
   return { documents: docs.length, added, duplicates, textsWritten };
 }

@@ -10,11 +10,11 @@ import { type AnnotationRecord, contextAround, flagForReview } from './annotatio
  */
 
 export interface ReanchorOptions {
-  /** Minimum score of the chosen place (0..1.2). */
+  /** Minimum score of the chosen place (context 0..1 plus up to 0.1 for place). */
   readonly minScore?: number;
   /** Required lead of the best place over the second. */
   readonly minMargin?: number;
-  /** Occurrences examined per mention; a surface form repeated more often than this is ambiguous by nature. */
+  /** Occurrences scored per mention, nearest the old place first; a surface form repeated more often is told apart by place. */
   readonly maxOccurrences?: number;
 }
 
@@ -28,7 +28,7 @@ export interface ReanchorResult {
   readonly unplaced: number;
 }
 
-const DEFAULTS = { minScore: 0.35, minMargin: 0.1, maxOccurrences: 5000 };
+const DEFAULTS = { minScore: 0.35, minMargin: 0.05, maxOccurrences: 200 };
 
 export function reanchorRecords(records: readonly AnnotationRecord[], newText: string, oldLength: number, options: ReanchorOptions = {}): ReanchorResult {
   const opts = { ...DEFAULTS, ...options };
@@ -62,33 +62,55 @@ function placeRecord(r: AnnotationRecord, text: string, oldLength: number, opts:
   if (r.text === '') {
     return { kind: 'unplaced', record: clampFlag(r, text, 'the annotation has no text to search for') };
   }
-  const scored: { at: number; score: number }[] = [];
   // Where the mention would be if every change happened after it, and if every change happened before it.
   const shifted = r.start + (text.length - oldLength);
-  for (let at = text.indexOf(r.text); at >= 0 && scored.length < opts.maxOccurrences; at = text.indexOf(r.text, at + 1)) {
-    const ctx = contextScore(r.context, contextAround(text, at, at + r.text.length));
-    const distance = Math.min(Math.abs(at - r.start), Math.abs(at - shifted));
-    const proximity = at === r.start ? 0.2 : 0.1 * Math.exp(-distance / 500);
-    scored.push({ at, score: ctx + proximity });
+  const place = (at: number): AnnotationRecord => ({ ...r, start: at, end: at + r.text.length });
+  // Fast path, the common case of edits elsewhere: the text and its whole stored context are at an expected place.
+  for (const at of [r.start, shifted]) {
+    if (at >= 0 && text.startsWith(r.text, at) && contextEquals(r.context, text, at, at + r.text.length)) {
+      return settle(r, at, place);
+    }
   }
-  if (scored.length === 0) {
+  let positions: number[] = [];
+  for (let at = text.indexOf(r.text); at >= 0; at = text.indexOf(r.text, at + 1)) positions.push(at);
+  if (positions.length === 0) {
     return { kind: 'unplaced', record: clampFlag(r, text, 'its text no longer occurs in the document') };
   }
+  const total = positions.length;
+  const distance = (at: number): number => Math.min(Math.abs(at - r.start), Math.abs(at - shifted));
+  if (positions.length > opts.maxOccurrences) {
+    // A surface form this frequent can only be told apart by place: score the occurrences nearest the old one.
+    positions = positions.sort((a, b) => distance(a) - distance(b)).slice(0, opts.maxOccurrences);
+  }
+  const stored = contextGrams(r.context);
+  const scored = positions.map((at) => {
+    const proximity = at === r.start ? 0.1 : 0.05 * Math.exp(-distance(at) / 1000);
+    return { at, score: contextScoreWith(r.context, stored, contextAround(text, at, at + r.text.length)) + proximity };
+  });
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0];
   const second = scored.length > 1 ? scored[1].score : -Infinity;
-  const place = (at: number): AnnotationRecord => ({ ...r, start: at, end: at + r.text.length });
   if (best.score >= opts.minScore && best.score - second >= opts.minMargin) {
-    if (best.at === r.start && r.end === r.start + r.text.length) {
-      const record = restoreIfReanchorFlagged(r);
-      return { kind: record === r ? 'same' : 'moved', record };
-    }
-    return { kind: 'moved', record: restoreIfReanchorFlagged(place(best.at)) };
+    return settle(r, best.at, place);
   }
-  if (scored.length === 1) {
+  if (total === 1) {
     return { kind: 'uncertain', record: flagForReview(place(best.at), 'the text around the mention changed; placed at the only occurrence of its text') };
   }
-  return { kind: 'unplaced', record: clampFlag(r, text, `its text occurs ${scored.length} times and the context does not single one out`) };
+  return { kind: 'unplaced', record: clampFlag(r, text, `its text occurs ${total} times and the context does not single one out`) };
+}
+
+function settle(r: AnnotationRecord, at: number, place: (at: number) => AnnotationRecord): Placement {
+  if (at === r.start && r.end === r.start + r.text.length) {
+    const record = restoreIfReanchorFlagged(r);
+    return { kind: record === r ? 'same' : 'moved', record };
+  }
+  return { kind: 'moved', record: restoreIfReanchorFlagged(place(at)) };
+}
+
+function contextEquals(context: { before: string; after: string }, text: string, start: number, end: number): boolean {
+  // A stored context shorter than CONTEXT_CHARS means the mention sat at the start or end of the text.
+  const found = contextAround(text, start, end);
+  return found.before === context.before && found.after === context.after;
 }
 
 /** A record flagged by an earlier failed re-anchoring gets its status back once it is placed with confidence. */
@@ -111,12 +133,22 @@ function clampFlag(r: AnnotationRecord, text: string, why: string): AnnotationRe
  * mention (exact adjacency), half from shared character trigrams (robust to a small edit a few words away).
  */
 export function contextScore(stored: { before: string; after: string }, found: { before: string; after: string }): number {
+  return contextScoreWith(stored, contextGrams(stored), found);
+}
+
+type Grams = { before: Map<string, number>; after: Map<string, number> };
+
+function contextGrams(context: { before: string; after: string }): Grams {
+  return { before: trigrams(context.before), after: trigrams(context.after) };
+}
+
+function contextScoreWith(stored: { before: string; after: string }, grams: Grams, found: { before: string; after: string }): number {
   const total = stored.before.length + stored.after.length;
   if (total === 0) return 0.5;
   const adjacent = (commonSuffix(stored.before, found.before) + commonPrefix(stored.after, found.after)) / total;
   const wb = stored.before.length / total;
-  const grams = wb * dice(stored.before, found.before) + (1 - wb) * dice(stored.after, found.after);
-  return 0.5 * adjacent + 0.5 * grams;
+  const similarity = wb * dice(stored.before, grams.before, found.before) + (1 - wb) * dice(stored.after, grams.after, found.after);
+  return 0.5 * adjacent + 0.5 * similarity;
 }
 
 function commonSuffix(a: string, b: string): number {
@@ -131,18 +163,14 @@ function commonPrefix(a: string, b: string): number {
   return n;
 }
 
-function dice(a: string, b: string): number {
+function dice(a: string, ga: Map<string, number>, b: string): number {
   if (a.length === 0 && b.length === 0) return 1;
-  const ga = trigrams(a);
   const gb = trigrams(b);
   if (ga.size === 0 || gb.size === 0) return a === b ? 1 : 0;
   let shared = 0;
   for (const [g, n] of ga) shared += Math.min(n, gb.get(g) ?? 0);
-  let sa = 0;
-  let sb = 0;
-  for (const n of ga.values()) sa += n;
-  for (const n of gb.values()) sb += n;
-  return (2 * shared) / (sa + sb);
+  // Trigram counts are the string lengths minus two.
+  return (2 * shared) / (a.length - 2 + (b.length - 2));
 }
 
 function trigrams(s: string): Map<string, number> {

@@ -197,3 +197,24 @@ void test('opening an open document with another text re-anchors it in place', a
     cleanup();
   }
 });
+
+void test('a document without annotations gets no file unless asked; removing the last annotation keeps the file', async () => {
+  const { store, cleanup } = tempStore();
+  try {
+    const doc = await store.open('plain.txt', SAMPLE);
+    doc.applyEdit([{ start: 0, end: 0, text: 'typed ' }]);
+    assert.equal(doc.dirty, true);
+    await doc.save();
+    assert.equal(existsSync(doc.file), false);
+    const id = doc.add({ start: 0, end: 5, kbId: 'Q1' });
+    await doc.save();
+    doc.remove(id);
+    await doc.save();
+    assert.equal(parseAnnotationFile(readFileSync(doc.file, 'utf8'), doc.file).records.length, 0);
+    const empty = await store.open('empty.txt', 'x');
+    await empty.save({ createEmpty: true });
+    assert.equal(existsSync(empty.file), true);
+  } finally {
+    cleanup();
+  }
+});

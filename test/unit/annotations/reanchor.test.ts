@@ -109,3 +109,14 @@ void test('opening a document changed outside the editor re-anchors, and the nex
     cleanup();
   }
 });
+
+void test('a surface form repeated thousands of times is found again by place, quickly', () => {
+  const text = Array.from({ length: 3000 }, (_, i) => `Row ${i} mentions Babbage once.`).join('\n');
+  const records = [rec(text, 'Babbage', 10), rec(text, 'Babbage', 2500)];
+  // Every row reworded after the mention (all contexts change a little) and a preface added.
+  const changed = 'Preface\n' + Array.from({ length: 3000 }, (_, i) => `Row ${i} mentions Babbage twice.`).join('\n');
+  const result = reanchorRecords(records, changed, text.length);
+  assert.deepEqual(result.records.map((r) => r.status), ['accepted', 'accepted']);
+  assert.equal(changed.lastIndexOf('Row', result.records[0].start), changed.indexOf('Row 10 '));
+  assert.equal(changed.lastIndexOf('Row', result.records[1].start), changed.indexOf('Row 2500 '));
+});
