@@ -15,8 +15,9 @@ import { entityNames } from './names';
  * Case rules (one table, documented here because users will ask):
  * - an all-caps acronym ("WHO", "IT"), a name shorter than `minNameLength` characters, or a name made only of
  *   stop words ("The Who") matches only with its exact case;
- * - if such a name has no upper-case letter ("it", "ox" with the default minimum of 3) it is never detected
- *   (it can still be linked as a given span and is still found by lexical retrieval);
+ * - if such a name has no upper-case letter ("it", "ox" with the default minimum of 3) it is never detected,
+ *   nor is any one-character name ("I", "A") (they can still be linked as given spans and are still found by
+ *   lexical retrieval);
  * - every other name matches case-insensitively (after NFKC and case folding).
  *
  * Modes:
@@ -101,7 +102,8 @@ export class Gazetteer {
     const onlyStopWords = toks.every((t) => !t.word || STOP_WORDS.has(t.folded));
     const exactCase = isAcronym(joined) || joined.replace(/ /g, '').length < this.options.minNameLength || onlyStopWords;
     const capitalised = hasUpperCase(joined);
-    if (exactCase && !capitalised) return;
+    // One-letter names ("I", "A" in WordNet) would fire on every pronoun and article, whatever the case rule.
+    if ((exactCase && !capitalised) || joined.length < 2) return;
     const key = `${exactCase ? 'E' : 'I'}\u0000${exactCase ? joined : toks.map((t) => t.folded).join(' ')}\u0000${capitalised ? 'C' : 'l'}`;
     const known = this.variantByKey.get(key);
     if (known !== undefined) {

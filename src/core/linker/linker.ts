@@ -115,7 +115,13 @@ export class Linker implements DocumentLinker {
     this.storedVector = init.entityVector;
     this.weights = init.rankerWeights ?? DEFAULT_RANKER_WEIGHTS;
     this.logger = init.logger ?? silentLogger;
-    this.options = { ...DEFAULT_LINKER_OPTIONS, ...init.options };
+    // NIL settings: the caller's options, else the model folder's ranker.json, else the defaults.
+    this.options = {
+      ...DEFAULT_LINKER_OPTIONS,
+      ...(this.weights.nilThreshold === undefined ? {} : { nilThreshold: this.weights.nilThreshold }),
+      ...(this.weights.minScore === undefined ? {} : { minScore: this.weights.minScore }),
+      ...init.options,
+    };
     this.templateId = templateId(this.options.template);
     if (this.index !== undefined && this.index.dims !== this.encoder.dims) {
       throw new LinkerError('indexStale', `The index holds ${this.index.dims}-d vectors but the encoder makes ${this.encoder.dims}-d ones.`, {

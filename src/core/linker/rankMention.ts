@@ -61,9 +61,7 @@ export function rankMention(
     return { id: e.id, title: e.title, score: s.score, probability: probs[i], signals, features: s.features };
   });
   const best = ranked[0];
-  const nilThreshold = weights.nilThreshold ?? decision.nilThreshold;
-  const minScore = weights.minScore ?? decision.minScore;
-  const nil = best === undefined || best.probability < nilThreshold || best.score < minScore;
+  const nil = best === undefined || best.probability < decision.nilThreshold || best.score < decision.minScore;
   const margin = ranked.length < 2 ? Infinity : ranked[0].score - ranked[1].score;
   // With a NIL decision nothing was chosen, so every top candidate is a negative.
   const negatives = nil ? ranked : ranked.slice(1);

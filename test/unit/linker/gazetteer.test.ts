@@ -92,3 +92,8 @@ test('a qualified title is also found by its base name', () => {
   assert.deepEqual(g.detect('Dublin grew.').map((m) => ids(m.rows)), [['Q1', 'Q2']]);
   assert.deepEqual(g.detect('Dublin, Ohio grew.').map((m) => ids(m.rows)), [['Q2']]);
 });
+
+test('one-character names are never detected', () => {
+  const g = new Gazetteer([{ id: 'iodine', title: 'I', text: '', aliases: ['A'] }, ...TINY_ENTITIES], { mode: 'all-words' });
+  assert.deepEqual(g.detect('I think A is in Ohio').map((m) => m.text), ['Ohio']);
+});

@@ -28,10 +28,15 @@ test('k bounds the hits, except that all exact names are kept', () => {
   assert.equal(lex.retrieve('New York', 1).length, 2);
 });
 
-test('similarity is the trigram Dice of the closest name, 1 for an exact name', () => {
+test('similarity: 1 when the mention tokens are all in one name, else trigram Dice of the closest name', () => {
   const lex = new LexicalIndex(TINY_ENTITIES);
   assert.equal(lex.similarity('NYC', 2), 1);
   assert.equal(lex.similarity('new  york city', 2), 1);
+  // A partial name scores the same against every full name that contains it; context must decide.
+  assert.equal(lex.similarity('Health', 4), 1);
+  assert.equal(lex.similarity('York', 2), 1);
+  assert.equal(lex.similarity('York', 3), 1);
+  assert.ok(lex.similarity('York City Hall', 2) < 1);
   const near = lex.similarity('Dublyn', 0);
   const far = lex.similarity('Dublyn', 11);
   assert.ok(near > 0.4 && near < 1, `near ${near}`);

@@ -129,3 +129,14 @@ test('relinkChanged equals a full relink and re-links only the changed paragraph
   }
   assert.deepEqual(await linker.relinkChanged(DOC, before, DOC), before);
 });
+
+test('NIL settings: caller options win over ranker.json, which wins over the defaults', async () => {
+  const kb = tinyKb();
+  const encoder = new FakeEncoder();
+  const fromFile = new Linker({ kb, encoder, rankerWeights: { version: 1, weights: { dense: 10, lexical: 4, exactName: 2, exactTitle: 1, denseMissing: -1 }, nilThreshold: 0.999999 } });
+  assert.equal(fromFile.options.nilThreshold, 0.999999);
+  const text = 'We visited New York last week.';
+  assert.equal((await fromFile.linkSpans(text, [{ start: 11, end: 19 }]))[0].nil, true);
+  const overridden = new Linker({ kb, encoder, rankerWeights: { version: 1, weights: { dense: 10, lexical: 4, exactName: 2, exactTitle: 1, denseMissing: -1 }, nilThreshold: 0.999999 }, options: { nilThreshold: 0 } });
+  assert.equal((await overridden.linkSpans(text, [{ start: 11, end: 19 }]))[0].nil, false);
+});
