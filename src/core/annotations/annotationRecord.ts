@@ -53,6 +53,11 @@ export interface AnnotationRecord {
   /** The source marks the label optional (elevant): missing it is no error in evaluation. */
   readonly optional?: boolean;
   readonly review?: ReviewNote;
+  /**
+   * Entities the annotator declared duplicates of the label (the same thing twice in the KB): training never
+   * uses them as negatives for this mention, and evaluation counts them as the label.
+   */
+  readonly duplicateIds?: readonly string[];
 }
 
 export interface AnnotationHeader {
@@ -105,6 +110,7 @@ function orderedRecord(r: AnnotationRecord): Record<string, unknown> {
   if (r.alternativeIds !== undefined && r.alternativeIds.length > 0) out['alternativeIds'] = [...r.alternativeIds];
   if (r.optional === true) out['optional'] = true;
   if (r.review !== undefined) out['review'] = { reason: r.review.reason, previousStatus: r.review.previousStatus };
+  if (r.duplicateIds !== undefined && r.duplicateIds.length > 0) out['duplicateIds'] = [...r.duplicateIds];
   return out;
 }
 
@@ -198,6 +204,10 @@ function parseRecord(v: Record<string, unknown>, file: string, line: number): An
   if (v['alternativeIds'] !== undefined) {
     const alt = v['alternativeIds'];
     record.alternativeIds = Array.isArray(alt) && alt.every((a) => typeof a === 'string') ? (alt as string[]) : bad('alternativeIds', 'a list of strings');
+  }
+  if (v['duplicateIds'] !== undefined) {
+    const dup = v['duplicateIds'];
+    record.duplicateIds = Array.isArray(dup) && dup.every((a) => typeof a === 'string') ? (dup as string[]) : bad('duplicateIds', 'a list of strings');
   }
   if (v['optional'] !== undefined) record.optional = v['optional'] === true ? true : bad('optional', 'true when present');
   if (v['review'] !== undefined) {

@@ -1,6 +1,6 @@
 import { LinkerError } from '../errors';
 import { type AnnotationRecord, type AnnotationStatus, type StoredCandidate, compareRecords, contextAround, isAnchored } from './annotationRecord';
-import { type TextChange, applyChangesToText, shiftRecords, sortChangesForApply } from './editTracking';
+import { type TextChange, applyChangesToText, shiftRecord, shiftRecords, sortChangesForApply } from './editTracking';
 import { type ReanchorResult, reanchorRecords } from './reanchor';
 
 /** A new annotation: a span plus whatever is known about it (a linker suggestion, an imported gold label). */
@@ -39,10 +39,18 @@ export interface DocumentHost {
   save(doc: DocumentAnnotations, createEmpty: boolean): Promise<void>;
 }
 
-/** One undoable step: each touched record's state before and after (undefined = absent). */
+/**
+ * One undoable step: each touched record's state before and after (undefined = absent), as of text edit
+ * `epoch`. Text edits made since are applied to the snapshots only when the step is undone or redone, so a
+ * keystroke costs the live records, not the whole history.
+ */
 interface Patch {
   readonly entries: readonly { readonly id: string; readonly before?: AnnotationRecord; readonly after?: AnnotationRecord }[];
+  readonly epoch: number;
 }
+
+/** Edit batches kept for lazy history updates before every step is brought up to date at once. */
+const EDIT_LOG_LIMIT = 1000;
 
 const UNDO_LIMIT = 1000;
 
@@ -57,6 +65,10 @@ export class DocumentAnnotations {
   private currentText: string;
   private undoStack: Patch[] = [];
   private redoStack: Patch[] = [];
+  /** Sorted edit batches since epoch `editLogBase`; `editCount` batches in all. */
+  private editLog: (readonly TextChange[])[] = [];
+  private editLogBase = 0;
+  private editCount = 0;
   private listeners = new Set<AnnotationChangeListener>();
   private revision = 0;
   private savedRevision: number;
@@ -142,6 +154,23 @@ export class DocumentAnnotations {
     this.commit([this.decided(this.require(id), { kbId: null, title: undefined, status: 'nil' })]);
   }
 
+  /**
+   * Declares `entityId` a duplicate of the record's label (one undoable step). Not a decision about the label
+   * itself, so status, annotator and time stay as they are.
+   */
+  declareDuplicate(id: string, entityId: string): void {
+    const r = this.require(id);
+    if (r.kbId === null) {
+      throw new LinkerError('usage', `annotation ${id} has no label to be a duplicate of.`, { hint: 'Link the mention to an entity first.' });
+    }
+    if (entityId === r.kbId) {
+      throw new LinkerError('usage', `${entityId} is the label of annotation ${id} itself, not a duplicate of it.`);
+    }
+    const existing = r.duplicateIds ?? [];
+    if (existing.includes(entityId)) return;
+    this.commit([{ ...r, duplicateIds: [...existing, entityId] }]);
+  }
+
   /** The span is not a mention (a wrong suggestion): kept as a negative example, not deleted. */
   reject(id: string): void {
     const r = this.require(id);
@@ -168,12 +197,13 @@ export class DocumentAnnotations {
 
   remove(id: string): void {
     this.require(id);
-    this.commitPatch({ entries: [{ id, before: this.byId.get(id), after: undefined }] }, 'action');
+    this.commitPatch({ entries: [{ id, before: this.byId.get(id), after: undefined }], epoch: this.editCount }, 'action');
   }
 
   undo(): boolean {
-    const patch = this.undoStack.pop();
-    if (patch === undefined) return false;
+    const stale = this.undoStack.pop();
+    if (stale === undefined) return false;
+    const patch = this.bringUpToDate(stale);
     this.applyPatch(patch, 'before');
     this.redoStack.push(patch);
     this.changed('undo', patch.entries.map((e) => e.id));
@@ -181,8 +211,9 @@ export class DocumentAnnotations {
   }
 
   redo(): boolean {
-    const patch = this.redoStack.pop();
-    if (patch === undefined) return false;
+    const stale = this.redoStack.pop();
+    if (stale === undefined) return false;
+    const patch = this.bringUpToDate(stale);
     this.applyPatch(patch, 'after');
     this.undoStack.push(patch);
     this.changed('redo', patch.entries.map((e) => e.id));
@@ -199,11 +230,8 @@ export class DocumentAnnotations {
     if (changes.length === 0) return;
     const sorted = sortChangesForApply(changes);
     const newText = applyChangesToText(this.currentText, sorted);
-    const anchoredBefore = new Set([...this.byId.values()].filter((r) => isAnchored(r, this.currentText)).map((r) => r.id));
-    const move = (rs: readonly AnnotationRecord[]): AnnotationRecord[] =>
-      shiftRecords(rs, sorted).map((r) => (anchoredBefore.has(r.id) && r.end > r.start ? withText(r, newText) : r));
     const before = [...this.byId.values()];
-    const after = move(before);
+    const after = shiftRecords(before, sorted).map((r, i) => (r.end > r.start && isAnchored(before[i], this.currentText) ? withText(r, newText) : r));
     const ids: string[] = [];
     for (let i = 0; i < before.length; i++) {
       if (after[i] !== before[i]) {
@@ -211,12 +239,8 @@ export class DocumentAnnotations {
         ids.push(after[i].id);
       }
     }
-    // Records inside the history move too; anchoring is judged against the live text, which is what they held.
-    const moveSnapshot = (r: AnnotationRecord | undefined): AnnotationRecord | undefined => (r === undefined ? undefined : move([r])[0]);
-    const movePatch = (p: Patch): Patch => ({ entries: p.entries.map((e) => ({ id: e.id, before: moveSnapshot(e.before), after: moveSnapshot(e.after) })) });
-    this.undoStack = this.undoStack.map(movePatch);
-    this.redoStack = this.redoStack.map(movePatch);
     this.currentText = newText;
+    this.logEdit(sorted);
     // The stored contentHash and contexts describe the old text: the file is stale even if no record moved.
     this.revision++;
     this.changed('edit', ids, false);
@@ -272,9 +296,12 @@ export class DocumentAnnotations {
 
   /** A record after a user decision: who and when, and no review note (deciding is reviewing). */
   private decided(r: AnnotationRecord, decision: { kbId: string | null; title: string | undefined; status: AnnotationStatus }, span?: { start: number; end: number }): AnnotationRecord {
-    const { review: _review, title: _title, ...rest } = r;
+    const { review: _review, title: _title, duplicateIds, ...rest } = r;
+    // Duplicates were declared of the old label; they mean nothing for another one.
+    const keptDuplicates = decision.kbId === r.kbId && duplicateIds !== undefined ? { duplicateIds } : {};
     const next: AnnotationRecord = {
       ...rest,
+      ...keptDuplicates,
       ...(span === undefined ? {} : { start: span.start, end: span.end, text: this.currentText.slice(span.start, span.end), context: contextAround(this.currentText, span.start, span.end) }),
       kbId: decision.kbId,
       ...(decision.title === undefined ? {} : { title: decision.title }),
@@ -313,7 +340,7 @@ export class DocumentAnnotations {
   }
 
   private commit(after: readonly AnnotationRecord[]): void {
-    this.commitPatch({ entries: after.map((r) => ({ id: r.id, before: this.byId.get(r.id), after: r })) }, 'action');
+    this.commitPatch({ entries: after.map((r) => ({ id: r.id, before: this.byId.get(r.id), after: r })), epoch: this.editCount }, 'action');
   }
 
   private commitPatch(patch: Patch, kind: AnnotationChangeKind): void {
@@ -322,6 +349,38 @@ export class DocumentAnnotations {
     if (this.undoStack.length > UNDO_LIMIT) this.undoStack.shift();
     this.redoStack = [];
     this.changed(kind, patch.entries.map((e) => e.id));
+  }
+
+  private logEdit(sorted: readonly TextChange[]): void {
+    this.editCount++;
+    if (this.undoStack.length === 0 && this.redoStack.length === 0) {
+      this.editLog = [];
+      this.editLogBase = this.editCount;
+      return;
+    }
+    this.editLog.push(sorted);
+    if (this.editLog.length > EDIT_LOG_LIMIT) {
+      this.undoStack = this.undoStack.map((p) => this.bringUpToDate(p));
+      this.redoStack = this.redoStack.map((p) => this.bringUpToDate(p));
+      this.editLog = [];
+      this.editLogBase = this.editCount;
+    }
+  }
+
+  /**
+   * Moves a step's snapshots through the edits made since it was recorded. A snapshot takes the live text at
+   * its span when it was anchored before (the same rule as for live records, judged once over the batches).
+   */
+  private bringUpToDate(p: Patch): Patch {
+    if (p.epoch === this.editCount) return p;
+    const batches = this.editLog.slice(p.epoch - this.editLogBase);
+    const move = (r: AnnotationRecord | undefined): AnnotationRecord | undefined => {
+      if (r === undefined) return undefined;
+      const wasAnchored = r.end > r.start && r.text.length === r.end - r.start && r.review === undefined;
+      const moved = batches.reduce((m, b) => b.reduce(shiftRecord, m), r);
+      return wasAnchored && moved.end > moved.start ? withText(moved, this.currentText) : moved;
+    };
+    return { entries: p.entries.map((e) => ({ id: e.id, before: move(e.before), after: move(e.after) })), epoch: this.editCount };
   }
 
   private applyPatch(patch: Patch, side: 'before' | 'after'): void {
