@@ -1,0 +1,228 @@
+/**
+ * Fine-tuning evidence: recall of the base USE-lite bi-encoder and of heads fine-tuned with random, hard and
+ * mixed negatives (same K, epochs and batch size), over several seeds, on held-out documents.
+ *
+ *   node out/bench/finetune.js [--only=elevant,wsd] [--seeds=3] [--epochs=4] [--negatives=64] [--lr=0.001]
+ *                              [--entity-side] [--quick]
+ *
+ * - elevant vs wiki11k (gold = the entity whose title is the label's Wikidata name): train on oke-2015-train,
+ *   oke-2016-train, rss-500, reuters-128 and derczynski (dev = a seeded 20% of their documents, for early
+ *   stopping), test on news-fair, oke-2015-eval, oke-2016-eval and wiki-fair. Recall over the whole KB.
+ * - WSD vs WordNet: train on semeval2013 + semeval2015 + senseval3, test on senseval2 + semeval2007; recall
+ *   among the lemma's senses (recall@1 = accuracy; @10/@64 are near 100% by construction). The KB is the
+ *   union of the senses of every lemma in these sets (what is ever scored).
+ * Vectors come from the same on-disk caches as bench/quality.ts (.cache/bench/<kb>/), so only the first run
+ * encodes. Splits are by document, never by mention. Prints mean ± sample standard deviation over seeds.
+ */
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { TextEncoder } from '../src/core/encoder/encoder';
+import { createGoldMapper, type GoldMapper } from '../src/core/eval/goldMapping';
+import type { GoldDocument, GoldMention } from '../src/core/formats/goldDocument';
+import { readGold } from '../src/core/formats/goldFormat';
+import { embedAll } from '../src/core/index/embeddingCache';
+import { KnowledgeBase } from '../src/core/kb/knowledgeBase';
+import { loadKnowledgeBase } from '../src/core/kb/loadKnowledgeBase';
+import { parseSourceArg } from '../src/core/kb/sniffFormat';
+import { loadWordNetLexicon } from '../src/core/kb/wordnetLexicon';
+import { DEFAULT_TEMPLATE, entityText } from '../src/core/linker/textTemplates';
+import { silentLogger } from '../src/core/log';
+import { openEncoder } from '../src/core/session/openEncoder';
+import { splitByDocument } from '../src/core/training/documentSplit';
+import { projectRows } from '../src/core/training/denseMath';
+import type { NegativeStrategy } from '../src/core/training/negativeMining';
+import { identityHead } from '../src/core/training/scoringHead';
+import { type TrainingMention, trainingMentions } from '../src/core/training/trainingExamples';
+import { type DevMetrics, type HeadExample, type HeadTrainingData, evaluateHead, trainHead } from '../src/core/training/trainHead';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DATA = path.resolve(ROOT, '../shared/data');
+const CACHE = path.join(ROOT, '.cache/bench');
+const argv = process.argv.slice(2);
+const arg = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const QUICK = argv.includes('--quick');
+const ONLY = arg('only')?.split(',');
+const SEEDS = Number(arg('seeds') ?? (QUICK ? 1 : 3));
+const EPOCHS = Number(arg('epochs') ?? 4);
+const NEGATIVES = Number(arg('negatives') ?? 64);
+const LR = Number(arg('lr') ?? 1e-3);
+const ENTITY_SIDE = argv.includes('--entity-side');
+const STRATEGIES: readonly NegativeStrategy[] = ['random', 'hard', 'mixed'];
+
+interface Section {
+  readonly name: string;
+  readonly kb: KnowledgeBase;
+  readonly entityVectors: Float32Array;
+  readonly train: readonly TrainingMention[];
+  readonly dev: readonly TrainingMention[];
+  readonly test: readonly TrainingMention[];
+  readonly mentionVectors: Float32Array;
+  readonly note: string;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(DATA)) {
+    console.log(`finetune bench: no shared data at ${DATA}; nothing measured.`);
+    return;
+  }
+  const { encoder, modelDir } = await openEncoder({ packageRoot: ROOT, provider: 'cpu', logger: silentLogger });
+  console.log(`# Fine-tuning a scoring head over USE-lite (bench/finetune.ts ${argv.join(' ')})`);
+  console.log('');
+  console.log(
+    `${new Date().toISOString()}; ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, load average ${os.loadavg()[0]!.toFixed(1)}, node ${process.version}; ` +
+      `parent ${path.relative(ROOT, modelDir)} (${encoder.modelId.slice(0, 12)}); K = 1 gold + ${NEGATIVES} negatives (mixed: half hard, half random); ` +
+      `${EPOCHS} epochs max (early stopping on dev recall@64, patience 2), batch 32, AdamW lr ${LR} (10% warmup, linear decay, wd 0.01, clip 1.0), ` +
+      `initial scale 20; entity-side map ${ENTITY_SIDE ? 'trained' : 'frozen (identity)'}; seeds 1..${SEEDS}.`,
+  );
+  try {
+    if (ONLY === undefined || ONLY.includes('elevant')) await runSection(await elevantSection(encoder));
+    if (ONLY === undefined || ONLY.includes('wsd')) await runSection(await wsdSection(encoder));
+  } finally {
+    await encoder.dispose();
+  }
+}
+
+async function elevantSection(encoder: TextEncoder): Promise<Section> {
+  const dir = path.join(DATA, 'elevant');
+  const trainFiles = QUICK ? ['rss-500', 'derczynski'] : ['oke-2015-train', 'oke-2016-train', 'rss-500', 'reuters-128', 'derczynski'];
+  const testFiles = QUICK ? ['news-fair'] : ['news-fair', 'oke-2015-eval', 'oke-2016-eval', 'wiki-fair'];
+  const read = async (names: string[]): Promise<GoldDocument[]> => (await Promise.all(names.map((n) => readGold(path.join(dir, `${n}.benchmark.jsonl`), 'elevant')))).flat();
+  const { kb } = await loadKnowledgeBase([parseSourceArg(`brat:${path.join(DATA, 'wiki11k/Wiki.txt')}`)], { strict: false, name: 'wiki11k', sourceLocations: false });
+  const mapGold = createGoldMapper(kb, { kind: 'title' });
+  return buildSection(encoder, 'elevant vs wiki11k', kb, 'wiki11k', await read(trainFiles), await read(testFiles), mapGold, undefined,
+    `train ${trainFiles.join('+')}, test ${testFiles.join('+')}; recall over all ${'{kb}'} entities`);
+}
+
+async function wsdSection(encoder: TextEncoder): Promise<Section> {
+  const dir = path.join(DATA, 'wsd');
+  const trainSets = QUICK ? ['semeval2015'] : ['semeval2013', 'semeval2015', 'senseval3'];
+  const testSets = QUICK ? ['semeval2007'] : ['senseval2', 'semeval2007'];
+  const read = async (names: string[]): Promise<GoldDocument[]> => (await Promise.all(names.map((n) => readGold(path.join(dir, n), 'wsd')))).flat();
+  const train = await read(trainSets);
+  const test = await read(testSets);
+  const lexicon = await loadWordNetLexicon();
+  const { kb: full } = await loadKnowledgeBase([parseSourceArg('wordnet:all')], { strict: false, name: 'WordNet (all POS)', sourceLocations: false });
+  const senses = (m: GoldMention): readonly string[] | undefined => (m.lemma === undefined ? undefined : lexicon.lemmaSenses(m.lemma, m.pos));
+  const rows = new Set<number>();
+  for (const d of [...train, ...test]) for (const m of d.mentions) for (const id of senses(m) ?? []) {
+    const r = full.rowOf(id);
+    if (r !== undefined) rows.add(r);
+  }
+  const kb = new KnowledgeBase('WordNet senses of the lemmas', [...rows].sort((a, b) => a - b).map((r) => full.entities[r]!));
+  const mapGold = createGoldMapper(kb, { kind: 'sense-key', resolveSenseKey: (key) => lexicon.entityIdOfSenseKey(key) });
+  return buildSection(encoder, 'WSD vs WordNet', kb, 'wordnet', train, test, mapGold, (m) => senses(m),
+    `train ${trainSets.join('+')}, test ${testSets.join('+')}; recall among the lemma's senses; KB = the {kb} senses of all lemmas`);
+}
+
+async function buildSection(
+  encoder: TextEncoder,
+  name: string,
+  kb: KnowledgeBase,
+  cacheName: string,
+  trainDocs: readonly GoldDocument[],
+  testDocs: readonly GoldDocument[],
+  mapGold: GoldMapper,
+  candidatesFor: ((m: GoldMention) => readonly string[] | undefined) | undefined,
+  note: string,
+): Promise<Section> {
+  const t = performance.now();
+  const entityVectors = await embedAll({
+    cacheDir: path.join(CACHE, cacheName),
+    modelId: encoder.modelId,
+    dims: encoder.dims,
+    texts: kb.entities.map((e) => entityText(e, DEFAULT_TEMPLATE)),
+    encode: (texts) => encoder.encode(texts, { batchSize: 64, role: 'entity' }),
+  });
+  const split = splitByDocument(trainDocs, 0.2, 0, (d) => d.id);
+  const opts = { mapGold, candidatesFor };
+  const train = trainingMentions(split.train, kb, opts);
+  const dev = trainingMentions(split.dev, kb, opts);
+  const test = trainingMentions(testDocs, kb, opts);
+  const all = [...train.mentions, ...dev.mentions, ...test.mentions];
+  const mentionVectors = await embedAll({
+    cacheDir: path.join(CACHE, 'finetune-mentions'),
+    modelId: encoder.modelId,
+    dims: encoder.dims,
+    texts: all.map((m) => m.text),
+    encode: (texts) => encoder.encode(texts, { batchSize: 64, role: 'mention' }),
+  });
+  const c = test.counts;
+  console.log('');
+  console.log(`## ${name}`);
+  console.log('');
+  console.log(
+    `${note.replace('{kb}', String(kb.size))}. Documents train/dev/test ${split.train.length}/${split.dev.length}/${testDocs.length}; ` +
+      `mentions trained on (gold in KB) ${train.mentions.length}, dev ${dev.mentions.length}, test ${test.mentions.length} ` +
+      `(test also had ${c.nil} NIL, ${c.outOfKb} out of KB, ${c.goldNotCandidate} gold not among the candidates, left out). Setup ${secs(performance.now() - t)} s.`,
+  );
+  return { name, kb, entityVectors, train: train.mentions, dev: dev.mentions, test: test.mentions, mentionVectors, note };
+}
+
+function examples(ms: readonly TrainingMention[], offset: number): HeadExample[] {
+  return ms.map((m, i) => ({ mentionRow: offset + i, goldRows: m.goldRows, excludedRows: m.excludedRows, ...(m.candidateRows === undefined ? {} : { candidateRows: m.candidateRows }) }));
+}
+
+async function runSection(s: Section): Promise<void> {
+  const dims = s.entityVectors.length / s.kb.size;
+  const data: HeadTrainingData = {
+    dims,
+    entityVectors: s.entityVectors,
+    mentionVectors: s.mentionVectors,
+    train: examples(s.train, 0),
+    dev: examples(s.dev, s.train.length),
+  };
+  const test = examples(s.test, s.train.length + s.dev.length);
+  const base = evaluateHead(identityHead(dims, 20), data, test);
+  const rows: string[] = [];
+  rows.push(row('base (USE-lite cosine)', [base], base, [], [], []));
+  for (const strategy of STRATEGIES) {
+    const results: DevMetrics[] = [];
+    const seconds: number[] = [];
+    const epochs: number[] = [];
+    const devGain: number[] = [];
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const r = await trainHead(data, { negatives: strategy, numNegatives: NEGATIVES, epochs: EPOCHS, seed, trainEntitySide: ENTITY_SIDE, optimizer: { lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } });
+      const projected = ENTITY_SIDE ? projectRows(r.head.entity, s.entityVectors, dims) : undefined;
+      results.push(evaluateHead(r.head, data, test, projected));
+      seconds.push(r.seconds);
+      epochs.push(r.bestEpoch);
+      devGain.push(r.after['recall@64'] - r.before['recall@64']);
+      console.error(`  ${s.name} ${strategy} seed ${seed}: test R@1 ${pct(results.at(-1)!['recall@1'])}, best epoch ${r.bestEpoch}/${r.epochs.length}, ${r.seconds.toFixed(1)} s, losses ${r.epochs.map((e) => e.loss.toFixed(3)).join(' ')}`);
+    }
+    rows.push(row(`fine-tuned, ${strategy}`, results, base, seconds, epochs, devGain));
+  }
+  console.log('');
+  console.log('| model | test R@1 | test R@10 | test R@64 | ΔR@1 vs base | best epoch | dev ΔR@64 | train s (mean) |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+}
+
+function row(name: string, results: readonly DevMetrics[], base: DevMetrics, seconds: readonly number[], epochs: readonly number[], devGain: readonly number[]): string {
+  const cell = (k: 'recall@1' | 'recall@10' | 'recall@64'): string => meanSd(results.map((r) => 100 * r[k]));
+  return `| ${name} | ${cell('recall@1')} | ${cell('recall@10')} | ${cell('recall@64')} | ${meanSd(results.map((r) => 100 * (r['recall@1'] - base['recall@1'])))} | ${epochs.length === 0 ? '' : epochs.join(',')} | ${devGain.length === 0 ? '' : meanSd(devGain.map((g) => 100 * g))} | ${seconds.length === 0 ? '' : mean(seconds).toFixed(1)} |`;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}
+
+function meanSd(xs: readonly number[]): string {
+  const m = mean(xs);
+  if (xs.length < 2) return m.toFixed(2);
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+  return `${m.toFixed(2)} ± ${sd.toFixed(2)}`;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+function secs(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
