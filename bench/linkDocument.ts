@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const wiki = await loadKb([{ path: path.join(DATA, 'wiki11k/Wiki.txt'), format: 'brat' }], 'wiki11k');
   const wikiVectors = await embedKb(wiki, encoder);
   const exact = new ExactIndex(wikiVectors, encoder.dims);
-  let t = performance.now();
+  const t = performance.now();
   const hnsw = await HnswIndex.build(wikiVectors, encoder.dims);
   console.log(`wiki11k: ${wiki.size} entities; HNSW build ${ms(performance.now() - t)}`);
   const doc = await benchDocument(5000);

@@ -32,7 +32,7 @@ function readEntities(file: string): Entity[] {
     });
 }
 
-test('Emerson: linking each gold span with USE-lite picks the right Emerson (>= 27 of 30)', { skip }, async () => {
+void test('Emerson: linking each gold span with USE-lite picks the right Emerson (>= 27 of 30)', { skip }, async () => {
   const kb = new KnowledgeBase('emerson', readEntities(path.join(DATA, 'entities.csv')));
   assert.equal(kb.size, 3);
   const encoder = await loadEncoder(MODEL, { provider: 'cpu', logger: silentLogger });

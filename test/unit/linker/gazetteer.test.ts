@@ -6,7 +6,7 @@ import { TINY_ENTITIES } from '../../fixtures/linker/tinyKb';
 
 const ids = (rows: readonly number[]): string[] => rows.map((r) => TINY_ENTITIES[r].id);
 
-test('longest match wins and matches do not overlap', () => {
+void test('longest match wins and matches do not overlap', () => {
   const g = new Gazetteer(TINY_ENTITIES);
   const text = 'She moved from New York City to New York State, then to Dublin.';
   const found = g.detect(text);
@@ -17,27 +17,27 @@ test('longest match wins and matches do not overlap', () => {
   assert.equal(text.slice(found[0].start, found[0].end), 'New York City');
 });
 
-test('a shared name returns every entity that has it', () => {
+void test('a shared name returns every entity that has it', () => {
   const g = new Gazetteer(TINY_ENTITIES);
   const [m] = g.detect('We flew into New York yesterday.');
   assert.equal(m.text, 'New York');
   assert.deepEqual(ids(m.rows), ['Q3', 'Q4']);
 });
 
-test('token boundaries: no match inside a longer word, punctuation splits', () => {
+void test('token boundaries: no match inside a longer word, punctuation splits', () => {
   const g = new Gazetteer(TINY_ENTITIES);
   assert.deepEqual(g.detect('The Dubliners and Ohioans met.'), []);
   assert.deepEqual(g.detect("Dublin's pubs (Ohio)").map((m) => m.text), ['Dublin', 'Ohio']);
 });
 
-test('acronyms, short and stop-word names need their exact case', () => {
+void test('acronyms, short and stop-word names need their exact case', () => {
   const g = new Gazetteer(TINY_ENTITIES, { mode: 'all-words' });
   assert.deepEqual(g.detect('the who said who knows').map((m) => m.text), []);
   assert.deepEqual(g.detect('The WHO warned; The Who played.').map((m) => ids(m.rows)), [['Q5'], ['Q6']]);
   assert.deepEqual(g.detect('it was It that scared me').map((m) => m.text), ['It']);
 });
 
-test("case-insensitive otherwise; 'names' mode skips lower-case common nouns, 'all-words' keeps them", () => {
+void test("case-insensitive otherwise; 'names' mode skips lower-case common nouns, 'all-words' keeps them", () => {
   const names = new Gazetteer(TINY_ENTITIES);
   assert.deepEqual(names.detect('she ate an apple in DUBLIN').map((m) => [m.text, ids(m.rows)]), [['DUBLIN', ['Q1', 'Q2']]]);
   assert.deepEqual(names.detect('Apple sells phones').map((m) => ids(m.rows)), [['Q7']]);
@@ -48,14 +48,14 @@ test("case-insensitive otherwise; 'names' mode skips lower-case common nouns, 'a
   ]);
 });
 
-test('NFKC and diacritics of the name are kept exact, width variants fold', () => {
+void test('NFKC and diacritics of the name are kept exact, width variants fold', () => {
   const g = new Gazetteer(TINY_ENTITIES);
   assert.deepEqual(g.detect('Baile Átha Cliath is the Irish name.').map((m) => ids(m.rows)), [['Q1']]);
   // Fullwidth letters normalise to ASCII under NFKC.
   assert.deepEqual(g.detect('Visit Ｉｒｅｌａｎｄ now').map((m) => ids(m.rows)), [['Q11']]);
 });
 
-test('fuzzy detection corrects one edit in tokens of 5+ characters, only when enabled', () => {
+void test('fuzzy detection corrects one edit in tokens of 5+ characters, only when enabled', () => {
   const text = 'The ship sailed up the Lyffey to Dublyn.';
   assert.deepEqual(new Gazetteer(TINY_ENTITIES).detect(text), []);
   const g = new Gazetteer(TINY_ENTITIES, { fuzzy: true });
@@ -68,7 +68,7 @@ test('fuzzy detection corrects one edit in tokens of 5+ characters, only when en
   assert.deepEqual(g.detect('Ohia and Dublin').map((m) => [m.text, m.fuzzy]), [['Dublin', false]]);
 });
 
-test('one-edit check and the symmetric-delete table agree', () => {
+void test('one-edit check and the symmetric-delete table agree', () => {
   assert.ok(withinOneEdit('dublin', 'dublyn'));
   assert.ok(withinOneEdit('dublin', 'dubiln'));
   assert.ok(withinOneEdit('dublin', 'dublinn'));
@@ -80,20 +80,20 @@ test('one-edit check and the symmetric-delete table agree', () => {
   assert.deepEqual(idx.neighbours('dub'), []);
 });
 
-test('detection of a range keeps offsets relative to the whole text', () => {
+void test('detection of a range keeps offsets relative to the whole text', () => {
   const g = new Gazetteer(TINY_ENTITIES);
   const text = 'Ohio first. Then Dublin.';
   const found = g.detect(text, 12, text.length);
   assert.deepEqual(found.map((m) => [m.start, m.text]), [[17, 'Dublin']]);
 });
 
-test('a qualified title is also found by its base name', () => {
+void test('a qualified title is also found by its base name', () => {
   const g = new Gazetteer(TINY_ENTITIES);
   assert.deepEqual(g.detect('Dublin grew.').map((m) => ids(m.rows)), [['Q1', 'Q2']]);
   assert.deepEqual(g.detect('Dublin, Ohio grew.').map((m) => ids(m.rows)), [['Q2']]);
 });
 
-test('one-character names are never detected', () => {
+void test('one-character names are never detected', () => {
   const g = new Gazetteer([{ id: 'iodine', title: 'I', text: '', aliases: ['A'] }, ...TINY_ENTITIES], { mode: 'all-words' });
   assert.deepEqual(g.detect('I think A is in Ohio').map((m) => m.text), ['Ohio']);
 });

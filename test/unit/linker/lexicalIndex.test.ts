@@ -5,7 +5,7 @@ import { TINY_ENTITIES } from '../../fixtures/linker/tinyKb';
 
 const idOf = (row: number): string => TINY_ENTITIES[row].id;
 
-test('exact names (titles and aliases) come first, in KB order', () => {
+void test('exact names (titles and aliases) come first, in KB order', () => {
   const lex = new LexicalIndex(TINY_ENTITIES);
   assert.deepEqual(lex.exactRows('new york').map(idOf), ['Q3', 'Q4']);
   assert.deepEqual(lex.retrieve('New York', 5).slice(0, 2).map((h) => idOf(h.row)), ['Q3', 'Q4']);
@@ -13,7 +13,7 @@ test('exact names (titles and aliases) come first, in KB order', () => {
   assert.deepEqual(lex.exactRows('Dublin City'), []);
 });
 
-test('fuzzy BM25 retrieval finds misspelt and partial names', () => {
+void test('fuzzy BM25 retrieval finds misspelt and partial names', () => {
   const lex = new LexicalIndex(TINY_ENTITIES);
   const hits = lex.retrieve('Dublyn', 5).map((h) => idOf(h.row));
   assert.deepEqual(hits.slice(0, 2).sort(), ['Q1', 'Q2']);
@@ -21,14 +21,14 @@ test('fuzzy BM25 retrieval finds misspelt and partial names', () => {
   assert.equal(lex.retrieve('Liffey river', 1).length, 1);
 });
 
-test('k bounds the hits, except that all exact names are kept', () => {
+void test('k bounds the hits, except that all exact names are kept', () => {
   const lex = new LexicalIndex(TINY_ENTITIES);
   assert.equal(lex.retrieve('Ireland', 1).length, 1);
   assert.equal(lex.retrieve('Dublin', 1).length, 2);
   assert.equal(lex.retrieve('New York', 1).length, 2);
 });
 
-test('similarity: 1 when the mention tokens are all in one name, else trigram Dice of the closest name', () => {
+void test('similarity: 1 when the mention tokens are all in one name, else trigram Dice of the closest name', () => {
   const lex = new LexicalIndex(TINY_ENTITIES);
   assert.equal(lex.similarity('NYC', 2), 1);
   assert.equal(lex.similarity('new  york city', 2), 1);

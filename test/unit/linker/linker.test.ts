@@ -23,7 +23,7 @@ const DOC = [
   'The WHO published a report on public health in New York City.',
 ].join('\n');
 
-test('linkDocument detects and links by context; results are structured-cloneable', async () => {
+void test('linkDocument detects and links by context; results are structured-cloneable', async () => {
   const { linker } = makeLinker();
   const res = await linker.linkDocument(DOC);
   const pairs = res.map((m) => [m.text, m.nil ? 'NIL' : m.candidates[0].id]);
@@ -43,7 +43,7 @@ test('linkDocument detects and links by context; results are structured-cloneabl
   assert.ok(t.encoding >= 0 && t.detection >= 0 && t.retrieval >= 0 && t.ranking >= 0);
 });
 
-test('every candidate says which retriever found it and carries its features', async () => {
+void test('every candidate says which retriever found it and carries its features', async () => {
   const { linker } = makeLinker();
   const [m] = await linker.linkDocument('Dublin is the capital of Ireland.');
   const top = m.candidates[0];
@@ -56,7 +56,7 @@ test('every candidate says which retriever found it and carries its features', a
   assert.ok(sum <= 1 + 1e-9);
 });
 
-test('linkSpans with candidateIds scores exactly those candidates', async () => {
+void test('linkSpans with candidateIds scores exactly those candidates', async () => {
   const { linker } = makeLinker();
   const text = 'He bought an apple pie, sweet fruit from the tree.';
   const start = text.indexOf('apple');
@@ -68,7 +68,7 @@ test('linkSpans with candidateIds scores exactly those candidates', async () => 
   assert.ok(Math.abs(p - 1) < 1e-9);
 });
 
-test('linkSpans without candidates retrieves; works without any vector index too', async () => {
+void test('linkSpans without candidates retrieves; works without any vector index too', async () => {
   for (const withIndex of [true, false]) {
     const { linker } = makeLinker({}, withIndex);
     const text = 'They moved to Dublin, a suburb of Columbus in Ohio.';
@@ -79,7 +79,7 @@ test('linkSpans without candidates retrieves; works without any vector index too
   await assert.rejects(linker.linkSpans('abc', [{ start: 2, end: 9 }]), (e: unknown) => LinkerError.is(e, 'usage'));
 });
 
-test('the NIL threshold turns a low-probability best candidate into NIL', async () => {
+void test('the NIL threshold turns a low-probability best candidate into NIL', async () => {
   const strict = makeLinker({ nilThreshold: 0.999999 }).linker;
   const text = 'We visited New York last week.';
   const [m] = await strict.linkSpans(text, [{ start: 11, end: 19 }]);
@@ -88,7 +88,7 @@ test('the NIL threshold turns a low-probability best candidate into NIL', async 
   assert.equal((await lax.linkSpans(text, [{ start: 11, end: 19 }]))[0].nil, false);
 });
 
-test('mentions are encoded in batches and the topK option is honoured', async () => {
+void test('mentions are encoded in batches and the topK option is honoured', async () => {
   const { linker, encoder } = makeLinker({ batchSize: 2 });
   const res = await linker.linkDocument(DOC, { topK: 2 });
   assert.ok(res.every((m) => m.candidates.length <= 2));
@@ -96,7 +96,7 @@ test('mentions are encoded in batches and the topK option is honoured', async ()
   assert.ok(mentionCalls.length >= Math.ceil(res.length / 2));
 });
 
-test('cancellation stops between batches with a cancelled LinkerError', async () => {
+void test('cancellation stops between batches with a cancelled LinkerError', async () => {
   const { linker, encoder } = makeLinker({ batchSize: 1 });
   const ac = new AbortController();
   const original = encoder.encode.bind(encoder);
@@ -113,7 +113,7 @@ test('cancellation stops between batches with a cancelled LinkerError', async ()
   await assert.rejects(linker.linkDocument(DOC, { signal: pre.signal }), (e: unknown) => LinkerError.is(e, 'cancelled'));
 });
 
-test('relinkChanged equals a full relink and re-links only the changed paragraph', async () => {
+void test('relinkChanged equals a full relink and re-links only the changed paragraph', async () => {
   const { linker } = makeLinker();
   const before = await linker.linkDocument(DOC);
   const edited = DOC.replace('Dublin, a suburb of Columbus in Ohio', 'Dublin, Ohio, a suburb of Columbus in the state of Ohio, and NYC');
@@ -130,7 +130,7 @@ test('relinkChanged equals a full relink and re-links only the changed paragraph
   assert.deepEqual(await linker.relinkChanged(DOC, before, DOC), before);
 });
 
-test('NIL settings: caller options win over ranker.json, which wins over the defaults', async () => {
+void test('NIL settings: caller options win over ranker.json, which wins over the defaults', async () => {
   const kb = tinyKb();
   const encoder = new FakeEncoder();
   const fromFile = new Linker({ kb, encoder, rankerWeights: { version: 1, weights: { dense: 10, lexical: 4, exactName: 2, exactTitle: 1, denseMissing: -1 }, nilThreshold: 0.999999 } });

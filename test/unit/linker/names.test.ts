@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { baseName, entityNames } from '../../../src/core/linker/names';
 
-test('base names drop a parenthetical or a single capitalised comma qualifier', () => {
+void test('base names drop a parenthetical or a single capitalised comma qualifier', () => {
   assert.equal(baseName('Mercury (planet)'), 'Mercury');
   assert.equal(baseName('Dublin, Ohio'), 'Dublin');
   assert.equal(baseName('Washington, D.C.'), 'Washington');

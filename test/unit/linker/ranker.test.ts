@@ -18,7 +18,7 @@ const inputs: CandidateInput[] = [
   { row: 11, retrievedBy: ['dense'], dense: 0.2, lexical: 0, exactName: false, exactTitle: false },
 ];
 
-test('candidates come best first with probabilities summing to 1 and the margin to the second', () => {
+void test('candidates come best first with probabilities summing to 1 and the margin to the second', () => {
   const m = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, decision);
   assert.equal(m.candidates[0].id, 'Q1');
   for (let i = 1; i < m.candidates.length; i++) assert.ok(m.candidates[i - 1].score >= m.candidates[i].score);
@@ -29,13 +29,13 @@ test('candidates come best first with probabilities summing to 1 and the margin 
   assert.equal(m.candidates[0].features?.length, FEATURE_NAMES.length);
 });
 
-test('hard negatives are the best other entities and never the chosen one', () => {
+void test('hard negatives are the best other entities and never the chosen one', () => {
   const m = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, { ...decision, hardNegatives: 2 });
   assert.deepEqual(m.hardNegatives.map((c) => c.id), m.candidates.slice(1, 3).map((c) => c.id));
   assert.ok(!m.hardNegatives.some((c) => c.id === m.candidates[0].id));
 });
 
-test('a dense score the retriever did not return is imputed from the lowest one and flagged', () => {
+void test('a dense score the retriever did not return is imputed from the lowest one and flagged', () => {
   const m = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, decision);
   const liffey = m.candidates.find((c) => c.id === 'Q11');
   assert.equal(liffey?.signals.dense, undefined);
@@ -44,7 +44,7 @@ test('a dense score the retriever did not return is imputed from the lowest one 
   assert.equal(f[FEATURE_NAMES.indexOf('denseMissing')], 1);
 });
 
-test('NIL when the best probability or score is under the threshold; then every candidate is a negative', () => {
+void test('NIL when the best probability or score is under the threshold; then every candidate is a negative', () => {
   const lowProb = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, { ...decision, nilThreshold: 0.999 });
   assert.equal(lowProb.nil, true);
   assert.equal(lowProb.hardNegatives[0].id, lowProb.candidates[0].id);
@@ -58,20 +58,20 @@ test('NIL when the best probability or score is under the threshold; then every 
   assert.equal(one.candidates[0].probability, 1);
 });
 
-test('topK cuts the list but not the softmax', () => {
+void test('topK cuts the list but not the softmax', () => {
   const all = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, decision);
   const top1 = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, { ...decision, topK: 1 });
   assert.equal(top1.candidates.length, 1);
   assert.equal(top1.candidates[0].probability, all.candidates[0].probability);
 });
 
-test('softmax is stable for large scores', () => {
+void test('softmax is stable for large scores', () => {
   const p = softmax([1000, 999]);
   assert.ok(Math.abs(p[0] + p[1] - 1) < 1e-12);
   assert.ok(p[0] > p[1]);
 });
 
-test('ranker.json: absent gives defaults, partial overrides, bad files raise a located inputFormat error', async () => {
+void test('ranker.json: absent gives defaults, partial overrides, bad files raise a located inputFormat error', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'ranker-'));
   assert.equal(await loadRankerWeights(dir), DEFAULT_RANKER_WEIGHTS);
   await writeFile(path.join(dir, 'ranker.json'), JSON.stringify({ version: 1, weights: { dense: 3 }, nilThreshold: 0.4 }));
