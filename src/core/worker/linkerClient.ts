@@ -1,0 +1,156 @@
+import { Worker } from 'node:worker_threads';
+import { LinkerError } from '../errors';
+import type { Logger, ProgressListener } from '../log';
+import { type WorkerInbound, type WorkerOutbound, type WorkerRequest, type WorkerResults, isWorkerOutbound } from './linkerProtocol';
+import { LinkerRequestHandler } from './linkerRequestHandler';
+import { deserializeError } from './workerErrors';
+
+/** A request without its id (the client numbers them). */
+export type RequestBody<K extends WorkerRequest['kind']> = Omit<Extract<WorkerRequest, { kind: K }>, 'id'> & { readonly kind: K };
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressListener;
+}
+
+/** Where the linker runs: its own worker thread, or (when no worker could start) the caller's thread. */
+export type LinkerThread = 'worker' | 'main-thread';
+
+/** The host's handle on the linker: the same typed requests whichever thread answers them. */
+export interface LinkerClient {
+  readonly thread: LinkerThread;
+  request<K extends WorkerRequest['kind']>(body: RequestBody<K>, options?: RequestOptions): Promise<WorkerResults[K]>;
+  dispose(): Promise<void>;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  onProgress?: ProgressListener;
+  detach(): void;
+}
+
+/**
+ * The linker in a worker thread. A request's signal aborting rejects it at once with `cancelled` and tells
+ * the worker to stop; a worker that dies rejects everything in flight.
+ */
+export class WorkerLinkerClient implements LinkerClient {
+  readonly thread = 'worker';
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited: Error | undefined;
+
+  constructor(scriptPath: string, private readonly logger: Logger) {
+    this.worker = new Worker(scriptPath);
+    this.worker.on('message', (message: unknown) => this.onMessage(message));
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => this.fail(new LinkerError('internal', `The linker worker exited (code ${code}).`, { hint: 'The next use starts a new one; see the log for the cause.' })));
+  }
+
+  request<K extends WorkerRequest['kind']>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
+    if (this.exited !== undefined) return Promise.reject(this.exited);
+    if (options.signal?.aborted === true) return Promise.reject(new LinkerError('cancelled', 'The request was cancelled.'));
+    const id = this.nextId++;
+    return new Promise<WorkerResults[K]>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.post({ kind: 'cancel', id });
+        this.settle(id)?.reject(new LinkerError('cancelled', 'The request was cancelled.'));
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        onProgress: options.onProgress,
+        detach: () => options.signal?.removeEventListener('abort', onAbort),
+      });
+      this.post({ ...body, id } as WorkerInbound);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.fail(new LinkerError('cancelled', 'The linker worker was shut down.'));
+    await this.worker.terminate();
+  }
+
+  private post(message: WorkerInbound): void {
+    this.worker.postMessage(message);
+  }
+
+  private settle(id: number): Pending | undefined {
+    const p = this.pending.get(id);
+    if (p === undefined) return undefined;
+    this.pending.delete(id);
+    p.detach();
+    return p;
+  }
+
+  private onMessage(message: unknown): void {
+    if (!isWorkerOutbound(message)) {
+      this.logger.warn('linker worker: ignored a malformed message.');
+      return;
+    }
+    const m: WorkerOutbound = message;
+    switch (m.kind) {
+      case 'log':
+        this.logger[m.level](m.message);
+        return;
+      case 'progress':
+        this.pending.get(m.id)?.onProgress?.({ stage: m.stage, done: m.done, ...(m.total === undefined ? {} : { total: m.total }) });
+        return;
+      case 'response': {
+        const p = this.settle(m.id);
+        if (m.ok) p?.resolve(m.result);
+        else p?.reject(deserializeError(m.error));
+      }
+    }
+  }
+
+  private fail(error: Error): void {
+    this.exited ??= error;
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(error);
+  }
+}
+
+/**
+ * The fallback when a worker cannot start (or native modules refuse to load in one): the same handler on the
+ * caller's thread. The linker yields between encoder batches, so the host stays responsive between them but
+ * not during one.
+ */
+export class InProcessLinkerClient implements LinkerClient {
+  readonly thread = 'main-thread';
+  private readonly handler: LinkerRequestHandler;
+
+  constructor(logger: Logger) {
+    this.handler = new LinkerRequestHandler(logger);
+  }
+
+  async request<K extends WorkerRequest['kind']>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
+    const signal = options.signal ?? new AbortController().signal;
+    if (signal.aborted) throw new LinkerError('cancelled', 'The request was cancelled.');
+    return this.handler.handle({ ...body, id: 0 } as Extract<WorkerRequest, { kind: K }>, signal, options.onProgress ?? (() => undefined));
+  }
+
+  dispose(): Promise<void> {
+    return this.handler.dispose();
+  }
+}
+
+/**
+ * Starts the linker in a worker thread and checks that it answers (a worker whose script is missing fails
+ * here, not on the first real request); falls back to the caller's thread when it cannot.
+ */
+export async function startLinkerClient(workerScript: string | undefined, logger: Logger): Promise<LinkerClient> {
+  if (workerScript !== undefined) {
+    let client: WorkerLinkerClient | undefined;
+    try {
+      client = new WorkerLinkerClient(workerScript, logger);
+      await client.request({ kind: 'ping' });
+      return client;
+    } catch (e) {
+      await client?.dispose().catch(() => undefined);
+      logger.warn(`The linker worker could not start (${(e as Error).message}); linking runs on the extension host's thread instead.`);
+    }
+  }
+  return new InProcessLinkerClient(logger);
+}

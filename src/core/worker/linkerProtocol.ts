@@ -1,0 +1,106 @@
+import type { ExecutionProviderChoice } from '../encoder/encoder';
+import type { IndexKind } from '../index/indexManifest';
+import type { Entity } from '../kb/entity';
+import type { KbSourceSpec } from '../kb/sniffFormat';
+import type { LinkerOptions } from '../linker/linker';
+import type { LinkedMention, SpanRequest } from '../linker/types';
+import type { LinkerErrorLocation, LinkerErrorReason } from '../errors';
+
+/**
+ * The typed message protocol between the extension host (client) and the linker worker thread. Every request
+ * carries an id; the worker answers each with exactly one response of that id. `cancel` aborts a request in
+ * flight (it then answers with a `cancelled` error). Everything here is structured-cloneable.
+ */
+
+/** Session options the worker can receive: LinkingSessionOptions without the logger, callbacks and signal. */
+export interface WorkerSessionOptions {
+  readonly kbSources?: readonly KbSourceSpec[];
+  readonly kbConfig?: string;
+  readonly strict?: boolean;
+  readonly modelDir?: string;
+  readonly packageRoot: string;
+  readonly provider: ExecutionProviderChoice;
+  readonly threads?: number;
+  readonly cacheDir: string;
+  readonly indexKind?: IndexKind;
+  readonly linkerOptions?: Partial<Omit<LinkerOptions, 'template'>>;
+}
+
+/** What the host shows about a loaded session (status bar, hover footers). */
+export interface SessionInfo {
+  readonly kbName: string;
+  readonly kbSize: number;
+  readonly modelDir: string;
+  readonly modelId: string;
+  readonly provider: string;
+  readonly dims: number;
+  readonly indexAction: 'opened' | 'built';
+  readonly loadMs: number;
+}
+
+/** A KB search hit for the candidate picker. */
+export interface EntityHit {
+  readonly id: string;
+  readonly title: string;
+  readonly type?: string;
+  /** The start of the description. */
+  readonly snippet: string;
+  readonly aliases: readonly string[];
+}
+
+export type WorkerRequest =
+  | { readonly id: number; readonly kind: 'open'; readonly options: WorkerSessionOptions }
+  /** Links a whole document; with a `key` the worker re-links only changed paragraphs against the key's last run. */
+  | { readonly id: number; readonly kind: 'linkDocument'; readonly key?: string; readonly text: string; readonly topK?: number }
+  | { readonly id: number; readonly kind: 'linkSpans'; readonly text: string; readonly spans: readonly SpanRequest[]; readonly topK?: number }
+  | { readonly id: number; readonly kind: 'searchKb'; readonly query: string; readonly limit: number }
+  | { readonly id: number; readonly kind: 'entities'; readonly ids: readonly string[] }
+  /** Drops the key's cached last run (the document closed). */
+  | { readonly id: number; readonly kind: 'forget'; readonly key: string }
+  /** Measures the worker's own event-loop responsiveness (a round trip with no work). */
+  | { readonly id: number; readonly kind: 'ping' };
+
+export type WorkerRequestKind = WorkerRequest['kind'];
+
+/** The result type of each request kind. */
+export interface WorkerResults {
+  open: SessionInfo;
+  linkDocument: LinkedMention[];
+  linkSpans: LinkedMention[];
+  searchKb: EntityHit[];
+  entities: (Entity | null)[];
+  forget: null;
+  ping: null;
+}
+
+export interface SerializedError {
+  readonly reason: LinkerErrorReason;
+  readonly message: string;
+  readonly hint?: string;
+  readonly location?: LinkerErrorLocation;
+  readonly stack?: string;
+}
+
+export type WorkerInbound = WorkerRequest | { readonly kind: 'cancel'; readonly id: number };
+
+export type WorkerOutbound =
+  | { readonly kind: 'response'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly kind: 'response'; readonly id: number; readonly ok: false; readonly error: SerializedError }
+  | { readonly kind: 'progress'; readonly id: number; readonly stage: string; readonly done: number; readonly total?: number }
+  | { readonly kind: 'log'; readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
+
+const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', 'searchKb', 'entities', 'forget', 'ping'];
+
+/** Type guard for messages arriving in the worker. */
+export function isWorkerInbound(value: unknown): value is WorkerInbound {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { kind?: unknown; id?: unknown };
+  return typeof v.id === 'number' && typeof v.kind === 'string' && (v.kind === 'cancel' || REQUEST_KINDS.includes(v.kind));
+}
+
+/** Type guard for messages arriving in the host. */
+export function isWorkerOutbound(value: unknown): value is WorkerOutbound {
+  if (typeof value !== 'object' || value === null) return false;
+  const kind = (value as { kind?: unknown }).kind;
+  return kind === 'response' || kind === 'progress' || kind === 'log';
+}

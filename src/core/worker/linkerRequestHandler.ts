@@ -1,0 +1,119 @@
+import { LinkerError } from '../errors';
+import type { Entity } from '../kb/entity';
+import { LexicalIndex } from '../linker/lexicalIndex';
+import type { LinkedMention } from '../linker/types';
+import type { Logger, ProgressListener } from '../log';
+import { type LinkingSession, openLinkingSession } from '../session/linkingSession';
+import type { EntityHit, SessionInfo, WorkerRequest, WorkerResults } from './linkerProtocol';
+
+const SNIPPET_CHARS = 160;
+
+/**
+ * Answers the linker protocol's requests against one linking session. The worker thread wraps it around
+ * `parentPort`; when a worker cannot start, the host runs the same handler on its own thread, so both paths
+ * share every line of behaviour.
+ */
+export class LinkerRequestHandler {
+  private session: LinkingSession | undefined;
+  /** Last text and result per document key, for paragraph-level re-linking. */
+  private readonly lastRun = new Map<string, { text: string; result: LinkedMention[] }>();
+  /** Prefix-matching name index for live KB search (the linker's own index matches whole words only). */
+  private searchIndex: LexicalIndex | undefined;
+  /** Link requests run one at a time: the linker's timings and caches are per call. */
+  private linkQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly logger: Logger) {}
+
+  async handle<K extends WorkerRequest['kind']>(request: Extract<WorkerRequest, { kind: K }>, signal: AbortSignal, onProgress: ProgressListener): Promise<WorkerResults[K]> {
+    return (await this.dispatch(request, signal, onProgress)) as WorkerResults[K];
+  }
+
+  private async dispatch(request: WorkerRequest, signal: AbortSignal, onProgress: ProgressListener): Promise<unknown> {
+    switch (request.kind) {
+      case 'open':
+        return this.open(request.options, signal, onProgress);
+      case 'linkDocument':
+        return this.serially(() => this.linkDocument(request.key, request.text, request.topK, signal));
+      case 'linkSpans':
+        return this.serially(() => this.require().linker.linkSpans(request.text, request.spans, { signal, topK: request.topK }));
+      case 'searchKb':
+        return this.search(request.query, request.limit);
+      case 'entities':
+        return request.ids.map((id) => this.require().kb.get(id) ?? null);
+      case 'forget':
+        this.lastRun.delete(request.key);
+        return null;
+      case 'ping':
+        return null;
+    }
+  }
+
+  private async open(options: Extract<WorkerRequest, { kind: 'open' }>['options'], signal: AbortSignal, onProgress: ProgressListener): Promise<SessionInfo> {
+    const previous = this.session;
+    this.session = undefined;
+    this.lastRun.clear();
+    this.searchIndex = undefined;
+    await previous?.dispose();
+    const started = performance.now();
+    const session = await openLinkingSession({ ...options, logger: this.logger, onProgress, signal });
+    this.session = session;
+    // Detection and lexical structures are built on first use; building them now keeps the first link fast.
+    void session.linker.gazetteer;
+    void session.linker.lexical;
+    // The search index is built in the next turn, so the open answers first; a search before then builds it.
+    setTimeout(() => {
+      if (this.session === session) this.searchIndex ??= new LexicalIndex(session.kb.entities, { prefix: true, fuzzy: 0.2 });
+    }, 0);
+    return {
+      kbName: session.kb.name,
+      kbSize: session.kb.size,
+      modelDir: session.modelDir,
+      modelId: session.encoder.modelId,
+      provider: session.encoder.provider,
+      dims: session.encoder.dims,
+      indexAction: session.indexAction,
+      loadMs: performance.now() - started,
+    };
+  }
+
+  private async linkDocument(key: string | undefined, text: string, topK: number | undefined, signal: AbortSignal): Promise<LinkedMention[]> {
+    const { linker } = this.require();
+    const previous = key === undefined ? undefined : this.lastRun.get(key);
+    const result = previous === undefined
+      ? await linker.linkDocument(text, { signal, topK })
+      : await linker.relinkChanged(previous.text, previous.result, text, { signal, topK });
+    if (key !== undefined) this.lastRun.set(key, { text, result });
+    return result;
+  }
+
+  /** Title and alias search with prefix matching on the last word, for a picker that searches as one types. */
+  private search(query: string, limit: number): EntityHit[] {
+    const { kb } = this.require();
+    const q = query.trim();
+    if (q === '') return [];
+    this.searchIndex ??= new LexicalIndex(kb.entities, { prefix: true, fuzzy: 0.2 });
+    return this.searchIndex.retrieve(q, limit).slice(0, limit).map((hit) => entityHit(kb.entities[hit.row]));
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.linkQueue.then(work, work);
+    this.linkQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private require(): LinkingSession {
+    if (this.session === undefined) throw new LinkerError('usage', 'No linking session is open.', { hint: 'Open one (the KB and model load) first.' });
+    return this.session;
+  }
+
+  async dispose(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.dispose();
+  }
+}
+
+export function entityHit(e: Entity): EntityHit {
+  const snippet = e.text.length > SNIPPET_CHARS ? `${e.text.slice(0, SNIPPET_CHARS - 1)}…` : e.text;
+  return { id: e.id, title: e.title, ...(e.type === undefined ? {} : { type: e.type }), snippet, aliases: e.aliases.slice(0, 5) };
+}
