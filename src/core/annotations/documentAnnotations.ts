@@ -45,8 +45,17 @@ export interface DocumentHost {
  * keystroke costs the live records, not the whole history.
  */
 interface Patch {
-  readonly entries: readonly { readonly id: string; readonly before?: AnnotationRecord; readonly after?: AnnotationRecord }[];
+  readonly entries: readonly PatchEntry[];
   readonly epoch: number;
+}
+
+interface PatchEntry {
+  readonly id: string;
+  readonly before?: AnnotationRecord;
+  readonly after?: AnnotationRecord;
+  /** Whether each snapshot was anchored in the text of the patch's epoch (its text then follows edits). */
+  readonly beforeAnchored: boolean;
+  readonly afterAnchored: boolean;
 }
 
 /** Edit batches kept for lazy history updates before every step is brought up to date at once. */
@@ -197,7 +206,7 @@ export class DocumentAnnotations {
 
   remove(id: string): void {
     this.require(id);
-    this.commitPatch({ entries: [{ id, before: this.byId.get(id), after: undefined }], epoch: this.editCount }, 'action');
+    this.commitPatch({ entries: [this.entry(id, this.byId.get(id), undefined)], epoch: this.editCount }, 'action');
   }
 
   undo(): boolean {
@@ -231,7 +240,9 @@ export class DocumentAnnotations {
     const sorted = sortChangesForApply(changes);
     const newText = applyChangesToText(this.currentText, sorted);
     const before = [...this.byId.values()];
-    const after = shiftRecords(before, sorted).map((r, i) => (r.end > r.start && isAnchored(before[i], this.currentText) ? withText(r, newText) : r));
+    // Only a record whose span content changed (resized, or flagged by an edit inside it) needs its text refreshed.
+    const contentChanged = (r: AnnotationRecord, was: AnnotationRecord): boolean => r !== was && (r.end - r.start !== was.end - was.start || r.review !== was.review);
+    const after = shiftRecords(before, sorted).map((r, i) => (r.end > r.start && contentChanged(r, before[i]) && isAnchored(before[i], this.currentText) ? withText(r, newText) : r));
     const ids: string[] = [];
     for (let i = 0; i < before.length; i++) {
       if (after[i] !== before[i]) {
@@ -254,6 +265,8 @@ export class DocumentAnnotations {
     // Offsets in the history belong to the old text and cannot be moved reliably: history starts again.
     this.undoStack = [];
     this.redoStack = [];
+    this.editLog = [];
+    this.editLogBase = this.editCount;
     this.currentText = text;
     this.revision++;
     this.changed('reanchor', result.records.map((r) => r.id), false);
@@ -340,7 +353,12 @@ export class DocumentAnnotations {
   }
 
   private commit(after: readonly AnnotationRecord[]): void {
-    this.commitPatch({ entries: after.map((r) => ({ id: r.id, before: this.byId.get(r.id), after: r })), epoch: this.editCount }, 'action');
+    this.commitPatch({ entries: after.map((r) => this.entry(r.id, this.byId.get(r.id), r)), epoch: this.editCount }, 'action');
+  }
+
+  private entry(id: string, before: AnnotationRecord | undefined, after: AnnotationRecord | undefined): PatchEntry {
+    const anchored = (r: AnnotationRecord | undefined): boolean => r !== undefined && isAnchored(r, this.currentText);
+    return { id, before, after, beforeAnchored: anchored(before), afterAnchored: anchored(after) };
   }
 
   private commitPatch(patch: Patch, kind: AnnotationChangeKind): void {
@@ -374,13 +392,12 @@ export class DocumentAnnotations {
   private bringUpToDate(p: Patch): Patch {
     if (p.epoch === this.editCount) return p;
     const batches = this.editLog.slice(p.epoch - this.editLogBase);
-    const move = (r: AnnotationRecord | undefined): AnnotationRecord | undefined => {
+    const move = (r: AnnotationRecord | undefined, wasAnchored: boolean): AnnotationRecord | undefined => {
       if (r === undefined) return undefined;
-      const wasAnchored = r.end > r.start && r.text.length === r.end - r.start && r.review === undefined;
       const moved = batches.reduce((m, b) => b.reduce(shiftRecord, m), r);
       return wasAnchored && moved.end > moved.start ? withText(moved, this.currentText) : moved;
     };
-    return { entries: p.entries.map((e) => ({ id: e.id, before: move(e.before), after: move(e.after) })), epoch: this.editCount };
+    return { entries: p.entries.map((e) => this.entry(e.id, move(e.before, e.beforeAnchored), move(e.after, e.afterAnchored))), epoch: this.editCount };
   }
 
   private applyPatch(patch: Patch, side: 'before' | 'after'): void {
