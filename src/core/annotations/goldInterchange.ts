@@ -115,7 +115,8 @@ export function goldFromRecords(document: { id: string; path?: string; text: str
       continue;
     }
     const nil = r.status === 'nil' || r.kbId === null || r.kbId === '';
-    const goldIds = nil ? [] : [r.kbId as string, ...(r.alternativeIds ?? [])];
+    // Declared duplicates name the same thing as the label, so predicting one of them is right too.
+    const goldIds = nil ? [] : [...new Set([r.kbId as string, ...(r.alternativeIds ?? []), ...(r.duplicateIds ?? [])])];
     mentions.push({
       start: r.start,
       end: r.end,

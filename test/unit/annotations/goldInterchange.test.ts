@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { importGold } from '../../../src/core/annotations/goldInterchange';
+import { goldFromRecords, importGold } from '../../../src/core/annotations/goldInterchange';
 import { readGold } from '../../../src/core/formats/goldFormat';
 import { readAnnotationFile } from '../../../src/core/formats/annotationReader';
 import { repoRoot } from '../formats/formatTestPaths';
@@ -47,6 +47,27 @@ void test('import never overwrites a workspace file holding another text', async
     writeFileSync(path.join(root, 'mine.txt'), 'my own notes');
     await assert.rejects(importGold(store, gold.slice(0, 1), 'prodigy', { pathFor: () => 'mine.txt' }), /exists with a text other than gold document/);
     assert.equal(readFileSync(path.join(root, 'mine.txt'), 'utf8'), 'my own notes');
+  } finally {
+    cleanup();
+  }
+});
+
+void test('export: accepted labels carry alternative and declared-duplicate ids; unconfirmed records are skipped', async () => {
+  const { store, cleanup } = tempStore();
+  try {
+    const text = 'Ada met Bob and Cy.';
+    const doc = await store.open('x.txt', text);
+    const [ada, bob, cy] = doc.addMany([
+      { start: 0, end: 3, kbId: 'Q1', alternativeIds: ['Q1b'] },
+      { start: 8, end: 11, candidates: [{ id: 'Q2', title: 'Bob', score: 1 }] },
+      { start: 16, end: 18, kbId: 'Q3' },
+    ]);
+    doc.declareDuplicate(ada, 'Q1dup');
+    doc.markNil(cy);
+    const skipped: string[] = [];
+    const gold = goldFromRecords({ id: 'x.txt', text }, doc.records, doc.file, (s, why) => skipped.push(`${s.record}: ${why}`));
+    assert.deepEqual(gold.mentions.map((m) => [m.text, m.goldIds, m.nil]), [['Ada', ['Q1', 'Q1b', 'Q1dup'], false], ['Cy', [], true]]);
+    assert.deepEqual(skipped, [`${bob}: status is suggested`]);
   } finally {
     cleanup();
   }
