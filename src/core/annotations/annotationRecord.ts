@@ -58,7 +58,14 @@ export interface AnnotationRecord {
    * uses them as negatives for this mention, and evaluation counts them as the label.
    */
   readonly duplicateIds?: readonly string[];
+  /**
+   * Fields this build does not know (added by hand, or by a later minor revision of version 1), kept and
+   * written back after the known ones so that a save never drops what someone put in the file.
+   */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
+
+const KNOWN_RECORD_KEYS = new Set(['kind', 'id', 'start', 'end', 'text', 'kbId', 'title', 'status', 'candidates', 'annotator', 'time', 'modelVersion', 'context', 'alternativeIds', 'optional', 'review', 'duplicateIds']);
 
 export interface AnnotationHeader {
   readonly kind: 'header';
@@ -111,6 +118,11 @@ function orderedRecord(r: AnnotationRecord): Record<string, unknown> {
   if (r.optional === true) out['optional'] = true;
   if (r.review !== undefined) out['review'] = { reason: r.review.reason, previousStatus: r.review.previousStatus };
   if (r.duplicateIds !== undefined && r.duplicateIds.length > 0) out['duplicateIds'] = [...r.duplicateIds];
+  if (r.extra !== undefined) {
+    for (const key of Object.keys(r.extra).sort()) {
+      if (!KNOWN_RECORD_KEYS.has(key)) out[key] = r.extra[key];
+    }
+  }
   return out;
 }
 
@@ -218,6 +230,8 @@ function parseRecord(v: Record<string, unknown>, file: string, line: number): An
       record.review = { reason: r['reason'], previousStatus: r['previousStatus'] as ReviewNote['previousStatus'] };
     }
   }
+  const unknown = Object.keys(v).filter((k) => !KNOWN_RECORD_KEYS.has(k));
+  if (unknown.length > 0) record.extra = Object.fromEntries(unknown.map((k) => [k, v[k]]));
   return record;
 }
 

@@ -91,3 +91,11 @@ void test('CRLF line ends (a Windows checkout) read the same', () => {
   assert.equal(parsed.records.length, 1);
   assert.equal(parsed.records[0].id, 'a1');
 });
+
+void test('fields this build does not know are kept through a parse and write', () => {
+  const withNote = goodLine.replace(/\}$/, ',"zNote":"checked by Bea","aFlag":[1,2]}');
+  const parsed = parseAnnotationFile([goodHeader, withNote].join('\n'), 'a.jsonl');
+  assert.deepEqual(parsed.records[0].extra, { zNote: 'checked by Bea', aFlag: [1, 2] });
+  const again = serializeAnnotationFile(parsed.header, parsed.records).split('\n')[1];
+  assert.equal(again, goodLine.replace(/\}$/, ',"aFlag":[1,2],"zNote":"checked by Bea"}'));
+});
