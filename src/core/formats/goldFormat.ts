@@ -2,15 +2,17 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ANNOTATION_SUFFIX, readAnnotationFile } from './annotationReader';
 import { readElevantFile } from './elevantReader';
+import { readBlinkTrainingFile } from './blinkTrainingReader';
+import { readBratStandoff } from './bratStandoffReader';
 import { type GoldDocument, type SkipListener, goldFormatError, isRecord } from './goldDocument';
 import { type NifOffsetUnit, readNifFile } from './nifReader';
 import { readProdigyFile } from './prodigyReader';
 import { type WsdUnit, readWsdFiles } from './wsdReader';
 import { readZeshel } from './zeshelReader';
 
-export type GoldFormat = 'nif' | 'zeshel' | 'elevant' | 'wsd' | 'prodigy' | 'annotations';
+export type GoldFormat = 'nif' | 'zeshel' | 'elevant' | 'wsd' | 'prodigy' | 'annotations' | 'brat' | 'blink';
 
-export const GOLD_FORMATS: readonly GoldFormat[] = ['nif', 'zeshel', 'elevant', 'wsd', 'prodigy', 'annotations'];
+export const GOLD_FORMATS: readonly GoldFormat[] = ['nif', 'zeshel', 'elevant', 'wsd', 'prodigy', 'annotations', 'brat', 'blink'];
 
 export interface GoldReadOptions {
   readonly onSkip?: SkipListener;
@@ -36,6 +38,10 @@ export async function readGold(path: string, format: GoldFormat | 'auto' = 'auto
       return readProdigyFile(path, { onSkip: options.onSkip });
     case 'annotations':
       return readAnnotationFile(path, { onSkip: options.onSkip });
+    case 'brat':
+      return readBratStandoff(path, { onSkip: options.onSkip });
+    case 'blink':
+      return readBlinkTrainingFile(path, { onSkip: options.onSkip });
   }
 }
 
@@ -56,6 +62,9 @@ export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
     if (names.some((n) => n.endsWith('.data.xml'))) {
       return 'wsd';
     }
+    if (names.some((n) => n.endsWith('.ann'))) {
+      return 'brat';
+    }
     throw goldFormatError('cannot tell the gold format of this folder (neither Zeshel mentions/ + documents/ nor a WSD *.data.xml).', { file: path }, 'Name the format with --gold-format.');
   }
   if (path.endsWith(ANNOTATION_SUFFIX)) {
@@ -66,6 +75,9 @@ export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
   }
   if (/\.xml$/i.test(path)) {
     return 'wsd';
+  }
+  if (/\.ann$/i.test(path)) {
+    return 'brat';
   }
   const head = await readHead(path, 64 * 1024);
   const trimmed = head.trimStart();
@@ -94,6 +106,9 @@ export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
     }
     if ('status' in rec && 'start' in rec && 'end' in rec) {
       return 'annotations';
+    }
+    if ('context_left' in rec && 'mention' in rec) {
+      return 'blink';
     }
   }
   throw goldFormatError('cannot tell the gold format from the name or the first record.', { file: path, line: 1 }, `Name it with --gold-format (${GOLD_FORMATS.join(', ')}).`);

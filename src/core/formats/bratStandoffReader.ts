@@ -1,0 +1,101 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { type GoldDocument, type GoldMention, type SkipListener, goldFormatError, spanProblem } from './goldDocument';
+
+/**
+ * brat standoff: `doc.txt` beside `doc.ann`, whose lines are text-bound annotations `T1<TAB>Type 0 5<TAB>Steve`
+ * and normalisations `N1<TAB>Reference T1 Wiki:15919<TAB>John Wilkes Booth`. A T with normalisations is linked
+ * to their ids (the part after `DB:`; the DB name is the brat normalisation DB's, not part of the KB id); a T
+ * without one is NIL. Discontinuous spans (`0 5;9 12`) cannot be a single mention and are skipped; other
+ * annotation kinds (relations, events, attributes, notes) are not entity links and are ignored.
+ */
+export interface BratReadOptions {
+  readonly onSkip?: SkipListener;
+}
+
+/** Reads one `.ann` file (its `.txt` beside it) or every `.ann` in a folder (recursively). */
+export async function readBratStandoff(target: string, options: BratReadOptions = {}): Promise<GoldDocument[]> {
+  const info = await stat(target).catch(() => undefined);
+  if (info === undefined) {
+    throw goldFormatError('no such file or folder.', { file: target });
+  }
+  const files = info.isDirectory()
+    ? (await readdir(target, { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.ann')).map((e) => path.join(e.parentPath ?? e.path, e.name)).sort()
+    : [target];
+  if (files.length === 0) {
+    throw goldFormatError('no .ann files in this folder.', { file: target }, 'brat standoff gold is doc.txt + doc.ann pairs.');
+  }
+  const root = info.isDirectory() ? target : path.dirname(target);
+  const docs: GoldDocument[] = [];
+  for (const ann of files) {
+    const txt = ann.replace(/\.ann$/, '.txt');
+    let text: string;
+    try {
+      text = await readFile(txt, 'utf8');
+    } catch (e) {
+      throw goldFormatError(`its text file ${txt} cannot be read: ${(e as Error).message}.`, { file: ann }, 'Each .ann needs the .txt of the same name beside it.');
+    }
+    const id = path.relative(root, txt).split(path.sep).join('/').replace(/\.txt$/, '');
+    docs.push(parseBratStandoff(await readFile(ann, 'utf8'), text, { id, annFile: ann, txtFile: txt }, options));
+  }
+  return docs;
+}
+
+export function parseBratStandoff(ann: string, text: string, where: { id: string; annFile: string; txtFile?: string }, options: BratReadOptions = {}): GoldDocument {
+  const spans = new Map<string, { start: number; end: number; surface: string; line: number }>();
+  const norms = new Map<string, { ids: string[]; names: string[] }>();
+  const file = where.annFile;
+  ann.split(/\r?\n/).forEach((raw, i) => {
+    const lineNo = i + 1;
+    if (raw.trim() === '') return;
+    const fields = raw.split('\t');
+    const kind = fields[0]![0];
+    if (kind === 'T') {
+      // The first word is the entity type; the rest are the offsets.
+      const offsets = (fields[1] ?? '').split(' ').slice(1);
+      const joined = offsets.join(' ');
+      if (joined.includes(';')) {
+        options.onSkip?.({ file, line: lineNo, record: fields[0] }, 'a discontinuous span is not one mention');
+        return;
+      }
+      const start = Number(offsets[0]);
+      const end = Number(offsets[1]);
+      const surface = fields[2] ?? '';
+      // The writer puts spaces for line breaks in a surface (one annotation per line), so compare that way.
+      const problem = spanProblem(text, start, end, undefined) ?? (text.slice(start, end).replace(/[\r\n\t]/g, ' ') === surface ? undefined : `the text at [${start}, ${end}) is ${JSON.stringify(text.slice(start, end))}, not ${JSON.stringify(surface)}`);
+      if (problem !== undefined) {
+        throw goldFormatError(`${fields[0]}: ${problem}.`, { file, line: lineNo }, 'brat offsets count characters of the .txt file (UTF-16 code units here).');
+      }
+      spans.set(fields[0]!, { start, end, surface: text.slice(start, end), line: lineNo });
+    } else if (kind === 'N') {
+      const parts = (fields[1] ?? '').split(' ');
+      if (parts.length < 3) {
+        throw goldFormatError(`${fields[0]}: a normalisation is "N1<TAB>Reference T1 DB:ID<TAB>name".`, { file, line: lineNo });
+      }
+      const target = parts[1]!;
+      const ref = parts.slice(2).join(' ');
+      const colon = ref.indexOf(':');
+      const id = colon < 0 ? ref : ref.slice(colon + 1);
+      const entry = norms.get(target) ?? { ids: [], names: [] };
+      if (!entry.ids.includes(id)) entry.ids.push(id);
+      if (fields[2] !== undefined && fields[2] !== '') entry.names.push(fields[2]);
+      norms.set(target, entry);
+    }
+  });
+  const mentions: GoldMention[] = [];
+  for (const [tid, s] of spans) {
+    const n = norms.get(tid);
+    const nil = n === undefined || n.ids.length === 0;
+    mentions.push({
+      start: s.start,
+      end: s.end,
+      text: s.surface,
+      goldIds: nil ? [] : n.ids,
+      nil,
+      ...(nil || n.names.length === 0 ? {} : { goldNames: n.names }),
+      source: { file, line: s.line, record: tid },
+    });
+  }
+  mentions.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { id: where.id, path: where.txtFile, text, mentions };
+}
