@@ -244,6 +244,7 @@ async function runSets(
     ...(firstSense ? [{ name: 'first sense', memo: new MemoLinker(givenOrderLinker) }] : []),
     ...linkers.map((l) => ({ name: l.spec.name, memo: l.memo })),
   ];
+  const replays: string[] = [];
   const rowsBySet = new Map<string, ModeRow[]>([...sets, ...(pooled === undefined ? [] : [pooled])].map((s) => [s.name, []]));
   for (const { name, memo } of modes) {
     let total = 0;
@@ -258,8 +259,12 @@ async function runSets(
       memo.resetCounts();
       const report = await evaluate({ ...eval_, docs: pooled.docs, linker: memo, topK: TOP_K, skipInvalid: true });
       rowsBySet.get(pooled.name)?.push({ mode: name, report, seconds: total + report.seconds });
-      if (memo.misses > 0) console.log(`(${pooled.name}, ${name}: ${memo.misses} of ${memo.hits + memo.misses} mentions were not in the per-set runs and were linked again)`);
+      replays.push(`${name} ${memo.hits}/${memo.hits + memo.misses}`);
     }
+  }
+  if (pooled !== undefined) {
+    console.log('');
+    console.log(`${pooled.name}: mentions replayed from the per-set runs (the rest linked afresh): ${replays.join(', ')}.`);
   }
   const results = [...rowsBySet].map(([dataset, rows]) => ({ dataset, rows }));
   for (const r of results) {
