@@ -4,11 +4,13 @@ import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './cliCommand';
 import { createCliIo } from './cliIo';
 import { compareCommand } from './commands/compareCommand';
 import { evalCommand } from './commands/evalCommand';
+import { exportCommand } from './commands/exportCommand';
+import { finetuneCommand } from './commands/finetuneCommand';
 import { indexCommand } from './commands/indexCommand';
 import { linkCommand } from './commands/linkCommand';
 
 /** The `entity-linker` command line: the same core as the extension, for headless and GPU-server use. */
-const COMMANDS: readonly CliCommand[] = [linkCommand, indexCommand, evalCommand, compareCommand];
+const COMMANDS: readonly CliCommand[] = [linkCommand, indexCommand, evalCommand, compareCommand, exportCommand, finetuneCommand];
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,121 @@
+import { LinkerError } from '../../core/errors';
+import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/eval/goldMapping';
+import { EXPORT_FORMATS, type ExportFormat, type ExportSummary, exportGold } from '../../core/formats/export/exportGold';
+import { mineExportNegatives } from '../../core/formats/export/exportNegatives';
+import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
+import type { CliCommand } from '../cliCommand';
+import { EXIT_OK } from '../cliCommand';
+import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
+import { openSessionFromArgs } from '../sessionArgs';
+import { goldMappingFor, parseNumber, readDuplicates, readGoldArgs } from './finetuneCommand';
+
+const USAGE = `Usage: entity-linker export --gold PATH [--gold-format F] --to blink|nif|brat --out PATH
+                         [--dev-out PATH] [--dev-fraction 0.2] [--seed N] [--no-nil]
+                         [--kb SRC]... [--kb-config FILE] [--model DIR] [--hard-negatives N] [--json]
+
+Writes gold annotations (the annotation store, or any gold format eval reads) as training or interchange data:
+  blink  BLINK/Zeshel training JSONL: context_left, mention, context_right, label (entity text), label_id,
+         label_title, world, document_id, mention_start/end, and hard_negatives [{id,title,score}] mined by the
+         current model (gold and declared duplicates excluded); NIL mentions have label_id null
+  nif    NIF 2.0 Turtle (code-point offsets; ids that are not IRIs go under --entity-base)
+  brat   a folder of .txt/.ann pairs with normalisation lines (N ... Reference T1 DB:ID); NIL = no N line
+Only confirmed annotations are gold (accepted, nil); suggested, rejected and needs-review records are left
+out and counted in the summary. With --dev-out the documents are split (by document, seeded) into two files.
+
+  --gold PATH          gold file or folder, repeatable (a workspace with .entity-links/ for the store)
+  --gold-format F      ${GOLD_FORMATS.join(' | ')} | auto (default auto)
+  --to F               ${EXPORT_FORMATS.join(' | ')}
+  --out PATH           output file (blink, nif) or folder (brat)
+  --dev-out PATH       write a dev split here; --dev-fraction X of the documents (default 0.2), --seed N
+  --no-nil             leave NIL mentions out
+  --context-chars N    blink: characters of context per side, cut at a word (default: the whole document)
+  --hard-negatives N   blink: negatives per mention mined by the current model (default 16 with --kb or
+                       --kb-config, else 0; a KB is needed to label records and mine negatives)
+  --gold-id-map M      id | iri-suffix | title | sense-key: how gold ids name KB entities (as eval)
+  --duplicates FILE    ids declared the same entity, one group per line: never exported as negatives
+  --entity-base IRI    nif: prefix of entity IRIs for ids that are not IRIs (default urn:entity-linker:kb/)
+  --brat-db NAME       brat: normalisation DB name in N lines (default KB)
+  --json               print the summary as JSON
+${ENGINE_OPTIONS_HELP}`;
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'export gold annotations as BLINK training JSONL (with hard negatives), NIF or brat standoff',
+  usage: USAGE,
+  async run(args, io, signal) {
+    const { values } = parseCommandArgs(args, {
+      ...ENGINE_OPTIONS,
+      gold: { type: 'string', multiple: true },
+      'gold-format': { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      'dev-out': { type: 'string' },
+      'dev-fraction': { type: 'string' },
+      seed: { type: 'string' },
+      'no-nil': { type: 'boolean' },
+      'context-chars': { type: 'string' },
+      'hard-negatives': { type: 'string' },
+      'gold-id-map': { type: 'string' },
+      duplicates: { type: 'string' },
+      'entity-base': { type: 'string' },
+      'brat-db': { type: 'string' },
+      json: { type: 'boolean' },
+    }, USAGE);
+    if (values.help === true) {
+      io.out(USAGE);
+      return EXIT_OK;
+    }
+    const goldPaths = values.gold ?? [];
+    if (goldPaths.length === 0 || values.to === undefined || values.out === undefined) {
+      throw new LinkerError('usage', `export needs --gold PATH, --to FORMAT and --out PATH.\n\n${USAGE}`);
+    }
+    const format = parseChoice<ExportFormat>('to', values.to, EXPORT_FORMATS, 'blink');
+    const skipped = new Map<string, number>();
+    const { docs, formats } = await readGoldArgs(goldPaths, parseChoice<GoldFormat | 'auto'>('gold-format', values['gold-format'], [...GOLD_FORMATS, 'auto'], 'auto'), io, skipped);
+    const wsd = formats.includes('wsd');
+    const withKb = (values.kb ?? []).length > 0 || values['kb-config'] !== undefined;
+    const hardNegatives = format === 'blink' ? (values['hard-negatives'] === undefined ? (withKb ? 16 : 0) : parseNumber('hard-negatives', values['hard-negatives'], 0)) : 0;
+    const common = {
+      format,
+      out: values.out,
+      devOut: values['dev-out'],
+      devFraction: parseNumber('dev-fraction', values['dev-fraction'], 0.2),
+      seed: parseNumber('seed', values.seed, 1),
+      includeNil: values['no-nil'] !== true,
+      nif: values['entity-base'] === undefined ? {} : { entityBase: values['entity-base'] },
+      brat: values['brat-db'] === undefined ? {} : { db: values['brat-db'] },
+      skipped: Object.fromEntries(skipped),
+    };
+    const contextChars = values['context-chars'] === undefined ? undefined : parsePositiveInt('context-chars', values['context-chars'], 1);
+    let summary: ExportSummary;
+    if (!withKb && hardNegatives === 0) {
+      summary = await exportGold(docs, { ...common, blink: { contextChars } });
+    } else {
+      const session = await openSessionFromArgs(values, io, signal);
+      try {
+        const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
+        const mapping = await goldMappingFor(session, idMap, wsd);
+        const duplicatesOf = values.duplicates === undefined ? undefined : await readDuplicates(values.duplicates);
+        const negatives =
+          hardNegatives > 0
+            ? await mineExportNegatives(docs, session.linker, { ...mapping, count: hardNegatives, duplicatesOf, signal, onProgress: (p) => io.progress(p) })
+            : undefined;
+        io.endProgress();
+        summary = await exportGold(docs, { ...common, kb: session.kb, mapGold: mapping.mapGold, blink: { contextChars, ...(negatives === undefined ? {} : { hardNegatives: (m) => negatives.get(m) }) } });
+      } finally {
+        await session.dispose();
+      }
+    }
+    if (values.json === true) {
+      io.out(JSON.stringify(summary));
+      return EXIT_OK;
+    }
+    const m = summary.mentions;
+    io.out(`exported ${summary.documents.train + summary.documents.dev} documents as ${summary.format} to ${summary.files.train}${summary.files.dev === undefined ? '' : ` (train ${summary.documents.train}) and ${summary.files.dev} (dev ${summary.documents.dev}, seed ${summary.seed})`}`);
+    io.out(`  mentions: ${m.total} (${m.linked} linked, ${m.nil} NIL${m.nilLeftOut > 0 ? `, ${m.nilLeftOut} NIL left out` : ''}), ${m.written} written, ${summary.distinctEntities} distinct entities`);
+    if (summary.kbCoverage !== undefined) io.out(`  KB coverage: ${m.inKb} of ${m.linked} linked mentions have their entity in the KB (${(100 * summary.kbCoverage).toFixed(1)}%); ${m.outOfKb} out of KB`);
+    for (const [reason, count] of Object.entries(summary.skipped)) io.out(`  left out (not gold): ${count} records, ${reason}`);
+    if (hardNegatives > 0) io.out(`  hard negatives: up to ${hardNegatives} per in-KB mention, mined by the current model`);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,221 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { LinkerError } from '../../core/errors';
+import { createGoldMapper, GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind, type GoldMapper } from '../../core/eval/goldMapping';
+import type { GoldDocument, GoldMention } from '../../core/formats/goldDocument';
+import { GOLD_FORMATS, readGold, sniffGoldFormat, type GoldFormat } from '../../core/formats/goldFormat';
+import { loadWordNetLexicon } from '../../core/kb/wordnetLexicon';
+import { defaultCacheDir, type LinkingSession } from '../../core/session/linkingSession';
+import { finetuneFromSession } from '../../core/training/finetuneSession';
+import { NEGATIVE_STRATEGIES, type NegativeStrategy } from '../../core/training/negativeMining';
+import { DEFAULT_HEAD_TRAINING } from '../../core/training/trainHead';
+import type { CliCommand } from '../cliCommand';
+import { EXIT_OK } from '../cliCommand';
+import type { CliIo } from '../cliIo';
+import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
+import { openSessionFromArgs } from '../sessionArgs';
+
+const USAGE = `Usage: entity-linker finetune --train PATH [--train-format F] [--dev PATH] [--dev-format F] --out DIR
+                         [--kb SRC]... [--kb-config FILE] [--model DIR] [--gold-id-map M]
+                         [--negatives random|hard|mixed] [--num-negatives 64] [--epochs N] [--seed N] [--json]
+
+Trains a scoring head over the model's frozen encoder with the contrastive loss (gold first, K negatives
+re-mined every epoch with the current weights; gold and declared duplicates never negatives), picks the epoch
+with the best dev recall@64, and writes a new model folder (manifest naming the parent, the data hash, the
+hyperparameters and the dev metrics before and after). The folder appears only when training has finished.
+Then the new model's index is built, so linking with --model DIR starts at once.
+
+  --train PATH          training gold, repeatable: any format eval reads, or exported BLINK training JSONL
+  --train-format F      ${GOLD_FORMATS.join(' | ')} | auto (default auto)
+  --dev PATH            dev gold, repeatable (default: a seeded split of 20% of the training documents)
+  --dev-format F        as --train-format
+  --dev-fraction X      share of training documents split off as dev without --dev (default 0.2)
+  --gold-id-map M       id | iri-suffix | title | sense-key (as eval; sense-key for wsd gold)
+  --duplicates FILE     ids declared the same entity, one group per line (tab, comma or space separated)
+  --negatives S         random | hard | mixed (default mixed: half top-scoring wrong entities, half random)
+  --num-negatives N     negatives per mention (default ${DEFAULT_HEAD_TRAINING.numNegatives})
+  --sample-temperature T  sample hard negatives from softmax(score / T) with the log-q correction
+  --epochs N            at most N epochs (default ${DEFAULT_HEAD_TRAINING.epochs}); early stopping, patience 2
+  --batch-size N        mentions per step (default ${DEFAULT_HEAD_TRAINING.batchSize})
+  --lr X                AdamW peak learning rate (default ${DEFAULT_HEAD_TRAINING.optimizer.lr}; 10% warmup, linear decay)
+  --entity-side         also train the entity-side map (slower; see the manual)
+  --seed N              seed of the split, the shuffling and the sampling (default 1)
+  --out DIR             the new model folder
+  --overwrite           replace DIR if it exists (only once training has finished)
+  --no-index            do not build the new model's index now
+  --json                print {"outDir","modelId","metrics":{"before","after"},"epochs":[...],"counts",...}
+${ENGINE_OPTIONS_HELP}`;
+
+/** Reads every path of a repeatable gold option; records a reader leaves out are counted by reason. */
+export async function readGoldArgs(paths: readonly string[], format: GoldFormat | 'auto', io: CliIo, skipped?: Map<string, number>): Promise<{ docs: GoldDocument[]; formats: GoldFormat[] }> {
+  const formats = await Promise.all(paths.map((p) => (format === 'auto' ? sniffGoldFormat(p) : Promise.resolve(format))));
+  const docs: GoldDocument[] = [];
+  for (const [i, p] of paths.entries()) {
+    docs.push(
+      ...(await readGold(p, formats[i], {
+        onSkip: (source, reason) => {
+          if (skipped === undefined) io.err(`skipped ${source.file}${source.line === undefined ? '' : `:${source.line}`}: ${reason}`);
+          else skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+        },
+      })),
+    );
+  }
+  return { docs, formats };
+}
+
+/** The gold mapping and, for WSD, the lemma candidates, as eval sets them up. */
+export async function goldMappingFor(session: LinkingSession, idMap: GoldIdMappingKind, wsd: boolean): Promise<{ mapGold: GoldMapper; candidatesFor?: (m: GoldMention) => readonly string[] | undefined }> {
+  if (idMap !== 'sense-key' && !wsd) return { mapGold: createGoldMapper(session.kb, { kind: idMap }) };
+  const lexicon = await loadWordNetLexicon();
+  return {
+    mapGold: createGoldMapper(session.kb, { kind: idMap, resolveSenseKey: (key) => lexicon.entityIdOfSenseKey(key) }),
+    candidatesFor: (m) => (m.lemma === undefined ? undefined : lexicon.lemmaSenses(m.lemma, m.pos)),
+  };
+}
+
+/** Groups of ids declared the same entity: each id maps to the others of its line. */
+export async function readDuplicates(file: string): Promise<(id: string) => readonly string[]> {
+  const groups = new Map<string, string[]>();
+  const text = await readFile(file, 'utf8').catch((e: unknown) => {
+    throw new LinkerError('inputMissing', `Cannot read the duplicates file: ${(e as Error).message}.`, { location: { file } });
+  });
+  for (const line of text.split(/\r?\n/)) {
+    const ids = line.split(/[\t, ]+/).filter((s) => s !== '' && !s.startsWith('#'));
+    for (const id of ids) groups.set(id, [...(groups.get(id) ?? []), ...ids.filter((o) => o !== id)]);
+  }
+  return (id) => groups.get(id) ?? [];
+}
+
+export function parseNumber(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) {
+    throw new LinkerError('usage', `--${name} needs a number of at least ${min}, got '${value}'.`);
+  }
+  return n;
+}
+
+export const finetuneCommand: CliCommand = {
+  name: 'finetune',
+  summary: 'fine-tune a scoring head on gold data (random, hard or mixed negatives) into a new model folder',
+  usage: USAGE,
+  async run(args, io, signal) {
+    const { values } = parseCommandArgs(args, {
+      ...ENGINE_OPTIONS,
+      train: { type: 'string', multiple: true },
+      'train-format': { type: 'string' },
+      dev: { type: 'string', multiple: true },
+      'dev-format': { type: 'string' },
+      'dev-fraction': { type: 'string' },
+      'gold-id-map': { type: 'string' },
+      duplicates: { type: 'string' },
+      negatives: { type: 'string' },
+      'num-negatives': { type: 'string' },
+      'sample-temperature': { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      lr: { type: 'string' },
+      'entity-side': { type: 'boolean' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      overwrite: { type: 'boolean' },
+      'no-index': { type: 'boolean' },
+      json: { type: 'boolean' },
+    }, USAGE);
+    if (values.help === true) {
+      io.out(USAGE);
+      return EXIT_OK;
+    }
+    const trainPaths = values.train ?? [];
+    if (trainPaths.length === 0 || values.out === undefined) {
+      throw new LinkerError('usage', `finetune needs --train PATH and --out DIR.\n\n${USAGE}`);
+    }
+    const choices = [...GOLD_FORMATS, 'auto'] as (GoldFormat | 'auto')[];
+    const train = await readGoldArgs(trainPaths, parseChoice('train-format', values['train-format'], choices, 'auto'), io);
+    const dev = values.dev === undefined ? undefined : await readGoldArgs(values.dev, parseChoice('dev-format', values['dev-format'], choices, 'auto'), io);
+    const wsd = [...train.formats, ...(dev?.formats ?? [])].includes('wsd');
+    const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
+    const seed = parseNumber('seed', values.seed, 1);
+    const training = {
+      negatives: parseChoice<NegativeStrategy>('negatives', values.negatives, NEGATIVE_STRATEGIES, 'mixed'),
+      numNegatives: parsePositiveInt('num-negatives', values['num-negatives'], DEFAULT_HEAD_TRAINING.numNegatives),
+      epochs: parsePositiveInt('epochs', values.epochs, DEFAULT_HEAD_TRAINING.epochs),
+      batchSize: parsePositiveInt('batch-size', values['batch-size'], DEFAULT_HEAD_TRAINING.batchSize),
+      seed,
+      trainEntitySide: values['entity-side'] === true,
+      optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, lr: parseNumber('lr', values.lr, DEFAULT_HEAD_TRAINING.optimizer.lr) },
+      ...(values['sample-temperature'] === undefined ? {} : { sampleTemperature: parseNumber('sample-temperature', values['sample-temperature'], 1, 1e-6) }),
+    };
+    const duplicatesOf = values.duplicates === undefined ? undefined : await readDuplicates(values.duplicates);
+    const engineValues = wsd && (values.kb ?? []).length === 0 && values['kb-config'] === undefined ? { ...values, kb: ['wordnet:all'] } : values;
+    const cacheDir = values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache);
+    const session = await openSessionFromArgs(engineValues, io, signal);
+    let result;
+    try {
+      const mapping = await goldMappingFor(session, idMap, wsd);
+      result = await finetuneFromSession({
+        session,
+        cacheDir,
+        train: train.docs,
+        dev: dev?.docs,
+        devFraction: parseNumber('dev-fraction', values['dev-fraction'], 0.2),
+        ...mapping,
+        duplicatesOf,
+        outDir: values.out,
+        overwrite: values.overwrite === true,
+        training,
+        logger: io.logger,
+        signal,
+        onProgress: (p) => {
+          if (p.stage === 'epoch') {
+            io.endProgress();
+            const r = p.report;
+            io.err(`epoch ${r.epoch}/${r.epochs}: loss ${r.loss.toFixed(4)}, dev recall@1 ${pct(r.dev['recall@1'])}, @10 ${pct(r.dev['recall@10'])}, @64 ${pct(r.dev['recall@64'])} (${r.seconds.toFixed(1)} s)`);
+          } else {
+            io.progress({ stage: 'epoch' in p ? `epoch ${p.epoch} ${p.stage}` : p.stage, done: p.done, total: p.total });
+          }
+        },
+      });
+    } finally {
+      await session.dispose();
+    }
+    io.endProgress();
+    let indexSize: number | undefined;
+    if (values['no-index'] !== true) {
+      // Opening a session on the new folder builds its index from the vectors finetuneFromSession cached.
+      const next = await openSessionFromArgs({ ...engineValues, model: result.outDir }, io, signal);
+      indexSize = next.index.size;
+      await next.dispose();
+      io.endProgress();
+    }
+    const m = result.manifest;
+    const summary = {
+      outDir: path.resolve(result.outDir),
+      modelId: m.modelId,
+      parent: m.parent,
+      dataHash: m.dataHash,
+      metrics: { before: result.training.before, after: result.training.after, bestEpoch: result.training.bestEpoch },
+      epochs: result.training.epochs,
+      counts: result.counts,
+      seconds: result.training.seconds,
+      index: indexSize === undefined ? null : { size: indexSize },
+    };
+    if (values.json === true) {
+      io.out(JSON.stringify(summary));
+    } else {
+      const b = summary.metrics.before;
+      const a = summary.metrics.after;
+      io.out(`fine-tuned model written to ${summary.outDir} (model ${m.modelId.slice(0, 12)}, parent ${m.parent.path})`);
+      io.out(`  trained on ${result.counts.trainMentions} mentions (${result.counts.train.nil} NIL and ${result.counts.train.outOfKb} out-of-KB left out), dev ${result.counts.devMentions}`);
+      io.out(`  dev recall@1  ${pct(b['recall@1'])} -> ${pct(a['recall@1'])}`);
+      io.out(`  dev recall@10 ${pct(b['recall@10'])} -> ${pct(a['recall@10'])}`);
+      io.out(`  dev recall@64 ${pct(b['recall@64'])} -> ${pct(a['recall@64'])}  (best epoch ${summary.metrics.bestEpoch}, ${summary.seconds.toFixed(1)} s)`);
+      if (indexSize !== undefined) io.out(`  index of ${indexSize} entities built for the new model; link with --model ${summary.outDir}`);
+    }
+    return EXIT_OK;
+  },
+};
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
