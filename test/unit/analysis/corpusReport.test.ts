@@ -31,7 +31,7 @@ const ITEMS: LabelledLink[] = [
   item('b.txt', 'NYC', 'G', [['H', 2], ['G', 1.9]], { duplicateIds: ['H'] }),
 ];
 
-test('accuracy and recall@k against hand-scored labels', () => {
+void test('accuracy and recall@k against hand-scored labels', () => {
   const r = corpusReport(ITEMS, { ks: [1, 2, 5] });
   assert.equal(r.total, 5);
   assert.equal(r.linked, 4);
@@ -44,7 +44,7 @@ test('accuracy and recall@k against hand-scored labels', () => {
   assert.deepEqual(r.mentions.map((m) => m.labelRank), [1, 2, undefined, undefined, 1]);
 });
 
-test('margins: label minus best negative; not-retrieved and no-negative labels counted apart', () => {
+void test('margins: label minus best negative; not-retrieved and no-negative labels counted apart', () => {
   const r = corpusReport(ITEMS, { marginBins: 5 });
   assert.deepEqual(r.mentions.map((m) => m.margin), [2, -0.5, undefined, undefined, undefined]);
   assert.equal(r.margins.notRetrieved, 1);
@@ -57,7 +57,7 @@ test('margins: label minus best negative; not-retrieved and no-negative labels c
   assert.ok(r.margins.bins.some((b) => b.from === 0 || Math.abs(b.from) < 1e-12));
 });
 
-test('confused pairs, most frequent first, NIL on either side', () => {
+void test('confused pairs, most frequent first, NIL on either side', () => {
   const extra = [item('c.txt', 'Dublin', 'B', [['A', 2], ['B', 1]]), item('c.txt', 'Cork', 'K', [['L', 1]], { nil: true })];
   const r = corpusReport([...ITEMS, ...extra]);
   assert.deepEqual(r.confusedPairs.map((p) => [p.labelId, p.predictedId, p.count]), [['B', 'A', 2], ['C', 'D', 1], ['K', null, 1]]);
@@ -66,7 +66,7 @@ test('confused pairs, most frequent first, NIL on either side', () => {
   assert.equal(r.confusedPairs[0].predictedTitle, 'TA');
 });
 
-test('ambiguous surface forms group case-insensitively and rank by label entropy', () => {
+void test('ambiguous surface forms group case-insensitively and rank by label entropy', () => {
   const r = corpusReport([...ITEMS, item('c.txt', 'NYC', 'G', [['G', 3], ['X', 1]])]);
   assert.deepEqual(r.ambiguousForms.map((f) => [f.form, f.count, f.distinctLabels]), [['Dublin', 2, 2], ['NYC', 2, 1]]);
   assert.equal(r.ambiguousForms[0].entropy, 1);
@@ -75,20 +75,20 @@ test('ambiguous surface forms group case-insensitively and rank by label entropy
   assert.equal(surfaceKey('  New\tYORK '), 'new york');
 });
 
-test('per-document accuracy, worst first, with the mentions of each', () => {
+void test('per-document accuracy, worst first, with the mentions of each', () => {
   const r = corpusReport(ITEMS);
   assert.deepEqual(r.documents.map((d) => [d.document, d.correct, d.total]), [['a.txt', 1, 2], ['b.txt', 2, 3]]);
   assert.deepEqual(r.documents[1].mentions, [2, 3, 4]);
 });
 
-test('an empty corpus reports zeros, not NaN', () => {
+void test('an empty corpus reports zeros, not NaN', () => {
   const r = corpusReport([]);
   assert.equal(r.accuracy, 0);
   assert.ok(r.recallAtK.every((x) => x.recall === 0));
   assert.deepEqual(r.margins.bins, []);
 });
 
-test('10,000 labels: the report is computed in well under a second', () => {
+void test('10,000 labels: the report is computed in well under a second', () => {
   const many: LabelledLink[] = [];
   for (let i = 0; i < 10_000; i++) {
     const ranking: [string, number][] = Array.from({ length: 10 }, (_, j) => [`E${(i * 7 + j * 13) % 3000}`, 10 - j + ((i * j) % 5) * 0.1]);

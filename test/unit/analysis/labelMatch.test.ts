@@ -12,7 +12,7 @@ const RANKING: RankedCandidate[] = [
 
 const INFO = (id: string) => (id === 'N1' ? { type: 'city', text: 'A city in Ohio.' } : undefined);
 
-test('the label row keeps its rank; negatives skip the label and declared duplicates, with margins to the label', () => {
+void test('the label row keeps its rank; negatives skip the label and declared duplicates, with margins to the label', () => {
   const r = labelAndNegatives(RANKING, { kbId: 'L', duplicateIds: ['D'] }, 5, INFO);
   assert.equal(r.label?.rank, 2);
   assert.equal(r.label?.score, 2);
@@ -22,14 +22,14 @@ test('the label row keeps its rank; negatives skip the label and declared duplic
   assert.deepEqual(r.negatives[0].signals, { retrievedBy: ['lexical', 'dense'], dense: 0.8, lexical: 1, exactName: true });
 });
 
-test('k limits the negatives; a label the model did not retrieve gives no margins', () => {
+void test('k limits the negatives; a label the model did not retrieve gives no margins', () => {
   const r = labelAndNegatives(RANKING, { kbId: 'Q404' }, 2, INFO);
   assert.equal(r.label, undefined);
   assert.deepEqual(r.negatives.map((n) => n.id), ['N1', 'L']);
   assert.ok(r.negatives.every((n) => n.marginToLabel === undefined));
 });
 
-test('NIL: every candidate is a negative; acceptable ids are empty', () => {
+void test('NIL: every candidate is a negative; acceptable ids are empty', () => {
   assert.equal(acceptableIds({ kbId: null }).size, 0);
   const r = labelAndNegatives(RANKING, { kbId: null }, 10, INFO);
   assert.equal(r.negatives.length, 4);

@@ -4,7 +4,7 @@ import { parseAnnotationFile } from '../../../src/core/annotations/annotationRec
 import { LinkerError } from '../../../src/core/errors';
 import { SAMPLE, span, tempStore } from './annotationTestKit';
 
-test('declareDuplicate: stored on the record, saved and read back, one undoable step', async () => {
+void test('declareDuplicate: stored on the record, saved and read back, one undoable step', async () => {
   const { store, cleanup } = tempStore();
   try {
     const doc = await store.open('notes.txt', SAMPLE);
@@ -26,7 +26,7 @@ test('declareDuplicate: stored on the record, saved and read back, one undoable 
   }
 });
 
-test('declareDuplicate refuses a record without a label and the label itself', async () => {
+void test('declareDuplicate refuses a record without a label and the label itself', async () => {
   const { store, cleanup } = tempStore();
   try {
     const doc = await store.open('notes.txt', SAMPLE);
@@ -39,7 +39,7 @@ test('declareDuplicate refuses a record without a label and the label itself', a
   }
 });
 
-test('relinking to another entity drops the duplicates declared of the old label; re-accepting keeps them', async () => {
+void test('relinking to another entity drops the duplicates declared of the old label; re-accepting keeps them', async () => {
   const { store, cleanup } = tempStore();
   try {
     const doc = await store.open('notes.txt', SAMPLE);
@@ -56,7 +56,7 @@ test('relinking to another entity drops the duplicates declared of the old label
   }
 });
 
-test('a malformed duplicateIds field is a corrupt file', () => {
+void test('a malformed duplicateIds field is a corrupt file', () => {
   const header = JSON.stringify({ kind: 'header', version: 1, document: 'a.txt', contentHash: '0'.repeat(64), length: 3 });
   const record = JSON.stringify({ kind: 'annotation', id: 'x', start: 0, end: 1, text: 'a', kbId: 'Q1', status: 'accepted', candidates: [], annotator: 'u', time: 't', modelVersion: '', context: { before: '', after: '' }, duplicateIds: [1] });
   assert.throws(() => parseAnnotationFile(`${header}\n${record}\n`, 'a.jsonl'), (e: unknown) => LinkerError.is(e, 'annotationCorrupt') && /duplicateIds/.test(e.message));

@@ -1,0 +1,142 @@
+import * as vscode from 'vscode';
+import { corpusReport } from '../../core/analysis/corpusReport';
+import type { TableSnapshot, ViewData, WebviewRequest } from '../../shared/protocol';
+import { Disposable } from '../disposable';
+import type { MentionBackend } from '../linking/mentionBackend';
+import { PanelChannel } from './panelChannel';
+import type { PanelContext } from './mentionPanel';
+import { panelOptions, webviewHtml } from './webviewHtml';
+
+export const CORPUS_VIEW_TYPE = 'entityLinker.corpus';
+
+/** Milliseconds of quiet after a change before the report is computed again. */
+const REFRESH_DELAY_MS = 600;
+
+/**
+ * The corpus view: the current model against every accepted/NIL label of the workspace. The report is
+ * computed in core (src/core/analysis) once per change; a change while the panel is hidden only marks it stale,
+ * so typing in an editor never pays for a 10,000-mention report nobody looks at.
+ */
+export class CorpusPanel extends Disposable {
+  readonly channel: PanelChannel;
+  private last: ViewData | undefined;
+  private loading: AbortController | undefined;
+  private stale = false;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private backendSubscription: { backend: MentionBackend; sub: vscode.Disposable } | undefined;
+  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposedEmitter.event;
+  /** Figures of the last load, for the log and the benchmark. */
+  lastTimings: { mentions: number; linkMs: number; reportMs: number; messageBytes: number } | undefined;
+
+  static create(context: PanelContext): CorpusPanel {
+    const panel = vscode.window.createWebviewPanel(CORPUS_VIEW_TYPE, 'Entity Linker: Corpus', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, panelOptions(context.extensionUri));
+    return new CorpusPanel(panel, context);
+  }
+
+  constructor(readonly panel: vscode.WebviewPanel, private readonly context: PanelContext) {
+    super();
+    panel.webview.options = panelOptions(context.extensionUri);
+    this.channel = this.register(new PanelChannel(panel.webview, (r) => this.handle(r), context.logger));
+    this.register(this.channel.onDidBecomeReady(() => this.last !== undefined && this.channel.post({ type: 'show', data: this.last })));
+    this.register(panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.channel.reset();
+      else if (this.stale) void this.refresh();
+    }));
+    this.register(panel.onDidDispose(() => this.dispose()));
+    panel.webview.html = webviewHtml(panel.webview, context.extensionUri, 'corpus', 'Entity Linker: Corpus');
+  }
+
+  /** Computes the report again and sends it; resolves when sent (or superseded by a newer refresh). */
+  async refresh(): Promise<void> {
+    this.stale = false;
+    this.loading?.abort();
+    const controller = (this.loading = new AbortController());
+    let data: ViewData;
+    try {
+      data = await this.load(controller.signal);
+    } catch (e) {
+      if (controller.signal.aborted) return;
+      const message = e instanceof Error ? e.message : String(e);
+      this.context.logger.error(e instanceof Error ? e : new Error(message));
+      this.channel.post({ type: 'error', message });
+      return;
+    }
+    if (controller.signal.aborted || this.isDisposed) return;
+    this.last = data;
+    this.channel.post({ type: 'show', data });
+  }
+
+  table(): Promise<TableSnapshot> {
+    return this.channel.request('table', {});
+  }
+
+  private async load(signal: AbortSignal): Promise<ViewData> {
+    const backend = this.context.backend();
+    if (backend === undefined) {
+      return { view: 'empty', title: 'Document linking is not running', message: 'Open a document and let Entity Linker link it, then refresh this view.' };
+    }
+    this.follow(backend);
+    this.channel.post({ type: 'busy', message: 'Ranking the labelled mentions with the current model…' });
+    const t0 = performance.now();
+    let lastProgress = 0;
+    const labelled = await backend.labelledMentions(signal, (done, total) => {
+      // At most a few progress messages a second, whatever the document count.
+      const now = performance.now();
+      if (now - lastProgress < 200 && done < total) return;
+      lastProgress = now;
+      this.channel.post({ type: 'busy', message: 'Ranking the labelled mentions with the current model…', done, total });
+    });
+    const t1 = performance.now();
+    if (labelled.length === 0) {
+      return { view: 'empty', title: 'No labelled mentions yet', message: 'Accept or mark NIL some mentions (or import gold annotations); the corpus view measures the model against them.' };
+    }
+    const report = corpusReport(labelled, { signal });
+    const data: ViewData = { view: 'corpus', data: report };
+    const messageBytes = JSON.stringify(data).length;
+    this.lastTimings = { mentions: labelled.length, linkMs: t1 - t0, reportMs: report.computeMs, messageBytes };
+    this.context.logger.info(`Corpus view: ${labelled.length} labelled mentions ranked in ${(t1 - t0).toFixed(0)} ms, report in ${report.computeMs.toFixed(1)} ms, ${(messageBytes / 1024).toFixed(0)} KiB to the webview.`);
+    return data;
+  }
+
+  private follow(backend: MentionBackend): void {
+    if (this.backendSubscription?.backend === backend) return;
+    this.backendSubscription?.sub.dispose();
+    const sub = backend.onDidChange(() => {
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = setTimeout(() => {
+        if (this.panel.visible) void this.refresh();
+        else this.stale = true;
+      }, REFRESH_DELAY_MS);
+    });
+    this.backendSubscription = { backend, sub };
+  }
+
+  private async handle(request: WebviewRequest): Promise<null> {
+    const backend = this.context.backend();
+    switch (request.method) {
+      case 'reveal':
+        if (backend === undefined) throw new Error('document linking is not running.');
+        await backend.reveal(request.params.ref);
+        return null;
+      case 'openMention':
+        await this.context.openMention(request.params.ref);
+        return null;
+      case 'refresh':
+        await this.refresh();
+        return null;
+      default:
+        throw new Error(`the corpus view does not handle "${request.method}".`);
+    }
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    clearTimeout(this.refreshTimer);
+    this.loading?.abort();
+    this.backendSubscription?.sub.dispose();
+    this.disposedEmitter.fire();
+    super.dispose();
+    this.panel.dispose();
+  }
+}
