@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
 import type { EncoderService } from './encoderService';
+import type { PanelManager } from './panels/panelManager';
 import { reportError } from './errorReporting';
 
 /** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
-export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts'] as const;
+export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable'] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
@@ -13,6 +14,7 @@ export interface CommandServices {
   readonly logger: Logger;
   readonly showLog: () => void;
   readonly encoders: EncoderService;
+  readonly panels: PanelManager;
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;
@@ -22,6 +24,10 @@ export function createCommands(services: CommandServices): Record<CommandId, Com
   return {
     'entityLinker.showLog': () => services.showLog(),
     'entityLinker.compareTexts': (first?: unknown, second?: unknown) => compareTexts(services, first, second),
+    // A MentionRef (hover, code action, tree), a Uri and an offset, or nothing: the mention at the cursor.
+    'entityLinker.showMention': (target?: unknown, offset?: unknown) => reporting(services, 'Show Hard Negatives', () => services.panels.showMention(target, offset).then(() => undefined)),
+    'entityLinker.showCorpus': () => reporting(services, 'Corpus Analysis', () => services.panels.showCorpus().then(() => undefined)),
+    'entityLinker.copyPanelTable': () => reporting(services, 'Copy Panel Table', () => services.panels.copyTable()),
   };
 }
 
@@ -54,6 +60,16 @@ async function compareTexts(services: CommandServices, first: unknown, second: u
       throw e;
     }
     reportError(services.logger, 'Compare Two Texts', e, services.showLog);
+    return undefined;
+  }
+}
+
+/** Runs a palette action, showing a failure to the user once (the panels show their own load errors). */
+async function reporting<T>(services: CommandServices, what: string, action: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await action();
+  } catch (e) {
+    reportError(services.logger, what, e, services.showLog);
     return undefined;
   }
 }

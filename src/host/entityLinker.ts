@@ -4,7 +4,9 @@ import { affectsModel, readSettings, type EntityLinkerSettings } from './config'
 import { Disposable } from './disposable';
 import { EncoderService } from './encoderService';
 import { reportError } from './errorReporting';
+import type { MentionBackend } from './linking/mentionBackend';
 import { ChannelLogger } from './log';
+import { PanelManager } from './panels/panelManager';
 
 /**
  * The extension object: built once by `activate`, it owns every service and disposable, and services get what
@@ -13,13 +15,18 @@ import { ChannelLogger } from './log';
 export class EntityLinker extends Disposable {
   readonly logger: ChannelLogger;
   readonly encoders: EncoderService;
+  readonly panels: PanelManager;
+  /** The editor side's mentions and labelling actions, once document linking is set up (the panels read it). */
+  mentionBackend: MentionBackend | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
     this.logger = this.register(new ChannelLogger());
     this.encoders = this.register(new EncoderService(() => this.settings().model, this.logger, 'entityLinker.showLog'));
 
-    const commands = createCommands({ logger: this.logger, showLog: () => this.logger.show(), encoders: this.encoders });
+    this.panels = this.register(new PanelManager(context.extensionUri, () => this.mentionBackend, this.logger));
+
+    const commands = createCommands({ logger: this.logger, showLog: () => this.logger.show(), encoders: this.encoders, panels: this.panels });
     for (const id of COMMAND_IDS) {
       const handler = commands[id];
       this.register(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)));
