@@ -1,5 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ANNOTATION_DIR, isAnnotationStorePath } from '../annotations/annotationPaths';
 import { ANNOTATION_SUFFIX, readAnnotationFile } from './annotationReader';
 import { readElevantFile } from './elevantReader';
 import { readBlinkTrainingFile } from './blinkTrainingReader';
@@ -54,8 +55,14 @@ export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
   if (info === undefined) {
     throw goldFormatError('no such file or folder.', { file: path });
   }
+  if (isAnnotationStorePath(path)) {
+    return 'annotations';
+  }
   if (info.isDirectory()) {
     const names = await readdir(path);
+    if (names.includes(ANNOTATION_DIR)) {
+      return 'annotations';
+    }
     if (names.includes('mentions') && names.includes('documents')) {
       return 'zeshel';
     }
@@ -104,7 +111,7 @@ export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
     if ('spans' in rec && 'text' in rec) {
       return 'prodigy';
     }
-    if ('status' in rec && 'start' in rec && 'end' in rec) {
+    if ((rec.kind === 'header' && 'contentHash' in rec) || ('status' in rec && 'start' in rec && 'end' in rec)) {
       return 'annotations';
     }
     if ('context_left' in rec && 'mention' in rec) {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readGold, sniffGoldFormat } from '../../../src/core/formats/goldFormat';
@@ -12,6 +13,10 @@ void test('sniffGoldFormat: by folder layout, extension and first record', async
   assert.equal(await sniffGoldFormat(formatFixture('elevant', 'tiny.benchmark.jsonl')), 'elevant');
   assert.equal(await sniffGoldFormat(formatFixture('prodigy', 'tiny.jsonl')), 'prodigy');
   assert.equal(await sniffGoldFormat(formatFixture('annotations', 'notes.txt.annotations.jsonl')), 'annotations');
+  const store = path.resolve(__dirname, '../../../../test/fixtures/annotations/workspace');
+  assert.equal(await sniffGoldFormat(store), 'annotations', 'a workspace holding .entity-links');
+  assert.equal(await sniffGoldFormat(path.join(store, '.entity-links')), 'annotations', 'the store folder');
+  assert.equal(await sniffGoldFormat(path.join(store, '.entity-links', 'notes.txt.jsonl')), 'annotations', 'one store file');
   const t = tempTree({ 'gold.txt': '@prefix nif: <http://x#> .\n', 'odd.jsonl': '{"foo": 1}\n' });
   try {
     assert.equal(await sniffGoldFormat(t.file('gold.txt')), 'nif');
