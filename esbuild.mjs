@@ -1,5 +1,5 @@
-// Bundles the extension host, the CLI and (when present) the webview. Native modules stay external: they are
-// loaded from node_modules at run time and shipped in the .vsix (see .vscodeignore).
+// Bundles the extension host, the CLI and (when present) the linker worker and the webview. Native modules
+// stay external: they are loaded from node_modules at run time and shipped in the .vsix (see .vscodeignore).
 //   node esbuild.mjs            one build
 //   node esbuild.mjs --watch    rebuild on change
 //   node esbuild.mjs --minify   smaller output (used by `npm run package`)
@@ -45,6 +45,19 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
+
+// The linker's worker thread (src/host starts dist/linkerWorker.js): the KB, encoder and index live there.
+if (existsSync(path.join(root, 'src/core/worker/linkerWorker.ts'))) {
+  builds.push({
+    ...common,
+    entryPoints: ['src/core/worker/linkerWorker.ts'],
+    outfile: 'dist/linkerWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nativeExternals,
+  });
+}
 
 if (existsSync(path.join(root, 'webview/main.ts'))) {
   builds.push({
