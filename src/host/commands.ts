@@ -3,9 +3,10 @@ import type { Logger } from '../core/log';
 import type { EncoderService } from './encoderService';
 import type { PanelManager } from './panels/panelManager';
 import { reportError } from './errorReporting';
+import { EDITOR_COMMAND_IDS, createEditorCommands, type EditorCommandServices } from './editor/editorCommands';
 
 /** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
-export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable'] as const;
+export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable', ...EDITOR_COMMAND_IDS] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
@@ -15,6 +16,8 @@ export interface CommandServices {
   readonly showLog: () => void;
   readonly encoders: EncoderService;
   readonly panels: PanelManager;
+  /** The annotation commands (editor/editorCommands.ts). */
+  readonly editor: EditorCommandServices;
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;
@@ -28,6 +31,7 @@ export function createCommands(services: CommandServices): Record<CommandId, Com
     'entityLinker.showMention': (target?: unknown, offset?: unknown) => reporting(services, 'Show Hard Negatives', () => services.panels.showMention(target, offset).then(() => undefined)),
     'entityLinker.showCorpus': () => reporting(services, 'Corpus Analysis', () => services.panels.showCorpus().then(() => undefined)),
     'entityLinker.copyPanelTable': () => reporting(services, 'Copy Panel Table', () => services.panels.copyTable()),
+    ...createEditorCommands(services.editor),
   };
 }
 

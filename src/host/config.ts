@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXECUTION_PROVIDER_CHOICES, type ExecutionProviderChoice } from '../core/encoder/encoder';
+import { type LinkingSettings, readLinkingSettings, trustedValue } from './linking/linkingSettings';
 
 /** The settings section; every key below lives under it (see contributes.configuration in package.json). */
 export const CONFIG_SECTION = 'entityLinker';
@@ -18,6 +19,8 @@ export interface ModelSettings {
 
 export interface EntityLinkerSettings {
   readonly model: ModelSettings;
+  /** KB sources, document linking and annotation (linking/linkingSettings.ts). */
+  readonly linking: LinkingSettings;
 }
 
 /** Settings whose change takes effect only after the encoder is loaded again. */
@@ -29,11 +32,12 @@ export const MODEL_RELOAD_KEYS: readonly string[] = [`${CONFIG_SECTION}.model.pa
  */
 export function readSettings(extensionPath: string, warn: (message: string) => void): EntityLinkerSettings {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  return { model: readModelSettings(config, extensionPath, warn) };
+  return { model: readModelSettings(config, extensionPath, warn), linking: readLinkingSettings(config, warn) };
 }
 
 function readModelSettings(config: vscode.WorkspaceConfiguration, extensionPath: string, warn: (message: string) => void): ModelSettings {
-  const rawPath = (config.get<string>('model.path') ?? '').trim();
+  // In an untrusted workspace a workspace-chosen model folder is ignored (it could hold anything).
+  const rawPath = trustedValue<string>(config, 'model.path', '').trim();
   const rawProvider = config.get<string>('model.provider') ?? 'auto';
   let provider: ExecutionProviderChoice = 'auto';
   if ((EXECUTION_PROVIDER_CHOICES as readonly string[]).includes(rawProvider)) {

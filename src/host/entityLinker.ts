@@ -4,6 +4,10 @@ import { affectsModel, readSettings, type EntityLinkerSettings } from './config'
 import { Disposable } from './disposable';
 import { EncoderService } from './encoderService';
 import { reportError } from './errorReporting';
+import { EditorFeatures } from './editor/editorFeatures';
+import type { EditorTestApi } from './editor/editorTestApi';
+import { LinkService } from './linking/linkService';
+import { RELINK_KEYS, SESSION_RELOAD_KEYS } from './linking/linkingSettings';
 import type { MentionBackend } from './linking/mentionBackend';
 import { ChannelLogger } from './log';
 import { PanelManager } from './panels/panelManager';
@@ -18,15 +22,24 @@ export class EntityLinker extends Disposable {
   readonly panels: PanelManager;
   /** The editor side's mentions and labelling actions, once document linking is set up (the panels read it). */
   mentionBackend: MentionBackend | undefined;
+  /** The linking session (KB, model, index) in the linker worker. */
+  readonly links: LinkService;
+  readonly editor: EditorFeatures;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
     this.logger = this.register(new ChannelLogger());
     this.encoders = this.register(new EncoderService(() => this.settings().model, this.logger, 'entityLinker.showLog'));
 
+    const showLog = (): void => this.logger.show();
+    this.links = this.register(new LinkService(() => this.settings(), context.extensionPath, context.globalStorageUri.fsPath, this.logger, 'entityLinker.showLog'));
+    this.editor = this.register(new EditorFeatures(this.links, () => this.settings().linking, this.logger, showLog));
+    this.mentionBackend = this.editor.mentions;
+
     this.panels = this.register(new PanelManager(context.extensionUri, () => this.mentionBackend, this.logger));
 
-    const commands = createCommands({ logger: this.logger, showLog: () => this.logger.show(), encoders: this.encoders, panels: this.panels });
+    const editor = { mentions: this.editor.mentions, logger: this.logger, showLog, acceptThreshold: () => this.settings().linking.acceptThreshold, reload: () => this.reloadLinker() };
+    const commands = createCommands({ logger: this.logger, showLog, encoders: this.encoders, panels: this.panels, editor });
     for (const id of COMMAND_IDS) {
       const handler = commands[id];
       this.register(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)));
@@ -41,7 +54,19 @@ export class EntityLinker extends Disposable {
     return readSettings(this.context.extensionPath, (message) => this.logger.warn(message));
   }
 
+  /** The test and benchmark API that activate() returns. */
+  testApi(): EditorTestApi {
+    return this.editor.testApi(this.links);
+  }
+
+  /** Drops the linking session (only it) and links open documents again with the current settings. */
+  async reloadLinker(): Promise<void> {
+    await this.links.unload();
+    this.editor.settingsChanged();
+  }
+
   private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
+    this.onLinkingConfigurationChanged(event);
     if (!affectsModel(event)) {
       return;
     }
@@ -59,5 +84,27 @@ export class EntityLinker extends Disposable {
         }
       },
     ).catch((e: unknown) => reportError(this.logger, 'Loading the encoder', e, () => this.logger.show()));
+  }
+
+  /**
+   * A KB, model or detection change needs the session loaded again (and maybe a re-index): say so and offer
+   * it, rather than silently re-indexing a large KB. Selector and top-k changes only re-link.
+   */
+  private onLinkingConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
+    if (SESSION_RELOAD_KEYS.some((key) => event.affectsConfiguration(key))) {
+      if (this.links.state === 'idle') {
+        this.editor.settingsChanged();
+        return;
+      }
+      const action = 'Reload Now';
+      this.logger.info('KB, model or detection settings changed: the linking session must be loaded again (the index is rebuilt if the KB or model changed).');
+      void vscode.window.showInformationMessage('Entity Linker: the KB, model or detection settings changed. Reload the linker (the index is rebuilt when the KB or model changed)?', action).then((picked) => {
+        if (picked === action) this.reloadLinker().catch((e: unknown) => reportError(this.logger, 'Reloading the linker', e, () => this.logger.show()));
+      });
+      return;
+    }
+    if (RELINK_KEYS.some((key) => event.affectsConfiguration(key)) || event.affectsConfiguration('entityLinker.annotation')) {
+      this.editor.settingsChanged();
+    }
   }
 }

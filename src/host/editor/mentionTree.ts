@@ -1,0 +1,107 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ANNOTATION_DIR } from '../../core/annotations/annotationPaths';
+import type { AnnotationStatus } from '../../core/annotations/annotationRecord';
+import type { Logger } from '../../core/log';
+import { Disposable } from '../disposable';
+import type { EditorMention, MentionStatus } from '../linking/editorMention';
+import type { MentionService } from '../linking/mentionService';
+
+const STATUS_ORDER: readonly MentionStatus[] = ['needsReview', 'predicted', 'suggested', 'accepted', 'nil', 'rejected'];
+const STATUS_LABEL: Record<MentionStatus, string> = { needsReview: 'Needs review', predicted: 'Predicted', suggested: 'Suggested', accepted: 'Accepted', nil: 'NIL', rejected: 'Rejected' };
+const STATUS_ICON: Record<MentionStatus, string> = { needsReview: 'warning', predicted: 'sparkle', suggested: 'lightbulb', accepted: 'pass', nil: 'circle-slash', rejected: 'close' };
+
+type Node =
+  | { readonly kind: 'scope'; readonly scope: 'document' | 'workspace' }
+  | { readonly kind: 'group'; readonly uri: string; readonly status: MentionStatus; readonly mentions: readonly EditorMention[] }
+  | { readonly kind: 'mention'; readonly uri: string; readonly mention: EditorMention }
+  | { readonly kind: 'file'; readonly uri: string; readonly label: string; readonly counts: ReadonlyMap<AnnotationStatus, number> };
+
+/**
+ * The Mentions view: the current document's mentions grouped by status (with counts), and the workspace's
+ * annotation files with their counts per status. Selecting a mention reveals it in the editor.
+ */
+export class MentionTree extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly emitter = this.register(new vscode.EventEmitter<Node | undefined>());
+  readonly onDidChangeTreeData = this.emitter.event;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly mentions: MentionService, private readonly logger: Logger) {
+    super();
+    this.register(mentions.onDidChange(() => this.refreshSoon()));
+    this.register(vscode.window.onDidChangeActiveTextEditor(() => this.refreshSoon()));
+    this.register({ dispose: () => this.pending !== undefined && clearTimeout(this.pending) });
+  }
+
+  refreshSoon(): void {
+    if (this.pending !== undefined) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.emitter.fire(undefined);
+    }, 250);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'scope': {
+        const item = new vscode.TreeItem(node.scope === 'document' ? 'Current document' : 'Workspace', vscode.TreeItemCollapsibleState.Expanded);
+        item.description = node.scope === 'document' ? (vscode.window.activeTextEditor === undefined ? 'no editor' : path.basename(vscode.window.activeTextEditor.document.uri.fsPath)) : undefined;
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(STATUS_LABEL[node.status], node.status === 'needsReview' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = String(node.mentions.length);
+        item.iconPath = new vscode.ThemeIcon(STATUS_ICON[node.status]);
+        return item;
+      }
+      case 'mention': {
+        const m = node.mention;
+        const item = new vscode.TreeItem(m.text, vscode.TreeItemCollapsibleState.None);
+        item.description = m.title ?? m.kbId ?? (m.status === 'nil' ? 'NIL' : '');
+        item.tooltip = `${m.text} [${m.start}, ${m.end})${m.confidence === undefined ? '' : `, confidence ${m.confidence.toFixed(2)}`}${m.anchored ? '' : ' (not found in the current text)'}`;
+        item.command = { title: 'Reveal', command: 'entityLinker.revealMention', arguments: [{ uri: node.uri, start: m.start, end: m.end, ...(m.annotation === undefined ? {} : { annotationId: m.annotation.id }) }] };
+        item.contextValue = `mention.${m.status}`;
+        return item;
+      }
+      case 'file': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.description = [...node.counts].map(([status, n]) => `${STATUS_LABEL[status]} ${n}`).join(' · ');
+        item.resourceUri = vscode.Uri.parse(node.uri);
+        item.command = { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.parse(node.uri)] };
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (node === undefined) return [{ kind: 'scope', scope: 'document' }, { kind: 'scope', scope: 'workspace' }];
+    if (node.kind === 'scope' && node.scope === 'document') {
+      const document = vscode.window.activeTextEditor?.document;
+      if (document === undefined) return [];
+      const all = this.mentions.mentionsOf(document);
+      return STATUS_ORDER.map((status) => ({ kind: 'group' as const, uri: document.uri.toString(), status, mentions: all.filter((m) => m.status === status) })).filter((g) => g.mentions.length > 0);
+    }
+    if (node.kind === 'scope') return this.workspaceFiles();
+    if (node.kind === 'group') return node.mentions.map((mention) => ({ kind: 'mention' as const, uri: node.uri, mention }));
+    return [];
+  }
+
+  private async workspaceFiles(): Promise<Node[]> {
+    const out: Node[] = [];
+    for (const file of await vscode.workspace.findFiles(`**/${ANNOTATION_DIR}/**/*.jsonl`, undefined, 2000)) {
+      const folder = vscode.workspace.getWorkspaceFolder(file);
+      if (folder === undefined) continue;
+      const rel = path.relative(path.join(folder.uri.fsPath, ANNOTATION_DIR), file.fsPath).split(path.sep).join('/').replace(/\.jsonl$/, '');
+      const docUri = vscode.Uri.joinPath(folder.uri, ...rel.split('/'));
+      try {
+        const records = this.mentions.annotations.get(docUri)?.records ?? (await this.mentions.annotations.store(folder).readRecords(rel));
+        const counts = new Map<AnnotationStatus, number>();
+        for (const r of records) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+        out.push({ kind: 'file', uri: docUri.toString(), label: rel, counts });
+      } catch (e) {
+        this.logger.warn(`Mentions view: ${(e as Error).message}`);
+      }
+    }
+    return out.sort((a, b) => (a.kind === 'file' && b.kind === 'file' ? a.label.localeCompare(b.label) : 0));
+  }
+}

@@ -1,0 +1,245 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LinkerError } from '../../core/errors';
+import type { Entity } from '../../core/kb/entity';
+import type { Logger } from '../../core/log';
+import type { LinkedMention, SpanRequest } from '../../core/linker/types';
+import { type LinkerClient, startLinkerClient } from '../../core/worker/linkerClient';
+import type { EntityHit, SessionInfo, WorkerSessionOptions } from '../../core/worker/linkerProtocol';
+import { abortSignalFrom } from '../cancellation';
+import type { ModelSettings } from '../config';
+import { Disposable } from '../disposable';
+import type { LinkingSettings } from './linkingSettings';
+
+/** What the link service needs to know each time it opens a session. */
+export interface LinkServiceSettings {
+  readonly model: ModelSettings;
+  readonly linking: LinkingSettings;
+}
+
+export type LinkServiceState = 'idle' | 'loading' | 'ready' | 'failed';
+
+/**
+ * Owns the linking session (KB, encoder, index, linker) inside the linker worker: opened lazily on first use
+ * under a cancellable progress notification, shown in the status bar (KB name and size, model, provider,
+ * state), reloaded on demand. Reloading disposes only the session's worker; nothing else is touched.
+ */
+export class LinkService extends Disposable {
+  private client: LinkerClient | undefined;
+  private opening: Promise<{ client: LinkerClient; info: SessionInfo }> | undefined;
+  private info_: SessionInfo | undefined;
+  private state_: LinkServiceState = 'idle';
+  private generation = 0;
+  private readonly entityCache = new Map<string, Entity | null>();
+  private readonly statusItem: vscode.StatusBarItem;
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  /** Fires when a session opens, fails or is dropped (documents re-link, views refresh). */
+  readonly onDidChangeSession = this.changed.event;
+
+  constructor(
+    private readonly readSettings: () => LinkServiceSettings,
+    private readonly extensionPath: string,
+    private readonly cacheDir: string,
+    private readonly logger: Logger,
+    showLogCommand: string,
+  ) {
+    super();
+    this.statusItem = this.register(vscode.window.createStatusBarItem('entityLinker.linker', vscode.StatusBarAlignment.Right, 101));
+    this.statusItem.name = 'Entity Linker';
+    this.statusItem.command = showLogCommand;
+    this.showStatus();
+  }
+
+  get state(): LinkServiceState {
+    return this.state_;
+  }
+
+  get info(): SessionInfo | undefined {
+    return this.info_;
+  }
+
+  /** Which thread links: 'worker', or 'main-thread' when no worker could start. */
+  get thread(): LinkerClient['thread'] | undefined {
+    return this.client?.thread;
+  }
+
+  /** The open session, opening it first if needed. */
+  async ready(): Promise<SessionInfo> {
+    return (await this.session()).info;
+  }
+
+  async linkDocument(key: string, text: string, signal?: AbortSignal): Promise<LinkedMention[]> {
+    const { client } = await this.session();
+    return client.request({ kind: 'linkDocument', key, text, topK: this.readSettings().linking.topK }, { signal });
+  }
+
+  async linkSpans(text: string, spans: readonly SpanRequest[], signal?: AbortSignal): Promise<LinkedMention[]> {
+    const { client } = await this.session();
+    return client.request({ kind: 'linkSpans', text, spans, topK: this.readSettings().linking.topK }, { signal });
+  }
+
+  async searchKb(query: string, limit: number, signal?: AbortSignal): Promise<EntityHit[]> {
+    const { client } = await this.session();
+    return client.request({ kind: 'searchKb', query, limit }, { signal });
+  }
+
+  async entities(ids: readonly string[]): Promise<(Entity | undefined)[]> {
+    const missing = [...new Set(ids.filter((id) => !this.entityCache.has(id)))];
+    if (missing.length > 0) {
+      const { client } = await this.session();
+      const found = await client.request({ kind: 'entities', ids: missing });
+      missing.forEach((id, i) => this.entityCache.set(id, found[i]));
+    }
+    return ids.map((id) => this.entityCache.get(id) ?? undefined);
+  }
+
+  /** Forgets a document's last run in the worker (it closed). */
+  forget(key: string): void {
+    this.client?.request({ kind: 'forget', key }).catch(() => undefined);
+  }
+
+  /** A round trip to the linker thread (benchmarks: worker responsiveness while it links). */
+  async ping(): Promise<void> {
+    const { client } = await this.session();
+    await client.request({ kind: 'ping' });
+  }
+
+  /** Drops the session; the next use opens one with the current settings. */
+  async unload(): Promise<void> {
+    this.generation++;
+    const client = this.client;
+    this.client = undefined;
+    this.opening = undefined;
+    this.info_ = undefined;
+    this.entityCache.clear();
+    this.state_ = 'idle';
+    this.showStatus();
+    this.changed.fire();
+    await client?.dispose();
+  }
+
+  override dispose(): void {
+    const client = this.client;
+    this.generation++;
+    this.client = undefined;
+    this.opening = undefined;
+    super.dispose();
+    client?.dispose().catch((e: unknown) => this.logger.warn(`Stopping the linker failed: ${(e as Error).message}`));
+  }
+
+  private session(): Promise<{ client: LinkerClient; info: SessionInfo }> {
+    if (this.isDisposed) return Promise.reject(new LinkerError('cancelled', 'Entity Linker is shutting down.'));
+    if (this.opening === undefined) {
+      const attempt = this.open();
+      this.opening = attempt;
+      attempt.catch(() => {
+        // A failed or cancelled open is not cached: the next use tries again (after the user fixed a setting).
+        if (this.opening === attempt) this.opening = undefined;
+      });
+    }
+    return this.opening;
+  }
+
+  private async open(): Promise<{ client: LinkerClient; info: SessionInfo }> {
+    const generation = this.generation;
+    const settings = this.readSettings();
+    this.state_ = 'loading';
+    this.showStatus();
+    const options = this.sessionOptions(settings);
+    this.logger.info(`Opening the linking session: KB ${settings.linking.kbSources.length === 0 && options.kbConfig === undefined ? 'WordNet (built-in)' : JSON.stringify([...(options.kbSources ?? []).map((s) => s.path), ...(options.kbConfig === undefined ? [] : [options.kbConfig])])}, model ${options.modelDir ?? 'built-in'}, provider ${options.provider}.`);
+    let client: LinkerClient | undefined;
+    try {
+      client = this.client ?? (await startLinkerClient(path.join(this.extensionPath, 'dist', 'linkerWorker.js'), this.logger));
+      this.client = client;
+      const started = client;
+      const info = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Entity Linker: loading the KB, model and index', cancellable: true },
+        async (progress, token) => {
+          const abort = abortSignalFrom(token);
+          try {
+            return await started.request({ kind: 'open', options }, { signal: abort.signal, onProgress: stageReporter(progress) });
+          } finally {
+            abort.dispose();
+          }
+        },
+      );
+      if (generation !== this.generation) throw new LinkerError('cancelled', 'The linking session was unloaded while it was loading.');
+      this.info_ = info;
+      this.state_ = 'ready';
+      this.logger.info(`Linking session ready in ${info.loadMs.toFixed(0)} ms on the ${client.thread}: KB '${info.kbName}' (${info.kbSize} entities), ${info.provider}, index ${info.indexAction}.`);
+      this.showStatus();
+      this.changed.fire();
+      return { client, info };
+    } catch (e) {
+      if (generation === this.generation) {
+        this.state_ = LinkerError.is(e, 'cancelled') ? 'idle' : 'failed';
+        this.showStatus(e);
+      }
+      throw e;
+    }
+  }
+
+  private sessionOptions(settings: LinkServiceSettings): WorkerSessionOptions {
+    const { linking, model } = settings;
+    return {
+      ...(linking.kbSources.length === 0 ? {} : { kbSources: linking.kbSources }),
+      ...(linking.kbConfig === undefined ? {} : { kbConfig: linking.kbConfig }),
+      ...(model.isBundled ? {} : { modelDir: model.dir }),
+      packageRoot: this.extensionPath,
+      provider: model.provider,
+      cacheDir: this.cacheDir,
+      linkerOptions: { topK: linking.topK, nilThreshold: linking.nilThreshold, detection: { mode: linking.detection } },
+    };
+  }
+
+  private showStatus(error?: unknown): void {
+    const item = this.statusItem;
+    const info = this.info_;
+    switch (this.state_) {
+      case 'idle':
+        item.text = '$(link) Entity Linker';
+        item.tooltip = 'Entity Linker: the KB and model load when a document is linked.';
+        break;
+      case 'loading':
+        item.text = '$(sync~spin) Entity Linker: loading';
+        item.tooltip = 'Loading the KB, the model and the index.';
+        break;
+      case 'failed':
+        item.text = '$(error) Entity Linker';
+        item.tooltip = `Loading failed: ${error instanceof Error ? error.message : String(error)}\nClick to show the log.`;
+        break;
+      case 'ready':
+        if (info !== undefined) {
+          item.text = `$(link) ${info.kbName} (${formatCount(info.kbSize)}) · ${info.provider}`;
+          const md = new vscode.MarkdownString(undefined, false);
+          md.appendMarkdown('**Entity Linker**\n\n');
+          md.appendText(`KB: ${info.kbName}, ${info.kbSize} entities\nModel: ${path.basename(info.modelDir)} (${info.dims}-d, ${info.modelId.slice(0, 12)})\nExecution provider: ${info.provider}\nLinking on: ${this.client?.thread ?? 'n/a'}\nIndex: ${info.indexAction}\n`);
+          item.tooltip = md;
+        }
+        break;
+    }
+    item.show();
+  }
+}
+
+function formatCount(n: number): string {
+  return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n);
+}
+
+function stageReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (p: { stage: string; done: number; total?: number }) => void {
+  let stage = '';
+  let percent = 0;
+  return (p) => {
+    if (p.stage !== stage) {
+      stage = p.stage;
+      percent = 0;
+    }
+    if (p.total === undefined || p.total <= 0) {
+      progress.report({ message: `${p.stage} (${p.done})` });
+      return;
+    }
+    const next = Math.min(100, (100 * p.done) / p.total);
+    progress.report({ message: `${p.stage} (${p.done}/${p.total})`, increment: Math.max(0, next - percent) });
+    percent = next;
+  };
+}
