@@ -32,7 +32,11 @@ import { openEncoder } from '../src/core/session/openEncoder';
 import { splitByDocument } from '../src/core/training/documentSplit';
 import { projectRows } from '../src/core/training/denseMath';
 import type { NegativeStrategy } from '../src/core/training/negativeMining';
-import { identityHead } from '../src/core/training/scoringHead';
+import { type HeadWeights, identityHead } from '../src/core/training/scoringHead';
+import { FinetunedEncoder } from '../src/core/encoder/finetuned/finetunedEncoder';
+import { evaluate } from '../src/core/eval/evaluate';
+import { ExactIndex } from '../src/core/index/exactIndex';
+import { Linker } from '../src/core/linker/linker';
 import { type TrainingMention, trainingMentions } from '../src/core/training/trainingExamples';
 import { type DevMetrics, type HeadExample, type HeadTrainingData, evaluateHead, trainHead } from '../src/core/training/trainHead';
 
@@ -59,6 +63,8 @@ interface Section {
   readonly test: readonly TrainingMention[];
   readonly mentionVectors: Float32Array;
   readonly note: string;
+  /** For the end-to-end check with the Linker (gold spans given, hybrid retrieval, shipped ranker weights). */
+  readonly linkerEval?: { readonly encoder: TextEncoder; readonly docs: readonly GoldDocument[]; readonly mapGold: GoldMapper };
 }
 
 async function main(): Promise<void> {
@@ -90,8 +96,10 @@ async function elevantSection(encoder: TextEncoder): Promise<Section> {
   const read = async (names: string[]): Promise<GoldDocument[]> => (await Promise.all(names.map((n) => readGold(path.join(dir, `${n}.benchmark.jsonl`), 'elevant')))).flat();
   const { kb } = await loadKnowledgeBase([parseSourceArg(`brat:${path.join(DATA, 'wiki11k/Wiki.txt')}`)], { strict: false, name: 'wiki11k', sourceLocations: false });
   const mapGold = createGoldMapper(kb, { kind: 'title' });
-  return buildSection(encoder, 'elevant vs wiki11k', kb, 'wiki11k', await read(trainFiles), await read(testFiles), mapGold, undefined,
+  const testDocs = await read(testFiles);
+  const section = await buildSection(encoder, 'elevant vs wiki11k', kb, 'wiki11k', await read(trainFiles), testDocs, mapGold, undefined,
     `train ${trainFiles.join('+')}, test ${testFiles.join('+')}; recall over all ${'{kb}'} entities`);
+  return { ...section, linkerEval: { encoder, docs: testDocs, mapGold } };
 }
 
 async function wsdSection(encoder: TextEncoder): Promise<Section> {
@@ -174,6 +182,7 @@ async function runSection(s: Section): Promise<void> {
   };
   const test = examples(s.test, s.train.length + s.dev.length);
   const base = evaluateHead(identityHead(dims, 20), data, test);
+  const heads: { name: string; head: HeadWeights | undefined }[] = [{ name: 'base (USE-lite)', head: undefined }];
   const rows: string[] = [];
   rows.push(row('base (USE-lite cosine)', [base], base, [], [], []));
   for (const strategy of STRATEGIES) {
@@ -181,26 +190,76 @@ async function runSection(s: Section): Promise<void> {
     const seconds: number[] = [];
     const epochs: number[] = [];
     const devGain: number[] = [];
+    let firstHead: HeadWeights | undefined;
     for (let seed = 1; seed <= SEEDS; seed++) {
       const r = await trainHead(data, { negatives: strategy, numNegatives: NEGATIVES, epochs: EPOCHS, seed, trainEntitySide: ENTITY_SIDE, optimizer: { lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } });
       const projected = ENTITY_SIDE ? projectRows(r.head.entity, s.entityVectors, dims) : undefined;
       results.push(evaluateHead(r.head, data, test, projected));
+      firstHead ??= r.head;
       seconds.push(r.seconds);
       epochs.push(r.bestEpoch);
       devGain.push(r.after['recall@64'] - r.before['recall@64']);
       console.error(`  ${s.name} ${strategy} seed ${seed}: test R@1 ${pct(results.at(-1)!['recall@1'])}, best epoch ${r.bestEpoch}/${r.epochs.length}, ${r.seconds.toFixed(1)} s, losses ${r.epochs.map((e) => e.loss.toFixed(3)).join(' ')}`);
     }
     rows.push(row(`fine-tuned, ${strategy}`, results, base, seconds, epochs, devGain));
+    heads.push({ name: `fine-tuned, ${strategy} (seed 1)`, head: firstHead! });
   }
   console.log('');
   console.log('| model | test R@1 | test R@10 | test R@64 | ΔR@1 vs base | best epoch | dev ΔR@64 | train s (mean) |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
+  if (s.linkerEval !== undefined) await linkerTable(s, heads);
+}
+
+/**
+ * The whole linker with each model: gold spans given, all test mentions (NIL and out-of-KB ones count as
+ * errors for an always-linking system in 'acc. (all)'), hybrid and dense-only retrieval with the shipped
+ * ranker weights. The ranker weights were fitted to the base model's cosines and are not refitted here.
+ */
+async function linkerTable(s: Section, heads: readonly { name: string; head: HeadWeights | undefined }[]): Promise<void> {
+  const ev = s.linkerEval!;
+  const dims = ev.encoder.dims;
+  const parent = memoEncoder(ev.encoder);
+  console.log('');
+  console.log(`Linker on the test documents (gold spans, ${ev.docs.reduce((a, d) => a + d.mentions.length, 0)} mentions; accuracy and R@64 over in-KB mentions):`);
+  console.log('');
+  console.log('| model | hybrid acc. | hybrid R@64 | dense acc. | dense R@64 | link s |');
+  console.log('|---|---|---|---|---|---|');
+  for (const { name, head } of heads) {
+    const encoder = head === undefined ? parent : new FinetunedEncoder(parent, head);
+    const vectors = head === undefined ? s.entityVectors : projectRows(head.entity, s.entityVectors, dims);
+    const index = new ExactIndex(vectors, dims);
+    const cells: string[] = [];
+    let seconds = 0;
+    for (const retrievers of ['hybrid', 'dense'] as const) {
+      const linker = new Linker({ kb: s.kb, encoder, index, entityVector: (row) => vectors.subarray(row * dims, (row + 1) * dims), options: { denseTopN: 64, lexicalTopN: 64, hardNegatives: 0, retrievers } });
+      const report = await evaluate({ docs: ev.docs, linker, mapGold: ev.mapGold, topK: 64, skipInvalid: true });
+      seconds += report.seconds;
+      cells.push(pct(report.metrics.accuracy ?? 0), pct(report.metrics['recall@64'] ?? 0));
+    }
+    console.log(`| ${name} | ${cells.join(' | ')} | ${seconds.toFixed(1)} |`);
+  }
 }
 
 function row(name: string, results: readonly DevMetrics[], base: DevMetrics, seconds: readonly number[], epochs: readonly number[], devGain: readonly number[]): string {
   const cell = (k: 'recall@1' | 'recall@10' | 'recall@64'): string => meanSd(results.map((r) => 100 * r[k]));
   return `| ${name} | ${cell('recall@1')} | ${cell('recall@10')} | ${cell('recall@64')} | ${meanSd(results.map((r) => 100 * (r['recall@1'] - base['recall@1'])))} | ${epochs.length === 0 ? '' : epochs.join(',')} | ${devGain.length === 0 ? '' : meanSd(devGain.map((g) => 100 * g))} | ${seconds.length === 0 ? '' : mean(seconds).toFixed(1)} |`;
+}
+
+/** The parent's vectors of a text, computed once for all models and retrieval modes (the head is applied after). */
+function memoEncoder(inner: TextEncoder): TextEncoder {
+  const memo = new Map<string, Float32Array>();
+  return {
+    modelId: inner.modelId,
+    dims: inner.dims,
+    provider: inner.provider,
+    async encode(texts, options) {
+      const missing = [...new Set(texts.filter((t) => !memo.has(t)))];
+      if (missing.length > 0) (await inner.encode(missing, options)).forEach((v, i) => memo.set(missing[i]!, v));
+      return texts.map((t) => memo.get(t)!.slice());
+    },
+    dispose: async () => undefined,
+  };
 }
 
 function mean(xs: readonly number[]): number {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { FinetunedEncoder } from '../../../src/core/encoder/finetuned/finetunedEncoder';
 import { HEAD_FILE, readFinetunedModel } from '../../../src/core/encoder/finetuned/finetunedModel';
-import { detectModelFolder } from '../../../src/core/encoder/loadEncoder';
+import { detectModelFolder, loadEncoder } from '../../../src/core/encoder/loadEncoder';
 import { LinkerError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/log';
 import { createGoldMapper } from '../../../src/core/eval/goldMapping';
@@ -105,4 +105,16 @@ void test('splitByDocument keeps documents whole, depends on the seed, and not o
   assert.deepEqual(new Set(reversed.dev.map((x) => x.doc)), devDocs);
   const other = splitByDocument(items, 0.2, 2, (x) => x.doc);
   assert.notDeepEqual(new Set(other.dev.map((x) => x.doc)), devDocs);
+});
+
+void test('loadEncoder dispatches a fine-tuned folder and says when its parent folder is gone', async () => {
+  const { kb, docs, encoder } = syntheticCorpus();
+  const root = tempDir();
+  const out = path.join(root, 'model');
+  try {
+    await finetune({ train: docs, kb, encoder, parentDir: path.join(root, 'gone'), mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: { ...TRAINING, epochs: 1 } });
+    await assert.rejects(loadEncoder(out, { provider: 'cpu', logger: silentLogger }), (e: unknown) => LinkerError.is(e, 'modelMissing') && /gone/.test((e as Error).message));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
