@@ -30,8 +30,14 @@ export interface TextTemplateOptions {
   readonly separator: string;
 }
 
+/**
+ * 16 context words, not BLINK's 128 tokens: with the pretrained USE-lite (mean pooling) a shorter window
+ * keeps the mention's own words weighty, which retrieved more gold entities on elevant (recall of the dense
+ * retriever 35% at 16 words vs 32% at 24 and 25% at 48), kept Emerson at 30/30, and encoding time grows
+ * linearly with the window (~0.45 ms per word per mention on 2 CPU cores). A fine-tuned model may want more.
+ */
 export const DEFAULT_TEMPLATE: TextTemplateOptions = {
-  contextWords: 48,
+  contextWords: 16,
   entityWords: 64,
   entityChars: 400,
   markers: ['[', ']'],

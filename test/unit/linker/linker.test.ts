@@ -5,13 +5,13 @@ import type { LinkerOptions } from '../../../src/core/linker/linker';
 import { entityText } from '../../../src/core/linker/textTemplates';
 import { LinkerError } from '../../../src/core/errors';
 import { BruteForceIndex, FakeEncoder } from '../../fixtures/linker/fakeEncoder';
-import { tinyKb } from '../../fixtures/linker/tinyKb';
+import { TEST_WEIGHTS, tinyKb } from '../../fixtures/linker/tinyKb';
 
 function makeLinker(options: Partial<LinkerOptions> = {}, withIndex = true): { linker: Linker; encoder: FakeEncoder } {
   const kb = tinyKb();
   const encoder = new FakeEncoder();
   const index = new BruteForceIndex(kb.entities.map((e) => encoder.vector(entityText(e))), encoder.dims);
-  const linker = new Linker({ kb, encoder, ...(withIndex ? { index } : {}), options });
+  const linker = new Linker({ kb, encoder, ...(withIndex ? { index } : {}), rankerWeights: TEST_WEIGHTS, options });
   return { linker, encoder };
 }
 

@@ -7,7 +7,7 @@ import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, loadRankerWeights, parseRankerWe
 import { rankMention } from '../../../src/core/linker/rankMention';
 import type { CandidateInput } from '../../../src/core/linker/rankMention';
 import { LinkerError } from '../../../src/core/errors';
-import { TINY_ENTITIES } from '../../fixtures/linker/tinyKb';
+import { TEST_WEIGHTS, TINY_ENTITIES } from '../../fixtures/linker/tinyKb';
 
 const span = { start: 0, end: 6, text: 'Dublin' };
 const decision = { nilThreshold: 0, minScore: -Infinity, topK: 10, hardNegatives: 5 };
@@ -19,7 +19,7 @@ const inputs: CandidateInput[] = [
 ];
 
 void test('candidates come best first with probabilities summing to 1 and the margin to the second', () => {
-  const m = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, decision);
+  const m = rankMention(span, inputs, TINY_ENTITIES, TEST_WEIGHTS, decision);
   assert.equal(m.candidates[0].id, 'Q1');
   for (let i = 1; i < m.candidates.length; i++) assert.ok(m.candidates[i - 1].score >= m.candidates[i].score);
   const sum = m.candidates.reduce((a, c) => a + c.probability, 0);
@@ -30,13 +30,13 @@ void test('candidates come best first with probabilities summing to 1 and the ma
 });
 
 void test('hard negatives are the best other entities and never the chosen one', () => {
-  const m = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, { ...decision, hardNegatives: 2 });
+  const m = rankMention(span, inputs, TINY_ENTITIES, TEST_WEIGHTS, { ...decision, hardNegatives: 2 });
   assert.deepEqual(m.hardNegatives.map((c) => c.id), m.candidates.slice(1, 3).map((c) => c.id));
   assert.ok(!m.hardNegatives.some((c) => c.id === m.candidates[0].id));
 });
 
 void test('a dense score the retriever did not return is imputed from the lowest one and flagged', () => {
-  const m = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, decision);
+  const m = rankMention(span, inputs, TINY_ENTITIES, TEST_WEIGHTS, decision);
   const liffey = m.candidates.find((c) => c.id === 'Q11');
   assert.equal(liffey?.signals.dense, undefined);
   const f = liffey?.features ?? [];
@@ -45,22 +45,22 @@ void test('a dense score the retriever did not return is imputed from the lowest
 });
 
 void test('NIL when the best probability or score is under the threshold; then every candidate is a negative', () => {
-  const lowProb = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, { ...decision, nilThreshold: 0.999 });
+  const lowProb = rankMention(span, inputs, TINY_ENTITIES, TEST_WEIGHTS, { ...decision, nilThreshold: 0.999 });
   assert.equal(lowProb.nil, true);
   assert.equal(lowProb.hardNegatives[0].id, lowProb.candidates[0].id);
-  const lowScore = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, { ...decision, minScore: 1000 });
+  const lowScore = rankMention(span, inputs, TINY_ENTITIES, TEST_WEIGHTS, { ...decision, minScore: 1000 });
   assert.equal(lowScore.nil, true);
-  const none = rankMention(span, [], TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, decision);
+  const none = rankMention(span, [], TINY_ENTITIES, TEST_WEIGHTS, decision);
   assert.equal(none.nil, true);
   assert.equal(none.margin, Infinity);
-  const one = rankMention(span, inputs.slice(0, 1), TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, decision);
+  const one = rankMention(span, inputs.slice(0, 1), TINY_ENTITIES, TEST_WEIGHTS, decision);
   assert.equal(one.margin, Infinity);
   assert.equal(one.candidates[0].probability, 1);
 });
 
 void test('topK cuts the list but not the softmax', () => {
-  const all = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, decision);
-  const top1 = rankMention(span, inputs, TINY_ENTITIES, DEFAULT_RANKER_WEIGHTS, { ...decision, topK: 1 });
+  const all = rankMention(span, inputs, TINY_ENTITIES, TEST_WEIGHTS, decision);
+  const top1 = rankMention(span, inputs, TINY_ENTITIES, TEST_WEIGHTS, { ...decision, topK: 1 });
   assert.equal(top1.candidates.length, 1);
   assert.equal(top1.candidates[0].probability, all.candidates[0].probability);
 });
