@@ -3,11 +3,23 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { isTempName, removeStaleTempFiles, sha256OfFile, tempPathFor, writeAtomic, writeBytesAtomic } from '../../../src/core/index/atomicFile';
 
-void test('an atomic write replaces the target and leaves no temp file', () => {
+const scratch: string[] = [];
+function scratchDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-atomic-'));
+  scratch.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of scratch) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('an atomic write replaces the target and leaves no temp file', () => {
+  const dir = scratchDir();
   const target = path.join(dir, 'data.bin');
   fs.writeFileSync(target, 'old');
   writeBytesAtomic(target, [Buffer.from('new '), Buffer.from('content')]);
@@ -17,7 +29,7 @@ void test('an atomic write replaces the target and leaves no temp file', () => {
 });
 
 void test('a writer that fails part-way leaves the old file intact and no temp file', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-atomic-'));
+  const dir = scratchDir();
   const target = path.join(dir, 'data.bin');
   fs.writeFileSync(target, 'old');
   assert.throws(
@@ -33,7 +45,7 @@ void test('a writer that fails part-way leaves the old file intact and no temp f
 });
 
 void test('stale temp files from a crashed writer are recognised and removed, other files kept', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-atomic-'));
+  const dir = scratchDir();
   const temp = tempPathFor(path.join(dir, 'graph.hnsw'));
   assert.ok(isTempName(path.basename(temp)));
   assert.equal(path.dirname(temp), dir, 'the temp file must sit in the target folder so rename is atomic');

@@ -3,9 +3,21 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { embedAll, modelCacheDir, type EmbedAllOptions } from '../../../src/core/index/embeddingCache';
 import type { Logger } from '../../../src/core/log';
+
+const scratch: string[] = [];
+function scratchDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-emb-'));
+  scratch.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of scratch) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 const dims = 8;
 
@@ -45,7 +57,7 @@ function recordingLogger(): Logger & { lines: string[] } {
 const entities = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `Entity ${from + i} | a description`);
 
 void test('a second call with more entities encodes only the new ones', async () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-emb-'));
+  const cacheDir = scratchDir();
   const first = countingEncoder();
   const a = await embedAll({ cacheDir, modelId: 'm1', dims, texts: entities(0, 50), encode: first.encode, batchSize: 16 });
   assert.equal(first.calls, 4);
@@ -72,7 +84,7 @@ void test('a second call with more entities encodes only the new ones', async ()
 });
 
 void test('duplicate texts are encoded once and each gets the vector', async () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-emb-'));
+  const cacheDir = scratchDir();
   const enc = countingEncoder();
   const texts = ['x', 'y', 'x', 'x', 'z'];
   const out = await embedAll({ cacheDir, modelId: 'm', dims, texts, encode: enc.encode });
@@ -82,7 +94,7 @@ void test('duplicate texts are encoded once and each gets the vector', async () 
 
 void test('a truncated or bit-flipped cache file is reported by path, dropped, and its texts re-encoded', async () => {
   for (const damage of ['truncate', 'flip'] as const) {
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-emb-'));
+    const cacheDir = scratchDir();
     await embedAll({ cacheDir, modelId: 'm', dims, texts: entities(0, 20), encode: countingEncoder().encode });
     const dir = modelCacheDir(cacheDir, 'm', dims);
     const [name] = fs.readdirSync(dir);
@@ -107,7 +119,7 @@ void test('a truncated or bit-flipped cache file is reported by path, dropped, a
 });
 
 void test('vectors encoded before a cancellation are kept, so the retry encodes only the rest', async () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-emb-'));
+  const cacheDir = scratchDir();
   const controller = new AbortController();
   const enc = countingEncoder();
   const encode: EmbedAllOptions['encode'] = async (texts) => {
@@ -126,13 +138,13 @@ void test('vectors encoded before a cancellation are kept, so the retry encodes 
 });
 
 void test('an encoder returning the wrong width is an error, not a silently broken cache', async () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-emb-'));
+  const cacheDir = scratchDir();
   const encode = async (texts: readonly string[]): Promise<Float32Array[]> => texts.map(() => new Float32Array(dims + 1));
   await assert.rejects(embedAll({ cacheDir, modelId: 'm', dims, texts: ['a'], encode }), /9-dimensional vector; the cache expects 8/);
 });
 
 void test('many small additions are compacted into one file holding the current texts', async () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-emb-'));
+  const cacheDir = scratchDir();
   for (let step = 1; step <= 10; step++) {
     await embedAll({ cacheDir, modelId: 'm', dims, texts: entities(0, step * 3), encode: countingEncoder().encode });
   }

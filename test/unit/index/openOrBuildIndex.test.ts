@@ -2,18 +2,26 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import type { Logger } from '../../../src/core/log';
 import { openOrBuildIndex, type OpenOrBuildIndexOptions } from '../../../src/core/index/openOrBuildIndex';
 import { clusteredVectors, queriesNear } from './clusteredVectors';
 
+const scratch: string[] = [];
+function scratchDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-index-'));
+  scratch.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of scratch) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const dims = 16;
 const vectors = clusteredVectors({ n: 400, dims, clusters: 10, spread: 0.5, seed: 3 });
 const query = queriesNear(vectors, dims, 1, 0.1, 4);
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'el-index-'));
-}
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
@@ -27,7 +35,7 @@ function base(dir: string, kind: 'exact' | 'hnsw'): OpenOrBuildIndexOptions {
 
 for (const kind of ['exact', 'hnsw'] as const) {
   void test(`${kind}: build, then reopen from disk with identical results and a complete manifest`, async () => {
-    const dir = tempDir();
+    const dir = scratchDir();
     const first = await openOrBuildIndex(base(dir, kind));
     assert.equal(first.action, 'built');
     assert.equal(first.problem?.kind, 'missing');
@@ -57,7 +65,7 @@ for (const kind of ['exact', 'hnsw'] as const) {
   });
 
   void test(`${kind}: a different modelId makes the index stale and it is rebuilt, saying why`, async () => {
-    const dir = tempDir();
+    const dir = scratchDir();
     await openOrBuildIndex(base(dir, kind));
     const logger = recordingLogger();
     const result = await openOrBuildIndex({ ...base(dir, kind), modelId: 'model-b', logger });
@@ -71,7 +79,7 @@ for (const kind of ['exact', 'hnsw'] as const) {
   });
 
   void test(`${kind}: a truncated data file is detected, named, and rebuilt instead of crashing`, async () => {
-    const dir = tempDir();
+    const dir = scratchDir();
     const built = await openOrBuildIndex(base(dir, kind));
     const name = Object.keys(built.manifest.files)[0]!;
     const file = path.join(dir, name);
@@ -86,7 +94,7 @@ for (const kind of ['exact', 'hnsw'] as const) {
   });
 
   void test(`${kind}: a flipped byte (same length) fails the checksum and is rebuilt`, async () => {
-    const dir = tempDir();
+    const dir = scratchDir();
     const built = await openOrBuildIndex(base(dir, kind));
     const file = path.join(dir, Object.keys(built.manifest.files)[0]!);
     const bytes = fs.readFileSync(file);
@@ -100,7 +108,7 @@ for (const kind of ['exact', 'hnsw'] as const) {
 }
 
 void test('a garbled manifest is reported as corrupt and rebuilt', async () => {
-  const dir = tempDir();
+  const dir = scratchDir();
   await openOrBuildIndex(base(dir, 'exact'));
   fs.writeFileSync(path.join(dir, 'manifest.json'), '{"version": 1, "kind": ');
   const result = await openOrBuildIndex(base(dir, 'exact'));
@@ -109,7 +117,7 @@ void test('a garbled manifest is reported as corrupt and rebuilt', async () => {
 });
 
 void test('changing efSearch reuses the graph; changing M rebuilds it; switching kind removes the old data file', async () => {
-  const dir = tempDir();
+  const dir = scratchDir();
   await openOrBuildIndex(base(dir, 'hnsw'));
   const ef = await openOrBuildIndex({ ...base(dir, 'hnsw'), params: { m: 8, efConstruction: 50, efSearch: 200 } });
   assert.equal(ef.action, 'opened');
@@ -122,7 +130,7 @@ void test('changing efSearch reuses the graph; changing M rebuilds it; switching
 });
 
 void test('a KB whose size changed (known from eager vectors) is stale', async () => {
-  const dir = tempDir();
+  const dir = scratchDir();
   await openOrBuildIndex(base(dir, 'exact'));
   const result = await openOrBuildIndex({ ...base(dir, 'exact'), vectors: vectors.subarray(0, 100 * dims) });
   assert.equal(result.action, 'built');
