@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { type AnnotationRecord, headerFor, serializeAnnotationFile } from '../../../src/core/annotations/annotationRecord';
+import type { EditorTestApi } from '../../../src/host/editor/editorTestApi';
+import { EDITOR_KB, EDITOR_TEXT, writeEditorFixtures } from './editorFixtures';
+
+const EXTENSION_ID = 'entity-linker.entity-linker';
+
+function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the integration run opens a workspace folder');
+  return folder.uri.fsPath;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+suite('Entity Linker: linking and annotating in the editor', () => {
+  let api: EditorTestApi;
+  let root: string;
+
+  async function openLinked(name: string): Promise<vscode.TextEditor> {
+    const document = await vscode.workspace.openTextDocument(path.join(root, name));
+    const editor = await vscode.window.showTextDocument(document);
+    await api.whenLinked(document.uri.toString());
+    return editor;
+  }
+
+  const find = (uri: vscode.Uri, text: string) => api.mentions(uri.toString()).find((m) => m.text === text);
+
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    root = workspaceRoot();
+    writeEditorFixtures(root);
+    const config = vscode.workspace.getConfiguration('entityLinker');
+    await config.update('kb.sources', [`jsonl:${EDITOR_KB}`], vscode.ConfigurationTarget.Workspace);
+    await config.update('linking.debounceMs', 30, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.provider', 'cpu', vscode.ConfigurationTarget.Workspace);
+    const ext = vscode.extensions.getExtension<EditorTestApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+  });
+
+  test('an opened document is linked in a worker and decorated at the mention ranges', async function () {
+    this.timeout(120_000);
+    const editor = await openLinked('story.txt');
+    const uri = editor.document.uri.toString();
+    assert.equal(api.linkerThread(), 'worker');
+    assert.equal(api.session()?.kbSize, 5);
+    const drawn = api.decorations(uri).map((d) => [editor.document.getText().slice(d.start, d.end), d.style.startsWith('predicted') || d.style === 'ambiguous']);
+    assert.deepEqual(drawn, [['Steve Jobs', true], ['Apple', true], ['New York', true]]);
+    assert.equal(find(editor.document.uri, 'Steve Jobs')?.kbId, 'Q19837');
+    assert.equal(find(editor.document.uri, 'New York')?.kbId, 'Q60');
+    assert.ok(['Q312', 'Q89'].includes(find(editor.document.uri, 'Apple')?.kbId ?? ''));
+  });
+
+  test('accept by command writes the annotation file; typing before the mention moves it; undo and redo', async function () {
+    this.timeout(60_000);
+    const editor = await openLinked('story.txt');
+    const { document } = editor;
+    const apple = find(document.uri, 'Apple');
+    assert.ok(apple);
+    const at = document.positionAt(apple.start + 1);
+    editor.selection = new vscode.Selection(at, at);
+    const accepted = await vscode.commands.executeCommand<string>('entityLinker.acceptTop');
+    assert.ok(apple.kbId !== undefined);
+    assert.equal(accepted, apple.kbId, 'the top candidate is accepted');
+    assert.equal(find(document.uri, 'Apple')?.status, 'accepted');
+    const file = api.annotationFile(document.uri.toString());
+    assert.ok(file !== undefined && fs.existsSync(file), `annotation file ${file} written`);
+    const stored = fs.readFileSync(file, 'utf8');
+    assert.ok(stored.includes(`"kbId":"${apple.kbId}"`));
+    assert.match(stored, /"status":"accepted"/);
+    assert.equal(api.decorations(document.uri.toString()).find((d) => d.style === 'accepted')?.start, apple.start);
+
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'Hello there. '));
+    const moved = find(document.uri, 'Apple');
+    assert.equal(moved?.status, 'accepted');
+    assert.equal(moved?.start, apple.start + 13);
+    await api.whenLinked(document.uri.toString());
+    assert.equal(find(document.uri, 'Steve Jobs')?.start, 13, 'the prediction before the accepted mention moved too');
+    await document.save();
+    await until('the saved annotation file to hold the new offset', () => fs.readFileSync(file, 'utf8').includes(`"start":${apple.start + 13}`));
+
+    assert.equal(await vscode.commands.executeCommand('entityLinker.undoAnnotation'), true);
+    assert.equal(find(document.uri, 'Apple')?.status, 'predicted');
+    assert.ok(!fs.readFileSync(file, 'utf8').includes(`"kbId":"${apple.kbId}"`));
+    assert.equal(await vscode.commands.executeCommand('entityLinker.redoAnnotation'), true);
+    assert.equal(find(document.uri, 'Apple')?.status, 'accepted');
+    assert.ok(fs.readFileSync(file, 'utf8').includes(`"kbId":"${apple.kbId}"`));
+  });
+
+  test('mark NIL, reject, next mention, accept all above a threshold', async function () {
+    this.timeout(60_000);
+    const editor = await openLinked('second.txt');
+    const { document } = editor;
+    const uri = document.uri.toString();
+    const jobs = find(document.uri, 'Steve Jobs');
+    assert.ok(jobs);
+    await vscode.commands.executeCommand('entityLinker.markNil', { uri, start: jobs.start, end: jobs.end });
+    assert.equal(find(document.uri, 'Steve Jobs')?.status, 'nil');
+    assert.equal(api.decorations(uri).find((d) => d.start === jobs.start)?.style, 'nil');
+    editor.selection = new vscode.Selection(new vscode.Position(0, 0), new vscode.Position(0, 0));
+    const next = await vscode.commands.executeCommand<{ text: string }>('entityLinker.nextMention');
+    assert.equal(next?.text, 'Apple', 'the NIL mention is resolved, so the next unresolved one is Apple');
+    await vscode.commands.executeCommand('entityLinker.reject');
+    assert.equal(find(document.uri, 'Apple')?.status, 'rejected');
+    const count = await vscode.commands.executeCommand<number>('entityLinker.acceptAllAbove', uri, 0);
+    assert.ok(count !== undefined && count >= 1, `accepted ${count}`);
+    assert.equal(find(document.uri, 'New York')?.status, 'accepted');
+    assert.equal(find(document.uri, 'Apple')?.status, 'rejected', 'decided mentions are left alone');
+    assert.equal(await vscode.commands.executeCommand('entityLinker.undoAnnotation', uri), true);
+    assert.equal(find(document.uri, 'New York')?.status, 'predicted');
+  });
+
+  test('link a selection: the span is linked and stored as a suggestion', async function () {
+    this.timeout(60_000);
+    const editor = await openLinked('second.txt');
+    const uri = editor.document.uri.toString();
+    const start = editor.document.getText().indexOf('the iPhone maker');
+    const top = await vscode.commands.executeCommand<string>('entityLinker.linkSelection', { uri, start, end: start + 'the iPhone maker'.length });
+    assert.equal(top, 'Q312');
+    assert.equal(api.mentions(uri).find((m) => m.start === start)?.status, 'suggested');
+  });
+
+  test('close and reopen: the decisions come back from the annotation file', async function () {
+    this.timeout(60_000);
+    let editor = await openLinked('story.txt');
+    const uri = editor.document.uri;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    editor = await openLinked('story.txt');
+    assert.equal(editor.document.uri.toString(), uri.toString());
+    assert.equal(find(uri, 'Apple')?.status, 'accepted');
+  });
+
+  test('a file changed on disk is re-anchored: moved decisions follow, lost ones are flagged for review', async function () {
+    this.timeout(60_000);
+    const oldText = 'Apple hired Steve Jobs.\n\nLater Apple moved.\n';
+    const newText = 'Preface added elsewhere.\n\nApple hired Steve Jobs.\n\nLater the company moved.\n';
+    const record = (id: string, start: number, end: number, kbId: string): AnnotationRecord => ({
+      id, start, end, text: oldText.slice(start, end), kbId, status: 'accepted', candidates: [], annotator: 'test', time: new Date(0).toISOString(), modelVersion: '',
+      context: { before: oldText.slice(Math.max(0, start - 32), start), after: oldText.slice(end, end + 32) },
+    });
+    const later = oldText.indexOf('Apple', 5);
+    fs.writeFileSync(path.join(root, 'changed.txt'), newText);
+    const annotationFile = path.join(root, '.entity-links', 'changed.txt.jsonl');
+    fs.mkdirSync(path.dirname(annotationFile), { recursive: true });
+    fs.writeFileSync(annotationFile, serializeAnnotationFile(headerFor('changed.txt', oldText), [record('a1', 0, 5, 'Q312'), record('a2', later, later + 5, 'Q312')]));
+    const editor = await openLinked('changed.txt');
+    const mentions = api.mentions(editor.document.uri.toString());
+    const first = mentions.find((m) => m.annotationId === 'a1');
+    assert.equal(first?.start, newText.indexOf('Apple'));
+    assert.equal(first?.status, 'accepted');
+    const lost = mentions.find((m) => m.annotationId === 'a2');
+    assert.equal(lost?.status, 'needsReview');
+  });
+
+  test('a document changed on disk while open follows the change (VS Code reloads it) and its decisions move', async function () {
+    this.timeout(60_000);
+    const editor = await openLinked('story.txt');
+    const { document } = editor;
+    const before = find(document.uri, 'Apple');
+    assert.equal(before?.status, 'accepted');
+    const text = document.getText();
+    fs.writeFileSync(document.uri.fsPath, `A new first paragraph.\n\n${text}`);
+    const moved = await until('VS Code to reload the changed file', () => find(document.uri, 'Apple')?.start === before.start + 24 && find(document.uri, 'Apple'));
+    assert.equal(moved.status, 'accepted');
+  });
+
+  test('a corrupt annotation file is reported and left untouched; actions refuse instead of overwriting it', async function () {
+    this.timeout(60_000);
+    fs.writeFileSync(path.join(root, 'corrupt.txt'), EDITOR_TEXT);
+    const annotationFile = path.join(root, '.entity-links', 'corrupt.txt.jsonl');
+    const corrupt = `${JSON.stringify(headerFor('corrupt.txt', EDITOR_TEXT))}\n{"kind":"annotation", broken\n`;
+    fs.mkdirSync(path.dirname(annotationFile), { recursive: true });
+    fs.writeFileSync(annotationFile, corrupt);
+    const editor = await openLinked('corrupt.txt');
+    const apple = find(editor.document.uri, 'Apple');
+    assert.equal(apple?.status, 'predicted', 'linking still works on the document');
+    const result = await vscode.commands.executeCommand('entityLinker.acceptTop', { uri: editor.document.uri.toString(), start: apple.start, end: apple.end });
+    assert.equal(result, undefined, 'the action is refused');
+    assert.equal(fs.readFileSync(annotationFile, 'utf8'), corrupt, 'the corrupt file is left as it was');
+  });
+
+  test('the extension host stays responsive while a long document is linked', async function () {
+    this.timeout(120_000);
+    fs.writeFileSync(path.join(root, 'long.txt'), Array.from({ length: 300 }, () => EDITOR_TEXT).join('\n'));
+    const editor = await openLinked('long.txt');
+    assert.ok(api.mentions(editor.document.uri.toString()).length >= 900, 'every paragraph is linked');
+    const delay = await api.eventLoopDelay(() => api.linkTimed(editor.document.uri.toString()));
+    assert.ok(delay.p99Ms < 100, `event-loop delay p99 ${delay.p99Ms.toFixed(1)} ms while linking for ${delay.wallMs.toFixed(0)} ms`);
+  });
+});
+
