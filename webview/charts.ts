@@ -29,6 +29,8 @@ export interface BarChartSpec {
   readonly yTitle: string;
   readonly onClick?: (index: number) => void;
   readonly horizontal?: boolean;
+  /** Tooltip heading of a bar, when the axis label is abbreviated. */
+  readonly tooltipTitle?: (index: number) => string;
 }
 
 /**
@@ -71,7 +73,10 @@ export class BarChart {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        plugins: { tooltip: { enabled: true }, legend: { display: false } },
+        plugins: {
+          tooltip: { enabled: true, callbacks: this.spec.tooltipTitle === undefined ? {} : { title: (items) => (items[0] === undefined ? '' : (this.spec.tooltipTitle?.(items[0].dataIndex) ?? '')) } },
+          legend: { display: false },
+        },
         scales: this.spec.horizontal === true ? { x: axis(this.spec.yTitle, this.spec.yMax), y: axis(this.spec.xTitle) } : { x: axis(this.spec.xTitle), y: axis(this.spec.yTitle, this.spec.yMax) },
         onClick: (_event, elements) => {
           const first = elements[0];

@@ -43,12 +43,12 @@ export class CorpusView {
       this.status(`Showing ${m.text} in ${m.document}…`);
       this.bridge.request('reveal', { ref: refOf(m) }).then(() => this.status(''), (e: unknown) => this.status(`Could not show the mention: ${String(e)}`));
     };
+    const head = h('header', { class: 'corpus-head' }, h('h1', {}, 'Corpus analysis'), button('Refresh', () => void this.bridge.request('refresh', {}), { testId: 'refresh', title: 'Rank the labelled mentions again with the current model' }));
     const summary = h('section', { class: 'summary', attrs: { 'aria-label': 'Summary', 'data-testid': 'summary' } },
       figure('Accuracy', percent(r.accuracy), `${r.correct} of ${r.total} labels`),
       ...r.recallAtK.map((x) => figure(`Recall@${x.k}`, percent(x.recall), `over ${r.linked} KB labels`)),
       figure('NIL labels', String(r.nilLabels), ''),
       figure('Label not retrieved', String(r.margins.notRetrieved), 'no margin'),
-      h('div', { class: 'summary-actions' }, button('Refresh', () => void this.bridge.request('refresh', {}), { testId: 'refresh' })),
     );
 
     // Margin histogram: bars left of 0 are mentions the model gets wrong.
@@ -57,14 +57,16 @@ export class CorpusView {
     const showBin = (i: number) => this.showMentions({ label: `margin in [${binLabel(i)}]`, mentions: bins[i].mentions });
     const histogram = new BarChart({
       label: 'Mentions',
-      labels: bins.map((_, i) => binLabel(i)),
+      labels: bins.map((b) => fixed(b.from, 1)),
+      tooltipTitle: (i) => `margin ${binLabel(i)}`,
       values: bins.map((b) => b.count),
       tone: (i) => (bins[i].to <= 0 ? 'bad' : 'good'),
       xTitle: 'Margin: label score minus best negative',
       yTitle: 'Mentions',
       onClick: showBin,
     }, `Histogram of margins over ${bins.reduce((s, b) => s + b.count, 0)} mentions`);
-    const binButtons = h('div', { class: 'bin-list', attrs: { 'aria-label': 'Margin bins' } }, ...bins.map((b, i) => h('button', { attrs: { type: 'button', 'data-bin': String(i) }, on: { click: () => showBin(i) } }, `${binLabel(i)}: ${b.count}`)));
+    // The keyboard's way into the histogram: one button per non-empty bin.
+    const binButtons = h('div', { class: 'bin-list', attrs: { role: 'group', 'aria-label': 'Margin bins with mentions' } }, ...bins.flatMap((b, i) => (b.count === 0 ? [] : [h('button', { attrs: { type: 'button', 'data-bin': String(i) }, on: { click: () => showBin(i) } }, `${binLabel(i)}: ${b.count}`)])));
     const recall = new BarChart({ label: 'Recall', labels: r.recallAtK.map((x) => `@${x.k}`), values: r.recallAtK.map((x) => x.recall), tone: () => 'neutral', yMax: 1, xTitle: 'k', yTitle: 'Recall' }, `Recall at k: ${r.recallAtK.map((x) => `${x.k}: ${percent(x.recall)}`).join(', ')}`);
     const docs = r.documents.slice(0, 30);
     const docChart = new BarChart({
@@ -146,14 +148,14 @@ export class CorpusView {
     this.tables = { pairs: () => pairs.snapshot(), forms: () => forms.snapshot(), documents: () => documents.snapshot(), mentions: () => mentions.snapshot() };
     this.tabsElement = tabs([
       { id: 'overview', label: 'Overview', content: overview },
-      { id: 'pairs', label: `Confused pairs (${r.confusedPairs.length})`, content: pairs.element },
-      { id: 'forms', label: `Ambiguous forms (${r.ambiguousForms.length})`, content: forms.element },
+      { id: 'pairs', label: `Pairs (${r.confusedPairs.length})`, content: h('div', {}, h('h2', {}, 'Most confused entity pairs'), pairs.element) },
+      { id: 'forms', label: `Forms (${r.ambiguousForms.length})`, content: h('div', {}, h('h2', {}, 'Most ambiguous surface forms'), forms.element) },
       { id: 'documents', label: `Documents (${r.documents.length})`, content: documents.element },
       { id: 'mentions', label: `Mentions (${r.total})`, content: mentionsBox },
     ], this.ui.tab ?? 'overview', (tab) => this.remember({ tab }));
     this.report = r;
     this.applyFilter(r, true);
-    this.root.append(summary, this.tabsElement);
+    this.root.append(head, summary, this.tabsElement);
     for (const c of this.charts) c.draw();
     return Math.min(r.mentions.length, mentions.pageSize);
   }

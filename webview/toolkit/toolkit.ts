@@ -77,4 +77,5 @@ export function tabs(items: readonly Tab[], active: string, onChange: (id: strin
 /** Shows a tab of a `tabs` element. */
 export function selectTab(panels: HTMLElement, id: string): void {
   panels.setAttribute('activeid', `tab-${id}`);
+  panels.querySelector<HTMLElement>(`#tab-${id}`)?.focus();
 }
