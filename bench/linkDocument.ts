@@ -137,11 +137,21 @@ async function speed(label: string, kb: KnowledgeBase, encoder: TextEncoder, ind
     if (i === 0 || runs[i] <= Math.min(...runs)) split = { ...linker.timings };
   }
   runs.sort((a, b) => a - b);
+  // One paragraph edited in the middle: incremental relink vs the full relink above.
+  const before = await linker.linkDocument(doc);
+  const paras = doc.split('\n\n');
+  const mid = Math.floor(paras.length / 2);
+  paras[mid] = `${paras[mid]} Later that year the delegation travelled on to Paris and Berlin.`;
+  const edited = paras.join('\n\n');
+  t = performance.now();
+  await linker.relinkChanged(doc, before, edited);
+  const relink = performance.now() - t;
+  const relinked = linker.timings.mentions;
   const words = doc.split(/\s+/).length;
   console.log(
     `[speed] ${label}: ${words} words, ${split.mentions} mentions; median ${ms(runs[1])} (min ${ms(runs[0])}); ` +
       `detection ${ms(split.detection)}, encoding ${ms(split.encoding)}, retrieval ${ms(split.retrieval)}, ranking ${ms(split.ranking)}; ` +
-      `first-use build (gazetteer + lexical index) ${ms(build)}`,
+      `first-use build (gazetteer + lexical index) ${ms(build)}; relinkChanged after a one-paragraph edit ${ms(relink)} (${relinked} mentions re-linked)`,
   );
 }
 

@@ -75,16 +75,6 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-/** True at positions that start a sentence: text start, or after ., !, ? or a line break (skipping quotes). */
-export function isSentenceStart(text: string, offset: number): boolean {
-  for (let i = offset - 1; i >= 0; i--) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '"' || c === "'" || c === '(' || c === '\u201c' || c === '\u2018') continue;
-    return c === '.' || c === '!' || c === '?' || c === '\n' || c === '\r' || c === ':';
-  }
-  return true;
-}
-
 /** Character n-grams of a normalised string padded with spaces ("  d", " du", ...). */
 export function charNgrams(s: string, n = 3): Map<string, number> {
   const padded = ` ${s} `;
