@@ -92,7 +92,8 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     // Wraps around at either end, like "next problem".
     const next = direction > 0 ? (open.find((m) => m.start >= offset && !(m.start === offset && editor.selection.isEmpty === false)) ?? open[0]) : ([...open].reverse().find((m) => m.end < offset || (m.start < offset && m.end <= offset)) ?? open[open.length - 1]);
     const range = new vscode.Range(editor.document.positionAt(next.start), editor.document.positionAt(next.end));
-    editor.selection = new vscode.Selection(range.start, range.end);
+    // The cursor at the mention's start, so hover (Ctrl+K Ctrl+I) and the keybindings act on it.
+    editor.selection = new vscode.Selection(range.end, range.start);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return next;
   };
