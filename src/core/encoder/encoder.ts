@@ -1,3 +1,5 @@
+import type { Logger } from '../log';
+
 /**
  * The text encoder interface every linker component depends on. Implementations: the converted USE-lite ONNX
  * model (the built-in default) and a user's Hugging Face ONNX export. Vectors are L2-normalised, so the dot
@@ -47,6 +49,6 @@ export interface EncoderLoadOptions {
   readonly provider: ExecutionProviderChoice;
   /** Intra-op threads; default: the number of CPU cores, at most 4. */
   readonly threads?: number;
-  readonly logger: import('../log').Logger;
+  readonly logger: Logger;
   readonly signal?: AbortSignal;
 }
