@@ -28,6 +28,8 @@ const STAGES = [
   { name: 'build', command: [npm, 'run', '--silent', 'build'] },
   { name: 'model', command: [npm, 'run', '--silent', 'build:model'], when: () => pkg.scripts?.['build:model'] !== undefined },
   { name: 'unit', command: [process.execPath, 'scripts/runUnitTests.mjs'], tests: true },
+  // Kills a saving process 100 times and checks every acknowledged annotation survives (about 30 s).
+  { name: 'reliability', command: [process.execPath, 'scripts/runUnitTests.mjs', 'out/test/reliability'], tests: true },
   { name: 'integration', command: [process.execPath, 'out/test/integration/runTest.js'], tests: true },
   { name: 'e2e', command: [process.execPath, 'scripts/runUnitTests.mjs', 'out/test/e2e'], tests: true },
   { name: 'package', command: [npm, 'run', '--silent', 'package'] },
