@@ -26,7 +26,7 @@ import { KnowledgeBase } from '../src/core/kb/knowledgeBase';
 import { loadKnowledgeBase } from '../src/core/kb/loadKnowledgeBase';
 import { parseSourceArg } from '../src/core/kb/sniffFormat';
 import { loadWordNetLexicon } from '../src/core/kb/wordnetLexicon';
-import { DEFAULT_TEMPLATE, entityText } from '../src/core/linker/textTemplates';
+import { DEFAULT_TEMPLATE, entityText, templateId } from '../src/core/linker/textTemplates';
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
 import { splitByDocument } from '../src/core/training/documentSplit';
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     `${new Date().toISOString()}; ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, load average ${os.loadavg()[0]!.toFixed(1)}, node ${process.version}; ` +
       `parent ${path.relative(ROOT, modelDir)} (${encoder.modelId.slice(0, 12)}); K = 1 gold + ${NEGATIVES} negatives (mixed: half hard, half random); ` +
       `${EPOCHS} epochs max (early stopping on dev recall@64, patience 2), batch 32, AdamW lr ${LR} (10% warmup, linear decay, wd 0.01, clip 1.0), ` +
-      `initial scale 20; entity-side map ${ENTITY_SIDE ? 'trained' : 'frozen (identity)'}; seeds 1..${SEEDS}.`,
+      `initial scale 20; entity-side map ${ENTITY_SIDE ? 'trained' : 'frozen (identity)'}; seeds 1..${SEEDS}; template ${templateId(DEFAULT_TEMPLATE)}.`,
   );
   try {
     if (ONLY === undefined || ONLY.includes('elevant')) await runSection(await elevantSection(encoder));
