@@ -20,6 +20,11 @@ export class ExactIndex implements VectorIndex {
     this.vectors = vectors;
   }
 
+  vector(row: number): Float32Array {
+    checkRow(row, this.size);
+    return this.vectors.subarray(row * this.dims, (row + 1) * this.dims);
+  }
+
   search(query: Float32Array, k: number): VectorHit[] {
     checkQuery(query, this.dims);
     const top = new TopK(Math.min(k, this.size));
@@ -148,5 +153,11 @@ export function checkQuery(query: Float32Array, dims: number): void {
     throw new LinkerError('internal', `Query has ${query.length} dimensions; the index has ${dims}.`, {
       hint: 'Encode queries with the same model the index was built with.',
     });
+  }
+}
+
+export function checkRow(row: number, size: number): void {
+  if (!Number.isInteger(row) || row < 0 || row >= size) {
+    throw new RangeError(`Row ${row} is outside the index (size ${size}).`);
   }
 }

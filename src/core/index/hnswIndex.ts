@@ -1,7 +1,7 @@
 import type * as hnswlib from 'hnswlib-node';
 import { LinkerError, throwIfAborted } from '../errors';
 import type { ProgressListener } from '../log';
-import { checkQuery, checkShape } from './exactIndex';
+import { checkQuery, checkRow, checkShape } from './exactIndex';
 import type { VectorHit, VectorIndex } from './vectorIndex';
 
 /** HNSW graph parameters. `m` and `efConstruction` shape the graph (changing them needs a rebuild); `efSearch` is
@@ -121,6 +121,12 @@ export class HnswIndex implements VectorIndex {
   setEfSearch(efSearch: number): void {
     this.params = resolveHnswParams({ ...this.params, efSearch });
     this.graph.setEf(efSearch);
+  }
+
+  /** hnswlib keeps every added vector (labels are rows); copied out of its storage. */
+  vector(row: number): Float32Array {
+    checkRow(row, this.size);
+    return Float32Array.from(this.graph.getPoint(row));
   }
 
   search(query: Float32Array, k: number): VectorHit[] {

@@ -16,4 +16,6 @@ export interface VectorIndex {
   readonly size: number;
   /** The k best rows, best first. */
   search(query: Float32Array, k: number): VectorHit[];
+  /** The stored vector of a row (a copy or a view; do not modify). */
+  vector(row: number): Float32Array;
 }

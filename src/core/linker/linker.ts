@@ -42,6 +42,12 @@ export interface LinkerOptions {
   readonly template: TextTemplateOptions;
   /** Entity vectors computed on demand (given and exact-name candidates) kept in memory, at most. */
   readonly entityVectorCache: number;
+  /**
+   * Also search the index with the bare mention (no context). A general encoder's in-context vector says what
+   * the passage is about more than which entity is named, so the name query finds candidates the context
+   * query misses; they are still scored by the in-context cosine.
+   */
+  readonly nameQuery: boolean;
 }
 
 export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
@@ -57,6 +63,7 @@ export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
   lexical: {},
   template: DEFAULT_TEMPLATE,
   entityVectorCache: 20000,
+  nameQuery: true,
 };
 
 export interface LinkerInit {
@@ -112,7 +119,9 @@ export class Linker implements DocumentLinker {
     this.encoder = init.encoder;
     this.index = init.index;
     this.indexRows = init.entityIndexRows;
-    this.storedVector = init.entityVector;
+    // Without an explicit lookup, an index that holds the KB in row order gives the stored vectors.
+    const index = init.index;
+    this.storedVector = init.entityVector ?? (index !== undefined && init.entityIndexRows === undefined ? (row) => index.vector(row) : undefined);
     this.weights = init.rankerWeights ?? DEFAULT_RANKER_WEIGHTS;
     this.logger = init.logger ?? silentLogger;
     // NIL settings: the caller's options, else the model folder's ranker.json, else the defaults.
@@ -225,14 +234,20 @@ export class Linker implements DocumentLinker {
       throwIfAborted(signal);
       const batch = jobs.slice(b, b + this.options.batchSize);
       let t = performance.now();
-      const vectors = useDense ? await this.encoder.encode(batch.map((j) => mentionText(text, j, this.options.template, paragraphOf(paras, j.start))), { signal }) : [];
+      const vectors = useDense ? await this.encoder.encode(batch.map((j) => mentionText(text, j, this.options.template, paragraphOf(paras, j.start))), { signal, role: 'mention' }) : [];
+      const nameJobs = useDense && this.options.nameQuery && this.index !== undefined ? batch.filter((j) => j.givenRows === undefined) : [];
+      const nameVectors = new Map<MentionJob, Float32Array>();
+      if (nameJobs.length > 0) {
+        const named = await this.encoder.encode(nameJobs.map((j) => j.text), { signal, role: 'mention' });
+        nameJobs.forEach((j, i) => nameVectors.set(j, named[i]));
+      }
       this.timings.encoding += performance.now() - t;
       throwIfAborted(signal);
       t = performance.now();
-      const pools = batch.map((job, i) => this.retrieve(job, useDense ? vectors[i] : undefined, useLexical));
+      const pools = batch.map((job, i) => this.retrieve(job, useDense ? vectors[i] : undefined, nameVectors.get(job), useLexical));
       if (useDense) {
         const need = new Set<number>();
-        for (const pool of pools) for (const [row, c] of pool) if (c.dense === undefined && (c.given || c.exact || this.index === undefined)) need.add(row);
+        for (const pool of pools) for (const [row, c] of pool) if (c.dense === undefined && this.storedVector?.(row) === undefined && (c.given || c.exact || this.index === undefined)) need.add(row);
         await this.ensureEntityVectors([...need], signal);
         pools.forEach((pool, i) => {
           for (const [row, c] of pool) {
@@ -247,8 +262,10 @@ export class Linker implements DocumentLinker {
       batch.forEach((job, i) => {
         const inputs: CandidateInput[] = [];
         for (const [row, c] of pools[i]) {
+          const givenRank = job.givenRows?.indexOf(row);
           inputs.push({
             row,
+            ...(givenRank === undefined ? {} : { givenRank }),
             retrievedBy: c.by,
             ...(c.dense === undefined ? {} : { dense: c.dense }),
             lexical: this.lexical.similarity(job.text, row),
@@ -263,7 +280,7 @@ export class Linker implements DocumentLinker {
     return out;
   }
 
-  private retrieve(job: MentionJob, vector: Float32Array | undefined, useLexical: boolean): Map<number, PoolEntry> {
+  private retrieve(job: MentionJob, vector: Float32Array | undefined, nameVector: Float32Array | undefined, useLexical: boolean): Map<number, PoolEntry> {
     const pool = new Map<number, PoolEntry>();
     const exactRows = new Set(this.lexical.exactRows(job.text));
     const add = (row: number, by: CandidateSignals['retrievedBy'][number], dense?: number): void => {
@@ -285,6 +302,13 @@ export class Linker implements DocumentLinker {
         if (row !== undefined) add(row, 'dense', hit.score);
       }
     }
+    if (nameVector !== undefined && this.index !== undefined) {
+      // Scored later by the in-context cosine (from the stored vector), like every other candidate.
+      for (const hit of this.index.search(nameVector, this.options.denseTopN)) {
+        const row = this.indexRows === undefined ? hit.row : this.indexRows[hit.row];
+        if (row !== undefined) add(row, 'dense');
+      }
+    }
     if (useLexical) {
       for (const row of job.detectedRows ?? []) add(row, 'lexical');
       for (const hit of this.lexical.retrieve(job.text, this.options.lexicalTopN)) add(hit.row, 'lexical');
@@ -301,7 +325,7 @@ export class Linker implements DocumentLinker {
     const t = performance.now();
     const vecs = await this.encoder.encode(
       missing.map((r) => entityText(this.kb.entities[r], this.options.template)),
-      { signal, batchSize: this.options.batchSize },
+      { signal, batchSize: this.options.batchSize, role: 'entity' },
     );
     this.timings.encoding += performance.now() - t;
     this.timings.retrieval -= performance.now() - t;

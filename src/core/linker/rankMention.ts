@@ -12,6 +12,8 @@ export interface CandidateInput {
   readonly lexical: number;
   readonly exactName: boolean;
   readonly exactTitle: boolean;
+  /** Position in a caller-given candidate list (WordNet lists senses by frequency): the first tie-breaker. */
+  readonly givenRank?: number;
 }
 
 export interface DecisionOptions {
@@ -47,8 +49,9 @@ export function rankMention(
     });
     return { c, features, score: scoreFeatures(weights, features) };
   });
-  // Ties break on KB row so results do not depend on retrieval order.
-  scored.sort((a, b) => b.score - a.score || a.c.row - b.c.row);
+  // Ties break on the order of a given candidate list (the caller's prior, e.g. WordNet's most frequent sense
+  // first), then on KB row, so results never depend on retrieval order.
+  scored.sort((a, b) => b.score - a.score || (a.c.givenRank ?? Infinity) - (b.c.givenRank ?? Infinity) || a.c.row - b.c.row);
   const probs = softmax(scored.map((s) => s.score));
   const ranked: RankedCandidate[] = scored.map((s, i) => {
     const e = entities[s.c.row];

@@ -52,3 +52,18 @@ void test('searchBatch accepts packed or separate queries and reports progress',
   assert.deepEqual(packed, separate);
   assert.deepEqual(seen, [4, 8, 10]);
 });
+
+void test('both indexes return the stored vector of a row, and refuse rows outside the index', async () => {
+  const few = vectors.subarray(0, 50 * dims);
+  const exact = new ExactIndex(few, dims);
+  const hnsw = await HnswIndex.build(few, dims);
+  for (const row of [0, 17, 49]) {
+    const want = few.subarray(row * dims, (row + 1) * dims);
+    assert.deepEqual(Array.from(exact.vector(row)), Array.from(want));
+    const got = hnsw.vector(row);
+    assert.equal(got.length, dims);
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-6));
+  }
+  assert.throws(() => exact.vector(50), RangeError);
+  assert.throws(() => hnsw.vector(-1), RangeError);
+});

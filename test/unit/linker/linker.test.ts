@@ -140,3 +140,29 @@ void test('NIL settings: caller options win over ranker.json, which wins over th
   const overridden = new Linker({ kb, encoder, rankerWeights: { version: 1, weights: { dense: 10, lexical: 4, exactName: 2, exactTitle: 1, denseMissing: -1 }, nilThreshold: 0.999999 }, options: { nilThreshold: 0 } });
   assert.equal((await overridden.linkSpans(text, [{ start: 11, end: 19 }]))[0].nil, false);
 });
+
+void test('given candidates that tie keep the given order (e.g. WordNet sense order), whatever their KB rows', async () => {
+  const { linker } = makeLinker({ retrievers: 'lexical' });
+  const text = 'Something zzqx happened.';
+  const start = text.indexOf('zzqx');
+  const [forward] = await linker.linkSpans(text, [{ start, end: start + 4, candidateIds: ['Q8', 'Q7'] }]);
+  const [backward] = await linker.linkSpans(text, [{ start, end: start + 4, candidateIds: ['Q7', 'Q8'] }]);
+  assert.equal(forward.candidates[0].score, forward.candidates[1].score, 'the two candidates tie');
+  assert.deepEqual(forward.candidates.map((c) => c.id), ['Q8', 'Q7']);
+  assert.deepEqual(backward.candidates.map((c) => c.id), ['Q7', 'Q8']);
+});
+
+void test('the bare-name query finds a candidate the in-context query misses, scored by the in-context cosine', async () => {
+  const text = 'The New York City subway and the United States census both mention Liffey today in New York City.';
+  const start = text.indexOf('Liffey');
+  const span = { start, end: start + 'Liffey'.length };
+  const withName = makeLinker({ retrievers: 'dense', denseTopN: 1, nameQuery: true }).linker;
+  const without = makeLinker({ retrievers: 'dense', denseTopN: 1, nameQuery: false }).linker;
+  const [a] = await withName.linkSpans(text, [span]);
+  const [b] = await without.linkSpans(text, [span]);
+  assert.ok(!b.candidates.some((c) => c.id === 'Q10'), 'the context query alone does not retrieve Liffey');
+  const liffey = a.candidates.find((c) => c.id === 'Q10');
+  assert.ok(liffey !== undefined, 'the name query retrieves Liffey');
+  assert.ok(liffey.signals.retrievedBy.includes('dense'));
+  assert.equal(typeof liffey.signals.dense, 'number', 'scored by a cosine from the stored vector');
+});
