@@ -61,6 +61,11 @@ export function renderMention(root: HTMLElement, d: MentionViewData, bridge: Bri
   );
 
   const canDuplicate = d.labelId !== null && d.status !== 'unlabelled';
+  const actions = (c: CandidateRow) => h('div', { class: 'row-actions' },
+    button('Relabel', act(`Relabelling to ${c.title}`, () => bridge.request('relabel', { ref, kbId: c.id })), { appearance: 'primary', title: `Relabel the mention to ${c.title}`, testId: 'relabel' }),
+    canDuplicate ? button('Duplicate', act(`Declaring ${c.title} a duplicate`, () => bridge.request('declareDuplicate', { ref, entityId: c.id })), { title: `${c.title} is the same entity as the label: never a negative`, testId: 'duplicate' }) : null,
+    button('Record', () => void showRecord(c.id, bridge, status), { title: `Open the KB record of ${c.title}`, testId: 'record' }),
+  );
   const table = new PagedTable<CandidateRow>({
     caption: 'Hardest negatives',
     testId: 'negatives',
@@ -69,22 +74,14 @@ export function renderMention(root: HTMLElement, d: MentionViewData, bridge: Bri
     onActivate: (c) => void showRecord(c.id, bridge, status),
     columns: [
       { title: 'Rank', cell: (c) => c.rank, text: (c) => String(c.rank), sortKey: (c) => c.rank, numeric: true },
-      { title: 'Entity', cell: (c) => h('span', {}, h('strong', { class: 'title' }, c.title), h('br'), h('span', { class: 'muted id' }, c.id)), text: (c) => `${c.title} (${c.id})` },
+      // The actions sit under the title, so they stay in view in a narrow panel.
+      { title: 'Entity', cell: (c) => h('div', { class: 'entity-cell' }, h('strong', { class: 'title' }, c.title), ' ', h('span', { class: 'muted id' }, c.id), actions(c)), text: (c) => `${c.title} (${c.id})` },
       { title: 'Type', cell: (c) => c.type ?? '', text: (c) => c.type ?? '' },
       { title: 'Description', cell: (c) => h('span', { class: 'desc' }, c.description), text: (c) => c.description },
       { title: 'Score', cell: (c) => fixed(c.score), text: (c) => fixed(c.score), sortKey: (c) => c.score, numeric: true },
       { title: 'Probability', cell: (c) => percent(c.probability), text: (c) => percent(c.probability), sortKey: (c) => c.probability, numeric: true },
       { title: 'Margin to label', cell: (c) => h('span', { class: c.marginToLabel !== undefined && c.marginToLabel < 0 ? 'bad' : undefined }, fixed(c.marginToLabel)), text: (c) => fixed(c.marginToLabel), sortKey: (c) => c.marginToLabel ?? -Infinity, numeric: true },
       { title: 'Why here', cell: (c) => signalText(c.signals), text: (c) => signalText(c.signals) },
-      {
-        title: 'Actions',
-        text: () => '',
-        cell: (c) => h('span', { class: 'row-actions' },
-          button('Relabel', act(`Relabelling to ${c.title}`, () => bridge.request('relabel', { ref, kbId: c.id })), { appearance: 'primary', title: `Relabel the mention to ${c.title}`, testId: 'relabel' }),
-          canDuplicate ? button('Duplicate', act(`Declaring ${c.title} a duplicate`, () => bridge.request('declareDuplicate', { ref, entityId: c.id })), { title: `${c.title} is the same entity as the label: never a negative`, testId: 'duplicate' }) : null,
-          button('Record', () => void showRecord(c.id, bridge, status), { title: `Open the KB record of ${c.title}`, testId: 'record' }),
-        ),
-      },
     ],
   });
   table.setRows(d.negatives);

@@ -52,7 +52,7 @@ export class PanelTestBackend implements MentionBackend {
     const text = PANEL_TEST_TEXT.repeat(copies);
     for (let d = 0; d < (scale?.documents ?? 1); d++) {
       const name = scale === undefined ? 'notes.txt' : `doc${String(d).padStart(4, '0')}.txt`;
-      fs.writeFileSync(path.join(root, name), text);
+      if (!fs.existsSync(path.join(root, name))) fs.writeFileSync(path.join(root, name), text);
       const annotations = await store.open(name, text);
       const labels: NewAnnotation[] = [];
       for (let c = 0; c < copies; c++) {
@@ -66,8 +66,11 @@ export class PanelTestBackend implements MentionBackend {
         labels.push({ ...at('Dublin'), kbId: firstDublin, status: 'accepted' }, { ...at('Liffey'), kbId: 'Q10', title: 'Liffey', status: 'accepted' }, { ...at('Dublin', 1), kbId: 'Q1', title: 'Dublin', status: 'accepted' });
         if (scale !== undefined) labels.push({ ...at('Ireland'), kbId: (c + d) % 7 === 0 ? null : 'Q11', status: (c + d) % 7 === 0 ? 'nil' : 'accepted' });
       }
-      annotations.addMany(labels.map((l) => ({ ...l, ...(l.kbId === 'Q1' ? { title: 'Dublin' } : {}) })));
-      await annotations.save();
+      // A folder labelled before (the window reloaded) keeps its labels.
+      if (annotations.records.length === 0) {
+        annotations.addMany(labels.map((l) => ({ ...l, ...(l.kbId === 'Q1' ? { title: 'Dublin' } : {}) })));
+        await annotations.save();
+      }
       docs.push({ uri: vscode.Uri.file(path.join(root, name)), name, annotations });
     }
     return new PanelTestBackend(session, store, docs, root);
