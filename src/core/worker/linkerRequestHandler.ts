@@ -7,6 +7,8 @@ import { type LinkingSession, openLinkingSession } from '../session/linkingSessi
 import type { EntityHit, SessionInfo, WorkerRequest, WorkerResults } from './linkerProtocol';
 
 const SNIPPET_CHARS = 160;
+/** Shortest last word searched as a prefix. */
+export const SHORTEST_PREFIX = 3;
 
 /**
  * Answers the linker protocol's requests against one linking session. The worker thread wraps it around
@@ -91,8 +93,11 @@ export class LinkerRequestHandler {
     const { kb } = this.require();
     const q = query.trim();
     if (q === '') return [];
-    this.searchIndex ??= new LexicalIndex(kb.entities, { prefix: true, fuzzy: 0.2 });
-    return this.searchIndex.retrieve(q, limit).slice(0, limit).map((hit) => entityHit(kb.entities[hit.row]));
+    // A one- or two-letter last word expands to thousands of prefix terms on a 100k KB (100 ms a keystroke):
+    // until a third letter is typed, whole words are matched (the linker's own index).
+    const lastWord = q.split(/\s+/).pop() ?? '';
+    const index = lastWord.length < SHORTEST_PREFIX ? this.require().linker.lexical : (this.searchIndex ??= new LexicalIndex(kb.entities, { prefix: true, fuzzy: 0.2 }));
+    return index.retrieve(q, limit).slice(0, limit).map((hit) => entityHit(kb.entities[hit.row]));
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

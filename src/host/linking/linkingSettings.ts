@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ANNOTATION_DIR } from '../../core/annotations/annotationPaths';
 import type { DetectionMode } from '../../core/linker/gazetteer';
 import type { KbSourceSpec } from '../../core/kb/sniffFormat';
 import { parseSourceArg } from '../../core/kb/sniffFormat';
@@ -87,6 +88,8 @@ export function readLinkingSettings(config: vscode.WorkspaceConfiguration, warn:
 /** Whether a document is linked in the background under these settings. */
 export function isLinkable(document: vscode.TextDocument, settings: LinkingSettings): boolean {
   if (!settings.enabled || (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled' && document.uri.scheme !== 'vscode-remote')) return false;
+  // The annotation files themselves are never linked.
+  if (document.uri.path.split('/').includes(ANNOTATION_DIR)) return false;
   if (settings.languages.includes(document.languageId)) return true;
   return settings.include.some((pattern) => vscode.languages.match({ pattern }, document) > 0);
 }
