@@ -3,7 +3,7 @@
  * mixed negatives (same K, epochs and batch size), over several seeds, on held-out documents.
  *
  *   node out/bench/finetune.js [--only=elevant,wsd] [--seeds=3] [--epochs=4] [--negatives=64] [--lr=0.001]
- *                              [--entity-side] [--quick]
+ *                              [--entity-side] [--strategies=random,hard,mixed] [--quick]
  *
  * - elevant vs wiki11k (gold = the entity whose title is the label's Wikidata name): train on oke-2015-train,
  *   oke-2016-train, rss-500, reuters-128 and derczynski (dev = a seeded 20% of their documents, for early
@@ -52,7 +52,7 @@ const EPOCHS = Number(arg('epochs') ?? 4);
 const NEGATIVES = Number(arg('negatives') ?? 64);
 const LR = Number(arg('lr') ?? 1e-3);
 const ENTITY_SIDE = argv.includes('--entity-side');
-const STRATEGIES: readonly NegativeStrategy[] = ['random', 'hard', 'mixed'];
+const STRATEGIES = (arg('strategies')?.split(',') ?? ['random', 'hard', 'mixed']) as NegativeStrategy[];
 
 interface Section {
   readonly name: string;
