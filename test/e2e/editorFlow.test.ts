@@ -37,7 +37,7 @@ void test('annotating in the editor: open a document, hover a mention, accept by
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'story.txt' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await input.press('Enter');
     // The status bar names the KB once the session is ready.
-    await page.locator('.statusbar-item', { hasText: /tiny\.jsonl \(4\)/ }).first().waitFor({ state: 'visible', timeout: 120_000 });
+    await page.locator('.statusbar-item', { hasText: /tiny\.jsonl \(4\) · use-lite · cpu/ }).first().waitFor({ state: 'visible', timeout: 120_000 });
     // Decorations are drawn in an overlay layer (not as text spans), so the flow is driven by keyboard:
     // next unresolved mention twice (Steve Jobs, then Apple), show the hover, accept the top candidate.
     await page.locator('.view-lines').first().click();

@@ -210,7 +210,7 @@ export class LinkService extends Disposable {
         break;
       case 'ready':
         if (info !== undefined) {
-          item.text = `$(link) ${info.kbName} (${formatCount(info.kbSize)}) · ${info.provider}`;
+          item.text = `$(link) ${info.kbName} (${formatCount(info.kbSize)}) · ${path.basename(info.modelDir)} · ${info.provider}`;
           const md = new vscode.MarkdownString(undefined, false);
           md.appendMarkdown('**Entity Linker**\n\n');
           md.appendText(`KB: ${info.kbName}, ${info.kbSize} entities\nModel: ${path.basename(info.modelDir)} (${info.dims}-d, ${info.modelId.slice(0, 12)})\nExecution provider: ${info.provider}\nLinking on: ${this.client?.thread ?? 'n/a'}\nIndex: ${info.indexAction}\n`);

@@ -193,6 +193,20 @@ suite('Entity Linker: linking and annotating in the editor', () => {
     assert.equal(fs.readFileSync(annotationFile, 'utf8'), corrupt, 'the corrupt file is left as it was');
   });
 
+  test('import annotations from an elevant JSONL file: texts and accepted annotations land in the store', async function () {
+    this.timeout(60_000);
+    const text = 'Steve Jobs lived in New York.';
+    const gold = path.join(root, 'gold.benchmark.jsonl');
+    fs.writeFileSync(gold, `${JSON.stringify({ id: 'doc1', title: 'Doc 1', text, labels: [{ id: 1, span: [0, 10], entity_id: 'Q19837', name: 'Steve Jobs' }, { id: 2, span: [20, 28], entity_id: 'Q60', name: 'New York City' }] })}\n`);
+    const added = await vscode.commands.executeCommand<number>('entityLinker.importAnnotations', gold, 'elevant');
+    assert.equal(added, 2);
+    const stored = fs.readFileSync(path.join(root, '.entity-links', 'imported', 'elevant', 'doc1.txt.jsonl'), 'utf8');
+    assert.match(stored, /"kbId":"Q19837"/);
+    assert.equal(fs.readFileSync(path.join(root, 'imported', 'elevant', 'doc1.txt'), 'utf8'), text);
+    const editor = await openLinked('imported/elevant/doc1.txt');
+    assert.deepEqual(api.mentions(editor.document.uri.toString()).map((m) => [m.text, m.status]), [['Steve Jobs', 'accepted'], ['New York', 'accepted']]);
+  });
+
   test('the extension host stays responsive while a long document is linked', async function () {
     this.timeout(120_000);
     // ~5,000 words: 300 paragraphs of the 17-word fixture text.
