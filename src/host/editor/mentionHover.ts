@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Entity } from '../../core/kb/entity';
 import type { EditorMention } from '../linking/editorMention';
 import type { MentionService } from '../linking/mentionService';
+import { codeSpan, escapeMarkdown } from './markdownEscape';
 
 /** Command the hover's candidate links run; its arguments are {@link AcceptCandidateArgs}. */
 export const ACCEPT_CANDIDATE_COMMAND = 'entityLinker.acceptCandidate';
@@ -15,16 +16,6 @@ export interface AcceptCandidateArgs {
 
 const DESCRIPTION_CHARS = 140;
 const HOVER_CANDIDATES = 5;
-
-/** Inside a code span escapes are not read: only a backtick could end it early. */
-function codeSpan(text: string): string {
-  return `\`${text.replace(/[`\r\n]/g, ' ')}\``;
-}
-
-/** KB text is untrusted: every character Markdown or HTML could read as syntax is escaped. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~"']/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
 
 function statusLine(m: EditorMention): string {
   switch (m.status) {
