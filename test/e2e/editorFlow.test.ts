@@ -65,11 +65,28 @@ void test('annotating in the editor: open a document, hover a mention, accept by
     }
     const stored = fs.readFileSync(file, 'utf8');
     assert.match(stored, /"text":"Apple"/);
+
+    // Choose Candidate on the next mention (New York) and pick from a live KB search.
+    await page.keyboard.press('Control+Alt+BracketRight');
+    await page.locator('.statusbar-item', { hasText: /Ln 3, Col 19 \(8 selected\)/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Control+Alt+Space');
+    const picker = page.locator('.quick-input-widget');
+    await picker.locator('.quick-input-title', { hasText: 'link "New York"' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await picker.locator('input.input').fill('Steve Jo');
+    const hit = picker.locator('.monaco-list-row', { hasText: 'American businessman' }).first();
+    await hit.waitFor({ state: 'visible', timeout: 10_000 });
+    const pickerShot = await workbench.screenshot('editor-picker');
+    await hit.click();
+    const chosenDeadline = Date.now() + 15_000;
+    while (!fs.readFileSync(file, 'utf8').includes('"kbId":"Q19837"')) {
+      if (Date.now() > chosenDeadline) throw new Error('the entity chosen in the picker was not stored');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     // Open the Mentions view so the screenshot shows the accepted mention in it.
     await workbench.runCommand('Explorer: Focus on Entity Mentions View');
     await page.locator('.monaco-list-row', { hasText: 'Accepted' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     const acceptedShot = await workbench.screenshot('editor-accepted');
-    console.log(`screenshots: ${hoverShot}, ${acceptedShot}`);
+    console.log(`screenshots: ${hoverShot}, ${pickerShot}, ${acceptedShot}`);
   } catch (e) {
     console.log(`screenshot at failure: ${await workbench.screenshot('failure')}`);
     throw e;
