@@ -100,6 +100,27 @@ suite('Entity Linker: linking and annotating in the editor', () => {
     assert.ok(fs.readFileSync(file, 'utf8').includes(`"kbId":"${apple.kbId}"`));
   });
 
+  test('hover lists the ranked candidates with accept links; code actions offer the labelling actions; reveal selects', async function () {
+    this.timeout(60_000);
+    const editor = await openLinked('story.txt');
+    const { document } = editor;
+    const jobs = find(document.uri, 'Steve Jobs');
+    assert.ok(jobs);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, document.positionAt(jobs.start + 2));
+    const markdown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(markdown, /Steve Jobs/);
+    assert.match(markdown, /command:entityLinker\.acceptCandidate\?/);
+    assert.match(markdown, /American businessman/);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(document.positionAt(jobs.start + 1), document.positionAt(jobs.start + 1)));
+    const titles = actions.map((a) => a.title);
+    for (const expected of [/^Choose the entity/, /^Mark "Steve Jobs" NIL/, /^Reject "Steve Jobs"/]) {
+      assert.ok(titles.some((t) => expected.test(t)), `code action ${expected} in ${JSON.stringify(titles)}`);
+    }
+    await vscode.commands.executeCommand('entityLinker.revealMention', { uri: document.uri.toString(), start: jobs.start, end: jobs.end });
+    const selection = vscode.window.activeTextEditor?.selection;
+    assert.deepEqual([document.offsetAt(selection!.start), document.offsetAt(selection!.end)], [jobs.start, jobs.end]);
+  });
+
   test('mark NIL, reject, next mention, accept all above a threshold', async function () {
     this.timeout(60_000);
     const editor = await openLinked('second.txt');
