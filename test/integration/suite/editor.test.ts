@@ -250,5 +250,18 @@ suite('Entity Linker: linking and annotating in the editor', () => {
     fs.writeFileSync(path.join(root, '..', 'editor-figures.json'), JSON.stringify(figures, null, 2));
     assert.ok(delay.p99Ms < 100, `event-loop delay p99 ${delay.p99Ms.toFixed(1)} ms while linking for ${delay.wallMs.toFixed(0)} ms`);
   });
-});
 
+  test('a KB change reloads only the linking session (after the prompt or Reload): the new KB links at once', async function () {
+    this.timeout(120_000);
+    fs.writeFileSync(path.join(root, 'kb', 'extra.jsonl'), `${JSON.stringify({ id: 'Q1', title: 'Garage Band', text: 'A band that plays in a garage.', aliases: ['Garage Band'] })}\n`);
+    const config = vscode.workspace.getConfiguration('entityLinker');
+    await config.update('kb.sources', [`jsonl:${EDITOR_KB}`, 'jsonl:kb/extra.jsonl'], vscode.ConfigurationTarget.Workspace);
+    assert.equal(api.session()?.kbSize, 5, 'nothing reloads until the user agrees');
+    await vscode.commands.executeCommand('entityLinker.reloadLinker');
+    fs.writeFileSync(path.join(root, 'band.txt'), 'They formed Garage Band in 1999.\n');
+    const editor = await openLinked('band.txt');
+    assert.equal(api.session()?.kbSize, 6);
+    assert.equal(api.linkerThread(), 'worker');
+    assert.equal(find(editor.document.uri, 'Garage Band')?.kbId, 'Q1');
+  });
+});
