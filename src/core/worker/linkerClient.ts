@@ -19,6 +19,8 @@ export type LinkerThread = 'worker' | 'main-thread';
 /** The host's handle on the linker: the same typed requests whichever thread answers them. */
 export interface LinkerClient {
   readonly thread: LinkerThread;
+  /** False once the worker has exited (crashed or terminated): the owner starts a new client. */
+  readonly alive: boolean;
   request<K extends WorkerRequest['kind']>(body: RequestBody<K>, options?: RequestOptions): Promise<WorkerResults[K]>;
   dispose(): Promise<void>;
 }
@@ -46,6 +48,10 @@ export class WorkerLinkerClient implements LinkerClient {
     this.worker.on('message', (message: unknown) => this.onMessage(message));
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new LinkerError('internal', `The linker worker exited (code ${code}).`, { hint: 'The next use starts a new one; see the log for the cause.' })));
+  }
+
+  get alive(): boolean {
+    return this.exited === undefined;
   }
 
   request<K extends WorkerRequest['kind']>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
@@ -119,6 +125,7 @@ export class WorkerLinkerClient implements LinkerClient {
  */
 export class InProcessLinkerClient implements LinkerClient {
   readonly thread = 'main-thread';
+  readonly alive = true;
   private readonly handler: LinkerRequestHandler;
 
   constructor(logger: Logger) {

@@ -129,6 +129,14 @@ export class LinkService extends Disposable {
 
   private session(): Promise<{ client: LinkerClient; info: SessionInfo }> {
     if (this.isDisposed) return Promise.reject(new LinkerError('cancelled', 'Entity Linker is shutting down.'));
+    if (this.client !== undefined && !this.client.alive) {
+      // The worker died (out of memory, a native crash): start a new one with a fresh session.
+      this.logger.warn('The linker worker has exited; starting a new one.');
+      this.client = undefined;
+      this.opening = undefined;
+      this.info_ = undefined;
+      this.entityCache.clear();
+    }
     if (this.opening === undefined) {
       const attempt = this.open();
       this.opening = attempt;

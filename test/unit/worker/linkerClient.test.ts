@@ -93,3 +93,13 @@ void test('without a worker script the client falls back to the calling thread w
     assert.deepEqual(mentions.map((m) => [m.start, m.end, m.candidates.map((c) => c.id)]), viaWorker.map((m) => [m.start, m.end, m.candidates.map((c) => c.id)]), 'the same result on either thread');
   });
 });
+
+void test('a worker that dies rejects what is in flight and reports itself dead, so its owner can start another', { skip }, async () => {
+  const client = await startLinkerClient(WORKER, silentLoggerFor());
+  assert.equal(client.alive, true);
+  const rejected = assert.rejects(client.request({ kind: 'ping' }), (e) => LinkerError.is(e));
+  await client.dispose();
+  await rejected;
+  assert.equal(client.alive, false);
+  await assert.rejects(client.request({ kind: 'ping' }), (e) => LinkerError.is(e));
+});
