@@ -27,6 +27,8 @@ export class MentionCodeActions implements vscode.CodeActionProvider {
       actions.push(action(`Choose the entity for "${mention.text}"…`, quickFix, 'entityLinker.chooseCandidate', args));
       if (mention.status !== 'nil') actions.push(action(`Mark "${mention.text}" NIL (not in the KB)`, quickFix, 'entityLinker.markNil', args));
       if (mention.status !== 'rejected') actions.push(action(`Reject "${mention.text}" (not a mention)`, quickFix, 'entityLinker.reject', args));
+      const ref = { ...args, ...(mention.annotation === undefined ? {} : { annotationId: mention.annotation.id }) };
+      actions.push(action(`Show the hardest negatives of "${mention.text}"`, quickFix, 'entityLinker.showMention', ref));
     } else if (!range.isEmpty) {
       actions.push(action('Link the selection to an entity…', MENTION_ACTION_KINDS[1], 'entityLinker.linkSelection', undefined));
     }

@@ -7,6 +7,9 @@ import { codeSpan, escapeMarkdown } from './markdownEscape';
 /** Command the hover's candidate links run; its arguments are {@link AcceptCandidateArgs}. */
 export const ACCEPT_CANDIDATE_COMMAND = 'entityLinker.acceptCandidate';
 
+/** Opens the hard-negatives panel for a mention; its argument is a MentionRef. */
+export const SHOW_MENTION_COMMAND = 'entityLinker.showMention';
+
 export interface AcceptCandidateArgs {
   readonly uri: string;
   readonly start: number;
@@ -49,7 +52,7 @@ export class MentionHoverProvider implements vscode.HoverProvider {
     const entities = await this.mentions.links.entities(candidates.map((c) => c.id)).catch(() => candidates.map((): Entity | undefined => undefined));
     if (token.isCancellationRequested) return undefined;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: [ACCEPT_CANDIDATE_COMMAND] };
+    md.isTrusted = { enabledCommands: [ACCEPT_CANDIDATE_COMMAND, SHOW_MENTION_COMMAND] };
     md.supportHtml = false;
     md.appendMarkdown(`**${escapeMarkdown(mention.text)}**: ${statusLine(mention)}\n\n`);
     candidates.forEach((c, i) => {
@@ -62,6 +65,8 @@ export class MentionHoverProvider implements vscode.HoverProvider {
       md.appendMarkdown(`${i + 1}. [${escapeMarkdown(c.title)}](${link} "Accept this entity")${type} ${codeSpan(c.id)}, score ${c.score.toFixed(2)}${probability}${description}\n`);
     });
     if (candidates.length === 0) md.appendMarkdown('_No candidates._\n');
+    const ref = { uri: document.uri.toString(), start: mention.start, end: mention.end, ...(mention.annotation === undefined ? {} : { annotationId: mention.annotation.id }) };
+    md.appendMarkdown(`\n[$(telescope) Hardest negatives…](command:${SHOW_MENTION_COMMAND}?${encodeURIComponent(JSON.stringify([ref]))} "Why is the model confused? Open the hard-negatives panel")\n`);
     md.appendMarkdown('\n$(keyboard) Accept top `Ctrl+Alt+Enter` · choose `Ctrl+Alt+Space` · NIL `Ctrl+Alt+N` · reject `Ctrl+Alt+Backspace`');
     return new vscode.Hover(md, new vscode.Range(document.positionAt(mention.start), document.positionAt(mention.end)));
   }
