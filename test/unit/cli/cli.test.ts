@@ -26,7 +26,7 @@ test('no command prints usage and exits 1; --help exits 0', () => {
   assert.equal(none.code, 1);
   assert.match(none.stdout, /Usage: entity-linker <command>/);
   assert.equal(run(['--help']).code, 0);
-  for (const cmd of ['link', 'index', 'eval', 'compare']) {
+  for (const cmd of ['link', 'index', 'eval', 'export', 'finetune', 'compare']) {
     const r = run([cmd, '--help']);
     assert.equal(r.code, 0, `${cmd} --help`);
     assert.match(r.stdout, new RegExp(`Usage: entity-linker ${cmd}`));
