@@ -4,9 +4,10 @@ import type { EncoderService } from './encoderService';
 import type { PanelManager } from './panels/panelManager';
 import { reportError } from './errorReporting';
 import { EDITOR_COMMAND_IDS, createEditorCommands, type EditorCommandServices } from './editor/editorCommands';
+import { TRAINING_COMMAND_IDS, createTrainingCommands, type TrainingCommandServices } from './training/trainingCommands';
 
 /** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
-export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable', ...EDITOR_COMMAND_IDS] as const;
+export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable', ...EDITOR_COMMAND_IDS, ...TRAINING_COMMAND_IDS] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
@@ -18,6 +19,8 @@ export interface CommandServices {
   readonly panels: PanelManager;
   /** The annotation commands (editor/editorCommands.ts). */
   readonly editor: EditorCommandServices;
+  /** Export, fine-tuning and model switching (training/trainingCommands.ts). */
+  readonly training: TrainingCommandServices;
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;
@@ -32,6 +35,7 @@ export function createCommands(services: CommandServices): Record<CommandId, Com
     'entityLinker.showCorpus': () => reporting(services, 'Corpus Analysis', () => services.panels.showCorpus().then(() => undefined)),
     'entityLinker.copyPanelTable': () => reporting(services, 'Copy Panel Table', () => services.panels.copyTable()),
     ...createEditorCommands(services.editor),
+    ...createTrainingCommands(services.training),
   };
 }
 

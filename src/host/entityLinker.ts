@@ -39,7 +39,16 @@ export class EntityLinker extends Disposable {
     this.panels = this.register(new PanelManager(context.extensionUri, () => this.mentionBackend, this.logger));
 
     const editor = { mentions: this.editor.mentions, logger: this.logger, showLog, acceptThreshold: () => this.settings().linking.acceptThreshold, reload: () => this.reloadLinker() };
-    const commands = createCommands({ logger: this.logger, showLog, encoders: this.encoders, panels: this.panels, editor });
+    const training = {
+      links: this.links,
+      logger: this.logger,
+      showLog,
+      storageDir: context.globalStorageUri.fsPath,
+      currentModel: () => this.settings().model,
+      reload: () => this.reloadLinker(),
+      report: (what: string, e: unknown) => reportError(this.logger, what, e, showLog),
+    };
+    const commands = createCommands({ logger: this.logger, showLog, encoders: this.encoders, panels: this.panels, editor, training });
     for (const id of COMMAND_IDS) {
       const handler = commands[id];
       this.register(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)));

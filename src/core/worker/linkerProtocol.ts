@@ -5,6 +5,8 @@ import type { KbSourceSpec } from '../kb/sniffFormat';
 import type { LinkerOptions } from '../linker/linker';
 import type { LinkedMention, SpanRequest } from '../linker/types';
 import type { LinkerErrorLocation, LinkerErrorReason } from '../errors';
+import type { ExportSummary } from '../formats/export/exportGold';
+import type { ExportRequest, FinetuneRequest, FinetuneSummary } from './trainingRequests';
 
 /**
  * The typed message protocol between the extension host (client) and the linker worker thread. Every request
@@ -58,7 +60,11 @@ export type WorkerRequest =
   /** Drops the key's cached last run (the document closed). */
   | { readonly id: number; readonly kind: 'forget'; readonly key: string }
   /** Measures the worker's own event-loop responsiveness (a round trip with no work). */
-  | { readonly id: number; readonly kind: 'ping' };
+  | { readonly id: number; readonly kind: 'ping' }
+  /** Exports a workspace's annotation store (BLINK negatives mined by the session's linker). */
+  | { readonly id: number; readonly kind: 'exportGold'; readonly request: ExportRequest }
+  /** Fine-tunes the session's model on a workspace's annotation store into a new model folder; progress per epoch. */
+  | { readonly id: number; readonly kind: 'finetune'; readonly request: FinetuneRequest };
 
 export type WorkerRequestKind = WorkerRequest['kind'];
 
@@ -71,6 +77,8 @@ export interface WorkerResults {
   entities: (Entity | null)[];
   forget: null;
   ping: null;
+  exportGold: ExportSummary;
+  finetune: FinetuneSummary;
 }
 
 export interface SerializedError {
@@ -89,7 +97,7 @@ export type WorkerOutbound =
   | { readonly kind: 'progress'; readonly id: number; readonly stage: string; readonly done: number; readonly total?: number }
   | { readonly kind: 'log'; readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
 
-const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', 'searchKb', 'entities', 'forget', 'ping'];
+const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', 'searchKb', 'entities', 'forget', 'ping', 'exportGold', 'finetune'];
 
 /** Type guard for messages arriving in the worker. */
 export function isWorkerInbound(value: unknown): value is WorkerInbound {

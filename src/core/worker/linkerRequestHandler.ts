@@ -5,6 +5,7 @@ import type { LinkedMention } from '../linker/types';
 import type { Logger, ProgressListener } from '../log';
 import { type LinkingSession, openLinkingSession } from '../session/linkingSession';
 import type { EntityHit, SessionInfo, WorkerRequest, WorkerResults } from './linkerProtocol';
+import { exportStore, finetuneStore } from './trainingRequests';
 
 const SNIPPET_CHARS = 160;
 /** Shortest last word searched as a prefix. */
@@ -23,6 +24,8 @@ export class LinkerRequestHandler {
   private searchIndex: LexicalIndex | undefined;
   /** Link requests run one at a time: the linker's timings and caches are per call. */
   private linkQueue: Promise<unknown> = Promise.resolve();
+  /** The open session's cache folder (fine-tuning caches the new model's entity vectors there). */
+  private cacheDir: string | undefined;
 
   constructor(private readonly logger: Logger) {}
 
@@ -47,6 +50,10 @@ export class LinkerRequestHandler {
         return null;
       case 'ping':
         return null;
+      case 'exportGold':
+        return this.serially(() => exportStore(this.require(), request.request, signal, onProgress));
+      case 'finetune':
+        return this.serially(() => finetuneStore(this.require(), this.cacheDir!, request.request, this.logger, signal, onProgress));
     }
   }
 
@@ -59,6 +66,7 @@ export class LinkerRequestHandler {
     const started = performance.now();
     const session = await openLinkingSession({ ...options, logger: this.logger, onProgress, signal });
     this.session = session;
+    this.cacheDir = options.cacheDir;
     // Detection and lexical structures are built on first use; building them now keeps the first link fast.
     void session.linker.gazetteer;
     void session.linker.lexical;

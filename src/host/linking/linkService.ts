@@ -4,8 +4,8 @@ import { LinkerError } from '../../core/errors';
 import type { Entity } from '../../core/kb/entity';
 import type { Logger } from '../../core/log';
 import type { LinkedMention, SpanRequest } from '../../core/linker/types';
-import { type LinkerClient, startLinkerClient } from '../../core/worker/linkerClient';
-import type { EntityHit, SessionInfo, WorkerSessionOptions } from '../../core/worker/linkerProtocol';
+import { type LinkerClient, type RequestBody, type RequestOptions, startLinkerClient } from '../../core/worker/linkerClient';
+import type { EntityHit, SessionInfo, WorkerResults, WorkerSessionOptions } from '../../core/worker/linkerProtocol';
 import { abortSignalFrom } from '../cancellation';
 import type { ModelSettings } from '../config';
 import { Disposable } from '../disposable';
@@ -91,6 +91,12 @@ export class LinkService extends Disposable {
       missing.forEach((id, i) => this.entityCache.set(id, found[i]));
     }
     return ids.map((id) => this.entityCache.get(id) ?? undefined);
+  }
+
+  /** Any other worker request against the open session (export, fine-tuning), opening the session first. */
+  async request<K extends 'exportGold' | 'finetune'>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
+    const { client } = await this.session();
+    return client.request(body, options);
   }
 
   /** Forgets a document's last run in the worker (it closed). */

@@ -1,0 +1,141 @@
+import * as path from 'node:path';
+import { LinkerError } from '../errors';
+import { createGoldMapper } from '../eval/goldMapping';
+import { type ExportFormat, type ExportSummary, exportGold } from '../formats/export/exportGold';
+import { mineExportNegatives } from '../formats/export/exportNegatives';
+import type { GoldDocument } from '../formats/goldDocument';
+import { readGold } from '../formats/goldFormat';
+import type { Logger, ProgressListener } from '../log';
+import type { LinkingSession } from '../session/linkingSession';
+import { finetuneFromSession } from '../training/finetuneSession';
+import type { NegativeStrategy } from '../training/negativeMining';
+import { DEFAULT_HEAD_TRAINING, type EpochReport } from '../training/trainHead';
+
+/**
+ * The editor's export and fine-tune requests, answered in the linker worker against its open session, so that
+ * mining negatives and training never run on the extension host's thread. The gold is the annotation store of
+ * a workspace folder (only confirmed records: accepted and NIL), read here rather than sent over the channel.
+ */
+
+export interface ExportRequest {
+  /** A folder holding `.entity-links/` (the workspace folder). */
+  readonly storeRoot: string;
+  readonly format: ExportFormat;
+  readonly out: string;
+  /** With it, a seeded by-document split writes the dev documents here. */
+  readonly devOut?: string;
+  readonly devFraction?: number;
+  readonly seed?: number;
+  /** BLINK: negatives mined per in-KB mention by the current model (0: none). */
+  readonly hardNegatives: number;
+}
+
+export interface FinetuneRequest {
+  readonly storeRoot: string;
+  readonly outDir: string;
+  readonly negatives: NegativeStrategy;
+  readonly numNegatives?: number;
+  readonly epochs?: number;
+  readonly seed?: number;
+  readonly devFraction?: number;
+}
+
+export interface DevMetricsSummary {
+  readonly mentions: number;
+  readonly 'recall@1': number;
+  readonly 'recall@10': number;
+  readonly 'recall@64': number;
+}
+
+/** What the host shows after fine-tuning (structured-cloneable: no typed arrays). */
+export interface FinetuneSummary {
+  readonly outDir: string;
+  readonly modelId: string;
+  readonly parent: { readonly path: string; readonly modelId: string };
+  readonly before: DevMetricsSummary;
+  readonly after: DevMetricsSummary;
+  readonly bestEpoch: number;
+  readonly epochs: readonly EpochReport[];
+  readonly trainMentions: number;
+  readonly devMentions: number;
+  readonly seconds: number;
+}
+
+/** Confirmed annotations of the store; records left out (suggested, rejected, needing review) counted by reason. */
+export async function readStoreGold(storeRoot: string): Promise<{ docs: GoldDocument[]; skipped: Record<string, number> }> {
+  const skipped: Record<string, number> = {};
+  const docs = await readGold(storeRoot, 'annotations', { onSkip: (_source, reason) => (skipped[reason] = (skipped[reason] ?? 0) + 1) });
+  return { docs, skipped };
+}
+
+export async function exportStore(session: LinkingSession, request: ExportRequest, signal: AbortSignal, onProgress: ProgressListener): Promise<ExportSummary> {
+  const { docs, skipped } = await readStoreGold(request.storeRoot);
+  if (docs.length === 0) {
+    throw new LinkerError('inputMissing', 'The annotation store has no confirmed annotations to export.', {
+      location: { file: path.join(request.storeRoot, '.entity-links') },
+      hint: 'Accept or mark NIL some mentions first (suggestions and rejections are not gold).',
+    });
+  }
+  const mapGold = createGoldMapper(session.kb, { kind: 'id' });
+  const negatives = request.format === 'blink' && request.hardNegatives > 0 ? await mineExportNegatives(docs, session.linker, { mapGold, count: request.hardNegatives, signal, onProgress }) : undefined;
+  return exportGold(docs, {
+    format: request.format,
+    out: request.out,
+    devOut: request.devOut,
+    devFraction: request.devFraction,
+    seed: request.seed,
+    kb: session.kb,
+    mapGold,
+    skipped,
+    blink: negatives === undefined ? {} : { hardNegatives: (m) => negatives.get(m) },
+  });
+}
+
+export async function finetuneStore(session: LinkingSession, cacheDir: string, request: FinetuneRequest, logger: Logger, signal: AbortSignal, onProgress: ProgressListener): Promise<FinetuneSummary> {
+  const { docs, skipped } = await readStoreGold(request.storeRoot);
+  const left = Object.entries(skipped).map(([reason, n]) => `${n} ${reason}`).join(', ');
+  logger.info(`fine-tune: ${docs.length} documents with confirmed annotations in ${request.storeRoot}${left === '' ? '' : ` (left out: ${left})`}.`);
+  const result = await finetuneFromSession({
+    session,
+    cacheDir,
+    train: docs,
+    devFraction: request.devFraction,
+    mapGold: createGoldMapper(session.kb, { kind: 'id' }),
+    outDir: request.outDir,
+    training: {
+      negatives: request.negatives,
+      numNegatives: request.numNegatives ?? DEFAULT_HEAD_TRAINING.numNegatives,
+      epochs: request.epochs ?? DEFAULT_HEAD_TRAINING.epochs,
+      seed: request.seed ?? 1,
+    },
+    logger,
+    signal,
+    onProgress: (p) => {
+      if (p.stage === 'epoch') {
+        const r = p.report;
+        const line = `epoch ${r.epoch}/${r.epochs}: loss ${r.loss.toFixed(4)}, dev recall@64 ${percent(r.dev['recall@64'])}`;
+        logger.info(`fine-tune: ${line}, recall@1 ${percent(r.dev['recall@1'])} (${r.seconds.toFixed(1)} s)`);
+        onProgress({ stage: line, done: r.epoch, total: r.epochs });
+      } else {
+        onProgress({ stage: 'epoch' in p ? `epoch ${p.epoch}: ${p.stage}` : p.stage, done: p.done, total: p.total });
+      }
+    },
+  });
+  const t = result.training;
+  return {
+    outDir: path.resolve(result.outDir),
+    modelId: result.manifest.modelId,
+    parent: { path: result.manifest.parent.path, modelId: result.manifest.parent.modelId },
+    before: { ...t.before },
+    after: { ...t.after },
+    bestEpoch: t.bestEpoch,
+    epochs: t.epochs.map((e) => ({ ...e, dev: { ...e.dev } })),
+    trainMentions: result.counts.trainMentions,
+    devMentions: result.counts.devMentions,
+    seconds: t.seconds,
+  };
+}
+
+export function percent(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}

@@ -1,0 +1,124 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LinkerError } from '../../core/errors';
+import { EXPORT_FORMATS, type ExportFormat, type ExportSummary } from '../../core/formats/export/exportGold';
+import { abortSignalFrom } from '../cancellation';
+import type { TrainingCommandServices } from './trainingCommands';
+import { progressReporter, storeRootFor } from './trainingUi';
+
+/** Arguments for programmatic use (tests, other extensions): with them nothing is asked. */
+export interface ExportTrainingArgs {
+  readonly format: ExportFormat;
+  /** A file (blink, nif) or a folder (brat). */
+  readonly out: string;
+  /** Share of documents written to the dev file (default 0: no split). */
+  readonly devFraction?: number;
+  readonly seed?: number;
+  /** BLINK: negatives per mention mined by the current linker (default 16). */
+  readonly hardNegatives?: number;
+  /** The folder whose `.entity-links/` store is exported (default: the first workspace folder). */
+  readonly workspace?: string;
+}
+
+const FORMAT_ITEMS: readonly (vscode.QuickPickItem & { format: ExportFormat })[] = [
+  { format: 'blink', label: 'BLINK training JSONL', description: 'with hard negatives mined by the current linker' },
+  { format: 'nif', label: 'NIF 2.0 Turtle', description: '.ttl, entity IRIs' },
+  { format: 'brat', label: 'brat standoff', description: 'a folder of .txt/.ann pairs with normalisation lines' },
+];
+
+export function isExportArgs(value: unknown): value is ExportTrainingArgs {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { format?: unknown; out?: unknown };
+  return typeof v.out === 'string' && typeof v.format === 'string' && (EXPORT_FORMATS as readonly string[]).includes(v.format);
+}
+
+/** Asks for what the arguments would give; undefined when the user backs out. */
+async function askExportArgs(): Promise<ExportTrainingArgs | undefined> {
+  const workspace = await storeRootFor(undefined);
+  const picked = await vscode.window.showQuickPick(FORMAT_ITEMS, { title: 'Entity Linker: Export Training Data - format', ignoreFocusOut: true });
+  if (picked === undefined) return undefined;
+  const base = vscode.Uri.file(workspace);
+  let out: vscode.Uri | undefined;
+  if (picked.format === 'brat') {
+    out = (await vscode.window.showOpenDialog({ title: 'Folder for the brat files', canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: base, openLabel: 'Export Here' }))?.[0];
+  } else {
+    const ext = picked.format === 'blink' ? 'jsonl' : 'ttl';
+    out = await vscode.window.showSaveDialog({ title: 'Export training data to', defaultUri: vscode.Uri.joinPath(base, `annotations.${picked.format}.${ext}`), filters: { [picked.label]: [ext] } });
+  }
+  if (out === undefined) return undefined;
+  const fraction = await vscode.window.showInputBox({
+    title: 'Entity Linker: Export Training Data - dev split',
+    prompt: 'Share of documents for a dev set (split by document, seeded); 0 for no split',
+    value: '0.2',
+    ignoreFocusOut: true,
+    validateInput: (v) => (Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) < 1 ? undefined : 'A number from 0 up to (not including) 1.'),
+  });
+  if (fraction === undefined) return undefined;
+  return { format: picked.format, out: out.fsPath, devFraction: Number(fraction), workspace };
+}
+
+/** The dev target beside the train target: `name.dev.ext`, or a `dev` folder beside brat's `train` folder. */
+export function devTargetOf(format: ExportFormat, out: string): { train: string; dev: string } {
+  if (format === 'brat') return { train: path.join(out, 'train'), dev: path.join(out, 'dev') };
+  const ext = path.extname(out);
+  return { train: out, dev: `${out.slice(0, out.length - ext.length)}.dev${ext}` };
+}
+
+export function summaryLines(s: ExportSummary): string[] {
+  const m = s.mentions;
+  const lines = [
+    `Exported ${s.documents.train + s.documents.dev} documents as ${s.format}: ${m.total} mentions (${m.linked} linked, ${m.nil} NIL), ${s.distinctEntities} distinct entities.`,
+    s.files.dev === undefined ? `Written to ${s.files.train}.` : `Train ${s.documents.train} documents to ${s.files.train}; dev ${s.documents.dev} to ${s.files.dev} (seed ${s.seed}).`,
+  ];
+  if (s.kbCoverage !== undefined) lines.push(`KB coverage: ${m.inKb} of ${m.linked} linked mentions (${(100 * s.kbCoverage).toFixed(1)}%) have their entity in the KB; ${m.outOfKb} out of KB.`);
+  for (const [reason, count] of Object.entries(s.skipped)) lines.push(`Left out (not gold): ${count} records, ${reason}.`);
+  return lines;
+}
+
+/**
+ * Exports the workspace's confirmed annotations. The session's linker mines BLINK's hard negatives in the
+ * worker; the notification can cancel it. Programmatic calls return the summary and let errors through.
+ */
+export async function exportTrainingData(services: TrainingCommandServices, args: ExportTrainingArgs | undefined): Promise<ExportSummary | undefined> {
+  const chosen = args ?? (await askExportArgs());
+  if (chosen === undefined) return undefined;
+  const storeRoot = await storeRootFor(chosen.workspace);
+  const devFraction = chosen.devFraction ?? 0;
+  if (!(devFraction >= 0 && devFraction < 1)) throw new LinkerError('usage', `The dev fraction must be from 0 up to 1, got ${devFraction}.`);
+  const targets = devFraction > 0 ? devTargetOf(chosen.format, chosen.out) : { train: chosen.out, dev: undefined };
+  services.logger.info(`Export training data: ${storeRoot} as ${chosen.format} to ${targets.train}${targets.dev === undefined ? '' : ` and ${targets.dev} (dev fraction ${devFraction})`}.`);
+  const summary = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Entity Linker: exporting training data', cancellable: true },
+    async (progress, token) => {
+      const abort = abortSignalFrom(token);
+      try {
+        return await services.links.request(
+          {
+            kind: 'exportGold',
+            request: {
+              storeRoot,
+              format: chosen.format,
+              out: targets.train,
+              ...(targets.dev === undefined ? {} : { devOut: targets.dev, devFraction }),
+              seed: chosen.seed ?? 1,
+              hardNegatives: chosen.format === 'blink' ? (chosen.hardNegatives ?? 16) : 0,
+            },
+          },
+          { signal: abort.signal, onProgress: progressReporter(progress) },
+        );
+      } finally {
+        abort.dispose();
+      }
+    },
+  );
+  const lines = summaryLines(summary);
+  for (const line of lines) services.logger.info(`Export training data: ${line}`);
+  if (args === undefined) {
+    const reveal = 'Reveal';
+    void vscode.window.showInformationMessage(`Entity Linker: ${lines.join(' ')}`, reveal, 'Show Log').then((picked) => {
+      if (picked === reveal) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(summary.files.train));
+      else if (picked !== undefined) services.showLog();
+    });
+  }
+  return summary;
+}

@@ -1,0 +1,106 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LinkerError } from '../../core/errors';
+import { NEGATIVE_STRATEGIES, type NegativeStrategy } from '../../core/training/negativeMining';
+import { type FinetuneSummary, percent } from '../../core/worker/trainingRequests';
+import { abortSignalFrom } from '../cancellation';
+import { modelsRoot, setModelPath } from './modelChoices';
+import type { TrainingCommandServices } from './trainingCommands';
+import { progressReporter, storeRootFor } from './trainingUi';
+
+/** Arguments for programmatic use: with them nothing is asked and no "use it" offer is shown. */
+export interface FinetuneArgs {
+  readonly negatives?: NegativeStrategy;
+  readonly epochs?: number;
+  readonly numNegatives?: number;
+  readonly seed?: number;
+  readonly devFraction?: number;
+  /** Default: `<globalStorage>/models/<timestamp>-<negatives>`. */
+  readonly outDir?: string;
+  readonly workspace?: string;
+}
+
+const NEGATIVE_ITEMS: readonly (vscode.QuickPickItem & { negatives: NegativeStrategy })[] = [
+  { negatives: 'mixed', label: 'Mixed', description: 'default', detail: 'Half top-scoring wrong entities, half random ones: robust on small data.' },
+  { negatives: 'hard', label: 'Hard', detail: 'Only the wrong entities the current model scores highest (re-mined every epoch).' },
+  { negatives: 'random', label: 'Random', detail: 'Uniformly sampled wrong entities: the in-batch baseline.' },
+];
+
+export function isFinetuneArgs(value: unknown): value is FinetuneArgs {
+  if (typeof value !== 'object' || value === null) return false;
+  const n = (value as { negatives?: unknown }).negatives;
+  return n === undefined || (typeof n === 'string' && (NEGATIVE_STRATEGIES as readonly string[]).includes(n));
+}
+
+/** A folder name that sorts by time and says how it was trained. */
+export function newModelFolder(storageDir: string, negatives: NegativeStrategy, now = new Date()): string {
+  return path.join(modelsRoot(storageDir), `${now.toISOString().replace(/[:.]/g, '-')}-${negatives}`);
+}
+
+/**
+ * Fine-tunes the current session's model on the workspace's confirmed annotations, in the linker worker, under
+ * a cancellable notification that shows each epoch's loss and dev recall@64. The new folder appears only when
+ * training has finished (the core writes to a temporary name and renames), so cancelling leaves nothing behind
+ * and the active model is never touched; using the new model is a separate, offered step.
+ */
+export async function finetuneModel(services: TrainingCommandServices, args: FinetuneArgs | undefined): Promise<FinetuneSummary | undefined> {
+  let negatives = args?.negatives;
+  if (negatives === undefined && args === undefined) {
+    negatives = (await vscode.window.showQuickPick(NEGATIVE_ITEMS, { title: 'Entity Linker: Fine-tune - negatives', ignoreFocusOut: true }))?.negatives;
+    if (negatives === undefined) return undefined;
+  }
+  const strategy = negatives ?? 'mixed';
+  const storeRoot = await storeRootFor(args?.workspace);
+  const outDir = args?.outDir ?? newModelFolder(services.storageDir, strategy);
+  const parent = (await services.links.ready()).modelDir;
+  services.logger.info(`Fine-tune: ${strategy} negatives, annotations of ${storeRoot}, parent model ${parent}, new folder ${outDir}.`);
+  const summary = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Entity Linker: fine-tuning (${strategy} negatives)`, cancellable: true },
+    async (progress, token) => {
+      const abort = abortSignalFrom(token);
+      try {
+        return await services.links.request(
+          {
+            kind: 'finetune',
+            request: {
+              storeRoot,
+              outDir,
+              negatives: strategy,
+              ...(args?.epochs === undefined ? {} : { epochs: args.epochs }),
+              ...(args?.numNegatives === undefined ? {} : { numNegatives: args.numNegatives }),
+              ...(args?.devFraction === undefined ? {} : { devFraction: args.devFraction }),
+              seed: args?.seed ?? 1,
+            },
+          },
+          { signal: abort.signal, onProgress: progressReporter(progress) },
+        );
+      } finally {
+        abort.dispose();
+      }
+    },
+  );
+  const line = `recall@64 ${percent(summary.before['recall@64'])} → ${percent(summary.after['recall@64'])}, recall@1 ${percent(summary.before['recall@1'])} → ${percent(summary.after['recall@1'])} on ${summary.devMentions} dev mentions (trained on ${summary.trainMentions}, best epoch ${summary.bestEpoch}, ${summary.seconds.toFixed(1)} s)`;
+  services.logger.info(`Fine-tune: new model ${summary.outDir} (${summary.modelId.slice(0, 12)}): ${line}.`);
+  if (args === undefined) void offerUse(services, summary, line);
+  return summary;
+}
+
+async function offerUse(services: TrainingCommandServices, summary: FinetuneSummary, line: string): Promise<void> {
+  const use = 'Use the new model';
+  const picked = await vscode.window.showInformationMessage(`Entity Linker: fine-tuned model ready: ${line}.`, use, 'Show Log');
+  if (picked === 'Show Log') services.showLog();
+  if (picked !== use) return;
+  try {
+    await useModel(services, summary.outDir);
+  } catch (e) {
+    services.report('Use the new model', e);
+  }
+}
+
+/** Points entityLinker.model.path at a folder (undefined: the built-in model) and reloads the linker on it. */
+export async function useModel(services: TrainingCommandServices, dir: string | undefined, target?: 'workspace' | 'user'): Promise<void> {
+  if (services.links.state === 'loading') throw new LinkerError('usage', 'The linker is loading; switch models once it is ready.');
+  const where = await setModelPath(dir, target);
+  services.logger.info(`Model set to ${dir ?? 'the built-in model'} (${where === vscode.ConfigurationTarget.Global ? 'user' : 'workspace'} settings); reloading the linker.`);
+  await services.reload();
+}

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { type AnnotationRecord, headerFor, serializeAnnotationFile } from '../../../src/core/annotations/annotationRecord';
+import type { ExportSummary } from '../../../src/core/formats/export/exportGold';
+import type { FinetuneSummary } from '../../../src/core/worker/trainingRequests';
+import type { EditorTestApi } from '../../../src/host/editor/editorTestApi';
+import { EDITOR_KB, writeEditorFixtures } from './editorFixtures';
+
+const EXTENSION_ID = 'entity-linker.entity-linker';
+
+/** Short documents, each with its accepted links: ids of the tiny KB in editorFixtures. */
+const DOCS: readonly { name: string; text: string; links: readonly [string, string][] }[] = [
+  { name: 'd1.txt', text: 'Steve Jobs showed the new iPhone made by Apple in California.', links: [['Steve Jobs', 'Q19837'], ['Apple', 'Q312'], ['California', 'Q99']] },
+  { name: 'd2.txt', text: 'She ate an apple from the tree on a farm.', links: [['apple', 'Q89']] },
+  { name: 'd3.txt', text: 'Jobs flew from California to New York for the launch.', links: [['Jobs', 'Q19837'], ['California', 'Q99'], ['New York', 'Q60']] },
+  { name: 'd4.txt', text: 'Apple shares rose in New York trading.', links: [['Apple', 'Q312'], ['New York', 'Q60']] },
+  { name: 'd5.txt', text: 'A ripe apple is a sweet fruit.', links: [['apple', 'Q89']] },
+  { name: 'd6.txt', text: 'NYC is far from California, said Steve Jobs.', links: [['NYC', 'Q60'], ['California', 'Q99'], ['Steve Jobs', 'Q19837']] },
+];
+
+/** Writes a store folder of its own (the editor tests leave a deliberately corrupt file in the workspace's store). */
+function writeStore(dir: string): number {
+  let accepted = 0;
+  fs.mkdirSync(path.join(dir, '.entity-links'), { recursive: true });
+  for (const doc of DOCS) {
+    fs.writeFileSync(path.join(dir, doc.name), doc.text);
+    const records: AnnotationRecord[] = doc.links.map(([surface, kbId], i) => {
+      const start = doc.text.indexOf(surface);
+      accepted++;
+      return {
+        id: `${doc.name}-${i}`, start, end: start + surface.length, text: surface, kbId, status: 'accepted', candidates: [], annotator: 'test',
+        time: new Date(0).toISOString(), modelVersion: '', context: { before: doc.text.slice(0, start), after: doc.text.slice(start + surface.length) },
+      };
+    });
+    // A rejected suggestion is not gold: export and training leave it out.
+    const start = doc.text.length - 1;
+    records.push({ id: `${doc.name}-r`, start, end: start + 1, text: doc.text.slice(start), kbId: 'Q312', status: 'rejected', candidates: [], annotator: 'test', time: new Date(0).toISOString(), modelVersion: '', context: { before: '', after: '' } });
+    fs.writeFileSync(path.join(dir, '.entity-links', `${doc.name}.jsonl`), serializeAnnotationFile(headerFor(doc.name, doc.text), records));
+  }
+  return accepted;
+}
+
+suite('Entity Linker: export training data, fine-tune, switch model', () => {
+  let api: EditorTestApi;
+  let root: string;
+  let store: string;
+  let accepted: number;
+
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the integration run opens a workspace folder');
+    root = folder.uri.fsPath;
+    writeEditorFixtures(root);
+    store = path.join(root, 'training-store');
+    fs.rmSync(store, { recursive: true, force: true });
+    accepted = writeStore(store);
+    const config = vscode.workspace.getConfiguration('entityLinker');
+    await config.update('kb.sources', [`jsonl:${EDITOR_KB}`], vscode.ConfigurationTarget.Workspace);
+    await config.update('model.provider', 'cpu', vscode.ConfigurationTarget.Workspace);
+    const ext = vscode.extensions.getExtension<EditorTestApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+  });
+
+  test('export writes BLINK records of the accepted annotations, with hard negatives that are never the gold', async function () {
+    this.timeout(120_000);
+    const out = path.join(store, 'out', 'train.jsonl');
+    const summary = await vscode.commands.executeCommand<ExportSummary>('entityLinker.exportTrainingData', { format: 'blink', out, devFraction: 0, hardNegatives: 2, workspace: store });
+    assert.equal(summary.mentions.total, accepted);
+    assert.equal(summary.kbCoverage, 1);
+    assert.equal(summary.skipped[Object.keys(summary.skipped)[0] ?? ''], DOCS.length, `the rejected records are counted: ${JSON.stringify(summary.skipped)}`);
+    const records = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { mention: string; label_id: string; hard_negatives: { id: string }[] });
+    assert.equal(records.length, accepted);
+    const expected = DOCS.flatMap((d) => d.links.map(([surface, id]) => `${surface}=${id}`)).sort();
+    assert.deepEqual(records.map((r) => `${r.mention}=${r.label_id}`).sort(), expected);
+    for (const r of records) {
+      assert.equal(r.hard_negatives.length, 2);
+      assert.ok(r.hard_negatives.every((n) => n.id !== r.label_id));
+    }
+
+    const split = await vscode.commands.executeCommand<ExportSummary>('entityLinker.exportTrainingData', { format: 'nif', out: path.join(store, 'out', 'all.ttl'), devFraction: 0.34, workspace: store });
+    assert.ok(split.files.dev?.endsWith('all.dev.ttl'));
+    assert.equal(split.documents.train + split.documents.dev, DOCS.length);
+    assert.ok(split.documents.dev > 0 && fs.existsSync(split.files.dev!));
+  });
+
+  test('fine-tune writes a model folder naming its parent; switch to it and back sets the setting', async function () {
+    this.timeout(300_000);
+    // An export opens the linking session (on the model now set); the test API then shows which model it loaded.
+    const sessionNow = async (): Promise<{ modelId: string; modelDir: string }> => {
+      await vscode.commands.executeCommand('entityLinker.exportTrainingData', { format: 'blink', out: path.join(store, 'out', 'probe.jsonl'), hardNegatives: 0, workspace: store });
+      const info = api.session();
+      assert.ok(info, 'the session is open after an export');
+      return info;
+    };
+    const parent = await sessionNow();
+    const result = await vscode.commands.executeCommand<FinetuneSummary>('entityLinker.finetune', { negatives: 'mixed', epochs: 2, numNegatives: 3, seed: 7, devFraction: 0.34, workspace: store });
+    assert.match(path.basename(result.outDir), /-mixed$/);
+    assert.equal(path.basename(path.dirname(result.outDir)), 'models');
+    const manifest = JSON.parse(fs.readFileSync(path.join(result.outDir, 'manifest.json'), 'utf8')) as { parent: { path: string; modelId: string }; modelId: string; metrics: { after: { mentions: number } } };
+    assert.equal(manifest.parent.modelId, parent.modelId);
+    assert.equal(path.resolve(manifest.parent.path), path.resolve(parent.modelDir));
+    assert.equal(manifest.modelId, result.modelId);
+    assert.ok(result.epochs.length >= 1 && result.epochs.every((e) => Number.isFinite(e.loss)));
+    assert.ok(result.trainMentions > 0 && result.devMentions > 0);
+
+    const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('entityLinker');
+    assert.equal(await vscode.commands.executeCommand('entityLinker.switchModel', { path: result.outDir }), result.outDir);
+    assert.equal(config().inspect<string>('model.path')?.workspaceValue, result.outDir);
+    // The linker reloads on the new model: its session's model id is the fine-tuned one.
+    const reloaded = await sessionNow();
+    assert.equal(reloaded.modelId, result.modelId);
+
+    assert.equal(await vscode.commands.executeCommand('entityLinker.switchModel', { path: null }), '');
+    assert.equal(config().inspect<string>('model.path')?.workspaceValue, undefined);
+    assert.equal((await sessionNow()).modelId, parent.modelId);
+  });
+});
