@@ -4,10 +4,11 @@ import type { TextEncoder } from '../core/encoder/encoder';
 import { loadEncoder } from '../core/encoder/loadEncoder';
 import { ensureUseLiteModel } from '../core/encoder/useLite/useLiteModel';
 import { LinkerError, throwIfAborted } from '../core/errors';
-import type { Logger, Progress } from '../core/log';
+import type { Logger } from '../core/log';
 import { abortSignalFrom } from './cancellation';
 import type { ModelSettings } from './config';
 import { Disposable } from './disposable';
+import { progressReporter } from './progressReporter';
 
 /**
  * Owns the text encoder for the extension's lifetime: loaded lazily on first use under a cancellable progress
@@ -121,21 +122,3 @@ export class EncoderService extends Disposable {
   }
 }
 
-/** Turns the core's (stage, done, total) progress into VS Code's message + percentage increments. */
-function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (p: Progress) => void {
-  let stage = '';
-  let percent = 0;
-  return (p) => {
-    if (p.stage !== stage) {
-      stage = p.stage;
-      percent = 0;
-    }
-    if (p.total === undefined || p.total <= 0) {
-      progress.report({ message: `${p.stage} (${p.done})` });
-      return;
-    }
-    const next = Math.min(100, (100 * p.done) / p.total);
-    progress.report({ message: `${p.stage} (${p.done}/${p.total})`, increment: Math.max(0, next - percent) });
-    percent = next;
-  };
-}

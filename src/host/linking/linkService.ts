@@ -10,6 +10,7 @@ import { abortSignalFrom } from '../cancellation';
 import type { ModelSettings } from '../config';
 import { Disposable } from '../disposable';
 import type { LinkingSettings } from './linkingSettings';
+import { progressReporter } from '../progressReporter';
 
 /** What the link service needs to know each time it opens a session. */
 export interface LinkServiceSettings {
@@ -171,7 +172,7 @@ export class LinkService extends Disposable {
         async (progress, token) => {
           const abort = abortSignalFrom(token);
           try {
-            return await started.request({ kind: 'open', options }, { signal: abort.signal, onProgress: stageReporter(progress) });
+            return await started.request({ kind: 'open', options }, { signal: abort.signal, onProgress: progressReporter(progress) });
           } finally {
             abort.dispose();
           }
@@ -240,20 +241,3 @@ function formatCount(n: number): string {
   return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n);
 }
 
-function stageReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (p: { stage: string; done: number; total?: number }) => void {
-  let stage = '';
-  let percent = 0;
-  return (p) => {
-    if (p.stage !== stage) {
-      stage = p.stage;
-      percent = 0;
-    }
-    if (p.total === undefined || p.total <= 0) {
-      progress.report({ message: `${p.stage} (${p.done})` });
-      return;
-    }
-    const next = Math.min(100, (100 * p.done) / p.total);
-    progress.report({ message: `${p.stage} (${p.done}/${p.total})`, increment: Math.max(0, next - percent) });
-    percent = next;
-  };
-}
