@@ -5,6 +5,7 @@ import type { PanelManager } from './panels/panelManager';
 import { reportError } from './errorReporting';
 import { EDITOR_COMMAND_IDS, createEditorCommands, type EditorCommandServices } from './editor/editorCommands';
 import { TRAINING_COMMAND_IDS, createTrainingCommands, type TrainingCommandServices } from './training/trainingCommands';
+import { dot } from '../core/index/exactIndex';
 
 /** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
 export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable', ...EDITOR_COMMAND_IDS, ...TRAINING_COMMAND_IDS] as const;
@@ -57,7 +58,7 @@ async function compareTexts(services: CommandServices, first: unknown, second: u
     }
     const encoder = await services.encoders.get();
     const [va, vb] = await encoder.encode([a, b]);
-    const cosine = dot(va, vb);
+    const cosine = dot(va, 0, vb, va.length);
     services.logger.info(`compareTexts: cosine ${cosine.toFixed(4)} for ${JSON.stringify(a)} / ${JSON.stringify(b)}.`);
     if (!programmatic) {
       void vscode.window.showInformationMessage(`Cosine similarity: ${cosine.toFixed(3)} (${encoder.provider}, ${encoder.dims}-d).`);
@@ -89,13 +90,4 @@ async function askText(title: string, placeHolder: string): Promise<string | und
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() === '' ? 'Enter some text.' : undefined),
   });
-}
-
-/** Encoder vectors are L2-normalised, so their dot product is the cosine. */
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    sum += a[i] * b[i];
-  }
-  return sum;
 }

@@ -18,6 +18,7 @@ import { nameKey } from './tokens';
 import { DEFAULT_TEMPLATE, entityText, mentionText, templateId } from './textTemplates';
 import type { TextTemplateOptions } from './textTemplates';
 import type { CandidateSignals, DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from './types';
+import { dot } from '../index/exactIndex';
 
 export type RetrieverChoice = 'hybrid' | 'dense' | 'lexical';
 
@@ -253,7 +254,7 @@ export class Linker implements DocumentLinker {
           for (const [row, c] of pool) {
             if (c.dense !== undefined) continue;
             const v = this.entityVectors.get(row) ?? this.storedVector?.(row);
-            if (v !== undefined) c.dense = dot(vectors[i], v);
+            if (v !== undefined) c.dense = dot(vectors[i], 0, v, vectors[i].length);
           }
         });
       }
@@ -350,10 +351,4 @@ function paragraphOf(paras: readonly Range[], offset: number): Range {
     else hi = mid - 1;
   }
   return paras[lo];
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
