@@ -45,7 +45,6 @@ export class EntityLinker extends Disposable {
       showLog,
       storageDir: context.globalStorageUri.fsPath,
       currentModel: () => this.settings().model,
-      reload: () => this.reloadLinker(),
       report: (what: string, e: unknown) => reportError(this.logger, what, e, showLog),
     };
     const commands = createCommands({ logger: this.logger, showLog, encoders: this.encoders, panels: this.panels, editor, training });

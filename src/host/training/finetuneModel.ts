@@ -100,7 +100,9 @@ async function offerUse(services: TrainingCommandServices, summary: FinetuneSumm
 /** Points entityLinker.model.path at a folder (undefined: the built-in model) and reloads the linker on it. */
 export async function useModel(services: TrainingCommandServices, dir: string | undefined, target?: 'workspace' | 'user'): Promise<void> {
   if (services.links.state === 'loading') throw new LinkerError('usage', 'The linker is loading; switch models once it is ready.');
+  // The session is dropped before the setting changes: with no session open, the change re-links open documents
+  // on the new model at once (entityLinker.ts) instead of asking "reload now?", and nothing is unloaded twice.
+  await services.links.unload();
   const where = await setModelPath(dir, target);
-  services.logger.info(`Model set to ${dir ?? 'the built-in model'} (${where === vscode.ConfigurationTarget.Global ? 'user' : 'workspace'} settings); reloading the linker.`);
-  await services.reload();
+  services.logger.info(`Model set to ${dir ?? 'the built-in model'} (${where === vscode.ConfigurationTarget.Global ? 'user' : 'workspace'} settings); the linker loads it on next use.`);
 }

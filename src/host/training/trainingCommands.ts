@@ -19,8 +19,6 @@ export interface TrainingCommandServices {
   readonly storageDir: string;
   /** The active model folder (the setting, resolved) and whether it is the built-in one. */
   readonly currentModel: () => { readonly dir: string; readonly isBundled: boolean };
-  /** Drops the linking session and links open documents again with the current settings. */
-  readonly reload: () => Promise<void>;
   /** Shows a failure to the user once. */
   readonly report: (what: string, e: unknown) => void;
 }

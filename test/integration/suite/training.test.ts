@@ -60,6 +60,8 @@ suite('Entity Linker: export training data, fine-tune, switch model', () => {
     const config = vscode.workspace.getConfiguration('entityLinker');
     await config.update('kb.sources', [`jsonl:${EDITOR_KB}`], vscode.ConfigurationTarget.Workspace);
     await config.update('model.provider', 'cpu', vscode.ConfigurationTarget.Workspace);
+    // No editor re-links while the model switches: the test checks the session the commands open.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const ext = vscode.extensions.getExtension<EditorTestApi>(EXTENSION_ID);
     assert.ok(ext);
     api = await ext.activate();
@@ -89,9 +91,10 @@ suite('Entity Linker: export training data, fine-tune, switch model', () => {
 
   test('fine-tune writes a model folder naming its parent; switch to it and back sets the setting', async function () {
     this.timeout(300_000);
-    // An export opens the linking session (on the model now set); the test API then shows which model it loaded.
+    // An export opens the linking session (on the model now set) and links with it (mining one negative per
+    // mention); the test API then shows which model it loaded.
     const sessionNow = async (): Promise<{ modelId: string; modelDir: string }> => {
-      await vscode.commands.executeCommand('entityLinker.exportTrainingData', { format: 'blink', out: path.join(store, 'out', 'probe.jsonl'), hardNegatives: 0, workspace: store });
+      await vscode.commands.executeCommand('entityLinker.exportTrainingData', { format: 'blink', out: path.join(store, 'out', 'probe.jsonl'), hardNegatives: 1, workspace: store });
       const info = api.session();
       assert.ok(info, 'the session is open after an export');
       return info;
