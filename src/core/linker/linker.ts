@@ -14,7 +14,7 @@ import { DEFAULT_RANKER_WEIGHTS } from './ranker';
 import type { RankerWeights } from './ranker';
 import { rankMention } from './rankMention';
 import type { CandidateInput } from './rankMention';
-import { nameKey } from './tokens';
+import { casedNameKey } from './tokens';
 import { DEFAULT_TEMPLATE, entityText, mentionText, templateId } from './textTemplates';
 import type { TextTemplateOptions } from './textTemplates';
 import type { CandidateSignals, DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from './types';
@@ -271,7 +271,8 @@ export class Linker implements DocumentLinker {
             ...(c.dense === undefined ? {} : { dense: c.dense }),
             lexical: this.lexical.similarity(job.text, row),
             exactName: c.exact,
-            exactTitle: c.exact && nameKey(job.text) === nameKey(this.kb.entities[row].title),
+            // Case counts here: "Apple" names the company more than the fruit whose title is "apple".
+            exactTitle: c.exact && casedNameKey(job.text) === casedNameKey(this.kb.entities[row].title),
           });
         }
         out.push(rankMention(job, inputs, this.kb.entities, this.weights, { ...this.options, topK }));

@@ -51,6 +51,13 @@ export function nameKey(name: string): string {
     .join(' ');
 }
 
+/** Like nameKey but keeping case: "Apple" and "apple" have the same nameKey but different casedNameKeys. */
+export function casedNameKey(name: string): string {
+  return tokenize(name)
+    .map((t) => t.surface)
+    .join(' ');
+}
+
 /** True when the token has at least two letters and every letter is upper case ("NASA", "UK", "IBM"). */
 export function isAcronym(surface: string): boolean {
   const letters = surface.replace(/[^\p{L}]/gu, '');

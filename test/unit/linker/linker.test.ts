@@ -166,3 +166,16 @@ void test('the bare-name query finds a candidate the in-context query misses, sc
   assert.ok(liffey.signals.retrievedBy.includes('dense'));
   assert.equal(typeof liffey.signals.dense, 'number', 'scored by a cosine from the stored vector');
 });
+
+void test('an exact title match counts only with the same case ("Apple" is not the title "apple")', async () => {
+  const { linker } = makeLinker({ retrievers: 'lexical' });
+  const exactTitle = (m: { candidates: readonly { id: string; features?: readonly number[] }[] }, id: string): number | undefined =>
+    m.candidates.find((c) => c.id === id)?.features?.[3];
+  const text = 'Apple sells phones; an apple a day.';
+  const [upper, lower] = await linker.linkSpans(text, [
+    { start: 0, end: 5, candidateIds: ['Q7', 'Q8'] },
+    { start: text.indexOf('apple'), end: text.indexOf('apple') + 5, candidateIds: ['Q7', 'Q8'] },
+  ]);
+  assert.equal(exactTitle(upper, 'Q8'), 0, '"Apple" vs the title "apple"');
+  assert.equal(exactTitle(lower, 'Q8'), 1, '"apple" vs the title "apple"');
+});
