@@ -5,6 +5,9 @@ import { type WorkerInbound, type WorkerOutbound, type WorkerRequest, type Worke
 import { LinkerRequestHandler } from './linkerRequestHandler';
 import { deserializeError } from './workerErrors';
 
+/** How long dispose waits for the worker to stop its work and release its session before terminating it. */
+const CLOSE_TIMEOUT_MS = 5000;
+
 /** A request without its id (the client numbers them). */
 export type RequestBody<K extends WorkerRequest['kind']> = Omit<Extract<WorkerRequest, { kind: K }>, 'id'> & { readonly kind: K };
 
@@ -42,6 +45,7 @@ export class WorkerLinkerClient implements LinkerClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private exited: Error | undefined;
+  private onClosed: (() => void) | undefined;
 
   constructor(scriptPath: string, private readonly logger: Logger) {
     this.worker = new Worker(scriptPath);
@@ -75,8 +79,24 @@ export class WorkerLinkerClient implements LinkerClient {
   }
 
   async dispose(): Promise<void> {
+    const alive = this.exited === undefined;
     this.fail(new LinkerError('cancelled', 'The linker worker was shut down.'));
+    if (alive) await this.closeGracefully();
     await this.worker.terminate();
+  }
+
+  /** Lets the worker stop its work and release native resources before the thread is terminated (bounded wait). */
+  private closeGracefully(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, CLOSE_TIMEOUT_MS);
+      this.onClosed = finish;
+      this.worker.once('exit', finish);
+      this.post({ kind: 'close', id: 0 });
+      function finish(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
   }
 
   private post(message: WorkerInbound): void {
@@ -100,6 +120,9 @@ export class WorkerLinkerClient implements LinkerClient {
     switch (m.kind) {
       case 'log':
         this.logger[m.level](m.message);
+        return;
+      case 'closed':
+        this.onClosed?.();
         return;
       case 'progress':
         this.pending.get(m.id)?.onProgress?.({ stage: m.stage, done: m.done, ...(m.total === undefined ? {} : { total: m.total }) });

@@ -89,13 +89,19 @@ export interface SerializedError {
   readonly stack?: string;
 }
 
-export type WorkerInbound = WorkerRequest | { readonly kind: 'cancel'; readonly id: number };
+/**
+ * `close` asks the worker to abort what is in flight, wait for it to stop and release its session before the
+ * host terminates the thread: terminating while a native call (an ONNX run) is pending can abort the whole
+ * process. The worker answers `closed`.
+ */
+export type WorkerInbound = WorkerRequest | { readonly kind: 'cancel'; readonly id: number } | { readonly kind: 'close'; readonly id: number };
 
 export type WorkerOutbound =
   | { readonly kind: 'response'; readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly kind: 'response'; readonly id: number; readonly ok: false; readonly error: SerializedError }
   | { readonly kind: 'progress'; readonly id: number; readonly stage: string; readonly done: number; readonly total?: number }
-  | { readonly kind: 'log'; readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; readonly message: string };
+  | { readonly kind: 'log'; readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
+  | { readonly kind: 'closed' };
 
 const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', 'searchKb', 'entities', 'forget', 'ping', 'exportGold', 'finetune'];
 
@@ -103,12 +109,12 @@ const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', '
 export function isWorkerInbound(value: unknown): value is WorkerInbound {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { kind?: unknown; id?: unknown };
-  return typeof v.id === 'number' && typeof v.kind === 'string' && (v.kind === 'cancel' || REQUEST_KINDS.includes(v.kind));
+  return typeof v.id === 'number' && typeof v.kind === 'string' && (v.kind === 'cancel' || v.kind === 'close' || REQUEST_KINDS.includes(v.kind));
 }
 
 /** Type guard for messages arriving in the host. */
 export function isWorkerOutbound(value: unknown): value is WorkerOutbound {
   if (typeof value !== 'object' || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return kind === 'response' || kind === 'progress' || kind === 'log';
+  return kind === 'response' || kind === 'progress' || kind === 'log' || kind === 'closed';
 }

@@ -14,7 +14,7 @@ function main(): void {
   const post = (message: WorkerOutbound): void => port.postMessage(message);
   const logger = portLogger(post);
   const handler = new LinkerRequestHandler(logger);
-  const inFlight = new Map<number, AbortController>();
+  const inFlight = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
 
   port.on('message', (message: unknown) => {
     if (!isWorkerInbound(message)) {
@@ -22,19 +22,29 @@ function main(): void {
       return;
     }
     if (message.kind === 'cancel') {
-      inFlight.get(message.id)?.abort();
+      inFlight.get(message.id)?.controller.abort();
+      return;
+    }
+    if (message.kind === 'close') {
+      const running = [...inFlight.values()];
+      for (const r of running) r.controller.abort();
+      // Cancelled work stops at its next check; a native call already started finishes first.
+      void Promise.allSettled(running.map((r) => r.done))
+        .then(() => handler.dispose())
+        .catch((e: unknown) => logger.warn(`linker worker: releasing the session failed: ${(e as Error).message}`))
+        .finally(() => post({ kind: 'closed' }));
       return;
     }
     const request: WorkerRequest = message;
     const controller = new AbortController();
-    inFlight.set(request.id, controller);
-    handler
+    const done = handler
       .handle(request, controller.signal, (p) => post({ kind: 'progress', id: request.id, stage: p.stage, done: p.done, ...(p.total === undefined ? {} : { total: p.total }) }))
       .then(
         (result) => post({ kind: 'response', id: request.id, ok: true, result }),
         (e: unknown) => post({ kind: 'response', id: request.id, ok: false, error: serializeError(e) }),
       )
       .finally(() => inFlight.delete(request.id));
+    inFlight.set(request.id, { controller, done });
   });
 }
 
