@@ -27,7 +27,8 @@ const NEGATIVE_ITEMS: readonly (vscode.QuickPickItem & { negatives: NegativeStra
 ];
 
 export function isFinetuneArgs(value: unknown): value is FinetuneArgs {
-  if (typeof value !== 'object' || value === null) return false;
+  // A plain object only: a Uri or a tree item that a menu passes is not a set of arguments.
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
   const n = (value as { negatives?: unknown }).negatives;
   return n === undefined || (typeof n === 'string' && (NEGATIVE_STRATEGIES as readonly string[]).includes(n));
 }

@@ -30,7 +30,8 @@ export interface SwitchModelArgs {
 }
 
 function isSwitchArgs(value: unknown): value is SwitchModelArgs {
-  return typeof value === 'object' && value !== null && 'path' in value && (typeof value.path === 'string' || value.path === null);
+  // A plain object only: a Uri (which has a `path`) passed by a menu is not a set of arguments.
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && 'path' in value && (typeof value.path === 'string' || value.path === null);
 }
 
 /**
@@ -49,7 +50,7 @@ export function createTrainingCommands(services: TrainingCommandServices): Recor
   };
   return {
     'entityLinker.exportTrainingData': (args?: unknown) => run<ExportTrainingArgs, unknown>('Export Training Data', args, isExportArgs, (a) => exportTrainingData(services, a)),
-    'entityLinker.finetune': (args?: unknown) => run<FinetuneArgs, unknown>('Fine-tune', args, (v): v is FinetuneArgs => v !== undefined && isFinetuneArgs(v), (a) => finetuneModel(services, a)),
+    'entityLinker.finetune': (args?: unknown) => run<FinetuneArgs, unknown>('Fine-tune', args, isFinetuneArgs, (a) => finetuneModel(services, a)),
     'entityLinker.switchModel': (args?: unknown) => run<SwitchModelArgs, string | undefined>('Switch Model', args, isSwitchArgs, (a) => switchModel(services, a)),
   };
 }
