@@ -9,8 +9,10 @@ export function progressReporter(progress: vscode.Progress<{ message?: string; i
   let stage = '';
   let percent = 0;
   return (p) => {
-    if (p.stage !== stage) {
-      stage = p.stage;
+    // "epoch 2/4: loss ..." lines change their text but are one stage: the part before ':' names the stage.
+    const key = p.stage.replace(/:.*$/, '');
+    if (key !== stage) {
+      stage = key;
       percent = 0;
     }
     if (p.total === undefined || p.total <= 0) {
