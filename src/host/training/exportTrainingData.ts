@@ -4,7 +4,8 @@ import { LinkerError } from '../../core/errors';
 import { EXPORT_FORMATS, type ExportFormat, type ExportSummary } from '../../core/formats/export/exportGold';
 import { abortSignalFrom } from '../cancellation';
 import type { TrainingCommandServices } from './trainingCommands';
-import { progressReporter, storeRootFor } from './trainingUi';
+import { progressReporter } from '../progressReporter';
+import { storeRootFor } from './trainingUi';
 
 /** Arguments for programmatic use (tests, other extensions): with them nothing is asked. */
 export interface ExportTrainingArgs {

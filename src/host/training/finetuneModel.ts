@@ -6,7 +6,8 @@ import { type FinetuneSummary, percent } from '../../core/worker/trainingRequest
 import { abortSignalFrom } from '../cancellation';
 import { modelsRoot, setModelPath } from './modelChoices';
 import type { TrainingCommandServices } from './trainingCommands';
-import { progressReporter, storeRootFor } from './trainingUi';
+import { progressReporter } from '../progressReporter';
+import { storeRootFor } from './trainingUi';
 
 /** Arguments for programmatic use: with them nothing is asked and no "use it" offer is shown. */
 export interface FinetuneArgs {
