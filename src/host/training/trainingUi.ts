@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { LinkerError } from '../../core/errors';
 
-
 /** The folder whose annotation store is used: the one given, the only workspace folder, or one the user picks. */
 export async function storeRootFor(given: string | undefined): Promise<string> {
   if (given !== undefined) return given;
