@@ -52,10 +52,13 @@ async function main(): Promise<void> {
   const doc = await benchDocument(5000);
   if (!args.has('--no-speed')) {
     await speed('wiki11k exact', wiki, encoder, exact, doc);
-    await speed('wiki11k hnsw ef=200', wiki, encoder, hnsw, doc);
-    hnsw.setEfSearch(64);
-    await speed('wiki11k hnsw ef=64', wiki, encoder, hnsw, doc);
-    hnsw.setEfSearch(200);
+    const defaultEf = hnsw.hnswParams.efSearch;
+    await speed(`wiki11k hnsw ef=${defaultEf} (default)`, wiki, encoder, hnsw, doc);
+    for (const ef of [200, 64]) {
+      hnsw.setEfSearch(ef);
+      await speed(`wiki11k hnsw ef=${ef}`, wiki, encoder, hnsw, doc);
+    }
+    hnsw.setEfSearch(defaultEf);
   }
   if (!args.has('--no-accuracy')) await accuracy(wiki, encoder, hnsw);
   if (args.has('--wordnet')) await wordnetDetection(encoder, doc);
