@@ -6,6 +6,7 @@ import { reportError } from './errorReporting';
 import { EDITOR_COMMAND_IDS, createEditorCommands, type EditorCommandServices } from './editor/editorCommands';
 import { TRAINING_COMMAND_IDS, createTrainingCommands, type TrainingCommandServices } from './training/trainingCommands';
 import { dot } from '../core/index/exactIndex';
+import { mentionRefOfTreeItem } from './editor/mentionTree';
 
 /** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
 export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable', ...EDITOR_COMMAND_IDS, ...TRAINING_COMMAND_IDS] as const;
@@ -32,7 +33,8 @@ export function createCommands(services: CommandServices): Record<CommandId, Com
     'entityLinker.showLog': () => services.showLog(),
     'entityLinker.compareTexts': (first?: unknown, second?: unknown) => compareTexts(services, first, second),
     // A MentionRef (hover, code action, tree), a Uri and an offset, or nothing: the mention at the cursor.
-    'entityLinker.showMention': (target?: unknown, offset?: unknown) => reporting(services, 'Show Hard Negatives', () => services.panels.showMention(target, offset).then(() => undefined)),
+    'entityLinker.showMention': (target?: unknown, offset?: unknown) =>
+      reporting(services, 'Show Hard Negatives', () => services.panels.showMention(mentionRefOfTreeItem(target) ?? target, offset).then(() => undefined)),
     'entityLinker.showCorpus': () => reporting(services, 'Corpus Analysis', () => services.panels.showCorpus().then(() => undefined)),
     'entityLinker.copyPanelTable': () => reporting(services, 'Copy Panel Table', () => services.panels.copyTable()),
     ...createEditorCommands(services.editor),

@@ -105,3 +105,15 @@ export class MentionTree extends Disposable implements vscode.TreeDataProvider<N
     return out.sort((a, b) => (a.kind === 'file' && b.kind === 'file' ? a.label.localeCompare(b.label) : 0));
   }
 }
+
+/**
+ * The MentionRef of a Mentions-view item: commands run from the view's context menu receive the tree element
+ * itself. Anything else gives undefined.
+ */
+export function mentionRefOfTreeItem(element: unknown): { uri: string; start: number; end: number; annotationId?: string } | undefined {
+  if (typeof element !== 'object' || element === null) return undefined;
+  const node = element as Partial<Extract<Node, { kind: 'mention' }>>;
+  if (node.kind !== 'mention' || typeof node.uri !== 'string' || node.mention === undefined) return undefined;
+  const m = node.mention;
+  return { uri: node.uri, start: m.start, end: m.end, ...(m.annotation === undefined ? {} : { annotationId: m.annotation.id }) };
+}

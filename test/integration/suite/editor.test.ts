@@ -113,9 +113,21 @@ suite('Entity Linker: linking and annotating in the editor', () => {
     assert.match(markdown, /American businessman/);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(document.positionAt(jobs.start + 1), document.positionAt(jobs.start + 1)));
     const titles = actions.map((a) => a.title);
-    for (const expected of [/^Choose the entity/, /^Mark "Steve Jobs" NIL/, /^Reject "Steve Jobs"/]) {
+    for (const expected of [/^Choose the entity/, /^Mark "Steve Jobs" NIL/, /^Reject "Steve Jobs"/, /^Show the hardest negatives of "Steve Jobs"/]) {
       assert.ok(titles.some((t) => expected.test(t)), `code action ${expected} in ${JSON.stringify(titles)}`);
     }
+    assert.match(markdown, /command:entityLinker\.showMention\?/, 'the hover links to the hard-negatives panel');
+    // The Mentions view's context menu passes its tree element; the panel opens for that mention.
+    // Apple, not the mention under the cursor (put on Steve Jobs), so falling back to the cursor would open the wrong one.
+    editor.selection = new vscode.Selection(document.positionAt(jobs.start + 1), document.positionAt(jobs.start + 1));
+    const treeElement = { kind: 'mention', uri: document.uri.toString(), mention: api.mentions(document.uri.toString()).find((m) => m.text === 'Apple') };
+    await vscode.commands.executeCommand('entityLinker.showMention', treeElement);
+    // The workbench adds the panel's tab (and its title, once the data arrives) asynchronously.
+    const tabLabels = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    for (let i = 0; i < 100 && !tabLabels().includes('Mention: Apple'); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(tabLabels().includes('Mention: Apple'), `a mention panel tab for Apple in ${JSON.stringify(tabLabels())}`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('entityLinker.revealMention', { uri: document.uri.toString(), start: jobs.start, end: jobs.end });
     const selection = vscode.window.activeTextEditor?.selection;
     assert.deepEqual([document.offsetAt(selection!.start), document.offsetAt(selection!.end)], [jobs.start, jobs.end]);
