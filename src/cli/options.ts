@@ -66,3 +66,12 @@ export function parseChoice<T extends string>(name: string, value: string | unde
   }
   return value as T;
 }
+
+export function parseNumber(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) {
+    throw new LinkerError('usage', `--${name} needs a number of at least ${min}, got '${value}'.`);
+  }
+  return n;
+}

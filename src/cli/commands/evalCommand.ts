@@ -1,12 +1,11 @@
 import { LinkerError } from '../../core/errors';
 import { evaluate, type EvaluationMode, type EvaluationReport } from '../../core/eval/evaluate';
-import { createGoldMapper, GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/eval/goldMapping';
+import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/eval/goldMapping';
 import type { Fraction } from '../../core/eval/metrics';
-import type { GoldDocument } from '../../core/formats/goldDocument';
-import { GOLD_FORMATS, readGold, sniffGoldFormat, type GoldFormat } from '../../core/formats/goldFormat';
-import { loadWordNetLexicon, type WordNetLexicon } from '../../core/kb/wordnetLexicon';
+import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
+import { goldMappingFor, readGoldArgs } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -55,22 +54,14 @@ export const evalCommand: CliCommand = {
     const mode = parseChoice<EvaluationMode>('mode', values.mode, ['disambiguation', 'end-to-end'], 'disambiguation');
     const topK = parsePositiveInt('top-k', values['top-k'], 64);
 
-    const formats = await Promise.all(goldPaths.map((p) => (format === 'auto' ? sniffGoldFormat(p) : Promise.resolve(format))));
-    const docs: GoldDocument[] = [];
-    for (const [i, p] of goldPaths.entries()) {
-      docs.push(...(await readGold(p, formats[i], { onSkip: (source, reason) => io.err(`skipped ${source.file}${source.line === undefined ? '' : `:${source.line}`}: ${reason}`) })));
-    }
+    const { docs, formats } = await readGoldArgs(goldPaths, format, io);
     const wsd = formats.includes('wsd');
     const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
     const engineValues = wsd && (values.kb ?? []).length === 0 && values['kb-config'] === undefined ? { ...values, kb: ['wordnet:all'] } : values;
 
     const session = await openSessionFromArgs(engineValues, io, signal);
     try {
-      let lexicon: WordNetLexicon | undefined;
-      if (idMap === 'sense-key' || wsd) {
-        lexicon = await loadWordNetLexicon();
-      }
-      const mapGold = createGoldMapper(session.kb, { kind: idMap, resolveSenseKey: lexicon === undefined ? undefined : (key) => lexicon.entityIdOfSenseKey(key) });
+      const { mapGold, candidatesFor } = await goldMappingFor(session, idMap, wsd);
       const report = await evaluate({
         docs,
         linker: session.linker,
@@ -80,7 +71,7 @@ export const evalCommand: CliCommand = {
         signal,
         skipInvalid: values['skip-invalid'] === true,
         onProgress: (p) => io.progress(p),
-        candidatesFor: lexicon === undefined ? undefined : (m) => (m.lemma === undefined ? undefined : lexicon.lemmaSenses(m.lemma, m.pos)),
+        candidatesFor,
       });
       io.endProgress();
       io.out(values.json === true ? JSON.stringify(reportJson(report)) : formatReport(report));

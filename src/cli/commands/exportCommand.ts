@@ -5,9 +5,9 @@ import { mineExportNegatives } from '../../core/formats/export/exportNegatives';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
+import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt, parseNumber } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
-import { goldMappingFor, parseNumber, readDuplicates, readGoldArgs } from './finetuneCommand';
+import { goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
 
 const USAGE = `Usage: entity-linker export --gold PATH [--gold-format F] --to blink|nif|brat --out PATH
                          [--dev-out PATH] [--dev-fraction 0.2] [--seed N] [--no-nil]
