@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { LinkerError } from '../core/errors';
+import { createGoldMapper, type GoldIdMappingKind, type GoldMapper } from '../core/eval/goldMapping';
+import type { GoldDocument, GoldMention } from '../core/formats/goldDocument';
+import { readGold, sniffGoldFormat, type GoldFormat } from '../core/formats/goldFormat';
+import { loadWordNetLexicon } from '../core/kb/wordnetLexicon';
+import type { LinkingSession } from '../core/session/linkingSession';
+import type { CliIo } from './cliIo';
+
+/* Gold data on the command line, shared by eval, export and finetune. */
+
+/** Reads every path of a repeatable gold option; records a reader leaves out are counted by reason. */
+export async function readGoldArgs(paths: readonly string[], format: GoldFormat | 'auto', io: CliIo, skipped?: Map<string, number>): Promise<{ docs: GoldDocument[]; formats: GoldFormat[] }> {
+  const formats = await Promise.all(paths.map((p) => (format === 'auto' ? sniffGoldFormat(p) : Promise.resolve(format))));
+  const docs: GoldDocument[] = [];
+  for (const [i, p] of paths.entries()) {
+    docs.push(
+      ...(await readGold(p, formats[i], {
+        onSkip: (source, reason) => {
+          if (skipped === undefined) io.err(`skipped ${source.file}${source.line === undefined ? '' : `:${source.line}`}: ${reason}`);
+          else skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+        },
+      })),
+    );
+  }
+  return { docs, formats };
+}
+
+/** The gold mapping and, for WSD, the lemma candidates, as eval sets them up. */
+export async function goldMappingFor(session: LinkingSession, idMap: GoldIdMappingKind, wsd: boolean): Promise<{ mapGold: GoldMapper; candidatesFor?: (m: GoldMention) => readonly string[] | undefined }> {
+  if (idMap !== 'sense-key' && !wsd) return { mapGold: createGoldMapper(session.kb, { kind: idMap }) };
+  const lexicon = await loadWordNetLexicon();
+  return {
+    mapGold: createGoldMapper(session.kb, { kind: idMap, resolveSenseKey: (key) => lexicon.entityIdOfSenseKey(key) }),
+    candidatesFor: (m) => (m.lemma === undefined ? undefined : lexicon.lemmaSenses(m.lemma, m.pos)),
+  };
+}
+
+/** Groups of ids declared the same entity: each id maps to the others of its line. */
+export async function readDuplicates(file: string): Promise<(id: string) => readonly string[]> {
+  const groups = new Map<string, string[]>();
+  const text = await readFile(file, 'utf8').catch((e: unknown) => {
+    throw new LinkerError('inputMissing', `Cannot read the duplicates file: ${(e as Error).message}.`, { location: { file } });
+  });
+  for (const line of text.split(/\r?\n/)) {
+    const ids = line.split(/[\t, ]+/).filter((s) => s !== '' && !s.startsWith('#'));
+    for (const id of ids) groups.set(id, [...(groups.get(id) ?? []), ...ids.filter((o) => o !== id)]);
+  }
+  return (id) => groups.get(id) ?? [];
+}
