@@ -1,5 +1,6 @@
 import { LinkerError } from '../errors';
 import type { VectorHit, VectorIndex } from './vectorIndex';
+import { dotAt } from '../vectorMath';
 
 /**
  * The reference index: brute-force inner product over every row. Slow on big KBs, but exact, so it is what the
@@ -40,27 +41,9 @@ export class ExactIndex implements VectorIndex {
   }
 }
 
-/**
- * Inner product of `query` with the row of `data` starting at `base`. Unrolled by four: V8 does not vectorise,
- * and the independent accumulators roughly halve the time per row.
- */
+/** Inner product of `query` with the row of `data` starting at `base`. */
 export function dot(data: Float32Array, base: number, query: Float32Array, dims: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  const end4 = dims - (dims % 4);
-  for (; i < end4; i += 4) {
-    s0 += data[base + i]! * query[i]!;
-    s1 += data[base + i + 1]! * query[i + 1]!;
-    s2 += data[base + i + 2]! * query[i + 2]!;
-    s3 += data[base + i + 3]! * query[i + 3]!;
-  }
-  for (; i < dims; i++) {
-    s0 += data[base + i]! * query[i]!;
-  }
-  return s0 + s1 + s2 + s3;
+  return dotAt(data, base, query, 0, dims);
 }
 
 /**

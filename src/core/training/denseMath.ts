@@ -5,6 +5,8 @@
  * vectorise, and independent accumulators roughly halve the time per row.
  */
 
+import { dotAt } from '../vectorMath';
+
 /** out = x + D x for a square d x d matrix D (the head is the identity plus a learned residual). */
 export function residualMatVec(d: Float32Array, x: Float32Array, xOffset: number, dims: number, out: Float32Array): void {
   for (let i = 0; i < dims; i++) {
@@ -38,22 +40,6 @@ export function normalizeInPlace(v: Float32Array): number {
   return norm;
 }
 
-export function dotAt(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dims: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  const end4 = dims - (dims % 4);
-  for (; i < end4; i += 4) {
-    s0 += a[aOffset + i]! * b[bOffset + i]!;
-    s1 += a[aOffset + i + 1]! * b[bOffset + i + 1]!;
-    s2 += a[aOffset + i + 2]! * b[bOffset + i + 2]!;
-    s3 += a[aOffset + i + 3]! * b[bOffset + i + 3]!;
-  }
-  for (; i < dims; i++) s0 += a[aOffset + i]! * b[bOffset + i]!;
-  return s0 + s1 + s2 + s3;
-}
 
 /**
  * Backward of `n = u / |u|`: given dL/dn, the unit vector n and |u|, writes dL/du = (g - n <n, g>) / |u| into g.

@@ -1,5 +1,5 @@
 import { TopK } from '../index/exactIndex';
-import { dotAt } from './denseMath';
+import { dotAt } from '../vectorMath';
 import type { SeededRandom } from './seededRandom';
 
 /**

@@ -1,4 +1,5 @@
-import { addOuter, dotAt, logSumExp, normalizeBackward, normalizeInPlace, residualMatVec } from './denseMath';
+import { addOuter, logSumExp, normalizeBackward, normalizeInPlace, residualMatVec } from './denseMath';
+import { dotAt } from '../vectorMath';
 
 /**
  * The trainable scoring head over a frozen encoder:
