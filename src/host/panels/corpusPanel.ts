@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { corpusReport } from '../../core/analysis/corpusReport';
-import type { TableSnapshot, ViewData, WebviewRequest } from '../../shared/protocol';
-import { Disposable } from '../disposable';
-import type { MentionBackend } from '../linking/mentionBackend';
-import { PanelChannel } from './panelChannel';
-import type { PanelContext } from './mentionPanel';
-import { panelOptions, webviewHtml } from './webviewHtml';
+import type { ViewData, WebviewRequest } from '../../shared/protocol';
+import type { PanelContext } from './viewPanel';
+import { ViewPanel } from './viewPanel';
+import { panelOptions } from './webviewHtml';
 
 export const CORPUS_VIEW_TYPE = 'entityLinker.corpus';
 
@@ -17,15 +15,8 @@ const REFRESH_DELAY_MS = 600;
  * computed in core (src/core/analysis) once per change; a change while the panel is hidden only marks it stale,
  * so typing in an editor never pays for a 10,000-mention report nobody looks at.
  */
-export class CorpusPanel extends Disposable {
-  readonly channel: PanelChannel;
-  private last: ViewData | undefined;
-  private loading: AbortController | undefined;
+export class CorpusPanel extends ViewPanel {
   private stale = false;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private backendSubscription: { backend: MentionBackend; sub: vscode.Disposable } | undefined;
-  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
-  readonly onDidDispose = this.disposedEmitter.event;
   /** Figures of the last load, for the log and the benchmark. */
   lastTimings: { mentions: number; linkMs: number; reportMs: number; messageBytes: number } | undefined;
 
@@ -34,49 +25,30 @@ export class CorpusPanel extends Disposable {
     return new CorpusPanel(panel, context);
   }
 
-  constructor(readonly panel: vscode.WebviewPanel, private readonly context: PanelContext) {
-    super();
-    panel.webview.options = panelOptions(context.extensionUri);
-    this.channel = this.register(new PanelChannel(panel.webview, (r) => this.handle(r), context.logger));
-    this.register(this.channel.onDidBecomeReady(() => this.last !== undefined && this.channel.post({ type: 'show', data: this.last })));
+  constructor(panel: vscode.WebviewPanel, context: PanelContext) {
+    super(panel, context, 'corpus', 'Entity Linker: Corpus');
     this.register(panel.onDidChangeViewState(() => {
       if (!panel.visible) this.channel.reset();
       else if (this.stale) void this.refresh();
     }));
-    this.register(panel.onDidDispose(() => this.dispose()));
-    panel.webview.html = webviewHtml(panel.webview, context.extensionUri, 'corpus', 'Entity Linker: Corpus');
   }
 
   /** Computes the report again and sends it; resolves when sent (or superseded by a newer refresh). */
   async refresh(): Promise<void> {
     this.stale = false;
-    this.loading?.abort();
-    const controller = (this.loading = new AbortController());
-    let data: ViewData;
-    try {
-      data = await this.load(controller.signal);
-    } catch (e) {
-      if (controller.signal.aborted) return;
-      const message = e instanceof Error ? e.message : String(e);
-      this.context.logger.error(e instanceof Error ? e : new Error(message));
-      this.channel.post({ type: 'error', message });
-      return;
-    }
-    if (controller.signal.aborted || this.isDisposed) return;
-    this.last = data;
-    this.channel.post({ type: 'show', data });
+    await this.reload();
   }
 
-  table(): Promise<TableSnapshot> {
-    return this.channel.request('table', {});
-  }
-
-  private async load(signal: AbortSignal): Promise<ViewData> {
+  protected async load(signal: AbortSignal): Promise<ViewData> {
     const backend = this.context.backend();
     if (backend === undefined) {
       return { view: 'empty', title: 'Document linking is not running', message: 'Open a document and let Entity Linker link it, then refresh this view.' };
     }
-    this.follow(backend);
+    // A change while the panel is hidden only marks it stale: nobody pays for a report nobody looks at.
+    this.follow(backend, REFRESH_DELAY_MS, () => {
+      if (this.panel.visible) void this.refresh();
+      else this.stale = true;
+    });
     this.channel.post({ type: 'busy', message: 'Ranking the labelled mentions with the current model…' });
     const t0 = performance.now();
     let lastProgress = 0;
@@ -99,20 +71,7 @@ export class CorpusPanel extends Disposable {
     return data;
   }
 
-  private follow(backend: MentionBackend): void {
-    if (this.backendSubscription?.backend === backend) return;
-    this.backendSubscription?.sub.dispose();
-    const sub = backend.onDidChange(() => {
-      clearTimeout(this.refreshTimer);
-      this.refreshTimer = setTimeout(() => {
-        if (this.panel.visible) void this.refresh();
-        else this.stale = true;
-      }, REFRESH_DELAY_MS);
-    });
-    this.backendSubscription = { backend, sub };
-  }
-
-  private async handle(request: WebviewRequest): Promise<null> {
+  protected async handle(request: WebviewRequest): Promise<null> {
     const backend = this.context.backend();
     switch (request.method) {
       case 'reveal':
@@ -128,15 +87,5 @@ export class CorpusPanel extends Disposable {
       default:
         throw new Error(`the corpus view does not handle "${request.method}".`);
     }
-  }
-
-  override dispose(): void {
-    if (this.isDisposed) return;
-    clearTimeout(this.refreshTimer);
-    this.loading?.abort();
-    this.backendSubscription?.sub.dispose();
-    this.disposedEmitter.fire();
-    super.dispose();
-    this.panel.dispose();
   }
 }

@@ -4,7 +4,8 @@ import { isMentionRef, isPanelState, type TableSnapshot } from '../../shared/pro
 import { Disposable } from '../disposable';
 import type { MentionBackend, MentionRef } from '../linking/mentionBackend';
 import { CORPUS_VIEW_TYPE, CorpusPanel } from './corpusPanel';
-import { MENTION_VIEW_TYPE, MentionPanel, type PanelContext } from './mentionPanel';
+import { MENTION_VIEW_TYPE, MentionPanel } from './mentionPanel';
+import type { PanelContext } from './viewPanel';
 
 /**
  * Owns the two panels (one instance of each) and brings them back after a reload through
