@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { LinkerError } from '../errors';
 import type { Logger, ProgressListener } from '../log';
-import { type WorkerInbound, type WorkerOutbound, type WorkerRequest, type WorkerResults, isWorkerOutbound } from './linkerProtocol';
+import { type WorkerInbound, type WorkerOutbound, type WorkerRequest, type WorkerResults, type WorkerSessionOptions, isWorkerOutbound } from './linkerProtocol';
 import { LinkerRequestHandler } from './linkerRequestHandler';
 import { deserializeError } from './workerErrors';
 
@@ -166,9 +166,109 @@ export class InProcessLinkerClient implements LinkerClient {
   }
 }
 
+/** Requests that run on the training thread: long CPU-bound work that linking must never queue behind. */
+export const TRAINING_REQUEST_KINDS: readonly WorkerRequest['kind'][] = ['finetune', 'exportGold'];
+
+/** How long an idle training thread keeps its session before it is stopped (its memory is returned). */
+export const TRAINING_IDLE_MS = 60_000;
+
+/**
+ * The linker on two worker threads: linking, search and entity look-ups on one; fine-tuning and export (which
+ * run for minutes and mine negatives with the linker) on a second, started on the first such request with a
+ * session opened from the same options, and stopped after TRAINING_IDLE_MS without work. So an editor keeps
+ * linking while a model trains; the two threads share the CPU, not a queue.
+ */
+export class TwoThreadLinkerClient implements LinkerClient {
+  readonly thread = 'worker';
+  private training: WorkerLinkerClient | undefined;
+  /** The options of the last `open`, and whether the training thread's session was opened with them. */
+  private sessionOptions: WorkerSessionOptions | undefined;
+  private trainingSession: Promise<unknown> | undefined;
+  private trainingBusy = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly linking: WorkerLinkerClient,
+    private readonly startTraining: () => WorkerLinkerClient,
+    private readonly idleMs = TRAINING_IDLE_MS,
+  ) {}
+
+  get alive(): boolean {
+    return this.linking.alive;
+  }
+
+  /** Whether the training thread is running now (tests, the log). */
+  get trainingThreadRunning(): boolean {
+    return this.training?.alive === true;
+  }
+
+  request<K extends WorkerRequest['kind']>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
+    if (body.kind === 'open') {
+      this.sessionOptions = (body as unknown as RequestBody<'open'>).options;
+      this.trainingSession = undefined;
+    }
+    if (!TRAINING_REQUEST_KINDS.includes(body.kind)) return this.linking.request(body, options);
+    return this.onTrainingThread(body, options);
+  }
+
+  private async onTrainingThread<K extends WorkerRequest['kind']>(body: RequestBody<K>, options: RequestOptions): Promise<WorkerResults[K]> {
+    const sessionOptions = this.sessionOptions;
+    if (sessionOptions === undefined) throw new LinkerError('usage', 'No linking session is open.', { hint: 'Open one (the KB and model load) first.' });
+    this.trainingBusy++;
+    clearTimeout(this.idleTimer);
+    try {
+      if (this.training === undefined || !this.training.alive) {
+        this.training = this.startTraining();
+        this.trainingSession = undefined;
+      }
+      const training = this.training;
+      const opening = (this.trainingSession ??= training.request({ kind: 'open', options: sessionOptions }, { onProgress: options.onProgress }));
+      try {
+        await raceAbort(opening, options.signal);
+      } catch (e) {
+        if (this.trainingSession === opening && !LinkerError.is(e, 'cancelled')) this.trainingSession = undefined;
+        throw e;
+      }
+      return await training.request(body, options);
+    } finally {
+      if (--this.trainingBusy === 0) this.scheduleIdleStop();
+    }
+  }
+
+  private scheduleIdleStop(): void {
+    this.idleTimer = setTimeout(() => {
+      const training = this.training;
+      if (this.trainingBusy > 0 || training === undefined) return;
+      this.training = undefined;
+      this.trainingSession = undefined;
+      void training.dispose();
+    }, this.idleMs);
+    this.idleTimer.unref?.();
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const training = this.training;
+    this.training = undefined;
+    await Promise.all([this.linking.dispose(), training?.dispose()]);
+  }
+}
+
+/** Rejects with `cancelled` when the signal aborts first (the awaited work itself goes on, for others sharing it). */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) return Promise.reject(new LinkerError('cancelled', 'The request was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new LinkerError('cancelled', 'The request was cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * Starts the linker in a worker thread and checks that it answers (a worker whose script is missing fails
- * here, not on the first real request); falls back to the caller's thread when it cannot.
+ * here, not on the first real request); falls back to the caller's thread when it cannot. Training requests
+ * get a second worker thread (TwoThreadLinkerClient).
  */
 export async function startLinkerClient(workerScript: string | undefined, logger: Logger): Promise<LinkerClient> {
   if (workerScript !== undefined) {
@@ -176,7 +276,7 @@ export async function startLinkerClient(workerScript: string | undefined, logger
     try {
       client = new WorkerLinkerClient(workerScript, logger);
       await client.request({ kind: 'ping' });
-      return client;
+      return new TwoThreadLinkerClient(client, () => new WorkerLinkerClient(workerScript, logger));
     } catch (e) {
       await client?.dispose().catch(() => undefined);
       logger.warn(`The linker worker could not start (${(e as Error).message}); linking runs on the extension host's thread instead.`);
