@@ -1,6 +1,6 @@
 import { LinkerError } from '../errors';
 import type { Entity } from '../kb/entity';
-import { LexicalIndex } from '../linker/lexicalIndex';
+import { KbSearch } from '../linker/kbSearch';
 import type { LinkedMention } from '../linker/types';
 import type { Logger, ProgressListener } from '../log';
 import { type LinkingSession, openLinkingSession } from '../session/linkingSession';
@@ -8,8 +8,7 @@ import type { EntityHit, SessionInfo, WorkerRequest, WorkerResults } from './lin
 import { exportStore, finetuneStore } from './trainingRequests';
 
 const SNIPPET_CHARS = 160;
-/** Shortest last word searched as a prefix. */
-export const SHORTEST_PREFIX = 3;
+export { SHORTEST_PREFIX } from '../linker/kbSearch';
 
 /**
  * Answers the linker protocol's requests against one linking session. The worker thread wraps it around
@@ -20,8 +19,8 @@ export class LinkerRequestHandler {
   private session: LinkingSession | undefined;
   /** Last text and result per document key, for paragraph-level re-linking. */
   private readonly lastRun = new Map<string, { text: string; result: LinkedMention[] }>();
-  /** Prefix-matching name index for live KB search (the linker's own index matches whole words only). */
-  private searchIndex: LexicalIndex | undefined;
+  /** Live KB search for the picker (its prefix index is built on the first search). */
+  private kbSearch: KbSearch | undefined;
   /** Link requests run one at a time: the linker's timings and caches are per call. */
   private linkQueue: Promise<unknown> = Promise.resolve();
   /** The open session's cache folder (fine-tuning caches the new model's entity vectors there). */
@@ -61,7 +60,7 @@ export class LinkerRequestHandler {
     const previous = this.session;
     this.session = undefined;
     this.lastRun.clear();
-    this.searchIndex = undefined;
+    this.kbSearch = undefined;
     await previous?.dispose();
     const started = performance.now();
     const session = await openLinkingSession({ ...options, logger: this.logger, onProgress, signal });
@@ -72,7 +71,7 @@ export class LinkerRequestHandler {
     void session.linker.lexical;
     // The search index is built in the next turn, so the open answers first; a search before then builds it.
     setTimeout(() => {
-      if (this.session === session) this.searchIndex ??= new LexicalIndex(session.kb.entities, { prefix: true, fuzzy: 0.2 });
+      if (this.session === session) (this.kbSearch ??= new KbSearch(session.kb.entities, () => session.linker.lexical)).warm();
     }, 0);
     return {
       kbName: session.kb.name,
@@ -98,14 +97,9 @@ export class LinkerRequestHandler {
 
   /** Title and alias search with prefix matching on the last word, for a picker that searches as one types. */
   private search(query: string, limit: number): EntityHit[] {
-    const { kb } = this.require();
-    const q = query.trim();
-    if (q === '') return [];
-    // A one- or two-letter last word expands to thousands of prefix terms on a 100k KB (100 ms a keystroke):
-    // until a third letter is typed, whole words are matched (the linker's own index).
-    const lastWord = q.split(/\s+/).pop() ?? '';
-    const index = lastWord.length < SHORTEST_PREFIX ? this.require().linker.lexical : (this.searchIndex ??= new LexicalIndex(kb.entities, { prefix: true, fuzzy: 0.2 }));
-    return index.retrieve(q, limit).slice(0, limit).map((hit) => entityHit(kb.entities[hit.row]));
+    const { kb, linker } = this.require();
+    this.kbSearch ??= new KbSearch(kb.entities, () => linker.lexical);
+    return this.kbSearch.rows(query, limit).map((row) => entityHit(kb.entities[row]));
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
