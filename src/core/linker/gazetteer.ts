@@ -39,6 +39,13 @@ export interface DetectionOptions {
   readonly fuzzyMinLength: number;
   /** Longest name, in tokens, that the trie stores. */
   readonly maxNameTokens: number;
+  /**
+   * Drop a one-word match of a function word at a sentence start ("In" for indium, "May" for the month):
+   * src/core/detection/functionWords.ts. Applied by the MentionDetector, not the dictionary.
+   */
+  readonly functionWords: boolean;
+  /** With a mention scorer: also score capitalised sequences the dictionary does not know (spanProposals.ts). */
+  readonly proposals: boolean;
 }
 
 export const DEFAULT_DETECTION: DetectionOptions = {
@@ -47,6 +54,8 @@ export const DEFAULT_DETECTION: DetectionOptions = {
   fuzzy: false,
   fuzzyMinLength: 5,
   maxNameTokens: 12,
+  functionWords: true,
+  proposals: true,
 };
 
 export interface DetectedMention extends Span {
@@ -55,6 +64,8 @@ export interface DetectedMention extends Span {
   readonly rows: readonly number[];
   /** True when at least one token matched only by the fuzzy rule. */
   readonly fuzzy: boolean;
+  /** The mention scorer's probability, when one scored the span. */
+  readonly probability?: number;
 }
 
 interface NameVariant {
@@ -129,7 +140,11 @@ export class Gazetteer {
 
   /** Detects mentions in `text` (or in `text.slice(from, to)`, offsets stay relative to `text`). */
   detect(text: string, from = 0, to = text.length): DetectedMention[] {
-    const tokens = tokenize(text.slice(from, to)).map((t) => ({ ...t, start: t.start + from, end: t.end + from }));
+    return this.detectTokens(text, tokenize(text.slice(from, to)).map((t) => ({ ...t, start: t.start + from, end: t.end + from })));
+  }
+
+  /** Detects mentions among already tokenized `tokens` of `text` (offsets into `text`). */
+  detectTokens(text: string, tokens: readonly Token[]): DetectedMention[] {
     const out: DetectedMention[] = [];
     let i = 0;
     while (i < tokens.length) {

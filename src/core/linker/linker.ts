@@ -5,6 +5,9 @@ import type { KnowledgeBase } from '../kb/knowledgeBase';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { Gazetteer } from './gazetteer';
+import { MentionDetector } from '../detection/mentionDetector';
+import type { MentionScorer } from '../detection/mentionScorer';
+import { builtInWordFrequencies } from '../detection/wordFrequencies';
 import type { DetectedMention, DetectionOptions } from './gazetteer';
 import { LexicalIndex } from './lexicalIndex';
 import type { LexicalOptions } from './lexicalIndex';
@@ -77,6 +80,8 @@ export interface LinkerInit {
   /** The stored vector of a KB row, when the index keeps them (saves encoding given candidates). */
   readonly entityVector?: (row: number) => Float32Array | undefined;
   readonly rankerWeights?: RankerWeights;
+  /** A trained mention scorer (src/core/detection): detection keeps only the spans it accepts. */
+  readonly mentionScorer?: MentionScorer;
   readonly options?: Partial<LinkerOptions>;
   readonly logger?: Logger;
 }
@@ -112,6 +117,8 @@ export class Linker implements DocumentLinker {
   private readonly weights: RankerWeights;
   private readonly logger: Logger;
   private gazetteerCache: Gazetteer | undefined;
+  private detectorCache: MentionDetector | undefined;
+  private scorer: MentionScorer | undefined;
   private lexicalCache: LexicalIndex | undefined;
   private readonly entityVectors = new Map<number, Float32Array>();
 
@@ -125,6 +132,7 @@ export class Linker implements DocumentLinker {
     this.storedVector = init.entityVector ?? (index !== undefined && init.entityIndexRows === undefined ? (row) => index.vector(row) : undefined);
     this.weights = init.rankerWeights ?? DEFAULT_RANKER_WEIGHTS;
     this.logger = init.logger ?? silentLogger;
+    this.scorer = init.mentionScorer;
     // NIL settings: the caller's options, else the model folder's ranker.json, else the defaults.
     this.options = {
       ...DEFAULT_LINKER_OPTIONS,
@@ -150,6 +158,22 @@ export class Linker implements DocumentLinker {
     return this.gazetteerCache;
   }
 
+  /** Dictionary matches, the function-word rule, and the mention scorer when there is one. */
+  get detector(): MentionDetector {
+    this.detectorCache ??= new MentionDetector({ gazetteer: this.gazetteer, frequencies: builtInWordFrequencies(), scorer: this.scorer });
+    return this.detectorCache;
+  }
+
+  get mentionScorer(): MentionScorer | undefined {
+    return this.scorer;
+  }
+
+  /** Replaces the mention scorer (a refit while annotating); undefined returns to dictionary detection. */
+  setMentionScorer(scorer: MentionScorer | undefined): void {
+    this.scorer = scorer;
+    if (this.detectorCache !== undefined) this.detectorCache.scorer = scorer;
+  }
+
   get lexical(): LexicalIndex {
     if (this.lexicalCache === undefined) {
       const t = performance.now();
@@ -164,7 +188,7 @@ export class Linker implements DocumentLinker {
     const out: DetectedMention[] = [];
     for (const [a, b] of paragraphRanges(text)) {
       if (within !== undefined && (b < within[0] || a > within[1])) continue;
-      out.push(...this.gazetteer.detect(text, a, b));
+      out.push(...this.detector.detect(text, a, b));
     }
     return out;
   }

@@ -1,0 +1,148 @@
+import type { DetectedMention, Gazetteer } from '../linker/gazetteer';
+import { paragraphRanges } from '../linker/paragraphs';
+import type { Token } from '../linker/tokens';
+import { tokenize } from '../linker/tokens';
+import type { Span } from '../linker/types';
+import { isFunctionWord, isSentenceStart } from './functionWords';
+import { mentionFeatures } from './mentionFeatures';
+import type { SpanEvidence } from './mentionFeatures';
+import type { MentionExample, MentionScorer } from './mentionScorer';
+import { capitalisedRuns } from './spanProposals';
+import type { WordFrequencies } from './wordFrequencies';
+
+export interface MentionDetectorInit {
+  readonly gazetteer: Gazetteer;
+  /** WordNet tag counts (builtInWordFrequencies()); without them only the stop list marks function words. */
+  readonly frequencies?: WordFrequencies;
+  readonly scorer?: MentionScorer;
+}
+
+/** A span with a label, for learning: accepted / gold / Link Selection (true), rejected / not a mention (false). */
+export interface LabelledSpan extends Span {
+  readonly label: boolean;
+}
+
+interface Candidate extends SpanEvidence {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Mention detection in three steps over one paragraph's tokens:
+ * 1. the gazetteer's dictionary matches, less a lone function word opening a sentence ("In", "The", "May");
+ * 2. with a mention scorer, capitalised sequences the dictionary does not know (when `proposals` is on);
+ * 3. with a mention scorer, every candidate is kept only when its probability reaches the scorer's threshold.
+ * Without a scorer this is the dictionary with the function-word rule, as before.
+ */
+export class MentionDetector {
+  readonly gazetteer: Gazetteer;
+  readonly frequencies: WordFrequencies | undefined;
+  scorer: MentionScorer | undefined;
+
+  constructor(init: MentionDetectorInit) {
+    this.gazetteer = init.gazetteer;
+    this.frequencies = init.frequencies;
+    this.scorer = init.scorer;
+  }
+
+  /** Mentions in `text.slice(from, to)` (offsets relative to `text`), in text order. */
+  detect(text: string, from = 0, to = text.length): DetectedMention[] {
+    const tokens = tokensOf(text, from, to);
+    const candidates = this.candidates(text, tokens, this.scorer !== undefined && this.gazetteer.options.proposals);
+    const scorer = this.scorer;
+    const out: DetectedMention[] = [];
+    for (const c of candidates) {
+      const mention = { start: c.start, end: c.end, text: text.slice(c.start, c.end), rows: c.rows, fuzzy: c.fuzzy };
+      if (scorer === undefined) {
+        out.push(mention);
+        continue;
+      }
+      const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies), surfaceKey(tokens, c));
+      if (probability >= scorer.threshold) out.push({ ...mention, probability });
+    }
+    return out;
+  }
+
+  /**
+   * Training examples from one text: every candidate the detector considers (dictionary matches and proposals)
+   * labelled true when it is exactly one of `mentions`; each mention no candidate found (a missed mention, as
+   * Link Selection reports it) is added as a positive too. `negatives` (rejected spans) are added as negatives
+   * whether or not they are candidates.
+   */
+  examplesFromMentions(text: string, mentions: readonly Span[], negatives: readonly Span[] = []): MentionExample[] {
+    const positive = new Set(mentions.map(spanKey));
+    const spans: LabelledSpan[] = [];
+    const seen = new Set<string>();
+    for (const [a, b] of paragraphRanges(text)) {
+      const tokens = tokensOf(text, a, b);
+      for (const c of this.candidates(text, tokens, this.gazetteer.options.proposals)) {
+        seen.add(spanKey(c));
+        if (!negatives.some((n) => n.start === c.start && n.end === c.end)) spans.push({ start: c.start, end: c.end, label: positive.has(spanKey(c)) });
+      }
+    }
+    for (const m of mentions) if (!seen.has(spanKey(m))) spans.push({ ...m, label: true });
+    for (const n of negatives) spans.push({ ...n, label: false });
+    return this.examples(text, spans);
+  }
+
+  /** Examples for given labelled spans of one text (accepted, rejected, Link Selection), features in context. */
+  examples(text: string, spans: readonly LabelledSpan[]): MentionExample[] {
+    const paras = paragraphRanges(text);
+    const out: MentionExample[] = [];
+    const byParagraph = new Map<number, LabelledSpan[]>();
+    for (const s of spans) {
+      const p = paras.findIndex(([a, b]) => s.start >= a && s.end <= b);
+      if (p < 0 || s.end <= s.start) continue;
+      const list = byParagraph.get(p);
+      if (list === undefined) byParagraph.set(p, [s]);
+      else list.push(s);
+    }
+    for (const [p, list] of byParagraph) {
+      const tokens = tokensOf(text, paras[p][0], paras[p][1]);
+      const matches = new Map(this.gazetteer.detectTokens(text, tokens).map((m) => [spanKey(m), m]));
+      for (const s of list) {
+        const first = tokens.findIndex((t) => t.end > s.start);
+        let last = first;
+        while (last + 1 < tokens.length && tokens[last + 1].start < s.end) last++;
+        if (first < 0 || tokens[first].start >= s.end) continue;
+        const m = matches.get(spanKey(s));
+        const evidence: SpanEvidence = { first, last, rows: m?.rows ?? [], fromGazetteer: m !== undefined, fuzzy: m?.fuzzy ?? false };
+        out.push({ features: mentionFeatures(text, tokens, evidence, this.frequencies), surface: surfaceKey(tokens, evidence), label: s.label });
+      }
+    }
+    return out;
+  }
+
+  private candidates(text: string, tokens: readonly Token[], propose: boolean): Candidate[] {
+    const indexOf = new Map(tokens.map((t, i) => [t.start, i]));
+    const out: Candidate[] = [];
+    for (const m of this.gazetteer.detectTokens(text, tokens)) {
+      const first = indexOf.get(m.start) ?? -1;
+      let last = first;
+      while (last + 1 < tokens.length && tokens[last + 1].start < m.end) last++;
+      if (this.gazetteer.options.functionWords && first === last && isSentenceStart(text, tokens, first) && isFunctionWord(tokens[first], this.frequencies)) continue;
+      out.push({ start: m.start, end: m.end, first, last, rows: m.rows, fromGazetteer: true, fuzzy: m.fuzzy });
+    }
+    if (!propose) return out;
+    const covered = (first: number, last: number): boolean => out.some((c) => c.fromGazetteer && c.first <= last && first <= c.last);
+    const proposed: Candidate[] = [];
+    for (const [first, last] of capitalisedRuns(text, tokens)) {
+      if (covered(first, last)) continue;
+      proposed.push({ start: tokens[first].start, end: tokens[last].end, first, last, rows: [], fromGazetteer: false, fuzzy: false });
+    }
+    return [...out, ...proposed].sort((a, b) => a.start - b.start);
+  }
+}
+
+function tokensOf(text: string, from: number, to: number): Token[] {
+  return tokenize(text.slice(from, to)).map((t) => ({ ...t, start: t.start + from, end: t.end + from }));
+}
+
+function spanKey(s: Span): string {
+  return `${s.start}:${s.end}`;
+}
+
+/** The memory key of a span: its case-folded tokens joined by single spaces (as the gazetteer's trie keys). */
+function surfaceKey(tokens: readonly Token[], s: Pick<SpanEvidence, 'first' | 'last'>): string {
+  return tokens.slice(s.first, s.last + 1).map((t) => t.folded).join(' ');
+}

@@ -1,0 +1,135 @@
+import type { Token } from '../linker/tokens';
+import { hasUpperCase, isAcronym } from '../linker/tokens';
+import { isFunctionWord, isSentenceStart } from './functionWords';
+import type { WordFrequencies } from './wordFrequencies';
+
+/**
+ * The lexical cues the mention scorer weighs, by name (the order of the feature vector). Every value is in
+ * about [-1, 1] so one learning rate and one L2 penalty suit them all.
+ * - shape: token count, length, capitalisation, acronym, digits;
+ * - position: sentence start (alone and for one-word spans, where a capital says nothing);
+ * - WordNet: function word, and how common the span is as an ordinary word (tag counts, corpus-independent);
+ * - gazetteer evidence: found by the name dictionary or only proposed, fuzzy, how many entities share the name;
+ * - neighbours: capitalised words just outside the span (a boundary cut through a longer name), a determiner
+ *   or preposition before it;
+ * - memory: what the annotator (or the training gold) decided for this surface form before.
+ */
+export const MENTION_FEATURE_NAMES = [
+  'bias',
+  'oneToken',
+  'twoTokens',
+  'manyTokens',
+  'length',
+  'capitalisedShare',
+  'allCapitalised',
+  'acronym',
+  'lowerCase',
+  'hasDigit',
+  'sentenceStart',
+  'sentenceStartOneToken',
+  'functionWord',
+  'commonWord',
+  'commonWordAtStart',
+  'nounShare',
+  'fromGazetteer',
+  'fuzzy',
+  'ambiguity',
+  'prevCapitalised',
+  'nextCapitalised',
+  'prevDeterminer',
+  'prevPreposition',
+  'surfaceMemory',
+  'surfaceSeen',
+] as const;
+
+export type MentionFeatureName = (typeof MENTION_FEATURE_NAMES)[number];
+
+/** A span to score: where it is (token indices into the paragraph's tokens) and what the gazetteer knew of it. */
+export interface SpanEvidence {
+  /** Index of the span's first and last token in `tokens`. */
+  readonly first: number;
+  readonly last: number;
+  /** KB rows whose names matched (empty for a proposed span the dictionary does not know). */
+  readonly rows: readonly number[];
+  readonly fromGazetteer: boolean;
+  readonly fuzzy: boolean;
+}
+
+/** What the surface-form memory says: accepted and rejected counts for this (case-folded) surface. */
+export interface SurfaceCounts {
+  readonly positive: number;
+  readonly negative: number;
+}
+
+const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'his', 'her', 'its', 'their', 'our', 'my', 'your']);
+const PREPOSITIONS = new Set(['of', 'in', 'at', 'from', 'to', 'by', 'on', 'for', 'with', 'into', 'near', 'between']);
+
+function isCapitalised(t: Token): boolean {
+  return t.word && /^\p{Lu}/u.test(t.surface);
+}
+
+function neighbourWord(tokens: readonly Token[], i: number, step: 1 | -1): Token | undefined {
+  const t = tokens[i + step];
+  return t !== undefined && t.word ? t : undefined;
+}
+
+const MEMORY_INDEX = MENTION_FEATURE_NAMES.indexOf('surfaceMemory');
+const SEEN_INDEX = MENTION_FEATURE_NAMES.indexOf('surfaceSeen');
+
+/** `features` with the memory entries set from the counts: their balance in [-1, 1] and how many there are. */
+export function withMemory(features: readonly number[], c: SurfaceCounts): number[] {
+  const x = [...features];
+  const seen = c.positive + c.negative;
+  x[MEMORY_INDEX] = (c.positive - c.negative) / (seen + 1);
+  x[SEEN_INDEX] = Math.min(1, Math.log1p(seen) / 3);
+  return x;
+}
+
+/** The feature vector of one span, in MENTION_FEATURE_NAMES order, with an empty memory. */
+export function mentionFeatures(
+  text: string,
+  tokens: readonly Token[],
+  span: SpanEvidence,
+  frequencies: WordFrequencies | undefined,
+): number[] {
+  const inside = tokens.slice(span.first, span.last + 1);
+  const words = inside.filter((t) => t.word);
+  const n = words.length;
+  const surface = text.slice(tokens[span.first].start, tokens[span.last].end);
+  const start = isSentenceStart(text, tokens, span.first);
+  const capitalised = words.filter(isCapitalised).length;
+  const lemma = words.map((t) => t.folded).join(' ');
+  const counts = frequencies?.of(lemma) ?? { noun: 0, other: 0 };
+  const common = Math.min(1, Math.log1p(counts.noun + counts.other) / 6);
+  const prev = neighbourWord(tokens, span.first, -1);
+  const next = neighbourWord(tokens, span.last, 1);
+  const f: Record<MentionFeatureName, number> = {
+    bias: 1,
+    oneToken: n === 1 ? 1 : 0,
+    twoTokens: n === 2 ? 1 : 0,
+    manyTokens: n > 2 ? 1 : 0,
+    length: Math.min(1, Math.log1p(surface.length) / 4),
+    capitalisedShare: n === 0 ? 0 : capitalised / n,
+    allCapitalised: n > 0 && words.every((t) => isCapitalised(t) || t.folded.length <= 3) && capitalised > 0 ? 1 : 0,
+    acronym: isAcronym(surface) ? 1 : 0,
+    lowerCase: hasUpperCase(surface) ? 0 : 1,
+    hasDigit: /\p{N}/u.test(surface) ? 1 : 0,
+    sentenceStart: start ? 1 : 0,
+    sentenceStartOneToken: start && n === 1 ? 1 : 0,
+    functionWord: n === 1 && isFunctionWord(words[0], frequencies) ? 1 : 0,
+    commonWord: common,
+    commonWordAtStart: start ? common : 0,
+    nounShare: counts.noun + counts.other === 0 ? 0 : counts.noun / (counts.noun + counts.other),
+    fromGazetteer: span.fromGazetteer ? 1 : 0,
+    fuzzy: span.fuzzy ? 1 : 0,
+    ambiguity: Math.min(1, Math.log1p(span.rows.length) / 3),
+    prevCapitalised: prev !== undefined && isCapitalised(prev) && !isSentenceStart(text, tokens, span.first - 1) ? 1 : 0,
+    nextCapitalised: next !== undefined && isCapitalised(next) ? 1 : 0,
+    prevDeterminer: prev !== undefined && DETERMINERS.has(prev.folded) ? 1 : 0,
+    prevPreposition: prev !== undefined && PREPOSITIONS.has(prev.folded) ? 1 : 0,
+    // Filled in by the scorer, which holds the memory (see withMemory).
+    surfaceMemory: 0,
+    surfaceSeen: 0,
+  };
+  return MENTION_FEATURE_NAMES.map((name) => f[name]);
+}

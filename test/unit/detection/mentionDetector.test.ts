@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MentionDetector } from '../../../src/core/detection/mentionDetector';
+import { MENTION_FEATURE_NAMES } from '../../../src/core/detection/mentionFeatures';
+import { MentionScorer } from '../../../src/core/detection/mentionScorer';
+import { capitalisedRuns } from '../../../src/core/detection/spanProposals';
+import { Gazetteer } from '../../../src/core/linker/gazetteer';
+import { Linker } from '../../../src/core/linker/linker';
+import { tokenize } from '../../../src/core/linker/tokens';
+import type { Span } from '../../../src/core/linker/types';
+import { FakeEncoder } from '../../fixtures/linker/fakeEncoder';
+import { TINY_ENTITIES, tinyKb } from '../../fixtures/linker/tinyKb';
+
+const texts = (found: readonly { text: string }[]): string[] => found.map((m) => m.text);
+const spanOf = (text: string, s: string, from = 0): Span => ({ start: text.indexOf(s, from), end: text.indexOf(s, from) + s.length });
+
+void test('capitalised runs join particles, initials and hyphens, and drop leading function words', () => {
+  const text = 'In Turin the Selman A. Waksman Award went to Sport-Club Juventus and the University of Turin.';
+  const tokens = tokenize(text);
+  const runs = capitalisedRuns(text, tokens).map(([a, b]) => text.slice(tokens[a].start, tokens[b].end));
+  assert.deepEqual(runs, ['Turin', 'Selman A. Waksman Award', 'Sport-Club Juventus', 'University of Turin']);
+});
+
+/** Training text: in-KB names are mentions, except that the annotator rejects "Ohio"; a missed name is added. */
+const TRAIN = [
+  'Dublin is the capital of Ireland. The WHO met in Dublin and New York City.',
+  '',
+  'Ohio sent a team to Dublin; Ohio lost. Later Baile Átha Cliath hosted Ireland and New York.',
+  '',
+  'The Selman A. Waksman Award went to Ireland, not to Ohio. The Lasker Prize went to Dublin.',
+].join('\n');
+
+function trainedScorer(): MentionScorer {
+  const detector = new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES) });
+  const names = ['Dublin', 'Ireland', 'WHO', 'New York City', 'New York', 'Baile Átha Cliath', 'Selman A. Waksman Award'];
+  const mentions: Span[] = [];
+  for (const n of names) for (let i = TRAIN.indexOf(n); i >= 0; i = TRAIN.indexOf(n, i + 1)) if (!/\w/.test(TRAIN[i + n.length] ?? '')) mentions.push({ start: i, end: i + n.length });
+  const examples = detector.examplesFromMentions(TRAIN, mentions, [spanOf(TRAIN, 'Ohio')]);
+  assert.ok(examples.some((e) => e.surface === 'ohio' && !e.label) && examples.some((e) => e.surface === 'selman a . waksman award' && e.label));
+  return MentionScorer.fit(examples);
+}
+
+void test('a scorer fitted on accepted and rejected spans drops what the annotator rejects', () => {
+  const scorer = trainedScorer();
+  const text = 'Ohio and Dublin signed with Ireland.';
+  const plain = new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES) });
+  assert.deepEqual(texts(plain.detect(text)), ['Ohio', 'Dublin', 'Ireland']);
+  const learned = new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES), scorer });
+  const found = learned.detect(text);
+  assert.deepEqual(texts(found), ['Dublin', 'Ireland']);
+  assert.ok(found.every((m) => m.probability !== undefined && m.probability >= scorer.threshold));
+});
+
+void test('proposals: only with a scorer, and only when the option is on', () => {
+  const scorer = trainedScorer();
+  const text = 'The Lasker Prize went to Dublin.';
+  assert.deepEqual(texts(new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES) }).detect(text)), ['Dublin']);
+  const detector = new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES), scorer });
+  const scoredNames = detector.examples(text, [{ ...spanOf(text, 'Lasker Prize'), label: true }]);
+  assert.equal(scoredNames[0].features[MENTION_FEATURE_NAMES.indexOf('fromGazetteer')], 0, 'not from the gazetteer');
+  const off = new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES, { proposals: false }), scorer });
+  assert.ok(!texts(off.detect(text)).includes('Lasker Prize'));
+});
+
+void test('the Linker uses the mention scorer it is given, and a new one set later', () => {
+  const kb = tinyKb();
+  const linker = new Linker({ kb, encoder: new FakeEncoder() });
+  const text = 'Ohio and Dublin signed with Ireland.';
+  assert.deepEqual(texts(linker.detect(text)), ['Ohio', 'Dublin', 'Ireland']);
+  linker.setMentionScorer(trainedScorer());
+  assert.deepEqual(texts(linker.detect(text)), ['Dublin', 'Ireland']);
+  linker.setMentionScorer(undefined);
+  assert.equal(linker.detect(text).length, 3);
+  assert.deepEqual(texts(new Linker({ kb, encoder: new FakeEncoder(), mentionScorer: trainedScorer() }).detect(text)), ['Dublin', 'Ireland']);
+});

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MENTION_FEATURE_NAMES } from '../../../src/core/detection/mentionFeatures';
+import { MentionScorer } from '../../../src/core/detection/mentionScorer';
+import type { MentionExample } from '../../../src/core/detection/mentionScorer';
+import { LinkerError } from '../../../src/core/errors';
+
+const DIMS = MENTION_FEATURE_NAMES.length;
+const at = (name: string): number => MENTION_FEATURE_NAMES.indexOf(name as (typeof MENTION_FEATURE_NAMES)[number]);
+
+/** A feature vector with the bias and the given named features set. */
+function vec(named: Record<string, number>): number[] {
+  const x = new Array<number>(DIMS).fill(0);
+  x[0] = 1;
+  for (const [k, v] of Object.entries(named)) x[at(k)] = v;
+  return x;
+}
+
+/** Capitalised multi-word spans are mentions, sentence-initial one-word spans are not; a little noise. */
+function examples(n: number): MentionExample[] {
+  const out: MentionExample[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = i % 2 === 0;
+    const noise = i % 17 === 0;
+    out.push({
+      features: name ? vec({ twoTokens: 1, allCapitalised: 1, capitalisedShare: 1 }) : vec({ oneToken: 1, sentenceStart: 1, sentenceStartOneToken: 1, capitalisedShare: 1 }),
+      surface: `s${i % 50}`,
+      label: noise ? !name : name,
+    });
+  }
+  return out;
+}
+
+void test('fit learns the cues; fitting is deterministic and fast on 1,000 examples', () => {
+  const data = examples(1000);
+  const t = performance.now();
+  const a = MentionScorer.fit(data);
+  const ms = performance.now() - t;
+  assert.ok(ms < 1000, `fit took ${ms.toFixed(0)} ms`);
+  const b = MentionScorer.fit(data);
+  assert.deepEqual(a.weights, b.weights);
+  assert.ok(a.probability(data[0].features, 'unseen') > 0.8);
+  assert.ok(a.probability(data[1].features, 'unseen') < 0.2);
+  assert.ok(a.namedWeights().sentenceStartOneToken < 0);
+});
+
+void test('the surface memory carries a decision to the next occurrence of the form', () => {
+  const data: MentionExample[] = [];
+  // The same neutral features; only the surface decides: "paris" is always a mention, "bill" never.
+  for (let i = 0; i < 40; i++) data.push({ features: vec({ oneToken: 1 }), surface: i % 2 === 0 ? 'paris' : 'bill', label: i % 2 === 0 });
+  const s = MentionScorer.fit(data);
+  const x = vec({ oneToken: 1 });
+  assert.ok(s.probability(x, 'paris') > 0.7, String(s.probability(x, 'paris')));
+  assert.ok(s.probability(x, 'bill') < 0.3, String(s.probability(x, 'bill')));
+  assert.ok(Math.abs(s.probability(x, 'unseen') - 0.5) < 0.15);
+  assert.deepEqual(s.memoryOf('paris'), { positive: 20, negative: 0 });
+});
+
+void test('JSON round trip keeps every probability; a foreign or stale file is a clear error', () => {
+  const s = MentionScorer.fit(examples(200), { threshold: 0.4 });
+  const json = JSON.parse(JSON.stringify(s.toJSON())) as unknown;
+  const r = MentionScorer.fromJSON(json);
+  assert.equal(r.threshold, 0.4);
+  for (const e of examples(20)) assert.equal(r.probability(e.features, e.surface), s.probability(e.features, e.surface));
+  assert.throws(() => MentionScorer.fromJSON({ kind: 'other' }, 'x.json'), (e: unknown) => e instanceof LinkerError && /x\.json is not a mention scorer/.test(e.message));
+  const stale = { ...s.toJSON(), featureNames: ['bias'], weights: [0] };
+  assert.throws(() => MentionScorer.fromJSON(stale, 'y.json'), /other features/);
+  assert.throws(() => MentionScorer.fit([{ features: [1], surface: 'a', label: true }]), /expects/);
+});
