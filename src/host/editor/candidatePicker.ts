@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { Entity } from '../../core/kb/entity';
 import type { EntityHit } from '../../core/worker/linkerProtocol';
+import { sentenceAround } from './annotationFlow';
 import type { EditorMention } from '../linking/editorMention';
 import type { LinkService } from '../linking/linkService';
 
@@ -8,22 +10,34 @@ interface CandidateItem extends vscode.QuickPickItem {
 }
 
 const SEARCH_LIMIT = 30;
+/** Characters of a description shown on a candidate's second line. */
+const DESCRIPTION_CHARS = 120;
+/** Characters of the mention's sentence in the picker's title. */
+const SENTENCE_CHARS = 110;
 
 /**
- * Quick Pick over the mention's ranked candidates plus a live search of the whole KB by title and alias (in
- * the linker worker, so typing stays responsive). Resolves to the chosen entity id, or undefined.
+ * Quick Pick over the mention's ranked candidates (each with its type and a one-line description) plus a live
+ * search of the whole KB by title and alias (in the linker worker, so typing stays responsive). The title shows
+ * the mention in its sentence, and the editor scrolls the mention below the picker first. Resolves to the
+ * chosen entity id, or undefined.
  */
-export async function pickCandidate(mention: EditorMention, links: LinkService): Promise<string | undefined> {
+export async function pickCandidate(document: vscode.TextDocument, mention: EditorMention, links: LinkService): Promise<string | undefined> {
   const candidates: readonly { id: string; title: string; score: number; probability?: number }[] = mention.linked?.candidates ?? mention.annotation?.candidates ?? [];
-  const ranked: CandidateItem[] = candidates.map((c, i) => ({
-    kbId: c.id,
-    label: `${i + 1}. ${c.title}`,
-    description: c.id,
-    detail: `score ${c.score.toFixed(2)}${c.probability === undefined ? '' : `, p ${c.probability.toFixed(2)}`}`,
-  }));
+  const entities = await links.entities(candidates.map((c) => c.id)).catch(() => candidates.map((): Entity | undefined => undefined));
+  const ranked: CandidateItem[] = candidates.map((c, i) => {
+    const entity = entities[i];
+    const confidence = c.probability === undefined ? `score ${c.score.toFixed(2)}` : `${Math.round(c.probability * 100)} %`;
+    return {
+      kbId: c.id,
+      label: `${i + 1}. ${c.title}`,
+      description: [entity?.type, confidence, c.id].filter((x) => x !== undefined && x !== '').join(' · '),
+      detail: oneLine(entity?.text ?? '', DESCRIPTION_CHARS) || '(no description in the KB)',
+    };
+  });
+  await keepMentionBelowPicker(document, mention);
   const picker = vscode.window.createQuickPick<CandidateItem>();
-  picker.title = `Entity Linker: link "${mention.text}"`;
-  picker.placeholder = 'Ranked candidates; type to search the whole KB by title or alias';
+  picker.title = `Link "${mention.text}": ${sentenceOf(document.getText(), mention)}`;
+  picker.placeholder = 'Pick a ranked candidate, or type to search the whole KB by title or alias';
   picker.matchOnDescription = true;
   const rankedSection: vscode.QuickPickItem = { label: 'ranked candidates', kind: vscode.QuickPickItemKind.Separator };
   picker.items = [rankedSection as CandidateItem, ...ranked];
@@ -74,10 +88,45 @@ function hitItem(hit: EntityHit): CandidateItem {
   return {
     kbId: hit.id,
     label: hit.title,
-    description: `${hit.id}${hit.type === undefined ? '' : ` · ${hit.type}`}`,
+    description: hit.type === undefined ? hit.id : `${hit.type} · ${hit.id}`,
     detail: hit.snippet,
     alwaysShow: true,
   };
+}
+
+/** The mention's sentence on one line, the mention in «», cut around it to fit a title. */
+function sentenceOf(text: string, mention: { start: number; end: number; text: string }): string {
+  const sentence = sentenceAround(text, mention.start, mention.end);
+  const room = Math.max(0, SENTENCE_CHARS - mention.text.length);
+  let before = text.slice(sentence.start, mention.start).replace(/\s+/g, ' ');
+  let after = text.slice(mention.end, sentence.end).replace(/\s+/g, ' ');
+  const half = Math.floor(room / 2);
+  const keepBefore = Math.min(before.length, Math.max(half, room - after.length));
+  const keepAfter = Math.min(after.length, room - keepBefore);
+  if (keepBefore < before.length) before = `…${before.slice(before.length - keepBefore)}`;
+  if (keepAfter < after.length) after = `${after.slice(0, keepAfter)}…`;
+  return `${before.trimStart()}«${mention.text}»${after.trimEnd()}`;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * The Quick Pick opens at the top of the window; scroll the mention's line to the lower part of the editor so
+ * the list does not cover it (VS Code offers no way to place the picker itself).
+ */
+async function keepMentionBelowPicker(document: vscode.TextDocument, mention: { end: number }): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor?.document !== document) return;
+  const line = document.positionAt(mention.end).line;
+  const visible = editor.visibleRanges[0];
+  if (visible === undefined) return;
+  const height = visible.end.line - visible.start.line;
+  // Already in the lower half: leave the view still.
+  if (line >= visible.start.line + height / 2 && line <= visible.end.line) return;
+  await vscode.commands.executeCommand('revealLine', { lineNumber: Math.min(document.lineCount - 1, line + 2), at: 'bottom' });
 }
 
 function matches(item: CandidateItem, query: string): boolean {

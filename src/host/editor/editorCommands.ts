@@ -6,8 +6,10 @@ import type { Logger } from '../../core/log';
 import { reportError } from '../errorReporting';
 import { type EditorMention, isUnresolved } from '../linking/editorMention';
 import type { MentionService } from '../linking/mentionService';
+import { describeUndo, nextAfterDecision } from './annotationFlow';
 import { pickCandidate } from './candidatePicker';
 import type { AcceptCandidateArgs } from './mentionHover';
+import type { MentionReveal } from './mentionReveal';
 
 /** The editor's annotation commands; package.json contributes each (with keybindings and menus). */
 export const EDITOR_COMMAND_IDS = [
@@ -34,6 +36,9 @@ export interface EditorCommandServices {
   readonly logger: Logger;
   readonly showLog: () => void;
   readonly acceptThreshold: () => number;
+  /** Whether a decision on the cursor's mention moves on to the next unresolved one (entityLinker.annotation.autoAdvance). */
+  readonly autoAdvance: () => boolean;
+  readonly reveal: MentionReveal;
   /** Drops the linking session and links open documents again with the current settings. */
   readonly reload: () => Promise<void>;
 }
@@ -91,11 +96,46 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     }
     // Wraps around at either end, like "next problem".
     const next = direction > 0 ? (open.find((m) => m.start >= offset && !(m.start === offset && editor.selection.isEmpty === false)) ?? open[0]) : ([...open].reverse().find((m) => m.end < offset || (m.start < offset && m.end <= offset)) ?? open[open.length - 1]);
-    const range = new vscode.Range(editor.document.positionAt(next.start), editor.document.positionAt(next.end));
-    // The cursor at the mention's start, so hover (Ctrl+K Ctrl+I) and the keybindings act on it.
-    editor.selection = new vscode.Selection(range.end, range.start);
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    s.reveal.show(editor, next.start, next.end);
     return next;
+  };
+
+  /**
+   * One key per decision: after a decision on the mention at the cursor of the active editor, the cursor moves to
+   * the next unresolved mention (document order, wrapping round) with its sentence in view. A decision made
+   * elsewhere (a panel, a test passing a mention) leaves the cursor alone.
+   */
+  const advance = (t: { document: vscode.TextDocument; mention: EditorMention }): void => {
+    const editor = vscode.window.activeTextEditor;
+    if (!s.autoAdvance() || editor === undefined || editor.document !== t.document) return;
+    const cursor = editor.document.offsetAt(editor.selection.active);
+    if (cursor < t.mention.start || cursor > t.mention.end) return;
+    const open = s.mentions.mentionsOf(t.document).filter((m) => m.anchored && isUnresolved(m));
+    const next = nextAfterDecision(open, t.mention);
+    if (next === undefined) {
+      void vscode.window.setStatusBarMessage('Entity Linker: every mention of this document is resolved.', 4000);
+      return;
+    }
+    s.reveal.show(editor, next.start, next.end);
+  };
+
+  /** Undo or redo, then show what it changed: the mention revealed and flashed, the change in the status bar. */
+  const step = (what: 'undo' | 'redo') => async (arg: unknown): Promise<boolean> => {
+    const document = await activeDocument(arg);
+    if (document === undefined) return false;
+    const before = s.mentions.annotations.get(document.uri)?.records ?? [];
+    const done = what === 'undo' ? await s.mentions.undo(document) : await s.mentions.redo(document);
+    const verb = what === 'undo' ? 'Undid' : 'Redid';
+    if (!done) {
+      void vscode.window.setStatusBarMessage(`Entity Linker: nothing to ${what} in this document.`, 4000);
+      return false;
+    }
+    const change = describeUndo(before, s.mentions.annotations.get(document.uri)?.records ?? []);
+    if (change === undefined) return true;
+    void vscode.window.setStatusBarMessage(`Entity Linker: ${verb.toLowerCase()} ${change.description}`, 6000);
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+    if (editor !== undefined) s.reveal.show(editor, change.start, change.end, { flash: true });
+    return true;
   };
 
   return {
@@ -103,7 +143,9 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       const t = await target(arg);
       if (t === undefined) return undefined;
       await s.mentions.acceptMention(t.document, t.mention);
-      return s.mentions.mentionsOf(t.document).find((m) => m.start === t.mention.start && m.end === t.mention.end)?.kbId;
+      const kbId = s.mentions.mentionsOf(t.document).find((m) => m.start === t.mention.start && m.end === t.mention.end)?.kbId;
+      advance(t);
+      return kbId;
     }),
     'entityLinker.acceptCandidate': guarded('Accept', async (arg) => {
       if (!isMentionArgs(arg) || typeof (arg as AcceptCandidateArgs).kbId !== 'string') throw new LinkerError('usage', 'acceptCandidate needs {uri, start, end, kbId}.');
@@ -115,17 +157,24 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     'entityLinker.chooseCandidate': guarded('Choose Candidate', async (arg) => {
       const t = await target(arg);
       if (t === undefined) return undefined;
-      const kbId = await pickCandidate(t.mention, s.mentions.links);
-      if (kbId !== undefined) await s.mentions.acceptMention(t.document, t.mention, kbId);
+      const kbId = await pickCandidate(t.document, t.mention, s.mentions.links);
+      if (kbId !== undefined) {
+        await s.mentions.acceptMention(t.document, t.mention, kbId);
+        advance(t);
+      }
       return kbId;
     }),
     'entityLinker.markNil': guarded('Mark NIL', async (arg) => {
       const t = await target(arg);
-      if (t !== undefined) await s.mentions.markMentionNil(t.document, t.mention);
+      if (t === undefined) return;
+      await s.mentions.markMentionNil(t.document, t.mention);
+      advance(t);
     }),
     'entityLinker.reject': guarded('Reject', async (arg) => {
       const t = await target(arg);
-      if (t !== undefined) await s.mentions.rejectMention(t.document, t.mention);
+      if (t === undefined) return;
+      await s.mentions.rejectMention(t.document, t.mention);
+      advance(t);
     }),
     'entityLinker.nextMention': guarded('Next Mention', move(1)),
     'entityLinker.previousMention': guarded('Previous Mention', move(-1)),
@@ -150,7 +199,7 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       if (start >= end) throw new LinkerError('usage', 'The selection holds only white space.');
       const mention = await s.mentions.linkSpan(document, start, end);
       if (!isMentionArgs(arg)) {
-        const kbId = await pickCandidate(mention, s.mentions.links);
+        const kbId = await pickCandidate(document, mention, s.mentions.links);
         if (kbId !== undefined) await s.mentions.acceptMention(document, mention, kbId);
       }
       return mention.linked?.candidates[0]?.id;
@@ -159,24 +208,42 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       const document = await activeDocument(arg);
       if (document === undefined) return 0;
       const threshold = typeof thresholdArg === 'number' ? thresholdArg : s.acceptThreshold();
+      // From the palette: say how many and at what threshold before acting (a test passing the document does not ask).
+      if (typeof arg !== 'string' && !(await confirmBatchAccept(s, document, threshold))) return 0;
       const count = await s.mentions.acceptAllAbove(document, threshold);
-      if (typeof arg !== 'string') void vscode.window.showInformationMessage(`Entity Linker: accepted ${count} mention(s) with confidence of at least ${threshold}.`);
+      if (typeof arg !== 'string') void vscode.window.setStatusBarMessage(`Entity Linker: accepted ${count} mention(s) at confidence ≥ ${percent(threshold)} (undo: Ctrl+Alt+Z).`, 6000);
       return count;
     }),
-    'entityLinker.undoAnnotation': guarded('Undo Annotation', async (arg) => {
-      const document = await activeDocument(arg);
-      return document === undefined ? false : s.mentions.undo(document);
-    }),
-    'entityLinker.redoAnnotation': guarded('Redo Annotation', async (arg) => {
-      const document = await activeDocument(arg);
-      return document === undefined ? false : s.mentions.redo(document);
-    }),
+    'entityLinker.undoAnnotation': guarded('Undo Annotation', step('undo')),
+    'entityLinker.redoAnnotation': guarded('Redo Annotation', step('redo')),
     'entityLinker.importAnnotations': guarded('Import Annotations', async (pathArg, formatArg) => importAnnotations(s, pathArg, formatArg)),
     'entityLinker.reloadLinker': guarded('Reload', async () => s.reload()),
     'entityLinker.revealMention': guarded('Reveal Mention', async (arg) => {
       if (isMentionArgs(arg)) await s.mentions.reveal(arg);
     }),
   };
+}
+
+function percent(x: number): string {
+  return `${Math.round(x * 100)} %`;
+}
+
+/** The batch accept's confirmation: how many predictions it would accept, at which threshold; true to go ahead. */
+async function confirmBatchAccept(s: EditorCommandServices, document: vscode.TextDocument, threshold: number): Promise<boolean> {
+  const predicted = s.mentions.mentionsOf(document).filter((m) => m.anchored && m.status === 'predicted' && m.linked !== undefined && !m.linked.nil && m.kbId !== undefined);
+  const count = predicted.filter((m) => (m.confidence ?? 0) >= threshold).length;
+  if (count === 0) {
+    const best = Math.max(0, ...predicted.map((m) => m.confidence ?? 0));
+    void vscode.window.showInformationMessage(`Entity Linker: no prediction reaches the threshold ${percent(threshold)} (the most confident is ${percent(best)}). Change entityLinker.annotation.acceptThreshold to accept more.`);
+    return false;
+  }
+  const accept = `Accept ${count}`;
+  const picked = await vscode.window.showWarningMessage(
+    `Accept ${count} of ${predicted.length} predicted mention(s) whose top candidate has confidence ≥ ${percent(threshold)}?`,
+    { modal: true, detail: 'One undoable step (Undo Annotation Action, Ctrl+Alt+Z). The threshold is the setting entityLinker.annotation.acceptThreshold.' },
+    accept,
+  );
+  return picked === accept;
 }
 
 async function importAnnotations(s: EditorCommandServices, pathArg: unknown, formatArg: unknown): Promise<number | undefined> {

@@ -8,10 +8,12 @@ import { DocumentLinking } from '../linking/documentLinking';
 import { isLinkable, type LinkingSettings } from '../linking/linkingSettings';
 import type { LinkService } from '../linking/linkService';
 import { MentionService } from '../linking/mentionService';
+import { AnnotationStatusBar } from './annotationStatusBar';
 import type { EditorTestApi } from './editorTestApi';
 import { MentionCodeActions } from './mentionCodeActions';
 import { MentionDecorations } from './mentionDecorations';
 import { MentionHoverProvider } from './mentionHover';
+import { MentionReveal } from './mentionReveal';
 import { MentionTree } from './mentionTree';
 
 /** Context key true while the active editor's document is linked (keybindings use it). */
@@ -27,6 +29,8 @@ export class EditorFeatures extends Disposable {
   readonly linking: DocumentLinking;
   readonly mentions: MentionService;
   readonly decorations: MentionDecorations;
+  /** Moves the cursor to a mention with its sentence in view (commands, undo and redo use it). */
+  readonly reveal: MentionReveal;
 
   constructor(links: LinkService, private readonly settings: () => LinkingSettings, private readonly logger: Logger, showLog: () => void) {
     super();
@@ -34,6 +38,8 @@ export class EditorFeatures extends Disposable {
     this.linking = this.register(new DocumentLinking(links, () => settings().debounceMs, logger, (e) => reportError(logger, 'Linking the document', e, showLog)));
     this.mentions = this.register(new MentionService(links, this.linking, this.annotations, () => settings().ambiguousMargin, logger));
     this.decorations = this.register(new MentionDecorations(this.mentions));
+    this.reveal = this.register(new MentionReveal());
+    this.register(new AnnotationStatusBar(this.mentions));
     const tree = this.register(new MentionTree(this.mentions, logger));
     this.register(vscode.window.createTreeView(MENTIONS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }));
 

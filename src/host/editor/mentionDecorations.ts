@@ -5,19 +5,49 @@ import { Disposable } from '../disposable';
 
 const color = (id: string): vscode.ThemeColor => new vscode.ThemeColor(`entityLinker.${id}`);
 
-/** One decoration type per style, created once; colours come from contributes.colors so themes can restyle them. */
+/**
+ * A small raised cue after the mention (confidence, ✓, ∅, ⚠): text, so it reads without colour. VS Code has no
+ * font-size option for attachments; the style string is appended to its CSS, as other extensions do.
+ */
+function cue(colourId: string, text?: string): vscode.ThemableDecorationAttachmentRenderOptions {
+  return { ...(text === undefined ? {} : { contentText: text }), color: color(colourId), margin: '0 0 0 1px', textDecoration: 'none; font-size: 0.72em; vertical-align: super; font-weight: 600' };
+}
+
+/**
+ * One decoration type per style, created once. Each state has its own shape, so states differ without colour
+ * (and never look like VS Code's own selection or word highlights, which are plain fills): a pending
+ * prediction is a box (solid, dashed or dotted border for high, medium, low confidence; its confidence after
+ * it), an ambiguous one a box with a "?" cue, accepted a solid underline with ✓, NIL a dotted underline with
+ * ∅, rejected struck through, needs-review a wavy underline with ⚠. Each state also has its own overview-ruler
+ * lane and colour. Colours come from contributes.colors so themes can restyle them.
+ */
 function decorationTypes(): Record<MentionStyle, vscode.TextEditorDecorationType> {
-  const ruler = vscode.OverviewRulerLane.Right;
+  const create = vscode.window.createTextEditorDecorationType;
+  const box = (borderStyle: string, borderId: string, backgroundId: string): vscode.DecorationRenderOptions => ({
+    backgroundColor: color(backgroundId),
+    border: `1px ${borderStyle}`,
+    borderColor: color(borderId),
+    borderRadius: '3px',
+    overviewRulerColor: color(borderId),
+    overviewRulerLane: vscode.OverviewRulerLane.Right,
+    after: cue(borderId),
+  });
   return {
-    predictedHigh: vscode.window.createTextEditorDecorationType({ backgroundColor: color('predictedHighBackground'), borderRadius: '2px', overviewRulerColor: color('predictedRuler'), overviewRulerLane: ruler }),
-    predictedMedium: vscode.window.createTextEditorDecorationType({ backgroundColor: color('predictedMediumBackground'), borderRadius: '2px', overviewRulerColor: color('predictedRuler'), overviewRulerLane: ruler }),
-    predictedLow: vscode.window.createTextEditorDecorationType({ backgroundColor: color('predictedLowBackground'), borderRadius: '2px', overviewRulerColor: color('predictedRuler'), overviewRulerLane: ruler }),
-    ambiguous: vscode.window.createTextEditorDecorationType({ backgroundColor: color('predictedLowBackground'), border: '1px dashed', borderColor: color('ambiguousBorder'), borderRadius: '2px', overviewRulerColor: color('ambiguousBorder'), overviewRulerLane: ruler }),
-    accepted: vscode.window.createTextEditorDecorationType({ backgroundColor: color('acceptedBackground'), borderWidth: '0 0 2px 0', borderStyle: 'solid', borderColor: color('acceptedBorder'), overviewRulerColor: color('acceptedBorder'), overviewRulerLane: vscode.OverviewRulerLane.Center }),
-    rejected: vscode.window.createTextEditorDecorationType({ textDecoration: 'line-through', color: color('rejectedForeground'), overviewRulerColor: color('rejectedForeground'), overviewRulerLane: vscode.OverviewRulerLane.Left }),
-    nil: vscode.window.createTextEditorDecorationType({ backgroundColor: color('nilBackground'), borderWidth: '0 0 2px 0', borderStyle: 'dotted', borderColor: color('nilBorder'), overviewRulerColor: color('nilBorder'), overviewRulerLane: vscode.OverviewRulerLane.Left }),
-    review: vscode.window.createTextEditorDecorationType({ border: '1px solid', borderColor: color('reviewBorder'), overviewRulerColor: color('reviewBorder'), overviewRulerLane: vscode.OverviewRulerLane.Full }),
+    predictedHigh: create(box('solid', 'predictedBorder', 'predictedBackground')),
+    predictedMedium: create(box('dashed', 'predictedBorder', 'predictedBackground')),
+    predictedLow: create(box('dotted', 'predictedBorder', 'predictedBackground')),
+    ambiguous: create({ ...box('dashed', 'ambiguousBorder', 'ambiguousBackground'), borderWidth: '1px 1px 2px 1px' }),
+    accepted: create({ backgroundColor: color('acceptedBackground'), borderWidth: '0 0 2px 0', borderStyle: 'solid', borderColor: color('acceptedBorder'), overviewRulerColor: color('acceptedBorder'), overviewRulerLane: vscode.OverviewRulerLane.Center, after: cue('acceptedBorder', '✓') }),
+    rejected: create({ textDecoration: 'line-through', opacity: '0.75', color: color('rejectedForeground'), overviewRulerColor: color('rejectedForeground'), overviewRulerLane: vscode.OverviewRulerLane.Left, after: cue('rejectedForeground', '✗') }),
+    nil: create({ backgroundColor: color('nilBackground'), borderWidth: '0 0 2px 0', borderStyle: 'dotted', borderColor: color('nilBorder'), overviewRulerColor: color('nilBorder'), overviewRulerLane: vscode.OverviewRulerLane.Left, after: cue('nilBorder', '∅') }),
+    review: create({ textDecoration: 'underline wavy', backgroundColor: color('reviewBackground'), overviewRulerColor: color('reviewBorder'), overviewRulerLane: vscode.OverviewRulerLane.Full, after: cue('reviewBorder', '⚠') }),
   };
+}
+
+/** The cue text after a pending prediction: its confidence in per cent ("?" first when it is ambiguous). */
+export function confidenceCue(style: MentionStyle, confidence: number | undefined): string | undefined {
+  if (confidence === undefined || !(style === 'predictedHigh' || style === 'predictedMedium' || style === 'predictedLow' || style === 'ambiguous')) return undefined;
+  return `${style === 'ambiguous' ? '?' : ''}${Math.round(confidence * 100)}`;
 }
 
 /** A decorated range, as tests read it (decorations themselves cannot be read through the API). */
@@ -62,12 +92,14 @@ export class MentionDecorations extends Disposable {
     for (const editor of vscode.window.visibleTextEditors) {
       const document = editor.document;
       const list = this.mentions.linking.isTracked(document.uri) || this.mentions.annotations.get(document.uri) !== undefined ? this.mentions.mentionsOf(document) : [];
-      const byStyle = new Map<MentionStyle, vscode.Range[]>();
+      const byStyle = new Map<MentionStyle, vscode.DecorationOptions[]>();
       const drawn: DecoratedRange[] = [];
       for (const m of list) {
         if (!m.anchored) continue;
         const ranges = byStyle.get(m.style) ?? [];
-        ranges.push(new vscode.Range(document.positionAt(m.start), document.positionAt(m.end)));
+        const range = new vscode.Range(document.positionAt(m.start), document.positionAt(m.end));
+        const text = confidenceCue(m.style, m.confidence);
+        ranges.push(text === undefined ? { range } : { range, renderOptions: { after: { contentText: text } } });
         byStyle.set(m.style, ranges);
         drawn.push({ style: m.style, start: m.start, end: m.end });
       }

@@ -59,7 +59,8 @@ export class MentionHoverProvider implements vscode.HoverProvider {
       const entity = entities[i];
       const args: AcceptCandidateArgs = { uri: document.uri.toString(), start: mention.start, end: mention.end, kbId: c.id };
       const link = `command:${ACCEPT_CANDIDATE_COMMAND}?${encodeURIComponent(JSON.stringify(args))}`;
-      const type = entity?.type === undefined ? '' : ` _${escapeMarkdown(entity.type)}_`;
+      // The type after a separator, in plain text: italics right after the title read as part of it.
+      const type = entity?.type === undefined ? '' : ` · ${escapeMarkdown(entity.type)} ·`;
       const probability = c.probability === undefined ? '' : `, p ${c.probability.toFixed(2)}`;
       const description = entity === undefined || entity.text === '' ? '' : `  \n&nbsp;&nbsp;${escapeMarkdown(snippet(entity.text))}`;
       md.appendMarkdown(`${i + 1}. [${escapeMarkdown(c.title)}](${link} "Accept this entity")${type} ${codeSpan(c.id)}, score ${c.score.toFixed(2)}${probability}${description}\n`);

@@ -56,9 +56,13 @@ export class MentionTree extends Disposable implements vscode.TreeDataProvider<N
       }
       case 'mention': {
         const m = node.mention;
-        const item = new vscode.TreeItem(m.text, vscode.TreeItemCollapsibleState.None);
-        item.description = m.title ?? m.kbId ?? (m.status === 'nil' ? 'NIL' : '');
-        item.tooltip = `${m.text} [${m.start}, ${m.end})${m.confidence === undefined ? '' : `, confidence ${m.confidence.toFixed(2)}`}${m.anchored ? '' : ' (not found in the current text)'}`;
+        const document = vscode.window.activeTextEditor?.document;
+        const where = document?.uri.toString() === node.uri && m.anchored ? rowContext(document, m) : undefined;
+        // The line first, so two rows of the same name and entity can be told apart at a glance.
+        const item = new vscode.TreeItem(where === undefined ? m.text : `${where.line}: ${m.text}`, vscode.TreeItemCollapsibleState.None);
+        const entity = m.title ?? m.kbId ?? (m.status === 'nil' ? 'NIL' : '');
+        item.description = [entity === '' ? undefined : `→ ${entity}`, where?.snippet].filter((x) => x !== undefined).join('  ');
+        item.tooltip = `${m.text}${where === undefined ? '' : ` (line ${where.line})`}${m.confidence === undefined ? '' : `, confidence ${Math.round(m.confidence * 100)} %`}${m.anchored ? '' : ' (not found in the current text)'}${where === undefined ? '' : `\n${where.snippet}`}`;
         item.command = { title: 'Reveal', command: 'entityLinker.revealMention', arguments: [{ uri: node.uri, start: m.start, end: m.end, ...(m.annotation === undefined ? {} : { annotationId: m.annotation.id }) }] };
         item.contextValue = `mention.${m.status}`;
         return item;
@@ -104,6 +108,18 @@ export class MentionTree extends Disposable implements vscode.TreeDataProvider<N
     }
     return out.sort((a, b) => (a.kind === 'file' && b.kind === 'file' ? a.label.localeCompare(b.label) : 0));
   }
+}
+
+const SNIPPET_SIDE = 28;
+
+/** The 1-based line of a mention and a short snippet of its context ("…co-founded [Apple], the…"). */
+function rowContext(document: vscode.TextDocument, m: EditorMention): { line: number; snippet: string } {
+  const text = document.getText();
+  const before = text.slice(Math.max(0, m.start - SNIPPET_SIDE), m.start).replace(/\s+/g, ' ');
+  const after = text.slice(m.end, m.end + SNIPPET_SIDE).replace(/\s+/g, ' ');
+  const cutBefore = before.length >= SNIPPET_SIDE ? `…${before.slice(before.indexOf(' ') + 1)}` : before;
+  const cutAfter = after.length >= SNIPPET_SIDE ? `${after.slice(0, after.lastIndexOf(' '))}…` : after;
+  return { line: document.positionAt(m.start).line + 1, snippet: `${cutBefore.trimStart()}[${m.text}]${cutAfter.trimEnd()}` };
 }
 
 /**

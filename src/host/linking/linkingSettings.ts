@@ -23,6 +23,8 @@ export interface LinkingSettings {
   readonly acceptThreshold: number;
   /** A prediction whose top two scores differ by less than this is shown as ambiguous. */
   readonly ambiguousMargin: number;
+  /** Accept, choose, NIL and reject move the cursor to the next unresolved mention (one key per decision). */
+  readonly autoAdvance: boolean;
 }
 
 /** Settings whose change needs the linking session (KB, index, model) to load again. */
@@ -82,6 +84,7 @@ export function readLinkingSettings(config: vscode.WorkspaceConfiguration, warn:
     debounceMs: clampInt(config.get<number>('linking.debounceMs'), 0, 10_000, 400),
     acceptThreshold: clampNumber(config.get<number>('annotation.acceptThreshold'), 0, 1, 0.9),
     ambiguousMargin: clampNumber(config.get<number>('annotation.ambiguousMargin'), 0, 100, 0.5),
+    autoAdvance: config.get<boolean>('annotation.autoAdvance') ?? true,
   };
 }
 

@@ -1,0 +1,107 @@
+import type { AnnotationRecord } from '../../core/annotations/annotationRecord';
+import { type EditorMention, isUnresolved } from '../linking/editorMention';
+
+/**
+ * The pure part of the annotator's keyboard flow (no vscode): which mention comes next after a decision, the
+ * sentence a reveal keeps in view, and what an undo or redo changed, in words.
+ */
+
+/** A span with the fields the flow needs (EditorMention has them). */
+export interface FlowMention {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The next unresolved mention after a decision on [start, end): the first one starting at or after its end, else
+ * (wrapping round, like "next problem") the first one in the document. `open` is sorted by span and may still
+ * hold the decided mention (its new status may not have arrived yet); it is skipped.
+ */
+export function nextAfterDecision<M extends FlowMention>(open: readonly M[], decided: FlowMention): M | undefined {
+  const others = open.filter((m) => !(m.start === decided.start && m.end === decided.end));
+  return others.find((m) => m.start >= decided.end) ?? others[0];
+}
+
+/**
+ * The sentence around [start, end): back to the end of the previous sentence or a blank line, forward to the
+ * next sentence end or blank line, each side at most `maxChars` away (a wall of text with no full stop stays a
+ * sensible size to reveal).
+ */
+export function sentenceAround(text: string, start: number, end: number, maxChars = 400): { start: number; end: number } {
+  const floor = Math.max(0, start - maxChars);
+  let from = start;
+  while (from > floor) {
+    const c = text[from - 1];
+    if (c === '\n' && text[from - 2] === '\n') break;
+    if ((c === ' ' || c === '\n') && /[.!?]/.test(text[from - 2] ?? '')) break;
+    from--;
+  }
+  const ceiling = Math.min(text.length, end + maxChars);
+  let to = end;
+  while (to < ceiling) {
+    const c = text[to];
+    if (c === '\n' && text[to + 1] === '\n') break;
+    to++;
+    if (/[.!?]/.test(c) && (to >= text.length || /\s/.test(text[to]))) break;
+  }
+  return { start: from, end: to };
+}
+
+const STATE_WORDS: Record<AnnotationRecord['status'], string> = {
+  accepted: 'accepted',
+  nil: 'NIL',
+  rejected: 'rejected',
+  suggested: 'suggested',
+  needsReview: 'needs review',
+};
+
+function stateOf(r: AnnotationRecord | undefined): string {
+  if (r === undefined) return 'undecided';
+  const word = STATE_WORDS[r.status];
+  return r.status === 'accepted' || r.status === 'needsReview' ? `${word} ${r.title ?? r.kbId ?? ''}`.trim() : word;
+}
+
+/** One record an undo or redo changed: where it is now (or was, when removed) and the change in words. */
+export interface UndoneChange {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** E.g. `"Apple": accepted Apple Inc. → undecided`. */
+  readonly description: string;
+  /** How many records the step changed (a batch accept changes many). */
+  readonly count: number;
+}
+
+/**
+ * What changed between two snapshots of a document's records (before and after an undo or redo): the first
+ * changed record in document order, described, and how many changed. Undefined when nothing changed.
+ */
+export function describeUndo(before: readonly AnnotationRecord[], after: readonly AnnotationRecord[]): UndoneChange | undefined {
+  const old = new Map(before.map((r) => [r.id, r]));
+  const now = new Map(after.map((r) => [r.id, r]));
+  const changed: { was: AnnotationRecord | undefined; is: AnnotationRecord | undefined }[] = [];
+  for (const id of new Set([...old.keys(), ...now.keys()])) {
+    const was = old.get(id);
+    const is = now.get(id);
+    if (was === is) continue;
+    if (was !== undefined && is !== undefined && was.status === is.status && was.kbId === is.kbId && was.start === is.start && was.end === is.end && sameIds(was.alternativeIds, is.alternativeIds)) continue;
+    changed.push({ was, is });
+  }
+  if (changed.length === 0) return undefined;
+  changed.sort((a, b) => ((a.is ?? a.was)?.start ?? 0) - ((b.is ?? b.was)?.start ?? 0));
+  const first = changed[0];
+  const where = (first.is ?? first.was) as AnnotationRecord;
+  const more = changed.length > 1 ? ` (and ${changed.length - 1} more)` : '';
+  return { start: where.start, end: where.end, text: where.text, count: changed.length, description: `"${where.text}": ${stateOf(first.was)} → ${stateOf(first.is)}${more}` };
+}
+
+function sameIds(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return (a ?? []).join('\u0000') === (b ?? []).join('\u0000');
+}
+
+/** Resolved / total of a document's anchored mentions (the status bar's count). */
+export function resolvedCount(mentions: readonly EditorMention[]): { resolved: number; total: number } {
+  const anchored = mentions.filter((m) => m.anchored);
+  const open = anchored.filter(isUnresolved).length;
+  return { resolved: anchored.length - open, total: anchored.length };
+}
