@@ -13,7 +13,7 @@ export interface MentionRefData {
 
 /** Which retriever put a candidate into the set, and the raw signals the ranker combined. */
 export interface SignalData {
-  readonly retrievedBy: readonly ('dense' | 'lexical' | 'given')[];
+  readonly retrievedBy: readonly ('dense' | 'lexical' | 'ngram' | 'given')[];
   readonly dense?: number;
   readonly lexical?: number;
   readonly exactName?: boolean;

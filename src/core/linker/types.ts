@@ -20,7 +20,8 @@ export interface CandidateSignals {
   readonly lexical?: number;
   /** True when the mention text equals a title or alias after normalisation. */
   readonly exactName?: boolean;
-  readonly retrievedBy: readonly ('dense' | 'lexical' | 'given')[];
+  /** 'lexical': token search over names (minisearch); 'ngram': character n-grams of names (variant spellings). */
+  readonly retrievedBy: readonly ('dense' | 'lexical' | 'ngram' | 'given')[];
 }
 
 export interface RankedCandidate {
