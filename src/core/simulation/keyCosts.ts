@@ -1,0 +1,70 @@
+/**
+ * What each editor command costs at the keyboard, as package.json binds it (one chord each):
+ * Next Unresolved Mention Ctrl+Alt+], Accept Top Candidate Ctrl+Alt+Enter, Choose Candidate Ctrl+Alt+Space,
+ * Mark NIL Ctrl+Alt+N, Reject Ctrl+Alt+Backspace, Link Selection Ctrl+Alt+L. Accept All Above Threshold has no
+ * default key; it counts as one (a user binding or the palette's recent list). Inside the picker an arrow
+ * press or Enter is one key, and every typed character one.
+ */
+export const KEY = {
+  next: 1,
+  accept: 1,
+  choose: 1,
+  nil: 1,
+  reject: 1,
+  linkSelection: 1,
+  acceptAll: 1,
+  /** Ctrl+Home: to the document start before the pass over missed mentions. */
+  documentStart: 1,
+  /** Switching to another document's mention (uncertainty order across the corpus): one chord. */
+  documentSwitch: 1,
+  /** Picker: Enter accepts the highlighted item. */
+  enter: 1,
+} as const;
+
+/**
+ * Word stops of VS Code's Ctrl+Right / Ctrl+Shift+Right: a run of letters and digits is a word, and so is a
+ * run of other non-space characters (punctuation), as with the default editor.wordSeparators.
+ */
+const WORD = /[\p{L}\p{N}_'’]+|[^\s\p{L}\p{N}_'’]+/gu;
+
+function wordSpans(text: string): [number, number][] {
+  return [...text.matchAll(WORD)].map((m) => [m.index, m.index + m[0].length]);
+}
+
+/**
+ * Keys a keyboard user needs to move the cursor from `cursor` to a mention and select it, as Link Selection
+ * needs (the command trims white space around a selection):
+ * - by words: Ctrl+Right (cursorWordEndRight on Linux and Windows) to the end of the word before the mention,
+ *   or Ctrl+Left to its start when it lies behind the cursor, then one Ctrl+Shift+Right per word of the mention;
+ * - or by Find: Ctrl+F, the mention's text typed, Escape (the match stays selected): 2 + its length.
+ * The cheaper of the two counts.
+ */
+export function selectionKeys(text: string, cursor: number, start: number, end: number): number {
+  const words = wordSpans(text);
+  let moves: number;
+  let from: number;
+  if (cursor <= start) {
+    // Stops are word ends; the last one at or before `start` is where the selection begins.
+    const stops = words.map(([, e]) => e).filter((e) => e > cursor && e <= start);
+    moves = stops.length;
+    from = stops.length > 0 ? stops[stops.length - 1] : cursor;
+  } else {
+    moves = words.filter(([s]) => s >= start && s < cursor).length;
+    from = start;
+  }
+  // A word the mention ends inside is selected whole, then Shift+Left takes back the extra characters.
+  const straddling = words.find(([s, e]) => s < end && e > end);
+  const select = words.filter(([, e]) => e > from && e <= end).length + (straddling === undefined ? 0 : 1 + straddling[1] - end);
+  return Math.min(moves + select, 2 + (end - start));
+}
+
+/**
+ * Keys to put the cursor on a mention (to act on a wrong acceptance): Ctrl+Right to the end of its first word
+ * (or Ctrl+Left back to its start), or Find (2 + its length); none when the cursor is on it already.
+ */
+export function cursorKeys(text: string, cursor: number, start: number, end: number): number {
+  if (cursor >= start && cursor <= end) return 0;
+  const words = wordSpans(text);
+  const moves = cursor < start ? words.filter(([, e]) => e > cursor && e <= start).length + 1 : words.filter(([s]) => s >= start && s < cursor).length;
+  return Math.min(moves, 2 + (end - start));
+}

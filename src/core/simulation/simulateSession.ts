@@ -1,0 +1,205 @@
+import { throwIfAborted } from '../errors';
+import type { MappedGold } from '../eval/goldMapping';
+import type { LinkedMention, Span } from '../linker/types';
+import { accuracyByBlock, accuracyHalves } from './blockAccuracy';
+import { cursorKeys, KEY, selectionKeys } from './keyCosts';
+import { pickerKeys } from './pickerKeys';
+import type { DecisionAction, KeyBreakdown, OnlineLearning, SessionResult, SimulatedDecision, SimulationDocument, SimulationLinker, SimulationOptions } from './simulationTypes';
+import { nextSuggestion, type OpenSuggestion } from './visitOrder';
+
+const spanKey = (s: Span): string => `${s.start}:${s.end}`;
+
+interface DocState {
+  readonly doc: SimulationDocument;
+  readonly goldBySpan: ReadonlyMap<string, MappedGold>;
+  opened: boolean;
+  suggestions: OpenSuggestion[];
+  /** Suggestions Accept All took whose entity is wrong: corrected in the pass after the suggestions. */
+  readonly wrongAccepted: OpenSuggestion[];
+  passDone: boolean;
+}
+
+/**
+ * Replays an annotation session over gold documents as the editor is used (see keyCosts.ts for the keys):
+ * each document is linked when it is opened; Next Unresolved visits the suggestions (in document order, or the
+ * least certain first across the corpus); the annotator accepts a right top candidate, chooses the gold one in
+ * the picker, marks an out-of-KB or NIL gold mention NIL and rejects a detection that is no gold mention. When
+ * a document's suggestions are all decided, a pass from its start links the in-KB gold mentions the linker did
+ * not detect (select, Link Selection, pick) and corrects what Accept All took wrongly. Gold mentions out of the
+ * KB that were not detected cost nothing. With a learner, every decision is observed and after every
+ * `retrainEvery` decisions it refits and the open suggestions are ranked again.
+ */
+export async function simulateSession(docs: readonly SimulationDocument[], linker: SimulationLinker, learner: OnlineLearning | undefined, options: SimulationOptions): Promise<SessionResult> {
+  const states: DocState[] = docs.map((doc) => ({ doc, goldBySpan: new Map(doc.mentions.map((m) => [spanKey(m), m.gold])), opened: false, suggestions: [], wrongAccepted: [], passDone: false }));
+  const keys: KeyBreakdown = { navigation: 0, accept: 0, choose: 0, picker: 0, nil: 0, reject: 0, cursor: 0, linkSelection: 0, acceptAll: 0 };
+  const outcomes: Record<DecisionAction | 'unreachable', number> = { accept: 0, acceptAll: 0, choose: 0, nil: 0, reject: 0, linkSelection: 0, unreachable: 0 };
+  const correct: boolean[] = [];
+  let sinceRefit = 0;
+  let refits = 0;
+  let extraNextManual = 0;
+  let currentDoc = -1;
+  let documentSwitches = 0;
+  let finished = 0;
+
+  const arrive = (doc: number): void => {
+    if (doc === currentDoc) return;
+    currentDoc = doc;
+    documentSwitches++;
+    keys.navigation += KEY.documentSwitch;
+  };
+
+  const rerankOpen = async (): Promise<void> => {
+    for (const st of states) {
+      const open = st.suggestions.filter((s) => !s.resolved);
+      if (open.length === 0) continue;
+      const fresh = await linker.linkSpans(st.doc.text, open.map((s) => ({ start: s.linked.start, end: s.linked.end })));
+      open.forEach((s, i) => (s.linked = fresh[i]));
+    }
+  };
+
+  const decide = async (st: DocState, span: Span, kbId: string | null, action: DecisionAction, shown: LinkedMention, suggestionRight: boolean): Promise<void> => {
+    correct.push(suggestionRight);
+    outcomes[action]++;
+    if (learner === undefined) return;
+    const status = action === 'nil' ? 'nil' : action === 'reject' ? 'rejected' : 'accepted';
+    const decision: SimulatedDecision = { documentId: st.doc.id, text: st.doc.text, start: span.start, end: span.end, kbId, status, action, shown, detected: action !== 'linkSelection' };
+    learner.observe(decision);
+    if (++sinceRefit >= options.retrainEvery) {
+      sinceRefit = 0;
+      await learner.refit();
+      refits++;
+      await rerankOpen();
+    }
+  };
+
+  const pick = (ranked: LinkedMention['candidates'], gold: MappedGold): void => {
+    const choice = pickerKeys(ranked, gold.ids, linker, options);
+    keys.picker += choice.keys;
+    if (choice.via === 'unreachable') outcomes.unreachable++;
+  };
+
+  /** The annotator's decision on a suggestion the cursor is on (visited, or reached in the correction pass). */
+  const act = async (st: DocState, s: OpenSuggestion): Promise<void> => {
+    s.resolved = true;
+    const gold = st.goldBySpan.get(spanKey(s.linked));
+    const top = s.linked.nil ? undefined : s.linked.candidates[0];
+    if (gold === undefined) {
+      keys.reject += KEY.reject;
+      await decide(st, s.linked, null, 'reject', s.linked, false);
+    } else if (gold.status === 'in-kb') {
+      if (top !== undefined && gold.ids.includes(top.id)) {
+        keys.accept += KEY.accept;
+        await decide(st, s.linked, top.id, 'accept', s.linked, true);
+      } else {
+        keys.choose += KEY.choose;
+        pick(s.linked.candidates, gold);
+        await decide(st, s.linked, gold.ids[0], 'choose', s.linked, false);
+      }
+    } else {
+      keys.nil += KEY.nil;
+      await decide(st, s.linked, null, 'nil', s.linked, s.linked.nil);
+    }
+  };
+
+  const open = async (index: number): Promise<void> => {
+    const st = states[index];
+    if (st.opened) return;
+    st.opened = true;
+    const linked = await linker.linkDocument(st.doc.text);
+    st.suggestions = linked.map((l) => ({ doc: index, linked: l, resolved: false }));
+    const threshold = options.acceptAllThreshold;
+    if (threshold === undefined || st.suggestions.length === 0) return;
+    keys.acceptAll += KEY.acceptAll;
+    for (const s of st.suggestions) {
+      const top = s.linked.candidates[0];
+      if (s.linked.nil || top === undefined || top.probability < threshold) continue;
+      s.resolved = true;
+      const gold = st.goldBySpan.get(spanKey(s.linked));
+      if (gold?.status === 'in-kb' && gold.ids.includes(top.id)) await decide(st, s.linked, top.id, 'acceptAll', s.linked, true);
+      else st.wrongAccepted.push(s);
+    }
+  };
+
+  /** From the document start: link the missed in-KB gold mentions and correct wrong acceptances, in text order. */
+  const correctionPass = async (index: number): Promise<void> => {
+    const st = states[index];
+    if (st.passDone) return;
+    st.passDone = true;
+    finished++;
+    options.onProgress?.(finished, states.length);
+    const detected = new Set(st.suggestions.map((s) => spanKey(s.linked)));
+    const missed = st.doc.mentions.filter((m) => m.gold.status === 'in-kb' && !detected.has(spanKey(m)));
+    type Item = { start: number; end: number } & ({ kind: 'missed'; gold: MappedGold } | { kind: 'wrong'; suggestion: OpenSuggestion });
+    const items: Item[] = [
+      ...missed.map((m): Item => ({ start: m.start, end: m.end, kind: 'missed', gold: m.gold })),
+      ...st.wrongAccepted.map((s): Item => ({ start: s.linked.start, end: s.linked.end, kind: 'wrong', suggestion: s })),
+    ].sort((a, b) => a.start - b.start);
+    if (items.length === 0) return;
+    if (currentDoc === index) keys.cursor += KEY.documentStart;
+    else arrive(index);
+    let cursor = 0;
+    for (const item of items) {
+      throwIfAborted(options.signal);
+      if (item.kind === 'missed') {
+        keys.cursor += selectionKeys(st.doc.text, cursor, item.start, item.end);
+        keys.linkSelection += KEY.linkSelection;
+        const [linked] = await linker.linkSpans(st.doc.text, [{ start: item.start, end: item.end }]);
+        pick(linked.candidates, item.gold);
+        await decide(st, item, item.gold.ids[0], 'linkSelection', linked, false);
+        cursor = item.end;
+      } else {
+        keys.cursor += cursorKeys(st.doc.text, cursor, item.start, item.end);
+        await act(st, item.suggestion);
+        cursor = item.start;
+      }
+    }
+  };
+
+  const visit = async (s: OpenSuggestion): Promise<void> => {
+    if (s.doc === currentDoc) extraNextManual++;
+    else arrive(s.doc);
+    const st = states[s.doc];
+    await act(st, s);
+    if (st.suggestions.every((x) => x.resolved)) await correctionPass(s.doc);
+  };
+
+  if (options.order === 'document') {
+    for (let i = 0; i < states.length; i++) {
+      await open(i);
+      for (let s = nextSuggestion(states[i].suggestions, 'document'); s !== undefined; s = nextSuggestion(states[i].suggestions, 'document')) {
+        throwIfAborted(options.signal);
+        await visit(s);
+      }
+      await correctionPass(i);
+    }
+  } else {
+    for (let i = 0; i < states.length; i++) {
+      throwIfAborted(options.signal);
+      await open(i);
+    }
+    const all = (): OpenSuggestion[] => states.flatMap((st) => st.suggestions);
+    for (let s = nextSuggestion(all(), 'uncertainty'); s !== undefined; s = nextSuggestion(all(), 'uncertainty')) {
+      throwIfAborted(options.signal);
+      await visit(s);
+    }
+    for (let i = 0; i < states.length; i++) await correctionPass(i);
+  }
+
+  const total = Object.values(keys).reduce((a, b) => a + b, 0);
+  const halves = accuracyHalves(correct);
+  return {
+    gold: docs.reduce((n, d) => n + d.mentions.filter((m) => m.gold.status === 'in-kb').length, 0),
+    goldNotInKb: docs.reduce((n, d) => n + d.mentions.filter((m) => m.gold.status !== 'in-kb').length, 0),
+    documents: docs.length,
+    keystrokes: { autoAdvance: total, manual: total + extraNextManual },
+    keys,
+    extraNextManual,
+    decisions: correct.length,
+    accuracyByBlock: accuracyByBlock(correct, options.blockSize),
+    accuracyFirstHalf: halves.first,
+    accuracySecondHalf: halves.second,
+    outcomes,
+    refits,
+    documentSwitches,
+  };
+}

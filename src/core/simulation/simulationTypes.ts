@@ -1,0 +1,108 @@
+import type { MappedGold } from '../eval/goldMapping';
+import type { LinkedMention, Span } from '../linker/types';
+
+/** What the simulated session needs from the linker: the editor's linking calls and the picker's KB search. */
+export interface SimulationLinker {
+  /** Detects and links a document, as the editor does when it opens. */
+  linkDocument(text: string): Promise<LinkedMention[]>;
+  /** Links given spans: Link Selection, and re-ranking unresolved mentions after a refit. */
+  linkSpans(text: string, spans: readonly Span[]): Promise<LinkedMention[]>;
+  /** The picker's live KB search: entity ids best first. */
+  searchKb(query: string, limit: number): readonly string[];
+  /** The title the annotator types to find an entity (undefined for an unknown id). */
+  titleOf(id: string): string | undefined;
+}
+
+/** One annotator decision, as the editor stores it. */
+export interface SimulatedDecision {
+  readonly documentId: string;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  /** The chosen entity, or null for NIL and rejections. */
+  readonly kbId: string | null;
+  readonly status: 'accepted' | 'nil' | 'rejected';
+  /** How the decision was made: the command the annotator used. */
+  readonly action: DecisionAction;
+  /** The candidates the annotator saw (for a missed mention: what Link Selection ranked). */
+  readonly shown: LinkedMention;
+  /** False for a gold mention the linker did not detect (linked with Link Selection). */
+  readonly detected: boolean;
+}
+
+export type DecisionAction = 'accept' | 'acceptAll' | 'choose' | 'nil' | 'reject' | 'linkSelection';
+
+/**
+ * Online learning as the session sees it: every decision is observed, and after every N decisions the
+ * learner refits; the linker it wraps ranks (and, where the learner does that too, detects) with the
+ * refitted state from then on.
+ */
+export interface OnlineLearning {
+  observe(decision: SimulatedDecision): void;
+  refit(): Promise<void>;
+}
+
+/** A gold document whose mentions are already mapped to KB ids. */
+export interface SimulationDocument {
+  readonly id: string;
+  readonly text: string;
+  readonly mentions: readonly (Span & { readonly gold: MappedGold })[];
+}
+
+export type VisitOrder = 'document' | 'uncertainty';
+
+export interface SimulationOptions {
+  /** Refit after every this many decisions (with a learner). */
+  readonly retrainEvery: number;
+  readonly order: VisitOrder;
+  /** Press Accept All Above Threshold once per document with this threshold; undefined: never. */
+  readonly acceptAllThreshold?: number;
+  /** Picker rows visible without scrolling: a typed search stops once the gold is among them. */
+  readonly visibleRows: number;
+  /** KB search hits the picker shows (the editor asks for 30). */
+  readonly searchLimit: number;
+  /** Decisions per block of the learning curve. */
+  readonly blockSize: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_SIMULATION_OPTIONS: SimulationOptions = { retrainEvery: 10, order: 'document', visibleRows: 10, searchLimit: 30, blockSize: 50 };
+
+/** Keys by what they were spent on. */
+export interface KeyBreakdown {
+  /** Arriving at another document's mention (one chord each; the first document's too). */
+  navigation: number;
+  accept: number;
+  /** The Choose Candidate chord (the picker's own keys are under `picker`). */
+  choose: number;
+  /** Inside the picker: arrows, typed characters, Enter. */
+  picker: number;
+  nil: number;
+  reject: number;
+  /** Ctrl+Home, word moves and selection to reach a missed mention or a wrong acceptance. */
+  cursor: number;
+  linkSelection: number;
+  acceptAll: number;
+}
+
+export interface SessionResult {
+  /** In-KB gold mentions: the denominator of keystrokes per mention. */
+  readonly gold: number;
+  /** Gold mentions out of the KB or NIL (marked NIL when detected, otherwise left alone). */
+  readonly goldNotInKb: number;
+  readonly documents: number;
+  /** Keys with the one-key flow (actions move to the next unresolved mention) and with an explicit Next each. */
+  readonly keystrokes: { readonly autoAdvance: number; readonly manual: number };
+  readonly keys: KeyBreakdown;
+  /** Next Unresolved presses the manual flow adds to the auto-advance one (one per visit inside a document). */
+  readonly extraNextManual: number;
+  readonly decisions: number;
+  /** Share of decisions where the linker's suggestion was what the annotator chose, per block of `blockSize`. */
+  readonly accuracyByBlock: readonly number[];
+  readonly accuracyFirstHalf: number | null;
+  readonly accuracySecondHalf: number | null;
+  readonly outcomes: Readonly<Record<DecisionAction, number>> & { readonly unreachable: number };
+  readonly refits: number;
+  readonly documentSwitches: number;
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { accuracyByBlock, accuracyHalves } from '../../../src/core/simulation/blockAccuracy';
+import { cursorKeys, selectionKeys } from '../../../src/core/simulation/keyCosts';
+import { pickerKeys } from '../../../src/core/simulation/pickerKeys';
+import { FakeLinker, TITLES } from './fakeSimulationLinker';
+
+const text = 'She met Jack London, the writer, in San Francisco near the long bay.';
+const span = (s: string): [number, number] => [text.indexOf(s), text.indexOf(s) + s.length];
+
+void test('selecting a mention: word moves to the word before it, then one Ctrl+Shift+Right per word', () => {
+  const [a, b] = span('Jack London');
+  // Ctrl+Right past "She", "met"; Ctrl+Shift+Right over "Jack", "London".
+  assert.equal(selectionKeys(text, 0, a, b), 4);
+  // From the end of the mention before: no moves.
+  assert.equal(selectionKeys(text, span('met')[1], a, b), 2);
+  // Backwards with Ctrl+Left to its start: "writer", ",", "the", ",", "London", "Jack" are six word starts.
+  const [w] = span(' in ');
+  assert.equal(selectionKeys(text, w, a, b), 6 + 2);
+  // Far away, Find is cheaper: Ctrl+F, "bay" typed, Escape.
+  const [c, d] = span('bay');
+  assert.equal(selectionKeys(text, 0, c, d), 2 + 3);
+  // A mention ending inside a word: the word selected, then Shift+Left for the rest ("Franc" of "Francisco").
+  const [s] = span('San');
+  assert.equal(selectionKeys(text, s - 1, s, s + 9), 2 + 4);
+});
+
+void test('putting the cursor on a mention: Ctrl+Right to the end of its first word; none when already on it', () => {
+  const [a, b] = span('Jack London');
+  assert.equal(cursorKeys(text, 0, a, b), 3);
+  assert.equal(cursorKeys(text, a + 2, a, b), 0);
+});
+
+void test('picker keys: arrows to a ranked candidate, else typing the title until the gold shows', () => {
+  const linker = new FakeLinker(() => [], {});
+  const ranked = (...ids: string[]) => ids.map((id) => ({ id, title: TITLES[id] }));
+  const settings = { visibleRows: 10, searchLimit: 30 };
+  assert.deepEqual(pickerKeys(ranked('city', 'hilton'), ['city'], linker, settings), { keys: 1, via: 'ranked' });
+  assert.deepEqual(pickerKeys(ranked('city', 'hilton'), ['hilton'], linker, settings), { keys: 2, via: 'ranked' });
+  // Rank 5 (5 keys by arrows): "T" keeps the ranked rows whose label or id contains a t (city, Paris Hilton,
+  // Troy), Troy third: one character, two arrows, Enter.
+  assert.deepEqual(pickerKeys(ranked('city', 'hilton', 'london', 'jack', 'troy'), ['troy'], linker, settings), { keys: 4, via: 'search' });
+  // Not ranked: "H" finds Paris Hilton and Helen of Troy (in that order): one arrow down.
+  assert.deepEqual(pickerKeys([], ['helen'], linker, settings), { keys: 3, via: 'search' });
+  // With one visible row, typing goes on to "He".
+  assert.deepEqual(pickerKeys([], ['helen'], linker, { ...settings, visibleRows: 1 }), { keys: 3, via: 'search' });
+  // An entity the search cannot find: the whole title typed and Enter, counted unreachable.
+  const blind = { searchKb: () => [], titleOf: (id: string) => TITLES[id] };
+  assert.deepEqual(pickerKeys([], ['berlin'], blind, settings), { keys: 7, via: 'unreachable' });
+});
+
+void test('accuracy per block and per half', () => {
+  const xs = [true, false, true, true, true];
+  assert.deepEqual(accuracyByBlock(xs, 2), [0.5, 1, 1]);
+  assert.deepEqual(accuracyHalves(xs), { first: 0.5, second: 1 });
+  assert.deepEqual(accuracyHalves([]), { first: null, second: null });
+});

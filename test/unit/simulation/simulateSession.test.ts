@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { MappedGold } from '../../../src/core/eval/goldMapping';
+import { simulateSession } from '../../../src/core/simulation/simulateSession';
+import { DEFAULT_SIMULATION_OPTIONS, type SimulationDocument, type SimulationOptions } from '../../../src/core/simulation/simulationTypes';
+import { FakeLearner, FakeLinker } from './fakeSimulationLinker';
+
+const inKb = (...ids: string[]): MappedGold => ({ ids, status: 'in-kb' });
+const outOfKb: MappedGold = { ids: [], status: 'out-of-kb' };
+
+/** A document whose gold mentions are given as [surface, gold] in text order (each surface's first occurrence after the previous). */
+function doc(id: string, text: string, golds: [string, MappedGold][]): SimulationDocument {
+  let from = 0;
+  const mentions = golds.map(([surface, gold]) => {
+    const start = text.indexOf(surface, from);
+    assert.ok(start >= 0, surface);
+    from = start + surface.length;
+    return { start, end: start + surface.length, gold };
+  });
+  return { id, text, mentions };
+}
+
+/** Detects every occurrence of the given surface forms. */
+const detecting = (...surfaces: string[]) => (text: string) =>
+  surfaces.flatMap((s) => [...text.matchAll(new RegExp(`\\b${s}\\b`, 'g'))].map((m) => ({ start: m.index, end: m.index + s.length })));
+
+const options = (o: Partial<SimulationOptions> = {}): SimulationOptions => ({ ...DEFAULT_SIMULATION_OPTIONS, ...o });
+
+void test('each action costs its keys: accept, choose by arrows, NIL, reject, and a missed mention selected and linked', async () => {
+  const text = 'Paris met Troy in London by Berlin.';
+  const linker = new FakeLinker(detecting('Paris', 'met', 'London', 'Berlin'), {
+    Paris: { ids: ['city', 'hilton'] },
+    London: { ids: ['london', 'jack'] },
+    Berlin: { ids: ['berlin'], nil: true },
+    met: { ids: ['city'] },
+    Troy: { ids: ['troy', 'helen'] },
+  });
+  const d = doc('d', text, [['Paris', inKb('city')], ['Troy', inKb('helen')], ['London', inKb('jack')], ['Berlin', outOfKb]]);
+  const r = await simulateSession([d], linker, undefined, options());
+  // Troy: Ctrl+Home, Ctrl+Right past "Paris" and "met", Ctrl+Shift+Right over "Troy".
+  assert.deepEqual(r.keys, { navigation: 1, accept: 1, choose: 1, picker: 2 + 2, nil: 1, reject: 1, cursor: 1 + 3, linkSelection: 1, acceptAll: 0 });
+  assert.equal(r.keystrokes.autoAdvance, 14);
+  // Four suggestions visited in one document: three Next presses more without auto-advance.
+  assert.equal(r.extraNextManual, 3);
+  assert.equal(r.keystrokes.manual, 17);
+  assert.equal(r.gold, 3);
+  assert.equal(r.goldNotInKb, 1);
+  assert.deepEqual({ ...r.outcomes }, { accept: 1, acceptAll: 0, choose: 1, nil: 1, reject: 1, linkSelection: 1, unreachable: 0 });
+  // Suggestions right: Paris (accepted), Berlin (the linker said NIL); wrong: met, London, Troy (missed).
+  assert.equal(r.decisions, 5);
+  assert.deepEqual(r.accuracyByBlock, [2 / 5]);
+});
+
+void test('a gold entity that is not ranked is found by typing its title in the picker', async () => {
+  const text = 'London calling.';
+  const linker = new FakeLinker(detecting('London'), { London: { ids: ['london', 'berlin', 'troy'] } });
+  const r = await simulateSession([doc('d', text, [['London', inKb('jack')]])], linker, undefined, options());
+  // "J" puts Jack London first among the search hits: one character + Enter.
+  assert.equal(r.keys.picker, 2);
+  assert.equal(r.keys.choose, 1);
+});
+
+void test('a refit after every decision re-ranks: the next identical mention is accepted, and accuracy rises per block', async () => {
+  const docs = ['a', 'b', 'c'].map((id) => doc(id, 'Paris is in the news.', [['Paris', inKb('hilton')]]));
+  const ranking = { Paris: { ids: ['city', 'hilton'] } };
+  const withoutLinker = new FakeLinker(detecting('Paris'), ranking);
+  const without = await simulateSession(docs, withoutLinker, undefined, options({ blockSize: 1 }));
+  const withLinker = new FakeLinker(detecting('Paris'), ranking);
+  const learner = new FakeLearner(withLinker);
+  const learned = await simulateSession(docs, withLinker, learner, options({ blockSize: 1, retrainEvery: 1 }));
+  // Each document: arrive (1) + choose (1) + arrow + Enter (2) without learning; accept (1) once learned.
+  assert.equal(without.keystrokes.autoAdvance, 12);
+  assert.equal(learned.keystrokes.autoAdvance, 4 + 2 + 2);
+  assert.deepEqual(without.accuracyByBlock, [0, 0, 0]);
+  assert.deepEqual(learned.accuracyByBlock, [0, 1, 1]);
+  assert.equal(learned.refits, 3);
+  assert.deepEqual(learner.seen.map((s) => s.action), ['choose', 'accept', 'accept']);
+});
+
+void test('after a refit the open suggestions of the document are ranked again', async () => {
+  const d = doc('d', 'Paris and Paris again.', [['Paris', inKb('hilton')], ['Paris', inKb('hilton')]]);
+  const linker = new FakeLinker(detecting('Paris'), { Paris: { ids: ['city', 'hilton'] } });
+  const r = await simulateSession([d], linker, new FakeLearner(linker), options({ retrainEvery: 1 }));
+  assert.deepEqual([r.outcomes.choose, r.outcomes.accept], [1, 1]);
+  // Learning every 2 decisions comes too late for the second mention.
+  const late = new FakeLinker(detecting('Paris'), { Paris: { ids: ['city', 'hilton'] } });
+  assert.equal((await simulateSession([d], late, new FakeLearner(late), options({ retrainEvery: 2 }))).outcomes.choose, 2);
+});
+
+void test('uncertainty order visits the least certain suggestion first, across documents; document order keeps the text order', async () => {
+  const docs = [doc('a', 'Paris.', [['Paris', inKb('city')]]), doc('b', 'London.', [['London', inKb('london')]])];
+  const ranking = { Paris: { ids: ['city'], probs: [0.9] }, London: { ids: ['london'], probs: [0.3] } };
+  const order = async (o: 'document' | 'uncertainty'): Promise<{ surfaces: string[]; navigation: number }> => {
+    const linker = new FakeLinker(detecting('Paris', 'London'), ranking);
+    const learner = new FakeLearner(linker);
+    const r = await simulateSession(docs, linker, learner, options({ order: o }));
+    return { surfaces: learner.seen.map((s) => s.text.slice(s.start, s.end)), navigation: r.keys.navigation };
+  };
+  assert.deepEqual(await order('document'), { surfaces: ['Paris', 'London'], navigation: 2 });
+  assert.deepEqual(await order('uncertainty'), { surfaces: ['London', 'Paris'], navigation: 2 });
+});
+
+void test('Accept All is one key; each wrong acceptance costs reaching it and its correction', async () => {
+  const text = 'Paris met London.';
+  const linker = new FakeLinker(detecting('Paris', 'met', 'London'), {
+    Paris: { ids: ['city'], probs: [0.95] },
+    London: { ids: ['london', 'jack'], probs: [0.95, 0.05] },
+    met: { ids: ['city'], probs: [0.2] },
+  });
+  const r = await simulateSession([doc('d', text, [['Paris', inKb('city')], ['London', inKb('jack')]])], linker, undefined, options({ acceptAllThreshold: 0.9 }));
+  // Accept All (1); visit "met" (1) and reject it (1); Ctrl+Home (1), Ctrl+Right past "Paris", "met" and onto
+  // "London" (3); Choose (1), arrow + Enter (2).
+  assert.deepEqual(r.keys, { navigation: 1, accept: 0, choose: 1, picker: 2, nil: 0, reject: 1, cursor: 4, linkSelection: 0, acceptAll: 1 });
+  assert.deepEqual([r.outcomes.acceptAll, r.outcomes.reject, r.outcomes.choose], [1, 1, 1]);
+});
+
+void test('out-of-KB gold mentions the linker did not detect cost nothing; in-KB ones it did not detect are linked by hand', async () => {
+  const d = doc('d', 'Troy and Helen.', [['Troy', outOfKb], ['Helen', inKb('helen')]]);
+  const linker = new FakeLinker(() => [], { Helen: { ids: ['helen'] } });
+  const r = await simulateSession([d], linker, undefined, options());
+  // Arrive at the document (1), Ctrl+Right past "Troy" and "and", Ctrl+Shift+Right over "Helen" (3), Link Selection (1), Enter (1).
+  assert.equal(r.keystrokes.autoAdvance, 6);
+  assert.deepEqual([r.outcomes.linkSelection, r.outcomes.nil], [1, 0]);
+});
