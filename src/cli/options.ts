@@ -13,6 +13,8 @@ export const ENGINE_OPTIONS = {
   cache: { type: 'string' },
   index: { type: 'string' },
   lenient: { type: 'boolean' },
+  detection: { type: 'string' },
+  fuzzy: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
@@ -25,6 +27,8 @@ export const ENGINE_OPTIONS_HELP = `  --kb SRC            a KB source, repeatabl
   --cache DIR         embedding and index cache (default: $XDG_CACHE_HOME/entity-linker)
   --index KIND        hnsw | exact (default hnsw)
   --lenient           skip bad KB records (each reported) instead of stopping at the first
+  --detection MODE    names (capitalised names, default) | all-words (every KB name, common nouns too)
+  --fuzzy             also detect names misspelt by one edit per word (OCR, historical spelling)
   -v, --verbose       log every step to stderr
   -h, --help          this help`;
 

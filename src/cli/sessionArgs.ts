@@ -15,6 +15,8 @@ export interface EngineArgValues {
   readonly cache?: string;
   readonly index?: string;
   readonly lenient?: boolean;
+  readonly detection?: string;
+  readonly fuzzy?: boolean;
 }
 
 /** Opens a linking session from the shared command-line options, with progress on stderr. */
@@ -28,7 +30,7 @@ export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, si
     provider: parseProvider(values.provider),
     cacheDir: values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache),
     indexKind: parseChoice('index', values.index, ['hnsw', 'exact'] as const, 'hnsw'),
-    linkerOptions,
+    linkerOptions: withDetectionArgs(values, linkerOptions),
     logger: io.logger,
     onProgress: (p) => io.progress(p),
     signal,
@@ -43,4 +45,11 @@ export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, si
     }
   }
   return session;
+}
+
+/** `--detection` and `--fuzzy` over the detection options the command passes (if any). */
+export function withDetectionArgs(values: EngineArgValues, linkerOptions: Partial<LinkerOptions> | undefined): Partial<LinkerOptions> | undefined {
+  if (values.detection === undefined && values.fuzzy === undefined) return linkerOptions;
+  const mode = parseChoice('detection', values.detection, ['names', 'all-words'] as const, linkerOptions?.detection?.mode ?? 'names');
+  return { ...linkerOptions, detection: { ...linkerOptions?.detection, mode, ...(values.fuzzy === true ? { fuzzy: true } : {}) } };
 }
