@@ -1,6 +1,10 @@
 import type { Logger, Progress } from '../core/log';
+import { inlineSafe, terminalSafe } from '../core/safeText';
 
-/** Where a command writes: results to stdout, progress and logs to stderr (so `--json` output stays clean). */
+/**
+ * Where a command writes: results to stdout, progress and logs to stderr (so `--json` output stays clean). Every
+ * string passes through terminalSafe (core/safeText.ts): KB text and messages quoting it are untrusted.
+ */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
@@ -19,7 +23,8 @@ export function createCliIo(options: { verbose: boolean; quiet?: boolean }): Cli
       process.stderr.write('\n');
       openLine = false;
     }
-    process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = terminalSafe(text);
+    process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   };
   const verbose = (prefix: string) => (m: string): void => {
     if (options.verbose) {
@@ -34,7 +39,10 @@ export function createCliIo(options: { verbose: boolean; quiet?: boolean }): Cli
     error: (m) => err(`error: ${m instanceof Error ? m.message : m}`),
   };
   return {
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    out: (text) => {
+      const safe = terminalSafe(text);
+      process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+    },
     err,
     logger,
     progress: (p) => {
@@ -49,7 +57,7 @@ export function createCliIo(options: { verbose: boolean; quiet?: boolean }): Cli
       }
       lastDraw = now;
       const pct = p.total !== undefined && p.total > 0 ? ` ${((100 * p.done) / p.total).toFixed(0)}%` : '';
-      const line = `${p.stage}: ${p.done}${p.total !== undefined ? `/${p.total}` : ''}${pct}`;
+      const line = `${inlineSafe(p.stage)}: ${p.done}${p.total !== undefined ? `/${p.total}` : ''}${pct}`;
       if (tty) {
         process.stderr.write(`\r\x1b[K${line}`);
         openLine = true;

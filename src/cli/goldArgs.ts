@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { LinkerError } from '../core/errors';
+import { readTextInput } from '../core/inputFile';
 import { createGoldMapper, type GoldIdMappingKind, type GoldMapper } from '../core/eval/goldMapping';
 import type { GoldDocument, GoldMention } from '../core/formats/goldDocument';
 import { readGold, sniffGoldFormat, type GoldFormat } from '../core/formats/goldFormat';
@@ -39,9 +38,7 @@ export async function goldMappingFor(session: LinkingSession, idMap: GoldIdMappi
 /** Groups of ids declared the same entity: each id maps to the others of its line. */
 export async function readDuplicates(file: string): Promise<(id: string) => readonly string[]> {
   const groups = new Map<string, string[]>();
-  const text = await readFile(file, 'utf8').catch((e: unknown) => {
-    throw new LinkerError('inputMissing', `Cannot read the duplicates file: ${(e as Error).message}.`, { location: { file } });
-  });
+  const text = await readTextInput(file, 'The duplicates file');
   for (const line of text.split(/\r?\n/)) {
     const ids = line.split(/[\t, ]+/).filter((s) => s !== '' && !s.startsWith('#'));
     for (const id of ids) groups.set(id, [...(groups.get(id) ?? []), ...ids.filter((o) => o !== id)]);

@@ -1,4 +1,5 @@
 import { LinkerError } from '../core/errors';
+import { osErrorAdvice } from '../core/inputFile';
 import type { CliCommand } from './cliCommand';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './cliCommand';
 import { createCliIo } from './cliIo';
@@ -8,9 +9,10 @@ import { exportCommand } from './commands/exportCommand';
 import { finetuneCommand } from './commands/finetuneCommand';
 import { indexCommand } from './commands/indexCommand';
 import { linkCommand } from './commands/linkCommand';
+import { simulateCommand } from './commands/simulateCommand';
 
 /** The `entity-linker` command line: the same core as the extension, for headless and GPU-server use. */
-const COMMANDS: readonly CliCommand[] = [linkCommand, indexCommand, evalCommand, compareCommand, exportCommand, finetuneCommand];
+const COMMANDS: readonly CliCommand[] = [linkCommand, indexCommand, evalCommand, compareCommand, exportCommand, finetuneCommand, simulateCommand];
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -56,11 +58,30 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       }
       return e.reason === 'usage' ? EXIT_USAGE : EXIT_INPUT;
     }
+    const os = osErrorMessage(e);
+    if (os !== undefined) {
+      io.err(`entity-linker ${name}: ${os}`);
+      if (verbose) io.err(String((e as Error).stack));
+      return EXIT_INPUT;
+    }
     io.err(`entity-linker ${name}: internal error: ${(e as Error).stack ?? String(e)}`);
     return EXIT_INPUT;
   } finally {
     process.off('SIGINT', onSignal);
   }
+}
+
+/**
+ * An OS error no reader turned into a LinkerError (EACCES on an output, EISDIR, ENOSPC ...) is still the user's
+ * input, not a bug: it is reported like one, with the path, what is wrong with it and what to do, never a stack.
+ */
+function osErrorMessage(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  const advice = osErrorAdvice(err?.code);
+  if (advice === undefined || err === undefined) return undefined;
+  const dest = (err as { dest?: string }).dest;
+  const file = err.path === undefined ? 'a file' : dest === undefined ? err.path : `${err.path} -> ${dest}`;
+  return `${file}: cannot ${err.syscall ?? 'access'}: the path ${advice.what} (${err.code}). ${advice.hint}`;
 }
 
 // Replaced by esbuild's `define` in the bundle; tsc output reads package.json.

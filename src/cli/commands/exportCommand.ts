@@ -2,7 +2,10 @@ import { LinkerError } from '../../core/errors';
 import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/eval/goldMapping';
 import { EXPORT_FORMATS, type ExportFormat, type ExportSummary, exportGold } from '../../core/formats/export/exportGold';
 import { mineExportNegatives } from '../../core/formats/export/exportNegatives';
+import { checkExportTargets } from '../../core/formats/export/exportTarget';
+import type { GoldDocument } from '../../core/formats/goldDocument';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
+import { parseSourceArg } from '../../core/kb/sniffFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt, parseNumber } from '../options';
@@ -35,7 +38,15 @@ out and counted in the summary. With --dev-out the documents are split (by docum
   --duplicates FILE    ids declared the same entity, one group per line: never exported as negatives
   --entity-base IRI    nif: prefix of entity IRIs for ids that are not IRIs (default urn:entity-linker:kb/)
   --brat-db NAME       brat: normalisation DB name in N lines (default KB)
+  --force              replace an existing --out/--dev-out that is not a previous export of ours
   --json               print the summary as JSON
+
+Outputs are checked before anything is written: an output may not be one of the inputs (same real path) or
+lie in .entity-links/, --out and --dev-out must differ, and only regular files (brat: folders) are replaced.
+An existing output is replaced only when it is a previous export of entity-linker, recognised by its content:
+NIF files start with the line "# entity-linker export (NIF 2.0)", a BLINK file's first record has the fields
+context_left, mention, context_right, label_id, document_id, mention_start and mention_end, and a brat folder
+holds a .entity-linker-export file. Anything else (and an empty file or folder is fine) needs --force.
 ${ENGINE_OPTIONS_HELP}`;
 
 export const exportCommand: CliCommand = {
@@ -60,6 +71,7 @@ export const exportCommand: CliCommand = {
       'entity-base': { type: 'string' },
       'brat-db': { type: 'string' },
       json: { type: 'boolean' },
+      force: { type: 'boolean' },
     }, USAGE);
     if (values.help === true) {
       io.out(USAGE);
@@ -72,6 +84,13 @@ export const exportCommand: CliCommand = {
     const format = parseChoice<ExportFormat>('to', values.to, EXPORT_FORMATS, 'blink');
     const skipped = new Map<string, number>();
     const { docs, formats } = await readGoldArgs(goldPaths, parseChoice<GoldFormat | 'auto'>('gold-format', values['gold-format'], [...GOLD_FORMATS, 'auto'], 'auto'), io, skipped);
+    checkExportTargets({
+      format,
+      out: values.out,
+      devOut: values['dev-out'],
+      force: values.force === true,
+      inputs: [...goldPaths, ...filesRead(docs), ...kbInputs(values.kb ?? []), ...(values['kb-config'] === undefined ? [] : [values['kb-config']]), ...(values.duplicates === undefined ? [] : [values.duplicates])],
+    });
     const wsd = formats.includes('wsd');
     const withKb = (values.kb ?? []).length > 0 || values['kb-config'] !== undefined;
     const hardNegatives = format === 'blink' ? (values['hard-negatives'] === undefined ? (withKb ? 16 : 0) : parseNumber('hard-negatives', values['hard-negatives'], 0)) : 0;
@@ -119,3 +138,18 @@ export const exportCommand: CliCommand = {
     return EXIT_OK;
   },
 };
+
+/** Every file the gold documents came from: the gold files themselves and the documents they annotate. */
+function filesRead(docs: readonly GoldDocument[]): string[] {
+  const files = new Set<string>();
+  for (const d of docs) {
+    if (d.path !== undefined) files.add(d.path);
+    for (const m of d.mentions) files.add(m.source.file);
+  }
+  return [...files];
+}
+
+/** The paths of --kb sources (the built-in WordNet keyword names no file). */
+function kbInputs(sources: readonly string[]): string[] {
+  return sources.map(parseSourceArg).filter((s) => s.path !== 'wordnet').map((s) => s.path);
+}

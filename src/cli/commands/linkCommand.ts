@@ -1,5 +1,6 @@
-import * as fs from 'node:fs/promises';
 import { LinkerError } from '../../core/errors';
+import { readTextInput } from '../../core/inputFile';
+import { inlineSafe, safeJson } from '../../core/safeText';
 import type { LinkedMention, RankedCandidate } from '../../core/linker/types';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
@@ -31,7 +32,7 @@ export const linkCommand: CliCommand = {
       throw new LinkerError('usage', `link needs at least one FILE.\n\n${USAGE}`);
     }
     const topK = parsePositiveInt('top-k', values['top-k'], 5);
-    const texts = await Promise.all(positionals.map((p) => readDocument(p)));
+    const texts = await Promise.all(positionals.map((p) => readTextInput(p, 'The document')));
     const session = await openSessionFromArgs(values, io, signal);
     try {
       const documents = [];
@@ -42,7 +43,7 @@ export const linkCommand: CliCommand = {
         documents.push({ path: positionals[i], mentions });
       }
       if (values.json === true) {
-        io.out(JSON.stringify({ documents: documents.map((d) => ({ path: d.path, mentions: d.mentions.map(mentionJson) })) }));
+        io.out(safeJson({ documents: documents.map((d) => ({ path: d.path, mentions: d.mentions.map(mentionJson) })) }));
       } else {
         for (const d of documents) {
           io.out(formatDocument(d.path, d.mentions));
@@ -55,13 +56,6 @@ export const linkCommand: CliCommand = {
   },
 };
 
-async function readDocument(file: string): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new LinkerError('inputMissing', `Cannot read the document: ${(e as Error).message}.`, { location: { file }, hint: 'Check the path.' });
-  }
-}
 
 function candidateJson(c: RankedCandidate) {
   return { id: c.id, title: c.title, score: round(c.score), probability: round(c.probability) };
@@ -84,7 +78,7 @@ function round(x: number): number {
 }
 
 function formatDocument(path: string, mentions: readonly LinkedMention[]): string {
-  const lines = [`${path}: ${mentions.length} mention${mentions.length === 1 ? '' : 's'}`];
+  const lines = [`${inlineSafe(path)}: ${mentions.length} mention${mentions.length === 1 ? '' : 's'}`];
   for (const m of mentions) {
     const best = m.candidates[0];
     const where = `${m.start}-${m.end}`.padEnd(12);
@@ -93,12 +87,12 @@ function formatDocument(path: string, mentions: readonly LinkedMention[]): strin
       lines.push(`  ${where}${surface} NIL (no candidate)`);
       continue;
     }
-    const verdict = m.nil ? 'NIL' : `${best.title} [${best.id}]`;
+    const verdict = m.nil ? 'NIL' : `${inlineSafe(best.title)} [${inlineSafe(best.id)}]`;
     const margin = Number.isFinite(m.margin) ? ` margin ${m.margin.toFixed(3)}` : '';
     lines.push(`  ${where}${surface} ${verdict}  p=${best.probability.toFixed(3)}${margin}`);
     const others = (m.nil ? m.candidates : m.candidates.slice(1)).slice(0, 3);
     if (others.length > 0) {
-      lines.push(`  ${' '.repeat(12 + 24)} ${m.nil ? 'candidates' : 'next'}: ${others.map((c) => `${c.title} [${c.id}] ${c.probability.toFixed(3)}`).join('; ')}`);
+      lines.push(`  ${' '.repeat(12 + 24)} ${m.nil ? 'candidates' : 'next'}: ${others.map((c) => `${inlineSafe(c.title)} [${inlineSafe(c.id)}] ${c.probability.toFixed(3)}`).join('; ')}`);
     }
   }
   return lines.join('\n');

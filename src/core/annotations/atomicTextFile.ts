@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
+import { assertReplaceable } from '../index/atomicFile';
 
 /**
  * Crash-safe text writes for annotation files. The index code has a synchronous twin (index/atomicFile.ts); the
@@ -16,9 +17,13 @@ export function tempNameFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
 }
 
-/** Writes `content` to `target`: temp file in the same folder, fsync, rename over the target, fsync the folder. */
+/**
+ * Writes `content` to `target`: temp file in the same folder, fsync, rename over the target, fsync the folder.
+ * Only a regular file (or nothing) is replaced (see assertReplaceable).
+ */
 export async function writeTextAtomic(target: string, content: string): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
+  assertReplaceable(target);
   const temp = tempNameFor(target);
   try {
     const handle = await open(temp, 'w');

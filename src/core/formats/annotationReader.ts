@@ -1,7 +1,9 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import { type AnnotationRecord, contentHashOf, parseAnnotationFile } from '../annotations/annotationRecord';
-import { ANNOTATION_DIR, isAnnotationFileName, workspaceRootOf } from '../annotations/annotationPaths';
+import { ANNOTATION_DIR, isAnnotationFileName, normaliseDocPath, workspaceRootOf } from '../annotations/annotationPaths';
+import { LinkerError } from '../errors';
+import { readTextInput, statInput } from '../inputFile';
 import { goldFromRecords } from '../annotations/goldInterchange';
 import { reanchorRecords } from '../annotations/reanchor';
 import { type GoldDocument, type SkipListener, goldFormatError } from './goldDocument';
@@ -32,15 +34,12 @@ export interface AnnotationReadOptions {
 
 /** Reads a `.entity-links` folder, a workspace folder holding one, or one annotation file. */
 export async function readAnnotationFile(target: string, options: AnnotationReadOptions = {}): Promise<GoldDocument[]> {
-  const info = await stat(target).catch(() => undefined);
-  if (info === undefined) {
-    throw goldFormatError('no such file or folder.', { file: target });
-  }
+  const info = await statInput(target, 'The annotation store', 'file-or-folder');
   if (!info.isDirectory()) {
     return [await readOne(target, options)];
   }
   const store = path.basename(path.resolve(target)) === ANNOTATION_DIR ? target : path.join(target, ANNOTATION_DIR);
-  if (!(await stat(store).catch(() => undefined))?.isDirectory()) {
+  if (!(await statInput(store, 'The annotation store', 'file-or-folder').catch(() => undefined))?.isDirectory()) {
     throw goldFormatError(`no ${ANNOTATION_DIR} folder here.`, { file: target }, `Pass a workspace folder that holds ${ANNOTATION_DIR}/, that folder itself, or one of its files.`);
   }
   const root = options.workspaceRoot ?? path.dirname(path.resolve(store));
@@ -57,22 +56,46 @@ export async function readAnnotationFile(target: string, options: AnnotationRead
 
 async function readOne(file: string, options: AnnotationReadOptions): Promise<GoldDocument> {
   // A corrupt file throws 'annotationCorrupt' with its line; nothing is written or backed up from here.
-  const { header, records } = parseAnnotationFile(await readFile(file, 'utf8'), file);
+  const { header, records } = parseAnnotationFile(await readTextInput(file, 'The annotation file'), file);
   let documentPath = options.documentPath;
   if (documentPath === undefined) {
     const root = options.workspaceRoot ?? workspaceRootOf(file);
     if (root === undefined) {
       throw goldFormatError(`the file is not inside a ${ANNOTATION_DIR} folder, so its document ${header.document} cannot be found.`, { file, line: 1 }, 'Keep it in <workspace>/.entity-links/ or pass the document path.');
     }
-    documentPath = path.join(root, ...header.document.split('/'));
+    documentPath = await documentInside(root, header.document, file);
   }
   let text: string;
   try {
-    text = await readFile(documentPath, 'utf8');
+    text = await readTextInput(documentPath, 'The annotated document');
   } catch (e) {
-    throw goldFormatError(`the annotated document ${documentPath} cannot be read: ${(e as Error).message}.`, { file, line: 1 });
+    throw goldFormatError(`the annotated document ${documentPath} cannot be read: ${(e as Error).message}`, { file, line: 1 });
   }
   return annotationsAsGold(records, file, { id: header.document, path: documentPath, text }, header.contentHash === contentHashOf(text) ? undefined : header.length, options.onSkip);
+}
+
+/**
+ * The document a store header names, resolved inside the workspace root. The header is data (a hand-edited or
+ * hostile file may say "../../secret/creds.txt" or an absolute path), so a path that leaves the root, lexically
+ * or through a symbolic link, is refused: export would otherwise copy that file into its output.
+ */
+async function documentInside(root: string, document: string, file: string): Promise<string> {
+  const refuse = (why: string): never => {
+    throw goldFormatError(`the header's document ${JSON.stringify(document)} ${why}; it is not read.`, { file, line: 1 }, 'A store header names its document relative to the workspace root (the folder holding .entity-links).');
+  };
+  let rel: string;
+  try {
+    rel = normaliseDocPath(document);
+  } catch (e) {
+    if (!LinkerError.is(e)) throw e;
+    return refuse(path.isAbsolute(document) || /^[A-Za-z]:[\\/]/.test(document) ? 'is an absolute path' : 'is not inside the workspace root');
+  }
+  const candidate = path.join(root, ...rel.split('/'));
+  const [realRoot, realDoc] = await Promise.all([realpath(root).catch(() => path.resolve(root)), realpath(candidate).catch(() => undefined)]);
+  if (realDoc !== undefined && realDoc !== realRoot && !realDoc.startsWith(realRoot + path.sep)) {
+    refuse(`leads outside the workspace root through a symbolic link (to ${realDoc})`);
+  }
+  return candidate;
 }
 
 /** Parses one store file's content against its document's text (the testable core of the reader). */

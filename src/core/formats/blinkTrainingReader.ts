@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextInput } from '../inputFile';
 import { basename } from 'node:path';
 import { type GoldDocument, type GoldMention, type SkipListener, goldFormatError, isRecord, jsonLines, parseJsonLine, stringField } from './goldDocument';
 
@@ -16,7 +16,7 @@ export interface BlinkReadOptions {
 }
 
 export async function readBlinkTrainingFile(path: string, options: BlinkReadOptions = {}): Promise<GoldDocument[]> {
-  return parseBlinkTraining(await readFile(path, 'utf8'), path, options);
+  return parseBlinkTraining(await readTextInput(path, 'The BLINK training file'), path, options);
 }
 
 const WORD_END = /[\p{L}\p{N}]$/u;

@@ -1,4 +1,5 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readTextInput, statInput } from '../inputFile';
 import * as path from 'node:path';
 import { type GoldDocument, type GoldMention, type SkipListener, goldFormatError, spanProblem } from './goldDocument';
 
@@ -15,10 +16,7 @@ export interface BratReadOptions {
 
 /** Reads one `.ann` file (its `.txt` beside it) or every `.ann` in a folder (recursively). */
 export async function readBratStandoff(target: string, options: BratReadOptions = {}): Promise<GoldDocument[]> {
-  const info = await stat(target).catch(() => undefined);
-  if (info === undefined) {
-    throw goldFormatError('no such file or folder.', { file: target });
-  }
+  const info = await statInput(target, 'The brat gold', 'file-or-folder');
   const files = info.isDirectory()
     ? (await readdir(target, { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.ann')).map((e) => path.join(e.parentPath ?? e.path, e.name)).sort()
     : [target];
@@ -31,12 +29,12 @@ export async function readBratStandoff(target: string, options: BratReadOptions 
     const txt = ann.replace(/\.ann$/, '.txt');
     let text: string;
     try {
-      text = await readFile(txt, 'utf8');
+      text = await readTextInput(txt, 'The brat text file');
     } catch (e) {
-      throw goldFormatError(`its text file ${txt} cannot be read: ${(e as Error).message}.`, { file: ann }, 'Each .ann needs the .txt of the same name beside it.');
+      throw goldFormatError(`its text file cannot be read: ${(e as Error).message}`, { file: ann }, 'Each .ann needs the .txt of the same name beside it.');
     }
     const id = path.relative(root, txt).split(path.sep).join('/').replace(/\.txt$/, '');
-    docs.push(parseBratStandoff(await readFile(ann, 'utf8'), text, { id, annFile: ann, txtFile: txt }, options));
+    docs.push(parseBratStandoff(await readTextInput(ann, 'The brat annotation file'), text, { id, annFile: ann, txtFile: txt }, options));
   }
   return docs;
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextInput } from '../inputFile';
 import { basename } from 'node:path';
 import { type GoldDocument, type GoldMention, goldFormatError, isRecord, jsonLines, parseJsonLine, spanProblem, stringField } from './goldDocument';
 
@@ -10,7 +10,7 @@ import { type GoldDocument, type GoldMention, goldFormatError, isRecord, jsonLin
 const QID = /^Q\d+$/;
 
 export async function readElevantFile(path: string): Promise<GoldDocument[]> {
-  return parseElevant(await readFile(path, 'utf8'), path);
+  return parseElevant(await readTextInput(path, 'The elevant gold file'), path);
 }
 
 export function parseElevant(jsonl: string, file: string): GoldDocument[] {

@@ -1,4 +1,5 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readTextHead, statInput } from '../inputFile';
 import { join } from 'node:path';
 import { ANNOTATION_DIR, isAnnotationStorePath } from '../annotations/annotationPaths';
 import { ANNOTATION_SUFFIX, readAnnotationFile } from './annotationReader';
@@ -51,10 +52,7 @@ export async function readGold(path: string, format: GoldFormat | 'auto' = 'auto
  * ambiguous (Zeshel mention files and Prodigy exports are both `.json`/`.jsonl`).
  */
 export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
-  const info = await stat(path).catch(() => undefined);
-  if (info === undefined) {
-    throw goldFormatError('no such file or folder.', { file: path });
-  }
+  const info = await statInput(path, 'The gold data', 'file-or-folder');
   if (isAnnotationStorePath(path)) {
     return 'annotations';
   }
@@ -86,7 +84,7 @@ export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
   if (/\.ann$/i.test(path)) {
     return 'brat';
   }
-  const head = await readHead(path, 64 * 1024);
+  const head = await readTextHead(path, 'The gold file');
   const trimmed = head.trimStart();
   if (/^(@prefix|@base|prefix|base)\b/i.test(trimmed) || trimmed.startsWith('<http')) {
     return 'nif';
@@ -122,7 +120,7 @@ export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
 }
 
 async function wsdDataFile(path: string): Promise<string> {
-  if (!(await stat(path)).isDirectory()) {
+  if (!(await statInput(path, 'The WSD gold', 'file-or-folder')).isDirectory()) {
     return path;
   }
   const data = (await readdir(path)).filter((n) => n.endsWith('.data.xml'));
@@ -130,15 +128,4 @@ async function wsdDataFile(path: string): Promise<string> {
     throw goldFormatError(`expected one *.data.xml in the folder, found ${data.length}.`, { file: path }, 'Pass the .data.xml file itself.');
   }
   return join(path, data[0]);
-}
-
-async function readHead(path: string, bytes: number): Promise<string> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await handle.close();
-  }
 }

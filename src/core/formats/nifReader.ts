@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextInput } from '../inputFile';
 import { LinkerError } from '../errors';
 import { type GoldDocument, type GoldMention, goldFormatError } from './goldDocument';
 import { CodePointOffsets, hasAstral } from './offsets';
@@ -51,7 +51,7 @@ export function isNilIri(iri: string, extra: readonly string[] = []): boolean {
 }
 
 export async function readNifFile(path: string, options: NifReadOptions = {}): Promise<GoldDocument[]> {
-  return parseNif(await readFile(path, 'utf8'), path, options);
+  return parseNif(await readTextInput(path, 'The NIF gold file'), path, options);
 }
 
 /** Reads NIF 2.0 Turtle: every nif:Context with nif:isString is a document, every resource with offsets pointing at it a mention. */

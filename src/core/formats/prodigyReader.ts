@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextInput } from '../inputFile';
 import { type GoldDocument, type GoldMention, type SkipListener, goldFormatError, intField, isRecord, jsonLines, parseJsonLine, spanProblem, stringField } from './goldDocument';
 
 /**
@@ -13,7 +13,7 @@ export interface ProdigyReadOptions {
 }
 
 export async function readProdigyFile(path: string, options: ProdigyReadOptions = {}): Promise<GoldDocument[]> {
-  return parseProdigy(await readFile(path, 'utf8'), path, options);
+  return parseProdigy(await readTextInput(path, 'The Prodigy gold file'), path, options);
 }
 
 export function isNilOption(id: string): boolean {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextInput } from '../inputFile';
 import { basename } from 'node:path';
 import { LinkerError } from '../errors';
 import { type GoldDocument, type GoldMention, goldFormatError } from './goldDocument';
@@ -45,7 +45,11 @@ export function defaultKeyPath(dataPath: string): string {
 
 export async function readWsdFiles(dataPath: string, options: WsdReadOptions = {}): Promise<GoldDocument[]> {
   const keyPath = options.keyPath ?? defaultKeyPath(dataPath);
-  const [xml, keys] = await Promise.all([readFile(dataPath, 'utf8'), readFile(keyPath, 'utf8')]);
+  const xml = await readTextInput(dataPath, 'The WSD data file');
+  const keys = await readTextInput(keyPath, `The WSD gold key file of ${basename(dataPath)}`).catch((e: unknown) => {
+    if (!LinkerError.is(e, 'inputMissing')) throw e;
+    throw new LinkerError('inputMissing', e.message, { hint: `The WSD framework keeps <set>.gold.key.txt beside <set>.data.xml; put it there or name it with the key-file option.`, cause: e });
+  });
   return parseWsd(xml, dataPath, keys, keyPath, options.unit ?? 'sentence');
 }
 

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readTextInput, statInput } from '../inputFile';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type GoldDocument, type GoldMention, goldFormatError, intField, isRecord, jsonLines, parseJsonLine, stringField } from './goldDocument';
 import { type TokenSpan, whitespaceTokens } from './offsets';
@@ -20,9 +21,9 @@ interface ZeshelDoc {
 
 /** `path`: the Zeshel root folder (with mentions/ and documents/) or a mentions/<split>.json file. */
 export async function readZeshel(path: string, options: ZeshelReadOptions = {}): Promise<GoldDocument[]> {
-  const mentionsFile = (await stat(path)).isDirectory() ? await pickSplit(path, options.split) : path;
+  const mentionsFile = (await statInput(path, 'The Zeshel gold', 'file-or-folder')).isDirectory() ? await pickSplit(path, options.split) : path;
   const root = dirname(dirname(mentionsFile));
-  const rows = jsonLines(await readFile(mentionsFile, 'utf8'));
+  const rows = jsonLines(await readTextInput(mentionsFile, 'The Zeshel mentions file'));
   const worlds = new Map<string, Map<string, ZeshelDoc>>();
   const byContext = new Map<string, { world: string; docId: string; mentions: GoldMention[] }>();
   const tokensByDoc = new Map<string, TokenSpan[]>();
@@ -93,7 +94,7 @@ async function readWorld(root: string, world: string, where: { file: string; lin
     throw goldFormatError(`the mention's corpus "${world}" has no ${file}.`, where, `Zeshel mentions need the documents folder beside mentions/ (${basename(root)}/documents).`);
   }
   const docs = new Map<string, ZeshelDoc>();
-  for (const { line, lineNo } of jsonLines(await readFile(file, 'utf8'))) {
+  for (const { line, lineNo } of jsonLines(await readTextInput(file, 'The Zeshel documents file'))) {
     const rec = parseJsonLine(line, file, lineNo);
     const docWhere = { file, line: lineNo };
     if (!isRecord(rec)) {

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LinkerError } from '../errors';
+import { fileTypeName } from '../inputFile';
 
 /**
  * Crash-safe file writes for index and cache files. A reader must never see a half-written file under the final
@@ -24,11 +26,32 @@ export function isTempName(name: string): boolean {
 }
 
 /**
+ * Refuses to replace anything but a regular file: a rename over a device node, a FIFO or a symbolic link would
+ * swap it for a plain file (as root, /dev/null itself), and over a folder it fails obscurely. A missing target is
+ * fine. Every atomic writer (this file's and annotations/atomicTextFile.ts) calls this first.
+ */
+export function assertReplaceable(target: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (st.isFile()) return;
+  throw new LinkerError('inputMissing', `will not write here: the path is ${fileTypeName(st)}; only regular files are replaced.`, {
+    location: { file: target },
+    hint: st.isSymbolicLink() ? 'Name the file the link points to, or remove the link.' : 'Name a regular file (or a new path).',
+  });
+}
+
+/**
  * Writes `target` atomically. `write` receives the temp path and must create the file there (by any means: our
  * own fd writes or a native library writing the path itself). The temp file is fsynced, renamed, and the folder
  * fsynced so the rename itself survives a power cut. On failure the temp file is removed and the error rethrown.
  */
 export function writeAtomic(target: string, write: (tempPath: string) => void): void {
+  assertReplaceable(target);
   const temp = tempPathFor(target);
   try {
     write(temp);

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import type { Entity } from './entity';
 import type { KbReadOptions } from './kbReadOptions';
 import { RecordProblems, detach, splitAliases } from './kbReadOptions';
@@ -7,34 +6,22 @@ import { exactFieldOfName, positionalColumns, resolveColumns } from './columnRul
 import type { CsvRow } from './csvRowParser';
 import { CsvRowParser } from './csvRowParser';
 import { makeEntity } from './jsonLineReaders';
-import { ByteProgress, statKbFile } from './lineReader';
-import { LinkerError, throwIfAborted } from '../errors';
+import { readTextChunks } from './lineReader';
+import { LinkerError } from '../errors';
 
-/** Rows of a CSV/TSV file, streamed chunk by chunk with byte progress. */
+/** Rows of a CSV/TSV file, streamed chunk by chunk with byte progress (encoding by BOM, see lineReader). */
 async function* readRows(file: string, delimiter: string, options: KbReadOptions): AsyncGenerator<CsvRow> {
-  const total = await statKbFile(file);
-  const progress = new ByteProgress(`read ${file}`, total, options.onProgress);
   const parser = new CsvRowParser(delimiter);
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
-  let bytes = 0;
   let rows: CsvRow[] = [];
   const collect = (row: CsvRow): void => void rows.push(row);
-  try {
-    for await (const chunk of stream) {
-      throwIfAborted(options.signal);
-      bytes += Buffer.byteLength(chunk as string, 'utf8');
-      parser.push(chunk as string, collect);
-      const ready = rows;
-      rows = [];
-      yield* ready;
-      progress.update(bytes);
-    }
-    parser.end(collect);
-    yield* rows;
-    progress.finish();
-  } finally {
-    stream.destroy();
+  for await (const chunk of readTextChunks(file, { signal: options.signal, onProgress: options.onProgress })) {
+    parser.push(chunk, collect);
+    const ready = rows;
+    rows = [];
+    yield* ready;
   }
+  parser.end(collect);
+  yield* rows;
 }
 
 /** A first row is a header when a cell is exactly a known column name (ids and titles rarely are). */

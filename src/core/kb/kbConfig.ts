@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { KbFormat } from './entity';
 import type { ColumnMapping, KbField, WordNetPos } from './kbReadOptions';
@@ -8,6 +7,7 @@ import type { KnowledgeBase } from './knowledgeBase';
 import { KB_FORMATS } from './entity';
 import { loadKnowledgeBase } from './loadKnowledgeBase';
 import { LinkerError } from '../errors';
+import { readTextInput } from '../inputFile';
 
 /** A KB config file: `{"name"?, "maxTextChars"?, "sources":[{"path","format"?,"columns"?,"header"?,"pos"?,"lang"?}]}`. */
 export interface KbConfig {
@@ -74,12 +74,7 @@ export function parseKbConfig(value: unknown, file: string, baseDir: string): Kb
 
 /** Reads and validates a KB config file. */
 export async function readKbConfig(file: string): Promise<KbConfig> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new LinkerError('inputMissing', `Cannot read KB config ${file}: ${(e as Error).message}.`, { hint: 'Check the path.', cause: e });
-  }
+  const text = await readTextInput(file, 'The KB config');
   let value: unknown;
   try {
     value = JSON.parse(text);

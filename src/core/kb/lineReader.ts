@@ -1,6 +1,8 @@
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { TextDecoder } from 'node:util';
 import type { ProgressListener } from '../log';
-import { LinkerError, throwIfAborted } from '../errors';
+import { throwIfAborted } from '../errors';
+import { sniffEncoding, statInput } from '../inputFile';
 
 /** One line of a file with its 1-based number. */
 export interface NumberedLine {
@@ -34,62 +36,83 @@ export class ByteProgress {
   }
 }
 
-/** Stat a KB file, turning "not there" into a typed error that names it. */
+/** Stat a KB file (never opening a pipe or a device), turning "not there" into a typed error that names it. */
 export async function statKbFile(file: string): Promise<number> {
+  return (await statInput(file, 'The KB source', 'file')).size;
+}
+
+/**
+ * Streams a text file as decoded chunks with byte progress. The encoding comes from the byte order mark (UTF-8
+ * or UTF-16 LE/BE; none: UTF-8) and is named in the progress stage when it is not UTF-8; progress counts the
+ * bytes of the file itself (never re-encoded text, which overshot 100% on UTF-16 input). The BOM is dropped.
+ */
+export async function* readTextChunks(file: string, options: { signal?: AbortSignal; onProgress?: ProgressListener; stage?: string } = {}): AsyncGenerator<string> {
+  const total = await statKbFile(file);
+  let progress: ByteProgress | undefined;
+  let decoder: TextDecoder | undefined;
+  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+  let bytes = 0;
+  let pending: Buffer | undefined;
   try {
-    const st = await fs.stat(file);
-    if (!st.isFile()) {
-      throw new LinkerError('inputMissing', `KB source is not a file: ${file}.`, { hint: 'Give a file path, or the folder form only where the format allows one (zeshel).' });
+    for await (const raw of stream as AsyncIterable<Buffer>) {
+      throwIfAborted(options.signal);
+      bytes += raw.length;
+      let chunk = raw;
+      if (decoder === undefined) {
+        // The first chunk holds the BOM (256 KiB chunks; a file of one or two bytes is decoded at the end).
+        chunk = pending === undefined ? raw : Buffer.concat([pending, raw]);
+        if (chunk.length < 3 && bytes < total) {
+          pending = chunk;
+          continue;
+        }
+        const { encoding, bom } = sniffEncoding(chunk);
+        decoder = new TextDecoder(encoding, { ignoreBOM: true });
+        progress = new ByteProgress(`${options.stage ?? `read ${file}`}${encoding === 'utf-8' ? '' : ` (${encoding.toUpperCase()})`}`, total, options.onProgress);
+        chunk = chunk.subarray(bom);
+      }
+      const text = decoder.decode(chunk, { stream: true });
+      progress?.update(bytes);
+      if (text !== '') yield text;
     }
-    return st.size;
-  } catch (e) {
-    if (LinkerError.is(e)) throw e;
-    throw new LinkerError('inputMissing', `Cannot read KB source ${file}: ${(e as Error).message}.`, { hint: 'Check the path (relative paths are resolved against the working folder or the KB config file).', cause: e });
+    if (decoder === undefined && pending !== undefined) {
+      const { encoding, bom } = sniffEncoding(pending);
+      decoder = new TextDecoder(encoding, { ignoreBOM: true });
+      const text = decoder.decode(pending.subarray(bom), { stream: true });
+      if (text !== '') yield text;
+    }
+    const tail = decoder?.decode() ?? '';
+    if (tail !== '') yield tail;
+    (progress ?? new ByteProgress(options.stage ?? `read ${file}`, total, options.onProgress)).finish();
+  } finally {
+    stream.destroy();
   }
 }
 
 /**
- * Streams a UTF-8 text file as batches of lines (LF or CRLF; one batch per 256 KiB chunk) without holding it
- * whole, reporting bytes read; a leading BOM is dropped. Batches rather than single lines because one await
- * per line (as readline's async iterator costs) was most of the load time of a million-line KB; the split
- * itself is indexOf on the chunk. Cancellation is checked between chunks.
+ * Streams a text file (see readTextChunks) as batches of lines (LF or CRLF; one batch per 256 KiB chunk)
+ * without holding it whole. Batches rather than single lines because one await per line (as readline's async
+ * iterator costs) was most of the load time of a million-line KB; the split itself is indexOf on the chunk.
+ * Cancellation is checked between chunks.
  */
 export async function* readLineBatches(file: string, options: { signal?: AbortSignal; onProgress?: ProgressListener; stage?: string } = {}): AsyncGenerator<NumberedLine[]> {
-  const total = await statKbFile(file);
-  const progress = new ByteProgress(options.stage ?? `read ${file}`, total, options.onProgress);
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
-  let bytes = 0;
   let rest = '';
   let lineNo = 0;
-  let first = true;
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      throwIfAborted(options.signal);
-      bytes += Buffer.byteLength(chunk, 'utf8');
-      let text = rest === '' ? chunk : rest + chunk;
-      if (first) {
-        first = false;
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      }
-      const batch: NumberedLine[] = [];
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        const end = nl > start && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
-        batch.push({ line: text.slice(start, end), lineNo: ++lineNo });
-        start = nl + 1;
-      }
-      // A line longer than a chunk grows here until its newline arrives; it is never more than one line.
-      rest = start === 0 ? text : text.slice(start);
-      progress.update(bytes);
-      if (batch.length > 0) yield batch;
+  for await (const chunk of readTextChunks(file, options)) {
+    const text = rest === '' ? chunk : rest + chunk;
+    const batch: NumberedLine[] = [];
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
+      batch.push({ line: text.slice(start, end), lineNo: ++lineNo });
+      start = nl + 1;
     }
-    if (rest !== '') {
-      const end = rest.charCodeAt(rest.length - 1) === 0x0d ? rest.length - 1 : rest.length;
-      yield [{ line: rest.slice(0, end), lineNo: ++lineNo }];
-    }
-    progress.finish();
-  } finally {
-    stream.destroy();
+    // A line longer than a chunk grows here until its newline arrives; it is never more than one line.
+    rest = start === 0 ? text : text.slice(start);
+    if (batch.length > 0) yield batch;
+  }
+  if (rest !== '') {
+    const end = rest.charCodeAt(rest.length - 1) === 0x0d ? rest.length - 1 : rest.length;
+    yield [{ line: rest.slice(0, end), lineNo: ++lineNo }];
   }
 }
 

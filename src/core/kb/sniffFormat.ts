@@ -5,6 +5,7 @@ import { KB_FORMATS } from './entity';
 import type { ColumnMapping, WordNetPos } from './kbReadOptions';
 import { LinkerError } from '../errors';
 import { ALL_POS } from './wordnetLexicon';
+import { readTextHead, statInput } from '../inputFile';
 
 /** One source of a KB: a path (or `wordnet`) and how to read it. */
 export interface KbSourceSpec {
@@ -41,17 +42,6 @@ export function parseSourceArg(arg: string): KbSourceSpec {
   return { path: rest, format };
 }
 
-async function firstBytes(file: string): Promise<string> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
-    return buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-  } finally {
-    await handle.close();
-  }
-}
-
 function firstJsonObject(head: string): Record<string, unknown> | undefined {
   const line = head.split(/\r?\n/).find((l) => l.trim() !== '');
   if (line === undefined) return undefined;
@@ -74,19 +64,14 @@ function jsonLineFormat(record: Record<string, unknown>): KbFormat | undefined {
 /** Guesses a source's format from its extension and first 64 KiB; throws `inputFormat` with what to do when unsure. */
 export async function sniffFormat(target: string): Promise<KbFormat> {
   if (target === 'wordnet') return 'wordnet';
-  let st;
-  try {
-    st = await fs.stat(target);
-  } catch (e) {
-    throw new LinkerError('inputMissing', `KB source not found: ${target}.`, { hint: 'Check the path, or use `wordnet` for the built-in WordNet KB.', cause: e });
-  }
+  const st = await statInput(target, 'The KB source', 'file-or-folder');
   if (st.isDirectory()) {
     if (path.basename(target) === 'documents' || (await exists(path.join(target, 'documents')))) return 'zeshel';
     if (await exists(path.join(target, 'data.noun'))) return 'wordnet';
     throw new LinkerError('inputFormat', `Cannot tell the KB format of folder ${target}.`, { hint: 'A folder KB is a Zeshel documents/ folder or a WordNet dict folder; for files give the file.' });
   }
   const ext = path.extname(target).toLowerCase();
-  const head = await firstBytes(target);
+  const head = await readTextHead(target, 'The KB source', SNIFF_BYTES);
   if (/^\s*\{\s*"head"\s*:\s*\{[^]*?"vars"\s*:/.test(head)) return 'sparql-json';
   const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
   if (/\tname:[^:\t]*:/.test(firstLine)) return 'brat';

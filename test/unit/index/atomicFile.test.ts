@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { writeTextAtomic } from '../../../src/core/annotations/atomicTextFile';
 import { isTempName, removeStaleTempFiles, sha256OfFile, tempPathFor, writeAtomic, writeBytesAtomic } from '../../../src/core/index/atomicFile';
 
 const scratch: string[] = [];
@@ -53,4 +55,27 @@ void test('stale temp files from a crashed writer are recognised and removed, ot
   fs.writeFileSync(path.join(dir, 'keep.tmp'), 'not ours');
   removeStaleTempFiles(dir);
   assert.deepEqual(fs.readdirSync(dir), ['keep.tmp']);
+});
+
+void test('the atomic writers replace only regular files: a symlink, a FIFO or a folder is refused and left as it was', async () => {
+  const dir = scratchDir();
+  const victim = path.join(dir, 'victim.txt');
+  fs.writeFileSync(victim, 'keep');
+  const link = path.join(dir, 'link.bin');
+  fs.symlinkSync(victim, link);
+  const folder = path.join(dir, 'folder.bin');
+  fs.mkdirSync(folder);
+  const targets = [link, folder];
+  if (process.platform !== 'win32') {
+    const fifo = path.join(dir, 'fifo.bin');
+    execFileSync('mkfifo', [fifo]);
+    targets.push(fifo);
+  }
+  for (const target of targets) {
+    assert.throws(() => writeBytesAtomic(target, [Buffer.from('x')]), (e: Error) => e.message.includes(target) && /only regular files/.test(e.message));
+    await assert.rejects(writeTextAtomic(target, 'x'), (e: Error) => e.message.includes(target) && /only regular files/.test(e.message));
+  }
+  assert.ok(fs.lstatSync(link).isSymbolicLink());
+  assert.equal(fs.readFileSync(victim, 'utf8'), 'keep');
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['fifo.bin', 'folder.bin', 'link.bin', 'victim.txt'].filter((n) => targets.some((t) => t.endsWith(n)) || n === 'victim.txt'));
 });

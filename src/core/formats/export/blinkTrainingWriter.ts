@@ -1,3 +1,4 @@
+import { safeJson } from '../../safeText';
 import type { GoldMapper } from '../../eval/goldMapping';
 import type { KnowledgeBase } from '../../kb/knowledgeBase';
 import type { GoldDocument, GoldMention } from '../goldDocument';
@@ -133,5 +134,6 @@ export function contextAround(text: string, m: { start: number; end: number }, c
 }
 
 export function toJsonl(records: readonly unknown[]): string {
-  return records.map((r) => JSON.stringify(r)).join('\n') + (records.length > 0 ? '\n' : '');
+  // safeJson: U+2028/2029 and other separators raw in a line would split it for line readers that honour them.
+  return records.map((r) => safeJson(r)).join('\n') + (records.length > 0 ? '\n' : '');
 }

@@ -1,11 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { GoldDocument } from '../goldDocument';
+import { mkdir } from 'node:fs/promises';
+import { writeTextAtomic } from '../../annotations/atomicTextFile';
+import { type GoldDocument, type GoldMention, goldFormatError } from '../goldDocument';
 
 /**
  * brat standoff: `<doc>.txt` and `<doc>.ann` with a `T` line per mention and an `N` (normalisation) line per gold
- * id: `N1<TAB>Reference T1 <db>:<id><TAB><name>`. A mention without N lines is NIL. A surface holding line
- * breaks (brat keeps one annotation per line) is written with spaces; the reader compares it the same way.
+ * id: `N1<TAB>Reference T1 <db>:<id><TAB><name>`. A mention without N lines is NIL. A surface or name holding a
+ * line break, a tab or another separator a line reader may split on (brat keeps one annotation per line) is
+ * written with spaces; the reader compares it the same way. An id, a DB name or a type cannot be changed that
+ * way (it would name another entity), so one holding whitespace or a control character is refused with the
+ * record's file and line: written raw it would forge extra T or N lines.
  */
 export interface BratExportOptions {
   /** The normalisation DB name before the id (brat's tools.conf names it). Default 'KB'. */
@@ -14,18 +18,34 @@ export interface BratExportOptions {
   readonly type?: string;
 }
 
+/** The file an export folder holds so a later export recognises it as its own (exportTarget.ts). */
+export const BRAT_EXPORT_MARKER = '.entity-linker-export';
+
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NOT_A_TOKEN = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+function oneLine(text: string): string {
+  return text.replace(LINE_BREAKING, ' ');
+}
+
+function token(value: string, what: string, m: GoldMention | undefined): string {
+  if (value !== '' && !NOT_A_TOKEN.test(value)) return value;
+  const where = m === undefined ? { file: '(export options)' } : { file: m.source.file, line: m.source.line };
+  throw goldFormatError(`${what} ${JSON.stringify(value)} ${value === '' ? 'is empty' : 'holds whitespace or a control character'}: brat standoff cannot hold it.`, where, 'Fix the id in the source, or export as NIF or BLINK, which escape it.');
+}
+
 export function bratAnnotations(doc: GoldDocument, options: BratExportOptions = {}): string {
-  const db = options.db ?? 'KB';
-  const type = options.type ?? 'Entity';
+  const db = token(options.db ?? 'KB', 'the normalisation DB name', undefined);
+  const type = token(options.type ?? 'Entity', 'the entity type', undefined);
   const lines: string[] = [];
   let n = 0;
   doc.mentions.forEach((m, i) => {
     const t = `T${i + 1}`;
-    lines.push(`${t}\t${type} ${m.start} ${m.end}\t${m.text.replace(/[\r\n\t]/g, ' ')}`);
+    lines.push(`${t}\t${type} ${m.start} ${m.end}\t${oneLine(m.text)}`);
     if (m.nil) return;
     m.goldIds.forEach((id, k) => {
       n++;
-      lines.push(`N${n}\tReference ${t} ${db}:${id}\t${(m.goldNames?.[k] ?? m.goldNames?.[0] ?? id).replace(/[\r\n\t]/g, ' ')}`);
+      lines.push(`N${n}\tReference ${t} ${db}:${token(id, 'the KB id', m)}\t${oneLine(m.goldNames?.[k] ?? m.goldNames?.[0] ?? id)}`);
     });
   });
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
@@ -42,14 +62,16 @@ export function safeDocumentName(id: string, used: Set<string>): string {
 
 /** Writes one .txt/.ann pair per document into `dir`; returns the .ann paths. */
 export async function writeBratStandoff(docs: readonly GoldDocument[], dir: string, options: BratExportOptions = {}): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  // Every .ann is built before anything is written, so a refused id leaves the folder as it was.
   const used = new Set<string>();
+  const pairs = docs.map((doc) => ({ name: safeDocumentName(doc.id, used), text: doc.text, ann: bratAnnotations(doc, options) }));
+  await mkdir(dir, { recursive: true });
+  await writeTextAtomic(path.join(dir, BRAT_EXPORT_MARKER), `${JSON.stringify({ writer: 'entity-linker export', format: 'brat', documents: docs.length })}\n`);
   const files: string[] = [];
-  for (const doc of docs) {
-    const name = safeDocumentName(doc.id, used);
-    await writeFile(path.join(dir, `${name}.txt`), doc.text, 'utf8');
-    const ann = path.join(dir, `${name}.ann`);
-    await writeFile(ann, bratAnnotations(doc, options), 'utf8');
+  for (const pair of pairs) {
+    await writeTextAtomic(path.join(dir, `${pair.name}.txt`), pair.text);
+    const ann = path.join(dir, `${pair.name}.ann`);
+    await writeTextAtomic(ann, pair.ann);
     files.push(ann);
   }
   return files;

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { writeTextAtomic } from '../../annotations/atomicTextFile';
 import type { GoldMapper } from '../../eval/goldMapping';
 import type { KnowledgeBase } from '../../kb/knowledgeBase';
 import { splitByDocument } from '../../training/documentSplit';
@@ -58,8 +57,9 @@ export interface ExportSummary {
 
 /**
  * Writes gold documents in a training or interchange format, optionally split by document into train and dev
- * (seeded; never by mention). Files are written under a temporary name and renamed, so an interrupted export
- * leaves the previous file in place.
+ * (seeded; never by mention). Files are written under a temporary name, fsynced and renamed (one atomic writer,
+ * annotations/atomicTextFile.ts), so an interrupted export leaves the previous file in place. Where an export may
+ * write is the caller's check (exportTarget.ts).
  */
 export async function exportGold(docs: readonly GoldDocument[], options: ExportOptions): Promise<ExportSummary> {
   const includeNil = options.includeNil ?? true;
@@ -108,26 +108,14 @@ async function writeSet(docs: readonly GoldDocument[], target: string, options: 
   switch (options.format) {
     case 'blink': {
       const { records } = blinkTrainingRecords(docs, { ...options.blink, kb: options.kb, mapGold: options.mapGold, includeNil: options.includeNil });
-      await writeFileAtomic(target, toJsonl(records));
+      await writeTextAtomic(path.resolve(target), toJsonl(records));
       return;
     }
     case 'nif':
-      await writeFileAtomic(target, nifTurtle(docs, options.nif));
+      await writeTextAtomic(path.resolve(target), nifTurtle(docs, options.nif));
       return;
     case 'brat':
       await writeBratStandoff(docs, target, options.brat);
       return;
-  }
-}
-
-async function writeFileAtomic(target: string, content: string): Promise<void> {
-  await mkdir(path.dirname(path.resolve(target)), { recursive: true });
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content, 'utf8');
-    await rename(temp, target);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
   }
 }

@@ -13,6 +13,9 @@ export interface NifExportOptions {
   readonly entityBase?: string;
 }
 
+/** The first line of every NIF file we write: how an export recognises its own earlier output (exportTarget.ts). */
+export const NIF_EXPORT_MARKER = '# entity-linker export (NIF 2.0)';
+
 export const DEFAULT_DOCUMENT_BASE = 'urn:entity-linker:doc/';
 export const DEFAULT_ENTITY_BASE = 'urn:entity-linker:kb/';
 
@@ -22,6 +25,7 @@ export function nifTurtle(docs: readonly GoldDocument[], options: NifExportOptio
   const docBase = options.documentBase ?? DEFAULT_DOCUMENT_BASE;
   const entityBase = options.entityBase ?? DEFAULT_ENTITY_BASE;
   const out: string[] = [
+    NIF_EXPORT_MARKER,
     '@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .',
     '@prefix itsrdf: <http://www.w3.org/2005/11/its/rdf#> .',
     '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .',

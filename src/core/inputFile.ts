@@ -1,0 +1,170 @@
+import type { Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { TextDecoder } from 'node:util';
+import { LinkerError } from './errors';
+
+/*
+ * Every file the user names (a document, a KB, a KB config, gold data) is checked here before it is opened and
+ * decoded here after it is read. Opening a FIFO blocks until a writer appears, and a device such as /dev/zero
+ * never ends, so the file type is checked with stat (which never blocks) first. Text is decoded by its byte
+ * order mark: UTF-8 (with or without BOM) and UTF-16 LE/BE are read; bytes that are not valid UTF-8, or NUL
+ * bytes (a binary file, or UTF-16 without a BOM), are refused with the file named, never turned into U+FFFD
+ * characters that would silently link to "0 mentions".
+ */
+
+export type InputKind = 'file' | 'file-or-folder';
+
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+/** What a non-regular file is, in words. */
+export function fileTypeName(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+/** What an OS error code means for the user, and what to do about it. */
+export function osErrorAdvice(code: string | undefined): { what: string; hint: string } | undefined {
+  switch (code) {
+    case 'ENOENT':
+      return { what: 'does not exist (no such file or folder)', hint: 'Check the path.' };
+    case 'EACCES':
+    case 'EPERM':
+      return { what: 'is not accessible (permission denied)', hint: 'Check the permissions of the file and of its folders.' };
+    case 'ENOTDIR':
+      return { what: 'has a part that is not a folder', hint: 'Check the path: a file name is used as a folder in it.' };
+    case 'EISDIR':
+      return { what: 'is a folder', hint: 'Name a file.' };
+    case 'EEXIST':
+      return { what: 'exists already', hint: 'Remove it or choose another path.' };
+    case 'ELOOP':
+      return { what: 'is a loop of symbolic links', hint: 'Check the links in the path.' };
+    case 'ENAMETOOLONG':
+      return { what: 'has a name that is too long', hint: 'Use a shorter path.' };
+    case 'EROFS':
+      return { what: 'is on a read-only file system', hint: 'Write somewhere else.' };
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return { what: 'cannot be written: the disk is full', hint: 'Free some space or write somewhere else.' };
+    case 'EMFILE':
+    case 'ENFILE':
+      return { what: 'cannot be opened: too many open files', hint: 'Raise the open-file limit (ulimit -n).' };
+    case 'EBUSY':
+      return { what: 'is busy', hint: 'Close the program using it and retry.' };
+    default:
+      return undefined;
+  }
+}
+
+/** An OS error (EACCES, ENOTDIR ...) on `file` as an input error naming the file, or undefined when `e` is not one. */
+export function osInputError(e: unknown, file: string, what: string): LinkerError | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const advice = osErrorAdvice(code);
+  if (advice === undefined) return undefined;
+  return new LinkerError('inputMissing', `${what} ${advice.what} (${code}).`, { location: { file }, hint: advice.hint, cause: e });
+}
+
+/**
+ * Stats an input without opening it and refuses anything that is not a regular file (or, for 'file-or-folder',
+ * a folder). `what` names the input in the message ("The KB config", "The gold file").
+ */
+export async function statInput(file: string, what: string, kind: InputKind = 'file'): Promise<Stats> {
+  let st: Stats;
+  try {
+    st = await stat(file);
+  } catch (e) {
+    throw osInputError(e, file, what) ?? e;
+  }
+  if (st.isFile() || (kind === 'file-or-folder' && st.isDirectory())) return st;
+  throw new LinkerError('inputMissing', `${what} is ${fileTypeName(st)}, not a ${kind === 'file' ? 'regular file' : 'regular file or folder'}.`, {
+    location: { file },
+    hint: kind === 'file' ? 'Name a regular file (pipes and devices are not read: they may never end).' : 'Name a regular file or a folder.',
+  });
+}
+
+/** The encoding a byte order mark announces, and the BOM's length. */
+export function sniffEncoding(head: Uint8Array): { encoding: TextEncoding; bom: number } {
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: 2 };
+  return { encoding: 'utf-8', bom: 0 };
+}
+
+/** Decodes a whole file's bytes (see the top of this file); refuses binary and invalid UTF-8 with the file named. */
+export function decodeText(bytes: Uint8Array, file: string, what: string): { text: string; encoding: TextEncoding } {
+  const { encoding, bom } = sniffEncoding(bytes);
+  const body = bytes.subarray(bom);
+  if (encoding === 'utf-8') {
+    const nul = body.indexOf(0);
+    if (nul >= 0) {
+      throw new LinkerError('inputFormat', `${what} holds a NUL byte at byte ${nul + bom}: it is binary, or UTF-16 without a byte order mark.`, {
+        location: { file },
+        hint: 'Give a text file in UTF-8 (or UTF-16 with a byte order mark).',
+      });
+    }
+  }
+  try {
+    return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body), encoding };
+  } catch {
+    throw new LinkerError('inputFormat', `${what} is not valid ${encoding === 'utf-8' ? 'UTF-8' : encoding.toUpperCase()} text${encoding === 'utf-8' ? ` (first bad byte at ${bom + firstInvalidUtf8(body)})` : ''}.`, {
+      location: { file },
+      hint: 'Convert it to UTF-8, e.g. iconv -f LATIN1 -t UTF-8 (name its real encoding).',
+    });
+  }
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  // Binary search on the longest prefix that decodes (a cut multi-byte character at the end is tolerated).
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+/** Reads a regular text file whole: type checked first, decoded by its BOM, OS errors as input errors. */
+export async function readTextInput(file: string, what: string): Promise<string> {
+  await statInput(file, what, 'file');
+  let bytes: Buffer;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw osInputError(e, file, what) ?? e;
+  }
+  return decodeText(bytes, file, what).text;
+}
+
+/** The first `max` bytes of a regular file, decoded leniently (for sniffing a format only). */
+export async function readTextHead(file: string, what: string, max = 64 * 1024): Promise<string> {
+  await statInput(file, what, 'file');
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const buffer = Buffer.alloc(max);
+      const { bytesRead } = await handle.read(buffer, 0, max, 0);
+      const head = buffer.subarray(0, bytesRead);
+      const { encoding, bom } = sniffEncoding(head);
+      return new TextDecoder(encoding, { ignoreBOM: true }).decode(head.subarray(bom));
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw osInputError(e, file, what) ?? e;
+  }
+}
