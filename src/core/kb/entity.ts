@@ -7,6 +7,11 @@ export interface Entity {
   readonly text: string;
   readonly aliases: readonly string[];
   readonly type?: string;
+  /**
+   * How often the entity is meant, where the KB says (a popularity or frequency count, e.g. WordNet's sense
+   * tag counts); the ranker's `kbPrior` feature compares it among the candidates. Optional; added for the ranker.
+   */
+  readonly prior?: number;
   /** Where the record came from ("file:line"), for messages that point at the source. */
   readonly source?: string;
 }

@@ -18,10 +18,17 @@ import { DEFAULT_RANKER_WEIGHTS } from './ranker';
 import type { RankerWeights } from './ranker';
 import { rankMention } from './rankMention';
 import type { CandidateInput } from './rankMention';
-import { casedNameKey } from './tokens';
+import { casedNameKey, nameKey } from './tokens';
+import { entityNames } from './names';
+import { mentionInfo, nameFeatures, nameInfo } from './nameFeatures';
+import type { AnnotatorMemory } from '../learning/annotatorMemory';
+import { parseLearnedState } from '../learning/learnedState';
+import type { LearnedState } from '../learning/learnedState';
+import { coherenceScores, discourseShares, typeAgreement } from './documentSignals';
+import type { ContextEntity } from './documentSignals';
 import { DEFAULT_TEMPLATE, entityText, mentionText, templateId } from './textTemplates';
 import type { TextTemplateOptions } from './textTemplates';
-import type { CandidateSignals, DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from './types';
+import type { CandidateSignals, DocumentContext, DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from './types';
 import { dot } from '../index/exactIndex';
 
 export type RetrieverChoice = 'hybrid' | 'dense' | 'lexical';
@@ -57,6 +64,11 @@ export interface LinkerOptions {
    * query misses; they are still scored by the in-context cosine.
    */
   readonly nameQuery: boolean;
+  /**
+   * A prediction of another mention counts for document coherence when its probability is at least this
+   * (decisions in the document context always count).
+   */
+  readonly coherenceConfidence: number;
 }
 
 export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
@@ -75,6 +87,7 @@ export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
   template: DEFAULT_TEMPLATE,
   entityVectorCache: 20000,
   nameQuery: true,
+  coherenceConfidence: 0.5,
 };
 
 export interface LinkerInit {
@@ -87,6 +100,10 @@ export interface LinkerInit {
   /** The stored vector of a KB row, when the index keeps them (saves encoding given candidates). */
   readonly entityVector?: (row: number) => Float32Array | undefined;
   readonly rankerWeights?: RankerWeights;
+  /** What was learned from the annotator (refitted weights, annotator memory); see setLearnedState. */
+  readonly learned?: LearnedState;
+  /** The KB's prior of a row (default: `Entity.prior`), e.g. WordNet sense counts. */
+  readonly entityPrior?: (row: number) => number | undefined;
   /** A trained mention scorer (src/core/detection): detection keeps only the spans it accepts. */
   readonly mentionScorer?: MentionScorer;
   readonly options?: Partial<LinkerOptions>;
@@ -110,6 +127,8 @@ interface MentionJob {
   readonly detectedRows?: readonly number[];
   /** Rows of SpanRequest.candidateIds: score exactly these. */
   readonly givenRows?: readonly number[];
+  /** Rows of SpanRequest.extraCandidateIds: score these besides the retrieved ones. */
+  readonly extraRows?: readonly number[];
 }
 
 export class Linker implements DocumentLinker {
@@ -122,6 +141,9 @@ export class Linker implements DocumentLinker {
   private readonly indexRows: readonly number[] | undefined;
   private readonly storedVector: ((row: number) => Float32Array | undefined) | undefined;
   private readonly weights: RankerWeights;
+  private learned: { readonly state: LearnedState; readonly memory: AnnotatorMemory } | undefined;
+  private readonly priorOf: (row: number) => number | undefined;
+  private readonly nameCache = new Map<number, ReturnType<typeof nameInfo>[]>();
   private readonly logger: Logger;
   private gazetteerCache: Gazetteer | undefined;
   private detectorCache: MentionDetector | undefined;
@@ -139,6 +161,8 @@ export class Linker implements DocumentLinker {
     const index = init.index;
     this.storedVector = init.entityVector ?? (index !== undefined && init.entityIndexRows === undefined ? (row) => index.vector(row) : undefined);
     this.weights = init.rankerWeights ?? DEFAULT_RANKER_WEIGHTS;
+    this.priorOf = init.entityPrior ?? ((row) => this.kb.entities[row]?.prior);
+    if (init.learned !== undefined) this.setLearnedState(init.learned);
     this.logger = init.logger ?? silentLogger;
     this.scorer = init.mentionScorer;
     // NIL settings: the caller's options, else the model folder's ranker.json, else the defaults.
@@ -154,6 +178,29 @@ export class Linker implements DocumentLinker {
         hint: 'Rebuild the index with the current model.',
       });
     }
+  }
+
+  /**
+   * Uses what was learned from the annotator from the next call on: the refitted weights (when the state has
+   * them) replace the ranker weights, and the annotator memory adds names, the annotator's prior and type
+   * agreement. `undefined` goes back to the weights the linker was made with and no memory.
+   */
+  setLearnedState(state: LearnedState | undefined): void {
+    if (state === undefined) {
+      this.learned = undefined;
+      return;
+    }
+    const parsed = parseLearnedState(state);
+    this.learned = { state: parsed.state, memory: parsed.memory };
+  }
+
+  get learnedState(): LearnedState | undefined {
+    return this.learned?.state;
+  }
+
+  /** The ranker weights in use (learned ones when set). */
+  get rankerWeights(): RankerWeights {
+    return this.learned?.state.weights ?? this.weights;
   }
 
   /** The name dictionary, built on first use (seconds for 100k+ names). */
@@ -226,16 +273,20 @@ export class Linker implements DocumentLinker {
         throw new LinkerError('usage', `Span ${i} [${s.start}, ${s.end}) is not inside the text (length ${text.length}).`);
       }
       const job: MentionJob = { start: s.start, end: s.end, text: text.slice(s.start, s.end) };
-      if (s.candidateIds === undefined) return job;
-      const givenRows: number[] = [];
-      for (const id of s.candidateIds) {
-        const row = this.kb.rowOf(id);
-        if (row === undefined) this.logger.warn(`linkSpans: candidate id "${id}" is not in the KB "${this.kb.name}"; skipped.`);
-        else if (!givenRows.includes(row)) givenRows.push(row);
-      }
-      return { ...job, givenRows };
+      if (s.candidateIds === undefined) return s.extraCandidateIds === undefined ? job : { ...job, extraRows: this.rowsOf(s.extraCandidateIds) };
+      return { ...job, givenRows: this.rowsOf(s.candidateIds) };
     });
     return this.linkJobs(text, jobs, options);
+  }
+
+  private rowsOf(ids: readonly string[]): number[] {
+    const rows: number[] = [];
+    for (const id of ids) {
+      const row = this.kb.rowOf(id);
+      if (row === undefined) this.logger.warn(`linkSpans: candidate id "${id}" is not in the KB "${this.kb.name}"; skipped.`);
+      else if (!rows.includes(row)) rows.push(row);
+    }
+    return rows;
   }
 
   /**
@@ -251,9 +302,11 @@ export class Linker implements DocumentLinker {
     const t = performance.now();
     const detected = this.detect(newText, [region.from, region.toNew]).filter((d) => d.start >= region.from && d.end <= region.toNew);
     this.timings.detection += performance.now() - t;
-    const fresh = await this.linkJobs(newText, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options);
     const before = previousResult.filter((m) => m.end <= region.from);
     const after = previousResult.filter((m) => m.start >= region.toOld).map((m) => shiftMention(m, delta));
+    const jobs = detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows }));
+    // The kept mentions' confident predictions still count for the coherence of the fresh ones.
+    const fresh = await this.linkJobs(newText, jobs, options, [...before, ...after]);
     return [...before, ...fresh, ...after];
   }
 
@@ -265,72 +318,169 @@ export class Linker implements DocumentLinker {
     this.timings.mentions = 0;
   }
 
-  private async linkJobs(text: string, jobs: readonly MentionJob[], options: LinkOptions): Promise<LinkedMention[]> {
+  private async linkJobs(text: string, jobs: readonly MentionJob[], options: LinkOptions, others: readonly LinkedMention[] = []): Promise<LinkedMention[]> {
     const { signal } = options;
     const topK = options.topK ?? this.options.topK;
     const useDense = this.options.retrievers !== 'lexical';
     const useLexical = this.options.retrievers !== 'dense';
     const paras = paragraphRanges(text);
-    const out: LinkedMention[] = [];
+    const prepared: CandidateInput[][] = [];
     this.timings.mentions += jobs.length;
     for (let b = 0; b < jobs.length; b += this.options.batchSize) {
       throwIfAborted(signal);
       const batch = jobs.slice(b, b + this.options.batchSize);
       let t = performance.now();
       const vectors = useDense ? await this.encoder.encode(batch.map((j) => mentionText(text, j, this.options.template, paragraphOf(paras, j.start))), { signal, role: 'mention' }) : [];
-      const nameJobs = useDense && this.options.nameQuery && this.index !== undefined ? batch.filter((j) => j.givenRows === undefined) : [];
-      const nameVectors = new Map<MentionJob, Float32Array>();
-      if (nameJobs.length > 0) {
-        const named = await this.encoder.encode(nameJobs.map((j) => j.text), { signal, role: 'mention' });
-        nameJobs.forEach((j, i) => nameVectors.set(j, named[i]));
-      }
+      // The bare name: a retrieval query (with an index) and the `nameDense` feature (every mention).
+      const nameVectors = useDense && this.options.nameQuery ? await this.encoder.encode(batch.map((j) => j.text), { signal, role: 'mention' }) : [];
       this.timings.encoding += performance.now() - t;
       throwIfAborted(signal);
       t = performance.now();
-      const pools = batch.map((job, i) => this.retrieve(job, useDense ? vectors[i] : undefined, nameVectors.get(job), useLexical));
+      const pools = batch.map((job, i) => this.retrieve(job, useDense ? vectors[i] : undefined, job.givenRows === undefined ? nameVectors[i] : undefined, useLexical));
       if (useDense) {
         const need = new Set<number>();
         for (const pool of pools) for (const [row, c] of pool) if (c.dense === undefined && this.storedVector?.(row) === undefined && (c.given || c.exact || this.index === undefined)) need.add(row);
         await this.ensureEntityVectors([...need], signal);
         pools.forEach((pool, i) => {
           for (const [row, c] of pool) {
-            if (c.dense !== undefined) continue;
-            const v = this.entityVectors.get(row) ?? this.storedVector?.(row);
-            if (v !== undefined) c.dense = dot(vectors[i], 0, v, vectors[i].length);
+            const v = this.vectorOf(row);
+            if (v === undefined) continue;
+            if (c.dense === undefined) c.dense = dot(vectors[i], 0, v, vectors[i].length);
+            if (nameVectors[i] !== undefined) c.nameDense = dot(nameVectors[i], 0, v, v.length);
           }
         });
       }
       this.timings.retrieval += performance.now() - t;
       t = performance.now();
-      batch.forEach((job, i) => {
-        const inputs: CandidateInput[] = [];
-        for (const [row, c] of pools[i]) {
-          const givenRank = job.givenRows?.indexOf(row);
-          inputs.push({
-            row,
-            ...(givenRank === undefined ? {} : { givenRank }),
-            retrievedBy: c.by,
-            ...(c.dense === undefined ? {} : { dense: c.dense }),
-            lexical: this.lexical.similarity(job.text, row),
-            exactName: c.exact,
-            // Case counts here: "Apple" names the company more than the fruit whose title is "apple".
-            exactTitle: c.exact && casedNameKey(job.text) === casedNameKey(this.kb.entities[row].title),
-          });
-        }
-        out.push(rankMention(job, inputs, this.kb.entities, this.weights, { ...this.options, topK }));
-      });
+      batch.forEach((job, i) => prepared.push(this.candidateInputs(job, pools[i], options.context)));
       this.timings.ranking += performance.now() - t;
     }
+    const t = performance.now();
+    const weights = this.rankerWeights;
+    const decide = { ...this.options, topK };
+    const rank = (): LinkedMention[] => jobs.map((job, i) => rankMention(job, prepared[i], this.kb.entities, weights, decide));
+    let out = rank();
+    if ((weights.weights.coherence ?? 0) !== 0) {
+      const context = await this.contextEntities(options.context, [...out, ...others], signal);
+      if (context.length > 0) {
+        jobs.forEach((job, i) => {
+          const scores = coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), context);
+          prepared[i] = prepared[i].map((c, k) => ({ ...c, coherence: scores[k] }));
+        });
+        out = rank();
+      }
+    }
+    this.timings.ranking += performance.now() - t;
     return out;
+  }
+
+  /** The ranker inputs of one mention's pool: name, prior, memory and discourse signals. */
+  private candidateInputs(job: MentionJob, pool: Map<number, PoolEntry>, context: DocumentContext | undefined): CandidateInput[] {
+    const mention = mentionInfo(job.text);
+    const memory = this.learned?.memory;
+    const rows = [...pool.keys()];
+    const priors = rows.map((r) => this.priorOf(r));
+    const priorTotal = priors.some((p) => p !== undefined) ? priors.reduce<number>((a, p) => a + (p ?? 0) + 1, 0) : 0;
+    const discourse = discourseShares(job, context);
+    const formTypes = this.formTypes(job.text, memory, context);
+    const inputs: CandidateInput[] = [];
+    rows.forEach((row, k) => {
+      const c = pool.get(row) as PoolEntry;
+      const entity = this.kb.entities[row];
+      const givenRank = job.givenRows?.indexOf(row);
+      const names = nameFeatures(mention, this.namesOf(row, memory));
+      inputs.push({
+        row,
+        ...(givenRank === undefined || givenRank < 0 ? {} : { givenRank }),
+        retrievedBy: c.by,
+        ...(c.dense === undefined ? {} : { dense: c.dense }),
+        ...(c.nameDense === undefined ? {} : { nameDense: c.nameDense }),
+        lexical: names.lexical,
+        names,
+        exactName: c.exact,
+        // Case counts here: "Apple" names the company more than the fruit whose title is "apple".
+        exactTitle: c.exact && casedNameKey(job.text) === casedNameKey(entity.title),
+        kbPrior: priorTotal === 0 ? 0 : ((priors[k] ?? 0) + 1) / priorTotal,
+        annotatorPrior: memory?.prior(job.text, entity.id) ?? 0,
+        discourse: discourse.get(entity.id) ?? 0,
+        typeAgreement: typeAgreement(entity.type, formTypes),
+      });
+    });
+    return inputs;
+  }
+
+  /** Types of the entities the same form was linked to (annotator memory and this document), with counts. */
+  private formTypes(form: string, memory: AnnotatorMemory | undefined, context: DocumentContext | undefined): Map<string | undefined, number> {
+    const types = new Map<string | undefined, number>();
+    const add = (id: string, n: number): void => {
+      const row = this.kb.rowOf(id);
+      const type = row === undefined ? undefined : this.kb.entities[row].type;
+      types.set(type, (types.get(type) ?? 0) + n);
+    };
+    for (const [id, n] of memory?.countsFor(form) ?? []) add(id, n);
+    const key = nameKey(form);
+    for (const d of context?.decisions ?? []) if (d.entityId !== null && nameKey(d.text) === key) add(d.entityId, 1);
+    return types;
+  }
+
+  /** The entity's names and, with a memory, the forms the annotator confirmed for it. */
+  private namesOf(row: number, memory: AnnotatorMemory | undefined): ReturnType<typeof nameInfo>[] {
+    let names = this.nameCache.get(row);
+    if (names === undefined) {
+      if (this.nameCache.size >= this.options.entityVectorCache) this.nameCache.clear();
+      names = entityNames(this.kb.entities[row]).map(nameInfo);
+      this.nameCache.set(row, names);
+    }
+    const learned = memory?.namesOf(this.kb.entities[row].id) ?? [];
+    return learned.length === 0 ? names : [...names, ...learned.map(nameInfo)];
+  }
+
+  private vectorOf(row: number): Float32Array | undefined {
+    return this.entityVectors.get(row) ?? this.storedVector?.(row);
+  }
+
+  /**
+   * The entities the document is about, for coherence: those decided in the context, and the confident
+   * predictions (probability >= coherenceConfidence) of the mentions being linked and the kept ones.
+   */
+  private async contextEntities(context: DocumentContext | undefined, predicted: readonly LinkedMention[], signal: AbortSignal | undefined): Promise<ContextEntity[]> {
+    const out: { start: number; end: number; row: number }[] = [];
+    for (const d of context?.decisions ?? []) {
+      const row = d.entityId === null ? undefined : this.kb.rowOf(d.entityId);
+      if (row !== undefined) out.push({ start: d.start, end: d.end, row });
+    }
+    const decided = (m: { start: number; end: number }): boolean => out.some((d) => d.start < m.end && m.start < d.end);
+    for (const m of predicted) {
+      const top = m.candidates[0];
+      if (top === undefined || m.nil || top.probability < this.options.coherenceConfidence || decided(m)) continue;
+      const row = this.kb.rowOf(top.id);
+      if (row !== undefined) out.push({ start: m.start, end: m.end, row });
+    }
+    await this.ensureEntityVectors([...new Set(out.map((e) => e.row))], signal);
+    const entities: ContextEntity[] = [];
+    for (const e of out) {
+      const vector = this.vectorOf(e.row);
+      if (vector !== undefined) entities.push({ start: e.start, end: e.end, vector });
+    }
+    return entities;
   }
 
   private retrieve(job: MentionJob, vector: Float32Array | undefined, nameVector: Float32Array | undefined, useLexical: boolean): Map<number, PoolEntry> {
     const pool = new Map<number, PoolEntry>();
     const exactRows = new Set(this.lexical.exactRows(job.text));
+    // Forms the annotator linked count as names of the entities they were linked to.
+    const learnedRows: number[] = [];
+    for (const id of this.learned?.memory.entitiesFor(job.text) ?? []) {
+      const row = this.kb.rowOf(id);
+      if (row !== undefined) {
+        exactRows.add(row);
+        learnedRows.push(row);
+      }
+    }
     const add = (row: number, by: CandidateSignals['retrievedBy'][number], dense?: number): void => {
       let e = pool.get(row);
       if (e === undefined) {
-        e = { by: [], dense: undefined, exact: exactRows.has(row), given: by === 'given' };
+        e = { by: [], dense: undefined, nameDense: undefined, exact: exactRows.has(row), given: by === 'given' };
         pool.set(row, e);
       }
       if (!e.by.includes(by)) e.by.push(by);
@@ -353,6 +503,8 @@ export class Linker implements DocumentLinker {
         if (row !== undefined) add(row, 'dense');
       }
     }
+    for (const row of learnedRows) add(row, 'lexical');
+    for (const row of job.extraRows ?? []) add(row, 'given');
     if (useLexical) {
       for (const row of job.detectedRows ?? []) add(row, 'lexical');
       for (const hit of this.lexical.retrieve(job.text, this.options.lexicalTopN)) add(hit.row, 'lexical');
@@ -382,6 +534,7 @@ export class Linker implements DocumentLinker {
 interface PoolEntry {
   by: ('dense' | 'lexical' | 'ngram' | 'given')[];
   dense: number | undefined;
+  nameDense: number | undefined;
   exact: boolean;
   given: boolean;
 }

@@ -2,6 +2,7 @@ import type { Entity } from '../kb/entity';
 import type { CandidateSignals, LinkedMention, RankedCandidate } from './types';
 import { featureVector, scoreFeatures, softmax } from './ranker';
 import type { RankerWeights } from './ranker';
+import type { NameFeatures } from './nameFeatures';
 
 /** One candidate before ranking: its KB row, which retrievers found it, and the raw signals. */
 export interface CandidateInput {
@@ -14,6 +15,16 @@ export interface CandidateInput {
   readonly exactTitle: boolean;
   /** Position in a caller-given candidate list (WordNet lists senses by frequency): the first tie-breaker. */
   readonly givenRank?: number;
+  /** Cosine of the bare mention (no context) and the entity; undefined when not computed. */
+  readonly nameDense?: number;
+  /** The other name signals (see NameFeatures); 0 when absent. */
+  readonly names?: Partial<NameFeatures>;
+  /** The document-, memory- and KB-level signals of FEATURE_NAMES (0 when absent). */
+  readonly kbPrior?: number;
+  readonly annotatorPrior?: number;
+  readonly discourse?: number;
+  readonly coherence?: number;
+  readonly typeAgreement?: number;
 }
 
 export interface DecisionOptions {
@@ -39,6 +50,8 @@ export function rankMention(
   const retrievedDense = inputs.map((c) => c.dense).filter((d): d is number => d !== undefined);
   // The lowest retrieved cosine bounds the cosine of any entity the dense retriever did not return.
   const denseFloor = retrievedDense.length > 0 ? Math.min(...retrievedDense) : 0;
+  const nameDense = inputs.map((c) => c.nameDense).filter((d): d is number => d !== undefined);
+  const nameFloor = nameDense.length > 0 ? Math.min(...nameDense) : 0;
   const scored = inputs.map((c) => {
     const features = featureVector({
       dense: c.dense ?? denseFloor,
@@ -46,6 +59,18 @@ export function rankMention(
       exactName: c.exactName ? 1 : 0,
       exactTitle: c.exactTitle ? 1 : 0,
       denseMissing: c.dense === undefined ? 1 : 0,
+      nameDense: c.nameDense ?? nameFloor,
+      ngram: c.names?.ngram ?? 0,
+      tokenOverlap: c.names?.tokenOverlap ?? 0,
+      edit: c.names?.edit ?? 0,
+      exactCase: c.names?.exactCase ?? 0,
+      acronym: c.names?.acronym ?? 0,
+      givenPrior: c.givenRank === undefined ? 0 : 1 / (1 + c.givenRank),
+      kbPrior: c.kbPrior ?? 0,
+      annotatorPrior: c.annotatorPrior ?? 0,
+      discourse: c.discourse ?? 0,
+      coherence: c.coherence ?? 0,
+      typeAgreement: c.typeAgreement ?? 0,
     });
     return { c, features, score: scoreFeatures(weights, features) };
   });

@@ -10,6 +10,11 @@ export interface Span {
 /** A span to link, optionally restricted to a fixed candidate set (e.g. the WordNet senses of a lemma). */
 export interface SpanRequest extends Span {
   readonly candidateIds?: readonly string[];
+  /**
+   * Entities to score besides the retrieved ones (a trainer's random KB negatives); marked retrieved by
+   * 'given' without a given rank. Ignored with `candidateIds`.
+   */
+  readonly extraCandidateIds?: readonly string[];
 }
 
 /** Which retriever put a candidate into the set, and the raw signal values the ranker combined. */
@@ -48,10 +53,25 @@ export interface LinkedMention extends Span {
   readonly hardNegatives: readonly RankedCandidate[];
 }
 
+/** A decision the annotator already made in the document being linked (entityId null: NIL or rejected). */
+export interface DocumentDecision extends Span {
+  readonly text: string;
+  readonly entityId: string | null;
+}
+
+/**
+ * What the linker may know about the document beyond its text: the decisions already made in it, for one
+ * sense per discourse (the same form decided) and coherence (the entities decided elsewhere in it).
+ */
+export interface DocumentContext {
+  readonly decisions: readonly DocumentDecision[];
+}
+
 export interface LinkOptions {
   readonly signal?: AbortSignal;
   /** How many candidates to return per mention. */
   readonly topK?: number;
+  readonly context?: DocumentContext;
 }
 
 /** The linker API. Usable from a worker thread: everything in and out is structured-cloneable. */

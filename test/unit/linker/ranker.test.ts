@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, loadRankerWeights, parseRankerWeights, softmax } from '../../../src/core/linker/ranker';
+import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, loadRankerWeights, parseRankerWeights, serializeRankerWeights, softmax } from '../../../src/core/linker/ranker';
 import { rankMention } from '../../../src/core/linker/rankMention';
 import type { CandidateInput } from '../../../src/core/linker/rankMention';
 import { LinkerError } from '../../../src/core/errors';
@@ -82,4 +82,18 @@ void test('ranker.json: absent gives defaults, partial overrides, bad files rais
   assert.throws(() => parseRankerWeights('{', 'x/ranker.json'), (e: unknown) => LinkerError.is(e, 'inputFormat') && e.location.file === 'x/ranker.json');
   assert.throws(() => parseRankerWeights('{"version":1,"weights":{"popularity":1}}'), (e: unknown) => LinkerError.is(e, 'inputFormat'));
   assert.throws(() => parseRankerWeights('{"weights":{}}'), (e: unknown) => LinkerError.is(e, 'inputFormat'));
+});
+
+void test('ranker.json version 2 names the new features; version 1 files still load; serialising picks the version', () => {
+  const v2 = parseRankerWeights('{"version":2,"weights":{"dense":3,"annotatorPrior":4}}');
+  assert.deepEqual(v2.weights, { dense: 3, annotatorPrior: 4 });
+  const v1 = parseRankerWeights('{"version":1,"weights":{"dense":3}}');
+  assert.equal(v1.weights.lexical, 8, 'a version-1 file keeps the version-1 defaults for what it omits');
+  assert.equal(v1.weights.annotatorPrior, undefined);
+  assert.throws(() => parseRankerWeights('{"version":1,"weights":{"annotatorPrior":1}}'), (e: unknown) => LinkerError.is(e, 'inputFormat'));
+  assert.throws(() => parseRankerWeights('{"version":2,"weights":{"popularity":1}}'), (e: unknown) => LinkerError.is(e, 'inputFormat'));
+  const written = serializeRankerWeights(v2);
+  assert.equal(written.version, 2);
+  assert.deepEqual(parseRankerWeights(JSON.stringify(written)).weights, Object.fromEntries(FEATURE_NAMES.map((n) => [n, n === 'dense' ? 3 : n === 'annotatorPrior' ? 4 : 0])));
+  assert.equal(serializeRankerWeights(v1).version, 1);
 });

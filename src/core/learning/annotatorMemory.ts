@@ -1,0 +1,152 @@
+import { LinkerError } from '../errors';
+import { nameKey } from '../linker/tokens';
+import type { AnnotatorDecision } from './decision';
+import { decisionEntity } from './decision';
+
+/**
+ * What the annotator's decisions teach beyond ranker weights, per normalised surface form:
+ * - which entities the form was linked to, and how often (the annotator's prior p(entity | form); the forms
+ *   confirmed for an entity become extra names for retrieval);
+ * - how often the form was marked NIL, and how often a span with it was rejected as no mention.
+ * Plain maps of counts, so the memory serialises to JSON and merges by adding.
+ */
+export interface AnnotatorMemoryJson {
+  readonly version: 1;
+  /** formKey -> entity id -> count. */
+  readonly forms: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** entity id -> surface forms as written (first spelling seen per form key). */
+  readonly names: Readonly<Record<string, readonly string[]>>;
+  /** formKey -> count of reject decisions. */
+  readonly rejected: Readonly<Record<string, number>>;
+  /** formKey -> count of NIL decisions. */
+  readonly nil: Readonly<Record<string, number>>;
+}
+
+/** The key every memory lookup uses: NFKC, case-folded tokens joined by one space (as name matching). */
+export function formKey(text: string): string {
+  return nameKey(text);
+}
+
+export class AnnotatorMemory {
+  private readonly forms = new Map<string, Map<string, number>>();
+  private readonly names = new Map<string, string[]>();
+  private readonly rejected = new Map<string, number>();
+  private readonly nil = new Map<string, number>();
+  private decisions = 0;
+
+  /** Decisions observed (or, after fromJSON, the counts they left). */
+  get size(): number {
+    return this.decisions;
+  }
+
+  observe(d: Pick<AnnotatorDecision, 'action' | 'entityId' | 'text'>): void {
+    const key = formKey(d.text);
+    if (key.length === 0) return;
+    this.decisions++;
+    const id = decisionEntity(d);
+    if (id !== undefined) this.link(key, d.text.trim(), id, 1);
+    else if (d.action === 'nil') this.nil.set(key, (this.nil.get(key) ?? 0) + 1);
+    else if (d.action === 'reject') this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
+  }
+
+  /** Smoothed p(entity | form) = c(form, e) / (c(form) + 1); 0 for a form never linked. */
+  prior(form: string, entityId: string): number {
+    const counts = this.forms.get(formKey(form));
+    if (counts === undefined) return 0;
+    return (counts.get(entityId) ?? 0) / (sum(counts) + 1);
+  }
+
+  /** Entity ids the form was linked to, most often first (ties by id). */
+  entitiesFor(form: string): string[] {
+    const counts = this.forms.get(formKey(form));
+    if (counts === undefined) return [];
+    return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+  }
+
+  /** Entity -> count map for a form (empty when never linked). */
+  countsFor(form: string): ReadonlyMap<string, number> {
+    return this.forms.get(formKey(form)) ?? new Map();
+  }
+
+  /** Surface forms confirmed for the entity, as first written. */
+  namesOf(entityId: string): readonly string[] {
+    return this.names.get(entityId) ?? [];
+  }
+
+  decidedCount(form: string): number {
+    const counts = this.forms.get(formKey(form));
+    return counts === undefined ? 0 : sum(counts);
+  }
+
+  rejectedCount(form: string): number {
+    return this.rejected.get(formKey(form)) ?? 0;
+  }
+
+  nilCount(form: string): number {
+    return this.nil.get(formKey(form)) ?? 0;
+  }
+
+  toJSON(): AnnotatorMemoryJson {
+    const names: Record<string, string[]> = {};
+    for (const [id, list] of this.names) names[id] = [...list];
+    return {
+      version: 1,
+      forms: Object.fromEntries([...this.forms].map(([k, m]) => [k, Object.fromEntries(m)])),
+      names,
+      rejected: Object.fromEntries(this.rejected),
+      nil: Object.fromEntries(this.nil),
+    };
+  }
+
+  static fromJSON(json: unknown, file = 'annotator memory'): AnnotatorMemory {
+    const o = json as Partial<AnnotatorMemoryJson> | null;
+    const bad = (what: string): never => {
+      throw new LinkerError('inputFormat', `The annotator memory is malformed: ${what}.`, {
+        location: { file },
+        hint: 'Delete the file to start the memory afresh (the annotations themselves are kept elsewhere).',
+      });
+    };
+    if (typeof o !== 'object' || o === null || o.version !== 1) return bad('expected {"version": 1, ...}');
+    const memory = new AnnotatorMemory();
+    for (const [key, counts] of Object.entries(o.forms ?? {})) {
+      const m = new Map<string, number>();
+      for (const [id, c] of Object.entries(counts)) {
+        if (!isCount(c)) return bad(`count of "${id}" for "${key}" is not a positive integer`);
+        m.set(id, c);
+        memory.decisions += c;
+      }
+      memory.forms.set(key, m);
+    }
+    for (const [id, list] of Object.entries(o.names ?? {})) {
+      if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) return bad(`names of "${id}" are not a list of strings`);
+      memory.names.set(id, [...list]);
+    }
+    for (const [target, field] of [[memory.rejected, o.rejected], [memory.nil, o.nil]] as const) {
+      for (const [key, c] of Object.entries(field ?? {})) {
+        if (!isCount(c)) return bad(`count for "${key}" is not a positive integer`);
+        target.set(key, c);
+        memory.decisions += c;
+      }
+    }
+    return memory;
+  }
+
+  private link(key: string, surface: string, id: string, count: number): void {
+    let counts = this.forms.get(key);
+    if (counts === undefined) this.forms.set(key, (counts = new Map()));
+    counts.set(id, (counts.get(id) ?? 0) + count);
+    let list = this.names.get(id);
+    if (list === undefined) this.names.set(id, (list = []));
+    if (!list.some((n) => formKey(n) === key)) list.push(surface);
+  }
+}
+
+function sum(counts: ReadonlyMap<string, number>): number {
+  let s = 0;
+  for (const c of counts.values()) s += c;
+  return s;
+}
+
+function isCount(c: unknown): c is number {
+  return typeof c === 'number' && Number.isInteger(c) && c > 0;
+}

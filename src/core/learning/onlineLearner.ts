@@ -1,0 +1,142 @@
+import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, rankerWeightsFromJson, serializeRankerWeights } from '../linker/ranker';
+import type { RankerWeights } from '../linker/ranker';
+import { LinkerError } from '../errors';
+import { AnnotatorMemory } from './annotatorMemory';
+import type { AnnotatorMemoryJson } from './annotatorMemory';
+import type { AnnotatorDecision } from './decision';
+import type { LearnedState } from './learnedState';
+import { exampleFromDecision, trainRanker } from './rankerTrainer';
+import type { RankingExample, TrainOptions } from './rankerTrainer';
+
+/**
+ * Learns from the annotator while they work: every decision goes into the annotator memory at once (new names,
+ * the annotator's prior, rejected and NIL forms), and each decision with the candidates as seen becomes a
+ * ranking example; `refit` retrains the ranker from the base (shipped or model-folder) weights on all kept
+ * examples. The state is plain JSON for a worker message or a file.
+ */
+export interface OnlineLearnerOptions {
+  /** The weights refits start from and are pulled toward (default: the shipped ones). */
+  readonly base: RankerWeights;
+  /** Examples kept, oldest dropped first. */
+  readonly maxExamples: number;
+  readonly train: Partial<TrainOptions>;
+}
+
+export interface RefitReport {
+  /** Decisions observed in all, and since the previous refit. */
+  readonly decisions: number;
+  readonly newDecisions: number;
+  /** Ranking examples trained on; decisions that gave none (NIL, reject, chosen entity not among the candidates). */
+  readonly examples: number;
+  readonly skipped: number;
+  readonly ms: number;
+  readonly lossBefore: number;
+  readonly lossAfter: number;
+  readonly weights: RankerWeights;
+}
+
+export interface OnlineLearnerJson {
+  readonly version: 1;
+  readonly base: Record<string, unknown>;
+  readonly weights?: Record<string, unknown>;
+  readonly memory: AnnotatorMemoryJson;
+  readonly examples: readonly RankingExample[];
+  readonly decisions: number;
+  readonly pending: number;
+  readonly skipped: number;
+}
+
+export class OnlineLearner {
+  readonly options: OnlineLearnerOptions;
+  private memory = new AnnotatorMemory();
+  private examples: RankingExample[] = [];
+  private weights: RankerWeights | undefined;
+  private decisions = 0;
+  private skipped = 0;
+  private since = 0;
+
+  constructor(options: Partial<OnlineLearnerOptions> = {}) {
+    this.options = { base: DEFAULT_RANKER_WEIGHTS, maxExamples: 5000, train: {}, ...options };
+  }
+
+  /** Decisions observed since the last refit. */
+  get pending(): number {
+    return this.since;
+  }
+
+  observe(decision: AnnotatorDecision): void {
+    this.memory.observe(decision);
+    this.decisions++;
+    this.since++;
+    const ex = exampleFromDecision(decision);
+    if (ex === undefined) {
+      this.skipped++;
+      return;
+    }
+    this.examples.push(ex);
+    if (this.examples.length > this.options.maxExamples) this.examples.splice(0, this.examples.length - this.options.maxExamples);
+  }
+
+  /** Retrains the ranker on every kept example, from the base weights. Synchronous; seconds only past ~10k examples. */
+  refit(signal?: AbortSignal): RefitReport {
+    const newDecisions = this.since;
+    const result = trainRanker(this.examples, this.options.base, { ...this.options.train, ...(signal === undefined ? {} : { signal }) });
+    if (this.examples.length > 0) this.weights = { ...result.weights, source: `refitted on ${this.examples.length} annotator decisions from ${this.options.base.source ?? 'the base weights'}` };
+    this.since = 0;
+    return {
+      decisions: this.decisions,
+      newDecisions,
+      examples: this.examples.length,
+      skipped: this.skipped,
+      ms: result.ms,
+      lossBefore: result.lossBefore,
+      lossAfter: result.lossAfter,
+      weights: this.weights ?? this.options.base,
+    };
+  }
+
+  /** What a Linker takes (Linker.setLearnedState). */
+  get state(): LearnedState {
+    return { version: 1, memory: this.memory.toJSON(), decisions: this.decisions, ...(this.weights === undefined ? {} : { weights: this.weights }) };
+  }
+
+  toJSON(): OnlineLearnerJson {
+    return {
+      version: 1,
+      base: serializeRankerWeights(this.options.base),
+      ...(this.weights === undefined ? {} : { weights: serializeRankerWeights(this.weights) }),
+      memory: this.memory.toJSON(),
+      examples: this.examples,
+      decisions: this.decisions,
+      pending: this.since,
+      skipped: this.skipped,
+    };
+  }
+
+  /** Restores a learner; `options.base` (e.g. a new model folder's weights) overrides the stored base. */
+  static fromJSON(json: unknown, options: Partial<OnlineLearnerOptions> = {}, file = 'learner state'): OnlineLearner {
+    const o = json as Partial<OnlineLearnerJson> | null;
+    if (typeof o !== 'object' || o === null || o.version !== 1 || !Array.isArray(o.examples) || typeof o.decisions !== 'number') {
+      throw new LinkerError('inputFormat', 'The online learner state must be {"version": 1, "examples": [...], "decisions": N, ...}.', {
+        location: { file },
+        hint: 'Delete the file to start learning afresh.',
+      });
+    }
+    const base = options.base ?? (o.base === undefined ? DEFAULT_RANKER_WEIGHTS : rankerWeightsFromJson(o.base, file, true));
+    const learner = new OnlineLearner({ ...options, base });
+    learner.memory = AnnotatorMemory.fromJSON(o.memory, file);
+    learner.examples = o.examples.filter(isExample);
+    if (o.weights !== undefined) learner.weights = rankerWeightsFromJson(o.weights, file, true);
+    learner.decisions = o.decisions;
+    learner.since = typeof o.pending === 'number' ? o.pending : 0;
+    learner.skipped = typeof o.skipped === 'number' ? o.skipped : 0;
+    return learner;
+  }
+}
+
+function isExample(x: unknown): x is RankingExample {
+  const e = x as Partial<RankingExample> | null;
+  if (typeof e !== 'object' || e === null || !Array.isArray(e.features) || typeof e.gold !== 'number') return false;
+  // Examples stored by a build with another feature list cannot be trained on.
+  return e.gold >= 0 && e.gold < e.features.length && e.features.every((f) => Array.isArray(f) && f.length === FEATURE_NAMES.length);
+}

@@ -1,0 +1,174 @@
+import { throwIfAborted } from '../errors';
+import { FEATURE_NAMES, weightVector } from '../linker/ranker';
+import type { FeatureName, RankerWeights } from '../linker/ranker';
+import { SeededRandom } from '../training/seededRandom';
+import type { AnnotatorDecision } from './decision';
+import { decisionEntity } from './decision';
+
+/**
+ * Fits the linear ranker (ranker.ts) with the listwise contrastive loss of Zhang & Stratos (2021): for each
+ * mention, softmax cross-entropy of the gold candidate against the others. The other retrieved candidates are
+ * the hard negatives (the ones the linker already confuses with the gold); an example may also carry random KB
+ * negatives, of which `randomNegatives` are drawn per epoch (the paper's mixed negatives). L2 pulls the weights
+ * toward the starting ones, so a few decisions adjust the shipped ranker instead of replacing it.
+ * Deterministic for a seed (mini-batch order and the random negatives drawn).
+ */
+export interface RankingExample {
+  /** Feature vectors (FEATURE_NAMES order) of the retrieved candidates, the gold among them. */
+  readonly features: readonly (readonly number[])[];
+  /** Index of the gold candidate in `features`. */
+  readonly gold: number;
+  /** Feature vectors of random KB entities (never the gold) for the mixed negatives. */
+  readonly random?: readonly (readonly number[])[];
+  /** Weight of the example in the loss (default 1). */
+  readonly weight?: number;
+}
+
+export interface TrainOptions {
+  readonly seed: number;
+  readonly epochs: number;
+  /** At least this many optimiser steps (more epochs over few examples), so a handful of decisions converge. */
+  readonly minSteps: number;
+  /** Adam step size. */
+  readonly learningRate: number;
+  /**
+   * The L2 pull toward the starting weights, in examples: the objective is the summed loss plus
+   * l2/2 * |w - w0|^2, so ten decisions move the weights a little and thousands move them freely.
+   */
+  readonly l2: number;
+  readonly batchSize: number;
+  /** Random negatives drawn per example per epoch from `RankingExample.random`. */
+  readonly randomNegatives: number;
+  /** Features held at their starting weight (e.g. ones the training data never exercises). */
+  readonly frozen: readonly FeatureName[];
+  readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  seed: 1,
+  epochs: 40,
+  minSteps: 300,
+  learningRate: 0.1,
+  l2: 5,
+  batchSize: 64,
+  randomNegatives: 16,
+  frozen: [],
+};
+
+export interface TrainResult {
+  readonly weights: RankerWeights;
+  /** Mean weighted loss over the examples' retrieved candidates before and after. */
+  readonly lossBefore: number;
+  readonly lossAfter: number;
+  readonly examples: number;
+  readonly ms: number;
+}
+
+/**
+ * The ranking example a decision gives: the candidates the linker showed, with the chosen entity as the gold.
+ * Undefined when the decision chose no entity, has no features, or chose an entity outside the candidates.
+ */
+export function exampleFromDecision(d: AnnotatorDecision): RankingExample | undefined {
+  const id = decisionEntity(d);
+  const candidates = d.mention?.candidates ?? [];
+  if (id === undefined || candidates.length < 2) return undefined;
+  const gold = candidates.findIndex((c) => c.id === id);
+  if (gold < 0 || candidates.some((c) => c.features === undefined || c.features.length !== FEATURE_NAMES.length)) return undefined;
+  return { features: candidates.map((c) => [...(c.features as readonly number[])]), gold };
+}
+
+/** Mean weighted listwise loss of the weights on the examples' retrieved candidates. */
+export function rankingLoss(examples: readonly RankingExample[], w: readonly number[]): number {
+  let total = 0;
+  let weight = 0;
+  for (const ex of examples) {
+    const s = ex.features.map((x) => dotw(w, x));
+    total += (ex.weight ?? 1) * (logSumExp(s) - s[ex.gold]);
+    weight += ex.weight ?? 1;
+  }
+  return weight === 0 ? 0 : total / weight;
+}
+
+export function trainRanker(examples: readonly RankingExample[], init: RankerWeights, options: Partial<TrainOptions> = {}): TrainResult {
+  const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  const t = performance.now();
+  const d = FEATURE_NAMES.length;
+  const w0 = weightVector(init);
+  const w = [...w0];
+  const trainable = FEATURE_NAMES.map((n) => !o.frozen.includes(n));
+  const lossBefore = rankingLoss(examples, w);
+  const usable = examples.filter((ex) => ex.features.length >= 2 || (ex.random?.length ?? 0) > 0);
+  const rng = new SeededRandom(o.seed);
+  const m = new Array<number>(d).fill(0);
+  const v = new Array<number>(d).fill(0);
+  const totalWeight = usable.reduce((a, ex) => a + (ex.weight ?? 1), 0);
+  let step = 0;
+  const order = usable.map((_, i) => i);
+  const batches = Math.ceil(usable.length / o.batchSize);
+  const epochs = batches === 0 ? 0 : Math.max(o.epochs, Math.ceil(o.minSteps / batches));
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    throwIfAborted(o.signal);
+    rng.shuffle(order);
+    for (let b = 0; b < order.length; b += o.batchSize) {
+      const grad = new Array<number>(d).fill(0);
+      let batchWeight = 0;
+      for (const i of order.slice(b, b + o.batchSize)) {
+        const ex = usable[i];
+        const rows = withRandom(ex, o.randomNegatives, rng);
+        const ew = ex.weight ?? 1;
+        batchWeight += ew;
+        const s = rows.map((x) => dotw(w, x));
+        const lse = logSumExp(s);
+        rows.forEach((x, j) => {
+          const g = ew * (Math.exp(s[j] - lse) - (j === ex.gold ? 1 : 0));
+          for (let k = 0; k < d; k++) grad[k] += g * x[k];
+        });
+      }
+      step++;
+      for (let k = 0; k < d; k++) {
+        if (!trainable[k]) continue;
+        const g = grad[k] / batchWeight + (o.l2 / totalWeight) * (w[k] - w0[k]);
+        m[k] = 0.9 * m[k] + 0.1 * g;
+        v[k] = 0.999 * v[k] + 0.001 * g * g;
+        const mh = m[k] / (1 - 0.9 ** step);
+        const vh = v[k] / (1 - 0.999 ** step);
+        w[k] -= (o.learningRate * mh) / (Math.sqrt(vh) + 1e-8);
+      }
+    }
+  }
+  const weights: RankerWeights = {
+    ...init,
+    version: 2,
+    weights: Object.fromEntries(FEATURE_NAMES.map((n, k) => [n, round(w[k])])) as Record<FeatureName, number>,
+    source: `trained on ${examples.length} examples (seed ${o.seed}) from ${init.source ?? 'the given weights'}`,
+  };
+  return { weights, lossBefore, lossAfter: rankingLoss(examples, weightVector(weights)), examples: examples.length, ms: performance.now() - t };
+}
+
+/** The example's candidates plus `k` of its random negatives (drawn with replacement when it has fewer). */
+function withRandom(ex: RankingExample, k: number, rng: SeededRandom): readonly (readonly number[])[] {
+  const pool = ex.random ?? [];
+  if (k <= 0 || pool.length === 0) return ex.features;
+  const rows = [...ex.features];
+  if (pool.length <= k) rows.push(...pool);
+  else for (let i = 0; i < k; i++) rows.push(pool[rng.int(pool.length)]);
+  return rows;
+}
+
+function dotw(w: readonly number[], x: readonly number[]): number {
+  let s = 0;
+  for (let k = 0; k < w.length; k++) s += w[k] * (x[k] ?? 0);
+  return s;
+}
+
+function logSumExp(s: readonly number[]): number {
+  let max = -Infinity;
+  for (const x of s) if (x > max) max = x;
+  let sum = 0;
+  for (const x of s) sum += Math.exp(x - max);
+  return max + Math.log(sum);
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

@@ -1,0 +1,116 @@
+import { charNgrams, isAcronym, nameKey, casedNameKey, ngramDice, STOP_WORDS, tokenize } from './tokens';
+
+/**
+ * How a mention's surface form compares with an entity's names (title, aliases, base name, and forms the
+ * annotator confirmed): the lexical ranker features. Each is the best value over the names.
+ */
+export interface NameFeatures {
+  /** 1 when every mention token occurs in one name, else `ngram` (the version-1 `lexical` feature). */
+  readonly lexical: number;
+  /** Character-trigram similarity (Dice) to the closest name. */
+  readonly ngram: number;
+  /** Word-token Jaccard with the closest name. */
+  readonly tokenOverlap: number;
+  /** 1 - Levenshtein distance / longer length, to the closest name (normalised keys). */
+  readonly edit: number;
+  /** 1 when the mention equals a name with the same case. */
+  readonly exactCase: number;
+  /** 1 when the mention is an acronym of a name's words ("WHO", "U.S."). */
+  readonly acronym: number;
+}
+
+interface NameInfo {
+  readonly key: string;
+  readonly cased: string;
+  readonly grams: Map<string, number>;
+  readonly tokens: ReadonlySet<string>;
+  /** Initials of the name's words, with and without stop words, upper-cased. */
+  readonly initials: readonly string[];
+}
+
+export interface MentionInfo {
+  readonly key: string;
+  readonly cased: string;
+  readonly grams: Map<string, number>;
+  readonly tokens: readonly string[];
+  /** The letters of an acronym mention, upper-cased; undefined when the mention is no acronym. */
+  readonly acronym: string | undefined;
+}
+
+/**
+ * Character n-gram similarity of two normalised strings. One small function so that a better one (the
+ * n-gram retriever's, src/core/linker/ngramIndex.ts) can replace it.
+ */
+export function ngramSimilarity(a: Map<string, number>, b: Map<string, number>): number {
+  return ngramDice(a, b);
+}
+
+export function mentionInfo(text: string): MentionInfo {
+  const key = nameKey(text);
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  return {
+    key,
+    cased: casedNameKey(text),
+    grams: charNgrams(key),
+    tokens: key.split(' ').filter((t) => /[\p{L}\p{N}]/u.test(t)),
+    acronym: isAcronym(text) && !/\s/.test(text.trim()) ? letters.toUpperCase() : undefined,
+  };
+}
+
+export function nameInfo(name: string): NameInfo {
+  const key = nameKey(name);
+  const words = tokenize(name).filter((t) => t.word);
+  const all = words.map((t) => t.surface[0] ?? '').join('').toUpperCase();
+  const content = words.filter((t) => !STOP_WORDS.has(t.folded)).map((t) => t.surface[0] ?? '').join('').toUpperCase();
+  return { key, cased: casedNameKey(name), grams: charNgrams(key), tokens: new Set(key.split(' ')), initials: words.length >= 2 ? [all, content] : [] };
+}
+
+export function nameFeatures(m: MentionInfo, names: readonly NameInfo[]): NameFeatures {
+  let lexical = 0;
+  let ngram = 0;
+  let tokenOverlap = 0;
+  let edit = 0;
+  let exactCase = 0;
+  let acronym = 0;
+  for (const n of names) {
+    const g = ngramSimilarity(m.grams, n.grams);
+    ngram = Math.max(ngram, g);
+    const contained = m.tokens.length > 0 && m.tokens.every((t) => n.tokens.has(t));
+    lexical = Math.max(lexical, contained ? 1 : g);
+    tokenOverlap = Math.max(tokenOverlap, jaccard(m.tokens, n.tokens));
+    edit = Math.max(edit, editSimilarity(m.key, n.key));
+    if (m.cased === n.cased) exactCase = 1;
+    if (m.acronym !== undefined && n.initials.includes(m.acronym)) acronym = 1;
+  }
+  return { lexical, ngram, tokenOverlap, edit, exactCase, acronym };
+}
+
+function jaccard(a: readonly string[], b: ReadonlySet<string>): number {
+  const sa = new Set(a);
+  let inter = 0;
+  let words = 0;
+  for (const t of b) {
+    if (!/[\p{L}\p{N}]/u.test(t)) continue;
+    words++;
+    if (sa.has(t)) inter++;
+  }
+  const union = sa.size + words - inter;
+  return union === 0 ? 0 : inter / union;
+}
+
+/** 1 - Levenshtein(a, b) / max(|a|, |b|); strings over 64 characters compare by their first 64. */
+export function editSimilarity(a: string, b: string): number {
+  const x = a.slice(0, 64);
+  const y = b.slice(0, 64);
+  const n = Math.max(x.length, y.length);
+  if (n === 0) return 1;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return 1 - prev[y.length] / n;
+}

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { editSimilarity, mentionInfo, nameFeatures, nameInfo } from '../../../src/core/linker/nameFeatures';
+
+const features = (mention: string, ...names: string[]) => nameFeatures(mentionInfo(mention), names.map(nameInfo));
+
+void test('edit similarity is 1 - Levenshtein / longer length, best over the names', () => {
+  assert.equal(editSimilarity('waterford', 'waterfford'), 0.9);
+  assert.equal(editSimilarity('abc', 'abc'), 1);
+  assert.equal(editSimilarity('', ''), 1);
+  const f = features('Countie of Wickloe', 'County Wicklow', 'Countie of Wicklow');
+  assert.ok(Math.abs(f.edit - (1 - 1 / 18)) < 1e-9, `${f.edit}`);
+});
+
+void test('character n-gram similarity is defined for a variant spelling and 1 for the same name', () => {
+  assert.equal(features('Dublin', 'Dublin').ngram, 1);
+  const v = features('Dublyn', 'Dublin').ngram;
+  assert.ok(v > 0.3 && v < 1, `${v}`);
+  assert.equal(features('Dublin', 'Ohio').ngram, 0);
+});
+
+void test('token overlap is the word Jaccard with the closest name; lexical is 1 when every token is in a name', () => {
+  const f = features('Emerson', 'Ralph Waldo Emerson');
+  assert.ok(Math.abs(f.tokenOverlap - 1 / 3) < 1e-9);
+  assert.equal(f.lexical, 1);
+  assert.equal(features('New York', 'New York City', 'New York').tokenOverlap, 1);
+});
+
+void test('exactCase needs the same case; acronym matches the initials with or without stop words', () => {
+  assert.equal(features('Apple', 'apple').exactCase, 0);
+  assert.equal(features('Apple', 'Apple Inc.', 'Apple').exactCase, 1);
+  assert.equal(features('WHO', 'World Health Organization').acronym, 1);
+  assert.equal(features('BoE', 'Bank of England').acronym, 0);
+  assert.equal(features('BOE', 'Bank of England').acronym, 1);
+  assert.equal(features('U.S.', 'United States').acronym, 1);
+  assert.equal(features('WHO', 'The Who').acronym, 0);
+  assert.equal(features('Who', 'World Health Organization').acronym, 0);
+});
