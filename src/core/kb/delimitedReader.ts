@@ -39,6 +39,10 @@ export async function* readDelimitedKb(file: string, delimiter: ',' | '\t', opti
   const withSource = options.sourceLocations ?? true;
   const kind = delimiter === ',' ? 'CSV' : 'TSV';
   let columns: ResolvedColumns | undefined;
+  // Every row must have as many fields as the header (or, without one, the first row): a ragged row means a
+  // stray or missing delimiter, and taking its fields by position would put text in the wrong field silently.
+  let width = 0;
+  let widthFrom = '';
   for await (const row of readRows(file, delimiter, options)) {
     if (columns === undefined) {
       // A mapping by column name only makes sense with a header, so it implies one.
@@ -52,6 +56,8 @@ export async function* readDelimitedKb(file: string, delimiter: ',' | '\t', opti
         });
       }
       columns = resolved.columns;
+      width = row.fields.length;
+      widthFrom = header ? `the header (line ${row.lineNo})` : `the first row (line ${row.lineNo})`;
       if (columns.id === undefined) {
         throw new LinkerError('inputFormat', `No id column in ${kind} ${header ? 'header' : 'file'}.`, {
           location: { file, line: row.lineNo },
@@ -62,6 +68,10 @@ export async function* readDelimitedKb(file: string, delimiter: ',' | '\t', opti
     }
     if (row.error !== undefined) {
       problems.bad(file, row.lineNo, row.error, `Fix the ${kind} quoting: a field holding "${delimiter === ',' ? ',' : 'TAB'}", quotes or line breaks must be wholly quoted, with inner quotes doubled.`);
+      continue;
+    }
+    if (row.fields.length !== width) {
+      problems.bad(file, row.lineNo, `the row has ${row.fields.length} fields, ${widthFrom} has ${width}`, `Every ${kind} row needs the same number of fields: quote fields holding "${delimiter === ',' ? ',' : 'TAB'}", and write empty fields as empty cells.`);
       continue;
     }
     const cell = (field: keyof ResolvedColumns): string => {

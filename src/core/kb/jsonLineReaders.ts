@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Entity } from './entity';
 import type { KbReadOptions } from './kbReadOptions';
-import { RecordProblems, scalarString } from './kbReadOptions';
+import { RecordProblems, scalarProblem, scalarString } from './kbReadOptions';
 import { readLineBatches } from './lineReader';
 import { LinkerError } from '../errors';
 
@@ -64,11 +64,11 @@ function aliasList(value: unknown): string[] | string {
 export function readJsonlKb(file: string, options: KbReadOptions = {}): AsyncGenerator<Entity> {
   return readJsonLinesAs(file, options, 'JSONL', 'like {"id":"Q42","title":"Douglas Adams","text":"...","aliases":["..."]}', (r, source) => {
     const id = scalarString(r.id);
-    if (id === undefined || id === '') return 'missing "id" (a non-empty string or number)';
+    if (id === undefined || id === '') return scalarProblem(r.id, 'id') ?? 'missing "id" (a non-empty string or number)';
     const title = r.title === undefined || r.title === null ? '' : scalarString(r.title);
-    if (title === undefined) return '"title" is not a string';
+    if (title === undefined) return scalarProblem(r.title, 'title') ?? '"title" is not a string';
     const text = r.text === undefined || r.text === null ? '' : scalarString(r.text);
-    if (text === undefined) return '"text" is not a string';
+    if (text === undefined) return scalarProblem(r.text, 'text') ?? '"text" is not a string';
     const aliases = aliasList(r.aliases);
     if (typeof aliases === 'string') return aliases;
     const type = r.type === undefined || r.type === null ? undefined : scalarString(r.type);
@@ -79,6 +79,8 @@ export function readJsonlKb(file: string, options: KbReadOptions = {}): AsyncGen
 /** BLINK's entity catalogue: `{title, text, idx?, entity?}`; the id is idx, else entity, else the title. */
 export function readBlinkKb(file: string, options: KbReadOptions = {}): AsyncGenerator<Entity> {
   return readJsonLinesAs(file, options, 'BLINK entity', 'like {"title":"...","text":"...","idx":"..."}', (r, source) => {
+    const bad = scalarProblem(r.idx, 'idx') ?? scalarProblem(r.entity, 'entity');
+    if (bad !== undefined) return bad;
     const title = scalarString(r.title) ?? '';
     const id = scalarString(r.idx) || scalarString(r.entity) || title;
     if (id === '') return 'no "idx", "entity" or "title" to take the id from';
@@ -93,7 +95,7 @@ export function readZeshelWorld(file: string, options: KbReadOptions = {}): Asyn
   const world = path.basename(file).replace(/\.jsonl?$/, '');
   return readJsonLinesAs(file, options, 'Zeshel document', 'like {"document_id":"...","title":"...","text":"..."}', (r, source) => {
     const id = scalarString(r.document_id);
-    if (id === undefined || id === '') return 'missing "document_id"';
+    if (id === undefined || id === '') return scalarProblem(r.document_id, 'document_id') ?? 'missing "document_id"';
     const title = scalarString(r.title) ?? '';
     // The description keeps its leading title as Zeshel ships it, as the reference pipelines read it.
     const text = scalarString(r.text) ?? '';

@@ -65,6 +65,16 @@ export class RecordProblems {
   }
 }
 
+/**
+ * Why a present JSON field is not a usable string, or undefined when it is one (or is absent). A number too
+ * large for a double (1e309 parses as Infinity) is named as such rather than reported as missing.
+ */
+export function scalarProblem(value: unknown, key: string): string | undefined {
+  if (value === undefined || value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return undefined;
+  if (typeof value === 'number') return `"${key}" is a number that is not finite (too large for a double: write it as a string)`;
+  return `"${key}" is ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not a string or number`;
+}
+
 /** Turns a JSON field into a string: strings as they are, numbers as written, anything else absent. */
 export function scalarString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

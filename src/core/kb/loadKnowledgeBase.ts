@@ -11,7 +11,7 @@ import { readSparqlJsonKb } from './sparqlJsonReader';
 import { readWordNetKb } from './wordnetReader';
 import { sniffFormat } from './sniffFormat';
 import { silentLogger } from '../log';
-import { throwIfAborted } from '../errors';
+import { LinkerError, throwIfAborted } from '../errors';
 
 export interface KbLoadOptions {
   /** Stop at the first bad record (default true); false skips bad records and lists them in the report. */
@@ -123,8 +123,10 @@ export async function loadKnowledgeBase(sources: readonly KbSourceSpec[], option
   const maxText = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
   const entities: Entity[] = [];
   const rowById = new Map<string, number>();
-  // The source index that last wrote each row: tells same-source duplicates from cross-source merges.
+  // The source index that last wrote each row, and where that source first had the id: tells same-source
+  // duplicates from cross-source merges, and lets a duplicate cite the first line in its own source.
   const sourceOfRow: number[] = [];
+  const firstInSource: (string | undefined)[] = [];
   const mergedRows = new Set<number>();
   const report: KbLoadReport = { sources: [], entities: 0, mergedIds: 0, skipped: 0, ms: 0 };
 
@@ -165,14 +167,16 @@ export async function loadKnowledgeBase(sources: readonly KbSourceSpec[], option
       if (row === undefined) {
         rowById.set(e.id, entities.length);
         sourceOfRow.push(s);
+        firstInSource.push(e.source);
         entities.push(e);
         continue;
       }
       if (sourceOfRow[row] === s) {
-        issue({ kind: 'duplicateId', id: e.id, source: e.source, detail: `id ${e.id} appears again in this source (first at ${entities[row].source ?? 'an earlier line'}); merged.` });
+        issue({ kind: 'duplicateId', id: e.id, source: e.source, detail: `id ${e.id} appears again in this source (first at ${firstInSource[row] ?? 'an earlier line'}); merged.` });
       } else {
         mergedRows.add(row);
         sourceOfRow[row] = s;
+        firstInSource[row] = e.source;
       }
       entities[row] = mergeEntities(entities[row], e);
     }
@@ -188,6 +192,13 @@ export async function loadKnowledgeBase(sources: readonly KbSourceSpec[], option
     logger.info(`${spec.path}: ${sr.records} records, ${sr.skipped.length} skipped, in ${sr.ms} ms.`);
   }
 
+  if (entities.length === 0) {
+    const records = report.sources.reduce((n, sr) => n + sr.records, 0);
+    throw new LinkerError('inputFormat', `The KB is empty: ${sources.length === 0 ? 'no source was given' : `no entity in ${sources.map((sp) => sp.path).join(', ')}`} (${records} records read, ${report.skipped} skipped).`, {
+      location: sources.length === 1 ? { file: sources[0]!.path } : undefined,
+      hint: report.skipped > 0 ? 'Every record was skipped: fix the records listed above, or check the format and column mapping.' : 'Check the path, the format and the column mapping; a KB needs at least one entity to link to.',
+    });
+  }
   // Titles still empty after merging fall back to the id, so every entity shows something; reported above.
   for (let i = 0; i < entities.length; i++) {
     if (entities[i].title.trim() === '') entities[i] = { ...entities[i], title: entities[i].id };
