@@ -14,7 +14,9 @@ import { loadKnowledgeBase } from '../kb/loadKnowledgeBase';
 import type { KbSourceSpec } from '../kb/sniffFormat';
 import { Linker } from '../linker/linker';
 import type { LinkerOptions } from '../linker/linker';
-import { loadRankerWeights } from '../linker/ranker';
+import { loadRankerWeights, type RankerWeights } from '../linker/ranker';
+import type { LearnedState } from '../learning/learnedState';
+import { readModelLearnedState } from '../training/modelLearnedState';
 import { DEFAULT_TEMPLATE, entityText, templateId } from '../linker/textTemplates';
 import type { Logger, ProgressListener } from '../log';
 import { openEncoder } from './openEncoder';
@@ -64,6 +66,10 @@ export class LinkingSession {
     readonly indexAction: 'opened' | 'built',
     readonly linker: Linker,
     readonly timings: SessionTimings,
+    /** The model folder's ranker weights (ranker.json, else the shipped ones). */
+    readonly rankerWeights: RankerWeights,
+    /** What the model folder learned from annotations beyond weights (learned.json), if anything. */
+    readonly learned?: LearnedState,
   ) {}
 
   async dispose(): Promise<void> {
@@ -130,10 +136,12 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     });
     const indexDone = performance.now();
     const rankerWeights = await loadRankerWeights(modelDir);
-    const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, options: options.linkerOptions, logger });
+    const learned = await readModelLearnedState(modelDir);
+    const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, ...(learned === undefined ? {} : { learned }), options: options.linkerOptions, logger });
+    if (learned !== undefined) logger.info(`Model folder: learned state from ${learned.decisions} annotated decisions (${Object.keys(learned.memory.names).length} entities with confirmed names).`);
     const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
     logger.info(`Index ${opened.action} (${kind}, ${opened.index.size} vectors) in ${timings.index.toFixed(0)} ms.`);
-    return new LinkingSession(kb, report, encoder, modelDir, opened.index, opened.action, linker, timings);
+    return new LinkingSession(kb, report, encoder, modelDir, opened.index, opened.action, linker, timings, rankerWeights, learned);
   } catch (e) {
     await encoder.dispose();
     throw e;

@@ -4,11 +4,18 @@ import { LinkerError, throwIfAborted } from '../errors';
 import type { GoldDocument } from '../formats/goldDocument';
 import { kbContentHash } from '../kb/kbContentHash';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
-import type { RankerWeights } from '../linker/ranker';
+import { ExactIndex } from '../index/exactIndex';
+import type { VectorIndex } from '../index/vectorIndex';
+import type { TrainOptions } from '../learning/rankerTrainer';
+import { Linker, type LinkerOptions } from '../linker/linker';
+import { type RankerWeights, serializeRankerWeights } from '../linker/ranker';
 import { DEFAULT_TEMPLATE, entityText, templateId, type TextTemplateOptions } from '../linker/textTemplates';
 import { projectRows } from './denseMath';
 import { splitByDocument } from './documentSplit';
-import type { HeadWeights } from './scoringHead';
+import { type GoldReading, type RankerFit, fitRanker, learnedStateOf, linkerAccuracy, memoryFromGold } from './finetuneRanker';
+import { HeadSwitchEncoder } from './headSwitchEncoder';
+import { LEARNED_FILE } from './modelLearnedState';
+import { type HeadWeights, identityHead } from './scoringHead';
 import { type ExampleCounts, type ExampleOptions, type TrainingMention, trainingDataHash, trainingMentions } from './trainingExamples';
 import { DEFAULT_HEAD_TRAINING, type HeadExample, type HeadTrainingOptions, type HeadTrainingResult, type TrainingProgress, trainHead } from './trainHead';
 
@@ -25,8 +32,23 @@ export interface FinetuneOptions extends ExampleOptions {
   readonly parentDir: string;
   /** The parent's vectors of every KB entity (`entityText`, role 'entity'), n x dims in KB order; encoded here when absent. */
   readonly entityVectors?: Float32Array;
-  /** The ranker weights the new model ships (normally the parent's). */
+  /** The parent's ranker weights: the ranker is refitted from them for the new head. */
   readonly rankerWeights: RankerWeights;
+  /**
+   * The parent's entity index (vectors of `entityText`, KB order), for linking dev documents while selecting;
+   * without it an exact index over `entityVectors` is built.
+   */
+  readonly entityIndex?: VectorIndex;
+  /** Linker options the selection links with (the session's). */
+  readonly linkerOptions?: Partial<Omit<LinkerOptions, 'template'>>;
+  /**
+   * What picks the epoch to keep: the whole linker's dev accuracy with a ranker refitted for each epoch's head
+   * and the training documents' learned state (default), or the head's dev recall@64 alone (faster, and the
+   * head alone is trained: the parent's ranker weights are kept).
+   */
+  readonly selectOn?: 'linker' | 'recall';
+  /** Options of the ranker's training (seed defaults to the head's). */
+  readonly ranker?: Partial<TrainOptions>;
   readonly outDir: string;
   readonly overwrite?: boolean;
   readonly training?: Partial<HeadTrainingOptions>;
@@ -85,6 +107,9 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
     excludedRows: m.excludedRows,
     ...(m.candidateRows === undefined ? {} : { candidateRows: m.candidateRows }),
   });
+  const reading: GoldReading = { mapGold: options.mapGold, ...(options.candidatesFor === undefined ? {} : { candidatesFor: options.candidatesFor }) };
+  const selector = (options.selectOn ?? 'linker') === 'linker' && !training.trainEntitySide ? linkerSelector(options, entityVectors, template, trainDocs, devDocs, reading, training.seed) : undefined;
+  const linkerBefore = selector === undefined ? undefined : await selector.parentAccuracy();
   const result = await trainHead(
     {
       dims: encoder.dims,
@@ -94,9 +119,14 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
       dev: dev.mentions.map((m, i) => asExample(m, train.mentions.length + i)),
     },
     training,
-    { signal, onProgress: options.onProgress },
+    { signal, onProgress: options.onProgress, ...(selector === undefined ? {} : { select: selector.select }) },
   );
   throwIfAborted(signal);
+  const fit = selector?.fits.get(result.bestEpoch);
+  const rankerWeights = fit?.weights ?? options.rankerWeights;
+  // The folder's learned state: what every training document (dev included) confirmed; weights are in ranker.json.
+  const learned = selector === undefined ? undefined : learnedStateOf(memoryFromGold([...trainDocs, ...devDocs], reading));
+  const linkerMetrics = linkerBefore === undefined || fit === undefined ? undefined : { before: linkerBefore, after: fit.devAccuracy, selectedOn: 'whole-linker dev accuracy (gold spans)' };
   const kbHash = kbContentHash(kb);
   const manifest = writeFinetunedModel(
     options.outDir,
@@ -104,11 +134,12 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
       parentDir: options.parentDir,
       parentModelId: encoder.modelId,
       head: result.head,
-      rankerJson: rankerJsonFor(options.rankerWeights, options.parentDir),
+      rankerJson: rankerJsonFor(rankerWeights, fit === undefined ? `ranker weights kept from ${options.rankerWeights.source ?? 'the parent'}` : `${fit.examples} training mentions, whole-linker dev accuracy ${(100 * fit.devAccuracy).toFixed(1)}%`, options.parentDir),
+      ...(learned === undefined ? {} : { jsonFiles: { [LEARNED_FILE]: learned } }),
       dataHash: trainingDataHash(kbHash, train.mentions, dev.mentions),
       hyperparameters: { ...training, devFraction: options.dev === undefined ? devFraction : null, templateId: templateId(template) },
       seed: training.seed,
-      metrics: { before: result.before, after: result.after, bestEpoch: result.bestEpoch },
+      metrics: { before: result.before, after: result.after, bestEpoch: result.bestEpoch, ...(linkerMetrics === undefined ? {} : { linker: linkerMetrics }) },
       training: {
         kb: { name: kb.name, size: kb.size, hash: kbHash },
         trainCounts: train.counts,
@@ -116,6 +147,8 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
         devSource: options.dev === undefined ? 'split' : 'given',
         epochs: result.epochs,
         seconds: result.seconds,
+        ...(fit === undefined ? {} : { ranker: { examples: fit.examples, goldNotRetrieved: fit.goldNotRetrieved, seconds: fit.seconds } }),
+        ...(learned === undefined ? {} : { learned: { decisions: learned.decisions, entitiesWithNames: Object.keys(learned.memory.names).length } }),
       },
     },
     { overwrite: options.overwrite },
@@ -134,13 +167,34 @@ export function projectEntities(head: HeadWeights, entityVectors: Float32Array):
   return projectRows(head.entity, entityVectors, head.dims);
 }
 
-function rankerJsonFor(w: RankerWeights, parentDir: string): unknown {
+function rankerJsonFor(w: RankerWeights, how: string, parentDir: string): unknown {
+  return serializeRankerWeights(w, `fine-tuned head over ${parentDir}; ranker: ${how}`);
+}
+
+/**
+ * Scores each epoch's head as the whole linker would use it: one linker over the parent's index whose encoder
+ * takes the head (the entity side is frozen, so the index stays valid), a ranker refitted on the training
+ * documents for that head, the training documents' learned state, then accuracy on the dev documents.
+ */
+function linkerSelector(options: FinetuneOptions, entityVectors: Float32Array, template: TextTemplateOptions, train: readonly GoldDocument[], dev: readonly GoldDocument[], reading: GoldReading, seed: number) {
+  const encoder = new HeadSwitchEncoder(options.encoder);
+  const dims = options.encoder.dims;
+  const index = options.entityIndex ?? new ExactIndex(projectRows(identityHead(dims, 1).entity, entityVectors, dims), dims);
+  const linker = new Linker({ kb: options.kb, encoder, index, rankerWeights: options.rankerWeights, options: { ...options.linkerOptions, template, hardNegatives: 0 } });
+  const fits = new Map<number, RankerFit>();
   return {
-    version: 1,
-    weights: w.weights,
-    ...(w.nilThreshold === undefined ? {} : { nilThreshold: w.nilThreshold }),
-    ...(w.minScore === undefined ? {} : { minScore: w.minScore }),
-    source: `fine-tuned head over ${parentDir}; ranker weights kept from ${w.source ?? 'the parent'}`,
+    fits,
+    /** The parent as it is: its head, its ranker, no learned state. */
+    parentAccuracy: async (): Promise<number> => {
+      encoder.head = undefined;
+      return linkerAccuracy(linker, dev, reading, options.signal);
+    },
+    select: async (head: HeadWeights, epoch: number): Promise<number> => {
+      encoder.head = head;
+      const fit = await fitRanker(linker, train, dev, reading, options.rankerWeights, { seed, ...(options.ranker === undefined ? {} : { train: options.ranker }), signal: options.signal });
+      fits.set(epoch, fit);
+      return fit.devAccuracy;
+    },
   };
 }
 

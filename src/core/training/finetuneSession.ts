@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { GoldMapper } from '../eval/goldMapping';
 import type { GoldDocument, GoldMention } from '../formats/goldDocument';
 import { embedAll } from '../index/embeddingCache';
-import { loadRankerWeights } from '../linker/ranker';
+import type { LinkerOptions } from '../linker/linker';
 import { entityText } from '../linker/textTemplates';
 import type { Logger } from '../log';
 import type { LinkingSession } from '../session/linkingSession';
@@ -23,6 +23,8 @@ export interface SessionFinetuneOptions {
   readonly outDir: string;
   readonly overwrite?: boolean;
   readonly training?: Partial<HeadTrainingOptions>;
+  /** See FinetuneOptions.selectOn (default: the whole linker's dev accuracy). */
+  readonly selectOn?: 'linker' | 'recall';
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FinetuneProgress) => void;
@@ -58,7 +60,10 @@ export async function finetuneFromSession(options: SessionFinetuneOptions): Prom
     encoder,
     parentDir: session.modelDir,
     entityVectors,
-    rankerWeights: await loadRankerWeights(session.modelDir),
+    rankerWeights: session.rankerWeights,
+    entityIndex: session.index,
+    linkerOptions: withoutTemplate(session.linker.options),
+    ...(options.selectOn === undefined ? {} : { selectOn: options.selectOn }),
     mapGold: options.mapGold,
     candidatesFor: options.candidatesFor,
     duplicatesOf: options.duplicatesOf,
@@ -83,4 +88,9 @@ export async function finetuneFromSession(options: SessionFinetuneOptions): Prom
     logger: options.logger,
   });
   return result;
+}
+
+function withoutTemplate(options: LinkerOptions): Partial<Omit<LinkerOptions, 'template'>> {
+  const { template: _template, ...rest } = options;
+  return rest;
 }

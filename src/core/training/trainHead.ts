@@ -69,17 +69,23 @@ export interface EpochReport {
   readonly loss: number;
   readonly steps: number;
   readonly dev: DevMetrics;
+  /** The selection score of this epoch's head when one is given (the whole linker's dev accuracy). */
+  readonly selection?: number;
+  /** Seconds the epoch's training and recall took, and (with a selection hook) the selection after it. */
   readonly seconds: number;
+  readonly selectionSeconds?: number;
 }
 
 export type TrainingProgress = { readonly stage: 'mine' | 'train' | 'evaluate'; readonly epoch: number; readonly done: number; readonly total: number } | { readonly stage: 'epoch'; readonly report: EpochReport };
 
 export interface HeadTrainingResult {
-  /** The head with the best dev recall@64 (the identity when no epoch beat it). */
+  /** The head with the best selection score (default dev recall@64; the identity when no epoch beat it). */
   readonly head: HeadWeights;
   readonly before: DevMetrics;
   readonly after: DevMetrics;
   readonly bestEpoch: number;
+  /** With a `select` hook: its score for the identity head (epoch 0) and for the chosen one. */
+  readonly selection?: { readonly before: number; readonly after: number };
   readonly epochs: readonly EpochReport[];
   readonly seconds: number;
 }
@@ -120,7 +126,16 @@ const better = (a: DevMetrics, b: DevMetrics): boolean => a['recall@64'] > b['re
 export async function trainHead(
   data: HeadTrainingData,
   options: Partial<HeadTrainingOptions> = {},
-  hooks: { readonly signal?: AbortSignal; readonly onProgress?: (p: TrainingProgress) => void; readonly now?: () => number } = {},
+  hooks: {
+    readonly signal?: AbortSignal;
+    readonly onProgress?: (p: TrainingProgress) => void;
+    readonly now?: () => number;
+    /**
+     * Scores a head (higher is better; epoch 0 is the identity head): with it, the epoch to keep and early stopping
+     * follow this score (fine-tuning passes the whole linker's dev accuracy), ties broken by dev recall.
+     */
+    readonly select?: (head: HeadWeights, epoch: number) => Promise<number>;
+  } = {},
 ): Promise<HeadTrainingResult> {
   const o: HeadTrainingOptions = { ...DEFAULT_HEAD_TRAINING, ...options, optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, ...options.optimizer } };
   const { dims } = data;
@@ -154,7 +169,9 @@ export async function trainHead(
   throwIfAborted(signal);
   const dev = data.dev.length > 0 ? data.dev : data.train;
   const before = evaluateHead(head, data, dev, entities);
-  let best = { head: cloneHead(head), metrics: before, epoch: 0 };
+  const select = hooks.select;
+  const selectionBefore = select === undefined ? undefined : await select(cloneHead(head), 0);
+  let best = { head: cloneHead(head), metrics: before, epoch: 0, selection: selectionBefore };
   const reports: EpochReport[] = [];
   let stale = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -186,15 +203,21 @@ export async function trainHead(
     entities = frozen ? entities : projectEntities();
     throwIfAborted(signal);
     const metrics = evaluateHead(head, data, dev, entities);
-    const report: EpochReport = { epoch, epochs: o.epochs, loss: lossSum / Math.max(1, steps), steps, dev: metrics, seconds: (now() - epochStart) / 1000 };
+    const seconds = (now() - epochStart) / 1000;
+    const selectStart = now();
+    const selection = select === undefined ? undefined : await select(cloneHead(head), epoch);
+    const scored = selection === undefined ? {} : { selection, selectionSeconds: (now() - selectStart) / 1000 };
+    const report: EpochReport = { epoch, epochs: o.epochs, loss: lossSum / Math.max(1, steps), steps, dev: metrics, ...scored, seconds };
     reports.push(report);
     hooks.onProgress?.({ stage: 'epoch', report });
-    if (better(metrics, best.metrics)) {
-      best = { head: cloneHead(head), metrics, epoch };
+    const improved = selection === undefined || best.selection === undefined ? better(metrics, best.metrics) : selection > best.selection || (selection === best.selection && better(metrics, best.metrics));
+    if (improved) {
+      best = { head: cloneHead(head), metrics, epoch, selection };
       stale = 0;
     } else if (++stale >= o.patience) {
       break;
     }
   }
-  return { head: best.head, before, after: best.metrics, bestEpoch: best.epoch, epochs: reports, seconds: (now() - started) / 1000 };
+  const selection = selectionBefore === undefined || best.selection === undefined ? {} : { selection: { before: selectionBefore, after: best.selection } };
+  return { head: best.head, before, after: best.metrics, bestEpoch: best.epoch, ...selection, epochs: reports, seconds: (now() - started) / 1000 };
 }

@@ -167,7 +167,9 @@ export class InProcessLinkerClient implements LinkerClient {
 }
 
 /** Requests that run on the training thread: long CPU-bound work that linking must never queue behind. */
-export const TRAINING_REQUEST_KINDS: readonly WorkerRequest['kind'][] = ['finetune', 'exportGold'];
+export const TRAINING_REQUEST_KINDS: readonly WorkerRequest['kind'][] = ['finetune', 'exportGold', 'refit'];
+/** Training-thread requests that need no session there (pure computation on what the request carries). */
+const SESSIONLESS_KINDS: readonly WorkerRequest['kind'][] = ['refit'];
 
 /** How long an idle training thread keeps its session before it is stopped (its memory is returned). */
 export const TRAINING_IDLE_MS = 60_000;
@@ -213,7 +215,8 @@ export class TwoThreadLinkerClient implements LinkerClient {
 
   private async onTrainingThread<K extends WorkerRequest['kind']>(body: RequestBody<K>, options: RequestOptions): Promise<WorkerResults[K]> {
     const sessionOptions = this.sessionOptions;
-    if (sessionOptions === undefined) throw new LinkerError('usage', 'No linking session is open.', { hint: 'Open one (the KB and model load) first.' });
+    const needsSession = !SESSIONLESS_KINDS.includes(body.kind);
+    if (sessionOptions === undefined && needsSession) throw new LinkerError('usage', 'No linking session is open.', { hint: 'Open one (the KB and model load) first.' });
     this.trainingBusy++;
     clearTimeout(this.idleTimer);
     try {
@@ -222,16 +225,21 @@ export class TwoThreadLinkerClient implements LinkerClient {
         this.trainingSession = undefined;
       }
       const training = this.training;
-      const opening = (this.trainingSession ??= training.request({ kind: 'open', options: sessionOptions }, { onProgress: options.onProgress }));
-      try {
-        await raceAbort(opening, options.signal);
-      } catch (e) {
-        if (this.trainingSession === opening && !LinkerError.is(e, 'cancelled')) this.trainingSession = undefined;
-        throw e;
-      }
+      if (needsSession) await this.openTrainingSession(training, sessionOptions!, options);
       return await training.request(body, options);
     } finally {
       if (--this.trainingBusy === 0) this.scheduleIdleStop();
+    }
+  }
+
+  /** The training thread's session, opened once per `open` of the link thread (shared by concurrent requests). */
+  private async openTrainingSession(training: WorkerLinkerClient, sessionOptions: WorkerSessionOptions, options: RequestOptions): Promise<void> {
+    const opening = (this.trainingSession ??= training.request({ kind: 'open', options: sessionOptions }, { onProgress: options.onProgress }));
+    try {
+      await raceAbort(opening, options.signal);
+    } catch (e) {
+      if (this.trainingSession === opening && !LinkerError.is(e, 'cancelled')) this.trainingSession = undefined;
+      throw e;
     }
   }
 

@@ -1,12 +1,16 @@
 import type { ExecutionProviderChoice } from '../encoder/encoder';
 import type { IndexKind } from '../index/indexManifest';
 import type { Entity } from '../kb/entity';
+import type { SkippedRecord } from '../kb/kbReadOptions';
 import type { KbSourceSpec } from '../kb/sniffFormat';
 import type { LinkerOptions } from '../linker/linker';
 import type { LinkedMention, SpanRequest } from '../linker/types';
 import type { LinkerErrorLocation, LinkerErrorReason } from '../errors';
 import type { ExportSummary } from '../formats/export/exportGold';
 import type { ExportRequest, FinetuneRequest, FinetuneSummary } from './trainingRequests';
+import type { LearnedBase, RefitResult } from './learningRequests';
+import type { LearnedState } from '../learning/learnedState';
+import type { OnlineLearnerJson } from '../learning/onlineLearner';
 
 /**
  * The typed message protocol between the extension host (client) and the linker worker thread. Every request
@@ -38,6 +42,8 @@ export interface SessionInfo {
   readonly dims: number;
   readonly indexAction: 'opened' | 'built';
   readonly loadMs: number;
+  /** Bad KB records a lenient load skipped (strict: false): how many, and the first few with file and line. */
+  readonly kbSkipped?: { readonly count: number; readonly first: readonly SkippedRecord[] };
 }
 
 /** A KB search hit for the candidate picker. */
@@ -64,7 +70,13 @@ export type WorkerRequest =
   /** Exports a workspace's annotation store (BLINK negatives mined by the session's linker). */
   | { readonly id: number; readonly kind: 'exportGold'; readonly request: ExportRequest }
   /** Fine-tunes the session's model on a workspace's annotation store into a new model folder; progress per epoch. */
-  | { readonly id: number; readonly kind: 'finetune'; readonly request: FinetuneRequest };
+  | { readonly id: number; readonly kind: 'finetune'; readonly request: FinetuneRequest }
+  /** Refits an online learner's ranker (no session needed; runs on the training thread). */
+  | { readonly id: number; readonly kind: 'refit'; readonly learner: OnlineLearnerJson }
+  /** Puts the workspace's learned state on top of the model's (null: the model's alone) and links with it. */
+  | { readonly id: number; readonly kind: 'setLearned'; readonly state: LearnedState | null }
+  /** The open session's ranker weights and the decisions its model folder learned from (the online learner's base). */
+  | { readonly id: number; readonly kind: 'learnedBase' };
 
 export type WorkerRequestKind = WorkerRequest['kind'];
 
@@ -79,6 +91,9 @@ export interface WorkerResults {
   ping: null;
   exportGold: ExportSummary;
   finetune: FinetuneSummary;
+  refit: RefitResult;
+  setLearned: null;
+  learnedBase: LearnedBase;
 }
 
 export interface SerializedError {
@@ -103,7 +118,7 @@ export type WorkerOutbound =
   | { readonly kind: 'log'; readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
   | { readonly kind: 'closed' };
 
-const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', 'searchKb', 'entities', 'forget', 'ping', 'exportGold', 'finetune'];
+const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', 'searchKb', 'entities', 'forget', 'ping', 'exportGold', 'finetune', 'refit', 'setLearned', 'learnedBase'];
 
 /** Type guard for messages arriving in the worker. */
 export function isWorkerInbound(value: unknown): value is WorkerInbound {

@@ -6,6 +6,7 @@ import type { Logger, ProgressListener } from '../log';
 import { type LinkingSession, openLinkingSession } from '../session/linkingSession';
 import type { EntityHit, SessionInfo, WorkerRequest, WorkerResults } from './linkerProtocol';
 import { exportStore, finetuneStore } from './trainingRequests';
+import { applyLearned, learnedBase, refitLearner } from './learningRequests';
 
 const SNIPPET_CHARS = 160;
 export { SHORTEST_PREFIX } from '../linker/kbSearch';
@@ -53,6 +54,17 @@ export class LinkerRequestHandler {
         return this.serially(() => exportStore(this.require(), request.request, signal, onProgress));
       case 'finetune':
         return this.serially(() => finetuneStore(this.require(), this.cacheDir!, request.request, this.logger, signal, onProgress));
+      case 'refit':
+        return refitLearner(request.learner, signal);
+      case 'setLearned':
+        // Between link runs, so one run never mixes two states.
+        return this.serially(async () => {
+          applyLearned(this.require(), request.state);
+          this.lastRun.clear();
+          return null;
+        });
+      case 'learnedBase':
+        return learnedBase(this.require());
     }
   }
 
@@ -82,6 +94,7 @@ export class LinkerRequestHandler {
       dims: session.encoder.dims,
       indexAction: session.indexAction,
       loadMs: performance.now() - started,
+      ...(session.kbReport.skipped === 0 ? {} : { kbSkipped: { count: session.kbReport.skipped, first: session.kbReport.sources.flatMap((s) => s.skipped).slice(0, 20) } }),
     };
   }
 

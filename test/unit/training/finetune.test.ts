@@ -12,6 +12,7 @@ import { createGoldMapper } from '../../../src/core/eval/goldMapping';
 import { DEFAULT_RANKER_WEIGHTS, loadRankerWeights } from '../../../src/core/linker/ranker';
 import { entityText } from '../../../src/core/linker/textTemplates';
 import { finetune } from '../../../src/core/training/finetune';
+import { readModelLearnedState } from '../../../src/core/training/modelLearnedState';
 import { splitByDocument } from '../../../src/core/training/documentSplit';
 import { syntheticCorpus } from '../../fixtures/training/syntheticCorpus';
 
@@ -36,7 +37,17 @@ void test('finetune writes a model folder whose encoder applies the head per rol
     assert.equal(manifest.seed, 3);
     assert.equal(manifest.metrics.after['recall@1'], result.training.after['recall@1']);
     assert.match(manifest.dataHash, /^[0-9a-f]{64}$/);
-    assert.equal((await loadRankerWeights(out)).weights.dense, DEFAULT_RANKER_WEIGHTS.weights.dense);
+    // The ranker was refitted for the head and the whole linker's dev accuracy chose the epoch.
+    assert.match((await loadRankerWeights(out)).source ?? '', /ranker\.json/);
+    assert.match(fs.readFileSync(path.join(out, 'ranker.json'), 'utf8'), /training mentions, whole-linker dev accuracy/);
+    const linker = manifest.metrics.linker!;
+    assert.ok(linker.after >= 0 && linker.after <= 1 && linker.before >= 0, JSON.stringify(linker));
+    assert.equal(result.training.selection?.after, linker.after);
+    // What the training documents taught beyond weights: their surface forms as names, their counts as a prior.
+    const learned = await readModelLearnedState(out);
+    assert.equal(learned?.decisions, docs.length);
+    const gold0 = docs[0]!.mentions[0]!;
+    assert.ok(learned?.memory.names[gold0.goldIds[0]!]?.includes(gold0.text), 'a training surface form is a name of its entity');
     assert.deepEqual(fs.readdirSync(root).sort(), ['model'], 'no temp folder left beside the output');
 
     const loaded = await FinetunedEncoder.load(out, { provider: 'cpu', logger: silentLogger }, async () => encoder);

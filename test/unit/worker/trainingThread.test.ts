@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { LinkerError, silentLoggerFor } from './workerTestSupport';
+import { APPLE_KB, LinkerError, REPO, WORKER, silentLoggerFor, skipWithoutModel } from './workerTestSupport';
 import { headerFor, serializeAnnotationFile } from '../../../src/core/annotations/annotationRecord';
 import { TwoThreadLinkerClient, WorkerLinkerClient } from '../../../src/core/worker/linkerClient';
 
-const REPO = path.resolve(__dirname, '..', '..', '..', '..');
-const WORKER = path.join(REPO, 'out', 'src', 'core', 'worker', 'linkerWorker.js');
-const MODEL = path.join(REPO, 'models', 'use-lite', 'model.onnx');
-const skip = existsSync(MODEL) ? false : `the built-in model is not built (${MODEL}); run npm run build:model`;
+const skip = skipWithoutModel;
 
-const KB = [
-  { id: 'Q312', title: 'Apple Inc.', text: 'American technology company that makes the iPhone.', aliases: ['Apple'] },
-  { id: 'Q89', title: 'apple', text: 'Edible fruit of the apple tree.', aliases: ['Apple'] },
-  { id: 'Q19837', title: 'Steve Jobs', text: 'American businessman, co-founder of Apple Inc.', aliases: ['Jobs'] },
-  { id: 'Q60', title: 'New York City', text: 'Most populous city in the United States.', aliases: ['New York', 'NYC'] },
-];
+const KB = [...APPLE_KB, { id: 'Q60', title: 'New York City', text: 'Most populous city in the United States.', aliases: ['New York', 'NYC'] }];
 const SENTENCES: readonly [string, [string, string][]][] = [
   ['Steve Jobs sold the iPhone made by Apple', [['Steve Jobs', 'Q19837'], ['Apple', 'Q312']]],
   ['She ate an apple from the tree', [['apple', 'Q89']]],

@@ -38,7 +38,13 @@ export interface FinetunedManifest {
   readonly dataHash: string;
   readonly hyperparameters: Readonly<Record<string, unknown>>;
   readonly seed: number;
-  readonly metrics: { readonly before: DevMetricsRecord; readonly after: DevMetricsRecord; readonly bestEpoch: number };
+  readonly metrics: {
+    readonly before: DevMetricsRecord;
+    readonly after: DevMetricsRecord;
+    readonly bestEpoch: number;
+    /** The whole linker's dev accuracy: the parent as it was, and this folder (head, ranker, learned state). */
+    readonly linker?: { readonly before: number; readonly after: number; readonly selectedOn: string };
+  };
   readonly createdAt: string;
   /** Anything else the trainer wants to keep (epoch reports, data counts, the KB hash). */
   readonly training?: Readonly<Record<string, unknown>>;
@@ -83,6 +89,8 @@ export interface FinetunedModelContent {
   readonly seed: number;
   readonly metrics: FinetunedManifest['metrics'];
   readonly training?: Readonly<Record<string, unknown>>;
+  /** Further JSON files of the folder by name (e.g. learned.json, what the training data taught beyond weights). */
+  readonly jsonFiles?: Readonly<Record<string, unknown>>;
   readonly now?: () => Date;
 }
 
@@ -118,6 +126,7 @@ export function writeFinetunedModel(outDir: string, content: FinetunedModelConte
     fs.mkdirSync(temp);
     fs.writeFileSync(path.join(temp, HEAD_FILE), bytes);
     fs.writeFileSync(path.join(temp, 'ranker.json'), `${JSON.stringify(content.rankerJson, null, 2)}\n`);
+    for (const [name, json] of Object.entries(content.jsonFiles ?? {})) fs.writeFileSync(path.join(temp, path.basename(name)), `${JSON.stringify(json)}\n`);
     fs.writeFileSync(path.join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     if (exists) {
       const aside = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;

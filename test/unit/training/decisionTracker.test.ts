@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AnnotationRecord } from '../../../src/core/annotations/annotationRecord';
+import type { LinkedMention } from '../../../src/core/linker/types';
+import { DecisionTracker } from '../../../src/core/training/decisionTracker';
+
+function record(id: string, start: number, end: number, text: string, status: AnnotationRecord['status'], kbId: string | null): AnnotationRecord {
+  return { id, start, end, text, kbId, status, candidates: [], annotator: 't', time: new Date(0).toISOString(), modelVersion: '', context: { before: '', after: '' } };
+}
+
+function predicted(start: number, end: number, text: string, ids: string[]): LinkedMention {
+  const candidates = ids.map((id, i) => ({ id, title: id, score: -i, probability: 1 / ids.length, signals: { retrievedBy: ['dense' as const] }, features: [1, 0] }));
+  return { start, end, text, candidates, nil: false, margin: 1, hardNegatives: candidates.slice(1) };
+}
+
+void test('decisions: the first sight of a document is its baseline; new and changed records become accept, relink, add, nil and reject', () => {
+  const tracker = new DecisionTracker();
+  const doc = 'notes.txt';
+  const old = record('a', 0, 5, 'Apple', 'accepted', 'Q312');
+  assert.deepEqual(tracker.changes(doc, [old], []), [], 'records already there when the document is first seen are not new decisions');
+
+  const predictions = [predicted(10, 15, 'Apple', ['Q312', 'Q89']), predicted(20, 25, 'Paris', ['Q90']), predicted(30, 33, 'The', ['Q1']), predicted(40, 44, 'Jobs', ['Q19837'])];
+  const records = [
+    old,
+    record('b', 10, 15, 'Apple', 'accepted', 'Q89'),
+    record('c', 20, 25, 'Paris', 'accepted', 'Q90'),
+    record('d', 30, 33, 'The', 'rejected', null),
+    record('e', 40, 44, 'Jobs', 'nil', null),
+    record('f', 50, 55, 'Wayne', 'accepted', 'Q7'),
+    record('g', 60, 65, 'Maybe', 'suggested', null),
+  ];
+  const decisions = tracker.changes(doc, records, predictions, 42);
+  assert.deepEqual(decisions.map((d) => [d.text, d.action, d.entityId]), [
+    ['Apple', 'relink', 'Q89'],
+    ['Paris', 'accept', 'Q90'],
+    ['The', 'reject', null],
+    ['Jobs', 'nil', null],
+    ['Wayne', 'add', 'Q7'],
+  ]);
+  assert.equal(decisions[0]!.mention?.candidates[0]?.id, 'Q312', 'the prediction as the annotator saw it travels with the decision');
+  assert.equal(decisions[4]!.mention, undefined);
+  assert.equal(decisions[0]!.time, 42);
+
+  assert.deepEqual(tracker.changes(doc, records, predictions), [], 'nothing changed, nothing new');
+  const relinked = records.map((r) => (r.id === 'c' ? { ...r, kbId: 'Q91' } : r));
+  assert.deepEqual(tracker.changes(doc, relinked, predictions).map((d) => [d.text, d.action, d.entityId]), [['Paris', 'relink', 'Q91']]);
+  tracker.forget(doc);
+  assert.equal(tracker.knows(doc), false);
+});

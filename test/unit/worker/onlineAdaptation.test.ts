@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { APPLE_KB, REPO, WORKER, silentLoggerFor, skipWithoutModel } from './workerTestSupport';
+import type { LinkedMention } from '../../../src/core/linker/types';
+import { OnlineLearner } from '../../../src/core/learning/onlineLearner';
+import { FEATURE_NAMES, rankerWeightsFromJson } from '../../../src/core/linker/ranker';
+import { AdaptationLoop, readOnlineLearner, writeOnlineLearner } from '../../../src/core/training/adaptationLoop';
+import { type LinkerClient, startLinkerClient } from '../../../src/core/worker/linkerClient';
+
+const skip = skipWithoutModel;
+
+const KB = APPLE_KB;
+
+async function withSession(body: (client: LinkerClient, dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'el-adapt-'));
+  writeFileSync(path.join(dir, 'kb.jsonl'), KB.map((e) => JSON.stringify(e)).join('\n'));
+  const client = await startLinkerClient(WORKER, silentLoggerFor());
+  try {
+    await client.request({ kind: 'open', options: { kbSources: [{ path: path.join(dir, 'kb.jsonl') }], packageRoot: REPO, provider: 'cpu', cacheDir: path.join(dir, 'cache') } });
+    await body(client, dir);
+  } finally {
+    await client.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function loopFor(client: LinkerClient, learner: OnlineLearner, refitEvery: number, persist?: (json: unknown) => Promise<void>): AdaptationLoop {
+  return new AdaptationLoop({
+    channel: {
+      refit: (json, signal) => client.request({ kind: 'refit', learner: json }, { signal }),
+      apply: async (state) => void (await client.request({ kind: 'setLearned', state })),
+    },
+    refitEvery: () => refitEvery,
+    learner,
+    ...(persist === undefined ? {} : { persist }),
+    onError: (e) => assert.fail(e as Error),
+  });
+}
+
+void test('online adaptation: a correction reaches the linker through a background refit (prior, score), persists and restores', { skip, timeout: 120_000 }, async () => {
+  await withSession(async (client, dir) => {
+    const sentence = 'We had an Apple after lunch.';
+    const appleIn = async (text: string): Promise<LinkedMention> => {
+      const found = (await client.request({ kind: 'linkDocument', text })).find((m) => m.text === 'Apple');
+      assert.ok(found !== undefined, `Apple is detected in "${text}"`);
+      return found;
+    };
+    const gap = (m: LinkedMention, a: string, b: string): number => m.candidates.find((c) => c.id === a)!.score - m.candidates.find((c) => c.id === b)!.score;
+    const prior = (m: LinkedMention, id: string): number => m.candidates.find((c) => c.id === id)!.features![FEATURE_NAMES.indexOf('annotatorPrior')]!;
+    const apple = await appleIn(sentence);
+    const top = apple.candidates[0]!.id;
+    const corrected = top === 'Q312' ? 'Q89' : 'Q312';
+    const base = await client.request({ kind: 'learnedBase' });
+    const file = path.join(dir, 'ws', '.entity-links', '.online-learning.json');
+    const loop = loopFor(client, new OnlineLearner({ base: rankerWeightsFromJson(base.weights) }), 1, (json) => writeOnlineLearner(file, json as never));
+    loop.observe([{ document: 'd1.txt', start: apple.start, end: apple.end, text: 'Apple', action: 'relink', entityId: corrected, mention: apple }]);
+    assert.equal(await loop.refit(), undefined, 'the decision already started the refit; a second one waits');
+    while (loop.status.running) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(loop.status.adaptedFrom, 1);
+    const after = await appleIn(sentence);
+    assert.equal(prior(apple, corrected), 0);
+    assert.ok(prior(after, corrected) > 0.4, `the annotator's prior of the correction reaches the linker (${prior(after, corrected)})`);
+    assert.ok(gap(after, top, corrected) < gap(apple, top, corrected), `the corrected entity gains on the old top (${gap(apple, top, corrected)} -> ${gap(after, top, corrected)})`);
+
+    // Back to the model alone, then the saved learner restores the adapted state.
+    await client.request({ kind: 'setLearned', state: null });
+    assert.equal(prior(await appleIn(sentence), corrected), 0);
+    assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { decisions: number }).decisions, 1);
+    const restored = await readOnlineLearner(file, rankerWeightsFromJson(base.weights));
+    await client.request({ kind: 'setLearned', state: restored!.state });
+    const again = await appleIn(sentence);
+    assert.deepEqual(again.candidates.map((c) => [c.id, c.score]), after.candidates.map((c) => [c.id, c.score]));
+  });
+});
+
+void test('a refit on 1,000 decisions runs off the link thread: links wait less than 50 ms for it', { skip, timeout: 120_000 }, async () => {
+  await withSession(async (client) => {
+    const sentence = 'Steve Jobs founded Apple.';
+    const [jobs, apple] = await client.request({ kind: 'linkDocument', text: sentence });
+    assert.ok(jobs !== undefined && apple !== undefined);
+    const learner = new OnlineLearner();
+    for (let i = 0; i < 1000; i++) {
+      const m = i % 2 === 0 ? apple : jobs;
+      learner.observe({ document: `d${i}`, start: m.start, end: m.end, text: m.text, action: i % 3 === 0 && m === apple ? 'relink' : 'accept', entityId: i % 3 === 0 && m === apple ? 'Q89' : m.candidates[0]!.id, mention: m });
+    }
+    // Baseline round trip of a link request with nothing else running.
+    let t = performance.now();
+    await client.request({ kind: 'linkSpans', text: sentence, spans: [{ start: 0, end: 10 }] });
+    const idle = performance.now() - t;
+    const refit = client.request({ kind: 'refit', learner: learner.toJSON() });
+    let refitDone = false;
+    void refit.then(() => (refitDone = true));
+    const delays: number[] = [];
+    while (!refitDone) {
+      t = performance.now();
+      await client.request({ kind: 'ping' });
+      delays.push(performance.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const result = await refit;
+    assert.equal(result.report.examples, 1000);
+    t = performance.now();
+    await client.request({ kind: 'setLearned', state: OnlineLearner.fromJSON(result.learner).state });
+    const apply = performance.now() - t;
+    const worst = Math.max(...delays);
+    console.log(`refit of 1,000 decisions: ${result.report.ms.toFixed(0)} ms on the training thread; link-thread round trips during it: ${delays.length}, worst ${worst.toFixed(1)} ms; applying the state ${apply.toFixed(1)} ms; an idle link ${idle.toFixed(1)} ms`);
+    assert.ok(worst < 50, `a link-thread round trip took ${worst.toFixed(1)} ms during the refit`);
+    assert.ok(apply < 50, `applying the learned state took ${apply.toFixed(1)} ms`);
+  });
+});
