@@ -78,7 +78,7 @@ export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
   denseTopN: 32,
   lexicalTopN: 16,
   ngramTopN: 16,
-  ngramThreshold: 0.3,
+  ngramThreshold: 0.2,
   hardNegatives: 5,
   batchSize: 64,
   retrievers: 'hybrid',
