@@ -1,6 +1,6 @@
 import { readTextInput } from '../core/inputFile';
 import { createGoldMapper, type GoldIdMappingKind, type GoldMapper } from '../core/eval/goldMapping';
-import type { GoldDocument, GoldMention } from '../core/formats/goldDocument';
+import type { GoldDocument, GoldMention, InvalidSpanListener } from '../core/formats/goldDocument';
 import { readGold, sniffGoldFormat, type GoldFormat } from '../core/formats/goldFormat';
 import { loadWordNetLexicon } from '../core/kb/wordnetLexicon';
 import type { LinkingSession } from '../core/session/linkingSession';
@@ -8,13 +8,18 @@ import type { CliIo } from './cliIo';
 
 /* Gold data on the command line, shared by eval, export and finetune. */
 
-/** Reads every path of a repeatable gold option; records a reader leaves out are counted by reason. */
-export async function readGoldArgs(paths: readonly string[], format: GoldFormat | 'auto', io: CliIo, skipped?: Map<string, number>): Promise<{ docs: GoldDocument[]; formats: GoldFormat[] }> {
+/**
+ * Reads every path of a repeatable gold option; records a reader leaves out are counted by reason. With
+ * `onInvalidSpan` (eval --skip-invalid) mentions whose offsets do not fit their text are left out and reported
+ * there instead of failing the read.
+ */
+export async function readGoldArgs(paths: readonly string[], format: GoldFormat | 'auto', io: CliIo, skipped?: Map<string, number>, onInvalidSpan?: InvalidSpanListener): Promise<{ docs: GoldDocument[]; formats: GoldFormat[] }> {
   const formats = await Promise.all(paths.map((p) => (format === 'auto' ? sniffGoldFormat(p) : Promise.resolve(format))));
   const docs: GoldDocument[] = [];
   for (const [i, p] of paths.entries()) {
     docs.push(
       ...(await readGold(p, formats[i], {
+        onInvalidSpan,
         onSkip: (source, reason) => {
           if (skipped === undefined) io.err(`skipped ${source.file}${source.line === undefined ? '' : `:${source.line}`}: ${reason}`);
           else skipped.set(reason, (skipped.get(reason) ?? 0) + 1);

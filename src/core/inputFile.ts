@@ -117,20 +117,18 @@ export function decodeText(bytes: Uint8Array, file: string, what: string): { tex
   }
 }
 
+/** The offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  // Binary search on the longest prefix that decodes (a cut multi-byte character at the end is tolerated).
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
     }
+    i += need + 1;
   }
-  return lo;
+  return bytes.length;
 }
 
 /** Reads a regular text file whole: type checked first, decoded by its BOM, OS errors as input errors. */

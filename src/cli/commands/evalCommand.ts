@@ -1,5 +1,5 @@
 import { LinkerError } from '../../core/errors';
-import { evaluate, type EvaluationMode, type EvaluationReport } from '../../core/eval/evaluate';
+import { evaluate, type EvaluationMode, type EvaluationReport, type InvalidMention } from '../../core/eval/evaluate';
 import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/eval/goldMapping';
 import type { Fraction } from '../../core/eval/metrics';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
@@ -54,7 +54,9 @@ export const evalCommand: CliCommand = {
     const mode = parseChoice<EvaluationMode>('mode', values.mode, ['disambiguation', 'end-to-end'], 'disambiguation');
     const topK = parsePositiveInt('top-k', values['top-k'], 64);
 
-    const { docs, formats } = await readGoldArgs(goldPaths, format, io);
+    const skipInvalid = values['skip-invalid'] === true;
+    const invalidAtRead: InvalidMention[] = [];
+    const { docs, formats } = await readGoldArgs(goldPaths, format, io, undefined, skipInvalid ? (source, problem) => invalidAtRead.push({ documentId: source.record ?? '', source, problem }) : undefined);
     const wsd = formats.includes('wsd');
     const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
     const engineValues = wsd && (values.kb ?? []).length === 0 && values['kb-config'] === undefined ? { ...values, kb: ['wordnet:all'] } : values;
@@ -69,7 +71,8 @@ export const evalCommand: CliCommand = {
         mode,
         topK,
         signal,
-        skipInvalid: values['skip-invalid'] === true,
+        skipInvalid,
+        invalidAtRead,
         onProgress: (p) => io.progress(p),
         candidatesFor,
       });
@@ -111,7 +114,8 @@ function formatReport(r: EvaluationReport): string {
     lines.push(`  latency                  ${(1000 * m.meanSecondsPerMention).toFixed(2)} ms per mention`);
   }
   if (r.invalid.length > 0) {
-    lines.push(`  ${r.invalid.length} invalid gold mentions skipped (first: ${r.invalid[0].source.file}: ${r.invalid[0].problem})`);
+    const first = r.invalid[0].source;
+    lines.push(`  ${r.invalid.length} invalid gold mentions skipped (first: ${first.file}${first.line === undefined ? '' : `:${first.line}`}: ${r.invalid[0].problem})`);
   }
   lines.push(`primary ${r.primary.name} = ${pct(r.primary.value).trim()} in ${r.seconds.toFixed(1)} s`);
   return lines.join('\n');

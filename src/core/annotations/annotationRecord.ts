@@ -129,7 +129,8 @@ function orderedRecord(r: AnnotationRecord): Record<string, unknown> {
 export function corruptError(file: string, line: number | undefined, message: string, hint?: string): LinkerError {
   return new LinkerError('annotationCorrupt', message, {
     location: { file, line },
-    hint: hint ?? 'The file was left as it is (a .bak copy sits beside it); fix or remove that line, then reopen the document.',
+    // No claim of a backup here: readers (export, eval) make none; the store names its backup when it makes one.
+    hint: hint ?? 'The file was left as it is; fix or remove that line, then reopen the document.',
   });
 }
 

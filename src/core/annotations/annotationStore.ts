@@ -107,6 +107,9 @@ export class AnnotationStore {
       if (LinkerError.is(e, 'annotationCorrupt')) {
         const backup = await backupCorruptFile(file, this.now());
         this.logger.error(`${e.message} (backup: ${backup})`);
+        // Only here is a backup made, so only here does the message name one (and the real one).
+        const where = e.location.file === undefined ? '' : `${e.location.file}${e.location.line === undefined ? '' : `:${e.location.line}`}: `;
+        throw new LinkerError('annotationCorrupt', `${e.message.startsWith(where) ? e.message.slice(where.length) : e.message} A copy of the file is at ${backup}.`, { location: e.location, cause: e });
       }
       throw e;
     }

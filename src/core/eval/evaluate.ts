@@ -21,6 +21,8 @@ export interface EvaluateOptions {
   readonly onProgress?: ProgressListener;
   /** Skip mentions whose offsets or text are wrong and list them under `invalid`, instead of failing. */
   readonly skipInvalid?: boolean;
+  /** Mentions the gold reader already left out as invalid (with skipInvalid), listed first under `invalid`. */
+  readonly invalidAtRead?: readonly InvalidMention[];
   /** A fixed candidate set for a mention without `candidateIds` (the WordNet KB: the senses of the lemma). */
   readonly candidatesFor?: (mention: GoldMention, doc: GoldDocument) => readonly string[] | undefined;
   /** Clock in milliseconds; tests pass a fake one. */
@@ -63,7 +65,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
   const results: MentionResult[] = [];
   const goldLinks: GoldLink[] = [];
   const predictions: PredictedLink[] = [];
-  const invalid: InvalidMention[] = [];
+  const invalid: InvalidMention[] = [...(options.invalidAtRead ?? [])];
   const docSeconds = new Map<string, number>();
   const total = options.docs.length;
   for (let d = 0; d < total; d++) {

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { readTextInput, statInput } from '../inputFile';
 import * as path from 'node:path';
-import { type GoldDocument, type GoldMention, type SkipListener, goldFormatError, spanProblem } from './goldDocument';
+import { type GoldDocument, type GoldMention, type InvalidSpanListener, type SkipListener, badSpan, goldFormatError, spanProblem } from './goldDocument';
 
 /**
  * brat standoff: `doc.txt` beside `doc.ann`, whose lines are text-bound annotations `T1<TAB>Type 0 5<TAB>Steve`
@@ -12,6 +12,7 @@ import { type GoldDocument, type GoldMention, type SkipListener, goldFormatError
  */
 export interface BratReadOptions {
   readonly onSkip?: SkipListener;
+  readonly onInvalidSpan?: InvalidSpanListener;
 }
 
 /** Reads one `.ann` file (its `.txt` beside it) or every `.ann` in a folder (recursively). */
@@ -62,7 +63,9 @@ export function parseBratStandoff(ann: string, text: string, where: { id: string
       // The writer puts spaces for line breaks in a surface (one annotation per line), so compare that way.
       const problem = spanProblem(text, start, end, undefined) ?? (text.slice(start, end).replace(/[\r\n\t]/g, ' ') === surface ? undefined : `the text at [${start}, ${end}) is ${JSON.stringify(text.slice(start, end))}, not ${JSON.stringify(surface)}`);
       if (problem !== undefined) {
-        throw goldFormatError(`${fields[0]}: ${problem}.`, { file, line: lineNo }, 'brat offsets count characters of the .txt file (UTF-16 code units here).');
+        // Left out (with --skip-invalid): its N lines then find no T and are dropped with it below.
+        badSpan(`${fields[0]}: ${problem}`, { file, line: lineNo, record: fields[0] }, options.onInvalidSpan, 'brat offsets count characters of the .txt file (UTF-16 code units here).');
+        return;
       }
       spans.set(fields[0]!, { start, end, surface: text.slice(start, end), line: lineNo });
     } else if (kind === 'N') {

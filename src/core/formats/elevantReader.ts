@@ -1,7 +1,7 @@
 import { readTextInput } from '../inputFile';
 import { basename } from 'node:path';
 import { CodePointOffsets, hasAstral } from './offsets';
-import { type GoldDocument, type GoldMention, goldFormatError, isRecord, jsonLines, parseJsonLine, spanProblem, stringField } from './goldDocument';
+import { type GoldDocument, type GoldMention, type InvalidSpanListener, badSpan, goldFormatError, isRecord, jsonLines, parseJsonLine, spanProblem, stringField } from './goldDocument';
 
 /**
  * elevant benchmark JSONL (ad-freiburg/elevant): one document per line, `labels` with character spans and a
@@ -13,11 +13,11 @@ import { type GoldDocument, type GoldMention, goldFormatError, isRecord, jsonLin
  */
 const QID = /^Q\d+$/;
 
-export async function readElevantFile(path: string): Promise<GoldDocument[]> {
-  return parseElevant(await readTextInput(path, 'The elevant gold file'), path);
+export async function readElevantFile(path: string, options: { onInvalidSpan?: InvalidSpanListener } = {}): Promise<GoldDocument[]> {
+  return parseElevant(await readTextInput(path, 'The elevant gold file'), path, options);
 }
 
-export function parseElevant(jsonl: string, file: string): GoldDocument[] {
+export function parseElevant(jsonl: string, file: string, options: { onInvalidSpan?: InvalidSpanListener } = {}): GoldDocument[] {
   const collection = basename(file).replace(/\.benchmark\.jsonl$|\.jsonl$/, '');
   return jsonLines(jsonl).map(({ line, lineNo }) => {
     const where = { file, line: lineNo };
@@ -40,13 +40,14 @@ export function parseElevant(jsonl: string, file: string): GoldDocument[] {
       if (label['parent'] !== undefined && label['parent'] !== null) {
         continue;
       }
-      mentions.push(toMention(label, text, codePoints, id, where));
+      const mention = toMention(label, text, codePoints, id, where, options.onInvalidSpan);
+      if (mention !== undefined) mentions.push(mention);
     }
     return { id, path: file, text, mentions: mentions.sort((a, b) => a.start - b.start), collection };
   });
 }
 
-function toMention(label: Record<string, unknown>, text: string, codePoints: CodePointOffsets | undefined, docId: string, where: { file: string; line: number }): GoldMention {
+function toMention(label: Record<string, unknown>, text: string, codePoints: CodePointOffsets | undefined, docId: string, where: { file: string; line: number }, onInvalid: InvalidSpanListener | undefined): GoldMention | undefined {
   const span = label['span'];
   const labelId = label['id'] === undefined ? '?' : String(label['id']);
   if (!Array.isArray(span) || span.length !== 2 || typeof span[0] !== 'number' || typeof span[1] !== 'number') {
@@ -57,7 +58,7 @@ function toMention(label: Record<string, unknown>, text: string, codePoints: Cod
   const end = codePoints === undefined ? cpEnd : (codePoints.toUtf16(cpEnd) ?? Number.NaN);
   const problem = Number.isNaN(start) || Number.isNaN(end) ? `span [${cpStart}, ${cpEnd}) is outside the text (${codePoints!.length} code points)` : spanProblem(text, start, end, undefined);
   if (problem !== undefined) {
-    throw goldFormatError(`document ${docId}, label ${labelId}: ${problem}.`, where);
+    return badSpan(`document ${docId}, label ${labelId}: ${problem}`, { ...where, record: `${docId}/${labelId}` }, onInvalid);
   }
   const rawId = label['entity_id'];
   if (rawId !== undefined && rawId !== null && typeof rawId !== 'string') {

@@ -46,6 +46,19 @@ export interface GoldDocument {
 /** Called for a record a reader leaves out on purpose (a rejected Prodigy answer, a pending annotation). */
 export type SkipListener = (source: GoldSource, reason: string) => void;
 
+/**
+ * Called for a mention whose offsets do not fit its document (out of range, or not the anchor text) when the
+ * caller skips such mentions (eval --skip-invalid): the reader leaves the mention out and reports it here.
+ */
+export type InvalidSpanListener = (source: GoldSource, problem: string) => void;
+
+/** A bad span: a format error naming file and line, or, with a listener, reported and skipped (returns undefined). */
+export function badSpan(problem: string, source: GoldSource, onInvalid: InvalidSpanListener | undefined, hint?: string): undefined {
+  if (onInvalid === undefined) throw goldFormatError(`${problem}.`, { file: source.file, line: source.line }, hint);
+  onInvalid(source, problem);
+  return undefined;
+}
+
 export function goldFormatError(message: string, source: { file: string; line?: number }, hint?: string): LinkerError {
   return new LinkerError('inputFormat', message, { location: { file: source.file, line: source.line }, hint });
 }
@@ -104,4 +117,27 @@ export function intField(rec: Record<string, unknown>, key: string, where: Where
     throw goldFormatError(`field "${key}" must be an integer.`, where);
   }
   return v;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses a document whose text, mention surfaces, ids or names hold a lone UTF-16 surrogate (possible in JSON
+ * sources: "\ud800"). A UTF-8 file cannot hold one: it would be written as U+FFFD, changing the text and, in
+ * code-point formats such as NIF, shifting every later offset, so the file would not read back. Writers of UTF-8
+ * text formats (NIF, brat) call this first; BLINK JSONL escapes it and reads back exactly.
+ */
+export function assertWellFormedText(doc: GoldDocument, format: string): void {
+  const fail = (what: string, value: string, source: { file: string; line?: number }): never => {
+    const at = LONE_SURROGATE.exec(value)!.index;
+    throw goldFormatError(`document ${doc.id}: ${what} holds a lone surrogate (U+${value.charCodeAt(at).toString(16).toUpperCase()}) at offset ${at}, which is not Unicode text; ${format} (UTF-8) cannot hold it.`, source, 'Fix the source text (a broken emoji or a cut surrogate pair), or export as BLINK JSONL, which keeps it.');
+  };
+  // Documents carry no line of their own; in line-oriented formats their first mention's line is theirs.
+  const docSource = doc.mentions[0]?.source ?? { file: doc.path ?? doc.id };
+  if (LONE_SURROGATE.test(doc.text)) fail('the text', doc.text, docSource);
+  for (const m of doc.mentions) {
+    for (const [what, value] of [['the mention text', m.text], ...m.goldIds.map((id) => ['the id', id] as const), ...(m.goldNames ?? []).map((n) => ['the entity name', n] as const)] as const) {
+      if (LONE_SURROGATE.test(value)) fail(what, value, m.source);
+    }
+  }
 }

@@ -6,7 +6,7 @@ import { ANNOTATION_SUFFIX, readAnnotationFile } from './annotationReader';
 import { readElevantFile } from './elevantReader';
 import { readBlinkTrainingFile } from './blinkTrainingReader';
 import { readBratStandoff } from './bratStandoffReader';
-import { type GoldDocument, type SkipListener, goldFormatError, isRecord } from './goldDocument';
+import { type GoldDocument, type InvalidSpanListener, type SkipListener, goldFormatError, isRecord } from './goldDocument';
 import { type NifOffsetUnit, readNifFile } from './nifReader';
 import { readProdigyFile } from './prodigyReader';
 import { type WsdUnit, readWsdFiles } from './wsdReader';
@@ -18,6 +18,8 @@ export const GOLD_FORMATS: readonly GoldFormat[] = ['nif', 'zeshel', 'elevant', 
 
 export interface GoldReadOptions {
   readonly onSkip?: SkipListener;
+  /** Skip mentions whose offsets do not fit their text and report them here (eval --skip-invalid); default: an error. */
+  readonly onInvalidSpan?: InvalidSpanListener;
   readonly nifOffsetUnit?: NifOffsetUnit;
   readonly wsdUnit?: WsdUnit;
   readonly wsdKeyPath?: string;
@@ -29,19 +31,19 @@ export async function readGold(path: string, format: GoldFormat | 'auto' = 'auto
   const resolved = format === 'auto' ? await sniffGoldFormat(path) : format;
   switch (resolved) {
     case 'nif':
-      return readNifFile(path, { offsetUnit: options.nifOffsetUnit });
+      return readNifFile(path, { offsetUnit: options.nifOffsetUnit, onInvalidSpan: options.onInvalidSpan });
     case 'zeshel':
-      return readZeshel(path, { split: options.zeshelSplit });
+      return readZeshel(path, { split: options.zeshelSplit, onInvalidSpan: options.onInvalidSpan });
     case 'elevant':
-      return readElevantFile(path);
+      return readElevantFile(path, { onInvalidSpan: options.onInvalidSpan });
     case 'wsd':
       return readWsdFiles(await wsdDataFile(path), { keyPath: options.wsdKeyPath, unit: options.wsdUnit });
     case 'prodigy':
-      return readProdigyFile(path, { onSkip: options.onSkip });
+      return readProdigyFile(path, { onSkip: options.onSkip, onInvalidSpan: options.onInvalidSpan });
     case 'annotations':
       return readAnnotationFile(path, { onSkip: options.onSkip });
     case 'brat':
-      return readBratStandoff(path, { onSkip: options.onSkip });
+      return readBratStandoff(path, { onSkip: options.onSkip, onInvalidSpan: options.onInvalidSpan });
     case 'blink':
       return readBlinkTrainingFile(path, { onSkip: options.onSkip });
   }

@@ -1,6 +1,6 @@
 import { readTextInput } from '../inputFile';
 import { LinkerError } from '../errors';
-import { type GoldDocument, type GoldMention, goldFormatError } from './goldDocument';
+import { type GoldDocument, type GoldMention, type InvalidSpanListener, badSpan, goldFormatError } from './goldDocument';
 import { CodePointOffsets, hasAstral } from './offsets';
 
 /** The part of the `n3` package this reader uses (the package ships no type declarations). */
@@ -33,6 +33,8 @@ export interface NifReadOptions {
   readonly offsetUnit?: NifOffsetUnit;
   /** Extra IRIs that mean "no entity" besides the usual NIL markers. */
   readonly nilIris?: readonly string[];
+  /** Skip (and report) mentions whose offsets do not fit, instead of failing. */
+  readonly onInvalidSpan?: InvalidSpanListener;
 }
 
 interface Subject {
@@ -87,6 +89,7 @@ export async function parseNif(turtle: string, file: string, options: NifReadOpt
       codePointsByContext.set(contextIri, codePoints);
     }
     const mention = toMention(subject, text, codePoints, where, options);
+    if (mention === undefined) continue;
     const list = mentionsByContext.get(contextIri) ?? [];
     list.push(mention);
     mentionsByContext.set(contextIri, list);
@@ -99,13 +102,13 @@ export async function parseNif(turtle: string, file: string, options: NifReadOpt
   }));
 }
 
-function toMention(subject: Subject, text: string, codePoints: CodePointOffsets | undefined, where: { file: string; line: number | undefined }, options: NifReadOptions): GoldMention {
+function toMention(subject: Subject, text: string, codePoints: CodePointOffsets | undefined, where: { file: string; line: number | undefined }, options: NifReadOptions): GoldMention | undefined {
   const begin = Number(first(subject, NIF + 'beginIndex'));
   const end = Number(first(subject, NIF + 'endIndex'));
   const anchor = first(subject, NIF + 'anchorOf');
   const span = resolveOffsets(text, codePoints, begin, end, anchor, options.offsetUnit ?? 'auto');
   if (typeof span === 'string') {
-    throw goldFormatError(`${subject.iri}: ${span}.`, where, 'Check nif:beginIndex/nif:endIndex against nif:isString (offsets count Unicode code points in NIF 2.0).');
+    return badSpan(`${subject.iri}: ${span}`, { file: where.file, line: where.line, record: subject.iri }, options.onInvalidSpan, 'Check nif:beginIndex/nif:endIndex against nif:isString (offsets count Unicode code points in NIF 2.0).');
   }
   const refs = subject.values.get(ITSRDF + 'taIdentRef') ?? [];
   const goldIds = refs.filter((iri) => !isNilIri(iri, options.nilIris));

@@ -1,5 +1,5 @@
 import { readTextInput } from '../inputFile';
-import { type GoldDocument, type GoldMention, type SkipListener, goldFormatError, intField, isRecord, jsonLines, parseJsonLine, spanProblem, stringField } from './goldDocument';
+import { type GoldDocument, type GoldMention, type InvalidSpanListener, type SkipListener, badSpan, goldFormatError, intField, isRecord, jsonLines, parseJsonLine, spanProblem, stringField } from './goldDocument';
 
 /**
  * Prodigy entity-linking answers: `{text, spans:[{start,end,label,text?}], accept:[kb_id], answer}`. Prodigy's
@@ -10,6 +10,7 @@ import { type GoldDocument, type GoldMention, type SkipListener, goldFormatError
  */
 export interface ProdigyReadOptions {
   readonly onSkip?: SkipListener;
+  readonly onInvalidSpan?: InvalidSpanListener;
 }
 
 export async function readProdigyFile(path: string, options: ProdigyReadOptions = {}): Promise<GoldDocument[]> {
@@ -45,7 +46,8 @@ export function parseProdigy(jsonl: string, file: string, options: ProdigyReadOp
     if (spans.length > 1 && accept.length > 0) {
       throw goldFormatError(`${spans.length} spans share one "accept" list: which span does it link?`, where, 'Give each span its own "kb_id", or one span per record.');
     }
-    const mentions: GoldMention[] = spans.map((span, i) => {
+    const mentions: GoldMention[] = [];
+    spans.forEach((span, i) => {
       if (!isRecord(span)) {
         throw goldFormatError(`span ${i} must be a JSON object.`, where);
       }
@@ -53,10 +55,11 @@ export function parseProdigy(jsonl: string, file: string, options: ProdigyReadOp
       const end = intField(span, 'end', where);
       const problem = spanProblem(text, start, end, typeof span['text'] === 'string' ? span['text'] : undefined);
       if (problem !== undefined) {
-        throw goldFormatError(`span ${i}: ${problem}.`, where);
+        badSpan(`span ${i}: ${problem}`, where, options.onInvalidSpan);
+        return;
       }
       const ids = (spans.length === 1 ? (accept as string[]) : typeof span['kb_id'] === 'string' ? [span['kb_id']] : []).filter((id) => id !== '' && !isNilOption(id));
-      return { start, end, text: text.slice(start, end), goldIds: ids, nil: ids.length === 0, source: { file, line: lineNo } };
+      mentions.push({ start, end, text: text.slice(start, end), goldIds: ids, nil: ids.length === 0, source: { file, line: lineNo } });
     });
     const hash = rec['_task_hash'] ?? rec['_input_hash'];
     docs.push({ id: hash === undefined ? `${lineNo}` : `${lineNo}:${String(hash)}`, path: file, text, mentions });

@@ -1,7 +1,7 @@
 import { readTextInput, statInput } from '../inputFile';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type GoldDocument, type GoldMention, goldFormatError, intField, isRecord, jsonLines, parseJsonLine, stringField } from './goldDocument';
+import { type GoldDocument, type GoldMention, type InvalidSpanListener, badSpan, goldFormatError, intField, isRecord, jsonLines, parseJsonLine, stringField } from './goldDocument';
 import { type TokenSpan, whitespaceTokens } from './offsets';
 
 /**
@@ -12,6 +12,7 @@ import { type TokenSpan, whitespaceTokens } from './offsets';
 export interface ZeshelReadOptions {
   /** The split to read when `path` is the Zeshel root folder (default `val`... then `test`, `train`, whichever exists). */
   readonly split?: string;
+  readonly onInvalidSpan?: InvalidSpanListener;
 }
 
 interface ZeshelDoc {
@@ -55,14 +56,16 @@ export async function readZeshel(path: string, options: ZeshelReadOptions = {}):
       tokensByDoc.set(contextId, tokens);
     }
     if (first < 0 || last < first || last >= tokens.length) {
-      throw goldFormatError(`token range ${first}..${last} is outside document ${contextId} (${tokens.length} tokens).`, where);
+      badSpan(`token range ${first}..${last} is outside document ${contextId} (${tokens.length} tokens)`, { ...where, record: mentionId }, options.onInvalidSpan);
+      continue;
     }
     const start = tokens[first].start;
     const end = tokens[last].end;
     const found = doc.text.slice(start, end);
     // Zeshel's `text` joins the tokens with single spaces; the document may hold other whitespace between them.
     if (found !== surface && found.split(/\s+/).join(' ') !== surface) {
-      throw goldFormatError(`tokens ${first}..${last} of ${contextId} read ${JSON.stringify(found)}, not the mention text ${JSON.stringify(surface)}.`, where);
+      badSpan(`tokens ${first}..${last} of ${contextId} read ${JSON.stringify(found)}, not the mention text ${JSON.stringify(surface)}`, { ...where, record: mentionId }, options.onInvalidSpan);
+      continue;
     }
     const entry = byContext.get(contextId) ?? { world, docId: contextId, mentions: [] };
     entry.mentions.push({ start, end, text: found, goldIds: [label], nil: false, source: { file: mentionsFile, line: lineNo, record: mentionId } });

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { writeTextAtomic } from '../../annotations/atomicTextFile';
-import { type GoldDocument, type GoldMention, goldFormatError } from '../goldDocument';
+import { type GoldDocument, type GoldMention, assertWellFormedText, goldFormatError } from '../goldDocument';
 
 /**
  * brat standoff: `<doc>.txt` and `<doc>.ann` with a `T` line per mention and an `N` (normalisation) line per gold
@@ -35,6 +35,7 @@ function token(value: string, what: string, m: GoldMention | undefined): string 
 }
 
 export function bratAnnotations(doc: GoldDocument, options: BratExportOptions = {}): string {
+  assertWellFormedText(doc, 'brat standoff');
   const db = token(options.db ?? 'KB', 'the normalisation DB name', undefined);
   const type = token(options.type ?? 'Entity', 'the entity type', undefined);
   const lines: string[] = [];

@@ -1,4 +1,4 @@
-import type { GoldDocument } from '../goldDocument';
+import { type GoldDocument, assertWellFormedText } from '../goldDocument';
 
 /**
  * NIF 2.0 Turtle (the GERBIL/INCEpTION interchange format): a nif:Context per document with its text, a
@@ -32,6 +32,7 @@ export function nifTurtle(docs: readonly GoldDocument[], options: NifExportOptio
     '',
   ];
   const used = new Set<string>();
+  for (const doc of docs) assertWellFormedText(doc, 'NIF');
   for (const doc of docs) {
     const cp = codePointIndex(doc.text);
     let base = IRI.test(doc.id) ? doc.id.replace(/#.*$/, '') : `${docBase}${encodeURIComponent(doc.id)}`;
