@@ -24,31 +24,21 @@ import { createGoldMapper } from '../src/core/eval/goldMapping';
 import type { GoldMapper } from '../src/core/eval/goldMapping';
 import type { GoldDocument } from '../src/core/formats/goldDocument';
 import { readGold } from '../src/core/formats/goldFormat';
-import { embedAll } from '../src/core/index/embeddingCache';
 import { ExactIndex } from '../src/core/index/exactIndex';
-import { openOrBuildIndex } from '../src/core/index/openOrBuildIndex';
 import type { VectorIndex } from '../src/core/index/vectorIndex';
-import { kbContentHash } from '../src/core/kb/kbContentHash';
 import type { KnowledgeBase } from '../src/core/kb/knowledgeBase';
-import { loadKnowledgeBase } from '../src/core/kb/loadKnowledgeBase';
-import { parseSourceArg } from '../src/core/kb/sniffFormat';
-import { loadWordNetLexicon } from '../src/core/kb/wordnetLexicon';
 import { Linker } from '../src/core/linker/linker';
 import type { RetrieverChoice } from '../src/core/linker/linker';
 import { FEATURE_NAMES, loadRankerWeights } from '../src/core/linker/ranker';
 import type { RankerWeights } from '../src/core/linker/ranker';
-import { DEFAULT_TEMPLATE, entityText, templateId } from '../src/core/linker/textTemplates';
+import { templateId } from '../src/core/linker/textTemplates';
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
+import { DATA, ROOT, TEMPLATE, embedRows, loadKb, openWiki11k, openWordNet, secs } from './benchData';
 import { MemoEncoder, MemoLinker, givenOrderLinker } from './qualityLinkers';
 import { datasetTable, summaryTable } from './qualityTables';
 import type { DatasetResult, ModeRow } from './qualityTables';
 
-// out/bench -> repository root
-const ROOT = path.resolve(__dirname, '../..');
-const DATA = path.resolve(ROOT, '../shared/data');
-const CACHE = path.join(ROOT, '.cache/bench');
-const TEMPLATE = DEFAULT_TEMPLATE;
 const TOP_K = 64;
 /** Both retrievers may fill the recall@64 depth on their own, so R@64 of a single retriever means what it says. */
 const POOL = { denseTopN: TOP_K, lexicalTopN: TOP_K, hardNegatives: 0, template: TEMPLATE } as const;
@@ -137,25 +127,11 @@ async function elevantSection(bench: Bench): Promise<DatasetResult[]> {
   if (QUICK) files = files.filter((f) => f.startsWith('derczynski') || f.startsWith('news-fair'));
   const sets: GoldSet[] = [];
   for (const f of files) sets.push({ name: `elevant ${f.replace('.benchmark.jsonl', '')}`, docs: await readGold(path.join(dir, f), 'elevant') });
-  const { kb, setup } = await loadKb(`brat:${kbFile}`, 'wiki11k');
-  const vectors = await embedRows(bench.encoder, kb, kb.entities.map((_, row) => row), 'wiki11k', setup);
-  let t = performance.now();
-  const opened = await openOrBuildIndex({
-    dir: path.join(CACHE, 'wiki11k-hnsw'),
-    kind: 'hnsw',
-    dims: bench.encoder.dims,
-    vectors: vectors.flat,
-    modelId: bench.encoder.modelId,
-    kbHash: kbContentHash(kb),
-    templateId: templateId(TEMPLATE),
-  });
-  const index = opened.index;
-  setup.push(`HNSW index ${opened.action} in ${secs(performance.now() - t)} s`);
-  t = performance.now();
+  const { kb, index, vectors, mapGold, setup } = await openWiki11k(bench.encoder);
+  const t = performance.now();
   const linkers = makeLinkers(bench, kb, index, vectors.of);
   setup.push(`lexical index ${secs((performance.now() - t) / linkers.length)} s per linker`);
   printSetup('elevant vs wiki11k', kb, setup);
-  const mapGold = createGoldMapper(kb, { kind: 'title' });
   const pooled = { name: QUICK ? 'elevant (2 files pooled)' : 'elevant (all files pooled)', docs: sets.flatMap((s) => s.docs) };
   return runSets(linkers, sets, pooled, { mapGold });
 }
@@ -168,23 +144,11 @@ async function wsdSection(bench: Bench): Promise<DatasetResult[]> {
   for (const n of names) sets.push({ name: `wsd ${n}`, docs: await readGold(path.join(dir, n), 'wsd') });
   // ALL is the five sets concatenated; its answers are replayed from the per-set runs (the memo counts misses).
   const pooled = QUICK ? { name: 'wsd (2 sets pooled)', docs: sets.flatMap((s) => s.docs) } : { name: 'wsd ALL', docs: await readGold(path.join(dir, 'ALL'), 'wsd') };
-  const lexicon = await loadWordNetLexicon();
-  const candidatesFor = (m: { lemma?: string; pos?: string }): readonly string[] | undefined => (m.lemma === undefined ? undefined : lexicon.lemmaSenses(m.lemma, m.pos));
-  const { kb, setup } = await loadKb('wordnet:all', 'WordNet (all POS)');
-  // Only the lemmas' synsets are ever scored: embed those, not all 117k, and give the Linker no index.
-  const rows = new Set<number>();
-  for (const d of [...sets.flatMap((s) => s.docs), ...pooled.docs]) {
-    for (const m of d.mentions) for (const id of candidatesFor(m) ?? []) {
-      const row = kb.rowOf(id);
-      if (row !== undefined) rows.add(row);
-    }
-  }
-  const vectors = await embedRows(bench.encoder, kb, [...rows].sort((a, b) => a - b), 'wordnet', setup);
+  const { kb, vectors, mapGold, candidatesFor, prior, setup } = await openWordNet(bench.encoder, [...sets.flatMap((s) => s.docs), ...pooled.docs]);
   const t = performance.now();
-  const linkers = makeLinkers(bench, kb, undefined, vectors.of);
+  const linkers = makeLinkers(bench, kb, undefined, vectors.of, prior);
   setup.push(`lexical index ${secs((performance.now() - t) / linkers.length)} s per linker`);
   printSetup('WSD vs WordNet', kb, setup);
-  const mapGold = createGoldMapper(kb, { kind: 'sense-key', resolveSenseKey: (key) => lexicon.entityIdOfSenseKey(key) });
   return runSets(linkers, sets, pooled, { mapGold, candidatesFor }, true);
 }
 
@@ -207,7 +171,13 @@ interface ModeLinker {
 }
 
 /** One Linker per mode over the same KB, encoder, index and stored vectors; lexical indexes built up front. */
-function makeLinkers(bench: Bench, kb: KnowledgeBase, index: VectorIndex | undefined, entityVector: (row: number) => Float32Array | undefined): ModeLinker[] {
+function makeLinkers(
+  bench: Bench,
+  kb: KnowledgeBase,
+  index: VectorIndex | undefined,
+  entityVector: (row: number) => Float32Array | undefined,
+  entityPrior?: (row: number) => number | undefined,
+): ModeLinker[] {
   const shared = new Map<string, MemoEncoder>();
   return bench.modes.map((spec) => {
     let encoder: TextEncoder = bench.encoder;
@@ -221,6 +191,7 @@ function makeLinkers(bench: Bench, kb: KnowledgeBase, index: VectorIndex | undef
       encoder,
       ...(index === undefined ? {} : { index }),
       entityVector,
+      ...(entityPrior === undefined ? {} : { entityPrior }),
       rankerWeights: spec.weights,
       options: { ...POOL, retrievers: spec.retrievers },
     });
@@ -274,45 +245,6 @@ async function runSets(
   return results;
 }
 
-async function loadKb(source: string, name: string): Promise<{ kb: KnowledgeBase; setup: string[] }> {
-  const t = performance.now();
-  const { kb, report } = await loadKnowledgeBase([parseSourceArg(source)], { strict: false, name, sourceLocations: false });
-  const setup = [`KB ${kb.size} entities loaded in ${secs(performance.now() - t)} s${report.skipped > 0 ? ` (${report.skipped} bad records skipped)` : ''}`];
-  return { kb, setup };
-}
-
-/** Vectors of the given KB rows through the on-disk cache (one folder per KB, so compaction never drops another KB's vectors). */
-async function embedRows(
-  encoder: TextEncoder,
-  kb: KnowledgeBase,
-  rows: readonly number[],
-  cacheName: string,
-  setup: string[],
-): Promise<{ flat: Float32Array; of: (row: number) => Float32Array | undefined }> {
-  const t = performance.now();
-  let encoded = 0;
-  const flat = await embedAll({
-    cacheDir: path.join(CACHE, cacheName),
-    modelId: encoder.modelId,
-    dims: encoder.dims,
-    texts: rows.map((r) => entityText(kb.entities[r], TEMPLATE)),
-    encode: async (texts) => {
-      encoded += texts.length;
-      return encoder.encode(texts, { batchSize: 64 });
-    },
-  });
-  setup.push(`${rows.length} entity vectors (${encoded} encoded, the rest cached) in ${secs(performance.now() - t)} s`);
-  const dims = encoder.dims;
-  const slot = new Map(rows.map((r, i) => [r, i]));
-  return {
-    flat,
-    of: (row) => {
-      const i = slot.get(row);
-      return i === undefined ? undefined : flat.subarray(i * dims, (i + 1) * dims);
-    },
-  };
-}
-
 function printSetup(title: string, kb: KnowledgeBase, setup: readonly string[]): void {
   console.log('');
   console.log(`## ${title}`);
@@ -324,10 +256,6 @@ function missing(title: string, ...paths: string[]): DatasetResult[] {
   console.log('');
   console.log(`## ${title}: skipped, data missing (${paths.filter((p) => !existsSync(p)).join(', ')})`);
   return [];
-}
-
-function secs(ms: number): string {
-  return (ms / 1000).toFixed(1);
 }
 
 main().catch((e: unknown) => {

@@ -388,7 +388,9 @@ export class Linker implements DocumentLinker {
       const c = pool.get(row) as PoolEntry;
       const entity = this.kb.entities[row];
       const givenRank = job.givenRows?.indexOf(row);
-      const names = nameFeatures(mention, this.namesOf(row, memory));
+      const byName = nameFeatures(mention, this.namesOf(row, memory));
+      // The n-gram retriever's measure (trigram cosine, accents folded) over the KB's names; Dice covers learned names.
+      const names = { ...byName, ngram: Math.max(byName.ngram, this.ngram.similarity(job.text, row).similarity) };
       inputs.push({
         row,
         ...(givenRank === undefined || givenRank < 0 ? {} : { givenRank }),

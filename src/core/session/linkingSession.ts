@@ -15,6 +15,7 @@ import type { KbSourceSpec } from '../kb/sniffFormat';
 import { Linker } from '../linker/linker';
 import type { LinkerOptions } from '../linker/linker';
 import { loadRankerWeights, type RankerWeights } from '../linker/ranker';
+import { wordnetPriorOf } from '../linker/wordnetSenseCounts';
 import type { LearnedState } from '../learning/learnedState';
 import { readModelLearnedState } from '../training/modelLearnedState';
 import { DEFAULT_TEMPLATE, entityText, templateId } from '../linker/textTemplates';
@@ -137,7 +138,9 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     const indexDone = performance.now();
     const rankerWeights = await loadRankerWeights(modelDir);
     const learned = await readModelLearnedState(modelDir);
-    const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, ...(learned === undefined ? {} : { learned }), options: options.linkerOptions, logger });
+    // WordNet's sense tag counts are the KB prior of its synsets (the ranker's kbPrior feature).
+    const entityPrior = await wordnetPriorOf(kb.entities, signal);
+    const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), options: options.linkerOptions, logger });
     if (learned !== undefined) logger.info(`Model folder: learned state from ${learned.decisions} annotated decisions (${Object.keys(learned.memory.names).length} entities with confirmed names).`);
     const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
     logger.info(`Index ${opened.action} (${kind}, ${opened.index.size} vectors) in ${timings.index.toFixed(0)} ms.`);

