@@ -86,7 +86,7 @@ export const evalCommand: CliCommand = {
 };
 
 function reportJson(r: EvaluationReport) {
-  return { mode: r.mode, primary: r.primary, metrics: r.metrics, macro: r.macro, e2e: r.e2e ?? null, perDocument: r.perDocument, perCollection: r.perCollection, perSurface: r.perSurface, invalid: r.invalid, seconds: r.seconds };
+  return { mode: r.mode, primary: r.primary, metrics: r.metrics, macro: r.macro, e2e: r.e2e ?? null, perDocument: r.perDocument, perCollection: r.perCollection, perSurface: r.perSurface, invalid: r.invalid, emergingInKb: r.emergingInKb, seconds: r.seconds };
 }
 
 function pct(x: Fraction): string {
@@ -96,7 +96,7 @@ function pct(x: Fraction): string {
 function formatReport(r: EvaluationReport): string {
   const m = r.metrics;
   const lines = [
-    `mode ${r.mode}: ${m.mentions} mentions, ${m.inKb} in KB, ${m.outOfKb} out of KB, ${m.nilGold} NIL gold`,
+    `mode ${r.mode}: ${m.mentions} mentions, ${m.inKb} in KB${r.emergingInKb > 0 ? ` (${r.emergingInKb} of them notInWiki gold the KB holds)` : ''}, ${m.outOfKb} out of KB, ${m.nilGold} NIL gold`,
     `  recall@1   ${pct(m['recall@1'])}`,
     `  recall@10  ${pct(m['recall@10'])}`,
     `  recall@64  ${pct(m['recall@64'])}`,

@@ -52,6 +52,8 @@ export interface EvaluationReport {
   readonly perCollection: GroupBreakdown[];
   readonly perSurface: GroupBreakdown[];
   readonly invalid: InvalidMention[];
+  /** Gold mentions NIL in the benchmark's KB (notInWiki ids) that this KB holds, scored as in KB. */
+  readonly emergingInKb: number;
   /** Wall time of the whole evaluation. */
   readonly seconds: number;
 }
@@ -67,12 +69,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
   const predictions: PredictedLink[] = [];
   const invalid: InvalidMention[] = [...(options.invalidAtRead ?? [])];
   const docSeconds = new Map<string, number>();
+  let emergingInKb = 0;
   const total = options.docs.length;
   for (let d = 0; d < total; d++) {
     throwIfAborted(options.signal);
     const doc = options.docs[d];
     const mentions = validMentions(doc, options.skipInvalid === true, invalid);
     const golds = mentions.map((m) => options.mapGold(m));
+    emergingInKb += golds.filter((g) => g.emerging === true).length;
     const started = now();
     let linked: LinkedMention[];
     if (mode === 'end-to-end') {
@@ -117,6 +121,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     perCollection,
     perSurface: surfaceBreakdown(results),
     invalid,
+    emergingInKb,
     seconds: (now() - began) / 1000,
   };
 }

@@ -10,6 +10,8 @@ import type { GoldMention } from '../formats/goldDocument';
  * - `title`: a gold name (or, without names, a gold id) equals a KB title, case-insensitively; every entity with
  *   that title counts as correct, since the benchmark cannot tell them apart.
  * - `sense-key`: a resolver (the WordNet KB's sense key -> synset id) maps each gold id.
+ * A NIL mention's emerging ids (GERBIL's notInWiki IRIs) are looked up the same way: one the KB holds makes the
+ * mention in-KB (marked `emerging`, counted in the evaluation report).
  */
 export type GoldIdMappingKind = 'id' | 'iri-suffix' | 'title' | 'sense-key';
 
@@ -21,6 +23,8 @@ export interface MappedGold {
   /** KB ids any of which is a correct answer; empty unless status is 'in-kb'. */
   readonly ids: readonly string[];
   readonly status: GoldStatus;
+  /** Set when the ids came from the mention's emerging (notInWiki) ids: NIL for the benchmark's KB, in this one. */
+  readonly emerging?: true;
 }
 
 export type GoldMapper = (mention: GoldMention) => MappedGold;
@@ -47,7 +51,9 @@ export function createGoldMapper(kb: KnowledgeBase, options: GoldMapperOptions):
   const lookup = idLookup(kb, options);
   return (mention) => {
     if (mention.nil || mention.goldIds.length === 0) {
-      return { ids: [], status: 'nil' };
+      // An id the KB contains is in the KB, whatever namespace the benchmark put it in.
+      const emerging = new Set((mention.emergingIds ?? []).flatMap((key) => lookup(key)));
+      return emerging.size === 0 ? { ids: [], status: 'nil' } : { ids: [...emerging], status: 'in-kb', emerging: true };
     }
     const ids = new Set<string>();
     const keys = options.kind === 'title' && mention.goldNames !== undefined && mention.goldNames.length > 0 ? mention.goldNames : mention.goldIds;

@@ -22,6 +22,12 @@ export interface GoldMention {
   readonly goldIds: readonly string[];
   /** True when the source says the mention refers to no entity. */
   readonly nil: boolean;
+  /**
+   * Ids the source marks as missing from its reference KB (GERBIL's notInWiki namespace: "emerging" entities).
+   * The mention is NIL for that KB (`nil` true, no goldIds), but a local KB may hold exactly these entities (a
+   * digital-humanities KB of people absent from Wikipedia): the gold mapping then scores it as in the KB.
+   */
+  readonly emergingIds?: readonly string[];
   /** Human-readable names of the gold entities (e.g. Wikidata labels), for mapping by title. */
   readonly goldNames?: readonly string[];
   /** A fixed candidate set to rank (WSD: the senses of the lemma). */

@@ -43,9 +43,14 @@ interface Subject {
   readonly values: Map<string, string[]>;
 }
 
+/** GERBIL marks emerging entities (not in its reference KB, Wikipedia) with IRIs in a notInWiki namespace. */
+export function isEmergingIri(iri: string): boolean {
+  return iri.includes('notInWiki');
+}
+
 /** GERBIL marks emerging entities with notInWiki IRIs; other tools use a literal NIL segment. */
 export function isNilIri(iri: string, extra: readonly string[] = []): boolean {
-  if (extra.includes(iri) || iri.includes('notInWiki')) {
+  if (extra.includes(iri) || isEmergingIri(iri)) {
     return true;
   }
   const last = iri.split(/[/#]/).pop() ?? '';
@@ -112,7 +117,9 @@ function toMention(subject: Subject, text: string, codePoints: CodePointOffsets 
   }
   const refs = subject.values.get(ITSRDF + 'taIdentRef') ?? [];
   const goldIds = refs.filter((iri) => !isNilIri(iri, options.nilIris));
+  const emergingIds = goldIds.length === 0 ? refs.filter(isEmergingIri) : [];
   return {
+    ...(emergingIds.length > 0 ? { emergingIds } : {}),
     start: span.start,
     end: span.end,
     text: text.slice(span.start, span.end),

@@ -115,3 +115,13 @@ void test('cancellation: an aborted signal stops the run', async () => {
   controller.abort();
   await assert.rejects(evaluate({ docs, linker: new FakeLinker({}), mapGold: createGoldMapper(kb, { kind: 'id' }), signal: controller.signal }), (e: unknown) => LinkerError.is(e, 'cancelled'));
 });
+
+void test('emerging gold (notInWiki) that the KB holds is scored in KB, and the report counts it', async () => {
+  const text = 'Alpha met Beta.';
+  const doc: GoldDocument = { id: 'd', text, mentions: [m(text, 'Alpha', [], { emergingIds: ['http://aksw.org/notInWiki/Q1'] }), m(text, 'Beta', [], { emergingIds: ['http://aksw.org/notInWiki/Zeta'] })] };
+  const report = await evaluate({ docs: [doc], linker: new FakeLinker({ Alpha: { ids: ['Q1'] }, Beta: { ids: [] } }), mapGold: createGoldMapper(kb, { kind: 'iri-suffix' }) });
+  assert.equal(report.metrics.inKb, 1);
+  assert.equal(report.metrics.nilGold, 1);
+  assert.equal(report.metrics.accuracy, 1);
+  assert.equal(report.emergingInKb, 1);
+});

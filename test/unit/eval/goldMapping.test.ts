@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { LinkerError } from '../../../src/core/errors';
 import { createGoldMapper, iriSuffix } from '../../../src/core/eval/goldMapping';
 import type { GoldMention } from '../../../src/core/formats/goldDocument';
+import { parseNif } from '../../../src/core/formats/nifReader';
 import { KnowledgeBase } from '../../../src/core/kb/knowledgeBase';
 
 const kb = new KnowledgeBase('test', [
@@ -51,4 +52,19 @@ void test('sense-key mapping: through the resolver; unresolvable keys are out of
   assert.deepEqual(map(mention(['entity%1:03:00::', 'other%1:00:00::'])), { ids: ['00001740-n'], status: 'in-kb' });
   assert.deepEqual(map(mention(['gone%1:00:00::'])).status, 'out-of-kb', 'a resolved id the KB lacks is out of KB');
   assert.throws(() => createGoldMapper(kb, { kind: 'sense-key' }), (e: unknown) => LinkerError.is(e, 'usage'));
+});
+
+void test("a gold IRI in GERBIL's notInWiki namespace that the KB holds is in the KB; otherwise NIL", async () => {
+  const ttl = `@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+@prefix itsrdf: <http://www.w3.org/2005/11/its/rdf#> .
+<http://d/1#char=0,24> a nif:Context ; nif:isString "Paris met Anna Grotefend." .
+<http://d/1#char=0,5> nif:referenceContext <http://d/1#char=0,24> ; nif:beginIndex "0" ; nif:endIndex "5" ; itsrdf:taIdentRef <http://aksw.org/notInWiki/Paris_TX> .
+<http://d/1#char=10,24> nif:referenceContext <http://d/1#char=0,24> ; nif:beginIndex "10" ; nif:endIndex "24" ; itsrdf:taIdentRef <http://aksw.org/notInWiki/Anna_Grotefend> .
+`;
+  const [doc] = await parseNif(ttl, 'g.ttl');
+  const [inKb, absent] = doc.mentions;
+  assert.equal(inKb.nil, true, 'NIL for the reference KB (Wikipedia)');
+  const map = createGoldMapper(kb, { kind: 'iri-suffix' });
+  assert.deepEqual(map(inKb), { ids: ['Paris_TX'], status: 'in-kb', emerging: true });
+  assert.deepEqual(map(absent), { ids: [], status: 'nil' });
 });
