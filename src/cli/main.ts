@@ -45,8 +45,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return EXIT_USAGE;
   }
   const controller = new AbortController();
+  // SIGTERM (kill, a job scheduler's stop) cancels like Ctrl-C, so work done so far (encoded vectors) is saved on
+  // the way out; a SIGKILL runs nothing, which the embedding cache's checkpoints cover.
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     return await command.run(rest, io, controller.signal);
   } catch (e) {
@@ -68,6 +71,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return EXIT_INPUT;
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -20,6 +20,12 @@ export interface EmbedAllOptions {
   readonly logger?: Logger;
   /** Texts per encode call (also the unit of progress and cancellation); default 1024. */
   readonly batchSize?: number;
+  /**
+   * Vectors encoded so far are written to the cache at least this often (ms, default 30 s), so a build killed
+   * outright (SIGKILL, a closed terminal, the OOM killer: nothing runs on the way out) keeps all but the last
+   * interval's work and the next run resumes there. 0 writes after every batch.
+   */
+  readonly checkpointMs?: number;
 }
 
 /** Beyond this many files the cache is rewritten as one file holding just the current texts (see below). */
@@ -38,7 +44,8 @@ export function modelCacheDir(cacheDir: string, modelId: string, dims: number): 
  * ones; once more than MAX_SHARDS files pile up they are compacted into one holding the current texts (entries
  * no longer asked for are dropped then: the cache follows the KB instead of growing forever). A damaged file is
  * reported with its path, deleted, and its texts re-encoded. Vectors encoded before a cancellation or an encoder
- * failure are saved, so a retry resumes where it stopped.
+ * failure are saved, and during encoding they are checkpointed to new files every `checkpointMs`, so a retry
+ * resumes where it stopped even after a kill.
  */
 export async function embedAll(options: EmbedAllOptions): Promise<Float32Array> {
   const { modelId, dims, texts } = options;
@@ -85,24 +92,39 @@ export async function embedAll(options: EmbedAllOptions): Promise<Float32Array> 
   }
   logger.info(`Embeddings: ${wanted.size - missing.length} of ${wanted.size} distinct texts cached, ${missing.length} to encode.`);
 
-  const encoded: number[] = [];
-  let failure: unknown;
-  try {
-    await encodeMissing(options, missing, out, filled, encoded);
-  } catch (e) {
-    failure = e;
-  }
-  if (encoded.length > 0) {
+  // Positions encoded since the last file written; `save` writes them as one new shard.
+  let pending: number[] = [];
+  let warned = false;
+  const save = (): void => {
+    if (pending.length === 0) return;
     try {
       fs.mkdirSync(dir, { recursive: true });
       removeStaleTempFiles(dir);
       const file = path.join(dir, newShardName());
-      writeShard(file, modelId, dims, keys, encoded, out);
+      writeShard(file, modelId, dims, keys, pending, out);
       shards.push(file);
+      pending = [];
     } catch (e) {
-      logger.warn(`Could not save ${encoded.length} new embeddings to ${dir} (${(e as Error).message}); they will be encoded again next time.`);
+      // The vectors stay pending: the next checkpoint or the end tries again. Warned once.
+      if (!warned) logger.warn(`Could not save ${pending.length} new embeddings to ${dir} (${(e as Error).message}); unsaved ones will be encoded again next time.`);
+      warned = true;
     }
+  };
+  const checkpointMs = options.checkpointMs ?? 30_000;
+  let lastCheckpoint = Date.now();
+  let failure: unknown;
+  try {
+    await encodeMissing(options, missing, out, filled, (positions) => {
+      pending.push(...positions);
+      if (Date.now() - lastCheckpoint >= checkpointMs) {
+        save();
+        lastCheckpoint = Date.now();
+      }
+    });
+  } catch (e) {
+    failure = e;
   }
+  save();
   if (failure !== undefined) {
     throw failure;
   }
@@ -118,7 +140,7 @@ export async function embedAll(options: EmbedAllOptions): Promise<Float32Array> 
   return out;
 }
 
-async function encodeMissing(options: EmbedAllOptions, missing: readonly number[], out: Float32Array, filled: Uint8Array, encoded: number[]): Promise<void> {
+async function encodeMissing(options: EmbedAllOptions, missing: readonly number[], out: Float32Array, filled: Uint8Array, onBatch: (positions: readonly number[]) => void): Promise<void> {
   const { dims, texts } = options;
   const batchSize = Math.max(1, options.batchSize ?? 1024);
   for (let start = 0; start < missing.length; start += batchSize) {
@@ -138,8 +160,8 @@ async function encodeMissing(options: EmbedAllOptions, missing: readonly number[
       const pos = positions[i]!;
       out.set(vector, pos * dims);
       filled[pos] = 1;
-      encoded.push(pos);
     }
+    onBatch(positions);
     options.onProgress?.({ stage: 'Encoding entities', done: Math.min(missing.length, start + batchSize), total: missing.length });
   }
 }
