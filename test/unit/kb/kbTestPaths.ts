@@ -1,14 +1,13 @@
 import * as path from 'node:path';
 import type { Entity } from '../../../src/core/kb/entity';
-import { repoRoot, sharedData, sharedMissing, tempTree } from '../../fixtures/repoPaths';
+import { repoRoot, sharedData, tempTree } from '../../fixtures/repoPaths';
 
 export { repoRoot, sharedData };
+export { sharedMissing } from '../../fixtures/repoPaths';
 
 export function fixture(...parts: string[]): string {
   return path.join(repoRoot, 'test', 'fixtures', 'kb', ...parts);
 }
-
-export const sharedDataMissing: string | false = sharedMissing();
 
 /** A temp folder with the given files, removed by the returned cleanup. */
 export function tempFiles(files: Record<string, string>): ReturnType<typeof tempTree> {

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { loadKnowledgeBase } from '../../../src/core/kb/loadKnowledgeBase';
 import { sniffFormat } from '../../../src/core/kb/sniffFormat';
 import { loadWordNetLexicon } from '../../../src/core/kb/wordnetLexicon';
-import { sharedData, sharedDataMissing } from './kbTestPaths';
+import { sharedData, sharedMissing } from './kbTestPaths';
 
-const skip = sharedDataMissing;
+const skip = sharedMissing();
 if (skip !== false) console.log(`# SKIP kb shared-data tests: ${skip}`);
 
 void test('wiki11k (brat normalisation DB) loads 11,078 entities', { skip }, async () => {
