@@ -23,9 +23,6 @@ export interface EntityLinkerSettings {
   readonly linking: LinkingSettings;
 }
 
-/** Settings whose change takes effect only after the encoder is loaded again. */
-export const MODEL_RELOAD_KEYS: readonly string[] = [`${CONFIG_SECTION}.model.path`, `${CONFIG_SECTION}.model.provider`];
-
 /**
  * Reads and validates every setting. Bad values fall back to the default with a warning, so a typo in
  * settings.json never stops activation.
@@ -62,8 +59,4 @@ function resolveUserPath(raw: string): string {
   }
   const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? home;
   return path.resolve(base, raw);
-}
-
-export function affectsModel(event: vscode.ConfigurationChangeEvent): boolean {
-  return MODEL_RELOAD_KEYS.some((key) => event.affectsConfiguration(key));
 }

@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS, createCommands } from './commands';
-import { affectsModel, readSettings, type EntityLinkerSettings } from './config';
+import { readSettings, type EntityLinkerSettings } from './config';
 import { Disposable } from './disposable';
 import { EncoderService } from './encoderService';
 import { reportError } from './errorReporting';
 import { EditorFeatures } from './editor/editorFeatures';
-import type { EditorTestApi } from './editor/editorTestApi';
+import type { HostTestApi } from './hostTestApi';
+import { readLearningSettings } from './learning/learningSettings';
+import { OnlineLearning } from './learning/onlineLearning';
 import { LinkService } from './linking/linkService';
-import { RELINK_KEYS, SESSION_RELOAD_KEYS } from './linking/linkingSettings';
 import type { MentionBackend } from './linking/mentionBackend';
 import { ChannelLogger } from './log';
+import { Notifier } from './notifier';
 import { PanelManager } from './panels/panelManager';
+import { planSettingsChange } from './settingsChange';
 
 /**
  * The extension object: built once by `activate`, it owns every service and disposable, and services get what
@@ -18,6 +21,8 @@ import { PanelManager } from './panels/panelManager';
  */
 export class EntityLinker extends Disposable {
   readonly logger: ChannelLogger;
+  /** The session's, the settings' and training's notifications (kept for the test hooks). */
+  readonly notifier = new Notifier();
   readonly encoders: EncoderService;
   readonly panels: PanelManager;
   /** The editor side's mentions and labelling actions, once document linking is set up (the panels read it). */
@@ -25,6 +30,8 @@ export class EntityLinker extends Disposable {
   /** The linking session (KB, model, index) in the linker worker. */
   readonly links: LinkService;
   readonly editor: EditorFeatures;
+  /** Online adaptation: the linker learns from the decisions made in the editor. */
+  readonly learning: OnlineLearning;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -32,9 +39,10 @@ export class EntityLinker extends Disposable {
     this.encoders = this.register(new EncoderService(() => this.settings().model, this.logger, 'entityLinker.showLog'));
 
     const showLog = (): void => this.logger.show();
-    this.links = this.register(new LinkService(() => this.settings(), context.extensionPath, context.globalStorageUri.fsPath, this.logger, 'entityLinker.showLog'));
+    this.links = this.register(new LinkService(() => this.settings(), context.extensionPath, context.globalStorageUri.fsPath, this.logger, 'entityLinker.showLog', this.notifier, showLog));
     this.editor = this.register(new EditorFeatures(this.links, () => this.settings().linking, this.logger, showLog));
     this.mentionBackend = this.editor.mentions;
+    this.learning = this.register(new OnlineLearning(this.editor.mentions, () => readLearningSettings(vscode.workspace.getConfiguration('entityLinker')), this.logger));
 
     this.panels = this.register(new PanelManager(context.extensionUri, () => this.mentionBackend, this.logger));
 
@@ -46,6 +54,7 @@ export class EntityLinker extends Disposable {
       storageDir: context.globalStorageUri.fsPath,
       currentModel: () => this.settings().model,
       report: (what: string, e: unknown) => reportError(this.logger, what, e, showLog),
+      notifier: this.notifier,
     };
     const commands = createCommands({ logger: this.logger, showLog, encoders: this.encoders, panels: this.panels, editor, training });
     for (const id of COMMAND_IDS) {
@@ -62,9 +71,15 @@ export class EntityLinker extends Disposable {
     return readSettings(this.context.extensionPath, (message) => this.logger.warn(message));
   }
 
-  /** The test and benchmark API that activate() returns. */
-  testApi(): EditorTestApi {
-    return this.editor.testApi(this.links);
+  /** The test and benchmark API that activate() returns under the test harness (testHooks.ts). */
+  testApi(): HostTestApi {
+    return {
+      ...this.editor.testApi(this.links),
+      notifications: () => this.notifier.recent,
+      replyToNextNotification: (action) => this.notifier.replyNext(action),
+      statusText: () => this.links.statusText,
+      mentionBackend: () => this.editor.mentions,
+    };
   }
 
   /** Drops the linking session (only it) and links open documents again with the current settings. */
@@ -73,46 +88,35 @@ export class EntityLinker extends Disposable {
     this.editor.settingsChanged();
   }
 
-  private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
-    this.onLinkingConfigurationChanged(event);
-    if (!affectsModel(event)) {
-      return;
-    }
-    const wasLoaded = this.encoders.isLoaded;
-    this.logger.info('The model settings changed: the encoder will be loaded again on next use.');
-    this.encoders.unload().then(
-      async () => {
-        if (!wasLoaded) {
-          return;
-        }
-        const action = 'Load Now';
-        const picked = await vscode.window.showInformationMessage('Entity Linker: the model settings changed. The encoder will be loaded again on next use.', action);
-        if (picked === action) {
-          await this.encoders.get();
-        }
-      },
-    ).catch((e: unknown) => reportError(this.logger, 'Loading the encoder', e, () => this.logger.show()));
-  }
-
   /**
-   * A KB, model or detection change needs the session loaded again (and maybe a re-index): say so and offer
-   * it, rather than silently re-indexing a large KB. Selector and top-k changes only re-link.
+   * One decision per change (settingsChange.ts: what each setting needs) and at most one prompt: a KB, model or
+   * detection change while a session is loaded asks before throwing it away (a large KB is re-indexed); with
+   * none loaded (or a failed one) documents simply link again. The encoder of Compare Texts loads again on next
+   * use, without a prompt of its own.
    */
-  private onLinkingConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
-    if (SESSION_RELOAD_KEYS.some((key) => event.affectsConfiguration(key))) {
-      if (this.links.state === 'idle') {
+  private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
+    const plan = planSettingsChange((key) => event.affectsConfiguration(key), this.links.state);
+    if (plan.unloadEncoder) {
+      this.logger.info('The model settings changed: the encoder will be loaded again on next use.');
+      this.encoders.unload().catch((e: unknown) => reportError(this.logger, 'Unloading the encoder', e, () => this.logger.show()));
+    }
+    switch (plan.session) {
+      case 'none':
+        return;
+      case 'relink':
         this.editor.settingsChanged();
         return;
+      case 'reload':
+        this.reloadLinker().catch((e: unknown) => reportError(this.logger, 'Reloading the linker', e, () => this.logger.show()));
+        return;
+      case 'ask': {
+        const action = 'Reload Now';
+        this.logger.info('KB, model or detection settings changed: the linking session must be loaded again (the index is rebuilt if the KB or model changed).');
+        void this.notifier.show('info', 'Entity Linker: the KB, model or detection settings changed. Reload the linker (the index is rebuilt when the KB or model changed)?', action).then((picked) => {
+          if (picked === action) this.reloadLinker().catch((e: unknown) => reportError(this.logger, 'Reloading the linker', e, () => this.logger.show()));
+        });
+        return;
       }
-      const action = 'Reload Now';
-      this.logger.info('KB, model or detection settings changed: the linking session must be loaded again (the index is rebuilt if the KB or model changed).');
-      void vscode.window.showInformationMessage('Entity Linker: the KB, model or detection settings changed. Reload the linker (the index is rebuilt when the KB or model changed)?', action).then((picked) => {
-        if (picked === action) this.reloadLinker().catch((e: unknown) => reportError(this.logger, 'Reloading the linker', e, () => this.logger.show()));
-      });
-      return;
-    }
-    if (RELINK_KEYS.some((key) => event.affectsConfiguration(key)) || event.affectsConfiguration('entityLinker.annotation')) {
-      this.editor.settingsChanged();
     }
   }
 }

@@ -36,6 +36,8 @@ export class DocumentLinking extends Disposable {
     private readonly onFailure: (e: unknown) => void,
   ) {
     super();
+    // A new session (or a reload) starts a new failure streak: its first failure is shown again.
+    this.register(links.onDidChangeSession(() => (this.failureShown = false)));
   }
 
   mentions(uri: vscode.Uri): readonly LinkedMention[] {
@@ -135,6 +137,14 @@ export class DocumentLinking extends Disposable {
       this.emitter.fire(document.uri);
     } catch (e) {
       if (LinkerError.is(e, 'cancelled') || controller.signal.aborted) return;
+      // Predictions of an earlier session (another KB, another model) must not stay decorated.
+      if (state.mentions.length > 0) {
+        state.mentions = [];
+        state.linkedVersion = -1;
+        this.emitter.fire(document.uri);
+      }
+      // A session that failed to load was reported by the link service, naming the KB or model.
+      if (this.links.state === 'failed') return;
       this.logger.error(e instanceof Error ? e : new Error(String(e)));
       // One message per failure streak, not one per keystroke.
       if (!this.failureShown) {

@@ -10,7 +10,9 @@ import { abortSignalFrom } from '../cancellation';
 import type { ModelSettings } from '../config';
 import { Disposable } from '../disposable';
 import type { LinkingSettings } from './linkingSettings';
+import type { Notifier } from '../notifier';
 import { progressReporter } from '../progressReporter';
+import { describeLoadFailure, describeSkippedRecords, type KbProblem } from './sessionProblems';
 
 /** What the link service needs to know each time it opens a session. */
 export interface LinkServiceSettings {
@@ -31,6 +33,10 @@ export class LinkService extends Disposable {
   private info_: SessionInfo | undefined;
   private state_: LinkServiceState = 'idle';
   private generation = 0;
+  /** While a settings change the session depends on lands (reloadAfter), opening waits for it. */
+  private switching: Promise<void> | undefined;
+  /** The load failure last shown, so a retry per keystroke does not repeat it; reset by every unload and success. */
+  private shownFailure: string | undefined;
   private readonly entityCache = new Map<string, Entity | null>();
   private readonly statusItem: vscode.StatusBarItem;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
@@ -43,6 +49,8 @@ export class LinkService extends Disposable {
     private readonly cacheDir: string,
     private readonly logger: Logger,
     showLogCommand: string,
+    private readonly notifier: Notifier,
+    private readonly showLog: () => void,
   ) {
     super();
     this.statusItem = this.register(vscode.window.createStatusBarItem('entityLinker.linker', vscode.StatusBarAlignment.Right, 101));
@@ -57,6 +65,11 @@ export class LinkService extends Disposable {
 
   get info(): SessionInfo | undefined {
     return this.info_;
+  }
+
+  /** The status bar text (the test hooks read it). */
+  get statusText(): string {
+    return this.statusItem.text;
   }
 
   /** Which thread links: 'worker', or 'main-thread' when no worker could start. */
@@ -95,7 +108,7 @@ export class LinkService extends Disposable {
   }
 
   /** Any other worker request against the open session (export, fine-tuning), opening the session first. */
-  async request<K extends 'exportGold' | 'finetune'>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
+  async request<K extends 'exportGold' | 'finetune' | 'refit' | 'setLearned' | 'learnedBase'>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
     const { client } = await this.session();
     return client.request(body, options);
   }
@@ -111,9 +124,28 @@ export class LinkService extends Disposable {
     await client.request({ kind: 'ping' });
   }
 
+  /**
+   * Drops the session and runs `change` (a settings update) before any session opens again: a panel or an
+   * editor that asks meanwhile waits, then opens on the new settings rather than on the old ones.
+   */
+  async reloadAfter<T>(change: () => Promise<T>): Promise<T> {
+    const run = (async () => {
+      await this.unload();
+      return change();
+    })();
+    const gate = run.then(() => undefined, () => undefined);
+    this.switching = gate;
+    try {
+      return await run;
+    } finally {
+      if (this.switching === gate) this.switching = undefined;
+    }
+  }
+
   /** Drops the session; the next use opens one with the current settings. */
   async unload(): Promise<void> {
     this.generation++;
+    this.shownFailure = undefined;
     const client = this.client;
     this.client = undefined;
     this.opening = undefined;
@@ -136,6 +168,8 @@ export class LinkService extends Disposable {
 
   private session(): Promise<{ client: LinkerClient; info: SessionInfo }> {
     if (this.isDisposed) return Promise.reject(new LinkerError('cancelled', 'Entity Linker is shutting down.'));
+    const switching = this.switching;
+    if (switching !== undefined) return switching.then(() => this.session());
     if (this.client !== undefined && !this.client.alive) {
       // The worker died (out of memory, a native crash): start a new one with a fresh session.
       this.logger.warn('The linker worker has exited; starting a new one.');
@@ -181,17 +215,53 @@ export class LinkService extends Disposable {
       if (generation !== this.generation) throw new LinkerError('cancelled', 'The linking session was unloaded while it was loading.');
       this.info_ = info;
       this.state_ = 'ready';
+      this.shownFailure = undefined;
       this.logger.info(`Linking session ready in ${info.loadMs.toFixed(0)} ms on the ${client.thread}: KB '${info.kbName}' (${info.kbSize} entities), ${info.provider}, index ${info.indexAction}.`);
       this.showStatus();
       this.changed.fire();
+      if (info.kbSkipped !== undefined) this.reportSkipped(info.kbSkipped);
       return { client, info };
     } catch (e) {
       if (generation === this.generation) {
         this.state_ = LinkerError.is(e, 'cancelled') ? 'idle' : 'failed';
         this.showStatus(e);
+        if (this.state_ === 'failed') this.reportFailure(e, options);
       }
       throw e;
     }
+  }
+
+  /**
+   * A session that failed to load is shown once per cause (every later use retries and fails the same way):
+   * what failed (the KB, the model), where, and the way out. Another failure, or the same one after a reload or
+   * a settings change, is shown again.
+   */
+  private reportFailure(e: unknown, options: WorkerSessionOptions): void {
+    const failure = describeLoadFailure(e, options);
+    this.logger.error(e instanceof Error ? e : new Error(String(e)));
+    if (this.shownFailure === failure.message) return;
+    this.shownFailure = failure.message;
+    const openAction = failure.problem === undefined ? undefined : `Open ${path.basename(failure.problem.file)}${failure.problem.line === undefined ? '' : ` at Line ${failure.problem.line}`}`;
+    const lenientAction = failure.kbRecord && options.strict !== false ? 'Skip Bad Records' : undefined;
+    const actions = [openAction, lenientAction, 'Show Log'].filter((a): a is string => a !== undefined);
+    void this.notifier.show('error', failure.message, ...actions).then(async (picked) => {
+      if (picked === openAction && failure.problem !== undefined) await openAtLine(failure.problem);
+      else if (picked === lenientAction) await vscode.workspace.getConfiguration('entityLinker').update('kb.lenient', true, vscode.workspace.workspaceFolders === undefined ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace);
+      else if (picked === 'Show Log') this.showLog();
+    }).then(undefined, (err: unknown) => this.logger.error(err instanceof Error ? err : new Error(String(err))));
+  }
+
+  /** A lenient load that skipped records says so, lists them in the log and opens the first at its line. */
+  private reportSkipped(skipped: NonNullable<SessionInfo['kbSkipped']>): void {
+    for (const r of skipped.first) this.logger.warn(`Skipped KB record ${r.file}:${r.line}: ${r.reason}`);
+    if (skipped.count > skipped.first.length) this.logger.warn(`... and ${skipped.count - skipped.first.length} more skipped KB records.`);
+    const first = skipped.first[0];
+    const openAction = first === undefined ? undefined : `Open ${path.basename(first.file)}${first.line > 0 ? ` at Line ${first.line}` : ''}`;
+    const actions = [openAction, 'Show Log'].filter((a): a is string => a !== undefined);
+    void this.notifier.show('warning', describeSkippedRecords(skipped), ...actions).then(async (picked) => {
+      if (picked === openAction && first !== undefined) await openAtLine({ file: first.file, ...(first.line > 0 ? { line: first.line } : {}) });
+      else if (picked === 'Show Log') this.showLog();
+    }).then(undefined, (err: unknown) => this.logger.error(err instanceof Error ? err : new Error(String(err))));
   }
 
   private sessionOptions(settings: LinkServiceSettings): WorkerSessionOptions {
@@ -203,6 +273,7 @@ export class LinkService extends Disposable {
       packageRoot: this.extensionPath,
       provider: model.provider,
       cacheDir: this.cacheDir,
+      strict: !linking.lenient,
       linkerOptions: { topK: linking.topK, nilThreshold: linking.nilThreshold, detection: { mode: linking.detection } },
     };
   }
@@ -235,6 +306,14 @@ export class LinkService extends Disposable {
     }
     item.show();
   }
+}
+
+/** Opens a KB file with the cursor at the start of the bad line (a line past the end lands on the last). */
+async function openAtLine(problem: KbProblem): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(problem.file));
+  const line = Math.min(Math.max(0, (problem.line ?? 1) - 1), Math.max(0, document.lineCount - 1));
+  const at = new vscode.Position(line, 0);
+  await vscode.window.showTextDocument(document, { selection: new vscode.Range(at, at), preview: false });
 }
 
 function formatCount(n: number): string {

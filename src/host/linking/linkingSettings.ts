@@ -10,6 +10,8 @@ export interface LinkingSettings {
   /** KB sources; empty: the built-in WordNet KB. */
   readonly kbSources: readonly KbSourceSpec[];
   readonly kbConfig: string | undefined;
+  /** Skip bad KB records (each reported) instead of failing at the first: the CLI's --lenient. */
+  readonly lenient: boolean;
   readonly enabled: boolean;
   /** Language ids linked in the background. */
   readonly languages: readonly string[];
@@ -26,19 +28,6 @@ export interface LinkingSettings {
   /** Accept, choose, NIL and reject move the cursor to the next unresolved mention (one key per decision). */
   readonly autoAdvance: boolean;
 }
-
-/** Settings whose change needs the linking session (KB, index, model) to load again. */
-export const SESSION_RELOAD_KEYS: readonly string[] = [
-  'entityLinker.kb.sources',
-  'entityLinker.kb.config',
-  'entityLinker.model.path',
-  'entityLinker.model.provider',
-  'entityLinker.linking.detection',
-  'entityLinker.linking.nilThreshold',
-];
-
-/** Settings whose change only needs open documents linked again (no reload). */
-export const RELINK_KEYS: readonly string[] = ['entityLinker.linking.topK', 'entityLinker.linking.languages', 'entityLinker.linking.include', 'entityLinker.linking.enabled'];
 
 /** Paths a workspace could point at anything: in an untrusted workspace only the user's own value counts. */
 export const TRUST_RESTRICTED_KEYS: readonly string[] = ['kb.sources', 'kb.config', 'model.path'];
@@ -75,6 +64,7 @@ export function readLinkingSettings(config: vscode.WorkspaceConfiguration, warn:
   return {
     kbSources: sources,
     kbConfig: kbConfig === '' ? undefined : resolveWorkspacePath(kbConfig),
+    lenient: config.get<boolean>('kb.lenient') ?? false,
     enabled: config.get<boolean>('linking.enabled') ?? true,
     languages: stringList(config.get<unknown>('linking.languages'), ['plaintext', 'markdown']),
     include: stringList(config.get<unknown>('linking.include'), []),

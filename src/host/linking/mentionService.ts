@@ -181,12 +181,9 @@ export class MentionService extends Disposable implements MentionBackend {
     const { document, mention } = await this.resolve(ref);
     const record = mention.annotation;
     if (record === undefined) throw new LinkerError('usage', `"${mention.text}" has no label yet.`, { hint: 'Accept a candidate first; then declare duplicates of it.' });
-    if (record.kbId === entityId || record.alternativeIds?.includes(entityId) === true) return;
-    // The store has no in-place edit of alternativeIds: the record is replaced under its own id (two undo steps).
-    await this.annotations.act(document.uri, (doc) => {
-      doc.remove(record.id);
-      doc.add({ id: record.id, start: record.start, end: record.end, kbId: record.kbId, ...(record.title === undefined ? {} : { title: record.title }), status: record.status, candidates: record.candidates, modelVersion: record.modelVersion, alternativeIds: [...(record.alternativeIds ?? []), entityId] });
-    });
+    if (record.kbId === entityId || record.duplicateIds?.includes(entityId) === true) return;
+    // One undoable step that adds to duplicateIds and keeps everything else (status, annotator, time, fields).
+    await this.annotations.act(document.uri, (doc) => doc.declareDuplicate(record.id, entityId));
   }
 
   async reveal(ref: MentionRef): Promise<void> {

@@ -4,6 +4,7 @@ import { LinkerError } from '../../core/errors';
 import { NEGATIVE_STRATEGIES, type NegativeStrategy } from '../../core/training/negativeMining';
 import { type FinetuneSummary, percent } from '../../core/worker/trainingRequests';
 import { abortSignalFrom } from '../cancellation';
+import { finetuneMessage, finetuneVerdict } from './finetuneVerdict';
 import { modelsRoot, setModelPath } from './modelChoices';
 import type { TrainingCommandServices } from './trainingCommands';
 import { progressReporter } from '../progressReporter';
@@ -82,14 +83,17 @@ export async function finetuneModel(services: TrainingCommandServices, args: Fin
     },
   );
   const line = `recall@64 ${percent(summary.before['recall@64'])} → ${percent(summary.after['recall@64'])}, recall@1 ${percent(summary.before['recall@1'])} → ${percent(summary.after['recall@1'])} on ${summary.devMentions} dev mentions (trained on ${summary.trainMentions}, best epoch ${summary.bestEpoch}, ${summary.seconds.toFixed(1)} s)`;
-  services.logger.info(`Fine-tune: new model ${summary.outDir} (${summary.modelId.slice(0, 12)}): ${line}.`);
-  if (args === undefined) void offerUse(services, summary, line);
+  const verdict = finetuneVerdict(summary);
+  services.logger.info(`Fine-tune: new model ${summary.outDir} (${summary.modelId.slice(0, 12)}): ${line}; ${verdict}.`);
+  // Programmatic calls (tests) are told too, so what a user would see is what the tests read.
+  void offerUse(services, summary, finetuneMessage(verdict, line));
   return summary;
 }
 
-async function offerUse(services: TrainingCommandServices, summary: FinetuneSummary, line: string): Promise<void> {
-  const use = 'Use the new model';
-  const picked = await vscode.window.showInformationMessage(`Entity Linker: fine-tuned model ready: ${line}.`, use, 'Show Log');
+async function offerUse(services: TrainingCommandServices, summary: FinetuneSummary, message: ReturnType<typeof finetuneMessage>): Promise<void> {
+  const use = message.success ? 'Use the new model' : 'Use It Anyway';
+  const actions = message.offerUse ? [use, 'Show Log'] : ['Show Log'];
+  const picked = await services.notifier.show(message.success ? 'info' : 'warning', message.text, ...actions);
   if (picked === 'Show Log') services.showLog();
   if (picked !== use) return;
   try {
@@ -102,9 +106,9 @@ async function offerUse(services: TrainingCommandServices, summary: FinetuneSumm
 /** Points entityLinker.model.path at a folder (undefined: the built-in model) and reloads the linker on it. */
 export async function useModel(services: TrainingCommandServices, dir: string | undefined, target?: 'workspace' | 'user'): Promise<void> {
   if (services.links.state === 'loading') throw new LinkerError('usage', 'The linker is loading; switch models once it is ready.');
-  // The session is dropped before the setting changes: with no session open, the change re-links open documents
-  // on the new model at once (entityLinker.ts) instead of asking "reload now?", and nothing is unloaded twice.
-  await services.links.unload();
-  const where = await setModelPath(dir, target);
-  services.logger.info(`Model set to ${dir ?? 'the built-in model'} (${where === vscode.ConfigurationTarget.Global ? 'user' : 'workspace'} settings); the linker loads it on next use.`);
+  // The session is dropped and no session opens until the setting has landed: a panel or an editor that asks
+  // meanwhile waits and then opens on the new model. With no session open, the change re-links open documents
+  // at once (entityLinker.ts) instead of asking "reload now?".
+  const placed = await services.links.reloadAfter(() => setModelPath(dir, target));
+  services.logger.info(`Model set to ${dir ?? 'the built-in model'}: entityLinker.model.path ${placed.value === undefined ? 'removed' : `= ${JSON.stringify(placed.value)}`} in the ${placed.target} settings${placed.clearOther ? ' (removed from the other settings, where it would take precedence or linger)' : ''}; the linker loads it on next use.`);
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FINETUNED_KIND, type FinetunedManifest, MANIFEST_FILE } from '../../core/encoder/finetuned/finetunedModel';
 import { CONFIG_SECTION } from '../config';
+import { type ModelPathPlacement, placeModelPath } from './modelPathSetting';
 
 /** A model folder fine-tuned by the extension (under its global storage), as its manifest describes it. */
 export interface FinetunedChoice {
@@ -33,13 +34,35 @@ export async function listFinetunedModels(storageDir: string): Promise<Finetuned
 }
 
 /**
- * Sets entityLinker.model.path (undefined: the built-in model) where it takes effect: the workspace when one is
- * open and trusted (an untrusted workspace's model.path is ignored), else the user settings.
+ * Sets entityLinker.model.path (undefined: the built-in model) as placeModelPath decides (never an absolute path
+ * in the shared workspace settings) and resolves once this extension host reads the new value: `update`
+ * can resolve before the change reaches the host, and a session opened in between would load the old model.
  */
-export async function setModelPath(dir: string | undefined, target?: 'workspace' | 'user'): Promise<vscode.ConfigurationTarget> {
-  const where = target === 'user' || (target === undefined && (vscode.workspace.workspaceFolders === undefined || !vscode.workspace.isTrusted)) ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace;
-  await vscode.workspace.getConfiguration(CONFIG_SECTION).update('model.path', dir, where);
-  return where;
+export async function setModelPath(dir: string | undefined, target?: 'workspace' | 'user'): Promise<ModelPathPlacement> {
+  const placed = placeModelPath(dir, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, { target, trusted: vscode.workspace.isTrusted });
+  const key = 'model.path';
+  const scope = (t: 'workspace' | 'user'): vscode.ConfigurationTarget => (t === 'user' ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace);
+  const other = placed.target === 'user' ? 'workspace' : 'user';
+  const valueIn = (t: 'workspace' | 'user'): string | undefined => {
+    const inspected = vscode.workspace.getConfiguration(CONFIG_SECTION).inspect<string>(key);
+    return t === 'user' ? inspected?.globalValue : inspected?.workspaceValue;
+  };
+  const settled = (): boolean => valueIn(placed.target) === placed.value && (!placed.clearOther || valueIn(other) === undefined);
+  // Listening starts before the update: the change event may arrive before `update` resolves.
+  let finish = (): void => undefined;
+  const landed = new Promise<void>((resolve) => (finish = resolve));
+  const sub = vscode.workspace.onDidChangeConfiguration(() => settled() && finish());
+  const timer = setTimeout(() => finish(), 10_000);
+  try {
+    const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    if (placed.clearOther && !(other === 'workspace' && vscode.workspace.workspaceFolders === undefined) && valueIn(other) !== undefined) await config.update(key, undefined, scope(other));
+    await config.update(key, placed.value, scope(placed.target));
+    if (!settled()) await landed;
+  } finally {
+    clearTimeout(timer);
+    sub.dispose();
+  }
+  return placed;
 }
 
 export function metricsLine(manifest: FinetunedManifest): string {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { LinkService } from '../linking/linkService';
+import type { Notifier } from '../notifier';
 import { type ExportTrainingArgs, exportTrainingData, isExportArgs } from './exportTrainingData';
 import { type FinetuneArgs, finetuneModel, isFinetuneArgs, useModel } from './finetuneModel';
 import { listFinetunedModels, metricsLine } from './modelChoices';
@@ -21,6 +22,8 @@ export interface TrainingCommandServices {
   readonly currentModel: () => { readonly dir: string; readonly isBundled: boolean };
   /** Shows a failure to the user once. */
   readonly report: (what: string, e: unknown) => void;
+  /** Shows (and keeps, for the test hooks) the fine-tune result. */
+  readonly notifier: Notifier;
 }
 
 /** Arguments of switchModel for programmatic use: `path` null or '' is the built-in model. */

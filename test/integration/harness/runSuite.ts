@@ -4,6 +4,7 @@ import { runTests } from '@vscode/test-electron';
 import { CHROMIUM_PATH } from './browser';
 import { CODE_SERVER_LAUNCHER, REPO_ROOT } from './codeServer';
 import { readCounts, RESULTS_FILE_ENV, type TestCounts } from './testResults';
+import { TEST_HOOKS_ENV } from '../../../src/host/testHooks';
 
 /** The `code` stand-in that runs tests in code-server (see vscodeCli.ts). */
 export const CODE_SERVER_VSCODE = path.join(REPO_ROOT, 'test', 'integration', 'bin', 'code-server-vscode');
@@ -67,7 +68,8 @@ export async function runSuite(run: SuiteRun): Promise<TestCounts> {
       extensionDevelopmentPath: run.extensionDevelopmentPath ?? workspace,
       extensionTestsPath: SUITE_ENTRY,
       launchArgs: [workspace, `--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`],
-      extensionTestsEnv: { ...run.env, [RESULTS_FILE_ENV]: resultsFile },
+      // The extension returns its test hooks from activate() only when this is set (src/host/testHooks.ts).
+      extensionTestsEnv: { ...run.env, [RESULTS_FILE_ENV]: resultsFile, [TEST_HOOKS_ENV]: '1' },
     });
   } catch (e) {
     // A failing suite exits non-zero, which runTests reports as an error; the counts below tell the story.

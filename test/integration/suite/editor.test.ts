@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { type AnnotationRecord, headerFor, serializeAnnotationFile } from '../../../src/core/annotations/annotationRecord';
 import type { EditorTestApi } from '../../../src/host/editor/editorTestApi';
 import { EDITOR_KB, EDITOR_TEXT, writeEditorFixtures } from './editorFixtures';
+import { until } from './waitUntil';
 
 const EXTENSION_ID = 'entity-linker.entity-linker';
 
@@ -12,16 +13,6 @@ function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the integration run opens a workspace folder');
   return folder.uri.fsPath;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 suite('Entity Linker: linking and annotating in the editor', () => {

@@ -35,8 +35,19 @@ suite('Entity Linker: smoke', () => {
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
 
-  test('Show Log runs', async () => {
+  test('Show Log reveals the Entity Linker log, which holds the activation line', async () => {
+    await extension().activate();
     await vscode.commands.executeCommand('entityLinker.showLog');
+    // The output view opens the channel as a text document of the `output` scheme; its text arrives after it opens.
+    const activated = /Entity Linker \S+ activated \(VS Code /;
+    const isLog = (d: vscode.TextDocument): boolean => d.uri.scheme === 'output' && decodeURIComponent(d.uri.toString()).includes('Entity Linker');
+    let log: vscode.TextDocument | undefined;
+    for (let i = 0; i < 150 && !(log !== undefined && activated.test(log.getText())); i++) {
+      log = vscode.workspace.textDocuments.find(isLog);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(log, `the log is open; documents: ${vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', ')}`);
+    assert.match(log.getText(), activated);
   });
 
   test('compareTexts: the encoder loads in the extension host and ranks Apple the company above the fruit', async function () {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { type AnnotationRecord, headerFor, serializeAnnotationFile } from '../../../src/core/annotations/annotationRecord';
 import type { ExportSummary } from '../../../src/core/formats/export/exportGold';
 import type { FinetuneSummary } from '../../../src/core/worker/trainingRequests';
-import type { EditorTestApi } from '../../../src/host/editor/editorTestApi';
+import type { HostTestApi } from '../../../src/host/hostTestApi';
 import { EDITOR_KB, writeEditorFixtures } from './editorFixtures';
 
 const EXTENSION_ID = 'entity-linker.entity-linker';
@@ -43,7 +43,7 @@ function writeStore(dir: string): number {
 }
 
 suite('Entity Linker: export training data, fine-tune, switch model', () => {
-  let api: EditorTestApi;
+  let api: HostTestApi;
   let root: string;
   let store: string;
   let accepted: number;
@@ -62,7 +62,7 @@ suite('Entity Linker: export training data, fine-tune, switch model', () => {
     await config.update('model.provider', 'cpu', vscode.ConfigurationTarget.Workspace);
     // No editor re-links while the model switches: the test checks the session the commands open.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const ext = vscode.extensions.getExtension<EditorTestApi>(EXTENSION_ID);
+    const ext = vscode.extensions.getExtension<HostTestApi>(EXTENSION_ID);
     assert.ok(ext);
     api = await ext.activate();
   });
@@ -89,7 +89,7 @@ suite('Entity Linker: export training data, fine-tune, switch model', () => {
     assert.ok(split.documents.dev > 0 && fs.existsSync(split.files.dev!));
   });
 
-  test('fine-tune writes a model folder naming its parent; switch to it and back sets the setting', async function () {
+  test('fine-tune writes a model folder naming its parent and says whether it improved; switch to it (in user settings: it is outside the workspace), to a copy inside the workspace (a relative path) and back', async function () {
     this.timeout(300_000);
     // An export opens the linking session (on the model now set) and links with it (mining one negative per
     // mention); the test API then shows which model it loaded.
@@ -100,7 +100,17 @@ suite('Entity Linker: export training data, fine-tune, switch model', () => {
       return info;
     };
     const parent = await sessionNow();
+    let seen = api.notifications().length;
     const result = await vscode.commands.executeCommand<FinetuneSummary>('entityLinker.finetune', { negatives: 'mixed', epochs: 2, numNegatives: 3, seed: 7, devFraction: 0.34, workspace: store });
+    const told = api.notifications().slice(seen);
+    assert.equal(told.length, 1, JSON.stringify(told));
+    if (result.bestEpoch > 0) {
+      assert.match(told[0].message, /fine-tuned model ready/);
+      assert.ok(told[0].actions.includes('Use the new model'));
+    } else {
+      assert.match(told[0].message, /did not improve/);
+      assert.ok(!told[0].actions.includes('Use the new model'));
+    }
     assert.match(path.basename(result.outDir), /-mixed$/);
     assert.equal(path.basename(path.dirname(result.outDir)), 'models');
     const manifest = JSON.parse(fs.readFileSync(path.join(result.outDir, 'manifest.json'), 'utf8')) as { parent: { path: string; modelId: string }; modelId: string; metrics: { after: { mentions: number } } };
@@ -112,13 +122,65 @@ suite('Entity Linker: export training data, fine-tune, switch model', () => {
 
     const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('entityLinker');
     assert.equal(await vscode.commands.executeCommand('entityLinker.switchModel', { path: result.outDir }), result.outDir);
-    assert.equal(config().inspect<string>('model.path')?.workspaceValue, result.outDir);
+    // The extension's global storage is machine-local: the user settings, never the shared workspace settings.
+    assert.equal(config().inspect<string>('model.path')?.workspaceValue, undefined);
+    assert.equal(config().inspect<string>('model.path')?.globalValue, result.outDir);
     // The linker reloads on the new model: its session's model id is the fine-tuned one.
     const reloaded = await sessionNow();
     assert.equal(reloaded.modelId, result.modelId);
 
+    // A model inside the workspace is written relative to it, so the setting works for colleagues.
+    const shared = path.join(root, 'models', 'shared-ft');
+    fs.rmSync(shared, { recursive: true, force: true });
+    fs.cpSync(result.outDir, shared, { recursive: true });
+    seen = api.notifications().length;
+    await vscode.commands.executeCommand('entityLinker.switchModel', { path: shared });
+    assert.equal(config().inspect<string>('model.path')?.workspaceValue, 'models/shared-ft');
+    assert.equal((await sessionNow()).modelId, result.modelId);
+    assert.deepEqual(api.notifications().slice(seen), [], 'switching asks nothing');
+
     assert.equal(await vscode.commands.executeCommand('entityLinker.switchModel', { path: null }), '');
     assert.equal(config().inspect<string>('model.path')?.workspaceValue, undefined);
+    assert.equal(config().inspect<string>('model.path')?.globalValue, undefined);
     assert.equal((await sessionNow()).modelId, parent.modelId);
+  });
+
+  test('Switch Model while the hard-negatives panel is open: the panel waits for the setting and the session opens on the new model', async function () {
+    this.timeout(300_000);
+    const result = await vscode.commands.executeCommand<FinetuneSummary>('entityLinker.finetune', { negatives: 'random', epochs: 1, numNegatives: 2, seed: 3, devFraction: 0.34, workspace: store });
+    const document = await vscode.workspace.openTextDocument(path.join(store, 'd4.txt'));
+    await vscode.window.showTextDocument(document);
+    await api.whenLinked(document.uri.toString());
+    await vscode.commands.executeCommand('entityLinker.showMention', document.uri, document.getText().indexOf('Apple') + 1);
+    const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    for (let i = 0; i < 100 && !tabs().includes('Mention: Apple'); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(tabs().includes('Mention: Apple'), `the panel is open: ${JSON.stringify(tabs())}`);
+    const parentId = api.session()?.modelId;
+    assert.ok(parentId !== undefined && parentId !== result.modelId);
+
+    const seen = api.notifications().length;
+    await vscode.commands.executeCommand('entityLinker.switchModel', { path: result.outDir });
+    // The panel follows the session change and the editor re-links: whichever opens the session first, it is the new model.
+    for (let i = 0; i < 1200 && api.session() === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(api.session()?.modelId, result.modelId, 'the session opened on the new model');
+    assert.ok(api.statusText().includes(path.basename(result.outDir)), `the status bar shows the new model: ${api.statusText()}`);
+    assert.deepEqual(api.notifications().slice(seen).filter((n) => /Reload the linker/.test(n.message)), [], 'no "reload?" prompt: the old session was never reopened');
+
+    assert.equal(await vscode.commands.executeCommand('entityLinker.switchModel', { path: null }), '');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a fine-tune that improves nothing says so and offers no "Use the new model"', async function () {
+    this.timeout(300_000);
+    const seen = api.notifications().length;
+    // No epoch runs: the best is the parent itself (best epoch 0).
+    const result = await vscode.commands.executeCommand<FinetuneSummary>('entityLinker.finetune', { negatives: 'mixed', epochs: 0, seed: 5, devFraction: 0.34, workspace: store });
+    assert.equal(result.bestEpoch, 0);
+    const told = api.notifications().slice(seen);
+    assert.equal(told.length, 1, JSON.stringify(told));
+    assert.equal(told[0].severity, 'warning');
+    assert.match(told[0].message, /did not improve/);
+    assert.doesNotMatch(told[0].message, /ready/);
+    assert.deepEqual(told[0].actions, ['Show Log']);
   });
 });

@@ -1,0 +1,58 @@
+/**
+ * What a settings change needs, in one table, and the one decision made from it: no `vscode` here, so the
+ * table and the decision are unit-tested. The extension (entityLinker.ts) carries the decision out with at
+ * most one prompt.
+ */
+
+/** What changing a setting needs. */
+export type SettingEffect =
+  /** The linking session (KB, model, index) must load again. */
+  | 'reloadSession'
+  /** The encoder of Compare Texts must load again (it loads on next use; no prompt of its own). */
+  | 'reloadEncoder'
+  /** Open documents are linked again on the current session. */
+  | 'relink';
+
+/**
+ * Every setting whose change needs something, by key or section prefix (VS Code's affectsConfiguration
+ * matches a section for any key under it). A setting not listed needs nothing: it is read on each use.
+ */
+export const SETTING_EFFECTS: Readonly<Record<string, readonly SettingEffect[]>> = {
+  'entityLinker.kb.sources': ['reloadSession'],
+  'entityLinker.kb.config': ['reloadSession'],
+  'entityLinker.kb.lenient': ['reloadSession'],
+  'entityLinker.model.path': ['reloadSession', 'reloadEncoder'],
+  'entityLinker.model.provider': ['reloadSession', 'reloadEncoder'],
+  'entityLinker.linking.detection': ['reloadSession'],
+  'entityLinker.linking.nilThreshold': ['reloadSession'],
+  'entityLinker.linking.topK': ['relink'],
+  'entityLinker.linking.languages': ['relink'],
+  'entityLinker.linking.include': ['relink'],
+  'entityLinker.linking.enabled': ['relink'],
+  'entityLinker.annotation': ['relink'],
+};
+
+/** The state of the linking session when the change arrives (LinkService.state). */
+export type SessionState = 'idle' | 'loading' | 'ready' | 'failed';
+
+export interface SettingsChangePlan {
+  /** Drop the encoder of Compare Texts; it loads again on next use. */
+  readonly unloadEncoder: boolean;
+  /**
+   * none: nothing to do; relink: link open documents again; reload: drop the session and link again (nothing
+   * loaded is lost: the session is idle or failed); ask: a loaded session would be thrown away (a large KB
+   * re-indexed), so ask once.
+   */
+  readonly session: 'none' | 'relink' | 'reload' | 'ask';
+}
+
+/** The one decision for a change; `affects` is the change event's affectsConfiguration. */
+export function planSettingsChange(affects: (key: string) => boolean, state: SessionState): SettingsChangePlan {
+  const effects = new Set(Object.entries(SETTING_EFFECTS).filter(([key]) => affects(key)).flatMap(([, e]) => e));
+  const unloadEncoder = effects.has('reloadEncoder');
+  if (effects.has('reloadSession')) {
+    const session = state === 'ready' || state === 'loading' ? 'ask' : state === 'failed' ? 'reload' : 'relink';
+    return { unloadEncoder, session };
+  }
+  return { unloadEncoder, session: effects.has('relink') ? 'relink' : 'none' };
+}
