@@ -5,6 +5,7 @@ import type { KbReadOptions } from './kbReadOptions';
 import { RecordProblems, scalarProblem, scalarString } from './kbReadOptions';
 import { readLineBatches } from './lineReader';
 import { LinkerError } from '../errors';
+import { statInput } from '../inputFile';
 
 /** Entities without aliases share one frozen empty list (a million empty arrays are ~16 MB for nothing). */
 const NO_ALIASES: readonly string[] = Object.freeze([]);
@@ -106,12 +107,7 @@ export function readZeshelWorld(file: string, options: KbReadOptions = {}): Asyn
 
 /** The world files of a Zeshel path: one world file, a `documents/` folder, or a folder holding `documents/`. */
 export async function zeshelWorldFiles(target: string): Promise<string[]> {
-  let st;
-  try {
-    st = await fs.stat(target);
-  } catch (e) {
-    throw new LinkerError('inputMissing', `Cannot read Zeshel source ${target}: ${(e as Error).message}.`, { hint: 'Give a documents/<world>.json file or a documents/ folder.', cause: e });
-  }
+  const st = await statInput(target, 'The Zeshel KB source (a documents/<world>.json file or a documents/ folder)', 'file-or-folder');
   if (st.isFile()) return [target];
   let dir = target;
   const inner = path.join(target, 'documents');
