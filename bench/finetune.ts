@@ -3,7 +3,11 @@
  * mixed negatives (same K, epochs and batch size), over several seeds, on held-out documents.
  *
  *   node out/bench/finetune.js [--only=elevant,wsd] [--seeds=3] [--epochs=4] [--negatives=64] [--lr=0.001]
- *                              [--entity-side] [--strategies=random,hard,mixed] [--quick]
+ *                              [--entity-side] [--strategies=random,hard,mixed] [--quick] [--whole-linker]
+ *
+ * --whole-linker runs `finetune` itself per seed (head + ranker refitted for it + the training documents'
+ * learned state, epoch chosen on the whole linker's dev accuracy) and scores the whole linker of the written
+ * folder on the test documents against the parent with the shipped ranker (gold spans), with time per epoch.
  *
  * - elevant vs wiki11k (gold = the entity whose title is the label's Wikidata name): train on oke-2015-train,
  *   oke-2016-train, rss-500, reuters-128 and derczynski (dev = a seeded 20% of their documents, for early
@@ -14,7 +18,7 @@
  * Vectors come from the same on-disk caches as bench/quality.ts (.cache/bench/<kb>/), so only the first run
  * encodes. Splits are by document, never by mention. Prints mean ± sample standard deviation over seeds.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TextEncoder } from '../src/core/encoder/encoder';
@@ -34,6 +38,11 @@ import { projectRows } from '../src/core/training/denseMath';
 import type { NegativeStrategy } from '../src/core/training/negativeMining';
 import { type HeadWeights, identityHead } from '../src/core/training/scoringHead';
 import { FinetunedEncoder } from '../src/core/encoder/finetuned/finetunedEncoder';
+import { readFinetunedModel } from '../src/core/encoder/finetuned/finetunedModel';
+import { DEFAULT_RANKER_WEIGHTS, loadRankerWeights } from '../src/core/linker/ranker';
+import { finetune } from '../src/core/training/finetune';
+import { readModelLearnedState } from '../src/core/training/modelLearnedState';
+import { wordnetPriorOf } from '../src/core/linker/wordnetSenseCounts';
 import { evaluate } from '../src/core/eval/evaluate';
 import { ExactIndex } from '../src/core/index/exactIndex';
 import { Linker } from '../src/core/linker/linker';
@@ -65,7 +74,10 @@ interface Section {
   readonly note: string;
   /** For the end-to-end check with the Linker (gold spans given, hybrid retrieval, shipped ranker weights). */
   readonly linkerEval?: { readonly encoder: TextEncoder; readonly docs: readonly GoldDocument[]; readonly mapGold: GoldMapper };
+  /** The documents as read, for `finetune` itself (--whole-linker). */
+  readonly gold: { readonly train: readonly GoldDocument[]; readonly test: readonly GoldDocument[]; readonly mapGold: GoldMapper; readonly candidatesFor?: (m: GoldMention) => readonly string[] | undefined };
 }
+const WHOLE_LINKER = argv.includes('--whole-linker');
 
 async function main(): Promise<void> {
   if (!existsSync(DATA)) {
@@ -82,8 +94,9 @@ async function main(): Promise<void> {
       `initial scale 20; entity-side map ${ENTITY_SIDE ? 'trained' : 'frozen (identity)'}; seeds 1..${SEEDS}; template ${templateId(DEFAULT_TEMPLATE)}.`,
   );
   try {
-    if (ONLY === undefined || ONLY.includes('elevant')) await runSection(await elevantSection(encoder));
-    if (ONLY === undefined || ONLY.includes('wsd')) await runSection(await wsdSection(encoder));
+    const run = WHOLE_LINKER ? (s: Section) => wholeLinkerTable(s, encoder, modelDir) : runSection;
+    if (ONLY === undefined || ONLY.includes('elevant')) await run(await elevantSection(encoder));
+    if (ONLY === undefined || ONLY.includes('wsd')) await run(await wsdSection(encoder));
   } finally {
     await encoder.dispose();
   }
@@ -164,7 +177,52 @@ async function buildSection(
       `mentions trained on (gold in KB) ${train.mentions.length}, dev ${dev.mentions.length}, test ${test.mentions.length} ` +
       `(test also had ${c.nil} NIL, ${c.outOfKb} out of KB, ${c.goldNotCandidate} gold not among the candidates, left out). Setup ${secs(performance.now() - t)} s.`,
   );
-  return { name, kb, entityVectors, train: train.mentions, dev: dev.mentions, test: test.mentions, mentionVectors, note };
+  return { name, kb, entityVectors, train: train.mentions, dev: dev.mentions, test: test.mentions, mentionVectors, note, gold: { train: trainDocs, test: testDocs, mapGold, ...(candidatesFor === undefined ? {} : { candidatesFor }) } };
+}
+
+/**
+ * `finetune` as the CLI runs it (dev = a seeded 20% of the training documents), once per seed, then the whole
+ * linker of the written folder (head, ranker.json, learned.json) on the test documents, against the parent with
+ * the shipped ranker weights and no learned state. Gold spans; hybrid retrieval as in linkerTable.
+ */
+async function wholeLinkerTable(s: Section, parentEncoder: TextEncoder, parentDir: string): Promise<void> {
+  const dims = parentEncoder.dims;
+  const parent = memoEncoder(parentEncoder);
+  const normalized = projectRows(identityHead(dims, 1).entity, s.entityVectors, dims);
+  const index = new ExactIndex(normalized, dims);
+  const linkerOptions = { denseTopN: 64, lexicalTopN: 64, hardNegatives: 0 } as const;
+  const candidatesFor = s.gold.candidatesFor === undefined ? undefined : (m: GoldMention): readonly string[] | undefined => s.gold.candidatesFor!(m);
+  const accuracyOf = async (linker: Linker): Promise<number> => (await evaluate({ docs: s.gold.test, linker, mapGold: s.gold.mapGold, ...(candidatesFor === undefined ? {} : { candidatesFor }), topK: 64, skipInvalid: true })).metrics.accuracy ?? 0;
+  const entityPrior = await wordnetPriorOf(s.kb.entities);
+  const prior = entityPrior === undefined ? {} : { entityPrior };
+  const base = await accuracyOf(new Linker({ kb: s.kb, encoder: parent, index, ...prior, options: linkerOptions }));
+  console.log('');
+  console.log(`Whole linker, \`finetune\` (head + ranker + learned state, selected on whole-linker dev accuracy), test documents, gold spans; parent with the shipped ranker: ${pct(base)}.`);
+  console.log('');
+  console.log('| seed | dev acc. parent -> folder | test acc. | Δ vs parent | best epoch | s/epoch (train + select) | total s |');
+  console.log('|---|---|---|---|---|---|---|');
+  const accs: number[] = [];
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const out = path.join(os.tmpdir(), `el-bench-finetune-${process.pid}-${seed}`);
+    const started = performance.now();
+    const result = await finetune({
+      train: s.gold.train, kb: s.kb, encoder: parent, parentDir, entityVectors: s.entityVectors, entityIndex: index, rankerWeights: DEFAULT_RANKER_WEIGHTS, ...prior,
+      linkerOptions, mapGold: s.gold.mapGold, ...(candidatesFor === undefined ? {} : { candidatesFor }), outDir: out, overwrite: true,
+      training: { negatives: 'mixed', numNegatives: NEGATIVES, epochs: EPOCHS, seed, optimizer: { lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } },
+    });
+    const total = (performance.now() - started) / 1000;
+    const { head } = readFinetunedModel(out);
+    const learned = await readModelLearnedState(out);
+    const linker = new Linker({ kb: s.kb, encoder: new FinetunedEncoder(parent, head), index, rankerWeights: await loadRankerWeights(out), ...(learned === undefined ? {} : { learned }), ...prior, options: linkerOptions });
+    const acc = await accuracyOf(linker);
+    accs.push(acc);
+    const dev = result.manifest.metrics.linker;
+    const epochs = result.training.epochs;
+    const perEpoch = `${mean(epochs.map((e) => e.seconds)).toFixed(1)} + ${mean(epochs.map((e) => e.selectionSeconds ?? 0)).toFixed(1)}`;
+    console.log(`| ${seed} | ${dev === undefined ? '' : `${pct(dev.before)} -> ${pct(dev.after)}`} | ${pct(acc)} | ${(100 * (acc - base)).toFixed(2)} | ${result.training.bestEpoch} | ${perEpoch} | ${total.toFixed(0)} |`);
+    rmSync(out, { recursive: true, force: true });
+  }
+  console.log(`| mean ± sd | | ${meanSd(accs.map((a) => 100 * a))} | ${meanSd(accs.map((a) => 100 * (a - base)))} | | | |`);
 }
 
 function examples(ms: readonly TrainingMention[], offset: number): HeadExample[] {

@@ -14,7 +14,8 @@ import { projectRows } from './denseMath';
 import { splitByDocument } from './documentSplit';
 import { type GoldReading, type RankerFit, fitRanker, learnedStateOf, linkerAccuracy, memoryFromGold } from './finetuneRanker';
 import { HeadSwitchEncoder } from './headSwitchEncoder';
-import { LEARNED_FILE } from './modelLearnedState';
+import { LEARNED_FILE, mergeMemories } from './modelLearnedState';
+import type { LearnedState } from '../learning/learnedState';
 import { type HeadWeights, identityHead } from './scoringHead';
 import { type ExampleCounts, type ExampleOptions, type TrainingMention, trainingDataHash, trainingMentions } from './trainingExamples';
 import { DEFAULT_HEAD_TRAINING, type HeadExample, type HeadTrainingOptions, type HeadTrainingResult, type TrainingProgress, trainHead } from './trainHead';
@@ -39,6 +40,8 @@ export interface FinetuneOptions extends ExampleOptions {
    * without it an exact index over `entityVectors` is built.
    */
   readonly entityIndex?: VectorIndex;
+  /** The KB's prior of an entity row (WordNet sense counts), as the session's linker has it. */
+  readonly entityPrior?: (row: number) => number | undefined;
   /** Linker options the selection links with (the session's). */
   readonly linkerOptions?: Partial<Omit<LinkerOptions, 'template'>>;
   /**
@@ -47,6 +50,12 @@ export interface FinetuneOptions extends ExampleOptions {
    * head alone is trained: the parent's ranker weights are kept).
    */
   readonly selectOn?: 'linker' | 'recall';
+  /**
+   * What the editor learned online from the same annotations (the workspace's state), folded into the folder:
+   * its refitted weights are where the ranker's fit starts, its rejected forms join the folder's memory (the
+   * accepted and NIL decisions are the training documents themselves, so they are not counted twice).
+   */
+  readonly online?: LearnedState;
   /** Options of the ranker's training (seed defaults to the head's). */
   readonly ranker?: Partial<TrainOptions>;
   readonly outDir: string;
@@ -66,6 +75,8 @@ export interface FinetuneResult {
   readonly counts: { readonly train: ExampleCounts; readonly dev: ExampleCounts; readonly trainMentions: number; readonly devMentions: number };
   /** The parent entity vectors mapped by the new head (n x dims, KB order): what the new model's index holds. */
   readonly projectedEntities: Float32Array;
+  /** The folder's learned.json (absent when the head alone was trained). */
+  readonly learned?: LearnedState;
 }
 
 /**
@@ -108,7 +119,8 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
     ...(m.candidateRows === undefined ? {} : { candidateRows: m.candidateRows }),
   });
   const reading: GoldReading = { mapGold: options.mapGold, ...(options.candidatesFor === undefined ? {} : { candidatesFor: options.candidatesFor }) };
-  const selector = (options.selectOn ?? 'linker') === 'linker' && !training.trainEntitySide ? linkerSelector(options, entityVectors, template, trainDocs, devDocs, reading, training.seed) : undefined;
+  const rankerBase = options.online?.weights ?? options.rankerWeights;
+  const selector = (options.selectOn ?? 'linker') === 'linker' && !training.trainEntitySide ? linkerSelector({ ...options, rankerWeights: rankerBase }, entityVectors, template, trainDocs, devDocs, reading, training.seed) : undefined;
   const linkerBefore = selector === undefined ? undefined : await selector.parentAccuracy();
   const result = await trainHead(
     {
@@ -125,7 +137,7 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
   const fit = selector?.fits.get(result.bestEpoch);
   const rankerWeights = fit?.weights ?? options.rankerWeights;
   // The folder's learned state: what every training document (dev included) confirmed; weights are in ranker.json.
-  const learned = selector === undefined ? undefined : learnedStateOf(memoryFromGold([...trainDocs, ...devDocs], reading));
+  const learned = selector === undefined ? undefined : foldRejections(learnedStateOf(memoryFromGold([...trainDocs, ...devDocs], reading)), options.online);
   const linkerMetrics = linkerBefore === undefined || fit === undefined ? undefined : { before: linkerBefore, after: fit.devAccuracy, selectedOn: 'whole-linker dev accuracy (gold spans)' };
   const kbHash = kbContentHash(kb);
   const manifest = writeFinetunedModel(
@@ -159,12 +171,21 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
     training: result,
     counts: { train: train.counts, dev: dev.counts, trainMentions: train.mentions.length, devMentions: dev.mentions.length },
     projectedEntities: projectEntities(result.head, entityVectors),
+    ...(learned === undefined ? {} : { learned }),
   };
 }
 
 /** The parent's entity vectors through the head's entity side, re-normalised (what the fine-tuned encoder gives). */
 export function projectEntities(head: HeadWeights, entityVectors: Float32Array): Float32Array {
   return projectRows(head.entity, entityVectors, head.dims);
+}
+
+/** The online state's rejected forms added to the folder's memory (see FinetuneOptions.online). */
+function foldRejections(state: LearnedState, online: LearnedState | undefined): LearnedState {
+  if (online === undefined) return state;
+  const rejected = mergeMemories(state.memory, { version: 1, forms: {}, names: {}, rejected: online.memory.rejected, nil: {} });
+  const added = Object.values(online.memory.rejected).reduce((a, b) => a + b, 0);
+  return { ...state, memory: rejected, decisions: state.decisions + added };
 }
 
 function rankerJsonFor(w: RankerWeights, how: string, parentDir: string): unknown {
@@ -180,7 +201,7 @@ function linkerSelector(options: FinetuneOptions, entityVectors: Float32Array, t
   const encoder = new HeadSwitchEncoder(options.encoder);
   const dims = options.encoder.dims;
   const index = options.entityIndex ?? new ExactIndex(projectRows(identityHead(dims, 1).entity, entityVectors, dims), dims);
-  const linker = new Linker({ kb: options.kb, encoder, index, rankerWeights: options.rankerWeights, options: { ...options.linkerOptions, template, hardNegatives: 0 } });
+  const linker = new Linker({ kb: options.kb, encoder, index, rankerWeights: options.rankerWeights, ...(options.entityPrior === undefined ? {} : { entityPrior: options.entityPrior }), options: { ...options.linkerOptions, template, hardNegatives: 0 } });
   const fits = new Map<number, RankerFit>();
   return {
     fits,

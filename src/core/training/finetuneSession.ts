@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import type { GoldMapper } from '../eval/goldMapping';
 import type { GoldDocument, GoldMention } from '../formats/goldDocument';
 import { embedAll } from '../index/embeddingCache';
+import type { LearnedState } from '../learning/learnedState';
 import type { LinkerOptions } from '../linker/linker';
+import { wordnetPriorOf } from '../linker/wordnetSenseCounts';
 import { entityText } from '../linker/textTemplates';
 import type { Logger } from '../log';
 import type { LinkingSession } from '../session/linkingSession';
@@ -23,6 +25,8 @@ export interface SessionFinetuneOptions {
   readonly outDir: string;
   readonly overwrite?: boolean;
   readonly training?: Partial<HeadTrainingOptions>;
+  /** See FinetuneOptions.online: the workspace's online-learned state folded into the new folder. */
+  readonly online?: LearnedState;
   /** See FinetuneOptions.selectOn (default: the whole linker's dev accuracy). */
   readonly selectOn?: 'linker' | 'recall';
   readonly logger?: Logger;
@@ -52,6 +56,7 @@ export async function finetuneFromSession(options: SessionFinetuneOptions): Prom
     signal,
     logger: options.logger,
   });
+  const entityPrior = await wordnetPriorOf(kb.entities, signal);
   const result = await finetune({
     train: options.train,
     dev: options.dev,
@@ -62,8 +67,10 @@ export async function finetuneFromSession(options: SessionFinetuneOptions): Prom
     entityVectors,
     rankerWeights: session.rankerWeights,
     entityIndex: session.index,
+    ...(entityPrior === undefined ? {} : { entityPrior }),
     linkerOptions: withoutTemplate(session.linker.options),
     ...(options.selectOn === undefined ? {} : { selectOn: options.selectOn }),
+    ...(options.online === undefined ? {} : { online: options.online }),
     mapGold: options.mapGold,
     candidatesFor: options.candidatesFor,
     duplicatesOf: options.duplicatesOf,

@@ -7,6 +7,7 @@ import type { GoldDocument } from '../formats/goldDocument';
 import { readGold } from '../formats/goldFormat';
 import type { Logger, ProgressListener } from '../log';
 import type { LinkingSession } from '../session/linkingSession';
+import { onlineStateFileFor, readOnlineLearner } from '../training/adaptationLoop';
 import { finetuneFromSession } from '../training/finetuneSession';
 import type { NegativeStrategy } from '../training/negativeMining';
 import { DEFAULT_HEAD_TRAINING, type EpochReport } from '../training/trainHead';
@@ -59,6 +60,10 @@ export interface FinetuneSummary {
   readonly trainMentions: number;
   readonly devMentions: number;
   readonly seconds: number;
+  /** The whole linker's dev accuracy, parent -> new folder (what the epoch was selected on). */
+  readonly linker?: { readonly before: number; readonly after: number };
+  /** Decisions the folder's learned state (names, prior) comes from. */
+  readonly learnedDecisions?: number;
 }
 
 /** Confirmed annotations of the store; records left out (suggested, rejected, needing review) counted by reason. */
@@ -95,9 +100,17 @@ export async function finetuneStore(session: LinkingSession, cacheDir: string, r
   const { docs, skipped } = await readStoreGold(request.storeRoot);
   const left = Object.entries(skipped).map(([reason, n]) => `${n} ${reason}`).join(', ');
   logger.info(`fine-tune: ${docs.length} documents with confirmed annotations in ${request.storeRoot}${left === '' ? '' : ` (left out: ${left})`}.`);
+  // What the editor learned online from this store is folded into the new folder.
+  const onlineFile = onlineStateFileFor(request.storeRoot);
+  const online = (await readOnlineLearner(onlineFile, session.rankerWeights).catch((e: unknown) => {
+    logger.warn(`fine-tune: the online learning state is left out: ${(e as Error).message}`);
+    return undefined;
+  }))?.state;
+  if (online !== undefined) logger.info(`fine-tune: folding in what the editor learned online (${online.decisions} decisions, ${online.weights === undefined ? 'no refit yet' : 'refitted ranker'}) from ${onlineFile}.`);
   const result = await finetuneFromSession({
     session,
     cacheDir,
+    ...(online === undefined ? {} : { online }),
     train: docs,
     devFraction: request.devFraction,
     mapGold: createGoldMapper(session.kb, { kind: 'id' }),
@@ -133,6 +146,8 @@ export async function finetuneStore(session: LinkingSession, cacheDir: string, r
     trainMentions: result.counts.trainMentions,
     devMentions: result.counts.devMentions,
     seconds: t.seconds,
+    ...(result.manifest.metrics.linker === undefined ? {} : { linker: { before: result.manifest.metrics.linker.before, after: result.manifest.metrics.linker.after } }),
+    ...(result.learned === undefined ? {} : { learnedDecisions: result.learned.decisions }),
   };
 }
 

@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import { LinkerError, silentLoggerFor } from './workerTestSupport';
 import { headerFor, serializeAnnotationFile } from '../../../src/core/annotations/annotationRecord';
 import { startLinkerClient } from '../../../src/core/worker/linkerClient';
+import { OnlineLearner } from '../../../src/core/learning/onlineLearner';
+import { onlineStateFileFor, writeOnlineLearner } from '../../../src/core/training/adaptationLoop';
+import { readModelLearnedState } from '../../../src/core/training/modelLearnedState';
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 const WORKER = path.join(REPO, 'out', 'src', 'core', 'worker', 'linkerWorker.js');
@@ -59,6 +62,10 @@ void test('finetune in the worker: epoch progress with loss and recall, cancel l
     await client.request({ kind: 'linkSpans', text: 'Apple', spans: [{ start: 0, end: 5 }] });
     assert.equal(existsSync(cancelledDir), false);
 
+    // What the editor learned online is folded in: its rejected forms join the folder's memory.
+    const online = new OnlineLearner();
+    online.observe({ document: 'd0.txt', start: 0, end: 3, text: 'She', action: 'reject', entityId: null });
+    await writeOnlineLearner(onlineStateFileFor(path.join(dir, 'ws')), online.toJSON());
     const outDir = path.join(dir, 'models', 'done');
     const lines: string[] = [];
     const summary = await client.request({ kind: 'finetune', request: { ...request, outDir } }, { onProgress: (p) => lines.push(p.stage) });
@@ -69,6 +76,11 @@ void test('finetune in the worker: epoch progress with loss and recall, cancel l
     const manifest = JSON.parse(readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as { parent: { path: string }; modelId: string };
     assert.equal(path.resolve(manifest.parent.path), path.join(REPO, 'models', 'use-lite'));
     assert.equal(manifest.modelId, summary.modelId);
+    const learned = await readModelLearnedState(outDir);
+    assert.deepEqual(learned?.memory.rejected, { she: 1 });
+    assert.deepEqual(learned?.memory.forms.apple, { Q312: 2, Q89: 1 }, 'the training documents\' forms and counts (case folded)');
+    assert.equal(summary.learnedDecisions, 12);
+    assert.ok(summary.linker !== undefined && summary.linker.after >= 0);
 
     const exported = await client.request({ kind: 'exportGold', request: { storeRoot: path.join(dir, 'ws'), format: 'blink', out: path.join(dir, 'x.jsonl'), hardNegatives: 1 } });
     assert.equal(exported.mentions.total, 11);

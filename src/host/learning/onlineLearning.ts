@@ -1,0 +1,198 @@
+import * as vscode from 'vscode';
+import { LinkerError } from '../../core/errors';
+import type { LearnedState } from '../../core/learning/learnedState';
+import { OnlineLearner } from '../../core/learning/onlineLearner';
+import type { Logger } from '../../core/log';
+import { rankerWeightsFromJson } from '../../core/linker/ranker';
+import { AdaptationLoop, type AdaptationStatus, onlineStateFileFor, readOnlineLearner, writeOnlineLearner } from '../../core/training/adaptationLoop';
+import { DecisionTracker } from '../../core/training/decisionTracker';
+import { Disposable } from '../disposable';
+import type { MentionService } from '../linking/mentionService';
+import { LEARNING_SECTION, type LearningSettings } from './learningSettings';
+
+/**
+ * Online adaptation in the editor: the annotator's decisions (read from the annotation store as they are made,
+ * with the prediction they were made on) feed an online learner; every `refitEvery` decisions the ranker is
+ * refitted on the worker's training thread, the learned state (refitted weights, confirmed forms as names, the
+ * annotators' prior, rejected forms) goes to the link thread, and open documents are linked again so their
+ * unresolved mentions are ranked with it. Linking never waits for a refit. The state is saved per workspace
+ * (`.entity-links/.online-learning.json`, atomic writes) and applied again when the linker (re)loads; a status
+ * bar item says when the linker has adapted and from how many decisions.
+ */
+export class OnlineLearning extends Disposable {
+  private readonly tracker = new DecisionTracker();
+  private loop: AdaptationLoop | undefined;
+  private starting: Promise<AdaptationLoop | undefined> | undefined;
+  /** Decisions seen before the loop could start (the session was still loading). */
+  private readonly waiting: Parameters<AdaptationLoop['observe']>[0][number][] = [];
+  private readonly statusItem: vscode.StatusBarItem;
+  private readonly adapted = this.register(new vscode.EventEmitter<AdaptationStatus>());
+  /** Fires after each refit has reached the linker (tests wait on it). */
+  readonly onDidAdapt = this.adapted.event;
+
+  constructor(
+    private readonly mentions: MentionService,
+    private readonly readSettings: () => LearningSettings,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.statusItem = this.register(vscode.window.createStatusBarItem('entityLinker.learning', vscode.StatusBarAlignment.Right, 99));
+    this.statusItem.name = 'Entity Linker learning';
+    this.register(mentions.annotations.onDidChange((uri) => this.onAnnotations(uri)));
+    this.register(mentions.links.onDidChangeSession(() => void this.onSession()));
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(LEARNING_SECTION)) void this.onSettings();
+    }));
+  }
+
+  /** Where the workspace's state is kept: the first folder's annotation store (undefined without a folder). */
+  get stateFile(): string | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder === undefined ? undefined : onlineStateFileFor(folder.uri.fsPath);
+  }
+
+  get status(): AdaptationStatus | undefined {
+    return this.loop?.status;
+  }
+
+  private onAnnotations(uri: vscode.Uri): void {
+    const doc = this.mentions.annotations.get(uri);
+    if (doc === undefined) return;
+    const key = uri.toString();
+    const decisions = this.tracker.changes(key, doc.records, this.mentions.linking.mentions(uri));
+    if (decisions.length === 0 || !this.readSettings().enabled) return;
+    if (this.loop !== undefined) {
+      this.loop.observe(decisions);
+      return;
+    }
+    this.waiting.push(...decisions);
+    void this.start();
+  }
+
+  /** The loop, created once the session is ready: its base is the model's ranker; a saved state is restored. */
+  private start(): Promise<AdaptationLoop | undefined> {
+    this.starting ??= this.createLoop().catch((e: unknown) => {
+      this.starting = undefined;
+      this.logger.warn(`Online learning could not start: ${(e as Error).message}`);
+      return undefined;
+    });
+    return this.starting;
+  }
+
+  private async createLoop(): Promise<AdaptationLoop | undefined> {
+    const links = this.mentions.links;
+    await links.ready();
+    const base = rankerWeightsFromJson((await links.request({ kind: 'learnedBase' })).weights);
+    const file = this.stateFile;
+    let learner: OnlineLearner | undefined;
+    if (file !== undefined) {
+      try {
+        learner = await readOnlineLearner(file, base);
+      } catch (e) {
+        this.logger.warn(`${(e as Error).message} Learning starts afresh (the file is replaced at the next refit).`);
+      }
+    }
+    if (this.isDisposed) return undefined;
+    const loop = new AdaptationLoop({
+      channel: {
+        refit: (json, signal) => links.request({ kind: 'refit', learner: json }, { signal }),
+        apply: (state) => this.apply(state),
+      },
+      refitEvery: () => this.readSettings().refitEvery,
+      learner: learner ?? new OnlineLearner({ base }),
+      ...(file === undefined ? {} : { persist: (json) => writeOnlineLearner(file, json) }),
+      onStatus: (status) => this.showStatus(status),
+      onError: (e) => this.logger.warn(`Online learning: the refit failed: ${(e as Error).message}`),
+    });
+    this.loop = loop;
+    if (learner !== undefined) this.logger.info(`Online learning: restored ${learner.state.decisions} decisions from ${file}.`);
+    await this.restore();
+    loop.observe(this.waiting.splice(0));
+    this.showStatus(loop.status);
+    return loop;
+  }
+
+  /** Gives the linker the learned state and links open documents again with it. */
+  private async apply(state: LearnedState | null): Promise<void> {
+    const links = this.mentions.links;
+    if (links.state !== 'ready') return;
+    const started = performance.now();
+    await links.request({ kind: 'setLearned', state });
+    this.mentions.linking.relinkAll();
+    const status = this.loop?.status;
+    if (state !== null && status !== undefined) {
+      this.logger.info(`Online learning: the linker adapted to ${state.decisions} decisions (applied in ${(performance.now() - started).toFixed(0)} ms${status.last === undefined ? '' : `; refit ${status.last.report.ms.toFixed(0)} ms on ${status.last.report.examples} examples`}).`);
+      this.adapted.fire(status);
+    }
+  }
+
+  /** After the session (re)opened, or learning was switched on: the adapted state goes to the new linker. */
+  private async restore(): Promise<void> {
+    const state = this.loop?.appliedState;
+    if (state !== undefined && this.readSettings().enabled) await this.apply(state);
+  }
+
+  private async onSession(): Promise<void> {
+    if (this.mentions.links.state !== 'ready') return;
+    try {
+      if (this.loop === undefined) {
+        // A workspace with a saved state adapts the linker as soon as it loads, before any new decision.
+        const file = this.stateFile;
+        if (file !== undefined && this.readSettings().enabled && (await fileExists(file))) await this.start();
+      } else {
+        await this.restore();
+      }
+    } catch (e) {
+      if (!LinkerError.is(e, 'cancelled')) this.logger.warn(`Online learning: applying the learned state failed: ${(e as Error).message}`);
+    }
+  }
+
+  private async onSettings(): Promise<void> {
+    const { enabled } = this.readSettings();
+    try {
+      if (!enabled) {
+        this.loop?.cancel();
+        if (this.loop?.appliedState !== undefined) await this.apply(null);
+      } else {
+        await this.restore();
+      }
+    } catch (e) {
+      if (!LinkerError.is(e, 'cancelled')) this.logger.warn(`Online learning: ${(e as Error).message}`);
+    }
+    if (this.loop !== undefined) this.showStatus(this.loop.status);
+  }
+
+  private showStatus(status: AdaptationStatus): void {
+    const item = this.statusItem;
+    const { enabled, refitEvery } = this.readSettings();
+    if (!enabled || (status.adaptedFrom === 0 && !status.running)) {
+      item.hide();
+      return;
+    }
+    item.text = status.running ? '$(sync~spin) Adapting' : `$(mortar-board) Adapted · ${status.adaptedFrom}`;
+    const md = new vscode.MarkdownString(undefined, false);
+    md.appendMarkdown('**Entity Linker: online learning**\n\n');
+    const last = status.last;
+    md.appendText(
+      `The linker has adapted to ${status.adaptedFrom} of your decisions` +
+        (last === undefined ? ' (restored from this workspace).' : `, last at ${new Date(last.at).toLocaleTimeString()} (${last.report.examples} ranking examples, refit ${last.report.ms.toFixed(0)} ms).`) +
+        `\n${status.decisions} decisions seen; the next refit after ${Math.max(0, refitEvery - status.pending)} more.`,
+    );
+    item.tooltip = md;
+    item.show();
+  }
+
+  override dispose(): void {
+    this.loop?.dispose();
+    super.dispose();
+  }
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(vscode.Uri.file(file));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ONLINE_STATE_FILE } from '../../../src/core/training/adaptationLoop';
+import type { HostTestApi } from '../../../src/host/hostTestApi';
+import { EDITOR_KB, writeEditorFixtures } from './editorFixtures';
+
+const EXTENSION_ID = 'entity-linker.entity-linker';
+/** Two paragraphs, the same name in the same words: what the annotator decides for one should carry over. */
+const TEXT = 'We had an Apple after lunch.\n\nThen we had an Apple after lunch.\n';
+
+suite('Entity Linker: online adaptation', () => {
+  let api: HostTestApi;
+  let root: string;
+
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the integration run opens a workspace folder');
+    root = folder.uri.fsPath;
+    writeEditorFixtures(root);
+    fs.rmSync(path.join(root, '.entity-links', ONLINE_STATE_FILE), { force: true });
+    const config = vscode.workspace.getConfiguration('entityLinker');
+    await config.update('kb.sources', [`jsonl:${EDITOR_KB}`], vscode.ConfigurationTarget.Workspace);
+    await config.update('model.provider', 'cpu', vscode.ConfigurationTarget.Workspace);
+    await config.update('learning.enabled', true, vscode.ConfigurationTarget.Workspace);
+    await config.update('learning.refitEvery', 1, vscode.ConfigurationTarget.Workspace);
+    const ext = vscode.extensions.getExtension<HostTestApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+  });
+
+  suiteTeardown(async () => {
+    // Later suites link with the model alone.
+    await vscode.workspace.getConfiguration('entityLinker').update('learning.enabled', false, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a correction changes the next identical mention\'s top candidate, with no command but the correction', async function () {
+    this.timeout(120_000);
+    const file = path.join(root, 'learning-notes.txt');
+    fs.writeFileSync(file, TEXT);
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const uri = document.uri.toString();
+    await api.whenLinked(uri);
+    const apples = (): ReturnType<HostTestApi['mentions']> => api.mentions(uri).filter((m) => m.text === 'Apple');
+    const [first, second] = apples();
+    assert.ok(first !== undefined && second !== undefined, `both Apples are linked: ${JSON.stringify(api.mentions(uri))}`);
+    const top = second.kbId;
+    assert.ok(top === 'Q312' || top === 'Q89', `the second Apple's top candidate is one of the Apples (${top})`);
+    const corrected = top === 'Q312' ? 'Q89' : 'Q312';
+
+    // The annotator corrects the first Apple (as Choose Candidate does); nothing else is run.
+    await api.mentionBackend().relabel({ uri, start: first.start, end: first.end }, corrected);
+
+    const deadline = Date.now() + 60_000;
+    while (apples()[1]?.kbId !== corrected && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await api.whenLinked(uri);
+    }
+    assert.equal(apples()[1]?.kbId, corrected, 'the next identical mention follows the correction');
+    assert.equal(apples()[1]?.status, 'predicted', 'it is still a suggestion, not a decision');
+    const state = path.join(root, '.entity-links', ONLINE_STATE_FILE);
+    assert.ok(fs.existsSync(state), 'the adapted state is kept in the workspace');
+    assert.equal((JSON.parse(fs.readFileSync(state, 'utf8')) as { decisions: number }).decisions, 1);
+  });
+});
