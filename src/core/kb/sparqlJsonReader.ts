@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readTextInput } from '../inputFile';
 import type { Entity } from './entity';
 import type { KbField, KbReadOptions } from './kbReadOptions';
 import { RecordProblems, splitAliases } from './kbReadOptions';
@@ -79,7 +79,7 @@ export async function* readSparqlJsonKb(file: string, options: KbReadOptions = {
   options.onProgress?.({ stage: `read ${file}`, done: 0, total: size });
   let doc: unknown;
   {
-    const text = await fs.readFile(file, 'utf8');
+    const text = await readTextInput(file, 'The SPARQL JSON result');
     try {
       doc = JSON.parse(text);
     } catch (e) {
