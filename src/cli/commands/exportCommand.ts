@@ -5,6 +5,7 @@ import { mineExportNegatives } from '../../core/formats/export/exportNegatives';
 import { checkExportTargets } from '../../core/formats/export/exportTarget';
 import type { GoldDocument } from '../../core/formats/goldDocument';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
+import { readKbConfig } from '../../core/kb/kbConfig';
 import { parseSourceArg } from '../../core/kb/sniffFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
@@ -89,7 +90,7 @@ export const exportCommand: CliCommand = {
       out: values.out,
       devOut: values['dev-out'],
       force: values.force === true,
-      inputs: [...goldPaths, ...filesRead(docs), ...kbInputs(values.kb ?? []), ...(values['kb-config'] === undefined ? [] : [values['kb-config']]), ...(values.duplicates === undefined ? [] : [values.duplicates])],
+      inputs: [...goldPaths, ...filesRead(docs), ...(await kbInputs(values.kb ?? [], values['kb-config'])), ...(values.duplicates === undefined ? [] : [values.duplicates])],
     });
     const wsd = formats.includes('wsd');
     const withKb = (values.kb ?? []).length > 0 || values['kb-config'] !== undefined;
@@ -149,7 +150,8 @@ function filesRead(docs: readonly GoldDocument[]): string[] {
   return [...files];
 }
 
-/** The paths of --kb sources (the built-in WordNet keyword names no file). */
-function kbInputs(sources: readonly string[]): string[] {
-  return sources.map(parseSourceArg).filter((s) => s.path !== 'wordnet').map((s) => s.path);
+/** The files of the KB: --kb sources, the --kb-config file and the sources it lists (the WordNet keyword names none). */
+async function kbInputs(sources: readonly string[], config: string | undefined): Promise<string[]> {
+  const specs = [...sources.map(parseSourceArg), ...(config === undefined ? [] : (await readKbConfig(config)).sources)];
+  return [...specs.filter((s) => s.path !== 'wordnet').map((s) => s.path), ...(config === undefined ? [] : [config])];
 }

@@ -166,3 +166,19 @@ void test('brat export refuses ids that would forge lines; names with line break
     s.cleanup();
   }
 });
+
+void test('a KB source named by --kb-config is an input too: export will not write over it', () => {
+  const s = scratch();
+  try {
+    const gold = writeProdigyGold(s.at('gold.jsonl'));
+    const kb = s.at('kb.jsonl');
+    fs.writeFileSync(kb, '{"id":"Q1","title":"Paris"}\n');
+    fs.writeFileSync(s.at('kb.json'), JSON.stringify({ sources: [{ path: 'kb.jsonl' }] }));
+    const r = runCli(['export', '--gold', gold, '--to', 'blink', '--out', kb, '--kb-config', s.at('kb.json'), '--force']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /one of the export's inputs/);
+    assert.equal(fs.readFileSync(kb, 'utf8'), '{"id":"Q1","title":"Paris"}\n');
+  } finally {
+    s.cleanup();
+  }
+});
