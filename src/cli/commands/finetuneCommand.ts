@@ -17,10 +17,13 @@ const USAGE = `Usage: entity-linker finetune --train PATH [--train-format F] [--
                          [--negatives random|hard|mixed] [--num-negatives 64] [--epochs N] [--seed N] [--json]
 
 Trains a scoring head over the model's frozen encoder with the contrastive loss (gold first, K negatives
-re-mined every epoch with the current weights; gold and declared duplicates never negatives), picks the epoch
-with the best dev recall@64, and writes a new model folder (manifest naming the parent, the data hash, the
-hyperparameters and the dev metrics before and after). The folder appears only when training has finished.
-Then the new model's index is built, so linking with --model DIR starts at once.
+re-mined every epoch with the current weights; gold and declared duplicates never negatives) and, for each
+epoch's head, the ranker (listwise, the retrieved wrong candidates as hard negatives); keeps the epoch with the
+best whole-linker dev accuracy, and writes a new model folder: the head, ranker.json, learned.json (the training
+documents' surface forms as names of their entities and their counts as the annotators' prior, which eval
+--model DIR and the editor use) and a manifest naming the parent, the data hash, the hyperparameters and the dev
+metrics before and after. The folder appears only when training has finished. Then the new model's index is
+built, so linking with --model DIR starts at once.
 
   --train PATH          training gold, repeatable: any format eval reads, or exported BLINK training JSONL
   --train-format F      ${GOLD_FORMATS.join(' | ')} | auto (default auto)
@@ -36,6 +39,8 @@ Then the new model's index is built, so linking with --model DIR starts at once.
   --batch-size N        mentions per step (default ${DEFAULT_HEAD_TRAINING.batchSize})
   --lr X                AdamW peak learning rate (default ${DEFAULT_HEAD_TRAINING.optimizer.lr}; 10% warmup, linear decay)
   --entity-side         also train the entity-side map (slower; see the manual)
+  --select-on S         linker (default: whole-linker dev accuracy, ranker refitted per epoch) | recall (dev
+                        recall@64 of the head alone; faster; the parent's ranker is kept, no learned.json)
   --seed N              seed of the split, the shuffling and the sampling (default 1)
   --out DIR             the new model folder
   --overwrite           replace DIR if it exists (only once training has finished)
@@ -66,6 +71,7 @@ export const finetuneCommand: CliCommand = {
       lr: { type: 'string' },
       'entity-side': { type: 'boolean' },
       seed: { type: 'string' },
+      'select-on': { type: 'string' },
       out: { type: 'string' },
       overwrite: { type: 'boolean' },
       'no-index': { type: 'boolean' },
@@ -113,6 +119,7 @@ export const finetuneCommand: CliCommand = {
         outDir: values.out,
         overwrite: values.overwrite === true,
         training,
+        selectOn: parseChoice<'linker' | 'recall'>('select-on', values['select-on'], ['linker', 'recall'], 'linker'),
         logger: io.logger,
         signal,
         onProgress: (p) => {
@@ -143,7 +150,7 @@ export const finetuneCommand: CliCommand = {
       modelId: m.modelId,
       parent: m.parent,
       dataHash: m.dataHash,
-      metrics: { before: result.training.before, after: result.training.after, bestEpoch: result.training.bestEpoch },
+      metrics: { before: result.training.before, after: result.training.after, bestEpoch: result.training.bestEpoch, ...(m.metrics.linker === undefined ? {} : { linker: m.metrics.linker }) },
       epochs: result.training.epochs,
       counts: result.counts,
       seconds: result.training.seconds,
@@ -159,6 +166,9 @@ export const finetuneCommand: CliCommand = {
       io.out(`  dev recall@1  ${pct(b['recall@1'])} -> ${pct(a['recall@1'])}`);
       io.out(`  dev recall@10 ${pct(b['recall@10'])} -> ${pct(a['recall@10'])}`);
       io.out(`  dev recall@64 ${pct(b['recall@64'])} -> ${pct(a['recall@64'])}  (best epoch ${summary.metrics.bestEpoch}, ${summary.seconds.toFixed(1)} s)`);
+      const linker = m.metrics.linker;
+      if (linker !== undefined) io.out(`  dev accuracy of the whole linker ${pct(linker.before)} -> ${pct(linker.after)} (head, ranker and learned state; selected on it)`);
+      if (result.learned !== undefined) io.out(`  learned.json: ${result.learned.decisions} decisions, ${Object.keys(result.learned.memory.names).length} entities with confirmed names`);
       if (indexSize !== undefined) io.out(`  index of ${indexSize} entities built for the new model; link with --model ${summary.outDir}`);
     }
     return EXIT_OK;
