@@ -134,7 +134,8 @@ export class AdaptationLoop {
       this.duringRefit = [];
       this.options.onStatus?.(this.status);
     }
-    if (!this.disposed && this.learner.pending >= Math.max(1, this.options.refitEvery())) void this.refit();
+    // Decisions that piled up during the refit start the next one (not after a cancel: the next decision will).
+    if (!this.disposed && !controller.signal.aborted && this.learner.pending >= Math.max(1, this.options.refitEvery())) void this.refit();
     return report;
   }
 

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LinkerError } from '../../../src/core/errors';
+import type { AnnotatorDecision } from '../../../src/core/learning/decision';
+import type { LearnedState } from '../../../src/core/learning/learnedState';
+import { OnlineLearner, type OnlineLearnerJson } from '../../../src/core/learning/onlineLearner';
+import { FEATURE_NAMES } from '../../../src/core/linker/ranker';
+import type { LinkedMention } from '../../../src/core/linker/types';
+import { AdaptationLoop } from '../../../src/core/training/adaptationLoop';
+import { refitLearner, type RefitResult } from '../../../src/core/worker/learningRequests';
+
+function mention(text: string, ids: string[]): LinkedMention {
+  const candidates = ids.map((id, i) => {
+    const features = FEATURE_NAMES.map(() => 0);
+    features[FEATURE_NAMES.indexOf('dense')] = 0.5 - i / 10;
+    return { id, title: id, score: -i, probability: 0.5, signals: { retrievedBy: ['dense' as const] }, features };
+  });
+  return { start: 0, end: text.length, text, candidates, nil: false, margin: 1, hardNegatives: [] };
+}
+
+function decision(i: number, entityId = 'B'): AnnotatorDecision {
+  return { document: `d${i}`, start: 0, end: 5, text: 'Apple', action: 'relink', entityId, mention: mention('Apple', ['A', 'B']) };
+}
+
+/** A channel whose refits wait until released, so a test can act while one runs. */
+function gatedChannel(): { channel: ConstructorParameters<typeof AdaptationLoop>[0]['channel']; applied: LearnedState[]; release: () => void; refits: number } {
+  const state = { applied: [] as LearnedState[], refits: 0, release: () => undefined as void };
+  let gate = Promise.resolve();
+  const arm = (): void => {
+    gate = new Promise<void>((resolve) => (state.release = resolve));
+  };
+  arm();
+  return {
+    get refits() {
+      return state.refits;
+    },
+    applied: state.applied,
+    release: () => {
+      state.release();
+    },
+    channel: {
+      refit: async (json: OnlineLearnerJson, signal: AbortSignal): Promise<RefitResult> => {
+        state.refits++;
+        await gate;
+        arm();
+        if (signal.aborted) throw new LinkerError('cancelled', 'cancelled');
+        return refitLearner(json, signal);
+      },
+      apply: async (s: LearnedState) => void state.applied.push(s),
+    },
+  };
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+
+void test('adaptation: a refit every N decisions; decisions made during a refit are kept; the result is applied and persisted', async () => {
+  const gated = gatedChannel();
+  const persisted: OnlineLearnerJson[] = [];
+  const loop = new AdaptationLoop({ channel: gated.channel, refitEvery: () => 3, persist: async (json) => void persisted.push(json) });
+  loop.observe([decision(1), decision(2)]);
+  assert.equal(gated.refits, 0, 'below the threshold nothing is refitted');
+  loop.observe([decision(3)]);
+  assert.equal(gated.refits, 1);
+  assert.equal(loop.status.running, true);
+  loop.observe([decision(4)]);
+  gated.release();
+  await settle();
+  assert.equal(loop.status.running, false);
+  assert.equal(loop.status.adaptedFrom, 3, 'the refit learned from the three decisions it was given');
+  assert.equal(loop.status.decisions, 4, 'the decision made while it ran is kept');
+  assert.equal(loop.status.pending, 1);
+  assert.equal(gated.applied.length, 1);
+  assert.equal(gated.applied[0]!.decisions, 4, 'the applied state has every decision in its memory');
+  assert.ok(gated.applied[0]!.weights !== undefined, 'and refitted weights');
+  assert.equal(persisted.at(-1)?.decisions, 4);
+  assert.equal(loop.appliedState?.decisions, 4);
+});
+
+void test('adaptation: a cancelled refit applies nothing, loses no decision, and the next one runs', async () => {
+  const gated = gatedChannel();
+  const errors: unknown[] = [];
+  const loop = new AdaptationLoop({ channel: gated.channel, refitEvery: () => 1, onError: (e) => errors.push(e) });
+  loop.observe([decision(1)]);
+  assert.equal(loop.status.running, true);
+  loop.cancel();
+  gated.release();
+  await settle();
+  assert.equal(gated.applied.length, 0);
+  assert.deepEqual(errors, [], 'a cancellation is not an error');
+  assert.equal(loop.status.adaptedFrom, 0);
+  assert.equal(loop.status.decisions, 1);
+  const next = loop.refit();
+  gated.release();
+  assert.equal((await next)?.decisions, 1);
+  assert.equal(gated.applied.length, 1);
+});
+
+void test('adaptation: a learner restored from its JSON starts as adapted as it was saved', () => {
+  const learner = new OnlineLearner();
+  learner.observe(decision(1));
+  learner.refit();
+  learner.observe(decision(2));
+  const loop = new AdaptationLoop({ channel: gatedChannel().channel, refitEvery: () => 10, learner: OnlineLearner.fromJSON(learner.toJSON()) });
+  assert.equal(loop.status.adaptedFrom, 1);
+  assert.equal(loop.status.pending, 1);
+  assert.equal(loop.appliedState?.decisions, 2);
+});
