@@ -2,8 +2,7 @@ import { LinkerError } from '../../core/errors';
 import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/eval/goldMapping';
 import { EXPORT_FORMATS, type ExportFormat, type ExportSummary, exportGold } from '../../core/formats/export/exportGold';
 import { mineExportNegatives } from '../../core/formats/export/exportNegatives';
-import { checkExportTargets } from '../../core/formats/export/exportTarget';
-import type { GoldDocument } from '../../core/formats/goldDocument';
+import { checkExportTargets, goldInputFiles } from '../../core/formats/export/exportTarget';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { readKbConfig } from '../../core/kb/kbConfig';
 import { parseSourceArg } from '../../core/kb/sniffFormat';
@@ -85,13 +84,10 @@ export const exportCommand: CliCommand = {
     const format = parseChoice<ExportFormat>('to', values.to, EXPORT_FORMATS, 'blink');
     const skipped = new Map<string, number>();
     const { docs, formats } = await readGoldArgs(goldPaths, parseChoice<GoldFormat | 'auto'>('gold-format', values['gold-format'], [...GOLD_FORMATS, 'auto'], 'auto'), io, skipped);
-    checkExportTargets({
-      format,
-      out: values.out,
-      devOut: values['dev-out'],
-      force: values.force === true,
-      inputs: [...goldPaths, ...filesRead(docs), ...(await kbInputs(values.kb ?? [], values['kb-config'])), ...(values.duplicates === undefined ? [] : [values.duplicates])],
-    });
+    // Checked here before a KB is loaded and negatives are mined (minutes), and again by exportGold itself.
+    const inputs = [...goldPaths, ...(await kbInputs(values.kb ?? [], values['kb-config'])), ...(values.duplicates === undefined ? [] : [values.duplicates])];
+    const force = values.force === true;
+    checkExportTargets({ format, out: values.out, devOut: values['dev-out'], force, inputs: [...inputs, ...goldInputFiles(docs)] });
     const wsd = formats.includes('wsd');
     const withKb = (values.kb ?? []).length > 0 || values['kb-config'] !== undefined;
     const hardNegatives = format === 'blink' ? (values['hard-negatives'] === undefined ? (withKb ? 16 : 0) : parseNumber('hard-negatives', values['hard-negatives'], 0)) : 0;
@@ -105,6 +101,8 @@ export const exportCommand: CliCommand = {
       nif: values['entity-base'] === undefined ? {} : { entityBase: values['entity-base'] },
       brat: values['brat-db'] === undefined ? {} : { db: values['brat-db'] },
       skipped: Object.fromEntries(skipped),
+      inputs,
+      force,
     };
     const contextChars = values['context-chars'] === undefined ? undefined : parsePositiveInt('context-chars', values['context-chars'], 1);
     let summary: ExportSummary;
@@ -139,16 +137,6 @@ export const exportCommand: CliCommand = {
     return EXIT_OK;
   },
 };
-
-/** Every file the gold documents came from: the gold files themselves and the documents they annotate. */
-function filesRead(docs: readonly GoldDocument[]): string[] {
-  const files = new Set<string>();
-  for (const d of docs) {
-    if (d.path !== undefined) files.add(d.path);
-    for (const m of d.mentions) files.add(m.source.file);
-  }
-  return [...files];
-}
 
 /** The files of the KB: --kb sources, the --kb-config file and the sources it lists (the WordNet keyword names none). */
 async function kbInputs(sources: readonly string[], config: string | undefined): Promise<string[]> {

@@ -6,11 +6,11 @@ import { splitByDocument } from '../../training/documentSplit';
 import type { GoldDocument } from '../goldDocument';
 import { type BlinkExportOptions, blinkTrainingRecords, toJsonl } from './blinkTrainingWriter';
 import { type BratExportOptions, writeBratStandoff } from './bratWriter';
+import { type ExportFormat, checkExportTargets, goldInputFiles } from './exportTarget';
 import { type NifExportOptions, nifTurtle } from './nifWriter';
 
-export type ExportFormat = 'blink' | 'nif' | 'brat';
-
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['blink', 'nif', 'brat'];
+// Defined beside the output checks (which need them and must not import this module); exported here for callers.
+export { EXPORT_FORMATS, type ExportFormat } from './exportTarget';
 
 export interface ExportOptions {
   readonly format: ExportFormat;
@@ -29,6 +29,10 @@ export interface ExportOptions {
   readonly blink?: Omit<BlinkExportOptions, 'kb' | 'mapGold' | 'includeNil'>;
   readonly nif?: NifExportOptions;
   readonly brat?: BratExportOptions;
+  /** Files read besides the gold documents' own (KB sources, a KB config ...): an output may not be one of them. */
+  readonly inputs?: readonly string[];
+  /** Replace an existing output that is not recognisably a previous export (see exportTarget.ts). */
+  readonly force?: boolean;
   /** Records the reader left out (rejected or pending annotations ...), by reason, copied into the summary. */
   readonly skipped?: Readonly<Record<string, number>>;
 }
@@ -62,6 +66,8 @@ export interface ExportSummary {
  * write is the caller's check (exportTarget.ts).
  */
 export async function exportGold(docs: readonly GoldDocument[], options: ExportOptions): Promise<ExportSummary> {
+  // Every caller (the CLI, the editor's worker) gets the same output checks, right before anything is written.
+  checkExportTargets({ format: options.format, out: options.out, devOut: options.devOut, inputs: [...goldInputFiles(docs), ...(options.inputs ?? [])], force: options.force });
   const includeNil = options.includeNil ?? true;
   const split = options.devOut === undefined ? { train: [...docs], dev: [] as GoldDocument[] } : splitByDocument(docs, options.devFraction ?? 0.2, options.seed ?? 1, (d) => d.id);
   const filtered = (set: readonly GoldDocument[]): GoldDocument[] => (includeNil ? [...set] : set.map((d) => ({ ...d, mentions: d.mentions.filter((m) => !m.nil && m.goldIds.length > 0) })));

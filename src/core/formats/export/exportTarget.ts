@@ -4,7 +4,7 @@ import { ANNOTATION_DIR } from '../../annotations/annotationPaths';
 import { LinkerError } from '../../errors';
 import { fileTypeName } from '../../inputFile';
 import { BRAT_EXPORT_MARKER } from './bratWriter';
-import type { ExportFormat } from './exportGold';
+import type { GoldDocument } from '../goldDocument';
 import { NIF_EXPORT_MARKER } from './nifWriter';
 
 /*
@@ -22,6 +22,10 @@ import { NIF_EXPORT_MARKER } from './nifWriter';
  */
 
 
+export type ExportFormat = 'blink' | 'nif' | 'brat';
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['blink', 'nif', 'brat'];
+
 const BLINK_FIELDS = ['context_left', 'mention', 'context_right', 'label_id', 'document_id', 'mention_start', 'mention_end'];
 
 export interface ExportTargets {
@@ -32,6 +36,16 @@ export interface ExportTargets {
   readonly inputs: readonly string[];
   /** Replace an existing output that is not recognisably a previous export. */
   readonly force?: boolean;
+}
+
+/** Every file gold documents came from: the gold files themselves and the documents they annotate. */
+export function goldInputFiles(docs: readonly GoldDocument[]): string[] {
+  const files = new Set<string>();
+  for (const d of docs) {
+    if (d.path !== undefined) files.add(d.path);
+    for (const m of d.mentions) files.add(m.source.file);
+  }
+  return [...files];
 }
 
 /** The real path of `p`, or of its nearest existing ancestor joined with the rest (for outputs not yet written). */
@@ -88,7 +102,7 @@ function checkExisting(option: string, file: string, format: ExportFormat, force
     const names = fs.readdirSync(file);
     if (names.length === 0 || names.includes(BRAT_EXPORT_MARKER) || force) return;
     throw new LinkerError('usage', `${option} ${file} is a folder that is not a previous brat export of entity-linker (no ${BRAT_EXPORT_MARKER} in it); its files would be overwritten.`, {
-      hint: 'Name a new or empty folder, or pass --force to write into it anyway.',
+      hint: 'Name a new or empty folder, or force the export (--force on the command line).',
     });
   }
   if (!st.isFile()) {
@@ -98,7 +112,7 @@ function checkExisting(option: string, file: string, format: ExportFormat, force
   }
   if (st.size === 0 || force || isOurExport(file, format)) return;
   throw new LinkerError('usage', `${option} ${file} exists and is not a previous ${format} export of entity-linker; it would be overwritten.`, {
-    hint: 'Name a new path, or pass --force to replace it.',
+    hint: 'Name a new path, or force the export (--force on the command line).',
   });
 }
 
