@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { AnnotationStore } from '../../../src/core/annotations/annotationStore';
 import { importGold } from '../../../src/core/annotations/goldInterchange';
+import { exportGold } from '../../../src/core/formats/export/exportGold';
 import { readGold } from '../../../src/core/formats/goldFormat';
 import { noStack, runCli, scratch, writeProdigyGold } from '../cli/cliRun';
 
@@ -178,6 +179,24 @@ void test('a KB source named by --kb-config is an input too: export will not wri
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /one of the export's inputs/);
     assert.equal(fs.readFileSync(kb, 'utf8'), '{"id":"Q1","title":"Paris"}\n');
+  } finally {
+    s.cleanup();
+  }
+});
+
+void test('exportGold itself (the editor exports through it) refuses an input or a foreign file as output', async () => {
+  const s = scratch();
+  try {
+    const { ws, storeFile } = await workspace(s.dir);
+    const docs = await readGold(ws, 'annotations');
+    const before = fs.readFileSync(storeFile, 'utf8');
+    await assert.rejects(exportGold(docs, { format: 'blink', out: storeFile }), /annotation store|inputs/);
+    await assert.rejects(exportGold(docs, { format: 'nif', out: path.join(ws, 'notes.txt') }), /one of the export's inputs/);
+    fs.writeFileSync(s.at('mine.ttl'), 'notes');
+    await assert.rejects(exportGold(docs, { format: 'nif', out: s.at('mine.ttl') }), /not a previous nif export/);
+    assert.equal(fs.readFileSync(storeFile, 'utf8'), before);
+    assert.equal(fs.readFileSync(s.at('mine.ttl'), 'utf8'), 'notes');
+    await exportGold(docs, { format: 'nif', out: s.at('mine.ttl'), force: true });
   } finally {
     s.cleanup();
   }
