@@ -1,5 +1,6 @@
 import { LinkerError } from '../core/errors';
 import { osErrorAdvice } from '../core/inputFile';
+import { terminalSafe } from '../core/safeText';
 import type { CliCommand } from './cliCommand';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './cliCommand';
 import { createCliIo } from './cliIo';
@@ -98,7 +99,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`${String(e)}\n`);
+      process.stderr.write(`${terminalSafe(String(e))}\n`);
       process.exitCode = EXIT_INPUT;
     },
   );

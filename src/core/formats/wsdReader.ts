@@ -46,10 +46,7 @@ export function defaultKeyPath(dataPath: string): string {
 export async function readWsdFiles(dataPath: string, options: WsdReadOptions = {}): Promise<GoldDocument[]> {
   const keyPath = options.keyPath ?? defaultKeyPath(dataPath);
   const xml = await readTextInput(dataPath, 'The WSD data file');
-  const keys = await readTextInput(keyPath, `The WSD gold key file of ${basename(dataPath)}`).catch((e: unknown) => {
-    if (!LinkerError.is(e, 'inputMissing')) throw e;
-    throw new LinkerError('inputMissing', e.message, { hint: `The WSD framework keeps <set>.gold.key.txt beside <set>.data.xml; put it there or name it with the key-file option.`, cause: e });
-  });
+  const keys = await readTextInput(keyPath, `The gold key file of ${basename(dataPath)} (the WSD framework keeps <set>.gold.key.txt beside <set>.data.xml)`);
   return parseWsd(xml, dataPath, keys, keyPath, options.unit ?? 'sentence');
 }
 
