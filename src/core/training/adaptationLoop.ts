@@ -1,38 +1,13 @@
-import * as path from 'node:path';
-import { ANNOTATION_DIR } from '../annotations/annotationPaths';
-import { readTextIfExists, writeTextAtomic } from '../annotations/atomicTextFile';
 import { LinkerError } from '../errors';
 import type { AnnotatorDecision } from '../learning/decision';
 import type { LearnedState } from '../learning/learnedState';
 import { OnlineLearner, type OnlineLearnerJson, type RefitReport } from '../learning/onlineLearner';
-import type { RankerWeights } from '../linker/ranker';
 import type { RefitResult } from '../worker/learningRequests';
 
-/** Where a workspace keeps what the linker learned online: hidden, so no reader takes it for an annotation file. */
-export const ONLINE_STATE_FILE = '.online-learning.json';
-
-export function onlineStateFileFor(workspaceRoot: string): string {
-  return path.join(workspaceRoot, ANNOTATION_DIR, ONLINE_STATE_FILE);
-}
-
-/** A workspace's saved learner; undefined when there is none. A damaged file is an error naming it. */
-export async function readOnlineLearner(file: string, base: RankerWeights): Promise<OnlineLearner | undefined> {
-  const raw = await readTextIfExists(file);
-  if (raw === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (e) {
-    throw new LinkerError('inputFormat', `The online learning state is not valid JSON (${(e as Error).message}).`, { location: { file }, hint: 'Delete the file to start learning afresh; the annotations are not in it.', cause: e });
-  }
-  return OnlineLearner.fromJSON(json, { base }, file);
-}
-
-export async function writeOnlineLearner(file: string, json: OnlineLearnerJson): Promise<void> {
-  await writeTextAtomic(file, `${JSON.stringify(json)}\n`);
-}
-
-/** The two things a refit needs from the linker: run it away from linking, and link with the result. */
+/**
+ * The two things a refit needs from the linker: run it away from linking (and keep the refitted learner, e.g.
+ * write it to the workspace's file there), and link with the result.
+ */
 export interface AdaptationChannel {
   refit(learner: OnlineLearnerJson, signal: AbortSignal): Promise<RefitResult>;
   apply(state: LearnedState): Promise<void>;
@@ -54,7 +29,6 @@ export interface AdaptationLoopOptions {
   /** Decisions between refits (read at every decision, so a setting change applies at once). */
   readonly refitEvery: () => number;
   readonly learner?: OnlineLearner;
-  readonly persist?: (json: OnlineLearnerJson) => Promise<void>;
   readonly onStatus?: (status: AdaptationStatus) => void;
   readonly onError?: (e: unknown) => void;
   readonly now?: () => number;
@@ -62,8 +36,8 @@ export interface AdaptationLoopOptions {
 
 /**
  * Online adaptation: every decision goes into the learner at once; after every `refitEvery` decisions the
- * ranker is refitted (on the training thread, through the channel) and the new state, memory included, is
- * handed to the linker. A refit never blocks anything here: it is awaited, cancellable, and decisions made while
+ * ranker is refitted (on the training thread, through the channel; only the weights come back) and the new
+ * state, memory included, is handed to the linker. A refit never blocks anything here: it is awaited, cancellable, and decisions made while
  * it runs are replayed into its result (none is lost). One refit runs at a time; decisions piling up meanwhile
  * start the next one when it ends.
  */
@@ -116,9 +90,11 @@ export class AdaptationLoop {
     const started = now();
     let report: RefitReport | undefined;
     try {
-      const result = await this.options.channel.refit(this.learner.toJSON(), controller.signal);
+      const snapshot = this.learner.toJSON();
+      const result = await this.options.channel.refit(snapshot, controller.signal);
       if (controller.signal.aborted) return undefined;
-      const next = OnlineLearner.fromJSON(result.learner, { base: this.learner.options.base });
+      const refitted = { ...snapshot, ...(result.weights === undefined ? {} : { weights: result.weights }), pending: 0 };
+      const next = OnlineLearner.fromJSON(refitted, { base: this.learner.options.base });
       for (const d of this.duringRefit) next.observe(d);
       this.learner = next;
       await this.options.channel.apply(next.state);
@@ -126,7 +102,6 @@ export class AdaptationLoop {
       this.refits++;
       this.last = { at: now(), report: result.report, ms: now() - started };
       report = result.report;
-      await this.options.persist?.(next.toJSON());
     } catch (e) {
       if (!LinkerError.is(e, 'cancelled') && !controller.signal.aborted) this.options.onError?.(e);
     } finally {

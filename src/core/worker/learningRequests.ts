@@ -2,6 +2,7 @@ import { type OnlineLearnerJson, OnlineLearner, type RefitReport } from '../lear
 import type { LearnedState } from '../learning/learnedState';
 import { serializeRankerWeights } from '../linker/ranker';
 import type { LinkingSession } from '../session/linkingSession';
+import { writeOnlineLearner } from '../training/onlineStateFile';
 import { stackLearnedStates } from '../training/modelLearnedState';
 
 /**
@@ -10,8 +11,12 @@ import { stackLearnedStates } from '../training/modelLearnedState';
  * queues behind it; the link thread only swaps the learned state in, which is cheap.
  */
 
+/**
+ * The refit's outcome, small on purpose (the learner's examples stay with the editor): the refitted weights
+ * (serialised; absent while no decision gave a ranking example) and the report.
+ */
 export interface RefitResult {
-  readonly learner: OnlineLearnerJson;
+  readonly weights?: Record<string, unknown>;
   readonly report: RefitReport;
 }
 
@@ -23,10 +28,13 @@ export interface LearnedBase {
   readonly decisions: number;
 }
 
-export function refitLearner(json: OnlineLearnerJson, signal: AbortSignal): RefitResult {
+/** Refits the learner; with `persistTo` its refitted state is written there (atomically) by this thread too. */
+export async function refitLearner(json: OnlineLearnerJson, signal: AbortSignal, persistTo?: string): Promise<RefitResult> {
   const learner = OnlineLearner.fromJSON(json);
   const report = learner.refit(signal);
-  return { learner: learner.toJSON(), report };
+  const refitted = learner.toJSON();
+  if (persistTo !== undefined) await writeOnlineLearner(persistTo, refitted);
+  return { ...(refitted.weights === undefined ? {} : { weights: refitted.weights }), report };
 }
 
 /** The workspace's learned state on top of the model folder's (null: the model folder's alone). */

@@ -72,7 +72,7 @@ export type WorkerRequest =
   /** Fine-tunes the session's model on a workspace's annotation store into a new model folder; progress per epoch. */
   | { readonly id: number; readonly kind: 'finetune'; readonly request: FinetuneRequest }
   /** Refits an online learner's ranker (no session needed; runs on the training thread). */
-  | { readonly id: number; readonly kind: 'refit'; readonly learner: OnlineLearnerJson }
+  | { readonly id: number; readonly kind: 'refit'; readonly learner: OnlineLearnerJson; readonly persistTo?: string }
   /** Puts the workspace's learned state on top of the model's (null: the model's alone) and links with it. */
   | { readonly id: number; readonly kind: 'setLearned'; readonly state: LearnedState | null }
   /** The open session's ranker weights and the decisions its model folder learned from (the online learner's base). */

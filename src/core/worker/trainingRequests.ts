@@ -7,7 +7,7 @@ import type { GoldDocument } from '../formats/goldDocument';
 import { readGold } from '../formats/goldFormat';
 import type { Logger, ProgressListener } from '../log';
 import type { LinkingSession } from '../session/linkingSession';
-import { onlineStateFileFor, readOnlineLearner } from '../training/adaptationLoop';
+import { onlineStateFileFor, readOnlineLearner } from '../training/onlineStateFile';
 import { finetuneFromSession } from '../training/finetuneSession';
 import type { NegativeStrategy } from '../training/negativeMining';
 import { DEFAULT_HEAD_TRAINING, type EpochReport } from '../training/trainHead';

@@ -4,7 +4,8 @@ import type { LearnedState } from '../../core/learning/learnedState';
 import { OnlineLearner } from '../../core/learning/onlineLearner';
 import type { Logger } from '../../core/log';
 import { rankerWeightsFromJson } from '../../core/linker/ranker';
-import { AdaptationLoop, type AdaptationStatus, onlineStateFileFor, readOnlineLearner, writeOnlineLearner } from '../../core/training/adaptationLoop';
+import { AdaptationLoop, type AdaptationStatus } from '../../core/training/adaptationLoop';
+import { onlineStateFileFor, readOnlineLearner } from '../../core/training/onlineStateFile';
 import { DecisionTracker } from '../../core/training/decisionTracker';
 import { Disposable } from '../disposable';
 import type { MentionService } from '../linking/mentionService';
@@ -95,12 +96,12 @@ export class OnlineLearning extends Disposable {
     if (this.isDisposed) return undefined;
     const loop = new AdaptationLoop({
       channel: {
-        refit: (json, signal) => links.request({ kind: 'refit', learner: json }, { signal }),
+        // The training thread refits and writes the workspace's file: the editor's thread only sends the snapshot.
+        refit: (json, signal) => links.request({ kind: 'refit', learner: json, ...(file === undefined ? {} : { persistTo: file }) }, { signal }),
         apply: (state) => this.apply(state),
       },
       refitEvery: () => this.readSettings().refitEvery,
       learner: learner ?? new OnlineLearner({ base }),
-      ...(file === undefined ? {} : { persist: (json) => writeOnlineLearner(file, json) }),
       onStatus: (status) => this.showStatus(status),
       onError: (e) => this.logger.warn(`Online learning: the refit failed: ${(e as Error).message}`),
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ONLINE_STATE_FILE } from '../../../src/core/training/adaptationLoop';
+import { ONLINE_STATE_FILE } from '../../../src/core/training/onlineStateFile';
 import type { HostTestApi } from '../../../src/host/hostTestApi';
 import { EDITOR_KB, writeEditorFixtures } from './editorFixtures';
 

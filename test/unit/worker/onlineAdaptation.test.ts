@@ -7,7 +7,8 @@ import { APPLE_KB, REPO, WORKER, silentLoggerFor, skipWithoutModel } from './wor
 import type { LinkedMention } from '../../../src/core/linker/types';
 import { OnlineLearner } from '../../../src/core/learning/onlineLearner';
 import { FEATURE_NAMES, rankerWeightsFromJson } from '../../../src/core/linker/ranker';
-import { AdaptationLoop, readOnlineLearner, writeOnlineLearner } from '../../../src/core/training/adaptationLoop';
+import { AdaptationLoop } from '../../../src/core/training/adaptationLoop';
+import { readOnlineLearner } from '../../../src/core/training/onlineStateFile';
 import { type LinkerClient, startLinkerClient } from '../../../src/core/worker/linkerClient';
 
 const skip = skipWithoutModel;
@@ -27,15 +28,14 @@ async function withSession(body: (client: LinkerClient, dir: string) => Promise<
   }
 }
 
-function loopFor(client: LinkerClient, learner: OnlineLearner, refitEvery: number, persist?: (json: unknown) => Promise<void>): AdaptationLoop {
+function loopFor(client: LinkerClient, learner: OnlineLearner, refitEvery: number, persistTo?: string): AdaptationLoop {
   return new AdaptationLoop({
     channel: {
-      refit: (json, signal) => client.request({ kind: 'refit', learner: json }, { signal }),
+      refit: (json, signal) => client.request({ kind: 'refit', learner: json, ...(persistTo === undefined ? {} : { persistTo }) }, { signal }),
       apply: async (state) => void (await client.request({ kind: 'setLearned', state })),
     },
     refitEvery: () => refitEvery,
     learner,
-    ...(persist === undefined ? {} : { persist }),
     onError: (e) => assert.fail(e as Error),
   });
 }
@@ -55,7 +55,7 @@ void test('online adaptation: a correction reaches the linker through a backgrou
     const corrected = top === 'Q312' ? 'Q89' : 'Q312';
     const base = await client.request({ kind: 'learnedBase' });
     const file = path.join(dir, 'ws', '.entity-links', '.online-learning.json');
-    const loop = loopFor(client, new OnlineLearner({ base: rankerWeightsFromJson(base.weights) }), 1, (json) => writeOnlineLearner(file, json as never));
+    const loop = loopFor(client, new OnlineLearner({ base: rankerWeightsFromJson(base.weights) }), 1, file);
     loop.observe([{ document: 'd1.txt', start: apple.start, end: apple.end, text: 'Apple', action: 'relink', entityId: corrected, mention: apple }]);
     assert.equal(await loop.refit(), undefined, 'the decision already started the refit; a second one waits');
     while (loop.status.running) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -102,8 +102,9 @@ void test('a refit on 1,000 decisions runs off the link thread: links wait less 
     }
     const result = await refit;
     assert.equal(result.report.examples, 1000);
+    assert.ok(result.weights !== undefined);
     t = performance.now();
-    await client.request({ kind: 'setLearned', state: OnlineLearner.fromJSON(result.learner).state });
+    await client.request({ kind: 'setLearned', state: OnlineLearner.fromJSON({ ...learner.toJSON(), weights: result.weights }).state });
     const apply = performance.now() - t;
     const worst = Math.max(...delays);
     console.log(`refit of 1,000 decisions: ${result.report.ms.toFixed(0)} ms on the training thread; link-thread round trips during it: ${delays.length}, worst ${worst.toFixed(1)} ms; applying the state ${apply.toFixed(1)} ms; an idle link ${idle.toFixed(1)} ms`);

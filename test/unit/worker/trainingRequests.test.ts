@@ -7,7 +7,7 @@ import { LinkerError, silentLoggerFor } from './workerTestSupport';
 import { headerFor, serializeAnnotationFile } from '../../../src/core/annotations/annotationRecord';
 import { startLinkerClient } from '../../../src/core/worker/linkerClient';
 import { OnlineLearner } from '../../../src/core/learning/onlineLearner';
-import { onlineStateFileFor, writeOnlineLearner } from '../../../src/core/training/adaptationLoop';
+import { onlineStateFileFor, writeOnlineLearner } from '../../../src/core/training/onlineStateFile';
 import { readModelLearnedState } from '../../../src/core/training/modelLearnedState';
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');

@@ -1,0 +1,31 @@
+import * as path from 'node:path';
+import { ANNOTATION_DIR } from '../annotations/annotationPaths';
+import { readTextIfExists, writeTextAtomic } from '../annotations/atomicTextFile';
+import { LinkerError } from '../errors';
+import { OnlineLearner, type OnlineLearnerJson } from '../learning/onlineLearner';
+import type { RankerWeights } from '../linker/ranker';
+
+/** Where a workspace keeps what the linker learned online: hidden, so no reader takes it for an annotation file. */
+export const ONLINE_STATE_FILE = '.online-learning.json';
+
+export function onlineStateFileFor(workspaceRoot: string): string {
+  return path.join(workspaceRoot, ANNOTATION_DIR, ONLINE_STATE_FILE);
+}
+
+/** A workspace's saved learner; undefined when there is none. A damaged file is an error naming it. */
+export async function readOnlineLearner(file: string, base: RankerWeights): Promise<OnlineLearner | undefined> {
+  const raw = await readTextIfExists(file);
+  if (raw === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw new LinkerError('inputFormat', `The online learning state is not valid JSON (${(e as Error).message}).`, { location: { file }, hint: 'Delete the file to start learning afresh; the annotations are not in it.', cause: e });
+  }
+  return OnlineLearner.fromJSON(json, { base }, file);
+}
+
+export async function writeOnlineLearner(file: string, json: OnlineLearnerJson): Promise<void> {
+  await writeTextAtomic(file, `${JSON.stringify(json)}\n`);
+}
+
