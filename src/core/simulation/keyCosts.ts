@@ -32,12 +32,34 @@ function wordSpans(text: string): [number, number][] {
 }
 
 /**
+ * Keys to reach `start` with Find (Ctrl+F, as few characters of the mention as make the first match after the
+ * cursor this one — Find is case-insensitive and wraps —, Escape: the match stays selected), or undefined when
+ * even the whole mention matches elsewhere first. Returns the keys and the characters typed.
+ */
+function findKeys(text: string, cursor: number, start: number, end: number): { keys: number; typed: number } | undefined {
+  const lower = text.toLowerCase();
+  for (let k = 1; k <= end - start; k++) {
+    const needle = lower.slice(start, start + k);
+    const after = lower.indexOf(needle, cursor);
+    const first = after >= 0 ? after : lower.indexOf(needle);
+    if (first === start) return { keys: 2 + k, typed: k };
+  }
+  return undefined;
+}
+
+/** Ctrl+Shift+Right presses from `from` until the selection ends at `end`, plus Shift+Left for a word it overshoots. */
+function extendKeys(words: readonly [number, number][], from: number, end: number): number {
+  const straddling = words.find(([s, e]) => s < end && e > end && e > from);
+  return words.filter(([, e]) => e > from && e <= end).length + (straddling === undefined ? 0 : 1 + straddling[1] - end);
+}
+
+/**
  * Keys a keyboard user needs to move the cursor from `cursor` to a mention and select it, as Link Selection
- * needs (the command trims white space around a selection):
+ * needs (the command trims white space around a selection), the cheaper of:
  * - by words: Ctrl+Right (cursorWordEndRight on Linux and Windows) to the end of the word before the mention,
  *   or Ctrl+Left to its start when it lies behind the cursor, then one Ctrl+Shift+Right per word of the mention;
- * - or by Find: Ctrl+F, the mention's text typed, Escape (the match stays selected): 2 + its length.
- * The cheaper of the two counts.
+ * - by Find: Ctrl+F, the first characters of the mention until Find lands on it, Escape (the typed part stays
+ *   selected), then Ctrl+Shift+Right to the mention's end.
  */
 export function selectionKeys(text: string, cursor: number, start: number, end: number): number {
   const words = wordSpans(text);
@@ -52,19 +74,18 @@ export function selectionKeys(text: string, cursor: number, start: number, end: 
     moves = words.filter(([s]) => s >= start && s < cursor).length;
     from = start;
   }
-  // A word the mention ends inside is selected whole, then Shift+Left takes back the extra characters.
-  const straddling = words.find(([s, e]) => s < end && e > end);
-  const select = words.filter(([, e]) => e > from && e <= end).length + (straddling === undefined ? 0 : 1 + straddling[1] - end);
-  return Math.min(moves + select, 2 + (end - start));
+  const byWords = moves + extendKeys(words, from, end);
+  const found = findKeys(text, cursor, start, end);
+  return found === undefined ? byWords : Math.min(byWords, found.keys + extendKeys(words, start + found.typed, end));
 }
 
 /**
  * Keys to put the cursor on a mention (to act on a wrong acceptance): Ctrl+Right to the end of its first word
- * (or Ctrl+Left back to its start), or Find (2 + its length); none when the cursor is on it already.
+ * (or Ctrl+Left back to its start), or Find; none when the cursor is on it already.
  */
 export function cursorKeys(text: string, cursor: number, start: number, end: number): number {
   if (cursor >= start && cursor <= end) return 0;
   const words = wordSpans(text);
   const moves = cursor < start ? words.filter(([, e]) => e > cursor && e <= start).length + 1 : words.filter(([s]) => s >= start && s < cursor).length;
-  return Math.min(moves, 2 + (end - start));
+  return Math.min(moves, findKeys(text, cursor, start, end)?.keys ?? Infinity);
 }

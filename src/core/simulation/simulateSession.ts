@@ -4,7 +4,7 @@ import type { LinkedMention, Span } from '../linker/types';
 import { accuracyByBlock, accuracyHalves } from './blockAccuracy';
 import { cursorKeys, KEY, selectionKeys } from './keyCosts';
 import { pickerKeys } from './pickerKeys';
-import type { DecisionAction, KeyBreakdown, OnlineLearning, SessionResult, SimulatedDecision, SimulationDocument, SimulationLinker, SimulationOptions } from './simulationTypes';
+import type { DecidedSpan, DecisionAction, KeyBreakdown, OnlineLearning, SessionResult, SimulatedDecision, SimulationDocument, SimulationLinker, SimulationOptions } from './simulationTypes';
 import { nextSuggestion, type OpenSuggestion } from './visitOrder';
 
 const spanKey = (s: Span): string => `${s.start}:${s.end}`;
@@ -17,6 +17,8 @@ interface DocState {
   /** Suggestions Accept All took whose entity is wrong: corrected in the pass after the suggestions. */
   readonly wrongAccepted: OpenSuggestion[];
   passDone: boolean;
+  /** Decisions made in the document so far (the linker's document context). */
+  readonly decided: DecidedSpan[];
 }
 
 /**
@@ -30,7 +32,7 @@ interface DocState {
  * `retrainEvery` decisions it refits and the open suggestions are ranked again.
  */
 export async function simulateSession(docs: readonly SimulationDocument[], linker: SimulationLinker, learner: OnlineLearning | undefined, options: SimulationOptions): Promise<SessionResult> {
-  const states: DocState[] = docs.map((doc) => ({ doc, goldBySpan: new Map(doc.mentions.map((m) => [spanKey(m), m.gold])), opened: false, suggestions: [], wrongAccepted: [], passDone: false }));
+  const states: DocState[] = docs.map((doc) => ({ doc, goldBySpan: new Map(doc.mentions.map((m) => [spanKey(m), m.gold])), opened: false, suggestions: [], wrongAccepted: [], passDone: false, decided: [] }));
   const keys: KeyBreakdown = { navigation: 0, accept: 0, choose: 0, picker: 0, nil: 0, reject: 0, cursor: 0, linkSelection: 0, acceptAll: 0 };
   const outcomes: Record<DecisionAction | 'unreachable', number> = { accept: 0, acceptAll: 0, choose: 0, nil: 0, reject: 0, linkSelection: 0, unreachable: 0 };
   const correct: boolean[] = [];
@@ -52,7 +54,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     for (const st of states) {
       const open = st.suggestions.filter((s) => !s.resolved);
       if (open.length === 0) continue;
-      const fresh = await linker.linkSpans(st.doc.text, open.map((s) => ({ start: s.linked.start, end: s.linked.end })));
+      const fresh = await linker.linkSpans(st.doc.text, open.map((s) => ({ start: s.linked.start, end: s.linked.end })), st.decided);
       open.forEach((s, i) => (s.linked = fresh[i]));
     }
   };
@@ -60,6 +62,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
   const decide = async (st: DocState, span: Span, kbId: string | null, action: DecisionAction, shown: LinkedMention, suggestionRight: boolean): Promise<void> => {
     correct.push(suggestionRight);
     outcomes[action]++;
+    st.decided.push({ start: span.start, end: span.end, text: st.doc.text.slice(span.start, span.end), entityId: kbId });
     if (learner === undefined) return;
     const status = action === 'nil' ? 'nil' : action === 'reject' ? 'rejected' : 'accepted';
     const decision: SimulatedDecision = { documentId: st.doc.id, text: st.doc.text, start: span.start, end: span.end, kbId, status, action, shown, detected: action !== 'linkSelection' };
@@ -105,7 +108,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     const st = states[index];
     if (st.opened) return;
     st.opened = true;
-    const linked = await linker.linkDocument(st.doc.text);
+    const linked = await linker.linkDocument(st.doc.text, st.decided);
     st.suggestions = linked.map((l) => ({ doc: index, linked: l, resolved: false }));
     const threshold = options.acceptAllThreshold;
     if (threshold === undefined || st.suggestions.length === 0) return;
@@ -143,7 +146,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
       if (item.kind === 'missed') {
         keys.cursor += selectionKeys(st.doc.text, cursor, item.start, item.end);
         keys.linkSelection += KEY.linkSelection;
-        const [linked] = await linker.linkSpans(st.doc.text, [{ start: item.start, end: item.end }]);
+        const [linked] = await linker.linkSpans(st.doc.text, [{ start: item.start, end: item.end }], st.decided);
         pick(linked.candidates, item.gold);
         await decide(st, item, item.gold.ids[0], 'linkSelection', linked, false);
         cursor = item.end;

@@ -1,12 +1,21 @@
 import type { MappedGold } from '../eval/goldMapping';
 import type { LinkedMention, Span } from '../linker/types';
 
-/** What the simulated session needs from the linker: the editor's linking calls and the picker's KB search. */
+/** A decision already made in the document being linked (entityId null: NIL or rejected). */
+export interface DecidedSpan extends Span {
+  readonly text: string;
+  readonly entityId: string | null;
+}
+
+/**
+ * What the simulated session needs from the linker: the editor's linking calls (with the decisions already
+ * made in the document, for one sense per discourse and coherence) and the picker's KB search.
+ */
 export interface SimulationLinker {
   /** Detects and links a document, as the editor does when it opens. */
-  linkDocument(text: string): Promise<LinkedMention[]>;
+  linkDocument(text: string, decided: readonly DecidedSpan[]): Promise<LinkedMention[]>;
   /** Links given spans: Link Selection, and re-ranking unresolved mentions after a refit. */
-  linkSpans(text: string, spans: readonly Span[]): Promise<LinkedMention[]>;
+  linkSpans(text: string, spans: readonly Span[], decided: readonly DecidedSpan[]): Promise<LinkedMention[]>;
   /** The picker's live KB search: entity ids best first. */
   searchKb(query: string, limit: number): readonly string[];
   /** The title the annotator types to find an entity (undefined for an unknown id). */

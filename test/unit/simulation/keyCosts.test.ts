@@ -8,21 +8,20 @@ import { FakeLinker, TITLES } from './fakeSimulationLinker';
 const text = 'She met Jack London, the writer, in San Francisco near the long bay.';
 const span = (s: string): [number, number] => [text.indexOf(s), text.indexOf(s) + s.length];
 
-void test('selecting a mention: word moves to the word before it, then one Ctrl+Shift+Right per word', () => {
+void test('selecting a mention: word moves and one Ctrl+Shift+Right per word, or Find when that is cheaper', () => {
   const [a, b] = span('Jack London');
-  // Ctrl+Right past "She", "met"; Ctrl+Shift+Right over "Jack", "London".
+  // Ctrl+Right past "She", "met"; Ctrl+Shift+Right over "Jack", "London" (Find: Ctrl+F, "j", Escape, 2 more).
   assert.equal(selectionKeys(text, 0, a, b), 4);
-  // From the end of the mention before: no moves.
+  // From the end of the word before: no moves.
   assert.equal(selectionKeys(text, span('met')[1], a, b), 2);
-  // Backwards with Ctrl+Left to its start: "writer", ",", "the", ",", "London", "Jack" are six word starts.
-  const [w] = span(' in ');
-  assert.equal(selectionKeys(text, w, a, b), 6 + 2);
-  // Far away, Find is cheaper: Ctrl+F, "bay" typed, Escape.
-  const [c, d] = span('bay');
-  assert.equal(selectionKeys(text, 0, c, d), 2 + 3);
+  // Behind the cursor: Ctrl+Left would take six presses; Find "j" wraps round to it: Ctrl+F, j, Escape, then
+  // Ctrl+Shift+Right to the end of "Jack" and of "London".
+  assert.equal(selectionKeys(text, span(' in ')[0], a, b), 3 + 2);
+  // "s" first finds "She": Find needs "sa"; then Ctrl+Shift+Right over the rest of "San" and "Francisco".
+  const [c, d] = span('San Francisco');
+  assert.equal(selectionKeys(text, 0, c, d), 4 + 2);
   // A mention ending inside a word: the word selected, then Shift+Left for the rest ("Franc" of "Francisco").
-  const [s] = span('San');
-  assert.equal(selectionKeys(text, s - 1, s, s + 9), 2 + 4);
+  assert.equal(selectionKeys(text, c - 1, c, c + 9), 2 + 4);
 });
 
 void test('putting the cursor on a mention: Ctrl+Right to the end of its first word; none when already on it', () => {
