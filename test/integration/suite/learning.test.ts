@@ -53,13 +53,15 @@ suite('Entity Linker: online adaptation', () => {
     const corrected = top === 'Q312' ? 'Q89' : 'Q312';
 
     // The annotator corrects the first Apple (as Choose Candidate does); nothing else is run.
-    await api.mentionBackend().relabel({ uri, start: first.start, end: first.end }, corrected);
-
-    const deadline = Date.now() + 60_000;
-    while (apples()[1]?.kbId !== corrected && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await api.whenLinked(uri);
-    }
+    const delay = await api.eventLoopDelay(async () => {
+      await api.mentionBackend().relabel({ uri, start: first.start, end: first.end }, corrected);
+      const deadline = Date.now() + 60_000;
+      while (apples()[1]?.kbId !== corrected && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await api.whenLinked(uri);
+      }
+    });
+    console.log(`correction -> refit -> re-link: ${delay.wallMs.toFixed(0)} ms; extension host event-loop delay mean ${delay.meanMs.toFixed(1)} ms, p99 ${delay.p99Ms.toFixed(1)} ms, max ${delay.maxMs.toFixed(1)} ms`);
     assert.equal(apples()[1]?.kbId, corrected, 'the next identical mention follows the correction');
     assert.equal(apples()[1]?.status, 'predicted', 'it is still a suggestion, not a decision');
     const state = path.join(root, '.entity-links', ONLINE_STATE_FILE);
