@@ -4,7 +4,7 @@ import type { Entity } from '../kb/entity';
 import type { SkippedRecord } from '../kb/kbReadOptions';
 import type { KbSourceSpec } from '../kb/sniffFormat';
 import type { LinkerOptions } from '../linker/linker';
-import type { LinkedMention, SpanRequest } from '../linker/types';
+import type { DocumentContext, LinkedMention, SpanRequest } from '../linker/types';
 import type { LinkerErrorLocation, LinkerErrorReason } from '../errors';
 import type { ExportSummary } from '../formats/export/exportGold';
 import type { ExportRequest, FinetuneRequest, FinetuneSummary } from './trainingRequests';
@@ -59,8 +59,8 @@ export interface EntityHit {
 export type WorkerRequest =
   | { readonly id: number; readonly kind: 'open'; readonly options: WorkerSessionOptions }
   /** Links a whole document; with a `key` the worker re-links only changed paragraphs against the key's last run. */
-  | { readonly id: number; readonly kind: 'linkDocument'; readonly key?: string; readonly text: string; readonly topK?: number }
-  | { readonly id: number; readonly kind: 'linkSpans'; readonly text: string; readonly spans: readonly SpanRequest[]; readonly topK?: number }
+  | { readonly id: number; readonly kind: 'linkDocument'; readonly key?: string; readonly text: string; readonly topK?: number; readonly context?: DocumentContext }
+  | { readonly id: number; readonly kind: 'linkSpans'; readonly text: string; readonly spans: readonly SpanRequest[]; readonly topK?: number; readonly context?: DocumentContext }
   | { readonly id: number; readonly kind: 'searchKb'; readonly query: string; readonly limit: number }
   | { readonly id: number; readonly kind: 'entities'; readonly ids: readonly string[] }
   /** Drops the key's cached last run (the document closed). */

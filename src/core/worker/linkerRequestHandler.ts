@@ -1,7 +1,7 @@
 import { LinkerError } from '../errors';
 import type { Entity } from '../kb/entity';
 import { KbSearch } from '../linker/kbSearch';
-import type { LinkedMention } from '../linker/types';
+import type { LinkedMention, LinkOptions } from '../linker/types';
 import type { Logger, ProgressListener } from '../log';
 import { type LinkingSession, openLinkingSession } from '../session/linkingSession';
 import type { EntityHit, SessionInfo, WorkerRequest, WorkerResults } from './linkerProtocol';
@@ -38,9 +38,9 @@ export class LinkerRequestHandler {
       case 'open':
         return this.open(request.options, signal, onProgress);
       case 'linkDocument':
-        return this.serially(() => this.linkDocument(request.key, request.text, request.topK, signal));
+        return this.serially(() => this.linkDocument(request.key, request.text, { signal, topK: request.topK, ...(request.context === undefined ? {} : { context: request.context }) }));
       case 'linkSpans':
-        return this.serially(() => this.require().linker.linkSpans(request.text, request.spans, { signal, topK: request.topK }));
+        return this.serially(() => this.require().linker.linkSpans(request.text, request.spans, { signal, topK: request.topK, ...(request.context === undefined ? {} : { context: request.context }) }));
       case 'searchKb':
         return this.search(request.query, request.limit);
       case 'entities':
@@ -98,12 +98,12 @@ export class LinkerRequestHandler {
     };
   }
 
-  private async linkDocument(key: string | undefined, text: string, topK: number | undefined, signal: AbortSignal): Promise<LinkedMention[]> {
+  private async linkDocument(key: string | undefined, text: string, options: LinkOptions): Promise<LinkedMention[]> {
     const { linker } = this.require();
     const previous = key === undefined ? undefined : this.lastRun.get(key);
     const result = previous === undefined
-      ? await linker.linkDocument(text, { signal, topK })
-      : await linker.relinkChanged(previous.text, previous.result, text, { signal, topK });
+      ? await linker.linkDocument(text, options)
+      : await linker.relinkChanged(previous.text, previous.result, text, options);
     if (key !== undefined) this.lastRun.set(key, { text, result });
     return result;
   }

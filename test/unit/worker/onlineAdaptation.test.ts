@@ -112,3 +112,18 @@ void test('a refit on 1,000 decisions runs off the link thread: links wait less 
     assert.ok(apply < 50, `applying the learned state took ${apply.toFixed(1)} ms`);
   });
 });
+
+void test('the document\'s decisions travel with a link request (one sense per discourse in the worker)', { skip, timeout: 60_000 }, async () => {
+  await withSession(async (client) => {
+    const text = 'We had an Apple after lunch.\n\nThen we had an Apple again.';
+    const second = text.lastIndexOf('Apple');
+    const discourse = (ms: LinkedMention[], id: string): number => ms.find((m) => m.start === second)!.candidates.find((c) => c.id === id)!.features![FEATURE_NAMES.indexOf('discourse')]!;
+    const without = await client.request({ kind: 'linkDocument', key: 'doc', text });
+    const context = { decisions: [{ start: text.indexOf('Apple'), end: text.indexOf('Apple') + 5, text: 'Apple', entityId: 'Q89' }] };
+    const withContext = await client.request({ kind: 'linkDocument', text, context });
+    assert.equal(discourse(without, 'Q89'), 0);
+    assert.equal(discourse(withContext, 'Q89'), 1);
+    const spans = await client.request({ kind: 'linkSpans', text, spans: [{ start: second, end: second + 5 }], context });
+    assert.equal(discourse(spans, 'Q89'), 1);
+  });
+});
