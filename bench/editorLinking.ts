@@ -7,22 +7,28 @@
  *     linked in the worker vs on the calling thread (the fallback), as a ratio;
  *  3. KB search per keystroke for the candidate picker: the worker round trip on wiki11k, and the search
  *     itself on WordNet (all parts of speech, 117k entities);
- *  4. a scripted annotation run over elevant documents: keystrokes per correctly linked mention with the
- *     editor's flow (next mention, accept / choose / search) vs linking every mention by hand with search.
+ *  4. scripted annotation with the simulator (src/core/simulation, as `entity-linker simulate`) over elevant
+ *     news-fair and the oke eval files: keystrokes per in-KB gold mention with and without online learning, in
+ *     document and uncertainty order, vs linking every in-KB mention by hand with the picker's search.
  * The in-extension-host figures (open to decorations, event-loop delay inside VS Code) come from the
  * integration test, which writes .test-artifacts/integration/editor-figures.json.
  *
  *   node out/bench/editorLinking.js [--docs=N]
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createGoldMapper, type GoldMapper } from '../src/core/eval/goldMapping';
 import { readElevantFile } from '../src/core/formats/elevantReader';
 import type { GoldDocument } from '../src/core/formats/goldDocument';
 import { loadKnowledgeBase } from '../src/core/kb/loadKnowledgeBase';
 import { LexicalIndex } from '../src/core/linker/lexicalIndex';
-import { SHORTEST_PREFIX } from '../src/core/worker/linkerRequestHandler';
+import { SHORTEST_PREFIX } from '../src/core/linker/kbSearch';
+import { openLinkingSession } from '../src/core/session/linkingSession';
+import { LinkerLearning, simulationLinker } from '../src/core/simulation/linkerSimulation';
+import { simulateSession } from '../src/core/simulation/simulateSession';
+import { DEFAULT_SIMULATION_OPTIONS, type SimulationDocument, type SimulationLinker } from '../src/core/simulation/simulationTypes';
 import type { Logger } from '../src/core/log';
 import { InProcessLinkerClient, type LinkerClient, startLinkerClient } from '../src/core/worker/linkerClient';
 
@@ -137,72 +143,54 @@ async function search(client: LinkerClient): Promise<void> {
   console.log(`     prefix from 1 letter   : median ${ms(median(prefixOnly))}, p95 ${ms(p95(prefixOnly))}, max ${ms(Math.max(...prefixOnly))}`);
 }
 
-/** Keystrokes to reach `gold` in the picker: by rank in the ranked list, else by typing the title until the search ranks it first. */
-async function pickerKeys(client: LinkerClient, ranked: readonly string[], gold: string, title: string): Promise<number | undefined> {
-  const rank = ranked.indexOf(gold);
-  if (rank >= 0) return rank + 1; // arrows down, then Enter
-  for (let n = 1; n <= title.length; n++) {
-    const hits = await client.request({ kind: 'searchKb', query: title.slice(0, n), limit: 30 });
-    const at = hits.findIndex((h) => h.id === gold);
-    if (at >= 0 && at < 3) return n + at + 1; // typed characters, arrows to the hit, Enter
-  }
-  return undefined;
+/** The gold documents with their mentions mapped to wiki11k by title, as `simulate --gold-id-map title` does. */
+function simulationDocs(docs: readonly GoldDocument[], mapGold: GoldMapper): SimulationDocument[] {
+  return docs.map((d) => ({ id: d.id, text: d.text, mentions: d.mentions.map((m) => ({ start: m.start, end: m.end, gold: mapGold(m) })) }));
 }
 
-async function annotationRun(client: LinkerClient, docs: readonly GoldDocument[], titleToId: Map<string, string>, idToTitle: Map<string, string>): Promise<void> {
-  let assisted = 0;
-  let manual = 0;
-  let correct = 0;
-  let golds = 0;
-  let falsePositives = 0;
-  const how = { accept: 0, ranked: 0, searched: 0, selected: 0, failed: 0 };
-  for (const doc of docs) {
-    const gold = doc.mentions.map((m) => ({ ...m, kb: (m.goldNames ?? []).map((n) => titleToId.get(n.toLowerCase())).find((id) => id !== undefined) })).filter((m) => m.kb !== undefined);
-    if (gold.length === 0) continue;
-    const predicted = await client.request({ kind: 'linkDocument', text: doc.text });
-    const bySpan = new Map(predicted.map((p) => [`${p.start}:${p.end}`, p]));
-    const goldSpans = new Set(gold.map((g) => `${g.start}:${g.end}`));
-    // A prediction that is no gold mention is passed over by Next Mention: 1 key (predictions are not stored
-    // unless decided, so it need not be rejected; rejecting would cost one more).
-    const fp = predicted.filter((p) => !goldSpans.has(`${p.start}:${p.end}`)).length;
-    falsePositives += fp;
-    assisted += fp;
-    for (const g of gold) {
-      golds++;
-      const kbId = g.kb as string;
-      const title = idToTitle.get(kbId) ?? '';
-      const words = doc.text.slice(g.start, g.end).split(/\s+/).length;
-      // By hand: select the words (Ctrl+Shift+Right each), Link Selection, type until found, Enter.
-      const linked = (await client.request({ kind: 'linkSpans', text: doc.text, spans: [{ start: g.start, end: g.end }] }))[0];
-      const manualPick = await pickerKeys(client, [], kbId, title);
-      manual += 1 + words + 1 + (manualPick ?? title.length + 1);
-      const p = bySpan.get(`${g.start}:${g.end}`);
-      let keys: number | undefined;
-      if (p !== undefined && !p.nil && p.candidates[0]?.id === kbId) {
-        keys = 2; // next mention, accept
-        how.accept++;
-      } else if (p !== undefined) {
-        const pick = await pickerKeys(client, p.candidates.map((c) => c.id), kbId, title);
-        keys = pick === undefined ? undefined : 2 + pick; // next, choose, then pick
-        if (pick !== undefined && p.candidates.some((c) => c.id === kbId)) how.ranked++;
-        else if (pick !== undefined) how.searched++;
-      } else {
-        // Not detected: select the words, Link Selection (its picker shows the span's ranked candidates).
-        const pick = await pickerKeys(client, linked.candidates.map((c) => c.id), kbId, title);
-        keys = pick === undefined ? undefined : 1 + words + 1 + pick;
-        if (pick !== undefined) how.selected++;
+const perMention = (keys: number, gold: number): string => (keys / gold).toFixed(2);
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+
+/**
+ * Scripted annotation with the simulator (`entity-linker simulate`, src/core/simulation): keystrokes per in-KB
+ * gold mention with the editor's flow, with and without online learning, in document and uncertainty order,
+ * against linking every in-KB mention by hand (select, Link Selection, KB search in the picker).
+ */
+async function annotationRuns(sets: readonly [string, readonly GoldDocument[]][]): Promise<void> {
+  const session = await openLinkingSession({ kbSources: [{ path: path.join(DATA, 'wiki11k/Wiki.txt'), format: 'brat' }], packageRoot: ROOT, provider: 'cpu', cacheDir: CACHE, logger: quiet });
+  try {
+    const mapGold = createGoldMapper(session.kb, { kind: 'title' });
+    const linker = simulationLinker(session.linker, session.kb, 5);
+    // By hand: nothing detected, nothing ranked: every in-KB mention is selected and found by typing in the picker.
+    const byHand: SimulationLinker = {
+      ...linker,
+      linkDocument: () => Promise.resolve([]),
+      linkSpans: (text, spans) => Promise.resolve(spans.map((s) => ({ start: s.start, end: s.end, text: text.slice(s.start, s.end), candidates: [], nil: true, margin: Infinity, hardNegatives: [] }))),
+    };
+    const options = { ...DEFAULT_SIMULATION_OPTIONS, retrainEvery: 10 };
+    console.log('\n4. Scripted annotation against wiki11k with the simulator (gold by title; keys per in-KB gold mention; auto-advance / Next before each)');
+    console.log('   set             | gold | order       | with learning | without learning | acc. 1st -> 2nd half (with; without) | learning + detection | by hand');
+    for (const [name, docs] of sets) {
+      const sim = simulationDocs(docs, mapGold);
+      const manual = await simulateSession(sim, byHand, undefined, options);
+      for (const order of ['document', 'uncertainty'] as const) {
+        const t = performance.now();
+        const learned = await simulateSession(sim, linker, new LinkerLearning(session.linker), { ...options, order });
+        LinkerLearning.reset(session.linker);
+        const plain = await simulateSession(sim, linker, undefined, { ...options, order });
+        const detection = await simulateSession(sim, linker, new LinkerLearning(session.linker, { detection: true }), { ...options, order });
+        LinkerLearning.reset(session.linker);
+        const g = learned.gold;
+        console.log(
+          `   ${name.padEnd(15)} | ${String(g).padStart(4)} | ${order.padEnd(11)} | ${perMention(learned.keystrokes.autoAdvance, g)} / ${perMention(learned.keystrokes.manual, g)}   | ${perMention(plain.keystrokes.autoAdvance, g)} / ${perMention(plain.keystrokes.manual, g)}      | ${pct(learned.accuracyFirstHalf)} -> ${pct(learned.accuracySecondHalf)}; ${pct(plain.accuracyFirstHalf)} -> ${pct(plain.accuracySecondHalf)} | ${perMention(detection.keystrokes.autoAdvance, g)} | ${perMention(manual.keystrokes.autoAdvance, g)} (${(manual.keystrokes.autoAdvance / plain.keystrokes.autoAdvance).toFixed(2)}x) [${((performance.now() - t) / 1000).toFixed(0)} s]`,
+        );
+        console.log(`     blocks of 50, with learning ${learned.accuracyByBlock.map(pct).join(' ')}; without ${plain.accuracyByBlock.map(pct).join(' ')}`);
+        console.log(`     keys without learning: ${JSON.stringify(plain.keys)}; ${plain.refits} refits with learning`);
       }
-      if (keys === undefined) {
-        how.failed++;
-        continue;
-      }
-      assisted += keys;
-      correct++;
     }
+  } finally {
+    await session.dispose();
   }
-  console.log(`\n4. Scripted annotation of ${docs.length} elevant news-fair documents against wiki11k (${golds} gold mentions whose entity is in the KB)`);
-  console.log(`   editor flow: ${(assisted / correct).toFixed(2)} keystrokes per correctly linked mention (${correct} linked: ${how.accept} accepted as predicted, ${how.ranked} chosen from the ranked list, ${how.searched} found by search, ${how.selected} selected by hand; ${how.failed} not reachable; ${falsePositives} predictions that are no in-KB gold mention passed over, 1 key each)`);
-  console.log(`   by hand with KB search only: ${(manual / golds).toFixed(2)} keystrokes per mention; ratio ${(manual / golds / (assisted / correct)).toFixed(2)}x`);
 }
 
 async function main(): Promise<void> {
@@ -220,18 +208,8 @@ async function main(): Promise<void> {
     await speed(worker, text);
     await responsiveness(worker, text);
     await search(worker);
-    const kbText = readFileSync(path.join(DATA, 'wiki11k/Wiki.txt'), 'utf8');
-    const titleToId = new Map<string, string>();
-    const idToTitle = new Map<string, string>();
-    for (const line of kbText.split('\n')) {
-      const [id, ...fields] = line.split('\t');
-      const name = fields.find((f) => f.startsWith('name:Name:'))?.slice('name:Name:'.length);
-      if (id !== undefined && name !== undefined) {
-        if (!titleToId.has(name.toLowerCase())) titleToId.set(name.toLowerCase(), id);
-        idToTitle.set(id, name);
-      }
-    }
-    await annotationRun(worker, news.slice(0, docsArg), titleToId, idToTitle);
+    const oke = await Promise.all(['oke-2015-eval', 'oke-2016-eval'].map((f) => readElevantFile(path.join(DATA, `elevant/${f}.benchmark.jsonl`))));
+    await annotationRuns([['news-fair', news.slice(0, docsArg)], ['oke-2015-eval', oke[0]], ['oke-2016-eval', oke[1]]]);
   } finally {
     await worker.dispose();
   }
