@@ -1,6 +1,7 @@
 import type { AnnotationRecord } from '../annotations/annotationRecord';
 import type { AnnotatorDecision, DecisionAction } from '../learning/decision';
-import type { LinkedMention } from '../linker/types';
+import { formKey } from '../learning/annotatorMemory';
+import type { DocumentContext, LinkedMention } from '../linker/types';
 
 /** What of a record makes it a decision: a change of either is a new decision. */
 function signature(r: Pick<AnnotationRecord, 'status' | 'kbId'>): string {
@@ -81,4 +82,17 @@ function decisionOf(document: string, r: AnnotationRecord, predictions: readonly
     ...(mention === undefined ? {} : { mention }),
     time: now,
   };
+}
+
+/** The decisions made in a document as the linker takes them (accepted: the entity; NIL and rejected: null). */
+export function documentContextOf(records: readonly AnnotationRecord[]): DocumentContext {
+  const decisions = records
+    .filter((r) => r.status === 'accepted' || r.status === 'nil' || r.status === 'rejected')
+    .map((r) => ({ start: r.start, end: r.end, text: r.text, entityId: r.status === 'accepted' ? r.kbId : null }));
+  return { decisions };
+}
+
+/** Whether a decision bears on another prediction of the same document (the same form elsewhere). */
+export function affectsOthers(decisions: readonly AnnotatorDecision[], predictions: readonly LinkedMention[]): boolean {
+  return decisions.some((d) => predictions.some((p) => p.start !== d.start && formKey(p.text) === formKey(d.text)));
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../../core/log';
 import { rankerWeightsFromJson } from '../../core/linker/ranker';
 import { AdaptationLoop, type AdaptationStatus } from '../../core/training/adaptationLoop';
 import { onlineStateFileFor, readOnlineLearner } from '../../core/training/onlineStateFile';
-import { DecisionTracker } from '../../core/training/decisionTracker';
+import { DecisionTracker, affectsOthers, documentContextOf } from '../../core/training/decisionTracker';
 import { Disposable } from '../disposable';
 import type { MentionService } from '../linking/mentionService';
 import { LEARNING_SECTION, type LearningSettings } from './learningSettings';
@@ -40,6 +40,11 @@ export class OnlineLearning extends Disposable {
     this.statusItem = this.register(vscode.window.createStatusBarItem('entityLinker.learning', vscode.StatusBarAlignment.Right, 99));
     this.statusItem.name = 'Entity Linker learning';
     this.register(mentions.annotations.onDidChange((uri) => this.onAnnotations(uri)));
+    // Each run of a document carries the decisions made in it (one sense per discourse, coherence).
+    mentions.linking.contextOf = (uri) => {
+      const records = this.readSettings().enabled ? mentions.annotations.get(uri)?.records : undefined;
+      return records === undefined ? undefined : documentContextOf(records);
+    };
     this.register(mentions.links.onDidChangeSession(() => void this.onSession()));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(LEARNING_SECTION)) void this.onSettings();
@@ -60,14 +65,24 @@ export class OnlineLearning extends Disposable {
     const doc = this.mentions.annotations.get(uri);
     if (doc === undefined) return;
     const key = uri.toString();
-    const decisions = this.tracker.changes(key, doc.records, this.mentions.linking.mentions(uri));
+    const predictions = this.mentions.linking.mentions(uri);
+    const decisions = this.tracker.changes(key, doc.records, predictions);
     if (decisions.length === 0 || !this.readSettings().enabled) return;
+    if (affectsOthers(decisions, predictions)) this.relinkDocument(uri);
     if (this.loop !== undefined) {
       this.loop.observe(decisions);
       return;
     }
     this.waiting.push(...decisions);
     void this.start();
+  }
+
+  /** Links a document again from scratch, so its other mentions of a decided form see the decision at once. */
+  private relinkDocument(uri: vscode.Uri): void {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (document === undefined || !this.mentions.linking.isTracked(uri)) return;
+    this.mentions.links.forget(uri.toString());
+    this.mentions.linking.track(document);
   }
 
   /** The loop, created once the session is ready: its base is the model's ranker; a saved state is restored. */

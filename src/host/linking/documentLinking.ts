@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LinkerError } from '../../core/errors';
 import type { Logger } from '../../core/log';
-import type { LinkedMention } from '../../core/linker/types';
+import type { DocumentContext, LinkedMention } from '../../core/linker/types';
 import { Disposable } from '../disposable';
 import { shiftPredictions } from './editorMention';
 import type { LinkService } from './linkService';
@@ -28,6 +28,8 @@ export class DocumentLinking extends Disposable {
   private readonly emitter = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.emitter.event;
   private failureShown = false;
+  /** The decisions already made in a document, sent with each run (set by online learning; see OnlineLearning). */
+  contextOf: ((uri: vscode.Uri) => DocumentContext | undefined) | undefined;
 
   constructor(
     private readonly links: LinkService,
@@ -127,7 +129,7 @@ export class DocumentLinking extends Disposable {
     state.running = controller;
     const started = performance.now();
     try {
-      const mentions = await this.links.linkDocument(document.uri.toString(), document.getText(), controller.signal);
+      const mentions = await this.links.linkDocument(document.uri.toString(), document.getText(), controller.signal, this.contextOf?.(document.uri));
       // An edit that arrived meanwhile scheduled a new run; this result describes an older text.
       if (controller.signal.aborted || document.version !== version) return;
       state.mentions = mentions;

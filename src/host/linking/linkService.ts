@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { LinkerError } from '../../core/errors';
 import type { Entity } from '../../core/kb/entity';
 import type { Logger } from '../../core/log';
-import type { LinkedMention, SpanRequest } from '../../core/linker/types';
+import type { DocumentContext, LinkedMention, SpanRequest } from '../../core/linker/types';
 import { type LinkerClient, type RequestBody, type RequestOptions, startLinkerClient } from '../../core/worker/linkerClient';
 import type { EntityHit, SessionInfo, WorkerResults, WorkerSessionOptions } from '../../core/worker/linkerProtocol';
 import { abortSignalFrom } from '../cancellation';
@@ -82,9 +82,10 @@ export class LinkService extends Disposable {
     return (await this.session()).info;
   }
 
-  async linkDocument(key: string, text: string, signal?: AbortSignal): Promise<LinkedMention[]> {
+  /** `context`: the decisions already made in the document (one sense per discourse, coherence). */
+  async linkDocument(key: string, text: string, signal?: AbortSignal, context?: DocumentContext): Promise<LinkedMention[]> {
     const { client } = await this.session();
-    return client.request({ kind: 'linkDocument', key, text, topK: this.readSettings().linking.topK }, { signal });
+    return client.request({ kind: 'linkDocument', key, text, topK: this.readSettings().linking.topK, ...(context === undefined ? {} : { context }) }, { signal });
   }
 
   async linkSpans(text: string, spans: readonly SpanRequest[], signal?: AbortSignal): Promise<LinkedMention[]> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AnnotationRecord } from '../../../src/core/annotations/annotationRecord';
 import type { LinkedMention } from '../../../src/core/linker/types';
-import { DecisionTracker } from '../../../src/core/training/decisionTracker';
+import { DecisionTracker, affectsOthers, documentContextOf } from '../../../src/core/training/decisionTracker';
 
 function record(id: string, start: number, end: number, text: string, status: AnnotationRecord['status'], kbId: string | null): AnnotationRecord {
   return { id, start, end, text, kbId, status, candidates: [], annotator: 't', time: new Date(0).toISOString(), modelVersion: '', context: { before: '', after: '' } };
@@ -46,4 +46,17 @@ void test('decisions: the first sight of a document is its baseline; new and cha
   assert.deepEqual(tracker.changes(doc, relinked, predictions).map((d) => [d.text, d.action, d.entityId]), [['Paris', 'relink', 'Q91']]);
   tracker.forget(doc);
   assert.equal(tracker.knows(doc), false);
+});
+
+void test('a document\'s decisions as linking context; a decision bears on the same form elsewhere in the document', () => {
+  const records = [record('a', 0, 5, 'Apple', 'accepted', 'Q89'), record('b', 10, 13, 'The', 'rejected', null), record('c', 20, 25, 'Maybe', 'suggested', null)];
+  assert.deepEqual(documentContextOf(records).decisions, [
+    { start: 0, end: 5, text: 'Apple', entityId: 'Q89' },
+    { start: 10, end: 13, text: 'The', entityId: null },
+  ]);
+  const decided = new DecisionTracker();
+  decided.baseline('d', []);
+  const [decision] = decided.changes('d', [records[0]!], []);
+  assert.equal(affectsOthers([decision!], [predicted(0, 5, 'Apple', ['Q312']), predicted(30, 35, 'APPLE', ['Q312'])]), true);
+  assert.equal(affectsOthers([decision!], [predicted(0, 5, 'Apple', ['Q312']), predicted(30, 35, 'Pear', ['Q1'])]), false);
 });
