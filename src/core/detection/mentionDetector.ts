@@ -1,10 +1,11 @@
+import type { Entity } from '../kb/entity';
 import type { DetectedMention, Gazetteer } from '../linker/gazetteer';
 import { paragraphRanges } from '../linker/paragraphs';
 import type { Token } from '../linker/tokens';
 import { tokenize } from '../linker/tokens';
 import type { Span } from '../linker/types';
 import { isFunctionWord, isSentenceStart } from './functionWords';
-import { mentionFeatures } from './mentionFeatures';
+import { mentionFeatures, typeKey } from './mentionFeatures';
 import type { SpanEvidence } from './mentionFeatures';
 import type { MentionExample, MentionScorer } from './mentionScorer';
 import { capitalisedRuns } from './spanProposals';
@@ -12,6 +13,8 @@ import type { WordFrequencies } from './wordFrequencies';
 
 export interface MentionDetectorInit {
   readonly gazetteer: Gazetteer;
+  /** The KB rows the gazetteer was built from (types and titles are mention cues). */
+  readonly entities?: readonly Entity[];
   /** WordNet tag counts (builtInWordFrequencies()); without them only the stop list marks function words. */
   readonly frequencies?: WordFrequencies;
   readonly scorer?: MentionScorer;
@@ -37,11 +40,13 @@ interface Candidate extends SpanEvidence {
 export class MentionDetector {
   readonly gazetteer: Gazetteer;
   readonly frequencies: WordFrequencies | undefined;
+  readonly entities: readonly Entity[] | undefined;
   scorer: MentionScorer | undefined;
 
   constructor(init: MentionDetectorInit) {
     this.gazetteer = init.gazetteer;
     this.frequencies = init.frequencies;
+    this.entities = init.entities;
     this.scorer = init.scorer;
   }
 
@@ -57,7 +62,7 @@ export class MentionDetector {
         out.push(mention);
         continue;
       }
-      const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies), surfaceKey(tokens, c));
+      const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies, this.entities), surfaceKey(tokens, c), typeKey(c, this.entities));
       if (probability >= scorer.threshold) out.push({ ...mention, probability });
     }
     return out;
@@ -67,9 +72,9 @@ export class MentionDetector {
    * Training examples from one text: every candidate the detector considers (dictionary matches and proposals)
    * labelled true when it is exactly one of `mentions`; each mention no candidate found (a missed mention, as
    * Link Selection reports it) is added as a positive too. `negatives` (rejected spans) are added as negatives
-   * whether or not they are candidates.
+   * whether or not they are candidates. `group` (the document id) keeps the memory honest while fitting.
    */
-  examplesFromMentions(text: string, mentions: readonly Span[], negatives: readonly Span[] = []): MentionExample[] {
+  examplesFromMentions(text: string, mentions: readonly Span[], negatives: readonly Span[] = [], group?: string): MentionExample[] {
     const positive = new Set(mentions.map(spanKey));
     const spans: LabelledSpan[] = [];
     const seen = new Set<string>();
@@ -82,11 +87,11 @@ export class MentionDetector {
     }
     for (const m of mentions) if (!seen.has(spanKey(m))) spans.push({ ...m, label: true });
     for (const n of negatives) spans.push({ ...n, label: false });
-    return this.examples(text, spans);
+    return this.examples(text, spans, group);
   }
 
   /** Examples for given labelled spans of one text (accepted, rejected, Link Selection), features in context. */
-  examples(text: string, spans: readonly LabelledSpan[]): MentionExample[] {
+  examples(text: string, spans: readonly LabelledSpan[], group?: string): MentionExample[] {
     const paras = paragraphRanges(text);
     const out: MentionExample[] = [];
     const byParagraph = new Map<number, LabelledSpan[]>();
@@ -107,7 +112,13 @@ export class MentionDetector {
         if (first < 0 || tokens[first].start >= s.end) continue;
         const m = matches.get(spanKey(s));
         const evidence: SpanEvidence = { first, last, rows: m?.rows ?? [], fromGazetteer: m !== undefined, fuzzy: m?.fuzzy ?? false };
-        out.push({ features: mentionFeatures(text, tokens, evidence, this.frequencies), surface: surfaceKey(tokens, evidence), label: s.label });
+        out.push({
+          features: mentionFeatures(text, tokens, evidence, this.frequencies, this.entities),
+          surface: surfaceKey(tokens, evidence),
+          type: typeKey(evidence, this.entities),
+          label: s.label,
+          ...(group === undefined ? {} : { group }),
+        });
       }
     }
     return out;
@@ -121,7 +132,9 @@ export class MentionDetector {
       let last = first;
       while (last + 1 < tokens.length && tokens[last + 1].start < m.end) last++;
       if (this.gazetteer.options.functionWords && first === last && isSentenceStart(text, tokens, first) && isFunctionWord(tokens[first], this.frequencies)) continue;
-      out.push({ start: m.start, end: m.end, first, last, rows: m.rows, fromGazetteer: true, fuzzy: m.fuzzy });
+      const parts = this.gazetteer.options.splitCommaNames ? this.commaParts(text, tokens, first, last) : undefined;
+      if (parts !== undefined) out.push(...parts);
+      else out.push({ start: m.start, end: m.end, first, last, rows: m.rows, fromGazetteer: true, fuzzy: m.fuzzy });
     }
     if (!propose) return out;
     const covered = (first: number, last: number): boolean => out.some((c) => c.fromGazetteer && c.first <= last && first <= c.last);
@@ -131,6 +144,23 @@ export class MentionDetector {
       proposed.push({ start: tokens[first].start, end: tokens[last].end, first, last, rows: [], fromGazetteer: false, fuzzy: false });
     }
     return [...out, ...proposed].sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * "Stockholm, Sweden" is an alias of Stockholm in many KBs, but a text that writes it names two places, and
+   * annotation guidelines (OKE, AIDA) mark two mentions. A match "A, B" whose parts are each a whole dictionary
+   * name is split into them.
+   */
+  private commaParts(text: string, tokens: readonly Token[], first: number, last: number): Candidate[] | undefined {
+    const comma = tokens.findIndex((t, i) => i > first && i < last && t.surface === ',');
+    if (comma < 0) return undefined;
+    const parts: Candidate[] = [];
+    for (const [a, b] of [[first, comma - 1], [comma + 1, last]] as const) {
+      const found = this.gazetteer.detectTokens(text, tokens.slice(a, b + 1));
+      if (found.length !== 1 || found[0].start !== tokens[a].start || found[0].end !== tokens[b].end) return undefined;
+      parts.push({ start: found[0].start, end: found[0].end, first: a, last: b, rows: found[0].rows, fromGazetteer: true, fuzzy: found[0].fuzzy });
+    }
+    return parts;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Entity } from '../kb/entity';
 import type { Token } from '../linker/tokens';
 import { hasUpperCase, isAcronym } from '../linker/tokens';
 import { isFunctionWord, isSentenceStart } from './functionWords';
@@ -12,7 +13,9 @@ import type { WordFrequencies } from './wordFrequencies';
  * - gazetteer evidence: found by the name dictionary or only proposed, fuzzy, how many entities share the name;
  * - neighbours: capitalised words just outside the span (a boundary cut through a longer name), a determiner
  *   or preposition before it;
- * - memory: what the annotator (or the training gold) decided for this surface form before.
+ * - exact title: the span, case included, is the title of one of the matched entities (not only an alias);
+ * - memory: what the annotator (or the training gold) decided before for this surface form, and for spans
+ *   whose matched entities have this KB type (persons and places may be annotated where works are not).
  */
 export const MENTION_FEATURE_NAMES = [
   'bias',
@@ -38,8 +41,11 @@ export const MENTION_FEATURE_NAMES = [
   'nextCapitalised',
   'prevDeterminer',
   'prevPreposition',
+  'exactTitle',
   'surfaceMemory',
   'surfaceSeen',
+  'typeMemory',
+  'typeSeen',
 ] as const;
 
 export type MentionFeatureName = (typeof MENTION_FEATURE_NAMES)[number];
@@ -73,16 +79,33 @@ function neighbourWord(tokens: readonly Token[], i: number, step: 1 | -1): Token
   return t !== undefined && t.word ? t : undefined;
 }
 
-const MEMORY_INDEX = MENTION_FEATURE_NAMES.indexOf('surfaceMemory');
-const SEEN_INDEX = MENTION_FEATURE_NAMES.indexOf('surfaceSeen');
+const MEMORY_SLOTS = [
+  [MENTION_FEATURE_NAMES.indexOf('surfaceMemory'), MENTION_FEATURE_NAMES.indexOf('surfaceSeen')],
+  [MENTION_FEATURE_NAMES.indexOf('typeMemory'), MENTION_FEATURE_NAMES.indexOf('typeSeen')],
+] as const;
 
-/** `features` with the memory entries set from the counts: their balance in [-1, 1] and how many there are. */
-export function withMemory(features: readonly number[], c: SurfaceCounts): number[] {
+/**
+ * `features` with the memory entries set from the surface and type counts: each count pair's balance in
+ * [-1, 1], shrunk towards 0 for few decisions, and how many there are.
+ */
+export function withMemory(features: readonly number[], surface: SurfaceCounts, type: SurfaceCounts): number[] {
   const x = [...features];
-  const seen = c.positive + c.negative;
-  x[MEMORY_INDEX] = (c.positive - c.negative) / (seen + 1);
-  x[SEEN_INDEX] = Math.min(1, Math.log1p(seen) / 3);
+  [surface, type].forEach((c, k) => {
+    const seen = c.positive + c.negative;
+    x[MEMORY_SLOTS[k][0]] = (c.positive - c.negative) / (seen + 2);
+    x[MEMORY_SLOTS[k][1]] = Math.min(1, Math.log1p(seen) / 5);
+  });
   return x;
+}
+
+/**
+ * The memory key of a span's KB types: the sorted distinct types of the matched entities, "(untyped)" when
+ * they have none, "(proposed)" for a span the dictionary does not know.
+ */
+export function typeKey(span: Pick<SpanEvidence, 'rows' | 'fromGazetteer'>, entities: readonly Entity[] | undefined): string {
+  if (!span.fromGazetteer) return '(proposed)';
+  const types = [...new Set(span.rows.map((r) => entities?.[r]?.type).filter((t): t is string => t !== undefined && t !== ''))].sort();
+  return types.length === 0 ? '(untyped)' : types.join('|');
 }
 
 /** The feature vector of one span, in MENTION_FEATURE_NAMES order, with an empty memory. */
@@ -91,6 +114,7 @@ export function mentionFeatures(
   tokens: readonly Token[],
   span: SpanEvidence,
   frequencies: WordFrequencies | undefined,
+  entities?: readonly Entity[],
 ): number[] {
   const inside = tokens.slice(span.first, span.last + 1);
   const words = inside.filter((t) => t.word);
@@ -127,9 +151,12 @@ export function mentionFeatures(
     nextCapitalised: next !== undefined && isCapitalised(next) ? 1 : 0,
     prevDeterminer: prev !== undefined && DETERMINERS.has(prev.folded) ? 1 : 0,
     prevPreposition: prev !== undefined && PREPOSITIONS.has(prev.folded) ? 1 : 0,
+    exactTitle: span.rows.some((r) => entities?.[r]?.title === surface) ? 1 : 0,
     // Filled in by the scorer, which holds the memory (see withMemory).
     surfaceMemory: 0,
     surfaceSeen: 0,
+    typeMemory: 0,
+    typeSeen: 0,
   };
   return MENTION_FEATURE_NAMES.map((name) => f[name]);
 }

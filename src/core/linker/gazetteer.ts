@@ -44,6 +44,8 @@ export interface DetectionOptions {
    * src/core/detection/functionWords.ts. Applied by the MentionDetector, not the dictionary.
    */
   readonly functionWords: boolean;
+  /** Split a match "A, B" whose parts are both names ("Stockholm, Sweden") into two (MentionDetector). */
+  readonly splitCommaNames: boolean;
   /** With a mention scorer: also score capitalised sequences the dictionary does not know (spanProposals.ts). */
   readonly proposals: boolean;
 }
@@ -55,6 +57,7 @@ export const DEFAULT_DETECTION: DetectionOptions = {
   fuzzyMinLength: 5,
   maxNameTokens: 12,
   functionWords: true,
+  splitCommaNames: true,
   proposals: true,
 };
 

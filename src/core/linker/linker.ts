@@ -215,7 +215,7 @@ export class Linker implements DocumentLinker {
 
   /** Dictionary matches, the function-word rule, and the mention scorer when there is one. */
   get detector(): MentionDetector {
-    this.detectorCache ??= new MentionDetector({ gazetteer: this.gazetteer, frequencies: builtInWordFrequencies(), scorer: this.scorer });
+    this.detectorCache ??= new MentionDetector({ gazetteer: this.gazetteer, entities: this.kb.entities, frequencies: builtInWordFrequencies(), scorer: this.scorer });
     return this.detectorCache;
   }
 

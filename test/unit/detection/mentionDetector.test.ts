@@ -73,3 +73,9 @@ void test('the Linker uses the mention scorer it is given, and a new one set lat
   assert.equal(linker.detect(text).length, 3);
   assert.deepEqual(texts(new Linker({ kb, encoder: new FakeEncoder(), mentionScorer: trainedScorer() }).detect(text)), ['Dublin', 'Ireland']);
 });
+
+void test('a match "A, B" whose parts are both names is split into two mentions (unless turned off)', () => {
+  const text = 'She grew up in Dublin, Ohio and then moved.';
+  assert.deepEqual(texts(new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES) }).detect(text)), ['Dublin', 'Ohio']);
+  assert.deepEqual(texts(new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES, { splitCommaNames: false }) }).detect(text)), ['Dublin, Ohio']);
+});

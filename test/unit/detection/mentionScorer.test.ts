@@ -67,3 +67,37 @@ void test('JSON round trip keeps every probability; a foreign or stale file is a
   assert.throws(() => MentionScorer.fromJSON(stale, 'y.json'), /other features/);
   assert.throws(() => MentionScorer.fit([{ features: [1], surface: 'a', label: true }]), /expects/);
 });
+
+void test('leaving the own document out: a form decided only inside one document does not vouch for itself', () => {
+  // Every document names its own person once (a mention) and nothing else; "the" spans are never mentions.
+  const data: MentionExample[] = [];
+  for (let d = 0; d < 30; d++) {
+    data.push({ features: vec({ oneToken: 1, capitalisedShare: 1 }), surface: `person${d}`, label: true, group: `doc${d}` });
+    data.push({ features: vec({ oneToken: 1 }), surface: 'the', label: false, group: `doc${d}` });
+  }
+  const grouped = MentionScorer.fit(data);
+  // Within each document the surface memory is empty for the person and full for "the": the memory weight is
+  // learnt from "the" alone, and an unseen capitalised word still scores as a mention.
+  assert.ok(grouped.probability(vec({ oneToken: 1, capitalisedShare: 1 }), 'unseen') > 0.5);
+  assert.ok(grouped.probability(vec({ oneToken: 1 }), 'the') < 0.2);
+});
+
+void test('the type memory carries decisions across surface forms of the same KB type', () => {
+  const data: MentionExample[] = [];
+  for (let i = 0; i < 40; i++) data.push({ features: vec({ oneToken: 1 }), surface: `w${i}`, type: i % 2 === 0 ? 'Person' : 'Literature', label: i % 2 === 0, group: `d${i}` });
+  const s = MentionScorer.fit(data);
+  const x = vec({ oneToken: 1 });
+  assert.ok(s.probability(x, 'new', 'Person') > 0.6, String(s.probability(x, 'new', 'Person')));
+  assert.ok(s.probability(x, 'new', 'Literature') < 0.4);
+  assert.deepEqual(MentionScorer.fromJSON(s.toJSON()).typeMemoryOf('Person'), { positive: 20, negative: 0 });
+});
+
+void test("the 'auto' threshold is the one with the best F1 on the examples", () => {
+  // 10 positives and 30 negatives with the same features: p = 0.25 for all; predicting all gives F1 = 0.4,
+  // predicting none gives 0, so the threshold must fall at or below 0.25.
+  const data: MentionExample[] = [];
+  for (let i = 0; i < 40; i++) data.push({ features: vec({}), surface: `x${i}`, label: i < 10, group: 'one' });
+  const s = MentionScorer.fit(data);
+  assert.equal(s.threshold, 0.25);
+  assert.equal(MentionScorer.fit(data, { threshold: 0.5 }).threshold, 0.5);
+});
