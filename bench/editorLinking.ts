@@ -145,7 +145,7 @@ async function search(client: LinkerClient): Promise<void> {
 
 /** The gold documents with their mentions mapped to wiki11k by title, as `simulate --gold-id-map title` does. */
 function simulationDocs(docs: readonly GoldDocument[], mapGold: GoldMapper): SimulationDocument[] {
-  return docs.map((d) => ({ id: d.id, text: d.text, mentions: d.mentions.map((m) => ({ start: m.start, end: m.end, gold: mapGold(m) })) }));
+  return docs.map((d) => ({ id: d.id, text: d.text, mentions: d.mentions.map((m) => ({ start: m.start, end: m.end, gold: mapGold(m), optional: m.optional })) }));
 }
 
 const perMention = (keys: number, gold: number): string => (keys / gold).toFixed(2);

@@ -128,7 +128,7 @@ function simulationDocuments(docs: readonly GoldDocument[], mapGold: GoldMapper,
     text: doc.text,
     mentions: doc.mentions.flatMap((m) => {
       const problem = spanProblem(doc.text, m.start, m.end, m.text);
-      if (problem === undefined) return [{ start: m.start, end: m.end, gold: mapGold(m) }];
+      if (problem === undefined) return [{ start: m.start, end: m.end, gold: mapGold(m), ...(m.optional === true ? { optional: true } : {}) }];
       if (!skipInvalid) {
         throw new LinkerError('inputFormat', `Gold mention in document ${doc.id}: ${problem}.`, { location: { file: m.source.file, line: m.source.line }, hint: 'Fix the gold file, or pass --skip-invalid to leave such mentions out.' });
       }

@@ -28,7 +28,7 @@ interface DocState {
  * the picker, marks an out-of-KB or NIL gold mention NIL and rejects a detection that is no gold mention. When
  * a document's suggestions are all decided, a pass from its start links the in-KB gold mentions the linker did
  * not detect (select, Link Selection, pick) and corrects what Accept All took wrongly. Gold mentions out of the
- * KB that were not detected cost nothing. With a learner, every decision is observed and after every
+ * KB and optional ones that were not detected cost nothing. With a learner, every decision is observed and after every
  * `retrainEvery` decisions it refits and the open suggestions are ranked again.
  */
 export async function simulateSession(docs: readonly SimulationDocument[], linker: SimulationLinker, learner: OnlineLearning | undefined, options: SimulationOptions): Promise<SessionResult> {
@@ -131,7 +131,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     finished++;
     options.onProgress?.(finished, states.length);
     const detected = new Set(st.suggestions.map((s) => spanKey(s.linked)));
-    const missed = st.doc.mentions.filter((m) => m.gold.status === 'in-kb' && !detected.has(spanKey(m)));
+    const missed = st.doc.mentions.filter((m) => m.gold.status === 'in-kb' && m.optional !== true && !detected.has(spanKey(m)));
     type Item = { start: number; end: number } & ({ kind: 'missed'; gold: MappedGold } | { kind: 'wrong'; suggestion: OpenSuggestion });
     const items: Item[] = [
       ...missed.map((m): Item => ({ start: m.start, end: m.end, kind: 'missed', gold: m.gold })),
@@ -191,7 +191,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
   const total = Object.values(keys).reduce((a, b) => a + b, 0);
   const halves = accuracyHalves(correct);
   return {
-    gold: docs.reduce((n, d) => n + d.mentions.filter((m) => m.gold.status === 'in-kb').length, 0),
+    gold: docs.reduce((n, d) => n + d.mentions.filter((m) => m.gold.status === 'in-kb' && m.optional !== true).length, 0),
     goldNotInKb: docs.reduce((n, d) => n + d.mentions.filter((m) => m.gold.status !== 'in-kb').length, 0),
     documents: docs.length,
     keystrokes: { autoAdvance: total, manual: total + extraNextManual },

@@ -55,7 +55,8 @@ export interface OnlineLearning {
 export interface SimulationDocument {
   readonly id: string;
   readonly text: string;
-  readonly mentions: readonly (Span & { readonly gold: MappedGold })[];
+  /** `optional`: a label the benchmark does not require (elevant): linked when detected, left alone when missed. */
+  readonly mentions: readonly (Span & { readonly gold: MappedGold; readonly optional?: boolean })[];
 }
 
 export type VisitOrder = 'document' | 'uncertainty';

@@ -114,11 +114,13 @@ void test('Accept All is one key; each wrong acceptance costs reaching it and it
   assert.deepEqual([r.outcomes.acceptAll, r.outcomes.reject, r.outcomes.choose], [1, 1, 1]);
 });
 
-void test('out-of-KB gold mentions the linker did not detect cost nothing; in-KB ones it did not detect are linked by hand', async () => {
-  const d = doc('d', 'Troy and Helen.', [['Troy', outOfKb], ['Helen', inKb('helen')]]);
+void test('out-of-KB and optional gold mentions the linker did not detect cost nothing; in-KB ones it did not detect are linked by hand', async () => {
+  const base = doc('d', 'Troy and Helen, Paris.', [['Troy', outOfKb], ['Helen', inKb('helen')], ['Paris', inKb('city')]]);
+  const d: SimulationDocument = { ...base, mentions: base.mentions.map((m, i) => (i === 2 ? { ...m, optional: true } : m)) };
   const linker = new FakeLinker(() => [], { Helen: { ids: ['helen'] } });
   const r = await simulateSession([d], linker, undefined, options());
   // Arrive at the document (1), Ctrl+Right past "Troy" and "and", Ctrl+Shift+Right over "Helen" (3), Link Selection (1), Enter (1).
   assert.equal(r.keystrokes.autoAdvance, 6);
   assert.deepEqual([r.outcomes.linkSelection, r.outcomes.nil], [1, 0]);
+  assert.equal(r.gold, 1);
 });
