@@ -1,4 +1,5 @@
 import { type OnlineLearnerJson, OnlineLearner, type RefitReport } from '../learning/onlineLearner';
+import type { RankingExample } from '../learning/rankerTrainer';
 import type { LearnedState } from '../learning/learnedState';
 import { serializeRankerWeights } from '../linker/ranker';
 import type { LinkingSession } from '../session/linkingSession';
@@ -28,9 +29,63 @@ export interface LearnedBase {
   readonly decisions: number;
 }
 
+/**
+ * A learner's ranking examples packed into one typed array for the message to the training thread: posting
+ * thousands of small arrays costs the sender tens of milliseconds of structured cloning, one Float64Array a
+ * copy. Per example: the candidate count, the gold index, the random-negative count, the weight, then the
+ * feature rows.
+ */
+export interface PackedExamples {
+  readonly dims: number;
+  readonly data: Float64Array;
+}
+
+export function packExamples(examples: readonly RankingExample[]): PackedExamples {
+  const dims = examples[0]?.features[0]?.length ?? 0;
+  let size = 0;
+  for (const ex of examples) size += 4 + (ex.features.length + (ex.random?.length ?? 0)) * dims;
+  const data = new Float64Array(size);
+  let at = 0;
+  for (const ex of examples) {
+    data[at++] = ex.features.length;
+    data[at++] = ex.gold;
+    data[at++] = ex.random?.length ?? 0;
+    data[at++] = ex.weight ?? 1;
+    for (const row of [...ex.features, ...(ex.random ?? [])]) {
+      data.set(row, at);
+      at += dims;
+    }
+  }
+  return { dims, data };
+}
+
+export function unpackExamples(packed: PackedExamples): RankingExample[] {
+  const { dims, data } = packed;
+  const out: RankingExample[] = [];
+  const rows = (count: number, from: number): number[][] => Array.from({ length: count }, (_, i) => Array.from(data.subarray(from + i * dims, from + (i + 1) * dims)));
+  for (let at = 0; at < data.length; ) {
+    const n = data[at]!;
+    const gold = data[at + 1]!;
+    const r = data[at + 2]!;
+    const weight = data[at + 3]!;
+    at += 4;
+    const features = rows(n, at);
+    at += n * dims;
+    const random = rows(r, at);
+    at += r * dims;
+    out.push({ features, gold, ...(r > 0 ? { random } : {}), ...(weight === 1 ? {} : { weight }) });
+  }
+  return out;
+}
+
+/** The request body of a refit: the learner without its examples, which travel packed. */
+export function refitRequest(json: OnlineLearnerJson, persistTo?: string): { kind: 'refit'; learner: OnlineLearnerJson; examples: PackedExamples; persistTo?: string } {
+  return { kind: 'refit', learner: { ...json, examples: [] }, examples: packExamples(json.examples), ...(persistTo === undefined ? {} : { persistTo }) };
+}
+
 /** Refits the learner; with `persistTo` its refitted state is written there (atomically) by this thread too. */
-export async function refitLearner(json: OnlineLearnerJson, signal: AbortSignal, persistTo?: string): Promise<RefitResult> {
-  const learner = OnlineLearner.fromJSON(json);
+export async function refitLearner(json: OnlineLearnerJson, packed: PackedExamples | undefined, signal: AbortSignal, persistTo?: string): Promise<RefitResult> {
+  const learner = OnlineLearner.fromJSON(packed === undefined ? json : { ...json, examples: unpackExamples(packed) });
   const report = learner.refit(signal);
   const refitted = learner.toJSON();
   if (persistTo !== undefined) await writeOnlineLearner(persistTo, refitted);

@@ -8,7 +8,7 @@ import type { DocumentContext, LinkedMention, SpanRequest } from '../linker/type
 import type { LinkerErrorLocation, LinkerErrorReason } from '../errors';
 import type { ExportSummary } from '../formats/export/exportGold';
 import type { ExportRequest, FinetuneRequest, FinetuneSummary } from './trainingRequests';
-import type { LearnedBase, RefitResult } from './learningRequests';
+import type { LearnedBase, PackedExamples, RefitResult } from './learningRequests';
 import type { LearnedState } from '../learning/learnedState';
 import type { OnlineLearnerJson } from '../learning/onlineLearner';
 
@@ -72,7 +72,7 @@ export type WorkerRequest =
   /** Fine-tunes the session's model on a workspace's annotation store into a new model folder; progress per epoch. */
   | { readonly id: number; readonly kind: 'finetune'; readonly request: FinetuneRequest }
   /** Refits an online learner's ranker (no session needed; runs on the training thread). */
-  | { readonly id: number; readonly kind: 'refit'; readonly learner: OnlineLearnerJson; readonly persistTo?: string }
+  | { readonly id: number; readonly kind: 'refit'; readonly learner: OnlineLearnerJson; readonly examples?: PackedExamples; readonly persistTo?: string }
   /** Puts the workspace's learned state on top of the model's (null: the model's alone) and links with it. */
   | { readonly id: number; readonly kind: 'setLearned'; readonly state: LearnedState | null }
   /** The open session's ranker weights and the decisions its model folder learned from (the online learner's base). */

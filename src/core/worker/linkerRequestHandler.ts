@@ -55,7 +55,7 @@ export class LinkerRequestHandler {
       case 'finetune':
         return this.serially(() => finetuneStore(this.require(), this.cacheDir!, request.request, this.logger, signal, onProgress));
       case 'refit':
-        return refitLearner(request.learner, signal, request.persistTo);
+        return refitLearner(request.learner, request.examples, signal, request.persistTo);
       case 'setLearned':
         // Between link runs, so one run never mixes two states.
         return this.serially(async () => {

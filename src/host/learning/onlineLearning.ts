@@ -7,6 +7,7 @@ import { rankerWeightsFromJson } from '../../core/linker/ranker';
 import { AdaptationLoop, type AdaptationStatus } from '../../core/training/adaptationLoop';
 import { onlineStateFileFor, readOnlineLearner } from '../../core/training/onlineStateFile';
 import { DecisionTracker, affectsOthers, documentContextOf } from '../../core/training/decisionTracker';
+import { refitRequest } from '../../core/worker/learningRequests';
 import { Disposable } from '../disposable';
 import type { MentionService } from '../linking/mentionService';
 import { LEARNING_SECTION, type LearningSettings } from './learningSettings';
@@ -112,7 +113,7 @@ export class OnlineLearning extends Disposable {
     const loop = new AdaptationLoop({
       channel: {
         // The training thread refits and writes the workspace's file: the editor's thread only sends the snapshot.
-        refit: (json, signal) => links.request({ kind: 'refit', learner: json, ...(file === undefined ? {} : { persistTo: file }) }, { signal }),
+        refit: (json, signal) => links.request(refitRequest(json, file), { signal }),
         apply: (state) => this.apply(state),
       },
       refitEvery: () => this.readSettings().refitEvery,

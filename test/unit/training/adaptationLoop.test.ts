@@ -44,7 +44,7 @@ function gatedChannel(): { channel: ConstructorParameters<typeof AdaptationLoop>
         await gate;
         arm();
         if (signal.aborted) throw new LinkerError('cancelled', 'cancelled');
-        return refitLearner(json, signal);
+        return refitLearner(json, undefined, signal);
       },
       apply: async (s: LearnedState) => void state.applied.push(s),
     },
