@@ -106,6 +106,7 @@ export function trainRanker(examples: readonly RankingExample[], init: RankerWei
   const order = usable.map((_, i) => i);
   const batches = Math.ceil(usable.length / o.batchSize);
   const epochs = batches === 0 ? 0 : Math.max(o.epochs, Math.ceil(o.minSteps / batches));
+  const totalSteps = epochs * batches;
   for (let epoch = 0; epoch < epochs; epoch++) {
     throwIfAborted(o.signal);
     rng.shuffle(order);
@@ -125,6 +126,8 @@ export function trainRanker(examples: readonly RankingExample[], init: RankerWei
         });
       }
       step++;
+      // Linear decay to a tenth of the step size, so the last epochs settle instead of circling the optimum.
+      const rate = o.learningRate * (1 - (0.9 * (step - 1)) / Math.max(1, totalSteps - 1));
       for (let k = 0; k < d; k++) {
         if (!trainable[k]) continue;
         const g = grad[k] / batchWeight + (o.l2 / totalWeight) * (w[k] - w0[k]);
@@ -132,7 +135,7 @@ export function trainRanker(examples: readonly RankingExample[], init: RankerWei
         v[k] = 0.999 * v[k] + 0.001 * g * g;
         const mh = m[k] / (1 - 0.9 ** step);
         const vh = v[k] / (1 - 0.999 ** step);
-        w[k] -= (o.learningRate * mh) / (Math.sqrt(vh) + 1e-8);
+        w[k] -= (rate * mh) / (Math.sqrt(vh) + 1e-8);
       }
     }
   }

@@ -4,14 +4,15 @@ import type { VectorIndex } from '../index/vectorIndex';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
-import { Gazetteer } from './gazetteer';
+import type { Gazetteer } from './gazetteer';
 import { MentionDetector } from '../detection/mentionDetector';
 import type { MentionScorer } from '../detection/mentionScorer';
 import { builtInWordFrequencies } from '../detection/wordFrequencies';
 import type { DetectedMention, DetectionOptions } from './gazetteer';
-import { LexicalIndex } from './lexicalIndex';
+import type { LexicalIndex } from './lexicalIndex';
 import type { LexicalOptions } from './lexicalIndex';
-import { NgramIndex } from './ngramIndex';
+import type { NgramIndex } from './ngramIndex';
+import { BUILD_NAME_INDEXES, type NameIndexBuilders } from './nameIndexBuilders';
 import { changedRegion, paragraphRanges, shiftMention } from './paragraphs';
 import type { Range } from './paragraphs';
 import { DEFAULT_RANKER_WEIGHTS } from './ranker';
@@ -106,6 +107,8 @@ export interface LinkerInit {
   readonly entityPrior?: (row: number) => number | undefined;
   /** A trained mention scorer (src/core/detection): detection keeps only the spans it accepts. */
   readonly mentionScorer?: MentionScorer;
+  /** Where the name indexes come from (default: built from the KB; a session passes a cache of snapshots). */
+  readonly nameIndexes?: NameIndexBuilders;
   readonly options?: Partial<LinkerOptions>;
   readonly logger?: Logger;
 }
@@ -150,6 +153,7 @@ export class Linker implements DocumentLinker {
   private scorer: MentionScorer | undefined;
   private lexicalCache: LexicalIndex | undefined;
   private ngramCache: NgramIndex | undefined;
+  private readonly nameIndexes: NameIndexBuilders;
   private readonly entityVectors = new Map<number, Float32Array>();
 
   constructor(init: LinkerInit) {
@@ -165,6 +169,7 @@ export class Linker implements DocumentLinker {
     if (init.learned !== undefined) this.setLearnedState(init.learned);
     this.logger = init.logger ?? silentLogger;
     this.scorer = init.mentionScorer;
+    this.nameIndexes = init.nameIndexes ?? BUILD_NAME_INDEXES;
     // NIL settings: the caller's options, else the model folder's ranker.json, else the defaults.
     this.options = {
       ...DEFAULT_LINKER_OPTIONS,
@@ -207,7 +212,7 @@ export class Linker implements DocumentLinker {
   get gazetteer(): Gazetteer {
     if (this.gazetteerCache === undefined) {
       const t = performance.now();
-      this.gazetteerCache = new Gazetteer(this.kb.entities, this.options.detection);
+      this.gazetteerCache = this.nameIndexes.gazetteer(this.kb.entities, this.options.detection);
       this.logger.debug(`gazetteer: ${this.gazetteerCache.nameCount} names in ${Math.round(performance.now() - t)} ms`);
     }
     return this.gazetteerCache;
@@ -232,7 +237,7 @@ export class Linker implements DocumentLinker {
   get lexical(): LexicalIndex {
     if (this.lexicalCache === undefined) {
       const t = performance.now();
-      this.lexicalCache = new LexicalIndex(this.kb.entities, this.options.lexical);
+      this.lexicalCache = this.nameIndexes.lexical(this.kb.entities, this.options.lexical);
       this.logger.debug(`lexical index built in ${Math.round(performance.now() - t)} ms`);
     }
     return this.lexicalCache;
@@ -242,7 +247,7 @@ export class Linker implements DocumentLinker {
   get ngram(): NgramIndex {
     if (this.ngramCache === undefined) {
       const t = performance.now();
-      this.ngramCache = new NgramIndex(this.kb.entities, { threshold: this.options.ngramThreshold });
+      this.ngramCache = this.nameIndexes.ngram(this.kb.entities, { threshold: this.options.ngramThreshold });
       this.logger.debug(`n-gram index: ${this.ngramCache.stats.names} names in ${Math.round(performance.now() - t)} ms`);
     }
     return this.ngramCache;
@@ -406,6 +411,7 @@ export class Linker implements DocumentLinker {
         annotatorPrior: memory?.prior(job.text, entity.id) ?? 0,
         discourse: discourse.get(entity.id) ?? 0,
         typeAgreement: typeAgreement(entity.type, formTypes),
+        nameCount: Math.log1p(1 + entity.aliases.length) / Math.log(21),
       });
     });
     return inputs;

@@ -25,6 +25,7 @@ export interface CandidateInput {
   readonly discourse?: number;
   readonly coherence?: number;
   readonly typeAgreement?: number;
+  readonly nameCount?: number;
 }
 
 export interface DecisionOptions {
@@ -71,6 +72,7 @@ export function rankMention(
       discourse: c.discourse ?? 0,
       coherence: c.coherence ?? 0,
       typeAgreement: c.typeAgreement ?? 0,
+      nameCount: c.nameCount ?? 0,
     });
     return { c, features, score: scoreFeatures(weights, features) };
   });

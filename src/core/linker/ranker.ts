@@ -24,6 +24,7 @@ export const FEATURE_NAMES = [
   'discourse',
   'coherence',
   'typeAgreement',
+  'nameCount',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -48,7 +49,9 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
  * - coherence: cosine of the entity vector and the mean vector of the entities decided, or confidently
  *   predicted, elsewhere in the document;
  * - typeAgreement: the share of decisions on the same form (annotator memory and this document) whose entity
- *   has this entity's type.
+ *   has this entity's type;
+ * - nameCount: log(1 + the number of the entity's names in the KB) / log(21): a KB-intrinsic popularity cue
+ *   (entities that are often meant collect many aliases), for KBs without an explicit prior.
  */
 export interface RankerWeights {
   readonly version: 1 | 2;

@@ -122,3 +122,10 @@ void test('the bare-name cosine is a feature; extra candidate ids are scored bes
   assert.ok(it?.signals.retrievedBy.includes('given'));
   assert.equal(feature(m, 'Q9', 'givenPrior'), 0);
 });
+
+void test('name count: an entity with more names in the KB gets the higher popularity cue', async () => {
+  const linker = makeLinker();
+  const [m] = await linker.linkSpans('New York grew fast.', [{ start: 0, end: 8 }], { topK: 20 });
+  assert.ok((feature(m, 'Q3', 'nameCount') ?? 0) > (feature(m, 'Q12', 'nameCount') ?? 1));
+  assert.equal(feature(m, 'Q12', 'nameCount'), Math.log(2) / Math.log(21));
+});
