@@ -2,6 +2,7 @@ import { LinkerError } from '../errors';
 import type { AnnotatorDecision } from '../learning/decision';
 import type { LearnedState } from '../learning/learnedState';
 import { OnlineLearner, type OnlineLearnerJson, type RefitReport } from '../learning/onlineLearner';
+import type { RankerWeights } from '../linker/ranker';
 import type { RefitResult } from '../worker/learningRequests';
 
 /**
@@ -112,6 +113,12 @@ export class AdaptationLoop {
     // Decisions that piled up during the refit start the next one (not after a cancel: the next decision will).
     if (!this.disposed && !controller.signal.aborted && this.learner.pending >= Math.max(1, this.options.refitEvery())) void this.refit();
     return report;
+  }
+
+  /** The weights refits start from changed (another model was loaded): later refits start from these. */
+  rebase(base: RankerWeights): void {
+    this.cancel();
+    this.learner = OnlineLearner.fromJSON(this.learner.toJSON(), { base });
   }
 
   /** Stops a refit in flight (its result is dropped; the decisions stay observed for the next one). */

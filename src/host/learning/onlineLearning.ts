@@ -157,6 +157,8 @@ export class OnlineLearning extends Disposable {
         const file = this.stateFile;
         if (file !== undefined && this.readSettings().enabled && (await fileExists(file))) await this.start();
       } else {
+        // Another model may have loaded: later refits start from its ranker.
+        this.loop.rebase(rankerWeightsFromJson((await this.mentions.links.request({ kind: 'learnedBase' })).weights));
         await this.restore();
       }
     } catch (e) {

@@ -103,3 +103,12 @@ void test('adaptation: a learner restored from its JSON starts as adapted as it 
   assert.equal(loop.status.pending, 1);
   assert.equal(loop.appliedState?.decisions, 2);
 });
+
+void test('adaptation: after another model loads, refits start from its ranker', () => {
+  const loop = new AdaptationLoop({ channel: gatedChannel().channel, refitEvery: () => 10 });
+  loop.observe([decision(1)]);
+  const base = { version: 2 as const, weights: { dense: 3, annotatorPrior: 2 }, source: 'model B' };
+  loop.rebase(base);
+  assert.equal((loop.toJSON().base as { weights: Record<string, number> }).weights.annotatorPrior, 2);
+  assert.equal(loop.status.decisions, 1, 'the decisions stay');
+});
