@@ -29,6 +29,8 @@ export interface BarChartSpec {
   readonly yTitle: string;
   readonly onClick?: (index: number) => void;
   readonly horizontal?: boolean;
+  /** The value axis counts things: whole-number ticks only (no "0.4 mentions"). */
+  readonly integer?: boolean;
   /** Tooltip heading of a bar, when the axis label is abbreviated. */
   readonly tooltipTitle?: (index: number) => string;
 }
@@ -59,8 +61,8 @@ export class BarChart {
       const t = this.spec.tone(i);
       return t === 'good' ? c.good : t === 'bad' ? c.bad : c.neutral;
     });
-    const axis = (title: string, max?: number) => ({
-      ticks: { color: c.fg, font: { family: c.font } },
+    const axis = (title: string, max?: number, integer = false) => ({
+      ticks: { color: c.fg, font: { family: c.font }, ...(integer ? { precision: 0 } : {}) },
       grid: { color: c.grid },
       title: { display: true, text: title, color: c.fg, font: { family: c.font } },
       ...(max === undefined ? {} : { max, min: 0 }),
@@ -77,7 +79,7 @@ export class BarChart {
           tooltip: { enabled: true, callbacks: this.spec.tooltipTitle === undefined ? {} : { title: (items) => (items[0] === undefined ? '' : (this.spec.tooltipTitle?.(items[0].dataIndex) ?? '')) } },
           legend: { display: false },
         },
-        scales: this.spec.horizontal === true ? { x: axis(this.spec.yTitle, this.spec.yMax), y: axis(this.spec.xTitle) } : { x: axis(this.spec.xTitle), y: axis(this.spec.yTitle, this.spec.yMax) },
+        scales: this.spec.horizontal === true ? { x: axis(this.spec.yTitle, this.spec.yMax, this.spec.integer), y: axis(this.spec.xTitle) } : { x: axis(this.spec.xTitle), y: axis(this.spec.yTitle, this.spec.yMax, this.spec.integer) },
         onClick: (_event, elements) => {
           const first = elements[0];
           if (first !== undefined) this.spec.onClick?.(first.index);

@@ -63,6 +63,7 @@ export class CorpusView {
       tone: (i) => (bins[i].to <= 0 ? 'bad' : 'good'),
       xTitle: 'Margin: label score minus best negative',
       yTitle: 'Mentions',
+      integer: true,
       onClick: showBin,
     }, `Histogram of margins over ${bins.reduce((s, b) => s + b.count, 0)} mentions`);
     // The keyboard's way into the histogram: one button per non-empty bin.
@@ -150,7 +151,7 @@ export class CorpusView {
       { id: 'overview', label: 'Overview', content: overview },
       { id: 'pairs', label: `Pairs (${r.confusedPairs.length})`, content: h('div', {}, h('h2', {}, 'Most confused entity pairs'), pairs.element) },
       { id: 'forms', label: `Forms (${r.ambiguousForms.length})`, content: h('div', {}, h('h2', {}, 'Most ambiguous surface forms'), forms.element) },
-      { id: 'documents', label: `Documents (${r.documents.length})`, content: documents.element },
+      { id: 'documents', label: `Docs (${r.documents.length})`, content: documents.element },
       { id: 'mentions', label: `Mentions (${r.total})`, content: mentionsBox },
     ], this.ui.tab ?? 'overview', (tab) => this.remember({ tab }));
     this.report = r;

@@ -19,6 +19,17 @@ export interface SignalData {
   readonly exactName?: boolean;
 }
 
+/** The entity's name closest to the mention (the name side of "Why here"). */
+export interface NameMatchData {
+  /** The name as written in the KB. */
+  readonly name: string;
+  readonly kind: 'title' | 'alias' | 'base name';
+  /** Word tokens the mention and that name share (case-folded, accents removed). */
+  readonly tokens: readonly string[];
+  /** Character-trigram cosine of the two, 0..1 (the linker's n-gram measure). */
+  readonly similarity: number;
+}
+
 /** A candidate as the mention view lists it (the label's own row, or a hard negative). */
 export interface CandidateRow {
   readonly id: string;
@@ -32,6 +43,8 @@ export interface CandidateRow {
   /** Label score minus this score (undefined when the label was not retrieved or is NIL). */
   readonly marginToLabel?: number;
   readonly signals: SignalData;
+  /** The closest name, when some name shares a character trigram with the mention. */
+  readonly nameMatch?: NameMatchData;
 }
 
 export type LabelStatus = 'accepted' | 'nil' | 'suggested' | 'rejected' | 'needsReview' | 'unlabelled';

@@ -66,12 +66,12 @@ void test('annotating in the editor: open a document, hover a mention, accept by
     const stored = fs.readFileSync(file, 'utf8');
     assert.match(stored, /"text":"Apple"/);
 
-    // Choose Candidate on the next mention (New York) and pick from a live KB search.
-    await page.keyboard.press('Control+Alt+BracketRight');
+    // The accept moved the cursor on to the next unresolved mention (New York): Choose Candidate there and pick
+    // from a live KB search.
     await page.locator('.statusbar-item', { hasText: /Ln 3, Col 19 \(8 selected\)/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await page.keyboard.press('Control+Alt+Space');
     const picker = page.locator('.quick-input-widget');
-    await picker.locator('.quick-input-title', { hasText: 'link "New York"' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await picker.locator('.quick-input-title', { hasText: 'Link "New York": He later moved to «New York».' }).waitFor({ state: 'visible', timeout: 10_000 });
     await picker.locator('input.input').fill('Steve Jo');
     const hit = picker.locator('.monaco-list-row', { hasText: 'American businessman' }).first();
     await hit.waitFor({ state: 'visible', timeout: 10_000 });

@@ -3,13 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
 import { labelAndNegatives } from '../../src/core/analysis/labelMatch';
 import { parseAnnotationFile } from '../../src/core/annotations/annotationRecord';
 import { silentLogger } from '../../src/core/log';
 import { openLinkingSession } from '../../src/core/session/linkingSession';
 import { REPO_ROOT } from '../integration/harness/codeServer';
 import { PANEL_TEST_KB, PANEL_TEST_TEXT } from '../integration/suite/panelFixtureData';
+import { setTheme, until, webviewFrame } from './harness/webviews';
 import { e2ePrerequisitesMissing, openWorkbench, type Workbench } from './harness/workbench';
 
 // Missing code-server/Chromium skips locally with the reason; on CI setup installs them, so it is a failure.
@@ -58,18 +58,6 @@ async function linkerNegatives(): Promise<string[]> {
   }
 }
 
-/** The webview frame (VS Code nests the content in an inner iframe) that holds `selector`. */
-async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview shows ${selector}`);
-}
-
 async function openNotes(wb: Workbench): Promise<void> {
   await wb.page.keyboard.press('Escape');
   await wb.page.keyboard.press('Control+P');
@@ -86,24 +74,6 @@ async function openNotes(wb: Workbench): Promise<void> {
 function storedRecords(workspace: string): ReturnType<typeof parseAnnotationFile>['records'] {
   const file = path.join(workspace, '.entity-links', 'notes.txt.jsonl');
   return parseAnnotationFile(fs.readFileSync(file, 'utf8'), file).records;
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Picks a colour theme through the command palette, as a user would. */
-async function setTheme(wb: Workbench, theme: string): Promise<void> {
-  await wb.runCommand('Preferences: Color Theme');
-  const box = wb.page.locator('.quick-input-widget input.input');
-  await box.fill(theme);
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible' });
-  await box.press('Enter');
-  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /** More room for the panels in the screenshots: the side bars closed, the pointer parked off any control. */
@@ -152,9 +122,11 @@ void test('panels end to end: the mention view lists the linker\'s negatives, es
     assert.notEqual(await page.title(), 'pwned');
     shots.push(await shot(wb, 'mention-view'));
 
-    // Keyboard: Enter on a focused row opens the KB record; Escape closes it.
+    // Keyboard: R on a focused row opens the KB record (Enter expands the row); Escape closes it.
     await bandRow.focus();
     await page.keyboard.press('Enter');
+    assert.equal(await bandRow.getAttribute('aria-expanded'), 'true');
+    await page.keyboard.press('r');
     const dialog = frame.locator('dialog[data-testid="record"]');
     await dialog.waitFor({ state: 'visible' });
     assert.match((await dialog.textContent()) ?? '', /An Irish folk band/);

@@ -2,26 +2,16 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { parseAnnotationFile } from '../../src/core/annotations/annotationRecord';
 import { PANEL_TEST_KB, PANEL_TEST_TEXT } from '../integration/suite/panelFixtureData';
+import { findWebviewFrame as webviewFrame } from './harness/webviews';
 import { e2ePrerequisitesMissing, openWorkbench } from './harness/workbench';
 
 const missing = e2ePrerequisitesMissing();
 const skip = missing !== undefined && process.env.CI !== 'true' ? missing : false;
 
 const LINKER_SETTINGS = { 'entityLinker.kb.sources': ['jsonl:kb.jsonl'], 'entityLinker.model.provider': 'cpu' };
-
-async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  return undefined;
-}
 
 /**
  * The whole extension (editor linking in its worker, the annotation service, the panels): the mention view

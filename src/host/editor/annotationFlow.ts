@@ -10,16 +10,40 @@ import { type EditorMention, isUnresolved } from '../linking/editorMention';
 export interface FlowMention {
   readonly start: number;
   readonly end: number;
+  /** The top candidate's probability (predictions). */
+  readonly confidence?: number;
+}
+
+/** The order Next and auto-advance visit open mentions in (entityLinker.annotation.advanceOrder). */
+export type AdvanceOrder = 'document' | 'uncertainty';
+
+const same = (a: FlowMention, b: FlowMention): boolean => a.start === b.start && a.end === b.end;
+
+/** Least certain first (no confidence counts as 0), ties in document order. */
+function byUncertainty<M extends FlowMention>(open: readonly M[]): M[] {
+  return [...open].sort((a, b) => (a.confidence ?? 0) - (b.confidence ?? 0) || a.start - b.start);
 }
 
 /**
- * The next unresolved mention after a decision on [start, end): the first one starting at or after its end, else
- * (wrapping round, like "next problem") the first one in the document. `open` is sorted by span and may still
- * hold the decided mention (its new status may not have arrived yet); it is skipped.
+ * The next unresolved mention after a decision on [start, end). In document order: the first one starting at or
+ * after its end, else (wrapping round, like "next problem") the first one in the document. By uncertainty: the
+ * least certain open one. `open` is sorted by span and may still hold the decided mention (its new status may
+ * not have arrived yet); it is skipped.
  */
-export function nextAfterDecision<M extends FlowMention>(open: readonly M[], decided: FlowMention): M | undefined {
-  const others = open.filter((m) => !(m.start === decided.start && m.end === decided.end));
+export function nextAfterDecision<M extends FlowMention>(open: readonly M[], decided: FlowMention, order: AdvanceOrder = 'document'): M | undefined {
+  const others = open.filter((m) => !same(m, decided));
+  if (order === 'uncertainty') return byUncertainty(others)[0];
   return others.find((m) => m.start >= decided.end) ?? others[0];
+}
+
+/**
+ * Next Unresolved by uncertainty: from an open mention at the cursor, the one after it in least-certain-first
+ * order (wrapping round); from anywhere else, the least certain of all.
+ */
+export function nextByUncertainty<M extends FlowMention>(open: readonly M[], atCursor: FlowMention | undefined): M | undefined {
+  const ordered = byUncertainty(open);
+  const at = atCursor === undefined ? -1 : ordered.findIndex((m) => same(m, atCursor));
+  return at < 0 ? ordered[0] : ordered[(at + 1) % ordered.length];
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Logger } from '../../core/log';
 import { reportError } from '../errorReporting';
 import { type EditorMention, isUnresolved } from '../linking/editorMention';
 import type { MentionService } from '../linking/mentionService';
-import { describeUndo, nextAfterDecision } from './annotationFlow';
+import { type AdvanceOrder, describeUndo, nextAfterDecision, nextByUncertainty } from './annotationFlow';
 import { pickCandidate } from './candidatePicker';
 import type { AcceptCandidateArgs } from './mentionHover';
 import type { MentionReveal } from './mentionReveal';
@@ -38,6 +38,8 @@ export interface EditorCommandServices {
   readonly acceptThreshold: () => number;
   /** Whether a decision on the cursor's mention moves on to the next unresolved one (entityLinker.annotation.autoAdvance). */
   readonly autoAdvance: () => boolean;
+  /** Document order or least certain first (entityLinker.annotation.advanceOrder). */
+  readonly advanceOrder: () => AdvanceOrder;
   readonly reveal: MentionReveal;
   /** Drops the linking session and links open documents again with the current settings. */
   readonly reload: () => Promise<void>;
@@ -94,6 +96,11 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       void vscode.window.setStatusBarMessage('Entity Linker: no unresolved mentions in this document.', 3000);
       return undefined;
     }
+    if (direction > 0 && s.advanceOrder() === 'uncertainty') {
+      const next = nextByUncertainty(open, open.find((m) => m.start <= offset && offset <= m.end));
+      if (next !== undefined) s.reveal.show(editor, next.start, next.end);
+      return next;
+    }
     // Wraps around at either end, like "next problem".
     const next = direction > 0 ? (open.find((m) => m.start >= offset && !(m.start === offset && editor.selection.isEmpty === false)) ?? open[0]) : ([...open].reverse().find((m) => m.end < offset || (m.start < offset && m.end <= offset)) ?? open[open.length - 1]);
     s.reveal.show(editor, next.start, next.end);
@@ -102,7 +109,7 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
 
   /**
    * One key per decision: after a decision on the mention at the cursor of the active editor, the cursor moves to
-   * the next unresolved mention (document order, wrapping round) with its sentence in view. A decision made
+   * the next unresolved mention (document order, wrapping round, or least certain first) with its sentence in view. A decision made
    * elsewhere (a panel, a test passing a mention) leaves the cursor alone.
    */
   const advance = (t: { document: vscode.TextDocument; mention: EditorMention }): void => {
@@ -111,7 +118,7 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     const cursor = editor.document.offsetAt(editor.selection.active);
     if (cursor < t.mention.start || cursor > t.mention.end) return;
     const open = s.mentions.mentionsOf(t.document).filter((m) => m.anchored && isUnresolved(m));
-    const next = nextAfterDecision(open, t.mention);
+    const next = nextAfterDecision(open, t.mention, s.advanceOrder());
     if (next === undefined) {
       void vscode.window.setStatusBarMessage('Entity Linker: every mention of this document is resolved.', 4000);
       return;

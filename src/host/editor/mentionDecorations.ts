@@ -6,20 +6,22 @@ import { Disposable } from '../disposable';
 const color = (id: string): vscode.ThemeColor => new vscode.ThemeColor(`entityLinker.${id}`);
 
 /**
- * A small raised cue after the mention (confidence, ✓, ∅, ⚠): text, so it reads without colour. VS Code has no
- * font-size option for attachments; the style string is appended to its CSS, as other extensions do.
+ * A small raised cue after an uncertain prediction (its confidence): text, so it reads without colour. VS Code
+ * has no font-size option for attachments; the style string is appended to its CSS, as other extensions do.
+ * Word wrap does not measure attachments, so only the predictions that need a look carry one; every other
+ * state is told apart by its shape alone.
  */
-function cue(colourId: string, text?: string): vscode.ThemableDecorationAttachmentRenderOptions {
-  return { ...(text === undefined ? {} : { contentText: text }), color: color(colourId), margin: '0 0 0 1px', textDecoration: 'none; font-size: 0.72em; vertical-align: super; font-weight: 600' };
+function cue(colourId: string): vscode.ThemableDecorationAttachmentRenderOptions {
+  return { color: color(colourId), margin: '0 0 0 1px', textDecoration: 'none; font-size: 0.72em; vertical-align: super; font-weight: 600' };
 }
 
 /**
  * One decoration type per style, created once. Each state has its own shape, so states differ without colour
  * (and never look like VS Code's own selection or word highlights, which are plain fills): a pending
- * prediction is a box (solid, dashed or dotted border for high, medium, low confidence; its confidence after
- * it), an ambiguous one a box with a "?" cue, accepted a solid underline with ✓, NIL a dotted underline with
- * ∅, rejected struck through, needs-review a wavy underline with ⚠. Each state also has its own overview-ruler
- * lane and colour. Colours come from contributes.colors so themes can restyle them.
+ * prediction is a box (solid, dashed or dotted border for high, medium, low confidence; the confidence after
+ * an uncertain one), an ambiguous one an amber box with a heavier base and a "?" cue, accepted a solid
+ * underline, NIL a heavy dotted underline, rejected struck through and dimmed, needs-review a wavy underline.
+ * Each state also has its own overview-ruler lane and colour. Colours come from contributes.colors so themes can restyle them.
  */
 function decorationTypes(): Record<MentionStyle, vscode.TextEditorDecorationType> {
   const create = vscode.window.createTextEditorDecorationType;
@@ -37,16 +39,19 @@ function decorationTypes(): Record<MentionStyle, vscode.TextEditorDecorationType
     predictedMedium: create(box('dashed', 'predictedBorder', 'predictedBackground')),
     predictedLow: create(box('dotted', 'predictedBorder', 'predictedBackground')),
     ambiguous: create({ ...box('dashed', 'ambiguousBorder', 'ambiguousBackground'), borderWidth: '1px 1px 2px 1px' }),
-    accepted: create({ backgroundColor: color('acceptedBackground'), borderWidth: '0 0 2px 0', borderStyle: 'solid', borderColor: color('acceptedBorder'), overviewRulerColor: color('acceptedBorder'), overviewRulerLane: vscode.OverviewRulerLane.Center, after: cue('acceptedBorder', '✓') }),
-    rejected: create({ textDecoration: 'line-through', opacity: '0.75', color: color('rejectedForeground'), overviewRulerColor: color('rejectedForeground'), overviewRulerLane: vscode.OverviewRulerLane.Left, after: cue('rejectedForeground', '✗') }),
-    nil: create({ backgroundColor: color('nilBackground'), borderWidth: '0 0 2px 0', borderStyle: 'dotted', borderColor: color('nilBorder'), overviewRulerColor: color('nilBorder'), overviewRulerLane: vscode.OverviewRulerLane.Left, after: cue('nilBorder', '∅') }),
-    review: create({ textDecoration: 'underline wavy', backgroundColor: color('reviewBackground'), overviewRulerColor: color('reviewBorder'), overviewRulerLane: vscode.OverviewRulerLane.Full, after: cue('reviewBorder', '⚠') }),
+    accepted: create({ backgroundColor: color('acceptedBackground'), borderWidth: '0 0 2px 0', borderStyle: 'solid', borderColor: color('acceptedBorder'), overviewRulerColor: color('acceptedBorder'), overviewRulerLane: vscode.OverviewRulerLane.Center }),
+    rejected: create({ textDecoration: 'line-through', opacity: '0.75', color: color('rejectedForeground'), overviewRulerColor: color('rejectedForeground'), overviewRulerLane: vscode.OverviewRulerLane.Left }),
+    nil: create({ backgroundColor: color('nilBackground'), borderWidth: '0 0 3px 0', borderStyle: 'dotted', borderColor: color('nilBorder'), overviewRulerColor: color('nilBorder'), overviewRulerLane: vscode.OverviewRulerLane.Left }),
+    review: create({ textDecoration: 'underline wavy', backgroundColor: color('reviewBackground'), overviewRulerColor: color('reviewBorder'), overviewRulerLane: vscode.OverviewRulerLane.Full }),
   };
 }
 
-/** The cue text after a pending prediction: its confidence in per cent ("?" first when it is ambiguous). */
+/**
+ * The cue text after an uncertain prediction: its confidence in per cent ("?" first when it is ambiguous). A
+ * confident one (solid box) has none: it needs no second look, and cues cost width word wrap does not see.
+ */
 export function confidenceCue(style: MentionStyle, confidence: number | undefined): string | undefined {
-  if (confidence === undefined || !(style === 'predictedHigh' || style === 'predictedMedium' || style === 'predictedLow' || style === 'ambiguous')) return undefined;
+  if (confidence === undefined || !(style === 'predictedMedium' || style === 'predictedLow' || style === 'ambiguous')) return undefined;
   return `${style === 'ambiguous' ? '?' : ''}${Math.round(confidence * 100)}`;
 }
 

@@ -27,6 +27,8 @@ export interface LinkingSettings {
   readonly ambiguousMargin: number;
   /** Accept, choose, NIL and reject move the cursor to the next unresolved mention (one key per decision). */
   readonly autoAdvance: boolean;
+  /** The order Next and auto-advance visit open mentions in: document order, or least certain first. */
+  readonly advanceOrder: 'document' | 'uncertainty';
 }
 
 /** Paths a workspace could point at anything: in an untrusted workspace only the user's own value counts. */
@@ -75,6 +77,7 @@ export function readLinkingSettings(config: vscode.WorkspaceConfiguration, warn:
     acceptThreshold: clampNumber(config.get<number>('annotation.acceptThreshold'), 0, 1, 0.9),
     ambiguousMargin: clampNumber(config.get<number>('annotation.ambiguousMargin'), 0, 100, 0.5),
     autoAdvance: config.get<boolean>('annotation.autoAdvance') ?? true,
+    advanceOrder: config.get<string>('annotation.advanceOrder') === 'uncertainty' ? 'uncertainty' : 'document',
   };
 }
 

@@ -1,8 +1,9 @@
 import type * as vscode from 'vscode';
 import { labelAndNegatives } from '../../core/analysis/labelMatch';
 import type { RankedCandidate } from '../../core/linker/types';
-import type { EntityRecordData, LabelStatus, MentionRefData, MentionViewData } from '../../shared/panelModel';
+import type { CandidateRow, EntityRecordData, LabelStatus, MentionRefData, MentionViewData } from '../../shared/panelModel';
 import type { MentionBackend, MentionDetails, MentionRef } from '../linking/mentionBackend';
+import { closestName } from './nameMatch';
 
 /** Negatives listed per mention. */
 export const NEGATIVES_SHOWN = 10;
@@ -32,7 +33,15 @@ export async function mentionViewData(details: MentionDetails, backend: Pick<Men
     const e = await backend.entity(id);
     if (e !== undefined) entities.set(id, e);
   }));
-  const { label, negatives } = labelAndNegatives(ranking, labelFields, k, (id) => entities.get(id));
+  const ranked = labelAndNegatives(ranking, labelFields, k, (id) => entities.get(id));
+  // "Why here": the closest name and the tokens it shares with the mention, measured, not just "a name matched".
+  const withName = (row: CandidateRow): CandidateRow => {
+    const entity = entities.get(row.id);
+    const nameMatch = entity === undefined ? undefined : closestName(details.text, entity);
+    return nameMatch === undefined ? row : { ...row, nameMatch };
+  };
+  const label = ranked.label === undefined ? undefined : withName(ranked.label);
+  const negatives = ranked.negatives.map(withName);
   const labelTitle = annotation?.title ?? (labelId === null ? undefined : (entities.get(labelId)?.title ?? ranking.find((c) => c.id === labelId)?.title));
   return {
     ref: refData(details.ref),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AnnotationRecord } from '../../../src/core/annotations/annotationRecord';
-import { describeUndo, nextAfterDecision, resolvedCount, sentenceAround } from '../../../src/host/editor/annotationFlow';
+import { describeUndo, nextAfterDecision, nextByUncertainty, resolvedCount, sentenceAround } from '../../../src/host/editor/annotationFlow';
 import type { EditorMention } from '../../../src/host/linking/editorMention';
 
 const TEXT = 'Steve Jobs co-founded Apple. It makes the iPhone!\n\nHe moved to New York. The end';
@@ -52,4 +52,13 @@ void test('resolved / total counts anchored mentions; predicted, suggested and n
   const m = (status: EditorMention['status'], anchored = true): EditorMention => ({ start: 0, end: 1, text: 'x', status, style: 'accepted', anchored });
   assert.deepEqual(resolvedCount([m('accepted'), m('nil'), m('rejected'), m('predicted'), m('suggested'), m('needsReview'), m('accepted', false)]), { resolved: 3, total: 6 });
   assert.deepEqual(resolvedCount([]), { resolved: 0, total: 0 });
+});
+
+void test('by uncertainty the least certain open mention comes next, ties in document order, wrapping round', () => {
+  const open = [{ ...at('Steve Jobs'), confidence: 0.9 }, { ...at('Apple'), confidence: 0.4 }, { ...at('iPhone'), confidence: 0.4 }, { ...at('New York'), confidence: 0.7 }];
+  assert.deepEqual(nextAfterDecision(open, at('Steve Jobs'), 'uncertainty'), open[1]);
+  assert.deepEqual(nextAfterDecision(open, at('Apple'), 'uncertainty'), open[2], 'the decided one is skipped; ties by position');
+  assert.deepEqual(nextByUncertainty(open, undefined), open[1], 'from outside a mention: the least certain');
+  assert.deepEqual(nextByUncertainty(open, at('iPhone')), open[3]);
+  assert.deepEqual(nextByUncertainty(open, at('Steve Jobs')), open[1], 'after the most certain it wraps round');
 });

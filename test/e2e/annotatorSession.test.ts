@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { parseAnnotationFile, type AnnotationRecord } from '../../src/core/annotations/annotationRecord';
+import { until, setTheme, webviewFrame } from './harness/webviews';
+import { e2ePrerequisitesMissing, openWorkbench, type Workbench } from './harness/workbench';
+
+const missing = e2ePrerequisitesMissing();
+const skip = missing !== undefined && process.env.CI !== 'true' ? missing : false;
+
+const KB = [
+  { id: 'Q1', title: 'Ada Lovelace', text: 'English mathematician who wrote the first published computer program, for the Analytical Engine.', aliases: ['Lovelace'], type: 'person' },
+  { id: 'Q2', title: 'Charles Babbage', text: 'English polymath and mechanical engineer who designed the Analytical Engine.', aliases: ['Babbage'], type: 'person' },
+  { id: 'Q3', title: 'Analytical Engine', text: 'A proposed mechanical general-purpose computer designed by Charles Babbage.', aliases: [], type: 'machine' },
+  { id: 'Q4', title: 'London', text: 'Capital and largest city of England and the United Kingdom, on the River Thames.', aliases: [], type: 'city' },
+  { id: 'Q5', title: 'London, Ontario', text: 'A city in southwestern Ontario, Canada, on the Thames River.', aliases: ['London'], type: 'city' },
+  { id: 'Q6', title: 'Alan Turing', text: 'English mathematician and computer scientist, a founder of theoretical computer science.', aliases: ['Turing'], type: 'person' },
+  { id: 'Q7', title: 'Bletchley Park', text: 'English country house where Allied codebreakers worked during the Second World War.', aliases: [], type: 'place' },
+  { id: 'Q8', title: 'Enigma machine', text: 'A cipher device used by Germany during the Second World War.', aliases: ['Enigma'], type: 'machine' },
+  { id: 'Q9', title: 'Grace Hopper', text: 'American computer scientist and navy rear admiral who wrote one of the first compilers.', aliases: ['Hopper'], type: 'person' },
+  { id: 'Q10', title: 'Harvard University', text: 'A private research university in Cambridge, Massachusetts.', aliases: ['Harvard'], type: 'university' },
+  { id: 'Q11', title: 'Cambridge', text: 'A university city in the east of England, on the River Cam.', aliases: [], type: 'city' },
+  { id: 'Q12', title: 'Cambridge, Massachusetts', text: 'A city in Massachusetts, home of Harvard University and MIT.', aliases: ['Cambridge'], type: 'city' },
+  { id: 'Q13', title: 'Manchester', text: 'A city in North West England where the first stored-program computer ran.', aliases: [], type: 'city' },
+  { id: 'Q14', title: 'Apple Inc.', text: 'American technology company that makes the iPhone and the Macintosh.', aliases: ['Apple'], type: 'company' },
+  { id: 'Q15', title: 'apple', text: 'The edible fruit of the apple tree.', aliases: ['Apple'], type: 'fruit' },
+  { id: 'Q16', title: 'Steve Jobs', text: 'American businessman, co-founder of Apple Inc.', aliases: ['Jobs'], type: 'person' },
+];
+
+/** Over twenty mentions on purpose: the session decides the first twenty, the rest stay predicted for the screenshots. */
+const TEXT = [
+  'Ada Lovelace worked with Charles Babbage on the Analytical Engine in London. Lovelace wrote notes that Babbage admired, and the long paragraph goes on so that a narrow editor has to wrap it to stay readable.',
+  'Alan Turing worked at Bletchley Park, where the Enigma cipher was broken. Turing later moved to Manchester.',
+  'Grace Hopper studied at Harvard in Cambridge. Hopper also visited London and Cambridge more than once.',
+  'Steve Jobs co-founded Apple in California. Jobs admired Turing, Babbage and Lovelace.',
+].join('\n\n') + '\n';
+
+/** Run in the webview (the tests compile without the DOM library, so page code is a string). */
+const FOCUS_ON_ROW = "document.activeElement?.classList.contains('neg') === true";
+
+const SETTINGS = { 'entityLinker.kb.sources': ['jsonl:kb.jsonl'], 'entityLinker.model.provider': 'cpu' };
+const THEMES = [['dark', 'Dark Modern'], ['light', 'Light Modern'], ['hc', 'Dark High Contrast']] as const;
+/** Viewport widths that leave an editor group of about 400 and 1,200 px with the side bar closed. */
+const WIDTHS = [[400, 450], [1200, 1250]] as const;
+
+function records(workspace: string, name: string): AnnotationRecord[] {
+  const file = path.join(workspace, '.entity-links', `${name}.jsonl`);
+  return fs.existsSync(file) ? [...parseAnnotationFile(fs.readFileSync(file, 'utf8'), file).records] : [];
+}
+
+/** The resolved / total count the status bar shows, read from its accessible name. */
+async function resolved(page: Page): Promise<{ resolved: number; total: number }> {
+  const item = page.locator('[aria-label^="Entity Linker: "][aria-label$=" mentions resolved"]').first();
+  await item.waitFor({ state: 'attached', timeout: 120_000 });
+  const m = /(\d+) of (\d+) mentions resolved/.exec((await item.getAttribute('aria-label')) ?? '');
+  assert.ok(m, 'the status bar shows resolved / total');
+  return { resolved: Number(m[1]), total: Number(m[2]) };
+}
+
+async function waitResolved(page: Page, count: number, total: number): Promise<void> {
+  await page.locator(`[aria-label="Entity Linker: ${count} of ${total} mentions resolved"]`).first().waitFor({ state: 'attached', timeout: 20_000 });
+}
+
+async function openFile(wb: Workbench, name: string): Promise<void> {
+  await wb.page.keyboard.press('Escape');
+  await wb.page.keyboard.press('Control+P');
+  const box = wb.page.locator('.quick-input-widget input.input');
+  await box.waitFor({ state: 'visible' });
+  await box.fill(name);
+  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await box.press('Enter');
+  await wb.page.locator('.tab', { hasText: name }).first().waitFor({ state: 'visible' });
+}
+
+async function shot(wb: Workbench, name: string, shots: string[]): Promise<void> {
+  await wb.page.mouse.move(2, 2);
+  await wb.page.waitForTimeout(400);
+  shots.push(await wb.screenshot(name));
+}
+
+/** An ARIA snapshot of a panel, saved beside the screenshots; fails on any button or row without a name. */
+async function accessibilityPass(wb: Workbench, frame: Frame, name: string): Promise<string> {
+  const snapshot = await frame.locator('body').ariaSnapshot();
+  fs.writeFileSync(path.join(wb.artifactsDir, `${name}.aria.yml`), snapshot);
+  const unnamed = snapshot.split('\n').filter((line) => /^\s*- (button|row|checkbox|tab)\s*(:|$)/.test(line));
+  assert.deepEqual(unnamed, [], `${name}: every control has a name`);
+  // Keyboard reachability: every button is a native (or toolkit) control that Tab reaches, none taken out of the order.
+  const untabbable = await frame.locator('button[tabindex="-1"], [role="button"][tabindex="-1"]').count();
+  assert.equal(untabbable, 0, `${name}: no button is taken out of the tab order`);
+  return snapshot;
+}
+
+void test('annotator session: twenty mentions by keyboard at one key per accepted mention; editor, picker and panels in three themes at 400 and 1,200 px; accessibility of both panels', { skip, timeout: 900_000 }, async () => {
+  assert.equal(missing, undefined, missing);
+  const wb = await openWorkbench({
+    name: 'annotatorSession',
+    settings: { ...SETTINGS, 'workbench.colorTheme': 'Default Dark Modern', 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
+    files: { 'kb.jsonl': KB.map((e) => JSON.stringify(e)).join('\n') + '\n', 'story.txt': TEXT, 'empty.txt': 'nothing here is a name, only lowercase words.\n', '.vscode/settings.json': JSON.stringify(SETTINGS, null, 2) },
+  });
+  const { page } = wb;
+  const shots: string[] = [];
+  const figures: string[] = [];
+  // Layout findings are collected and asserted at the end, so one run still takes every screenshot.
+  const problems: string[] = [];
+  try {
+    await page.setViewportSize({ width: 1250, height: 860 });
+    await openFile(wb, 'story.txt');
+    await page.locator('.statusbar-item', { hasText: /kb\.jsonl \(16\)/ }).first().waitFor({ state: 'visible', timeout: 180_000 });
+    // The KB is loaded; the document's first linking run may still be under way.
+    let total = 0;
+    for (const deadline = Date.now() + 60_000; total < 22 && Date.now() < deadline; await page.waitForTimeout(250)) total = (await resolved(page)).total;
+    assert.ok(total >= 22, `the story has over twenty mentions (found ${total})`);
+    await waitResolved(page, 0, total);
+    // The Mentions view: rows with line numbers and a snippet.
+    await wb.runCommand('Explorer: Focus on Entity Mentions View');
+    await page.locator('.monaco-list-row', { hasText: 'Predicted' }).first().click();
+    await page.locator('.monaco-list-row', { hasText: /^\s*1: Ada Lovelace/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await shot(wb, 'mentions-view-1200-dark', shots);
+
+    // The session, keyboard only: the first mention sits at the start of the document, so Ctrl+Home puts the
+    // cursor on it; each decision moves on by itself.
+    await page.locator('.view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    const keys = { accept: 0, acceptedMentions: 0, choose: 0, nil: 0, reject: 0 };
+    const decide = async (key: string, done: number): Promise<void> => {
+      await page.keyboard.press(key);
+      await waitResolved(page, done, total);
+    };
+    for (let i = 1; i <= 20; i++) {
+      if (i === 6) {
+        await decide('Control+Alt+N', i);
+        keys.nil++;
+      } else if (i === 7) {
+        await decide('Control+Alt+Backspace', i);
+        keys.reject++;
+      } else if (i === 8) {
+        // Choose: the picker shows every ranked candidate with its type and description, and the sentence.
+        await page.keyboard.press('Control+Alt+Space');
+        const picker = page.locator('.quick-input-widget');
+        await picker.locator('.quick-input-title', { hasText: /^Link ".+": .*«.+».*/ }).waitFor({ state: 'visible', timeout: 15_000 });
+        const first = picker.locator('.monaco-list-row').nth(1);
+        await first.waitFor({ state: 'visible' });
+        assert.match((await first.textContent()) ?? '', /(person|place|city|machine|university|company|fruit) · \d+ %/, 'a ranked candidate shows its type and confidence');
+        await shot(wb, 'picker-1200-dark', shots);
+        await page.keyboard.press('ArrowDown');
+        await decide('Enter', i);
+        keys.choose += 3;
+      } else {
+        await decide('Control+Alt+Enter', i);
+        keys.accept++;
+        keys.acceptedMentions++;
+      }
+      if (i === 5) await shot(wb, 'editor-session-1200-dark', shots);
+    }
+    const stored = records(wb.workspace, 'story.txt');
+    assert.equal(stored.length, 20);
+    assert.equal(stored.filter((r) => r.status === 'accepted').length, 18);
+    assert.equal(stored.filter((r) => r.status === 'nil').length, 1);
+    assert.equal(stored.filter((r) => r.status === 'rejected').length, 1);
+    // Auto-advance went in document order: the decisions were made in the order of the spans.
+    const byTime = [...stored].sort((a, b) => a.time.localeCompare(b.time)).map((r) => r.start);
+    assert.deepEqual(byTime, stored.map((r) => r.start).sort((a, b) => a - b));
+    assert.equal(keys.accept / keys.acceptedMentions, 1, 'one key per accepted mention');
+    figures.push(`session: 20 mentions decided with ${keys.accept + keys.nil + keys.reject + keys.choose} keys (+ Ctrl+Home once): ${keys.acceptedMentions} accepted with ${keys.accept} keys (${(keys.accept / keys.acceptedMentions).toFixed(2)} per accepted mention), 1 NIL (1 key), 1 rejected (1 key), 1 chosen in the picker (3 keys)`);
+
+    // Undo and redo say what they changed and reveal it.
+    await page.keyboard.press('Control+Alt+Z');
+    await page.locator('.statusbar-item', { hasText: /undid ".+": accepted .+ → undecided/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await shot(wb, 'editor-undo-1200-dark', shots);
+    await waitResolved(page, 19, total);
+    await page.keyboard.press('Control+Alt+Shift+Z');
+    await page.locator('.statusbar-item', { hasText: /redid ".+": undecided → accepted/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await waitResolved(page, 20, total);
+
+    // Batch accept says how many and at what threshold before it acts (cancelled here).
+    await wb.runCommand('Entity Linker: Accept All Mentions Above the Confidence Threshold');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: /Accept \d+ of \d+ predicted mention\(s\) whose top candidate has confidence ≥ 90 %/ });
+    const none = page.locator('.notification-list-item-message, .monaco-aria-container .monaco-alert').filter({ hasText: /no prediction reaches the threshold 90 %/ });
+    await dialog.or(none).first().waitFor({ state: 'attached', timeout: 15_000 });
+    await shot(wb, 'batch-accept-1200-dark', shots);
+    await page.keyboard.press('Escape');
+    await waitResolved(page, 20, total);
+
+    // A document without mentions says so once, naming the KB.
+    await openFile(wb, 'empty.txt');
+    assert.match(await wb.waitForNotification(/no mentions found in empty\.txt against the KB/, 60_000), /kb\.jsonl \(16 entities\)|16 entities/);
+    await openFile(wb, 'story.txt');
+
+    // Both panels, beside the text, then one at a time at each width and theme.
+    await wb.runCommand('View: Close Primary Side Bar');
+    await page.locator('.view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await wb.runCommand('Entity Linker: Show Hard Negatives for Mention');
+    let mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
+    await shot(wb, 'editor-and-mention-1250-dark', shots);
+
+    // Keyboard in the panel: 1 relabels to the first negative, focus stays on the row in that place.
+    const before = records(wb.workspace, 'story.txt').find((r) => r.start === 0)?.kbId;
+    const firstNegative = (await mention.locator('tr.neg').first().getAttribute('data-id')) ?? '';
+    await mention.locator('tr.neg').first().focus();
+    await page.keyboard.press('1');
+    await until('the relabel by key 1', () => records(wb.workspace, 'story.txt').find((r) => r.start === 0)?.kbId === firstNegative);
+    mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
+    await mention.locator('[data-testid="label-title"]').waitFor({ state: 'visible' });
+    await page.waitForTimeout(500);
+    assert.equal(await mention.evaluate(FOCUS_ON_ROW), true, 'after the relabel, focus is on the negatives row again');
+    // D on the focused row declares it a duplicate of the label (it leaves the negatives); focus stays on a row.
+    const focusedId = String(await mention.evaluate("document.activeElement?.dataset?.id ?? ''"));
+    await page.keyboard.press('d');
+    await until('the duplicate by key D', () => (records(wb.workspace, 'story.txt').find((r) => r.start === 0)?.duplicateIds ?? []).includes(focusedId));
+    await page.waitForTimeout(800);
+    mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
+    assert.equal(await mention.evaluate(FOCUS_ON_ROW), true, 'after D, focus is on a row again');
+    figures.push(`panel keys: 1 relabelled "${before}" → ${firstNegative}; D declared ${focusedId} a duplicate; focus stayed on the row both times`);
+    // Why here names the name and the tokens with a measured similarity.
+    assert.match((await mention.locator('tr.neg .why').first().textContent()) ?? '', /3-gram similarity \d\.\d\d|found by/);
+    const mentionAria = await accessibilityPass(wb, mention, 'mention-panel');
+
+    await wb.runCommand('Entity Linker: Corpus Analysis');
+    let corpus = await webviewFrame(page, '[data-testid="summary"]');
+    await corpus.locator('.chart canvas').first().waitFor({ state: 'visible' });
+    const corpusAria = await accessibilityPass(wb, corpus, 'corpus-panel');
+    figures.push(`accessibility: mention panel ${mentionAria.split('\n').filter((l) => l.includes('- button')).length} named buttons, ${mentionAria.split('\n').filter((l) => l.includes('- row')).length} named rows; corpus panel ${corpusAria.split('\n').filter((l) => l.includes('- button')).length} named buttons`);
+
+    // One editor group holding the text and both panels, shown one at a time.
+    await wb.runCommand('View: Single Column Editor Layout');
+    for (const [theme, themeName] of THEMES) {
+      if (theme !== 'dark') await setTheme(wb, themeName);
+      for (const [label, width] of WIDTHS) {
+        await page.setViewportSize({ width, height: 860 });
+        await page.waitForTimeout(600);
+        await page.locator('.tab', { hasText: 'story.txt' }).first().click();
+        await page.locator('.view-lines').first().click();
+        await page.keyboard.press('Control+End');
+        await page.keyboard.press('Control+Alt+BracketRight');
+        await shot(wb, `editor-${label}-${theme}`, shots);
+        await page.keyboard.press('Control+Alt+Space');
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: /^Link "/ }).waitFor({ state: 'visible', timeout: 15_000 });
+        await page.locator('.quick-input-widget .monaco-list-row').nth(1).waitFor({ state: 'visible' });
+        await shot(wb, `picker-${label}-${theme}`, shots);
+        await page.keyboard.press('Escape');
+        await page.locator('.tab', { hasText: 'Mention:' }).first().click();
+        mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
+        const box = await page.locator('iframe.webview.ready').first().boundingBox({ timeout: 2_000 }).catch(() => null);
+        if (box !== null && theme === 'dark') figures.push(`mention panel at viewport ${width}: ${Math.round(box.width)} px wide`);
+        if (label === 400) {
+          // Nothing of a negative's row may be cut off at 400 px: its action buttons end inside the panel.
+          const overflow = await mention.evaluate("[...document.querySelectorAll('tr.neg')].some((tr) => tr.getBoundingClientRect().right > document.documentElement.clientWidth + 1)");
+          if (overflow !== false) problems.push(`${theme}: a negative row is wider than the 400 px panel`);
+        }
+        await shot(wb, `mention-${label}-${theme}`, shots);
+        await page.locator('.tab', { hasText: 'Corpus' }).first().click();
+        corpus = await webviewFrame(page, '[data-testid="summary"]');
+        await corpus.locator('.chart canvas').first().waitFor({ state: 'visible' });
+        if (label === 400) {
+          const clipped = await corpus.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth + 1');
+          if (clipped !== false) problems.push(`${theme}: the corpus view overflows sideways at 400 px`);
+        }
+        await shot(wb, `corpus-${label}-${theme}`, shots);
+      }
+    }
+    console.log(`${figures.join('\n')}\nscreenshots:\n${shots.join('\n')}`);
+    assert.deepEqual(problems, []);
+  } catch (e) {
+    console.log(`${figures.join('\n')}\nscreenshot at failure: ${await wb.screenshot('failure')}`);
+    throw e;
+  } finally {
+    await wb.close();
+  }
+});
