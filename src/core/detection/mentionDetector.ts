@@ -104,7 +104,8 @@ export class MentionDetector {
     }
     for (const [p, list] of byParagraph) {
       const tokens = tokensOf(text, paras[p][0], paras[p][1]);
-      const matches = new Map(this.gazetteer.detectTokens(text, tokens).map((m) => [spanKey(m), m]));
+      // The same candidates detection sees (function-word rule and comma split applied), for the same evidence.
+      const matches = new Map(this.candidates(text, tokens, false).map((m) => [spanKey(m), m]));
       for (const s of list) {
         const first = tokens.findIndex((t) => t.end > s.start);
         let last = first;

@@ -2,6 +2,7 @@ import type { Entity } from '../kb/entity';
 import type { Token } from '../linker/tokens';
 import { hasUpperCase, isAcronym } from '../linker/tokens';
 import { isFunctionWord, isSentenceStart } from './functionWords';
+import { capitalisedRuns } from './spanProposals';
 import type { WordFrequencies } from './wordFrequencies';
 
 /**
@@ -11,8 +12,8 @@ import type { WordFrequencies } from './wordFrequencies';
  * - position: sentence start (alone and for one-word spans, where a capital says nothing);
  * - WordNet: function word, and how common the span is as an ordinary word (tag counts, corpus-independent);
  * - gazetteer evidence: found by the name dictionary or only proposed, fuzzy, how many entities share the name;
- * - neighbours: capitalised words just outside the span (a boundary cut through a longer name), a determiner
- *   or preposition before it;
+ * - neighbours: capitalised words just outside the span, or a longer capitalised name around it ("Edinburgh"
+ *   in "University of Edinburgh": the name is the whole), a determiner or preposition before it;
  * - exact title: the span, case included, is the title of one of the matched entities (not only an alias);
  * - memory: what the annotator (or the training gold) decided before for this surface form, and for spans
  *   whose matched entities have this KB type (persons and places may be annotated where works are not).
@@ -39,6 +40,7 @@ export const MENTION_FEATURE_NAMES = [
   'ambiguity',
   'prevCapitalised',
   'nextCapitalised',
+  'insideLongerName',
   'prevDeterminer',
   'prevPreposition',
   'exactTitle',
@@ -149,6 +151,7 @@ export function mentionFeatures(
     ambiguity: Math.min(1, Math.log1p(span.rows.length) / 3),
     prevCapitalised: prev !== undefined && isCapitalised(prev) && !isSentenceStart(text, tokens, span.first - 1) ? 1 : 0,
     nextCapitalised: next !== undefined && isCapitalised(next) ? 1 : 0,
+    insideLongerName: capitalisedRuns(text, tokens).some(([a, b]) => a <= span.first && span.last <= b && b - a > span.last - span.first) ? 1 : 0,
     prevDeterminer: prev !== undefined && DETERMINERS.has(prev.folded) ? 1 : 0,
     prevPreposition: prev !== undefined && PREPOSITIONS.has(prev.folded) ? 1 : 0,
     exactTitle: span.rows.some((r) => entities?.[r]?.title === surface) ? 1 : 0,
