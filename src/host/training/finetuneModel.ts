@@ -10,7 +10,7 @@ import type { TrainingCommandServices } from './trainingCommands';
 import { progressReporter } from '../progressReporter';
 import { storeRootFor } from './trainingUi';
 
-/** Arguments for programmatic use: with them nothing is asked and no "use it" offer is shown. */
+/** Arguments for programmatic use: with them nothing is asked (the result is still shown, as to a user). */
 export interface FinetuneArgs {
   readonly negatives?: NegativeStrategy;
   readonly epochs?: number;
