@@ -4,6 +4,7 @@ import { STOP_WORDS, hasUpperCase, isAcronym, tokenize } from './tokens';
 import type { Token } from './tokens';
 import { FuzzyTokenIndex } from './fuzzyTokens';
 import { entityNames } from './names';
+import { LazyTrieRoot, allStrings, saveTrie, type GazetteerSaved } from './gazetteerSaved';
 
 /**
  * Mention detection by dictionary lookup of KB titles and aliases (and base names, see names.ts).
@@ -71,7 +72,7 @@ export interface DetectedMention extends Span {
   readonly probability?: number;
 }
 
-interface NameVariant {
+export interface NameVariant {
   /** NFKC surface tokens of the name, for exact-case comparison. */
   readonly surfaces: readonly string[];
   readonly rows: number[];
@@ -79,7 +80,7 @@ interface NameVariant {
   readonly capitalised: boolean;
 }
 
-interface TrieNode {
+export interface TrieNode {
   children?: Map<string, TrieNode>;
   variants?: NameVariant[];
 }
@@ -99,8 +100,21 @@ export class Gazetteer {
   /** How many names went into the trie (for logs and tests). */
   nameCount = 0;
 
-  constructor(entities: readonly Entity[], options: Partial<DetectionOptions> = {}) {
+  /**
+   * `saved`: the dictionary of a Gazetteer built earlier from the same entities with the same minNameLength and
+   * maxNameTokens (a snapshot, see gazetteerSaved.ts); its trie is then built lazily, per first token.
+   */
+  constructor(entities: readonly Entity[], options: Partial<DetectionOptions> = {}, saved?: GazetteerSaved) {
     this.options = { ...DEFAULT_DETECTION, ...options };
+    if (saved !== undefined) {
+      this.root.children = new LazyTrieRoot(saved);
+      this.nameCount = saved.nameCount;
+      if (this.options.fuzzy) {
+        for (const t of allStrings(saved.nameTokens)) this.nameTokens.add(t);
+        this.fuzzyIndex = new FuzzyTokenIndex(this.nameTokens, this.options.fuzzyMinLength);
+      }
+      return;
+    }
     entities.forEach((e, row) => {
       for (const name of entityNames(e)) this.addName(name, row);
     });
@@ -139,6 +153,11 @@ export class Gazetteer {
     (node.variants ??= []).push(variant);
     this.variantByKey.set(key, variant);
     this.nameCount++;
+  }
+
+  /** The dictionary in flat form, for a snapshot (a Gazetteer built from entities, not from a snapshot). */
+  toSaved(): GazetteerSaved {
+    return saveTrie(this.root, this.nameCount, this.nameTokens);
   }
 
   /** Detects mentions in `text` (or in `text.slice(from, to)`, offsets stay relative to `text`). */

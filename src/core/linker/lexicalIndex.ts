@@ -1,4 +1,5 @@
 import MiniSearch from 'minisearch';
+import type { Options } from 'minisearch';
 import type { Entity } from '../kb/entity';
 import { entityNames } from './names';
 import { charNgrams, foldCase, nameKey, ngramDice, normalizeSurface } from './tokens';
@@ -41,10 +42,26 @@ interface NameDoc {
   readonly name: string;
 }
 
+/** What an index is made of, for a snapshot (`toSaved`, and the constructor's `saved`). */
+export interface LexicalIndexSaved {
+  /** minisearch's own serialisation (JSON.stringify of the MiniSearch instance). */
+  readonly search: string;
+  /** KB row of each name document. */
+  readonly rowOfDoc: Int32Array;
+  /** The distinct name keys, and each one's rows in compressed-row form (rows of key k: keyRows[keyStart[k]..keyStart[k+1])). */
+  readonly keys: readonly string[];
+  readonly keyStart: Int32Array;
+  readonly keyRows: Int32Array;
+}
+
+function searchOptions(): Options<NameDoc> {
+  return { fields: ['name'], storeFields: [], processTerm: (term) => foldCase(normalizeSurface(term)) };
+}
+
 export class LexicalIndex {
   private readonly entities: readonly Entity[];
   private readonly options: LexicalOptions;
-  private readonly rowOfDoc: number[] = [];
+  private readonly rowOfDoc: number[] | Int32Array = [];
   private readonly rowsByKey = new Map<string, number[]>();
   private readonly search: MiniSearch<NameDoc>;
   private readonly gramCache = new Map<number, NameInfo[]>();
@@ -53,15 +70,19 @@ export class LexicalIndex {
   private lastGrams = new Map<string, number>();
   private lastTokens: string[] = [];
 
-  constructor(entities: readonly Entity[], options: Partial<LexicalOptions> = {}) {
+  /** `saved`: what an index built earlier over the same entities held (a snapshot), used instead of indexing again. */
+  constructor(entities: readonly Entity[], options: Partial<LexicalOptions> = {}, saved?: LexicalIndexSaved) {
     this.entities = entities;
     this.options = { ...DEFAULT_LEXICAL, ...options };
-    this.search = new MiniSearch<NameDoc>({
-      fields: ['name'],
-      storeFields: [],
-      processTerm: (term) => foldCase(normalizeSurface(term)),
-    });
+    if (saved !== undefined) {
+      this.search = MiniSearch.loadJSON<NameDoc>(saved.search, searchOptions());
+      this.rowOfDoc = saved.rowOfDoc;
+      saved.keys.forEach((key, k) => this.rowsByKey.set(key, Array.from(saved.keyRows.subarray(saved.keyStart[k], saved.keyStart[k + 1]))));
+      return;
+    }
+    this.search = new MiniSearch<NameDoc>(searchOptions());
     const docs: NameDoc[] = [];
+    const rowOfDoc: number[] = [];
     entities.forEach((e, row) => {
       for (const name of entityNames(e)) {
         const key = nameKey(name);
@@ -69,11 +90,22 @@ export class LexicalIndex {
         const rows = this.rowsByKey.get(key);
         if (rows === undefined) this.rowsByKey.set(key, [row]);
         else if (rows[rows.length - 1] !== row) rows.push(row);
-        docs.push({ id: this.rowOfDoc.length, name });
-        this.rowOfDoc.push(row);
+        docs.push({ id: rowOfDoc.length, name });
+        rowOfDoc.push(row);
       }
     });
+    this.rowOfDoc = rowOfDoc;
     this.search.addAll(docs);
+  }
+
+  /** What the index is made of, for a snapshot the constructor's `saved` takes back. */
+  toSaved(): LexicalIndexSaved {
+    const keys = [...this.rowsByKey.keys()];
+    const keyStart = new Int32Array(keys.length + 1);
+    keys.forEach((key, k) => (keyStart[k + 1] = keyStart[k] + this.rowsByKey.get(key)!.length));
+    const keyRows = new Int32Array(keyStart[keys.length]);
+    keys.forEach((key, k) => keyRows.set(this.rowsByKey.get(key)!, keyStart[k]));
+    return { search: JSON.stringify(this.search), rowOfDoc: Int32Array.from(this.rowOfDoc), keys, keyStart, keyRows };
   }
 
   /** Rows of the entities that have a name equal to `mention` after normalisation, in KB order. */

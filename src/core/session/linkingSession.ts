@@ -7,15 +7,15 @@ import type { IndexKind } from '../index/indexManifest';
 import { openOrBuildIndex } from '../index/openOrBuildIndex';
 import type { VectorIndex } from '../index/vectorIndex';
 import { readKbConfig } from '../kb/kbConfig';
-import { kbContentHash } from '../kb/kbContentHash';
+import { loadKnowledgeBaseCached } from '../kb/cachedKnowledgeBase';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
 import type { KbLoadReport } from '../kb/loadKnowledgeBase';
-import { loadKnowledgeBase } from '../kb/loadKnowledgeBase';
 import type { KbSourceSpec } from '../kb/sniffFormat';
 import { Linker } from '../linker/linker';
+import { cachedNameIndexes } from '../linker/nameIndexCache';
 import type { LinkerOptions } from '../linker/linker';
 import { loadRankerWeights, type RankerWeights } from '../linker/ranker';
-import { wordnetPriorOf } from '../linker/wordnetSenseCounts';
+import { wordnetPriorArray, wordnetPriorFiles } from '../linker/wordnetSenseCounts';
 import type { LearnedState } from '../learning/learnedState';
 import { readModelLearnedState } from '../training/modelLearnedState';
 import { DEFAULT_TEMPLATE, entityText, templateId } from '../linker/textTemplates';
@@ -100,16 +100,26 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
   const { logger, signal, onProgress } = options;
   const started = performance.now();
   const { sources, name, maxTextChars } = await resolveSources(options);
-  const { kb, report } = await loadKnowledgeBase(sources, { strict: options.strict ?? true, logger, onProgress, signal, name, maxTextChars });
+  // WordNet's sense tag counts are the KB prior of its synsets (the ranker's kbPrior feature), kept in the KB snapshot.
+  const { kb, report, kbHash, priors, action } = await loadKnowledgeBaseCached(sources, {
+    strict: options.strict ?? true,
+    logger,
+    onProgress,
+    signal,
+    name,
+    maxTextChars,
+    cacheDir: options.cacheDir,
+    derivedFrom: wordnetPriorFiles(),
+    derivePriors: (entities) => wordnetPriorArray(entities, signal),
+  });
   const kbDone = performance.now();
-  logger.info(`KB '${kb.name}': ${kb.size} entities in ${(kbDone - started).toFixed(0)} ms (${report.mergedIds} merged ids, ${report.skipped} skipped records).`);
+  logger.info(`KB '${kb.name}': ${kb.size} entities ${action === 'snapshot' ? 'from its snapshot ' : ''}in ${(kbDone - started).toFixed(0)} ms (${report.mergedIds} merged ids, ${report.skipped} skipped records).`);
 
   const { encoder, modelDir } = await openEncoder({ modelDir: options.modelDir, packageRoot: options.packageRoot, provider: options.provider, threads: options.threads, logger, onProgress, signal });
   const modelDone = performance.now();
   try {
     const template = options.linkerOptions?.template ?? DEFAULT_TEMPLATE;
     const tplId = templateId(template);
-    const kbHash = kbContentHash(kb);
     const kind = options.indexKind ?? 'hnsw';
     const indexDir = path.join(options.cacheDir, 'indexes', `${kbHash.slice(0, 16)}-${encoder.modelId.slice(0, 16)}-${kind}`);
     const opened = await openOrBuildIndex({
@@ -138,9 +148,9 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     const indexDone = performance.now();
     const rankerWeights = await loadRankerWeights(modelDir);
     const learned = await readModelLearnedState(modelDir);
-    // WordNet's sense tag counts are the KB prior of its synsets (the ranker's kbPrior feature).
-    const entityPrior = await wordnetPriorOf(kb.entities, signal);
-    const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), options: options.linkerOptions, logger });
+    const entityPrior = priors === undefined ? undefined : (row: number): number | undefined => (Number.isNaN(priors[row]) ? undefined : priors[row]);
+    const nameIndexes = cachedNameIndexes({ dir: path.join(options.cacheDir, 'name-indexes'), kbHash, logger });
+    const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, nameIndexes, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), options: options.linkerOptions, logger });
     if (learned !== undefined) logger.info(`Model folder: learned state from ${learned.decisions} annotated decisions (${Object.keys(learned.memory.names).length} entities with confirmed names).`);
     const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
     logger.info(`Index ${opened.action} (${kind}, ${opened.index.size} vectors) in ${timings.index.toFixed(0)} ms.`);
