@@ -4,6 +4,8 @@ import { LexicalIndex } from './lexicalIndex';
 /** Shortest last word searched as a prefix. */
 export const SHORTEST_PREFIX = 3;
 
+const PREFIX_SEARCH = { prefix: true, fuzzy: 0.2 };
+
 /**
  * The candidate picker's live search over titles and aliases, with prefix matching on the last word. The
  * worker answers the editor's searchKb requests with it, and `simulate` counts the picker's keystrokes with it.
@@ -17,9 +19,11 @@ export class KbSearch {
     private readonly wordIndex: () => LexicalIndex,
   ) {}
 
-  /** Builds the prefix index now (seconds on a large KB) instead of on the first search. */
+  /** Makes the prefix index now: the word index with prefix matching (shared, not built again) when it holds these entities. */
   warm(): void {
-    this.prefixIndex ??= new LexicalIndex(this.entities, { prefix: true, fuzzy: 0.2 });
+    if (this.prefixIndex !== undefined) return;
+    const words = this.wordIndex();
+    this.prefixIndex = words.isOver(this.entities) ? words.withOptions(PREFIX_SEARCH) : new LexicalIndex(this.entities, PREFIX_SEARCH);
   }
 
   /** The rows of the best `limit` entities for `query`, best first (empty for a blank query). */

@@ -62,7 +62,7 @@ export class LexicalIndex {
   private readonly entities: readonly Entity[];
   private readonly options: LexicalOptions;
   private readonly rowOfDoc: number[] | Int32Array = [];
-  private readonly rowsByKey = new Map<string, number[]>();
+  private readonly rowsByKey: Map<string, number[]>;
   private readonly search: MiniSearch<NameDoc>;
   private readonly gramCache = new Map<number, NameInfo[]>();
   // The linker asks for one mention's similarity to each of its candidates in a row.
@@ -70,10 +70,20 @@ export class LexicalIndex {
   private lastGrams = new Map<string, number>();
   private lastTokens: string[] = [];
 
-  /** `saved`: what an index built earlier over the same entities held (a snapshot), used instead of indexing again. */
-  constructor(entities: readonly Entity[], options: Partial<LexicalOptions> = {}, saved?: LexicalIndexSaved) {
+  /**
+   * `saved`: what an index built earlier over the same entities held (a snapshot), or another index over them
+   * (withOptions), used instead of indexing again.
+   */
+  constructor(entities: readonly Entity[], options: Partial<LexicalOptions> = {}, saved?: LexicalIndexSaved | LexicalIndex) {
     this.entities = entities;
     this.options = { ...DEFAULT_LEXICAL, ...options };
+    if (saved instanceof LexicalIndex) {
+      this.search = saved.search;
+      this.rowOfDoc = saved.rowOfDoc;
+      this.rowsByKey = saved.rowsByKey;
+      return;
+    }
+    this.rowsByKey = new Map();
     if (saved !== undefined) {
       this.search = MiniSearch.loadJSON<NameDoc>(saved.search, searchOptions());
       this.rowOfDoc = saved.rowOfDoc;
@@ -96,6 +106,16 @@ export class LexicalIndex {
     });
     this.rowOfDoc = rowOfDoc;
     this.search.addAll(docs);
+  }
+
+  /** Whether this index was made over exactly these entities (the same array). */
+  isOver(entities: readonly Entity[]): boolean {
+    return this.entities === entities;
+  }
+
+  /** The same names with other query settings (fuzziness, prefixes): the index is shared, not built again. */
+  withOptions(options: Partial<LexicalOptions>): LexicalIndex {
+    return new LexicalIndex(this.entities, options, this);
   }
 
   /** What the index is made of, for a snapshot the constructor's `saved` takes back. */
