@@ -17,6 +17,8 @@
  *   ranked by the model folder's ranker;
  * - hybrid + n-gram: the same with 64 n-gram candidates added;
  * - the two hybrids again at the LinkerOptions defaults (dense 32, lexical 16, n-gram 16).
+ * For the hybrids, "in pool" is the share of mentions whose gold is anywhere in the fused candidate pool
+ * (mean size "pool size"): the recall a perfect ranker would reach.
  * Also printed: n-gram index build time and size on wiki11k and WordNet (all parts of speech), and the query
  * time of the three name retrievers.
  */
@@ -58,12 +60,60 @@ type Retrieve = (mention: string) => readonly number[];
 interface Mode {
   readonly name: string;
   readonly linker: DocumentLinker;
+  /** For the Linker modes: how often the gold is anywhere in the candidate pool (what a ranker could reach). */
+  readonly pool?: PoolRecall;
 }
 
 interface Row {
   readonly mode: string;
   readonly recall: readonly [number, number, number];
+  readonly pool: number | undefined;
+  readonly poolSize: number | undefined;
   readonly msPerMention: number;
+}
+
+/**
+ * Asks the Linker for its whole candidate pool, passes the top 64 on, and counts the spans whose gold is
+ * anywhere in the pool. `gold` is set per evaluation: the mapped gold ids by document text and span.
+ */
+class PoolRecall implements DocumentLinker {
+  gold = new Map<string, readonly string[]>();
+  found = 0;
+  spans = 0;
+  candidates = 0;
+
+  constructor(private readonly inner: Linker) {}
+
+  async linkSpans(text: string, spans: readonly SpanRequest[], options: LinkOptions = {}): Promise<LinkedMention[]> {
+    const linked = await this.inner.linkSpans(text, spans, { ...options, topK: 100000 });
+    return linked.map((m) => {
+      const gold = this.gold.get(goldKey(text, m.start, m.end)) ?? [];
+      this.spans++;
+      this.candidates += m.candidates.length;
+      if (m.candidates.some((c) => gold.includes(c.id))) this.found++;
+      return { ...m, candidates: m.candidates.slice(0, options.topK ?? TOP_K) };
+    });
+  }
+
+  linkDocument(text: string, options?: LinkOptions): Promise<LinkedMention[]> {
+    return this.inner.linkDocument(text, options);
+  }
+
+  reset(docs: readonly GoldDocument[], mapGold: GoldMapper): void {
+    this.gold = new Map(docs.flatMap((d) => d.mentions.map((m) => [goldKey(d.text, m.start, m.end), mapGold(m).ids] as const)));
+    this.found = 0;
+    this.spans = 0;
+    this.candidates = 0;
+  }
+}
+
+function goldKey(text: string, start: number, end: number): string {
+  return `${start}:${end}:${text}`;
+}
+
+function pooled(name: string, linker: Linker): Mode {
+  const pool = new PoolRecall(linker);
+  return { name, linker: pool, pool };
 }
 
 async function main(): Promise<void> {
@@ -126,10 +176,10 @@ function makeModes(session: LinkingSession): Mode[] {
     { name: 'token lexical', linker: retrieverLinker(session.kb, (m) => hybrid.lexical.retrieve(m, TOP_K).map((h) => h.row)) },
     { name: 'n-gram', linker: retrieverLinker(session.kb, (m) => hybrid.ngram.retrieve(m, TOP_K).map((h) => h.row)) },
     { name: 'trigram TF-IDF (baseline)', linker: retrieverLinker(session.kb, (m) => tfidf.retrieve(m, TOP_K).map((h) => h.row)) },
-    { name: 'hybrid (dense + token)', linker: hybrid },
-    { name: 'hybrid + n-gram', linker: linker({ ...pools, ngramTopN: TOP_K }) },
-    { name: 'hybrid, default pools', linker: linker({ ngramTopN: 0 }) },
-    { name: 'hybrid + n-gram, default pools', linker: linker({}) },
+    pooled('hybrid (dense + token)', hybrid),
+    pooled('hybrid + n-gram', linker({ ...pools, ngramTopN: TOP_K })),
+    pooled('hybrid, default pools', linker({ ngramTopN: 0 })),
+    pooled('hybrid + n-gram, default pools', linker({})),
   ];
 }
 
@@ -173,10 +223,18 @@ async function recallTable(title: string, docs: readonly GoldDocument[], modes: 
   const rows: Row[] = [];
   const perFile = new Map<string, string[]>();
   for (const mode of modes) {
+    mode.pool?.reset(docs, mapGold);
     const report = await evaluate({ docs, linker: mode.linker, mapGold, topK: TOP_K, skipInvalid: true });
     if (report.invalid.length > 0) console.error(`  ${title} / ${mode.name}: ${report.invalid.length} invalid spans skipped (${report.invalid[0].problem})`);
     const m = report.metrics;
-    rows.push({ mode: mode.name, recall: [m['recall@1'] ?? 0, m['recall@10'] ?? 0, m['recall@64'] ?? 0], msPerMention: (1000 * report.seconds) / Math.max(1, m.mentions) });
+    const pool = mode.pool === undefined || mode.pool.spans === 0 ? undefined : mode.pool;
+    rows.push({
+      mode: mode.name,
+      recall: [m['recall@1'] ?? 0, m['recall@10'] ?? 0, m['recall@64'] ?? 0],
+      pool: pool === undefined ? undefined : pool.found / pool.spans,
+      poolSize: pool === undefined ? undefined : pool.candidates / pool.spans,
+      msPerMention: (1000 * report.seconds) / Math.max(1, m.mentions),
+    });
     for (const c of report.perCollection) {
       const cells = perFile.get(c.key) ?? [];
       cells.push(pct(c['recall@64']));
@@ -187,9 +245,12 @@ async function recallTable(title: string, docs: readonly GoldDocument[], modes: 
   console.log('');
   console.log(`## elevant vs wiki11k, ${title} (${docs.reduce((s, d) => s + d.mentions.length, 0)} in-KB mentions, all files pooled)`);
   console.log('');
-  console.log('| retriever | R@1 | R@10 | R@64 | ms/mention |');
-  console.log('|---|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.mode} | ${r.recall.map((x) => pct(x)).join(' | ')} | ${r.msPerMention.toFixed(2)} |`);
+  console.log('| retriever | R@1 | R@10 | R@64 | in pool | pool size | ms/mention |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const pool = r.pool === undefined ? '– | –' : `${pct(r.pool)} | ${(r.poolSize ?? 0).toFixed(0)}`;
+    console.log(`| ${r.mode} | ${r.recall.map((x) => pct(x)).join(' | ')} | ${pool} | ${r.msPerMention.toFixed(2)} |`);
+  }
   console.log('');
   console.log(`R@64 per file (${title}):`);
   console.log('');
@@ -225,7 +286,7 @@ async function sizesAndSpeed(kb: KnowledgeBase, docs: readonly GoldDocument[]): 
   console.log('');
   console.log('| KB | entities | names | n-grams | postings | typed arrays (MB) | heap growth (MB) | build (ms) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-  let wikiIndex: NgramIndex | undefined;
+  const built = new Map<KnowledgeBase, NgramIndex>();
   for (const [name, k] of [['wiki11k', kb], ['WordNet (all POS)', wordnet]] as const) {
     const heap = heapUsed();
     const t = performance.now();
@@ -233,7 +294,7 @@ async function sizesAndSpeed(kb: KnowledgeBase, docs: readonly GoldDocument[]): 
     const ms = performance.now() - t;
     const s = ix.stats;
     console.log(`| ${name} | ${k.size} | ${s.names} | ${s.grams} | ${s.postings} | ${mb(s.arrayBytes)} | ${mb(heapUsed() - heap)} | ${ms.toFixed(0)} |`);
-    if (k === kb) wikiIndex = ix;
+    built.set(k, ix);
   }
   const mentions = docs.flatMap((d) => d.mentions.map((m) => m.text));
   const lexical = new LexicalIndex(kb.entities);
@@ -244,13 +305,15 @@ async function sizesAndSpeed(kb: KnowledgeBase, docs: readonly GoldDocument[]): 
     for (const m of mentions) retrieve(m);
     return ((1000 * (performance.now() - t)) / mentions.length).toFixed(0);
   };
-  const ngram = wikiIndex ?? new NgramIndex(kb.entities);
+  const ngram = built.get(kb) ?? new NgramIndex(kb.entities);
+  const wordnetNgram = built.get(wordnet) ?? new NgramIndex(wordnet.entities);
   console.log('');
   console.log(
     `Query time on wiki11k, top ${TOP_K}, mean over the ${mentions.length} in-KB elevant mentions (second pass): ` +
       `n-gram ${timed((m) => ngram.retrieve(m, TOP_K).map((h) => h.row))} µs, ` +
       `token lexical ${timed((m) => lexical.retrieve(m, TOP_K).map((h) => h.row))} µs, ` +
-      `trigram TF-IDF ${timed((m) => tfidf.retrieve(m, TOP_K).map((h) => h.row))} µs.`,
+      `trigram TF-IDF ${timed((m) => tfidf.retrieve(m, TOP_K).map((h) => h.row))} µs; ` +
+      `n-gram on WordNet (all POS), same mentions: ${timed((m) => wordnetNgram.retrieve(m, TOP_K).map((h) => h.row))} µs.`,
   );
 }
 
