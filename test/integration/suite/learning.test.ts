@@ -62,10 +62,10 @@ suite('Entity Linker: online adaptation', () => {
       }
     });
     console.log(`correction -> refit -> re-link: ${delay.wallMs.toFixed(0)} ms; extension host event-loop delay mean ${delay.meanMs.toFixed(1)} ms, p99 ${delay.p99Ms.toFixed(1)} ms, max ${delay.maxMs.toFixed(1)} ms`);
-    assert.equal(apples()[1]?.kbId, corrected, 'the next identical mention follows the correction');
-    assert.equal(apples()[1]?.status, 'predicted', 'it is still a suggestion, not a decision');
     const state = path.join(root, '.entity-links', ONLINE_STATE_FILE);
     assert.ok(fs.existsSync(state), 'the adapted state is kept in the workspace');
     assert.equal((JSON.parse(fs.readFileSync(state, 'utf8')) as { decisions: number }).decisions, 1);
+    assert.equal(apples()[1]?.kbId, corrected, 'the next identical mention follows the correction');
+    assert.equal(apples()[1]?.status, 'predicted', 'it is still a suggestion, not a decision');
   });
 });
