@@ -126,7 +126,7 @@ void test('changing efSearch reuses the graph; changing M rebuilds it; switching
   assert.match(m.problem!.message, /params\.m changed/);
   const exact = await openOrBuildIndex(base(dir, 'exact'));
   assert.match(exact.problem!.message, /index kind changed/);
-  assert.deepEqual(fs.readdirSync(dir).sort(), ['manifest.json', 'vectors.f32']);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['manifest.json', 'vectors.f32', 'verified.json']);
 });
 
 void test('a KB whose size changed (known from eager vectors) is stale', async () => {
