@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MENTION_FEATURE_NAMES, mentionFeatures, typeKey, withMemory } from '../../../src/core/detection/mentionFeatures';
+import type { MentionFeatureName } from '../../../src/core/detection/mentionFeatures';
+import type { Entity } from '../../../src/core/kb/entity';
+import { tokenize } from '../../../src/core/linker/tokens';
+
+const ENTITIES: readonly Entity[] = [
+  { id: 'e', title: 'Edinburgh', text: '', aliases: ['Edinburg'], type: 'Location' },
+  { id: 'p', title: 'Paris', text: '', aliases: [], type: 'Location' },
+  { id: 'q', title: 'Paris (mythology)', text: '', aliases: ['Paris'], type: 'Person' },
+];
+
+/** Named features of the span `surface` (its `nth` occurrence) in `text`, as the gazetteer would report it. */
+function featuresOf(text: string, surface: string, rows: number[], fromGazetteer = true): Record<MentionFeatureName, number> {
+  const tokens = tokenize(text);
+  const start = text.indexOf(surface);
+  const first = tokens.findIndex((t) => t.start === start);
+  const last = tokens.findIndex((t) => t.end === start + surface.length);
+  const x = mentionFeatures(text, tokens, { first, last, rows, fromGazetteer, fuzzy: false }, undefined, ENTITIES);
+  return Object.fromEntries(MENTION_FEATURE_NAMES.map((n, i) => [n, x[i]])) as Record<MentionFeatureName, number>;
+}
+
+void test('a name inside a longer capitalised name, and capitalised neighbours, are cues', () => {
+  const inside = featuresOf('He studied at the University of Edinburgh last year.', 'Edinburgh', [0]);
+  assert.equal(inside.insideLongerName, 1);
+  assert.equal(inside.prevPreposition, 1);
+  const alone = featuresOf('He was born in Edinburgh in 1756.', 'Edinburgh', [0]);
+  assert.equal(alone.insideLongerName, 0);
+  assert.equal(featuresOf('Edinburgh Castle stands high.', 'Edinburgh', [0]).nextCapitalised, 1);
+});
+
+void test('exact title, ambiguity, sentence start and shape', () => {
+  const f = featuresOf('Paris is large. Visit Edinburg soon.', 'Paris', [1, 2]);
+  assert.equal(f.exactTitle, 1);
+  assert.equal(f.sentenceStart, 1);
+  assert.equal(f.sentenceStartOneToken, 1);
+  assert.ok(f.ambiguity > 0);
+  const alias = featuresOf('Paris is large. Visit Edinburg soon.', 'Edinburg', [0]);
+  assert.equal(alias.exactTitle, 0, 'matched by an alias only');
+  assert.equal(alias.sentenceStart, 0);
+  assert.equal(featuresOf('the WHO said', 'WHO', [], false).acronym, 1);
+});
+
+void test('type keys and memory values', () => {
+  assert.equal(typeKey({ rows: [2, 1], fromGazetteer: true }, ENTITIES), 'Location|Person');
+  assert.equal(typeKey({ rows: [1], fromGazetteer: false }, ENTITIES), '(proposed)');
+  assert.equal(typeKey({ rows: [0], fromGazetteer: true }, [{ id: 'x', title: 'X', text: '', aliases: [] }]), '(untyped)');
+  const x = withMemory(new Array<number>(MENTION_FEATURE_NAMES.length).fill(0), { positive: 3, negative: 1 }, { positive: 0, negative: 0 });
+  assert.equal(x[MENTION_FEATURE_NAMES.indexOf('surfaceMemory')], 2 / 6);
+  assert.equal(x[MENTION_FEATURE_NAMES.indexOf('typeMemory')], 0);
+});
