@@ -55,6 +55,7 @@ export class MentionDetector {
     const tokens = tokensOf(text, from, to);
     const candidates = this.candidates(text, tokens, this.scorer !== undefined && this.gazetteer.options.proposals);
     const scorer = this.scorer;
+    const runs = scorer === undefined ? [] : capitalisedRuns(text, tokens);
     const out: DetectedMention[] = [];
     for (const c of candidates) {
       const mention = { start: c.start, end: c.end, text: text.slice(c.start, c.end), rows: c.rows, fuzzy: c.fuzzy };
@@ -62,7 +63,7 @@ export class MentionDetector {
         out.push(mention);
         continue;
       }
-      const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies, this.entities), surfaceKey(tokens, c), typeKey(c, this.entities));
+      const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies, this.entities, runs), surfaceKey(tokens, c), typeKey(c, this.entities));
       if (probability >= scorer.threshold) out.push({ ...mention, probability });
     }
     return out;
@@ -106,6 +107,7 @@ export class MentionDetector {
       const tokens = tokensOf(text, paras[p][0], paras[p][1]);
       // The same candidates detection sees (function-word rule and comma split applied), for the same evidence.
       const matches = new Map(this.candidates(text, tokens, false).map((m) => [spanKey(m), m]));
+      const runs = capitalisedRuns(text, tokens);
       for (const s of list) {
         const first = tokens.findIndex((t) => t.end > s.start);
         let last = first;
@@ -114,7 +116,7 @@ export class MentionDetector {
         const m = matches.get(spanKey(s));
         const evidence: SpanEvidence = { first, last, rows: m?.rows ?? [], fromGazetteer: m !== undefined, fuzzy: m?.fuzzy ?? false };
         out.push({
-          features: mentionFeatures(text, tokens, evidence, this.frequencies, this.entities),
+          features: mentionFeatures(text, tokens, evidence, this.frequencies, this.entities, runs),
           surface: surfaceKey(tokens, evidence),
           type: typeKey(evidence, this.entities),
           label: s.label,

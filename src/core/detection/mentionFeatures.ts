@@ -110,6 +110,19 @@ export function typeKey(span: Pick<SpanEvidence, 'rows' | 'fromGazetteer'>, enti
   return types.length === 0 ? '(untyped)' : types.join('|');
 }
 
+/** True when a run (sorted, not overlapping) strictly contains tokens first..last; binary search. */
+function insideLongerRun(runs: readonly (readonly [number, number])[], first: number, last: number): boolean {
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (runs[mid][1] < first) lo = mid + 1;
+    else if (runs[mid][0] > first) hi = mid - 1;
+    else return last <= runs[mid][1] && runs[mid][1] - runs[mid][0] > last - first;
+  }
+  return false;
+}
+
 /** The feature vector of one span, in MENTION_FEATURE_NAMES order, with an empty memory. */
 export function mentionFeatures(
   text: string,
@@ -117,6 +130,8 @@ export function mentionFeatures(
   span: SpanEvidence,
   frequencies: WordFrequencies | undefined,
   entities?: readonly Entity[],
+  /** capitalisedRuns(text, tokens), when the caller scores many spans of the same tokens (saves a pass each). */
+  runs: readonly (readonly [number, number])[] = capitalisedRuns(text, tokens),
 ): number[] {
   const inside = tokens.slice(span.first, span.last + 1);
   const words = inside.filter((t) => t.word);
@@ -151,7 +166,7 @@ export function mentionFeatures(
     ambiguity: Math.min(1, Math.log1p(span.rows.length) / 3),
     prevCapitalised: prev !== undefined && isCapitalised(prev) && !isSentenceStart(text, tokens, span.first - 1) ? 1 : 0,
     nextCapitalised: next !== undefined && isCapitalised(next) ? 1 : 0,
-    insideLongerName: capitalisedRuns(text, tokens).some(([a, b]) => a <= span.first && span.last <= b && b - a > span.last - span.first) ? 1 : 0,
+    insideLongerName: insideLongerRun(runs, span.first, span.last) ? 1 : 0,
     prevDeterminer: prev !== undefined && DETERMINERS.has(prev.folded) ? 1 : 0,
     prevPreposition: prev !== undefined && PREPOSITIONS.has(prev.folded) ? 1 : 0,
     exactTitle: span.rows.some((r) => entities?.[r]?.title === surface) ? 1 : 0,
