@@ -187,7 +187,7 @@ async function annotationRuns(sets: readonly [string, readonly GoldDocument[], r
           `   ${name.padEnd(15)} | ${String(g).padStart(4)} | ${order.padEnd(11)} | ${perMention(learned.keystrokes.autoAdvance, g)} / ${perMention(learned.keystrokes.manual, g)}   | ${perMention(plain.keystrokes.autoAdvance, g)} / ${perMention(plain.keystrokes.manual, g)}      | ${pct(learned.accuracyFirstHalf)} -> ${pct(learned.accuracySecondHalf)}; ${pct(plain.accuracyFirstHalf)} -> ${pct(plain.accuracySecondHalf)} | ${perMention(detection.keystrokes.autoAdvance, g)} | ${perMention(manual.keystrokes.autoAdvance, g)} (${(manual.keystrokes.autoAdvance / plain.keystrokes.autoAdvance).toFixed(2)}x) [${((performance.now() - t) / 1000).toFixed(0)} s]`,
         );
         console.log(`     blocks of 50, with learning ${learned.accuracyByBlock.map(pct).join(' ')}; without ${plain.accuracyByBlock.map(pct).join(' ')}`);
-        console.log(`     keys without learning: ${JSON.stringify(plain.keys)}; ${plain.refits} refits with learning`);
+        console.log(`     keys without learning: ${JSON.stringify(plain.keys)}; ${learned.refits} refits with learning`);
       }
     }
   } finally {

@@ -32,19 +32,22 @@ function wordSpans(text: string): [number, number][] {
 }
 
 /**
- * Keys to reach `start` with Find (Ctrl+F, as few characters of the mention as make the first match after the
- * cursor this one — Find is case-insensitive and wraps —, Escape: the match stays selected), or undefined when
- * even the whole mention matches elsewhere first. Returns the keys and the characters typed.
+ * Keys to reach `start` with Find: Ctrl+F, the first k characters of the mention, Enter for each match of them
+ * between the cursor and the mention (Find is case-insensitive, starts at the cursor and wraps), Escape (the
+ * typed part stays selected). The cheapest k; returns the keys and k.
  */
-function findKeys(text: string, cursor: number, start: number, end: number): { keys: number; typed: number } | undefined {
+function findKeys(text: string, cursor: number, start: number, end: number): { keys: number; typed: number } {
   const lower = text.toLowerCase();
-  for (let k = 1; k <= end - start; k++) {
+  let best = { keys: Infinity, typed: end - start };
+  for (let k = 1; k <= end - start && 2 + k < best.keys; k++) {
     const needle = lower.slice(start, start + k);
-    const after = lower.indexOf(needle, cursor);
-    const first = after >= 0 ? after : lower.indexOf(needle);
-    if (first === start) return { keys: 2 + k, typed: k };
+    let hops = 0;
+    // Matches from the cursor on, then from the top: those met before the mention each cost an Enter.
+    for (let at = lower.indexOf(needle, cursor); at >= 0 && at !== start; at = lower.indexOf(needle, at + 1)) hops++;
+    if (cursor > start) for (let at = lower.indexOf(needle); at >= 0 && at < start; at = lower.indexOf(needle, at + 1)) hops++;
+    if (2 + k + hops < best.keys) best = { keys: 2 + k + hops, typed: k };
   }
-  return undefined;
+  return best;
 }
 
 /** Ctrl+Shift+Right presses from `from` until the selection ends at `end`, plus Shift+Left for a word it overshoots. */
@@ -58,7 +61,7 @@ function extendKeys(words: readonly [number, number][], from: number, end: numbe
  * needs (the command trims white space around a selection), the cheaper of:
  * - by words: Ctrl+Right (cursorWordEndRight on Linux and Windows) to the end of the word before the mention,
  *   or Ctrl+Left to its start when it lies behind the cursor, then one Ctrl+Shift+Right per word of the mention;
- * - by Find: Ctrl+F, the first characters of the mention until Find lands on it, Escape (the typed part stays
+ * - by Find: Ctrl+F, the mention's first characters, Enter past earlier matches, Escape (the typed part stays
  *   selected), then Ctrl+Shift+Right to the mention's end.
  */
 export function selectionKeys(text: string, cursor: number, start: number, end: number): number {
@@ -76,7 +79,7 @@ export function selectionKeys(text: string, cursor: number, start: number, end: 
   }
   const byWords = moves + extendKeys(words, from, end);
   const found = findKeys(text, cursor, start, end);
-  return found === undefined ? byWords : Math.min(byWords, found.keys + extendKeys(words, start + found.typed, end));
+  return Math.min(byWords, found.keys + extendKeys(words, start + found.typed, end));
 }
 
 /**
@@ -87,5 +90,5 @@ export function cursorKeys(text: string, cursor: number, start: number, end: num
   if (cursor >= start && cursor <= end) return 0;
   const words = wordSpans(text);
   const moves = cursor < start ? words.filter(([, e]) => e > cursor && e <= start).length + 1 : words.filter(([s]) => s >= start && s < cursor).length;
-  return Math.min(moves, findKeys(text, cursor, start, end)?.keys ?? Infinity);
+  return Math.min(moves, findKeys(text, cursor, start, end).keys);
 }

@@ -17,9 +17,12 @@ void test('selecting a mention: word moves and one Ctrl+Shift+Right per word, or
   // Behind the cursor: Ctrl+Left would take six presses; Find "j" wraps round to it: Ctrl+F, j, Escape, then
   // Ctrl+Shift+Right to the end of "Jack" and of "London".
   assert.equal(selectionKeys(text, span(' in ')[0], a, b), 3 + 2);
-  // "s" first finds "She": Find needs "sa"; then Ctrl+Shift+Right over the rest of "San" and "Francisco".
+  // "s" first finds "She": Ctrl+F, "s", Enter past it (or "sa"), Escape; Ctrl+Shift+Right over "San", "Francisco".
   const [c, d] = span('San Francisco');
   assert.equal(selectionKeys(text, 0, c, d), 4 + 2);
+  // Far away behind an earlier occurrence: Ctrl+F, "e", Enter past the first "Eliot", Escape, Ctrl+Shift+Right.
+  const repeated = `Eliot ${'a '.repeat(30)}Eliot.`;
+  assert.equal(selectionKeys(repeated, 0, repeated.lastIndexOf('Eliot'), repeated.length - 1), 5);
   // A mention ending inside a word: the word selected, then Shift+Left for the rest ("Franc" of "Francisco").
   assert.equal(selectionKeys(text, c - 1, c, c + 9), 2 + 4);
 });
