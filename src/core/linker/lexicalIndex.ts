@@ -1,5 +1,7 @@
 import MiniSearch from 'minisearch';
 import type { Options } from 'minisearch';
+import { exportMiniSearch, importMiniSearch, type MiniSearchState } from './miniSearchState';
+import type { StringList } from './gazetteerSaved';
 import type { Entity } from '../kb/entity';
 import { entityNames } from './names';
 import { charNgrams, foldCase, nameKey, ngramDice, normalizeSurface } from './tokens';
@@ -44,12 +46,15 @@ interface NameDoc {
 
 /** What an index is made of, for a snapshot (`toSaved`, and the constructor's `saved`). */
 export interface LexicalIndexSaved {
-  /** minisearch's own serialisation (JSON.stringify of the MiniSearch instance). */
-  readonly search: string;
+  /** minisearch's state as arrays (miniSearchState.ts), or its own serialisation (JSON) where that cannot be taken. */
+  readonly search: MiniSearchState | string;
   /** KB row of each name document. */
   readonly rowOfDoc: Int32Array;
-  /** The distinct name keys, and each one's rows in compressed-row form (rows of key k: keyRows[keyStart[k]..keyStart[k+1])). */
-  readonly keys: readonly string[];
+  /**
+   * The distinct name keys in ascending code-unit order (looked up by binary search, so a loaded index builds no
+   * map of them), and each one's rows in compressed-row form (rows of key k: keyRows[keyStart[k]..keyStart[k+1])).
+   */
+  readonly keys: StringList;
   readonly keyStart: Int32Array;
   readonly keyRows: Int32Array;
 }
@@ -62,7 +67,8 @@ export class LexicalIndex {
   private readonly entities: readonly Entity[];
   private readonly options: LexicalOptions;
   private readonly rowOfDoc: number[] | Int32Array = [];
-  private readonly rowsByKey: Map<string, number[]>;
+  /** Rows of the entities with a name of this key (a map when built; a search of the sorted keys when loaded). */
+  private readonly rowsByKey: { get(key: string): readonly number[] | undefined };
   private readonly search: MiniSearch<NameDoc>;
   private readonly gramCache = new Map<number, NameInfo[]>();
   // The linker asks for one mention's similarity to each of its candidates in a row.
@@ -83,13 +89,14 @@ export class LexicalIndex {
       this.rowsByKey = saved.rowsByKey;
       return;
     }
-    this.rowsByKey = new Map();
     if (saved !== undefined) {
-      this.search = MiniSearch.loadJSON<NameDoc>(saved.search, searchOptions());
+      this.search = typeof saved.search === 'string' ? MiniSearch.loadJSON<NameDoc>(saved.search, searchOptions()) : importMiniSearch<NameDoc>(saved.search, searchOptions(), 'name');
       this.rowOfDoc = saved.rowOfDoc;
-      saved.keys.forEach((key, k) => this.rowsByKey.set(key, Array.from(saved.keyRows.subarray(saved.keyStart[k], saved.keyStart[k + 1]))));
+      this.rowsByKey = sortedKeyRows(saved);
       return;
     }
+    const rowsByKey = new Map<string, number[]>();
+    this.rowsByKey = rowsByKey;
     this.search = new MiniSearch<NameDoc>(searchOptions());
     const docs: NameDoc[] = [];
     const rowOfDoc: number[] = [];
@@ -97,8 +104,8 @@ export class LexicalIndex {
       for (const name of entityNames(e)) {
         const key = nameKey(name);
         if (key.length === 0) continue;
-        const rows = this.rowsByKey.get(key);
-        if (rows === undefined) this.rowsByKey.set(key, [row]);
+        const rows = rowsByKey.get(key);
+        if (rows === undefined) rowsByKey.set(key, [row]);
         else if (rows[rows.length - 1] !== row) rows.push(row);
         docs.push({ id: rowOfDoc.length, name });
         rowOfDoc.push(row);
@@ -120,12 +127,15 @@ export class LexicalIndex {
 
   /** What the index is made of, for a snapshot the constructor's `saved` takes back. */
   toSaved(): LexicalIndexSaved {
-    const keys = [...this.rowsByKey.keys()];
+    if (!(this.rowsByKey instanceof Map)) throw new RangeError('LexicalIndex.toSaved: only an index built from entities can be saved.');
+    const byKey = this.rowsByKey as Map<string, number[]>;
+    const keys = [...byKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const keyStart = new Int32Array(keys.length + 1);
-    keys.forEach((key, k) => (keyStart[k + 1] = keyStart[k] + this.rowsByKey.get(key)!.length));
+    keys.forEach((key, k) => (keyStart[k + 1] = keyStart[k] + byKey.get(key)!.length));
     const keyRows = new Int32Array(keyStart[keys.length]);
-    keys.forEach((key, k) => keyRows.set(this.rowsByKey.get(key)!, keyStart[k]));
-    return { search: JSON.stringify(this.search), rowOfDoc: Int32Array.from(this.rowOfDoc), keys, keyStart, keyRows };
+    keys.forEach((key, k) => keyRows.set(byKey.get(key)!, keyStart[k]));
+    const search = exportMiniSearch(this.search as MiniSearch<unknown>, 'name') ?? JSON.stringify(this.search);
+    return { search, rowOfDoc: Int32Array.from(this.rowOfDoc), keys: { count: keys.length, at: (i) => keys[i] }, keyStart, keyRows };
   }
 
   /** Rows of the entities that have a name equal to `mention` after normalisation, in KB order. */
@@ -194,4 +204,23 @@ export class LexicalIndex {
     }
     return info;
   }
+}
+
+/** Rows by key over saved, sorted keys: a binary search, each probed key decoded only when compared. */
+function sortedKeyRows(saved: LexicalIndexSaved): { get(key: string): readonly number[] | undefined } {
+  const { keys, keyStart, keyRows } = saved;
+  return {
+    get(key) {
+      let lo = 0;
+      let hi = keys.count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const k = keys.at(mid);
+        if (k === key) return Array.from(keyRows.subarray(keyStart[mid], keyStart[mid + 1]));
+        if (k < key) lo = mid + 1;
+        else hi = mid;
+      }
+      return undefined;
+    },
+  };
 }

@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import MiniSearch from 'minisearch';
 import { writeBytesAtomic } from '../index/atomicFile';
-import { SnapshotError, decodeSnapshot, decodeStrings, encodeSnapshot, encodeStrings, int32s } from '../index/binarySnapshot';
+import { SnapshotError, decodeSnapshot, decodeStrings, encodeSnapshot, encodeStrings, float64s, int32s } from '../index/binarySnapshot';
 import type { Entity } from '../kb/entity';
 import { silentLogger, type Logger } from '../log';
 import { LexicalIndex } from './lexicalIndex';
+import { exportMiniSearch, importMiniSearch, type MiniSearchState } from './miniSearchState';
 import type { NameIndexBuilders } from './nameIndexBuilders';
 import { DEFAULT_DETECTION, Gazetteer } from './gazetteer';
 import { LazyTrieRoot, allStrings, saveTrie } from './gazetteerSaved';
@@ -47,7 +48,7 @@ interface NameIndexHeader {
 /** Source text of what builds each index: any edit to it changes the key, so no snapshot outlives its code. */
 const CODE: Record<Kind, () => string> = {
   gazetteer: () => [Gazetteer, LazyTrieRoot, saveTrie, tokenize, isAcronym, hasUpperCase, entityNames, baseName, normalizeSurface, foldCase, JSON.stringify([...STOP_WORDS])].map(String).join('\n'),
-  lexical: () => [LexicalIndex, MiniSearch, entityNames, baseName, nameKey, foldCase, normalizeSurface].map(String).join('\n'),
+  lexical: () => [LexicalIndex, MiniSearch, exportMiniSearch, importMiniSearch, entityNames, baseName, nameKey, foldCase, normalizeSurface].map(String).join('\n'),
   ngram: () => [NgramIndex, ngramKey, ngramSet, tokenize, entityNames, baseName].map(String).join('\n'),
 };
 
@@ -80,16 +81,28 @@ export function cachedNameIndexes(options: NameIndexCacheOptions): NameIndexBuil
         build: () => new LexicalIndex(entities, lexicalOptions),
         encode: (index) => {
           const saved = index.toSaved();
-          const search = encodeStrings([saved.search]);
-          const keys = encodeStrings(saved.keys);
-          return { sections: [search.ends, search.text, saved.rowOfDoc, keys.ends, keys.text, saved.keyStart, saved.keyRows], encodings: [search.encoding, keys.encoding] };
+          const keys = encodeStrings(allStrings(saved.keys));
+          const tail = [saved.rowOfDoc, keys.ends, keys.text, saved.keyStart, saved.keyRows];
+          if (typeof saved.search === 'string') {
+            const json = encodeStrings([saved.search]);
+            return { sections: [Float64Array.of(0), ...tail, json.ends, json.text], encodings: [keys.encoding, json.encoding] };
+          }
+          const st = saved.search;
+          const terms = encodeStrings(st.terms);
+          const scalars = Float64Array.of(1, st.documentCount, st.nextId, st.dirtCount, st.avgFieldLength);
+          return { sections: [scalars, ...tail, terms.ends, terms.text, st.termStart, st.postingDoc, st.postingFreq, st.shortIds, st.documentIds, st.fieldLengths], encodings: [keys.encoding, terms.encoding] };
         },
         decode: (s, encodings) => {
-          const search = decodeStrings(s[0], s[1], encodings[0]);
-          const keys = decodeStrings(s[3], s[4], encodings[1]);
-          const keyList = new Array<string>(keys.count);
-          for (let i = 0; i < keys.count; i++) keyList[i] = keys.at(i);
-          return new LexicalIndex(entities, lexicalOptions, { search: search.at(0), rowOfDoc: int32s(s[2]), keys: keyList, keyStart: int32s(s[5]), keyRows: int32s(s[6]) });
+          const scalars = float64s(s[0]);
+          const keys = decodeStrings(s[2], s[3], encodings[0]);
+          const strings = decodeStrings(s[6], s[7], encodings[1]);
+          let search: MiniSearchState | string;
+          if (scalars[0] === 0) search = strings.at(0);
+          else {
+            const [termStart, postingDoc, postingFreq, shortIds, documentIds, fieldLengths] = s.slice(8, 14).map(int32s);
+            search = { documentCount: scalars[1], nextId: scalars[2], dirtCount: scalars[3], avgFieldLength: scalars[4], terms: allStrings(strings), termStart, postingDoc, postingFreq, shortIds, documentIds, fieldLengths };
+          }
+          return new LexicalIndex(entities, lexicalOptions, { search, rowOfDoc: int32s(s[1]), keys, keyStart: int32s(s[4]), keyRows: int32s(s[5]) });
         },
       }),
     ngram: (entities, ngramOptions) =>
