@@ -7,7 +7,7 @@ import { charNgrams, isAcronym, nameKey, casedNameKey, ngramDice, STOP_WORDS, to
 export interface NameFeatures {
   /** 1 when every mention token occurs in one name, else `ngram` (the version-1 `lexical` feature). */
   readonly lexical: number;
-  /** Character-trigram similarity (Dice) to the closest name. */
+  /** Character-trigram similarity (Dice) to the closest name; 1 when a name holds every mention token (as below). */
   readonly ngram: number;
   /** Word-token Jaccard with the closest name. */
   readonly tokenOverlap: number;
@@ -73,12 +73,14 @@ export function nameFeatures(m: MentionInfo, names: readonly NameInfo[]): NameFe
   let exactCase = 0;
   let acronym = 0;
   for (const n of names) {
-    const g = ngramSimilarity(m.grams, n.grams);
-    ngram = Math.max(ngram, g);
+    // A name holding every token of the mention matches it fully: which of the entities named "... Emerson" a
+    // bare "Emerson" means is the context's question, and a shorter name must not win by being closer in form.
     const contained = m.tokens.length > 0 && m.tokens.every((t) => n.tokens.has(t));
-    lexical = Math.max(lexical, contained ? 1 : g);
-    tokenOverlap = Math.max(tokenOverlap, jaccard(m.tokens, n.tokens));
-    edit = Math.max(edit, editSimilarity(m.key, n.key));
+    const g = contained ? 1 : ngramSimilarity(m.grams, n.grams);
+    ngram = Math.max(ngram, g);
+    lexical = Math.max(lexical, g);
+    tokenOverlap = Math.max(tokenOverlap, contained ? 1 : jaccard(m.tokens, n.tokens));
+    edit = Math.max(edit, contained ? 1 : editSimilarity(m.key, n.key));
     if (m.cased === n.cased) exactCase = 1;
     if (m.acronym !== undefined && n.initials.includes(m.acronym)) acronym = 1;
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, loadRankerWeights, parseRankerWeights, serializeRankerWeights, softmax } from '../../../src/core/linker/ranker';
+import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, HAND_SET_RANKER_WEIGHTS, loadRankerWeights, parseRankerWeights, serializeRankerWeights, softmax } from '../../../src/core/linker/ranker';
 import { rankMention } from '../../../src/core/linker/rankMention';
 import type { CandidateInput } from '../../../src/core/linker/rankMention';
 import { LinkerError } from '../../../src/core/errors';
@@ -77,7 +77,7 @@ void test('ranker.json: absent gives defaults, partial overrides, bad files rais
   await writeFile(path.join(dir, 'ranker.json'), JSON.stringify({ version: 1, weights: { dense: 3 }, nilThreshold: 0.4 }));
   const w = await loadRankerWeights(dir);
   assert.equal(w.weights.dense, 3);
-  assert.equal(w.weights.lexical, DEFAULT_RANKER_WEIGHTS.weights.lexical);
+  assert.equal(w.weights.lexical, HAND_SET_RANKER_WEIGHTS.weights.lexical, 'a version-1 file keeps the version-1 weights it omits');
   assert.equal(w.nilThreshold, 0.4);
   assert.throws(() => parseRankerWeights('{', 'x/ranker.json'), (e: unknown) => LinkerError.is(e, 'inputFormat') && e.location.file === 'x/ranker.json');
   assert.throws(() => parseRankerWeights('{"version":1,"weights":{"popularity":1}}'), (e: unknown) => LinkerError.is(e, 'inputFormat'));
