@@ -2,6 +2,7 @@ import type * as hnswlib from 'hnswlib-node';
 import { LinkerError, throwIfAborted } from '../errors';
 import type { ProgressListener } from '../log';
 import { checkQuery, checkRow, checkShape } from './exactIndex';
+import { HnswFileRows } from './hnswFileRows';
 import type { VectorHit, VectorIndex } from './vectorIndex';
 
 /** HNSW graph parameters. `m` and `efConstruction` shape the graph (changing them needs a rebuild); `efSearch` is
@@ -63,6 +64,8 @@ export class HnswIndex implements VectorIndex {
   readonly size: number;
   private readonly graph: hnswlib.HierarchicalNSW;
   private params: HnswParams;
+  /** Stored vectors read from the graph file (hnswFileRows.ts) when the index was read from one. */
+  private fileRows: HnswFileRows | undefined;
 
   private constructor(graph: hnswlib.HierarchicalNSW, dims: number, size: number, params: HnswParams) {
     this.graph = graph;
@@ -109,7 +112,9 @@ export class HnswIndex implements VectorIndex {
     const { HierarchicalNSW } = loadHnswlib();
     const graph = new HierarchicalNSW('ip', dims);
     graph.readIndexSync(file);
-    return new HnswIndex(graph, dims, graph.getCurrentCount(), params);
+    const index = new HnswIndex(graph, dims, graph.getCurrentCount(), params);
+    index.fileRows = HnswFileRows.open(file, dims, index.size);
+    return index;
   }
 
   /** Writes the graph (with its vectors) to `file`; use through writeAtomic. */
@@ -126,7 +131,7 @@ export class HnswIndex implements VectorIndex {
   /** hnswlib keeps every added vector (labels are rows); copied out of its storage. */
   vector(row: number): Float32Array {
     checkRow(row, this.size);
-    return Float32Array.from(this.graph.getPoint(row));
+    return this.fileRows?.vector(row) ?? Float32Array.from(this.graph.getPoint(row));
   }
 
   search(query: Float32Array, k: number): VectorHit[] {
