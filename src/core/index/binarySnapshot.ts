@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { stampVerified, verifiedUnchanged } from './verifiedStamp';
 
 /**
  * The container of the cache's binary snapshots (the parsed KB, the name indexes): a magic tag, a JSON header,
@@ -59,16 +61,32 @@ export function readSnapshotHeader<H>(data: Uint8Array, magic: string, version: 
   return header;
 }
 
-/** Verifies the length and checksum and returns the header and section views. Throws SnapshotError. */
-export function decodeSnapshot<H>(data: Uint8Array, magic: string, version: number): SnapshotSections<H> {
+/**
+ * decodeSnapshot for the bytes just read from `file`: the checksum pass is skipped when that file was checked
+ * before and has not been written since (verifiedStamp.ts), and recorded when it is made.
+ */
+export function decodeSnapshotFile<H>(file: string, data: Uint8Array, magic: string, version: number): SnapshotSections<H> {
+  const sum = data.byteLength >= SUM ? Buffer.from(data.buffer, data.byteOffset + data.byteLength - SUM, SUM).toString('hex') : '';
+  const dir = path.dirname(file);
+  const name = path.basename(file);
+  const trusted = sum !== '' && verifiedUnchanged(dir, name, sum);
+  const decoded = decodeSnapshot<H>(data, magic, version, trusted);
+  if (!trusted) stampVerified(dir, name, sum);
+  return decoded;
+}
+
+/** Verifies the length and checksum (unless `checked`) and returns the header and section views. Throws SnapshotError. */
+export function decodeSnapshot<H>(data: Uint8Array, magic: string, version: number, checked = false): SnapshotSections<H> {
   const header = readSnapshotHeader<H>(data, magic, version);
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const start = align8(LEAD + buf.readUInt32LE(12));
   const expected = header.sectionBytes.reduce((n, b) => n + align8(b), start) + SUM;
   if (data.byteLength !== expected) throw new SnapshotError(`is ${data.byteLength} bytes, its header says ${expected} (truncated or damaged)`);
-  const body = data.subarray(0, data.byteLength - SUM);
-  const sum = createHash('sha256').update(body).digest();
-  if (!buf.subarray(body.byteLength).equals(sum)) throw new SnapshotError('failed its sha256 checksum (damaged)');
+  if (!checked) {
+    const body = data.subarray(0, data.byteLength - SUM);
+    const sum = createHash('sha256').update(body).digest();
+    if (!buf.subarray(body.byteLength).equals(sum)) throw new SnapshotError('failed its sha256 checksum (damaged)');
+  }
   const sections: Uint8Array[] = [];
   let at = start;
   for (const b of header.sectionBytes) {

@@ -113,7 +113,7 @@ function openSnapshot(file: string, key: string, now: readonly SourceFileStat[])
       if (!sameFilesAndSizes(header.files, now) || sourceFilesHash(now) !== header.filesHash) return { problem: `${file} is stale: ${changed}`, corrupt: false };
       refresh = true;
     }
-    return { content: decodeKbSnapshot(data), refresh };
+    return { content: decodeKbSnapshot(data, file), refresh };
   } catch (e) {
     if (e instanceof SnapshotError) return { problem: e.message, corrupt: true };
     throw e;

@@ -1,4 +1,4 @@
-import { SnapshotError, decodeSnapshot, decodeStrings, encodeSnapshot, encodeStrings, float64s, int32s, readSnapshotHeader } from '../index/binarySnapshot';
+import { SnapshotError, decodeSnapshot, decodeSnapshotFile, decodeStrings, encodeSnapshot, encodeStrings, float64s, int32s, readSnapshotHeader } from '../index/binarySnapshot';
 import type { Entity } from './entity';
 import type { KbLoadReport } from './loadKnowledgeBase';
 import type { SourceFileStat } from './kbSourceFiles';
@@ -92,9 +92,12 @@ export function readKbSnapshotHeader(data: Uint8Array): KbSnapshotHeader {
   return header;
 }
 
-/** Verifies the checksum and decodes every entity. Throws SnapshotError naming what is wrong. */
-export function decodeKbSnapshot(data: Uint8Array): KbSnapshotContent {
-  const { header, sections } = decodeSnapshot<StoredHeader>(data, MAGIC, KB_SNAPSHOT_VERSION);
+/**
+ * Verifies the checksum and decodes every entity. Throws SnapshotError naming what is wrong. With `file` (where
+ * the bytes were read from) a file checked before and not written since is not hashed again.
+ */
+export function decodeKbSnapshot(data: Uint8Array, file?: string): KbSnapshotContent {
+  const { header, sections } = file === undefined ? decodeSnapshot<StoredHeader>(data, MAGIC, KB_SNAPSHOT_VERSION) : decodeSnapshotFile<StoredHeader>(file, data, MAGIC, KB_SNAPSHOT_VERSION);
   const { size } = header;
   if (!Number.isInteger(size) || sections.length !== 5 || sections[0].byteLength !== 8 * size) throw new SnapshotError('has sections that do not match its entity count');
   const meta = int32s(sections[0]);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import MiniSearch from 'minisearch';
 import { writeBytesAtomic } from '../index/atomicFile';
-import { SnapshotError, decodeSnapshot, decodeStrings, encodeSnapshot, encodeStrings, float64s, int32s } from '../index/binarySnapshot';
+import { SnapshotError, decodeSnapshotFile, decodeStrings, encodeSnapshot, encodeStrings, float64s, int32s } from '../index/binarySnapshot';
 import type { Entity } from '../kb/entity';
 import { silentLogger, type Logger } from '../log';
 import { LexicalIndex } from './lexicalIndex';
@@ -151,7 +151,7 @@ function openOrBuild<T>(cache: NameIndexCacheOptions, logger: Logger, kind: Kind
   }
   if (data !== undefined) {
     try {
-      const { header, sections } = decodeSnapshot<NameIndexHeader>(data, MAGIC, VERSION);
+      const { header, sections } = decodeSnapshotFile<NameIndexHeader>(file, data, MAGIC, VERSION);
       if (header.kind !== kind || header.kbHash !== cache.kbHash || header.key !== key || header.size !== entities.length) throw new SnapshotError('was made for another KB, options or code');
       return codec.decode(sections, header.encodings);
     } catch (e) {

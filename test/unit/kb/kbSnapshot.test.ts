@@ -10,6 +10,7 @@ import { decodeKbSnapshot, encodeKbSnapshot } from '../../../src/core/kb/kbSnaps
 import { kbSnapshotFile, loadKnowledgeBaseCached } from '../../../src/core/kb/cachedKnowledgeBase';
 import { KnowledgeBase } from '../../../src/core/kb/knowledgeBase';
 import type { Logger } from '../../../src/core/log';
+import { STAMP_FILE } from '../../../src/core/index/verifiedStamp';
 
 const ENTITIES: Entity[] = [
   { id: 'Q1', title: 'Dublin', text: 'Capital of Ireland.', aliases: ['Baile Átha Cliath', 'Dublin City'], type: 'city', source: 'kb.jsonl:1' },
@@ -157,6 +158,32 @@ void test('a source modified in the second the snapshot was written is checked b
     const again = await loadKnowledgeBaseCached(spec(kbFile), { cacheDir });
     assert.equal(again.action, 'read');
     assert.equal(again.kb.get('B')?.title, 'Bet!');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('a snapshot checked once is not hashed again on open, yet a byte flipped later is still caught', async () => {
+  const { dir, kbFile, cacheDir } = tempKb();
+  try {
+    await loadKnowledgeBaseCached(spec(kbFile), { cacheDir });
+    assert.equal((await loadKnowledgeBaseCached(spec(kbFile), { cacheDir })).action, 'snapshot');
+    const file = kbSnapshotFile(cacheDir, spec(kbFile));
+    const stamps = path.join(path.dirname(file), STAMP_FILE);
+    const recorded = JSON.parse(fs.readFileSync(stamps, 'utf8')) as Record<string, { checkedAtMs: number }>;
+    const entry = recorded[path.basename(file)];
+    assert.ok(entry !== undefined, 'the check was recorded');
+    // As if checked long after the snapshot was written: the next open trusts the record...
+    entry.checkedAtMs += 60_000;
+    fs.writeFileSync(stamps, JSON.stringify(recorded));
+    assert.equal((await loadKnowledgeBaseCached(spec(kbFile), { cacheDir })).action, 'snapshot');
+    // ...until the file is written again.
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 40] ^= 2;
+    fs.writeFileSync(file, bytes);
+    const logger = recordingLogger();
+    assert.equal((await loadKnowledgeBaseCached(spec(kbFile), { cacheDir, logger })).action, 'read');
+    assert.match(logger.lines.join('\n'), /failed its sha256 checksum/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -64,7 +64,7 @@ void test('a damaged or truncated snapshot is reported, rebuilt and rewritten; a
     const kbHash = 'b'.repeat(64);
     const built = answers(BUILD_NAME_INDEXES);
     answers(cachedNameIndexes({ dir, kbHash }));
-    const files = fs.readdirSync(dir).map((f) => path.join(dir, f));
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.snap')).map((f) => path.join(dir, f));
     for (const [i, file] of files.entries()) {
       const data = fs.readFileSync(file);
       if (i === 0) fs.writeFileSync(file, data.subarray(0, data.length - 9));
