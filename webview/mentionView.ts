@@ -64,8 +64,21 @@ function marginBar(margin: number | undefined, scale: number): HTMLElement {
   );
 }
 
+/** Where focus is inside the view now, as a place the next render can find again (undefined: not inside). */
+function focusNow(root: HTMLElement): typeof focusAfterRender {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !root.contains(active)) return undefined;
+  const row = active.closest('tr.neg');
+  if (row !== null) return { row: [...root.querySelectorAll('tr.neg')].indexOf(row) };
+  const action = active.closest('[data-action]')?.getAttribute('data-action');
+  return action === null || action === undefined ? undefined : { action };
+}
+
 /** Renders the mention view into `root`; returns the table snapshot function and the shown candidate ids. */
 export function renderMention(root: HTMLElement, d: MentionViewData, bridge: Bridge, status: (text: string) => void): { table: () => TableSnapshot; candidateIds: string[] } {
+  // A render replaces every element: focus must come back to the same place, or a keyboard user starts over
+  // from the top (an action's own target wins; a refresh from elsewhere keeps what had focus).
+  focusAfterRender ??= focusNow(root);
   clear(root);
   const mentionKey = `${d.ref.uri}#${d.ref.start}`;
   if (mentionKey !== shownMention) {

@@ -102,169 +102,205 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
   const { page } = wb;
   const shots: string[] = [];
   const figures: string[] = [];
-  // Layout findings are collected and asserted at the end, so one run still takes every screenshot.
+  // Each part runs even when an earlier one failed (its failure is recorded with a screenshot), so one run
+  // gives every screenshot; the test fails at the end if any part did.
   const problems: string[] = [];
+  const part = async (name: string, body: () => Promise<void>): Promise<void> => {
+    try {
+      await body();
+    } catch (e) {
+      problems.push(`${name}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      shots.push(await wb.screenshot(`failure-${name.replace(/\W+/g, '-')}`));
+      await page.keyboard.press('Escape');
+    }
+  };
+  let total = 0;
   try {
     await page.setViewportSize({ width: 1250, height: 860 });
     await openFile(wb, 'story.txt');
     await page.locator('.statusbar-item', { hasText: /kb\.jsonl \(16\)/ }).first().waitFor({ state: 'visible', timeout: 180_000 });
     // The KB is loaded; the document's first linking run may still be under way.
-    let total = 0;
     for (const deadline = Date.now() + 60_000; total < 22 && Date.now() < deadline; await page.waitForTimeout(250)) total = (await resolved(page)).total;
     assert.ok(total >= 22, `the story has over twenty mentions (found ${total})`);
     await waitResolved(page, 0, total);
-    // The Mentions view: rows with line numbers and a snippet.
-    await wb.runCommand('Explorer: Focus on Entity Mentions View');
-    await page.locator('.monaco-list-row', { hasText: 'Predicted' }).first().click();
-    await page.locator('.monaco-list-row', { hasText: /^\s*1: Ada Lovelace/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
-    await shot(wb, 'mentions-view-1200-dark', shots);
 
-    // The session, keyboard only: the first mention sits at the start of the document, so Ctrl+Home puts the
-    // cursor on it; each decision moves on by itself.
-    await page.locator('.view-lines').first().click();
-    await page.keyboard.press('Control+Home');
-    const keys = { accept: 0, acceptedMentions: 0, choose: 0, nil: 0, reject: 0 };
-    const decide = async (key: string, done: number): Promise<void> => {
-      await page.keyboard.press(key);
-      await waitResolved(page, done, total);
-    };
-    for (let i = 1; i <= 20; i++) {
-      if (i === 6) {
-        await decide('Control+Alt+N', i);
-        keys.nil++;
-      } else if (i === 7) {
-        await decide('Control+Alt+Backspace', i);
-        keys.reject++;
-      } else if (i === 8) {
-        // Choose: the picker shows every ranked candidate with its type and description, and the sentence.
-        await page.keyboard.press('Control+Alt+Space');
-        const picker = page.locator('.quick-input-widget');
-        await picker.locator('.quick-input-title', { hasText: /^Link ".+": .*«.+».*/ }).waitFor({ state: 'visible', timeout: 15_000 });
-        const first = picker.locator('.monaco-list-row').nth(1);
-        await first.waitFor({ state: 'visible' });
-        assert.match((await first.textContent()) ?? '', /(person|place|city|machine|university|company|fruit) · \d+ %/, 'a ranked candidate shows its type and confidence');
-        await shot(wb, 'picker-1200-dark', shots);
-        await page.keyboard.press('ArrowDown');
-        await decide('Enter', i);
-        keys.choose += 3;
-      } else {
-        await decide('Control+Alt+Enter', i);
-        keys.accept++;
-        keys.acceptedMentions++;
+    await part('mentions view', async () => {
+      // Rows with line numbers and a snippet.
+      await wb.runCommand('Explorer: Focus on Entity Mentions View');
+      await page.locator('.monaco-list-row', { hasText: 'Predicted' }).first().click();
+      await page.locator('.monaco-list-row', { hasText: /^\s*1: Ada Lovelace/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await shot(wb, 'mentions-view-1200-dark', shots);
+    });
+
+    await part('session', async () => {
+      // Keyboard only: the first mention sits at the start of the document, so Ctrl+Home puts the cursor on it;
+      // each decision moves on by itself.
+      await page.locator('.view-lines').first().click();
+      await page.keyboard.press('Control+Home');
+      const keys = { accept: 0, acceptedMentions: 0, choose: 0, nil: 0, reject: 0 };
+      const decide = async (key: string, done: number): Promise<void> => {
+        await page.keyboard.press(key);
+        await waitResolved(page, done, total);
+      };
+      for (let i = 1; i <= 20; i++) {
+        if (i === 6) {
+          await decide('Control+Alt+N', i);
+          keys.nil++;
+        } else if (i === 7) {
+          await decide('Control+Alt+Backspace', i);
+          keys.reject++;
+        } else if (i === 8) {
+          // Choose: the picker shows every ranked candidate with its type and description, and the sentence.
+          await page.keyboard.press('Control+Alt+Space');
+          const picker = page.locator('.quick-input-widget');
+          await picker.locator('.quick-input-title', { hasText: /^Link ".+": .*«.+».*/ }).waitFor({ state: 'visible', timeout: 15_000 });
+          const second = picker.locator('.monaco-list-row').nth(1);
+          await second.waitFor({ state: 'visible' });
+          assert.match((await second.textContent()) ?? '', /(person|place|city|machine|university|company|fruit) · \d+ %/, 'a ranked candidate shows its type and confidence');
+          await shot(wb, 'picker-session-1200-dark', shots);
+          await page.keyboard.press('ArrowDown');
+          await decide('Enter', i);
+          keys.choose += 3;
+        } else {
+          await decide('Control+Alt+Enter', i);
+          keys.accept++;
+          keys.acceptedMentions++;
+        }
+        if (i === 5) await shot(wb, 'editor-session-1200-dark', shots);
       }
-      if (i === 5) await shot(wb, 'editor-session-1200-dark', shots);
-    }
-    const stored = records(wb.workspace, 'story.txt');
-    assert.equal(stored.length, 20);
-    assert.equal(stored.filter((r) => r.status === 'accepted').length, 18);
-    assert.equal(stored.filter((r) => r.status === 'nil').length, 1);
-    assert.equal(stored.filter((r) => r.status === 'rejected').length, 1);
-    // Auto-advance went in document order: the decisions were made in the order of the spans.
-    const byTime = [...stored].sort((a, b) => a.time.localeCompare(b.time)).map((r) => r.start);
-    assert.deepEqual(byTime, stored.map((r) => r.start).sort((a, b) => a - b));
-    assert.equal(keys.accept / keys.acceptedMentions, 1, 'one key per accepted mention');
-    figures.push(`session: 20 mentions decided with ${keys.accept + keys.nil + keys.reject + keys.choose} keys (+ Ctrl+Home once): ${keys.acceptedMentions} accepted with ${keys.accept} keys (${(keys.accept / keys.acceptedMentions).toFixed(2)} per accepted mention), 1 NIL (1 key), 1 rejected (1 key), 1 chosen in the picker (3 keys)`);
+      const stored = records(wb.workspace, 'story.txt');
+      assert.equal(stored.length, 20);
+      assert.equal(stored.filter((r) => r.status === 'accepted').length, 18);
+      assert.equal(stored.filter((r) => r.status === 'nil').length, 1);
+      assert.equal(stored.filter((r) => r.status === 'rejected').length, 1);
+      // Auto-advance went in document order: the decisions were made in the order of the spans.
+      const byTime = [...stored].sort((a, b) => a.time.localeCompare(b.time)).map((r) => r.start);
+      assert.deepEqual(byTime, stored.map((r) => r.start).sort((a, b) => a - b));
+      assert.equal(keys.accept / keys.acceptedMentions, 1, 'one key per accepted mention');
+      figures.push(`session: 20 mentions decided with ${keys.accept + keys.nil + keys.reject + keys.choose} keys (+ Ctrl+Home once): ${keys.acceptedMentions} accepted with ${keys.accept} keys (${(keys.accept / keys.acceptedMentions).toFixed(2)} per accepted mention), 1 NIL (1 key), 1 rejected (1 key), 1 chosen in the picker (3 keys)`);
+    });
 
-    // Undo and redo say what they changed and reveal it.
-    await page.keyboard.press('Control+Alt+Z');
-    await page.locator('.statusbar-item', { hasText: /undid ".+": accepted .+ → undecided/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await shot(wb, 'editor-undo-1200-dark', shots);
-    await waitResolved(page, 19, total);
-    await page.keyboard.press('Control+Alt+Shift+Z');
-    await page.locator('.statusbar-item', { hasText: /redid ".+": undecided → accepted/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await waitResolved(page, 20, total);
+    await part('undo and redo', async () => {
+      // They say what they changed and reveal it.
+      await page.keyboard.press('Control+Alt+Z');
+      await page.locator('.statusbar-item', { hasText: /undid ".+": accepted .+ → undecided/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await shot(wb, 'editor-undo-1200-dark', shots);
+      await waitResolved(page, 19, total);
+      await page.keyboard.press('Control+Alt+Shift+Z');
+      await page.locator('.statusbar-item', { hasText: /redid ".+": undecided → accepted/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await waitResolved(page, 20, total);
+    });
 
-    // Batch accept says how many and at what threshold before it acts (cancelled here).
-    await wb.runCommand('Entity Linker: Accept All Mentions Above the Confidence Threshold');
-    const dialog = page.locator('.monaco-dialog-box', { hasText: /Accept \d+ of \d+ predicted mention\(s\) whose top candidate has confidence ≥ 90 %/ });
-    const none = page.locator('.notification-list-item-message, .monaco-aria-container .monaco-alert').filter({ hasText: /no prediction reaches the threshold 90 %/ });
-    await dialog.or(none).first().waitFor({ state: 'attached', timeout: 15_000 });
-    await shot(wb, 'batch-accept-1200-dark', shots);
-    await page.keyboard.press('Escape');
-    await waitResolved(page, 20, total);
+    await part('batch accept', async () => {
+      // It says how many and at what threshold before it acts (cancelled here).
+      await wb.runCommand('Entity Linker: Accept All Mentions Above the Confidence Threshold');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: /Accept \d+ of \d+ predicted mention\(s\) whose top candidate has confidence ≥ 90 %/ });
+      const none = page.locator('.notification-list-item-message, .monaco-aria-container .monaco-alert').filter({ hasText: /no prediction reaches the threshold 90 %/ });
+      await dialog.or(none).first().waitFor({ state: 'attached', timeout: 15_000 });
+      await shot(wb, 'batch-accept-1200-dark', shots);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+      assert.equal((await resolved(page)).resolved, 20, 'cancelled: nothing accepted');
+    });
 
-    // A document without mentions says so once, naming the KB.
-    await openFile(wb, 'empty.txt');
-    assert.match(await wb.waitForNotification(/no mentions found in empty\.txt against the KB/, 60_000), /kb\.jsonl \(16 entities\)|16 entities/);
-    await openFile(wb, 'story.txt');
+    await part('empty document', async () => {
+      // A document without mentions says so once, naming the KB.
+      await openFile(wb, 'empty.txt');
+      assert.match(await wb.waitForNotification(/no mentions found in empty\.txt against the KB/, 60_000), /16 entities/);
+      await shot(wb, 'empty-document-1200-dark', shots);
+    });
 
-    // Both panels, beside the text, then one at a time at each width and theme.
-    await wb.runCommand('View: Close Primary Side Bar');
-    await page.locator('.view-lines').first().click();
-    await page.keyboard.press('Control+Home');
-    await wb.runCommand('Entity Linker: Show Hard Negatives for Mention');
-    let mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
-    await shot(wb, 'editor-and-mention-1250-dark', shots);
+    let mention: Frame | undefined;
+    let corpus: Frame | undefined;
+    await part('panel keys', async () => {
+      await openFile(wb, 'story.txt');
+      // More room for the panel; a workbench that names the command otherwise only gives a narrower screenshot.
+      await wb.runCommand('View: Close Primary Side Bar').catch(() => page.keyboard.press('Escape'));
+      await page.locator('.view-lines').first().click();
+      await page.keyboard.press('Control+Home');
+      await wb.runCommand('Entity Linker: Show Hard Negatives for Mention');
+      mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
+      await shot(wb, 'editor-and-mention-1250-dark', shots);
+      // 1 relabels to the first negative; focus stays on the row in that place.
+      const before = records(wb.workspace, 'story.txt').find((r) => r.start === 0)?.kbId;
+      const firstNegative = (await mention.locator('tr.neg').first().getAttribute('data-id')) ?? '';
+      await mention.locator('tr.neg').first().focus();
+      await page.keyboard.press('1');
+      await until('the relabel by key 1', () => records(wb.workspace, 'story.txt').find((r) => r.start === 0)?.kbId === firstNegative);
+      mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
+      await mention.locator('[data-testid="label-title"]').waitFor({ state: 'visible' });
+      await page.waitForTimeout(500);
+      assert.equal(await mention.evaluate(FOCUS_ON_ROW), true, 'after the relabel, focus is on the negatives row again');
+      // D on the focused row declares it a duplicate of the label (it leaves the negatives); focus stays on a row.
+      const focusedId = String(await mention.evaluate("document.activeElement?.dataset?.id ?? ''"));
+      await page.keyboard.press('d');
+      await until('the duplicate by key D', () => (records(wb.workspace, 'story.txt').find((r) => r.start === 0)?.duplicateIds ?? []).includes(focusedId));
+      await page.waitForTimeout(800);
+      mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
+      assert.equal(await mention.evaluate(FOCUS_ON_ROW), true, 'after D, focus is on a row again');
+      figures.push(`panel keys: 1 relabelled "${before}" to ${firstNegative}; D declared ${focusedId} a duplicate; focus stayed on a row both times`);
+      // Why here names the name and the tokens with a measured similarity.
+      const why = (await mention.locator('tr.neg .why').first().textContent()) ?? '';
+      assert.match(why, /3-gram similarity \d\.\d\d|found by/);
+      figures.push(`why here (first negative): ${why}`);
+      await page.keyboard.press('Enter');
+      await shot(wb, 'mention-expanded-1250-dark', shots);
+    });
 
-    // Keyboard in the panel: 1 relabels to the first negative, focus stays on the row in that place.
-    const before = records(wb.workspace, 'story.txt').find((r) => r.start === 0)?.kbId;
-    const firstNegative = (await mention.locator('tr.neg').first().getAttribute('data-id')) ?? '';
-    await mention.locator('tr.neg').first().focus();
-    await page.keyboard.press('1');
-    await until('the relabel by key 1', () => records(wb.workspace, 'story.txt').find((r) => r.start === 0)?.kbId === firstNegative);
-    mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
-    await mention.locator('[data-testid="label-title"]').waitFor({ state: 'visible' });
-    await page.waitForTimeout(500);
-    assert.equal(await mention.evaluate(FOCUS_ON_ROW), true, 'after the relabel, focus is on the negatives row again');
-    // D on the focused row declares it a duplicate of the label (it leaves the negatives); focus stays on a row.
-    const focusedId = String(await mention.evaluate("document.activeElement?.dataset?.id ?? ''"));
-    await page.keyboard.press('d');
-    await until('the duplicate by key D', () => (records(wb.workspace, 'story.txt').find((r) => r.start === 0)?.duplicateIds ?? []).includes(focusedId));
-    await page.waitForTimeout(800);
-    mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
-    assert.equal(await mention.evaluate(FOCUS_ON_ROW), true, 'after D, focus is on a row again');
-    figures.push(`panel keys: 1 relabelled "${before}" → ${firstNegative}; D declared ${focusedId} a duplicate; focus stayed on the row both times`);
-    // Why here names the name and the tokens with a measured similarity.
-    assert.match((await mention.locator('tr.neg .why').first().textContent()) ?? '', /3-gram similarity \d\.\d\d|found by/);
-    const mentionAria = await accessibilityPass(wb, mention, 'mention-panel');
+    await part('accessibility', async () => {
+      mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
+      const mentionAria = await accessibilityPass(wb, mention, 'mention-panel');
+      await wb.runCommand('Entity Linker: Corpus Analysis');
+      corpus = await webviewFrame(page, '[data-testid="summary"]');
+      await corpus.locator('.chart canvas').first().waitFor({ state: 'visible' });
+      const corpusAria = await accessibilityPass(wb, corpus, 'corpus-panel');
+      const count = (snapshot: string, role: string) => snapshot.split('\n').filter((l) => l.trimStart().startsWith(`- ${role} "`)).length;
+      figures.push(`accessibility: mention panel ${count(mentionAria, 'button')} named buttons and ${count(mentionAria, 'row')} named rows; corpus panel ${count(corpusAria, 'button')} named buttons, ${count(corpusAria, 'tab')} named tabs`);
+    });
 
-    await wb.runCommand('Entity Linker: Corpus Analysis');
-    let corpus = await webviewFrame(page, '[data-testid="summary"]');
-    await corpus.locator('.chart canvas').first().waitFor({ state: 'visible' });
-    const corpusAria = await accessibilityPass(wb, corpus, 'corpus-panel');
-    figures.push(`accessibility: mention panel ${mentionAria.split('\n').filter((l) => l.includes('- button')).length} named buttons, ${mentionAria.split('\n').filter((l) => l.includes('- row')).length} named rows; corpus panel ${corpusAria.split('\n').filter((l) => l.includes('- button')).length} named buttons`);
-
-    // One editor group holding the text and both panels, shown one at a time.
-    await wb.runCommand('View: Single Column Editor Layout');
+    // One editor group holding the text and both panels, shown one at a time, at each width and theme.
+    await part('single column', () => wb.runCommand('View: Single Column Editor Layout'));
     for (const [theme, themeName] of THEMES) {
-      if (theme !== 'dark') await setTheme(wb, themeName);
+      if (theme !== 'dark') await part(`theme ${theme}`, () => setTheme(wb, themeName));
       for (const [label, width] of WIDTHS) {
         await page.setViewportSize({ width, height: 860 });
         await page.waitForTimeout(600);
-        await page.locator('.tab', { hasText: 'story.txt' }).first().click();
-        await page.locator('.view-lines').first().click();
-        await page.keyboard.press('Control+End');
-        await page.keyboard.press('Control+Alt+BracketRight');
-        await shot(wb, `editor-${label}-${theme}`, shots);
-        await page.keyboard.press('Control+Alt+Space');
-        await page.locator('.quick-input-widget .quick-input-title', { hasText: /^Link "/ }).waitFor({ state: 'visible', timeout: 15_000 });
-        await page.locator('.quick-input-widget .monaco-list-row').nth(1).waitFor({ state: 'visible' });
-        await shot(wb, `picker-${label}-${theme}`, shots);
-        await page.keyboard.press('Escape');
-        await page.locator('.tab', { hasText: 'Mention:' }).first().click();
-        mention = await webviewFrame(page, '[data-table="negatives"] tbody tr');
-        const box = await page.locator('iframe.webview.ready').first().boundingBox({ timeout: 2_000 }).catch(() => null);
-        if (box !== null && theme === 'dark') figures.push(`mention panel at viewport ${width}: ${Math.round(box.width)} px wide`);
-        if (label === 400) {
-          // Nothing of a negative's row may be cut off at 400 px: its action buttons end inside the panel.
-          const overflow = await mention.evaluate("[...document.querySelectorAll('tr.neg')].some((tr) => tr.getBoundingClientRect().right > document.documentElement.clientWidth + 1)");
-          if (overflow !== false) problems.push(`${theme}: a negative row is wider than the 400 px panel`);
-        }
-        await shot(wb, `mention-${label}-${theme}`, shots);
-        await page.locator('.tab', { hasText: 'Corpus' }).first().click();
-        corpus = await webviewFrame(page, '[data-testid="summary"]');
-        await corpus.locator('.chart canvas').first().waitFor({ state: 'visible' });
-        if (label === 400) {
-          const clipped = await corpus.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth + 1');
-          if (clipped !== false) problems.push(`${theme}: the corpus view overflows sideways at 400 px`);
-        }
-        await shot(wb, `corpus-${label}-${theme}`, shots);
+        await part(`editor ${label} ${theme}`, async () => {
+          await page.locator('.tab', { hasText: 'story.txt' }).first().click();
+          await page.locator('.view-lines').first().click();
+          await page.keyboard.press('Control+End');
+          await page.keyboard.press('Control+Alt+BracketRight');
+          await shot(wb, `editor-${label}-${theme}`, shots);
+          await page.keyboard.press('Control+Alt+Space');
+          await page.locator('.quick-input-widget .quick-input-title', { hasText: /^Link "/ }).waitFor({ state: 'visible', timeout: 15_000 });
+          await page.locator('.quick-input-widget .monaco-list-row').nth(1).waitFor({ state: 'visible' });
+          await shot(wb, `picker-${label}-${theme}`, shots);
+          await page.keyboard.press('Escape');
+        });
+        await part(`mention panel ${label} ${theme}`, async () => {
+          await page.locator('.tab', { hasText: 'Mention:' }).first().click();
+          const frame = await webviewFrame(page, '[data-table="negatives"] tbody tr');
+          const width_ = Number(await frame.evaluate('document.documentElement.clientWidth'));
+          if (theme === 'dark') figures.push(`mention panel at viewport ${width}: ${width_} px wide`);
+          // Nothing of a negative's row may be cut off: its action buttons end inside the panel.
+          const overflow = await frame.evaluate("[...document.querySelectorAll('tr.neg')].some((tr) => tr.getBoundingClientRect().right > document.documentElement.clientWidth + 1)");
+          if (overflow !== false) problems.push(`${theme}: a negative row is wider than the ${label} px panel`);
+          await shot(wb, `mention-${label}-${theme}`, shots);
+        });
+        await part(`corpus panel ${label} ${theme}`, async () => {
+          await page.locator('.tab', { hasText: 'Corpus' }).first().click();
+          const frame = await webviewFrame(page, '[data-testid="summary"]');
+          await frame.locator('.chart canvas').first().waitFor({ state: 'visible' });
+          const clipped = await frame.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth + 1');
+          if (clipped !== false) problems.push(`${theme}: the corpus view overflows sideways at ${label} px`);
+          await shot(wb, `corpus-${label}-${theme}`, shots);
+        });
       }
     }
     console.log(`${figures.join('\n')}\nscreenshots:\n${shots.join('\n')}`);
     assert.deepEqual(problems, []);
   } catch (e) {
-    console.log(`${figures.join('\n')}\nscreenshot at failure: ${await wb.screenshot('failure')}`);
+    console.log(`${figures.join('\n')}\nproblems:\n${problems.join('\n')}\nscreenshot at failure: ${await wb.screenshot('failure')}`);
     throw e;
   } finally {
     await wb.close();

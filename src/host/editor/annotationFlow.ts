@@ -108,7 +108,7 @@ export function describeUndo(before: readonly AnnotationRecord[], after: readonl
     const was = old.get(id);
     const is = now.get(id);
     if (was === is) continue;
-    if (was !== undefined && is !== undefined && was.status === is.status && was.kbId === is.kbId && was.start === is.start && was.end === is.end && sameIds(was.alternativeIds, is.alternativeIds)) continue;
+    if (was !== undefined && is !== undefined && was.status === is.status && was.kbId === is.kbId && was.start === is.start && was.end === is.end && sameIds(was.alternativeIds, is.alternativeIds) && sameIds(was.duplicateIds, is.duplicateIds)) continue;
     changed.push({ was, is });
   }
   if (changed.length === 0) return undefined;
@@ -116,7 +116,8 @@ export function describeUndo(before: readonly AnnotationRecord[], after: readonl
   const first = changed[0];
   const where = (first.is ?? first.was) as AnnotationRecord;
   const more = changed.length > 1 ? ` (and ${changed.length - 1} more)` : '';
-  return { start: where.start, end: where.end, text: where.text, count: changed.length, description: `"${where.text}": ${stateOf(first.was)} → ${stateOf(first.is)}${more}` };
+  const what = first.was !== undefined && first.is !== undefined && stateOf(first.was) === stateOf(first.is) ? `duplicates of the label ${(first.was.duplicateIds ?? []).length} → ${(first.is.duplicateIds ?? []).length}` : `${stateOf(first.was)} → ${stateOf(first.is)}`;
+  return { start: where.start, end: where.end, text: where.text, count: changed.length, description: `"${where.text}": ${what}${more}` };
 }
 
 function sameIds(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {

@@ -46,6 +46,7 @@ void test('an undo is described by the record it changed, in document order, wit
   assert.equal(describeUndo([], before)?.description, '"Steve Jobs": undecided → NIL (and 1 more)');
   assert.equal(describeUndo(before, [record('Apple', 'accepted', 'Q312', 'Apple Inc.'), before[1]]), undefined, 'an equal copy is no change');
   assert.equal(describeUndo(before, [{ ...before[0], status: 'rejected', kbId: null }, before[1]])?.description, '"Apple": accepted Apple Inc. → rejected');
+  assert.equal(describeUndo(before, [{ ...before[0], duplicateIds: ['Q95'] }, before[1]])?.description, '"Apple": duplicates of the label 0 → 1');
 });
 
 void test('resolved / total counts anchored mentions; predicted, suggested and needs-review are open', () => {
