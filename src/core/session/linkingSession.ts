@@ -13,6 +13,7 @@ import type { KbLoadReport } from '../kb/loadKnowledgeBase';
 import type { KbSourceSpec } from '../kb/sniffFormat';
 import { Linker } from '../linker/linker';
 import { cachedNameIndexes } from '../linker/nameIndexCache';
+import { primeWordFrequencies } from '../linker/wordFrequencySnapshot';
 import type { LinkerOptions } from '../linker/linker';
 import { loadRankerWeights, type RankerWeights } from '../linker/ranker';
 import { wordnetPriorArray, wordnetPriorFiles } from '../linker/wordnetSenseCounts';
@@ -150,6 +151,7 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     const learned = await readModelLearnedState(modelDir);
     const entityPrior = priors === undefined ? undefined : (row: number): number | undefined => (Number.isNaN(priors[row]) ? undefined : priors[row]);
     const nameIndexes = cachedNameIndexes({ dir: path.join(options.cacheDir, 'name-indexes'), kbHash, logger });
+    primeWordFrequencies(path.join(options.cacheDir, 'name-indexes'), logger);
     const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, nameIndexes, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), options: options.linkerOptions, logger });
     if (learned !== undefined) logger.info(`Model folder: learned state from ${learned.decisions} annotated decisions (${Object.keys(learned.memory.names).length} entities with confirmed names).`);
     const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
