@@ -7,21 +7,26 @@ import type { Entity } from './entity';
 export class KnowledgeBase {
   readonly name: string;
   readonly entities: readonly Entity[];
-  private readonly rowById: Map<string, number>;
+  private rowByIdMap: Map<string, number> | undefined;
 
   /**
    * `rowById`, when given, must map every entity's id to its row; the KB loader passes the map it built
-   * while merging so a million-entity KB does not hold two of them at once.
+   * while merging so a million-entity KB does not hold two of them at once. Without it the map is built on the
+   * first lookup (a KB opened from its snapshot may never need one).
    */
   constructor(name: string, entities: readonly Entity[], rowById?: Map<string, number>) {
     this.name = name;
     this.entities = entities;
-    if (rowById !== undefined && rowById.size === entities.length) {
-      this.rowById = rowById;
-    } else {
-      this.rowById = new Map();
-      entities.forEach((e, row) => this.rowById.set(e.id, row));
+    if (rowById !== undefined && rowById.size === entities.length) this.rowByIdMap = rowById;
+  }
+
+  private get rowById(): Map<string, number> {
+    if (this.rowByIdMap === undefined) {
+      const map = new Map<string, number>();
+      this.entities.forEach((e, row) => map.set(e.id, row));
+      this.rowByIdMap = map;
     }
+    return this.rowByIdMap;
   }
 
   get size(): number {

@@ -102,10 +102,14 @@ export function importMiniSearch<T>(state: MiniSearchState, options: Options<T>,
   m._nextId = state.nextId;
   m._dirtCount = state.dirtCount;
   m._avgFieldLength = [state.avgFieldLength];
+  // Field lengths are small integers: documents of equal length share one (never modified) array, as a loaded
+  // index is only searched.
+  const lengthArrays: number[][] = [];
   for (let i = 0; i < state.shortIds.length; i++) {
+    const length = state.fieldLengths[i];
     m._documentIds.set(state.shortIds[i], state.documentIds[i]);
     m._idToShortId.set(state.documentIds[i], state.shortIds[i]);
-    m._fieldLength.set(state.shortIds[i], [state.fieldLengths[i]]);
+    m._fieldLength.set(state.shortIds[i], length < 256 ? (lengthArrays[length] ??= [length]) : [length]);
   }
   const { termStart, postingDoc, postingFreq } = state;
   state.terms.forEach((term, t) => {
