@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { FEATURE_NAMES } from '../../../src/core/linker/ranker';
 import { ONLINE_STATE_FILE } from '../../../src/core/training/onlineStateFile';
 import type { HostTestApi } from '../../../src/host/hostTestApi';
 import { EDITOR_KB, writeEditorFixtures } from './editorFixtures';
@@ -62,6 +63,12 @@ suite('Entity Linker: online adaptation', () => {
       }
     });
     console.log(`correction -> refit -> re-link: ${delay.wallMs.toFixed(0)} ms; extension host event-loop delay mean ${delay.meanMs.toFixed(1)} ms, p99 ${delay.p99Ms.toFixed(1)} ms, max ${delay.maxMs.toFixed(1)} ms`);
+    // Weight-independent: the re-linked prediction of the second Apple carries what was learned from the
+    // correction (the annotators' prior, from the refit) and the decision made earlier in the document.
+    const details = await api.mentionBackend().details({ uri, start: second.start, end: second.end });
+    const feature = (id: string, name: (typeof FEATURE_NAMES)[number]): number | undefined => details?.linked.candidates.find((c) => c.id === id)?.features?.[FEATURE_NAMES.indexOf(name)];
+    assert.ok((feature(corrected, 'annotatorPrior') ?? 0) > 0, `the annotators' prior of the correction reaches the prediction: ${JSON.stringify(details?.linked.candidates)}`);
+    assert.equal(feature(corrected, 'discourse'), 1, 'the document\'s decision reaches the prediction');
     const state = path.join(root, '.entity-links', ONLINE_STATE_FILE);
     assert.ok(fs.existsSync(state), 'the adapted state is kept in the workspace');
     assert.equal((JSON.parse(fs.readFileSync(state, 'utf8')) as { decisions: number }).decisions, 1);
