@@ -117,6 +117,16 @@ export class HnswIndex implements VectorIndex {
     return index;
   }
 
+  /** `read` on one of libuv's threads (hnswlib-node's readIndex), so the caller's thread can work meanwhile. */
+  static async readAsync(file: string, dims: number, params: HnswParams): Promise<HnswIndex> {
+    const { HierarchicalNSW } = loadHnswlib();
+    const graph = new HierarchicalNSW('ip', dims);
+    await graph.readIndex(file);
+    const index = new HnswIndex(graph, dims, graph.getCurrentCount(), params);
+    index.fileRows = HnswFileRows.open(file, dims, index.size);
+    return index;
+  }
+
   /** Writes the graph (with its vectors) to `file`; use through writeAtomic. */
   write(file: string): void {
     this.graph.writeIndexSync(file);

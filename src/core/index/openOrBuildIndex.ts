@@ -75,7 +75,7 @@ export async function openOrBuildIndex(options: OpenOrBuildIndexOptions): Promis
   if (read.ok) {
     const stale = staleReason(read.manifest, key);
     if (stale === undefined) {
-      const opened = openFromDisk(options.dir, read.manifest, hnswParams);
+      const opened = await openFromDisk(options.dir, read.manifest, hnswParams);
       if ('index' in opened) {
         logger.info(`Opened ${options.kind} index of ${read.manifest.size} vectors from ${options.dir}.`);
         return { index: opened.index, action: 'opened', manifest: read.manifest, persisted: true };
@@ -99,7 +99,8 @@ export async function openOrBuildIndex(options: OpenOrBuildIndexOptions): Promis
 
 type OpenResult = { readonly index: VectorIndex } | { readonly problem: IndexProblem };
 
-function openFromDisk(dir: string, manifest: IndexManifest, hnswParams: HnswParams | undefined): OpenResult {
+/** Checks and reads the index files; the graph is read on a libuv thread (the caller may work meanwhile). */
+async function openFromDisk(dir: string, manifest: IndexManifest, hnswParams: HnswParams | undefined): Promise<OpenResult> {
   const name = DATA_FILE[manifest.kind];
   const file = path.join(dir, name);
   const entry = manifest.files[name]!;
@@ -147,7 +148,7 @@ function openFromDisk(dir: string, manifest: IndexManifest, hnswParams: HnswPara
     stampVerified(dir, name, sum);
   }
   try {
-    const index = HnswIndex.read(file, manifest.dims, hnswParams!);
+    const index = await HnswIndex.readAsync(file, manifest.dims, hnswParams!);
     if (index.size !== manifest.size) {
       return corrupt(`holds ${index.size} vectors but the manifest says ${manifest.size}`);
     }

@@ -52,7 +52,29 @@ const CODE: Record<Kind, () => string> = {
   ngram: () => [NgramIndex, ngramKey, ngramSet, tokenize, entityNames, baseName].map(String).join('\n'),
 };
 
+/**
+ * The builders a session gives its linker. Each index is made once per entity list and options: a session may
+ * open them ahead of the linker's first use (while the vector index is read) and the linker gets the same ones.
+ */
 export function cachedNameIndexes(options: NameIndexCacheOptions): NameIndexBuilders {
+  const made = new Map<string, { entities: readonly Entity[]; index: unknown }>();
+  const once = <T>(kind: Kind, entities: readonly Entity[], indexOptions: object, make: () => T): T => {
+    const key = `${kind}\u0000${JSON.stringify(indexOptions)}`;
+    const known = made.get(key);
+    if (known !== undefined && known.entities === entities) return known.index as T;
+    const index = make();
+    made.set(key, { entities, index });
+    return index;
+  };
+  const builders = openingBuilders(options);
+  return {
+    gazetteer: (entities, detection) => once('gazetteer', entities, detection, () => builders.gazetteer(entities, detection)),
+    lexical: (entities, lexicalOptions) => once('lexical', entities, lexicalOptions, () => builders.lexical(entities, lexicalOptions)),
+    ngram: (entities, ngramOptions) => once('ngram', entities, ngramOptions, () => builders.ngram(entities, ngramOptions)),
+  };
+}
+
+function openingBuilders(options: NameIndexCacheOptions): NameIndexBuilders {
   const logger = options.logger ?? silentLogger;
   return {
     // Only these two options shape the dictionary; the others are read when detecting.

@@ -11,7 +11,7 @@ import { loadKnowledgeBaseCached } from '../kb/cachedKnowledgeBase';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
 import type { KbLoadReport } from '../kb/loadKnowledgeBase';
 import type { KbSourceSpec } from '../kb/sniffFormat';
-import { Linker } from '../linker/linker';
+import { DEFAULT_LINKER_OPTIONS, Linker } from '../linker/linker';
 import { cachedNameIndexes } from '../linker/nameIndexCache';
 import { primeWordFrequencies } from '../linker/wordFrequencySnapshot';
 import type { LinkerOptions } from '../linker/linker';
@@ -123,7 +123,7 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     const tplId = templateId(template);
     const kind = options.indexKind ?? 'hnsw';
     const indexDir = path.join(options.cacheDir, 'indexes', `${kbHash.slice(0, 16)}-${encoder.modelId.slice(0, 16)}-${kind}`);
-    const opened = await openOrBuildIndex({
+    const indexOpening = openOrBuildIndex({
       dir: indexDir,
       kind,
       dims: encoder.dims,
@@ -146,16 +146,23 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
           logger,
         }),
     });
+    // hnswlib reads the graph on a libuv thread: meanwhile this thread opens what the linker asks for first.
+    indexOpening.catch(() => undefined);
+    const nameIndexes = cachedNameIndexes({ dir: path.join(options.cacheDir, 'name-indexes'), kbHash, logger });
+    primeWordFrequencies(path.join(options.cacheDir, 'name-indexes'), logger);
+    const linkerOptions = { ...DEFAULT_LINKER_OPTIONS, ...options.linkerOptions };
+    nameIndexes.gazetteer(kb.entities, linkerOptions.detection);
+    nameIndexes.lexical(kb.entities, linkerOptions.lexical);
+    if (linkerOptions.ngramTopN > 0) nameIndexes.ngram(kb.entities, { threshold: linkerOptions.ngramThreshold });
+    const opened = await indexOpening;
     const indexDone = performance.now();
     const rankerWeights = await loadRankerWeights(modelDir);
     const learned = await readModelLearnedState(modelDir);
     const entityPrior = priors === undefined ? undefined : (row: number): number | undefined => (Number.isNaN(priors[row]) ? undefined : priors[row]);
-    const nameIndexes = cachedNameIndexes({ dir: path.join(options.cacheDir, 'name-indexes'), kbHash, logger });
-    primeWordFrequencies(path.join(options.cacheDir, 'name-indexes'), logger);
     const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, nameIndexes, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), options: options.linkerOptions, logger });
     if (learned !== undefined) logger.info(`Model folder: learned state from ${learned.decisions} annotated decisions (${Object.keys(learned.memory.names).length} entities with confirmed names).`);
     const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
-    logger.info(`Index ${opened.action} (${kind}, ${opened.index.size} vectors) in ${timings.index.toFixed(0)} ms.`);
+    logger.info(`Index ${opened.action} (${kind}, ${opened.index.size} vectors), name indexes ready, in ${timings.index.toFixed(0)} ms.`);
     return new LinkingSession(kb, report, encoder, modelDir, opened.index, opened.action, linker, timings, rankerWeights, learned);
   } catch (e) {
     await encoder.dispose();
