@@ -102,14 +102,21 @@ export function importMiniSearch<T>(state: MiniSearchState, options: Options<T>,
   m._nextId = state.nextId;
   m._dirtCount = state.dirtCount;
   m._avgFieldLength = [state.avgFieldLength];
-  // Field lengths are small integers: documents of equal length share one (never modified) array, as a loaded
-  // index is only searched.
-  const lengthArrays: number[][] = [];
-  for (let i = 0; i < state.shortIds.length; i++) {
-    const length = state.fieldLengths[i];
-    m._documentIds.set(state.shortIds[i], state.documentIds[i]);
-    m._idToShortId.set(state.documentIds[i], state.shortIds[i]);
-    m._fieldLength.set(state.shortIds[i], length < 256 ? (lengthArrays[length] ??= [length]) : [length]);
+  if (isIdentity(state)) {
+    // Documents numbered 0..n-1 and stored in that order (our name index): the per-document maps become views of
+    // the arrays, read-only like the loaded index itself (it is only searched).
+    const ids = new IdentityIds(state.shortIds.length);
+    const lengths = new LengthsById(state.fieldLengths);
+    Object.assign(m, { _documentIds: ids, _idToShortId: ids, _fieldLength: lengths });
+  } else {
+    // Field lengths are small integers: documents of equal length share one (never modified) array.
+    const lengthArrays: number[][] = [];
+    for (let i = 0; i < state.shortIds.length; i++) {
+      const length = state.fieldLengths[i];
+      m._documentIds.set(state.shortIds[i], state.documentIds[i]);
+      m._idToShortId.set(state.documentIds[i], state.shortIds[i]);
+      m._fieldLength.set(state.shortIds[i], length < 256 ? (lengthArrays[length] ??= [length]) : [length]);
+    }
   }
   const { termStart, postingDoc, postingFreq } = state;
   state.terms.forEach((term, t) => {
@@ -118,4 +125,85 @@ export function importMiniSearch<T>(state: MiniSearchState, options: Options<T>,
     m._index.set(term, new Map([[0, docs]]));
   });
   return search;
+}
+
+function isIdentity(state: MiniSearchState): boolean {
+  const { shortIds, documentIds } = state;
+  if (state.nextId !== shortIds.length || state.documentCount !== shortIds.length) return false;
+  for (let i = 0; i < shortIds.length; i++) if (shortIds[i] !== i || documentIds[i] !== i) return false;
+  return true;
+}
+
+/** The map i -> i over 0..n-1 (document ids equal to minisearch's short ids), read-only. */
+class IdentityIds implements ReadonlyMap<number, number> {
+  constructor(readonly size: number) {}
+
+  has(key: number): boolean {
+    return Number.isInteger(key) && key >= 0 && key < this.size;
+  }
+
+  get(key: number): number | undefined {
+    return this.has(key) ? key : undefined;
+  }
+
+  forEach(f: (value: number, key: number, map: ReadonlyMap<number, number>) => void): void {
+    for (let i = 0; i < this.size; i++) f(i, i, this);
+  }
+
+  *entries(): MapIterator<[number, number]> {
+    for (let i = 0; i < this.size; i++) yield [i, i];
+  }
+
+  *keys(): MapIterator<number> {
+    for (let i = 0; i < this.size; i++) yield i;
+  }
+
+  values(): MapIterator<number> {
+    return this.keys();
+  }
+
+  [Symbol.iterator](): MapIterator<[number, number]> {
+    return this.entries();
+  }
+}
+
+/** Field lengths by short id as minisearch reads them (one-element arrays), shared per length, read-only. */
+class LengthsById implements ReadonlyMap<number, number[]> {
+  private readonly shared: number[][] = [];
+
+  constructor(private readonly lengths: Int32Array) {}
+
+  get size(): number {
+    return this.lengths.length;
+  }
+
+  has(key: number): boolean {
+    return Number.isInteger(key) && key >= 0 && key < this.lengths.length;
+  }
+
+  get(key: number): number[] | undefined {
+    if (!this.has(key)) return undefined;
+    const length = this.lengths[key];
+    return (this.shared[length] ??= [length]);
+  }
+
+  forEach(f: (value: number[], key: number, map: ReadonlyMap<number, number[]>) => void): void {
+    for (let i = 0; i < this.lengths.length; i++) f(this.get(i)!, i, this);
+  }
+
+  *entries(): MapIterator<[number, number[]]> {
+    for (let i = 0; i < this.lengths.length; i++) yield [i, this.get(i)!];
+  }
+
+  *keys(): MapIterator<number> {
+    for (let i = 0; i < this.lengths.length; i++) yield i;
+  }
+
+  *values(): MapIterator<number[]> {
+    for (let i = 0; i < this.lengths.length; i++) yield this.get(i)!;
+  }
+
+  [Symbol.iterator](): MapIterator<[number, number[]]> {
+    return this.entries();
+  }
 }

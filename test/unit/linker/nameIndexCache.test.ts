@@ -37,6 +37,7 @@ function answers(b: typeof BUILD_NAME_INDEXES): unknown {
   const ngram = b.ngram(ENTITIES, { threshold: 0.2 });
   for (const q of ['Dublin', 'dublyn', 'New York', 'Zurich', 'Who', 'firm', 'Health Org']) {
     out.push(lexical.retrieve(q, 5), lexical.exactRows(q), ENTITIES.map((_, row) => lexical.similarity(q, row)));
+    out.push(lexical.withOptions({ prefix: true, fuzzy: 0.2 }).retrieve(q.slice(0, 4), 5));
     out.push(ngram.retrieve(q, 5), ENTITIES.map((_, row) => ngram.similarity(q, row)));
   }
   return out;
