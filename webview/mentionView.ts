@@ -102,7 +102,7 @@ export function renderMention(root: HTMLElement, d: MentionViewData, bridge: Bri
     context,
   );
 
-  const labelRecord = d.labelId === null ? null : iconButton('ⓘ', 'Label’s KB record', () => void showRecord(d.labelId as string, bridge, status), 'label-record');
+  const labelRecord = d.labelId === null ? null : iconButton('⋯', 'Label’s KB record', () => void showRecord(d.labelId as string, bridge, status), 'label-record');
   const labelBox = h('section', { class: 'label', attrs: { 'aria-label': 'Label', 'data-testid': 'label' } },
     h('div', { class: 'label-line' },
       tag(STATUS_TEXT[d.status], `status-${d.status}`),
@@ -160,7 +160,7 @@ export function renderMention(root: HTMLElement, d: MentionViewData, bridge: Bri
       h('td', { class: 'row-actions' },
         iconButton('✓', `Relabel to ${c.title}`, relabel(c, i), 'relabel', key),
         canDuplicate ? iconButton('≡', `${c.title} is the same entity as the label (never a negative)`, duplicate(c, i), 'duplicate', 'D') : null,
-        iconButton('ⓘ', `KB record of ${c.title}`, () => void showRecord(c.id, bridge, status), 'record', 'R'),
+        iconButton('⋯', `KB record of ${c.title}`, () => void showRecord(c.id, bridge, status), 'record', 'R'),
       ),
     );
     rows.push(tr);
@@ -185,6 +185,8 @@ export function renderMention(root: HTMLElement, d: MentionViewData, bridge: Bri
   const hint = h('p', { class: 'muted keys', attrs: { id: 'negatives-keys' } }, 'Keys: 1–9 relabel · ↑↓ move · Enter expand · D duplicate · R record · N NIL · S show in editor');
   const table = h('table', { class: 'negs', attrs: { 'data-table': 'negatives', 'aria-describedby': 'negatives-keys' } },
     h('caption', { class: 'visually-hidden' }, 'Hardest negatives'),
+    // With a fixed layout the columns take these widths (the header row is hidden, so it cannot set them).
+    h('colgroup', {}, ...['rank', 'entity', 'prob', 'margin-cell', 'row-actions'].map((c) => h('col', { class: `col-${c}` }))),
     h('thead', { class: 'visually-hidden' }, h('tr', {}, ...['Key', 'Entity', 'Probability and score', 'Margin to label', 'Actions'].map((t) => h('th', { attrs: { scope: 'col' } }, t)))),
     body,
   );

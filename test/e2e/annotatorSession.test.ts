@@ -213,7 +213,8 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
     let mention: Frame | undefined;
     let corpus: Frame | undefined;
     await part('panel keys', async () => {
-      await openFile(wb, 'story.txt');
+      await page.keyboard.press('Escape');
+      await page.locator('.tab', { hasText: 'story.txt' }).first().click();
       // More room for the panel; a workbench that names the command otherwise only gives a narrower screenshot.
       await wb.runCommand('View: Close Primary Side Bar').catch(() => page.keyboard.press('Escape'));
       await page.locator('.view-lines').first().click();
@@ -278,7 +279,7 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
           await page.keyboard.press('Escape');
         });
         await part(`mention panel ${label} ${theme}`, async () => {
-          await page.locator('.tab', { hasText: 'Mention:' }).first().click();
+          await page.locator('.tab', { hasText: 'Mention:' }).first().click({ timeout: 5_000 });
           const frame = await webviewFrame(page, '[data-table="negatives"] tbody tr');
           const width_ = Number(await frame.evaluate('document.documentElement.clientWidth'));
           if (theme === 'dark') figures.push(`mention panel at viewport ${width}: ${width_} px wide`);
@@ -288,7 +289,7 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
           await shot(wb, `mention-${label}-${theme}`, shots);
         });
         await part(`corpus panel ${label} ${theme}`, async () => {
-          await page.locator('.tab', { hasText: 'Corpus' }).first().click();
+          await page.locator('.tab', { hasText: 'Corpus' }).first().click({ timeout: 5_000 });
           const frame = await webviewFrame(page, '[data-testid="summary"]');
           await frame.locator('.chart canvas').first().waitFor({ state: 'visible' });
           const clipped = await frame.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth + 1');
