@@ -135,3 +135,17 @@ export function decodeStrings(endsBytes: Uint8Array, text: Uint8Array, encoding:
   if (ends.length > 0 && ends[ends.length - 1] !== joined.length) throw new SnapshotError('has string offsets that do not match its text');
   return { count: ends.length, at: (i) => joined.slice(i === 0 ? 0 : ends[i - 1], ends[i]) };
 }
+
+/** Position of `key` in strings sorted by code unit (encodeStrings of a sorted list), or -1; decodes only the probes. */
+export function findSorted(list: { readonly count: number; at(i: number): string }, key: string): number {
+  let lo = 0;
+  let hi = list.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const probe = list.at(mid);
+    if (probe === key) return mid;
+    if (probe < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}

@@ -2,6 +2,7 @@ import MiniSearch from 'minisearch';
 import type { Options } from 'minisearch';
 import { exportMiniSearch, importMiniSearch, type MiniSearchState } from './miniSearchState';
 import type { StringList } from './gazetteerSaved';
+import { findSorted } from '../index/binarySnapshot';
 import type { Entity } from '../kb/entity';
 import { entityNames } from './names';
 import { charNgrams, foldCase, nameKey, ngramDice, normalizeSurface } from './tokens';
@@ -211,16 +212,8 @@ function sortedKeyRows(saved: LexicalIndexSaved): { get(key: string): readonly n
   const { keys, keyStart, keyRows } = saved;
   return {
     get(key) {
-      let lo = 0;
-      let hi = keys.count;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const k = keys.at(mid);
-        if (k === key) return Array.from(keyRows.subarray(keyStart[mid], keyStart[mid + 1]));
-        if (k < key) lo = mid + 1;
-        else hi = mid;
-      }
-      return undefined;
+      const k = findSorted(keys, key);
+      return k < 0 ? undefined : Array.from(keyRows.subarray(keyStart[k], keyStart[k + 1]));
     },
   };
 }

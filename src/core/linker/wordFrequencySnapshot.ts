@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeBytesAtomic } from '../index/atomicFile';
-import { SnapshotError, decodeSnapshotFile, decodeStrings, encodeSnapshot, encodeStrings, int32s } from '../index/binarySnapshot';
+import { SnapshotError, decodeSnapshotFile, decodeStrings, encodeSnapshot, encodeStrings, findSorted, int32s } from '../index/binarySnapshot';
 import { WordFrequencies, builtInWordFrequencies, builtInWordFrequenciesReady, useBuiltInWordFrequencies, type WordCounts } from '../detection/wordFrequencies';
 import { wordnetDictDir } from '../kb/wordnetLexicon';
 import { silentLogger, type Logger } from '../log';
@@ -66,16 +66,8 @@ export function sortedCounts(words: { count: number; at(i: number): string }, no
   return {
     size: words.count,
     get(word) {
-      let lo = 0;
-      let hi = words.count;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const w = words.at(mid);
-        if (w === word) return { noun: noun[mid], other: other[mid] };
-        if (w < word) lo = mid + 1;
-        else hi = mid;
-      }
-      return undefined;
+      const i = findSorted(words, word);
+      return i < 0 ? undefined : { noun: noun[i], other: other[i] };
     },
   };
 }
