@@ -39,18 +39,29 @@ export function typeAgreement(type: string | undefined, formTypes: ReadonlyMap<s
   return total === 0 ? 0 : (formTypes.get(type) ?? 0) / (total + 1);
 }
 
+/** The sum of the context entities' vectors (computed once per document; coherenceScores subtracts a mention's own). */
+export function contextSum(context: readonly ContextEntity[]): Float32Array | undefined {
+  if (context.length === 0) return undefined;
+  const sum = new Float32Array(context[0].vector.length);
+  for (const e of context) for (let k = 0; k < sum.length; k++) sum[k] += e.vector[k];
+  return sum;
+}
+
 /**
  * Per candidate (by its vector; undefined scores 0): cosine with the mean of the context entities' vectors,
- * leaving out the ones at the mention's own span.
+ * leaving out the ones at the mention's own span. `sum` is contextSum(context), when already computed.
  */
-export function coherenceScores(mention: Span, candidates: readonly (Float32Array | undefined)[], context: readonly ContextEntity[]): number[] {
-  const others = context.filter((e) => !overlaps(e, mention));
-  if (others.length === 0) return candidates.map(() => 0);
-  const dims = others[0].vector.length;
-  const mean = new Float32Array(dims);
-  for (const e of others) for (let k = 0; k < dims; k++) mean[k] += e.vector[k];
+export function coherenceScores(mention: Span, candidates: readonly (Float32Array | undefined)[], context: readonly ContextEntity[], sum = contextSum(context)): number[] {
+  const own = context.filter((e) => overlaps(e, mention));
+  if (sum === undefined || own.length === context.length) return candidates.map(() => 0);
+  const dims = sum.length;
+  let mean = sum;
+  if (own.length > 0) {
+    mean = Float32Array.from(sum);
+    for (const e of own) for (let k = 0; k < dims; k++) mean[k] -= e.vector[k];
+  }
   const norm = Math.sqrt(dot(mean, 0, mean, dims));
-  if (norm === 0) return candidates.map(() => 0);
+  if (norm < 1e-6) return candidates.map(() => 0);
   return candidates.map((v) => {
     if (v === undefined) return 0;
     const vn = Math.sqrt(dot(v, 0, v, dims));

@@ -25,7 +25,7 @@ import { mentionInfo, nameFeatures, nameInfo } from './nameFeatures';
 import type { AnnotatorMemory } from '../learning/annotatorMemory';
 import { parseLearnedState } from '../learning/learnedState';
 import type { LearnedState } from '../learning/learnedState';
-import { coherenceScores, discourseShares, typeAgreement } from './documentSignals';
+import { coherenceScores, contextSum, discourseShares, typeAgreement } from './documentSignals';
 import type { ContextEntity } from './documentSignals';
 import { DEFAULT_TEMPLATE, entityText, mentionText, templateId } from './textTemplates';
 import type { TextTemplateOptions } from './textTemplates';
@@ -155,6 +155,7 @@ export class Linker implements DocumentLinker {
   private ngramCache: NgramIndex | undefined;
   private readonly nameIndexes: NameIndexBuilders;
   private readonly entityVectors = new Map<number, Float32Array>();
+  private readonly storedVectors = new Map<number, Float32Array>();
 
   constructor(init: LinkerInit) {
     this.kb = init.kb;
@@ -367,9 +368,10 @@ export class Linker implements DocumentLinker {
     let out = rank();
     if ((weights.weights.coherence ?? 0) !== 0) {
       const context = await this.contextEntities(options.context, [...out, ...others], signal);
-      if (context.length > 0) {
+      const sum = contextSum(context);
+      if (sum !== undefined) {
         jobs.forEach((job, i) => {
-          const scores = coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), context);
+          const scores = coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), context, sum);
           prepared[i] = prepared[i].map((c, k) => ({ ...c, coherence: scores[k] }));
         });
         out = rank();
@@ -443,8 +445,16 @@ export class Linker implements DocumentLinker {
     return learned.length === 0 ? names : [...names, ...learned.map(nameInfo)];
   }
 
+  /** An entity's vector: encoded on demand, or the index's stored one (kept, since an HNSW index copies it out each time). */
   private vectorOf(row: number): Float32Array | undefined {
-    return this.entityVectors.get(row) ?? this.storedVector?.(row);
+    const known = this.entityVectors.get(row) ?? this.storedVectors.get(row);
+    if (known !== undefined || this.storedVector === undefined) return known;
+    const v = this.storedVector(row);
+    if (v !== undefined) {
+      if (this.storedVectors.size >= this.options.entityVectorCache) this.storedVectors.clear();
+      this.storedVectors.set(row, v);
+    }
+    return v;
   }
 
   /**

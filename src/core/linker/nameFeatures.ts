@@ -24,6 +24,8 @@ interface NameInfo {
   readonly cased: string;
   readonly grams: Map<string, number>;
   readonly tokens: ReadonlySet<string>;
+  /** The word tokens (letters or digits) among `tokens`. */
+  readonly words: ReadonlySet<string>;
   /** Initials of the name's words, with and without stop words, upper-cased. */
   readonly initials: readonly string[];
 }
@@ -52,7 +54,7 @@ export function mentionInfo(text: string): MentionInfo {
     key,
     cased: casedNameKey(text),
     grams: charNgrams(key),
-    tokens: key.split(' ').filter((t) => /[\p{L}\p{N}]/u.test(t)),
+    tokens: [...new Set(key.split(' ').filter((t) => WORD.test(t)))],
     acronym: isAcronym(text) && !/\s/.test(text.trim()) ? letters.toUpperCase() : undefined,
   };
 }
@@ -62,7 +64,8 @@ export function nameInfo(name: string): NameInfo {
   const words = tokenize(name).filter((t) => t.word);
   const all = words.map((t) => t.surface[0] ?? '').join('').toUpperCase();
   const content = words.filter((t) => !STOP_WORDS.has(t.folded)).map((t) => t.surface[0] ?? '').join('').toUpperCase();
-  return { key, cased: casedNameKey(name), grams: charNgrams(key), tokens: new Set(key.split(' ')), initials: words.length >= 2 ? [all, content] : [] };
+  const tokens = new Set(key.split(' '));
+  return { key, cased: casedNameKey(name), grams: charNgrams(key), tokens, words: new Set([...tokens].filter((t) => WORD.test(t))), initials: words.length >= 2 ? [all, content] : [] };
 }
 
 export function nameFeatures(m: MentionInfo, names: readonly NameInfo[]): NameFeatures {
@@ -73,46 +76,66 @@ export function nameFeatures(m: MentionInfo, names: readonly NameInfo[]): NameFe
   let exactCase = 0;
   let acronym = 0;
   for (const n of names) {
-    // A name holding every token of the mention matches it fully: which of the entities named "... Emerson" a
-    // bare "Emerson" means is the context's question, and a shorter name must not win by being closer in form.
-    const contained = m.tokens.length > 0 && m.tokens.every((t) => n.tokens.has(t));
-    const g = contained ? 1 : ngramSimilarity(m.grams, n.grams);
-    ngram = Math.max(ngram, g);
-    lexical = Math.max(lexical, g);
-    tokenOverlap = Math.max(tokenOverlap, contained ? 1 : jaccard(m.tokens, n.tokens));
-    edit = Math.max(edit, contained ? 1 : editSimilarity(m.key, n.key));
     if (m.cased === n.cased) exactCase = 1;
     if (m.acronym !== undefined && n.initials.includes(m.acronym)) acronym = 1;
+    if (edit === 1) continue; // a name already holds every token: the similarities below are all 1
+    // A name holding every token of the mention matches it fully: which of the entities named "... Emerson" a
+    // bare "Emerson" means is the context's question, and a shorter name must not win by being closer in form.
+    if (m.tokens.length > 0 && m.tokens.every((t) => n.tokens.has(t))) {
+      lexical = ngram = tokenOverlap = edit = 1;
+      continue;
+    }
+    const g = ngramSimilarity(m.grams, n.grams);
+    ngram = Math.max(ngram, g);
+    lexical = Math.max(lexical, g);
+    tokenOverlap = Math.max(tokenOverlap, jaccard(m.tokens, n.words));
+    edit = Math.max(edit, editSimilarity(m.key, n.key, edit));
   }
   return { lexical, ngram, tokenOverlap, edit, exactCase, acronym };
 }
 
+const WORD = /[\p{L}\p{N}]/u;
+
+/** Jaccard of the mention's distinct word tokens and a name's word tokens. */
 function jaccard(a: readonly string[], b: ReadonlySet<string>): number {
-  const sa = new Set(a);
   let inter = 0;
-  let words = 0;
-  for (const t of b) {
-    if (!/[\p{L}\p{N}]/u.test(t)) continue;
-    words++;
-    if (sa.has(t)) inter++;
-  }
-  const union = sa.size + words - inter;
+  for (const t of a) if (b.has(t)) inter++;
+  const union = a.length + b.size - inter;
   return union === 0 ? 0 : inter / union;
 }
 
-/** 1 - Levenshtein(a, b) / max(|a|, |b|); strings over 64 characters compare by their first 64. */
-export function editSimilarity(a: string, b: string): number {
-  const x = a.slice(0, 64);
-  const y = b.slice(0, 64);
+let rowA = new Int32Array(65);
+let rowB = new Int32Array(65);
+
+/**
+ * 1 - Levenshtein(a, b) / max(|a|, |b|); strings over 64 characters compare by their first 64. Returns `floor`
+ * without computing when the length difference alone keeps the similarity at or below it.
+ */
+export function editSimilarity(a: string, b: string, floor = -1): number {
+  const x = a.length > 64 ? a.slice(0, 64) : a;
+  const y = b.length > 64 ? b.slice(0, 64) : b;
   const n = Math.max(x.length, y.length);
   if (n === 0) return 1;
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  if (1 - Math.abs(x.length - y.length) / n <= floor) return floor;
+  if (rowA.length < y.length + 1) {
+    rowA = new Int32Array(y.length + 1);
+    rowB = new Int32Array(y.length + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= y.length; j++) prev[j] = j;
   for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    const cx = x.charCodeAt(i - 1);
     for (let j = 1; j <= y.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1));
+      const sub = prev[j - 1] + (cx === y.charCodeAt(j - 1) ? 0 : 1);
+      const del = prev[j] + 1;
+      const ins = cur[j - 1] + 1;
+      cur[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
     }
+    const t = prev;
     prev = cur;
+    cur = t;
   }
   return 1 - prev[y.length] / n;
 }
