@@ -10,7 +10,15 @@ import { SnapshotError } from '../index/binarySnapshot';
 import { KB_SNAPSHOT_VERSION, decodeKbSnapshot, encodeKbSnapshot, readKbSnapshotHeader, type KbSnapshotContent, type KbSnapshotHeader } from './kbSnapshot';
 import { changedFile, sameFilesAndSizes, sourceFilesHash, statSourceFiles, type SourceFileStat } from './kbSourceFiles';
 import { KnowledgeBase } from './knowledgeBase';
-import { loadKnowledgeBase, type KbLoadOptions, type KbLoadReport } from './loadKnowledgeBase';
+import { loadKnowledgeBase, mergeEntities, readKbSource, type KbLoadOptions, type KbLoadReport } from './loadKnowledgeBase';
+import { makeEntity, readBlinkKb, readJsonlKb, readZeshelKb, readZeshelWorld } from './jsonLineReaders';
+import { readBratKb } from './bratReader';
+import { readDelimitedKb } from './delimitedReader';
+import { readSparqlJsonKb } from './sparqlJsonReader';
+import { parseWordNetDataLine, readWordNetKb } from './wordnetReader';
+import { readLineBatches, readLines, readTextChunks } from './lineReader';
+import { detach, scalarString, splitAliases } from './kbReadOptions';
+import { exactFieldOfName, fieldOfName, normaliseName, positionalColumns, resolveColumns } from './columnRules';
 import type { KbSourceSpec } from './sniffFormat';
 import { wordnetDictDir } from './wordnetLexicon';
 
@@ -21,6 +29,18 @@ export interface CachedKbOptions extends KbLoadOptions {
   readonly derivedFrom?: readonly string[];
   /** Per-row priors worked out once when the KB is read (NaN where none; undefined when none at all), kept in the snapshot. */
   readonly derivePriors?: (entities: readonly Entity[]) => Promise<Float64Array | undefined>;
+  /** What decides the derived priors besides their files (the deriving code), so a change to it makes a new snapshot. */
+  readonly derivationKey?: string;
+}
+
+/**
+ * The source text of the code that turns source bytes into entities: any edit to a reader, the merging or the
+ * content hash makes a new snapshot key, so a snapshot never outlives the code that made it (KB_SNAPSHOT_VERSION
+ * covers the layout).
+ */
+function readerCode(): string {
+  const fns: unknown[] = [loadKnowledgeBase, readKbSource, mergeEntities, kbContentHash, makeEntity, readJsonlKb, readBlinkKb, readZeshelKb, readZeshelWorld, readBratKb, readDelimitedKb, readSparqlJsonKb, readWordNetKb, parseWordNetDataLine, readLines, readLineBatches, readTextChunks, detach, splitAliases, scalarString, resolveColumns, positionalColumns, fieldOfName, exactFieldOfName, normaliseName];
+  return fns.map(String).join('\n');
 }
 
 export interface CachedKb {
@@ -38,12 +58,12 @@ export interface CachedKb {
 }
 
 /** The file the snapshot of these sources and options lives in: named by a hash of the sources and options. */
-export function kbSnapshotFile(cacheDir: string, sources: readonly KbSourceSpec[], options: KbLoadOptions = {}): string {
+export function kbSnapshotFile(cacheDir: string, sources: readonly KbSourceSpec[], options: KbLoadOptions | CachedKbOptions = {}): string {
   return path.join(cacheDir, 'kb', `${kbSnapshotKey(sources, options).slice(0, 24)}.kbsnap`);
 }
 
 /** sha256 of what decides a KB's content besides the bytes of its files: the resolved sources and the load options. */
-export function kbSnapshotKey(sources: readonly KbSourceSpec[], options: KbLoadOptions = {}): string {
+export function kbSnapshotKey(sources: readonly KbSourceSpec[], options: KbLoadOptions | CachedKbOptions = {}): string {
   const key = {
     version: KB_SNAPSHOT_VERSION,
     sources: sources.map((s) => ({ ...s, path: path.resolve(sourcePath(s)) })),
@@ -51,8 +71,9 @@ export function kbSnapshotKey(sources: readonly KbSourceSpec[], options: KbLoadO
     maxTextChars: options.maxTextChars ?? null,
     sourceLocations: options.sourceLocations ?? true,
     name: options.name ?? null,
+    derivation: (options as CachedKbOptions).derivationKey ?? null,
   };
-  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(key)).update('\u0000').update(readerCode()).digest('hex');
 }
 
 /** The path a source reads: the built-in WordNet's dict folder for `wordnet`. */

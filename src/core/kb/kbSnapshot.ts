@@ -14,7 +14,8 @@ import type { SourceFileStat } from './kbSourceFiles';
  *   3 Uint32  string ends, 4 the strings' text (binarySnapshot.encodeStrings)
  *
  * Each entity's strings run id, title, text, then type and source when flagged, then its aliases. Bump
- * KB_SNAPSHOT_VERSION when this layout or what any KB reader produces from the same bytes changes.
+ * KB_SNAPSHOT_VERSION when this layout changes; the readers' code is part of the snapshot key
+ * (cachedKnowledgeBase.ts), so an edited reader makes a new snapshot by itself.
  */
 export const KB_SNAPSHOT_VERSION = 1;
 

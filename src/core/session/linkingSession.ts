@@ -16,7 +16,7 @@ import { cachedNameIndexes } from '../linker/nameIndexCache';
 import { primeWordFrequencies } from '../linker/wordFrequencySnapshot';
 import type { LinkerOptions } from '../linker/linker';
 import { loadRankerWeights, type RankerWeights } from '../linker/ranker';
-import { wordnetPriorArray, wordnetPriorFiles } from '../linker/wordnetSenseCounts';
+import { wordnetPriorArray, wordnetPriorFiles, wordnetPriorOf, wordnetSynsetCounts } from '../linker/wordnetSenseCounts';
 import type { LearnedState } from '../learning/learnedState';
 import { readModelLearnedState } from '../training/modelLearnedState';
 import { DEFAULT_TEMPLATE, entityText, templateId } from '../linker/textTemplates';
@@ -112,6 +112,7 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     cacheDir: options.cacheDir,
     derivedFrom: wordnetPriorFiles(),
     derivePriors: (entities) => wordnetPriorArray(entities, signal),
+    derivationKey: [wordnetPriorArray, wordnetPriorOf, wordnetSynsetCounts].map(String).join('\n'),
   });
   const kbDone = performance.now();
   logger.info(`KB '${kb.name}': ${kb.size} entities ${action === 'snapshot' ? 'from its snapshot ' : ''}in ${(kbDone - started).toFixed(0)} ms (${report.mergedIds} merged ids, ${report.skipped} skipped records).`);

@@ -82,8 +82,10 @@ void test('the second load opens the snapshot; entities, hash and priors equal t
     assert.equal(second.kbHash, kbContentHash(first.kb));
     assert.equal(second.kb.rowOf('B'), 1);
     assert.deepEqual([...second.priors!], [1, 2]);
-    // Other load options are another snapshot.
+    // Other load options, or other code deriving the priors, are another snapshot.
     assert.equal((await loadKnowledgeBaseCached(spec(kbFile), { cacheDir, sourceLocations: false })).action, 'read');
+    assert.equal((await loadKnowledgeBaseCached(spec(kbFile), { cacheDir, derivePriors, derivationKey: 'v2' })).action, 'read');
+    assert.notEqual(kbSnapshotFile(cacheDir, spec(kbFile), { cacheDir, derivationKey: 'v2' }), kbSnapshotFile(cacheDir, spec(kbFile)));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
