@@ -98,11 +98,11 @@ export class AdaptationLoop {
       const next = OnlineLearner.fromJSON(refitted, { base: this.learner.options.base });
       for (const d of this.duringRefit) next.observe(d);
       this.learner = next;
-      await this.options.channel.apply(next.state);
       this.adaptedFrom = result.report.decisions;
       this.refits++;
       this.last = { at: now(), report: result.report, ms: now() - started };
       report = result.report;
+      await this.options.channel.apply(next.state);
     } catch (e) {
       if (!LinkerError.is(e, 'cancelled') && !controller.signal.aborted) this.options.onError?.(e);
     } finally {
