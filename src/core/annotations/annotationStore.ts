@@ -3,7 +3,8 @@ import { LinkerError } from '../errors';
 import { type Logger, silentLogger } from '../log';
 import { type AnnotationRecord, contentHashOf, headerFor, parseAnnotationFile, serializeAnnotationFile } from './annotationRecord';
 import { annotationFileFor, normaliseDocPath } from './annotationPaths';
-import { SerialQueue, backupCorruptFile, readTextIfExists, removeDeadTempFiles, writeTextAtomic } from './atomicTextFile';
+import { readTextIfExists, removeDeadTempFiles, writeTextAtomic } from '../atomicFile';
+import { SerialQueue, backupCorruptFile } from './storeFiles';
 import { DocumentAnnotations } from './documentAnnotations';
 import { reanchorRecords } from './reanchor';
 

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { GoldDocument, GoldMention, SkipListener } from '../formats/goldDocument';
 import { LinkerError } from '../errors';
@@ -6,7 +5,7 @@ import { type AnnotationRecord, isAnchored } from './annotationRecord';
 import { normaliseDocPath } from './annotationPaths';
 import type { AnnotationStore } from './annotationStore';
 import type { NewAnnotation } from './documentAnnotations';
-import { readTextIfExists } from './atomicTextFile';
+import { readTextIfExists, writeTextAtomic } from '../atomicFile';
 
 /**
  * Between the store and the gold shape the evaluation reads: import of an existing corpus (NIF, elevant,
@@ -58,8 +57,7 @@ export async function importGold(store: AnnotationStore, docs: readonly GoldDocu
     const abs = path.join(store.workspaceRoot, ...rel.split('/'));
     const existing = await readTextIfExists(abs);
     if (existing === undefined) {
-      await mkdir(path.dirname(abs), { recursive: true });
-      await writeFile(abs, gold.text, 'utf8');
+      await writeTextAtomic(abs, gold.text);
       textsWritten++;
     } else if (existing !== gold.text) {
       throw new LinkerError('inputFormat', `${abs} exists with a text other than gold document ${gold.id}; not overwritten.`, { location: { file: abs }, hint: 'Import into an empty folder, or map documents to other paths.' });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LinkerError, throwIfAborted } from '../errors';
 import { silentLogger, type Logger, type ProgressListener } from '../log';
-import { removeStaleTempFiles } from './atomicFile';
+import { removeStaleTempFiles } from '../atomicFile';
 import { readShardInto, textKey, writeShard, type ShardRead } from './embeddingShard';
 
 export interface EmbedAllOptions {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { writeAtomic } from './atomicFile';
+import { writeAtomic } from '../atomicFile';
 
 /**
  * One file of the embedding cache: the vectors of a set of texts, keyed by sha256(text). A hand-rolled binary

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LinkerError, throwIfAborted } from '../errors';
 import { silentLogger, type Logger, type ProgressListener } from '../log';
-import { bytesOf, removeStaleTempFiles, sha256OfFile, writeAtomic, writeBytesAtomic } from './atomicFile';
+import { removeStaleTempFiles, writeAtomic, writeBytesAtomic } from '../atomicFile';
+import { bytesOf, sha256OfFile } from './fileHash';
 import { ExactIndex, checkShape } from './exactIndex';
 import { HnswIndex, resolveHnswParams, type HnswParams } from './hnswIndex';
 import {

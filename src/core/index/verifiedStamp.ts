@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeBytesAtomic } from './atomicFile';
+import { writeBytesAtomic } from '../atomicFile';
 
 /**
  * A record, beside a large cache file, that its sha256 was checked: the file's identity (device, inode), size,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LinkerError } from '../errors';
-import { writeBytesAtomic } from '../index/atomicFile';
+import { writeBytesAtomic } from '../atomicFile';
 import { silentLogger } from '../log';
 import type { Entity } from './entity';
 import { kbContentHash } from './kbContentHash';

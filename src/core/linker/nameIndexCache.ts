@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import MiniSearch from 'minisearch';
-import { writeBytesAtomic } from '../index/atomicFile';
+import { writeBytesAtomic } from '../atomicFile';
 import { SnapshotError, decodeSnapshotFile, decodeStrings, encodeSnapshot, encodeStrings, float64s, int32s } from '../index/binarySnapshot';
 import type { Entity } from '../kb/entity';
 import { silentLogger, type Logger } from '../log';

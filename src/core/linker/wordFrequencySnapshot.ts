@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeBytesAtomic } from '../index/atomicFile';
+import { writeBytesAtomic } from '../atomicFile';
 import { SnapshotError, decodeSnapshotFile, decodeStrings, encodeSnapshot, encodeStrings, findSorted, int32s } from '../index/binarySnapshot';
 import { WordFrequencies, builtInWordFrequencies, builtInWordFrequenciesReady, useBuiltInWordFrequencies, type WordCounts } from '../detection/wordFrequencies';
 import { wordnetDictDir } from '../kb/wordnetLexicon';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ANNOTATION_DIR } from '../annotations/annotationPaths';
-import { readTextIfExists, writeTextAtomic } from '../annotations/atomicTextFile';
+import { readTextIfExists, writeTextAtomic } from '../atomicFile';
 import { LinkerError } from '../errors';
 import { OnlineLearner, type OnlineLearnerJson } from '../learning/onlineLearner';
 import type { RankerWeights } from '../linker/ranker';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { writeAtomicAsync, writeTextAtomic } from '../../atomicFile';
 import { LinkerError } from '../../errors';
 import type { Logger, ProgressListener } from '../../log';
 import type * as ConvertUseLite from './convertUseLite';
@@ -134,10 +135,8 @@ export async function ensureUseLiteModel(modelDir: string, options: EnsureModelO
   const conversion = await convertUseLiteDir(source.dir);
   report('Writing the model', 1);
   await fs.mkdir(modelDir, { recursive: true });
-  // Write beside the target and rename, so a crash never leaves a half-written model behind its manifest.
-  const tmp = path.join(modelDir, `${MODEL_FILE}.${process.pid}.tmp`);
-  await fs.writeFile(tmp, conversion.onnx);
-  await fs.rename(tmp, path.join(modelDir, MODEL_FILE));
+  // Atomic writes, so a crash never leaves a half-written model behind its manifest (written last).
+  await writeAtomicAsync(path.join(modelDir, MODEL_FILE), (temp) => fs.writeFile(temp, conversion.onnx));
   await fs.copyFile(path.join(source.dir, VOCAB_FILE), path.join(modelDir, VOCAB_FILE));
   report('Checking the model', 2);
   const manifest: UseLiteManifest = {
@@ -156,7 +155,7 @@ export async function ensureUseLiteModel(modelDir: string, options: EnsureModelO
     inputs: { indices: USE_LITE_IO.indices, values: USE_LITE_IO.values },
     outputs: { embeddings: USE_LITE_IO.embeddings, tokenStates: USE_LITE_IO.tokenStates },
   };
-  await fs.writeFile(path.join(modelDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeTextAtomic(path.join(modelDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   report('Converting the sentence encoder', 3);
   options.logger.info(`USE-lite model written: ${manifest.sha256} (${conversion.onnx.length} bytes).`);
   return manifest;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { writeTextAtomic } from '../../annotations/atomicTextFile';
+import { writeTextAtomic } from '../../atomicFile';
 import { type GoldDocument, type GoldMention, assertWellFormedText, goldFormatError } from '../goldDocument';
 
 /**

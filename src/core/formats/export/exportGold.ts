@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { writeTextAtomic } from '../../annotations/atomicTextFile';
+import { writeTextAtomic } from '../../atomicFile';
 import type { GoldMapper } from '../../eval/goldMapping';
 import type { KnowledgeBase } from '../../kb/knowledgeBase';
 import { splitByDocument } from '../../training/documentSplit';
@@ -62,7 +62,7 @@ export interface ExportSummary {
 /**
  * Writes gold documents in a training or interchange format, optionally split by document into train and dev
  * (seeded; never by mention). Files are written under a temporary name, fsynced and renamed (one atomic writer,
- * annotations/atomicTextFile.ts), so an interrupted export leaves the previous file in place. Where an export may
+ * atomicFile.ts), so an interrupted export leaves the previous file in place. Where an export may
  * write is the caller's check (exportTarget.ts).
  */
 export async function exportGold(docs: readonly GoldDocument[], options: ExportOptions): Promise<ExportSummary> {

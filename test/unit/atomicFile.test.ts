@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { writeTextAtomic } from '../../../src/core/annotations/atomicTextFile';
-import { isTempName, removeStaleTempFiles, sha256OfFile, tempPathFor, writeAtomic, writeBytesAtomic } from '../../../src/core/index/atomicFile';
+import { isTempName, removeStaleTempFiles, tempPathFor, writeAtomic, writeAtomicAsync, writeBytesAtomic, writeTextAtomic } from '../../src/core/atomicFile';
+import { sha256OfFile } from '../../src/core/index/fileHash';
 
 const scratch: string[] = [];
 function scratchDir(): string {
@@ -44,6 +44,25 @@ void test('a writer that fails part-way leaves the old file intact and no temp f
   );
   assert.equal(fs.readFileSync(target, 'utf8'), 'old');
   assert.deepEqual(fs.readdirSync(dir), ['data.bin']);
+});
+
+void test('the asynchronous writer runs the same steps: a failure part-way leaves the old file and no temp file, success replaces it', async () => {
+  const dir = scratchDir();
+  const target = path.join(dir, 'notes.jsonl');
+  fs.writeFileSync(target, 'old');
+  await assert.rejects(
+    writeAtomicAsync(target, async (temp) => {
+      assert.ok(isTempName(path.basename(temp)) && path.dirname(temp) === dir, 'a temp name of the one naming scheme, beside the target');
+      await fs.promises.writeFile(temp, 'half');
+      throw new Error('disk full');
+    }),
+    /disk full/,
+  );
+  assert.equal(fs.readFileSync(target, 'utf8'), 'old');
+  assert.deepEqual(fs.readdirSync(dir), ['notes.jsonl']);
+  await writeTextAtomic(path.join(dir, 'sub', 'new.txt'), 'text é');
+  assert.equal(fs.readFileSync(path.join(dir, 'sub', 'new.txt'), 'utf8'), 'text é');
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'sub')), ['new.txt']);
 });
 
 void test('stale temp files from a crashed writer are recognised and removed, other files kept', () => {

@@ -1,0 +1,51 @@
+import { copyFile, readFile, readdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { readTextIfExists } from '../atomicFile';
+
+/**
+ * File handling of the annotation store besides the writes themselves (those are ../atomicFile.ts): backups of
+ * corrupt files, and a per-file queue so two saves of the same file never interleave their renames out of order.
+ */
+
+/**
+ * Copies a corrupt file to `<file>.corrupt-<timestamp>.bak` unless a backup with the same bytes exists already
+ * (reopening a broken file must not litter the folder with copies). Returns the backup path.
+ */
+export async function backupCorruptFile(file: string, now: Date): Promise<string> {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const content = await readFile(file);
+  for (const name of await readdir(dir)) {
+    if (name.startsWith(`${base}.corrupt-`) && name.endsWith('.bak')) {
+      const existing = await readFile(path.join(dir, name)).catch(() => undefined);
+      if (existing !== undefined && existing.equals(content)) return path.join(dir, name);
+    }
+  }
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  let backup = path.join(dir, `${base}.corrupt-${stamp}.bak`);
+  for (let n = 2; await exists(backup); n++) {
+    backup = path.join(dir, `${base}.corrupt-${stamp}-${n}.bak`);
+  }
+  await copyFile(file, backup);
+  return backup;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return (await readTextIfExists(file)) !== undefined;
+}
+
+/** Runs tasks one after another per key; a failed task does not block the ones queued after it. */
+export class SerialQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}
