@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import type { TextEncoder } from '../src/core/encoder/encoder';
-import { createGoldMapper } from '../src/core/eval/goldMapping';
-import type { GoldMapper } from '../src/core/eval/goldMapping';
+import { createGoldMapper } from '../src/core/formats/goldMapping';
+import type { GoldMapper } from '../src/core/formats/goldMapping';
 import type { GoldDocument, GoldMention } from '../src/core/formats/goldDocument';
 import { embedAll } from '../src/core/index/embeddingCache';
 import { openOrBuildIndex } from '../src/core/index/openOrBuildIndex';

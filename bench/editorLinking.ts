@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createGoldMapper, type GoldMapper } from '../src/core/eval/goldMapping';
+import { createGoldMapper, type GoldMapper } from '../src/core/formats/goldMapping';
 import { readElevantFile } from '../src/core/formats/elevantReader';
 import type { GoldDocument } from '../src/core/formats/goldDocument';
 import { loadKnowledgeBase } from '../src/core/kb/loadKnowledgeBase';

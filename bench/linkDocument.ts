@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEncoder } from '../src/core/encoder/loadEncoder';
 import type { TextEncoder } from '../src/core/encoder/encoder';
-import { createGoldMapper } from '../src/core/eval/goldMapping';
+import { createGoldMapper } from '../src/core/formats/goldMapping';
 import { readElevantFile } from '../src/core/formats/elevantReader';
 import type { GoldDocument } from '../src/core/formats/goldDocument';
 import { embedAll } from '../src/core/index/embeddingCache';

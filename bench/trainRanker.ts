@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluate } from '../src/core/eval/evaluate';
 import type { EvaluationReport } from '../src/core/eval/evaluate';
-import type { GoldMapper } from '../src/core/eval/goldMapping';
+import type { GoldMapper } from '../src/core/formats/goldMapping';
 import type { GoldDocument, GoldMention } from '../src/core/formats/goldDocument';
 import { readGold } from '../src/core/formats/goldFormat';
 import { AnnotatorMemory } from '../src/core/learning/annotatorMemory';

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { headerFor, serializeAnnotationFile, type AnnotationRecord } from '../src/core/annotations/annotationRecord';
-import { createGoldMapper } from '../src/core/eval/goldMapping';
+import { createGoldMapper } from '../src/core/formats/goldMapping';
 import { readGold } from '../src/core/formats/goldFormat';
 import { silentLogger } from '../src/core/log';
 import { startLinkerClient } from '../src/core/worker/linkerClient';

@@ -1,5 +1,5 @@
 import { readTextInput } from '../core/inputFile';
-import { createGoldMapper, type GoldIdMappingKind, type GoldMapper } from '../core/eval/goldMapping';
+import { createGoldMapper, type GoldIdMappingKind, type GoldMapper } from '../core/formats/goldMapping';
 import type { GoldDocument, GoldMention, InvalidSpanListener } from '../core/formats/goldDocument';
 import { readGold, sniffGoldFormat, type GoldFormat } from '../core/formats/goldFormat';
 import { loadWordNetLexicon } from '../core/kb/wordnetLexicon';

@@ -1,6 +1,6 @@
 import { LinkerError } from '../../core/errors';
 import { evaluate, type EvaluationMode, type EvaluationReport, type InvalidMention } from '../../core/eval/evaluate';
-import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/eval/goldMapping';
+import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/formats/goldMapping';
 import type { Fraction } from '../../core/eval/metrics';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import type { CliCommand } from '../cliCommand';

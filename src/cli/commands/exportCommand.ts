@@ -1,5 +1,5 @@
 import { LinkerError } from '../../core/errors';
-import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/eval/goldMapping';
+import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/formats/goldMapping';
 import { EXPORT_FORMATS, type ExportFormat, type ExportSummary, exportGold } from '../../core/formats/export/exportGold';
 import { mineExportNegatives } from '../../core/formats/export/exportNegatives';
 import { checkExportTargets, goldInputFiles } from '../../core/formats/export/exportTarget';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { LinkerError } from '../../core/errors';
-import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/eval/goldMapping';
+import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/formats/goldMapping';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { defaultCacheDir } from '../../core/session/linkingSession';
 import { finetuneFromSession } from '../../core/training/finetuneSession';

@@ -1,5 +1,5 @@
 import { LinkerError } from '../../core/errors';
-import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind, type GoldMapper } from '../../core/eval/goldMapping';
+import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind, type GoldMapper } from '../../core/formats/goldMapping';
 import { type GoldDocument, spanProblem } from '../../core/formats/goldDocument';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { LinkerLearning, simulationLinker } from '../../core/simulation/linkerSimulation';

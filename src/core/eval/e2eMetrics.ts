@@ -1,4 +1,4 @@
-import type { MappedGold } from './goldMapping';
+import type { MappedGold } from '../formats/goldMapping';
 import { type Fraction, f1, fraction } from './metrics';
 
 /**

@@ -4,7 +4,7 @@ import { type GoldDocument, type GoldMention, type GoldSource, spanProblem } fro
 import type { ProgressListener } from '../log';
 import type { DocumentLinker, LinkedMention, SpanRequest } from '../linker/types';
 import { type EndToEndMetrics, type GoldLink, type PredictedLink, computeEndToEnd } from './e2eMetrics';
-import type { GoldMapper, MappedGold } from './goldMapping';
+import type { GoldMapper, MappedGold } from '../formats/goldMapping';
 import { type Fraction, type GroupBreakdown, type LinkingMetrics, type MacroAverages, type MentionResult, breakdown, computeLinkingMetrics, macroAverage, surfaceBreakdown } from './metrics';
 
 export type EvaluationMode = 'disambiguation' | 'end-to-end';

@@ -1,4 +1,4 @@
-import type { MappedGold } from './goldMapping';
+import type { MappedGold } from '../formats/goldMapping';
 
 /**
  * Linking metrics as pure functions over per-mention results, following Zeshel/BLINK usage:

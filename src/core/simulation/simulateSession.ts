@@ -1,5 +1,5 @@
 import { throwIfAborted } from '../errors';
-import type { MappedGold } from '../eval/goldMapping';
+import type { MappedGold } from '../formats/goldMapping';
 import type { LinkedMention, Span } from '../linker/types';
 import { accuracyByBlock, accuracyHalves } from './blockAccuracy';
 import { cursorKeys, KEY, selectionKeys } from './keyCosts';

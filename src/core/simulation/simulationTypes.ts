@@ -1,4 +1,4 @@
-import type { MappedGold } from '../eval/goldMapping';
+import type { MappedGold } from '../formats/goldMapping';
 import type { LinkedMention, Span } from '../linker/types';
 
 /** A decision already made in the document being linked (entityId null: NIL or rejected). */

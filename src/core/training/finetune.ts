@@ -11,7 +11,7 @@ import { Linker, type LinkerOptions } from '../linker/linker';
 import { type RankerWeights, serializeRankerWeights } from '../linker/ranker';
 import { DEFAULT_TEMPLATE, entityText, templateId, type TextTemplateOptions } from '../linker/textTemplates';
 import { projectRows } from './denseMath';
-import { splitByDocument } from './documentSplit';
+import { splitByDocument } from '../formats/documentSplit';
 import { type GoldReading, type RankerFit, fitRanker, learnedStateOf, linkerAccuracy, memoryFromGold } from './finetuneRanker';
 import { HeadSwitchEncoder } from './headSwitchEncoder';
 import { LEARNED_FILE, mergeMemories } from './modelLearnedState';

@@ -1,6 +1,6 @@
 import { throwIfAborted } from '../errors';
 import { evaluate } from '../eval/evaluate';
-import type { GoldMapper } from '../eval/goldMapping';
+import type { GoldMapper } from '../formats/goldMapping';
 import type { GoldDocument, GoldMention } from '../formats/goldDocument';
 import { spanProblem } from '../formats/goldDocument';
 import { AnnotatorMemory } from '../learning/annotatorMemory';
@@ -9,7 +9,7 @@ import { type RankingExample, type TrainOptions, trainRanker } from '../learning
 import type { Linker } from '../linker/linker';
 import type { RankerWeights } from '../linker/ranker';
 import type { SpanRequest } from '../linker/types';
-import { splitByDocument } from './documentSplit';
+import { splitByDocument } from '../formats/documentSplit';
 
 /** How gold documents are read against the KB (as eval and the head's training read them). */
 export interface GoldReading {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { GoldMapper } from '../eval/goldMapping';
+import type { GoldMapper } from '../formats/goldMapping';
 import type { GoldDocument, GoldMention } from '../formats/goldDocument';
 import { embedAll } from '../index/embeddingCache';
 import type { LearnedState } from '../learning/learnedState';

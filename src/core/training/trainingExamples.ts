@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { GoldMapper } from '../eval/goldMapping';
+import type { GoldMapper } from '../formats/goldMapping';
 import type { GoldDocument, GoldMention } from '../formats/goldDocument';
 import { spanProblem } from '../formats/goldDocument';
 import type { KnowledgeBase } from '../kb/knowledgeBase';

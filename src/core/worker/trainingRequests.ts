@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { LinkerError } from '../errors';
-import { createGoldMapper } from '../eval/goldMapping';
+import { createGoldMapper } from '../formats/goldMapping';
 import { type ExportFormat, type ExportSummary, exportGold } from '../formats/export/exportGold';
 import { mineExportNegatives } from '../formats/export/exportNegatives';
 import type { GoldDocument } from '../formats/goldDocument';

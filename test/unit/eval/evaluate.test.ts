@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinkerError } from '../../../src/core/errors';
 import { evaluate } from '../../../src/core/eval/evaluate';
-import { createGoldMapper } from '../../../src/core/eval/goldMapping';
+import { createGoldMapper } from '../../../src/core/formats/goldMapping';
 import type { GoldDocument, GoldMention } from '../../../src/core/formats/goldDocument';
 import { KnowledgeBase } from '../../../src/core/kb/knowledgeBase';
 import type { DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from '../../../src/core/linker/types';

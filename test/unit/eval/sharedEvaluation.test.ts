@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { evaluate } from '../../../src/core/eval/evaluate';
-import { createGoldMapper } from '../../../src/core/eval/goldMapping';
+import { createGoldMapper } from '../../../src/core/formats/goldMapping';
 import { readGold } from '../../../src/core/formats/goldFormat';
 import { readBratKb } from '../../../src/core/kb/bratReader';
 import type { Entity } from '../../../src/core/kb/entity';

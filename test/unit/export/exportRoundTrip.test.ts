@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { createGoldMapper, iriSuffix } from '../../../src/core/eval/goldMapping';
+import { createGoldMapper, iriSuffix } from '../../../src/core/formats/goldMapping';
 import { parseBlinkTraining } from '../../../src/core/formats/blinkTrainingReader';
 import { parseBratStandoff } from '../../../src/core/formats/bratStandoffReader';
 import { contextAround } from '../../../src/core/formats/export/blinkTrainingWriter';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MappedGold } from '../../../src/core/eval/goldMapping';
+import type { MappedGold } from '../../../src/core/formats/goldMapping';
 import { simulateSession } from '../../../src/core/simulation/simulateSession';
 import { DEFAULT_SIMULATION_OPTIONS, type SimulationDocument, type SimulationOptions } from '../../../src/core/simulation/simulationTypes';
 import { FakeLearner, FakeLinker } from './fakeSimulationLinker';

@@ -8,12 +8,12 @@ import { HEAD_FILE, readFinetunedModel } from '../../../src/core/encoder/finetun
 import { detectModelFolder, loadEncoder } from '../../../src/core/encoder/loadEncoder';
 import { LinkerError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/log';
-import { createGoldMapper } from '../../../src/core/eval/goldMapping';
+import { createGoldMapper } from '../../../src/core/formats/goldMapping';
 import { DEFAULT_RANKER_WEIGHTS, loadRankerWeights } from '../../../src/core/linker/ranker';
 import { entityText } from '../../../src/core/linker/textTemplates';
 import { finetune } from '../../../src/core/training/finetune';
 import { readModelLearnedState } from '../../../src/core/training/modelLearnedState';
-import { splitByDocument } from '../../../src/core/training/documentSplit';
+import { splitByDocument } from '../../../src/core/formats/documentSplit';
 import { syntheticCorpus } from '../../fixtures/training/syntheticCorpus';
 
 const TRAINING = { epochs: 5, numNegatives: 8, batchSize: 8, patience: 5, seed: 3, optimizer: { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } };

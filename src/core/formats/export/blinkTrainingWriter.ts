@@ -1,5 +1,5 @@
 import { safeJson } from '../../safeText';
-import type { GoldMapper } from '../../eval/goldMapping';
+import type { GoldMapper } from '../goldMapping';
 import type { KnowledgeBase } from '../../kb/knowledgeBase';
 import type { GoldDocument, GoldMention } from '../goldDocument';
 

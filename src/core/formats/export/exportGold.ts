@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { writeTextAtomic } from '../../atomicFile';
-import type { GoldMapper } from '../../eval/goldMapping';
+import type { GoldMapper } from '../goldMapping';
 import type { KnowledgeBase } from '../../kb/knowledgeBase';
-import { splitByDocument } from '../../training/documentSplit';
+import { splitByDocument } from '../documentSplit';
 import type { GoldDocument } from '../goldDocument';
 import { type BlinkExportOptions, blinkTrainingRecords, toJsonl } from './blinkTrainingWriter';
 import { type BratExportOptions, writeBratStandoff } from './bratWriter';

@@ -1,5 +1,5 @@
 import { throwIfAborted } from '../../errors';
-import type { GoldMapper } from '../../eval/goldMapping';
+import type { GoldMapper } from '../goldMapping';
 import type { ProgressListener } from '../../log';
 import type { DocumentLinker, SpanRequest } from '../../linker/types';
 import type { GoldDocument, GoldMention } from '../goldDocument';

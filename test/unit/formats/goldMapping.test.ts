@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinkerError } from '../../../src/core/errors';
-import { createGoldMapper, iriSuffix } from '../../../src/core/eval/goldMapping';
+import { createGoldMapper, iriSuffix } from '../../../src/core/formats/goldMapping';
 import type { GoldMention } from '../../../src/core/formats/goldDocument';
 import { parseNif } from '../../../src/core/formats/nifReader';
 import { KnowledgeBase } from '../../../src/core/kb/knowledgeBase';

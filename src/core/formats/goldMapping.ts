@@ -1,6 +1,6 @@
 import { LinkerError } from '../errors';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
-import type { GoldMention } from '../formats/goldDocument';
+import type { GoldMention } from './goldDocument';
 
 /**
  * Maps a gold mention's ids (in the benchmark's vocabulary) to ids of the KB being evaluated. A gold that maps to
