@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lengthSortedBatches, paddedSlots } from '../src/core/encoder/useLite/lengthBatches';
+import { lengthSortedBatches, paddedSlots } from '../src/core/encoder/lengthBatches';
 import { UseLiteEncoder } from '../src/core/encoder/useLite/useLiteEncoder';
 import { encodeModel, OnnxGraphBuilder, ONNX_TYPE } from '../src/core/encoder/useLite/onnxGraphBuilder';
 import { loadOrt } from '../src/core/encoder/onnxRuntime';

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { LinkerError } from '../../../src/core/errors';
 import { readHfModelSettings } from '../../../src/core/encoder/hf/hfModelConfig';
 import { HfTokenizer } from '../../../src/core/encoder/hf/hfTokenizer';
-import { lengthBuckets } from '../../../src/core/encoder/hf/lengthBuckets';
+import { lengthSortedBatches } from '../../../src/core/encoder/lengthBatches';
 import type { RandomBertFolder } from '../../fixtures/builders/randomBert';
 import { makeRandomBertFolder } from '../../fixtures/builders/randomBert';
 
@@ -79,7 +79,7 @@ void test('a broken config.json is a modelLoad error naming it', () => {
 });
 
 void test('length buckets sort by length, keep ties in input order and cover every index once', () => {
-  assert.deepEqual(lengthBuckets([5, 1, 3, 1, 9, 3], 2), [[1, 3], [2, 5], [0, 4]]);
-  assert.deepEqual(lengthBuckets([], 4), []);
-  assert.deepEqual(lengthBuckets([2, 2, 2], 0), [[0], [1], [2]]);
+  assert.deepEqual(lengthSortedBatches([5, 1, 3, 1, 9, 3], 2), [[1, 3], [2, 5], [0, 4]]);
+  assert.deepEqual(lengthSortedBatches([], 4), []);
+  assert.deepEqual(lengthSortedBatches([2, 2, 2], 0), [[0], [1], [2]]);
 });

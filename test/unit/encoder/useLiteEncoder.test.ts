@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { LinkerError } from '../../../src/core/errors';
-import { lengthSortedBatches, paddedSlots } from '../../../src/core/encoder/useLite/lengthBatches';
+import { lengthSortedBatches, paddedSlots } from '../../../src/core/encoder/lengthBatches';
 import { UseLiteEncoder } from '../../../src/core/encoder/useLite/useLiteEncoder';
 import { defaultModelDir, ensureUseLiteModel, readUseLiteManifest, sha256OfFile } from '../../../src/core/encoder/useLite/useLiteModel';
 import { silentLogger } from '../../../src/core/log';

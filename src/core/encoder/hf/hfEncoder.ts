@@ -11,7 +11,7 @@ import { l2NormaliseInPlace, poolRow } from '../pooling';
 import { readHfModelSettings } from './hfModelConfig';
 import type { TokenizedText } from './hfTokenizer';
 import { HfTokenizer } from './hfTokenizer';
-import { lengthBuckets } from './lengthBuckets';
+import { lengthSortedBatches } from '../lengthBatches';
 import { sha256File } from './sha256File';
 
 export interface HfEncoderLoadOptions extends EncoderLoadOptions {
@@ -136,7 +136,7 @@ export class HfEncoder implements TextEncoder {
     throwIfAborted(options.signal);
     const encoded = texts.map((t) => this.tokenizer.encode(t));
     let done = 0;
-    for (const rows of lengthBuckets(encoded.map((e) => e.ids.length), options.batchSize ?? DEFAULT_BATCH_SIZE)) {
+    for (const rows of lengthSortedBatches(encoded.map((e) => e.ids.length), options.batchSize ?? DEFAULT_BATCH_SIZE)) {
       throwIfAborted(options.signal);
       const batch = rows.map((i) => encoded[i]);
       consume(await this.runBatch(batch), rows, batch);

@@ -7,7 +7,7 @@ import { SentencePieceUnigramTokenizer, UNKNOWN_ID, type SentencePieceVocabulary
 import type { EncodeOptions, EncoderLoadOptions, TextEncoder, TokenStates } from '../encoder';
 import { loadOrt } from '../onnxRuntime';
 import { createOnnxSession } from '../onnxSession';
-import { lengthSortedBatches } from './lengthBatches';
+import { lengthSortedBatches } from '../lengthBatches';
 import { readUseLiteManifest, type UseLiteManifest } from './useLiteModel';
 
 /**

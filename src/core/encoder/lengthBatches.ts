@@ -1,6 +1,7 @@
 /**
- * Groups texts into model calls by token count: sorting by length before cutting batches keeps the padding
- * each call computes (every row is padded to the longest in its batch) small.
+ * Groups texts into model calls by token count, for every encoder (USE-lite, Hugging Face exports): sorting by
+ * length before cutting batches keeps the padding each call computes (every row is padded to the longest in its
+ * batch) small.
  */
 
 /** Indices into `lengths`, in batches of at most `batchSize`, shortest texts first. */
