@@ -20,3 +20,13 @@ export function dotAt(a: Float32Array, aOffset: number, b: Float32Array, bOffset
   for (; i < dims; i++) s0 += a[aOffset + i]! * b[bOffset + i]!;
   return s0 + s1 + s2 + s3;
 }
+
+/** Scales `v` to unit length in place and returns its previous norm (a zero vector stays zero, no NaN). */
+export function normalizeInPlace(v: Float32Array): number {
+  const norm = Math.sqrt(dotAt(v, 0, v, 0, v.length));
+  if (norm > 0) {
+    const inv = 1 / norm;
+    for (let i = 0; i < v.length; i++) v[i] = v[i]! * inv;
+  }
+  return norm;
+}

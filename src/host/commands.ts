@@ -5,7 +5,7 @@ import type { PanelManager } from './panels/panelManager';
 import { reportError } from './errorReporting';
 import { EDITOR_COMMAND_IDS, createEditorCommands, type EditorCommandServices } from './editor/editorCommands';
 import { TRAINING_COMMAND_IDS, createTrainingCommands, type TrainingCommandServices } from './training/trainingCommands';
-import { dot } from '../core/index/exactIndex';
+import { dotAt } from '../core/vectorMath';
 import { mentionRefOfTreeItem } from './editor/mentionTree';
 
 /** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
@@ -60,7 +60,7 @@ async function compareTexts(services: CommandServices, first: unknown, second: u
     }
     const encoder = await services.encoders.get();
     const [va, vb] = await encoder.encode([a, b]);
-    const cosine = dot(va, 0, vb, va.length);
+    const cosine = dotAt(va, 0, vb, 0, va.length);
     services.logger.info(`compareTexts: cosine ${cosine.toFixed(4)} for ${JSON.stringify(a)} / ${JSON.stringify(b)}.`);
     if (!programmatic) {
       void vscode.window.showInformationMessage(`Cosine similarity: ${cosine.toFixed(3)} (${encoder.provider}, ${encoder.dims}-d).`);

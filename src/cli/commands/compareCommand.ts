@@ -4,7 +4,7 @@ import { EXIT_OK } from '../cliCommand';
 import { parseCommandArgs, parseProvider } from '../options';
 import { packageRoot } from '../packageRoot';
 import { LinkerError } from '../../core/errors';
-import { dot } from '../../core/index/exactIndex';
+import { dotAt } from '../../core/vectorMath';
 
 const USAGE = `Usage: entity-linker compare TEXT_A TEXT_B [TEXT_C ...] [--model DIR] [--provider P] [--json]
 
@@ -45,7 +45,7 @@ export const compareCommand: CliCommand = {
     try {
       const vectors = await encoder.encode(positionals, { signal });
       const [first, ...others] = vectors;
-      const similarities = others.map((v, i) => ({ text: positionals[i + 1], cosine: dot(first, 0, v, first.length) }));
+      const similarities = others.map((v, i) => ({ text: positionals[i + 1], cosine: dotAt(first, 0, v, 0, first.length) }));
       if (values.json === true) {
         io.out(JSON.stringify({ model: encoder.modelId, provider: encoder.provider, dims: encoder.dims, similarities }));
       } else {

@@ -38,17 +38,3 @@ export function poolRow(view: TokenBatchView, row: number, length: number, mode:
   return out;
 }
 
-/** Scales `v` in place to unit length; a zero vector stays zero (no NaN). Returns `v`. */
-export function l2NormaliseInPlace(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) {
-    sum += v[i] * v[i];
-  }
-  if (sum > 0) {
-    const inv = 1 / Math.sqrt(sum);
-    for (let i = 0; i < v.length; i++) {
-      v[i] *= inv;
-    }
-  }
-  return v;
-}

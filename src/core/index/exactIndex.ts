@@ -35,15 +35,10 @@ export class ExactIndex implements VectorIndex {
     const dims = this.dims;
     const data = this.vectors;
     for (let row = 0, base = 0; row < this.size; row++, base += dims) {
-      top.offer(row, dot(data, base, query, dims));
+      top.offer(row, dotAt(data, base, query, 0, dims));
     }
     return top.sortedHits();
   }
-}
-
-/** Inner product of `query` with the row of `data` starting at `base`. */
-export function dot(data: Float32Array, base: number, query: Float32Array, dims: number): number {
-  return dotAt(data, base, query, 0, dims);
 }
 
 /**

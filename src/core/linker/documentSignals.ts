@@ -1,4 +1,4 @@
-import { dot } from '../index/exactIndex';
+import { dotAt } from '../vectorMath';
 import { nameKey } from './tokens';
 import type { DocumentContext, Span } from './types';
 
@@ -60,11 +60,11 @@ export function coherenceScores(mention: Span, candidates: readonly (Float32Arra
     mean = Float32Array.from(sum);
     for (const e of own) for (let k = 0; k < dims; k++) mean[k] -= e.vector[k];
   }
-  const norm = Math.sqrt(dot(mean, 0, mean, dims));
+  const norm = Math.sqrt(dotAt(mean, 0, mean, 0, dims));
   if (norm < 1e-6) return candidates.map(() => 0);
   return candidates.map((v) => {
     if (v === undefined) return 0;
-    const vn = Math.sqrt(dot(v, 0, v, dims));
-    return vn === 0 ? 0 : dot(v, 0, mean, dims) / (vn * norm);
+    const vn = Math.sqrt(dotAt(v, 0, v, 0, dims));
+    return vn === 0 ? 0 : dotAt(v, 0, mean, 0, dims) / (vn * norm);
   });
 }

@@ -30,7 +30,7 @@ import type { ContextEntity } from './documentSignals';
 import { DEFAULT_TEMPLATE, entityText, mentionText, templateId } from './textTemplates';
 import type { TextTemplateOptions } from './textTemplates';
 import type { CandidateSignals, DocumentContext, DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from './types';
-import { dot } from '../index/exactIndex';
+import { dotAt } from '../vectorMath';
 
 export type RetrieverChoice = 'hybrid' | 'dense' | 'lexical';
 
@@ -351,8 +351,8 @@ export class Linker implements DocumentLinker {
           for (const [row, c] of pool) {
             const v = this.vectorOf(row);
             if (v === undefined) continue;
-            if (c.dense === undefined) c.dense = dot(vectors[i], 0, v, vectors[i].length);
-            if (nameVectors[i] !== undefined) c.nameDense = dot(nameVectors[i], 0, v, v.length);
+            if (c.dense === undefined) c.dense = dotAt(vectors[i], 0, v, 0, vectors[i].length);
+            if (nameVectors[i] !== undefined) c.nameDense = dotAt(nameVectors[i], 0, v, 0, v.length);
           }
         });
       }

@@ -1,43 +1,17 @@
 /**
  * The few dense operations the scoring head needs, over row-major Float32Arrays. Hand-written because the head
  * is a pair of d x d maps trained in-process on a CPU: pulling in a tensor library (and its native build) for
- * matrix-vector products and rank-1 updates is not worth it. Loops are unrolled by four: V8 does not
- * vectorise, and independent accumulators roughly halve the time per row.
+ * matrix-vector products and rank-1 updates is not worth it. Inner products and normalisation are
+ * ../vectorMath.ts's.
  */
 
-import { dotAt } from '../vectorMath';
+import { dotAt, normalizeInPlace } from '../vectorMath';
 
 /** out = x + D x for a square d x d matrix D (the head is the identity plus a learned residual). */
 export function residualMatVec(d: Float32Array, x: Float32Array, xOffset: number, dims: number, out: Float32Array): void {
   for (let i = 0; i < dims; i++) {
-    const base = i * dims;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let j = 0;
-    const end4 = dims - (dims % 4);
-    for (; j < end4; j += 4) {
-      s0 += d[base + j]! * x[xOffset + j]!;
-      s1 += d[base + j + 1]! * x[xOffset + j + 1]!;
-      s2 += d[base + j + 2]! * x[xOffset + j + 2]!;
-      s3 += d[base + j + 3]! * x[xOffset + j + 3]!;
-    }
-    for (; j < dims; j++) s0 += d[base + j]! * x[xOffset + j]!;
-    out[i] = x[xOffset + i]! + s0 + s1 + s2 + s3;
+    out[i] = x[xOffset + i]! + dotAt(d, i * dims, x, xOffset, dims);
   }
-}
-
-/** Scales `v` to unit length in place and returns its previous norm (0 vectors stay 0). */
-export function normalizeInPlace(v: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  const norm = Math.sqrt(s);
-  if (norm > 0) {
-    const inv = 1 / norm;
-    for (let i = 0; i < v.length; i++) v[i] = v[i]! * inv;
-  }
-  return norm;
 }
 
 

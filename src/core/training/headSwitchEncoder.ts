@@ -1,5 +1,6 @@
 import type { EncodeOptions, TextEncoder } from '../encoder/encoder';
-import { normalizeInPlace, residualMatVec } from './denseMath';
+import { normalizeInPlace } from '../vectorMath';
+import { residualMatVec } from './denseMath';
 import type { HeadWeights } from './scoringHead';
 
 /**

@@ -1,5 +1,5 @@
-import { addOuter, logSumExp, normalizeBackward, normalizeInPlace, residualMatVec } from './denseMath';
-import { dotAt } from '../vectorMath';
+import { addOuter, logSumExp, normalizeBackward, residualMatVec } from './denseMath';
+import { dotAt, normalizeInPlace } from '../vectorMath';
 
 /**
  * The trainable scoring head over a frozen encoder:

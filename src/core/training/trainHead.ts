@@ -1,6 +1,7 @@
 import { LinkerError, throwIfAborted } from '../errors';
 import { AdamW, DEFAULT_ADAMW, type AdamWOptions, type ParamGroup } from './adamW';
-import { normalizeInPlace, projectRows } from './denseMath';
+import { normalizeInPlace } from '../vectorMath';
+import { projectRows } from './denseMath';
 import { type MiningExample, type NegativeStrategy, type RecallResult, mineCandidates, recallAtK } from './negativeMining';
 import { type ContrastiveExample, type HeadWeights, cloneHead, contrastiveBatch, identityHead } from './scoringHead';
 import { SeededRandom } from './seededRandom';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { LinkerError } from '../../errors';
-import { normalizeInPlace, residualMatVec } from '../../training/denseMath';
+import { residualMatVec } from '../../training/denseMath';
+import { normalizeInPlace } from '../../vectorMath';
 import type { HeadWeights } from '../../training/scoringHead';
 import type { EncodeOptions, EncoderLoadOptions, TextEncoder } from '../encoder';
 import { finetunedModelId, headBytes, readFinetunedModel } from './finetunedModel';

@@ -7,7 +7,8 @@ import type { EncodeOptions, EncoderLoadOptions, TextEncoder, TokenStates } from
 import { createOnnxSession } from '../onnxSession';
 import { loadOrt } from '../onnxRuntime';
 import type { PoolingMode, TokenBatchView } from '../pooling';
-import { l2NormaliseInPlace, poolRow } from '../pooling';
+import { normalizeInPlace } from '../../vectorMath';
+import { poolRow } from '../pooling';
 import { readHfModelSettings } from './hfModelConfig';
 import type { TokenizedText } from './hfTokenizer';
 import { HfTokenizer } from './hfTokenizer';
@@ -100,7 +101,8 @@ export class HfEncoder implements TextEncoder {
         const vector = this.prePooled
           ? view.data.slice(row * view.tokens, (row + 1) * view.tokens)
           : poolRow(view, row, encoded[row].ids.length, this.pooling);
-        out[textIndex] = l2NormaliseInPlace(vector);
+        normalizeInPlace(vector);
+        out[textIndex] = vector;
       });
     });
     return out;
