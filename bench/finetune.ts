@@ -34,9 +34,8 @@ import { DEFAULT_TEMPLATE, entityText, templateId } from '../src/core/linker/tex
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
 import { splitByDocument } from '../src/core/formats/documentSplit';
-import { projectRows } from '../src/core/training/denseMath';
 import type { NegativeStrategy } from '../src/core/training/negativeMining';
-import { type HeadWeights, identityHead } from '../src/core/training/scoringHead';
+import { type HeadWeights, identityHead, projectRows } from '../src/core/encoder/finetuned/head';
 import { FinetunedEncoder } from '../src/core/encoder/finetuned/finetunedEncoder';
 import { readFinetunedModel } from '../src/core/encoder/finetuned/finetunedModel';
 import { DEFAULT_RANKER_WEIGHTS, loadRankerWeights } from '../src/core/linker/ranker';

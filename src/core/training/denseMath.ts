@@ -1,19 +1,11 @@
 /**
- * The few dense operations the scoring head needs, over row-major Float32Arrays. Hand-written because the head
- * is a pair of d x d maps trained in-process on a CPU: pulling in a tensor library (and its native build) for
- * matrix-vector products and rank-1 updates is not worth it. Inner products and normalisation are
- * ../vectorMath.ts's.
+ * The few dense operations training the scoring head needs (its forward pass is encoder/finetuned/head.ts's),
+ * over row-major Float32Arrays. Hand-written because the head is a pair of d x d maps trained in-process on a
+ * CPU: pulling in a tensor library (and its native build) for matrix-vector products and rank-1 updates is not
+ * worth it. Inner products and normalisation are ../vectorMath.ts's.
  */
 
-import { dotAt, normalizeInPlace } from '../vectorMath';
-
-/** out = x + D x for a square d x d matrix D (the head is the identity plus a learned residual). */
-export function residualMatVec(d: Float32Array, x: Float32Array, xOffset: number, dims: number, out: Float32Array): void {
-  for (let i = 0; i < dims; i++) {
-    out[i] = x[xOffset + i]! + dotAt(d, i * dims, x, xOffset, dims);
-  }
-}
-
+import { dotAt } from '../vectorMath';
 
 /**
  * Backward of `n = u / |u|`: given dL/dn, the unit vector n and |u|, writes dL/du = (g - n <n, g>) / |u| into g.
@@ -36,29 +28,6 @@ export function addOuter(g: Float32Array, a: Float32Array, b: Float32Array, bOff
     const base = i * dims;
     for (let j = 0; j < dims; j++) g[base + j] = g[base + j]! + ai * b[bOffset + j]!;
   }
-}
-
-/**
- * Projects every row of `vectors` (n x dims) through I + D and normalises it: the mention or entity side of a
- * head applied to a whole KB. Returns a new n x dims array.
- */
-export function projectRows(d: Float32Array, vectors: Float32Array, dims: number, signal?: AbortSignal): Float32Array {
-  const n = vectors.length / dims;
-  const out = new Float32Array(vectors.length);
-  if (d.every((v) => v === 0)) {
-    // An untrained (or frozen) side is the identity: normalising is all there is to do.
-    out.set(vectors);
-    for (let r = 0; r < n; r++) normalizeInPlace(out.subarray(r * dims, (r + 1) * dims));
-    return out;
-  }
-  const row = new Float32Array(dims);
-  for (let r = 0; r < n; r++) {
-    if (signal !== undefined && (r & 1023) === 0 && signal.aborted) break;
-    residualMatVec(d, vectors, r * dims, dims, row);
-    normalizeInPlace(row);
-    out.set(row, r * dims);
-  }
-  return out;
 }
 
 /** log(sum(exp(s))) without overflow. */

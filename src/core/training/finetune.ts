@@ -10,13 +10,12 @@ import type { TrainOptions } from '../learning/rankerTrainer';
 import { Linker, type LinkerOptions } from '../linker/linker';
 import { type RankerWeights, serializeRankerWeights } from '../linker/ranker';
 import { DEFAULT_TEMPLATE, entityText, templateId, type TextTemplateOptions } from '../linker/textTemplates';
-import { projectRows } from './denseMath';
 import { splitByDocument } from '../formats/documentSplit';
 import { type GoldReading, type RankerFit, fitRanker, learnedStateOf, linkerAccuracy, memoryFromGold } from './finetuneRanker';
 import { HeadSwitchEncoder } from './headSwitchEncoder';
 import { LEARNED_FILE, mergeMemories } from './modelLearnedState';
 import type { LearnedState } from '../learning/learnedState';
-import { type HeadWeights, identityHead } from './scoringHead';
+import { type HeadWeights, identityHead, projectRows } from '../encoder/finetuned/head';
 import { type ExampleCounts, type ExampleOptions, type TrainingMention, trainingDataHash, trainingMentions } from './trainingExamples';
 import { DEFAULT_HEAD_TRAINING, type HeadExample, type HeadTrainingOptions, type HeadTrainingResult, type TrainingProgress, trainHead } from './trainHead';
 

@@ -1,7 +1,5 @@
 import type { EncodeOptions, TextEncoder } from '../encoder/encoder';
-import { normalizeInPlace } from '../vectorMath';
-import { residualMatVec } from './denseMath';
-import type { HeadWeights } from './scoringHead';
+import { type HeadWeights, projectThroughSide } from '../encoder/finetuned/head';
 
 /**
  * The parent encoder with a head that can be swapped, and the parent's vectors memoised per text and role:
@@ -37,8 +35,7 @@ export class HeadSwitchEncoder implements TextEncoder {
       const base = this.memo.get(key(t))!;
       if (head === undefined) return base.slice();
       const out = new Float32Array(this.dims);
-      residualMatVec(role === 'entity' ? head.entity : head.mention, base, 0, this.dims, out);
-      normalizeInPlace(out);
+      projectThroughSide(role === 'entity' ? head.entity : head.mention, base, 0, this.dims, out);
       return out;
     });
   }

@@ -1,9 +1,9 @@
 import { LinkerError, throwIfAborted } from '../errors';
 import { AdamW, DEFAULT_ADAMW, type AdamWOptions, type ParamGroup } from './adamW';
 import { normalizeInPlace } from '../vectorMath';
-import { projectRows } from './denseMath';
 import { type MiningExample, type NegativeStrategy, type RecallResult, mineCandidates, recallAtK } from './negativeMining';
-import { type ContrastiveExample, type HeadWeights, cloneHead, contrastiveBatch, identityHead } from './scoringHead';
+import { type HeadWeights, cloneHead, identityHead, projectRows } from '../encoder/finetuned/head';
+import { type ContrastiveExample, contrastiveBatch } from './contrastiveLoss';
 import { SeededRandom } from './seededRandom';
 
 /** One training mention: the row of its vector in `mentionVectors` and its gold, duplicates and candidates. */

@@ -4,7 +4,7 @@ import { LinkerError } from '../../../src/core/errors';
 import { mineCandidates, negativeShares, recallAtK } from '../../../src/core/training/negativeMining';
 import { SeededRandom } from '../../../src/core/training/seededRandom';
 import { evaluateHead, trainHead } from '../../../src/core/training/trainHead';
-import { identityHead } from '../../../src/core/training/scoringHead';
+import { identityHead } from '../../../src/core/encoder/finetuned/head';
 import { syntheticProblem } from '../../fixtures/training/syntheticProblem';
 
 const FAST = { epochs: 6, numNegatives: 8, batchSize: 8, patience: 6, optimizer: { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } };

@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
 import { LinkerError } from '../../errors';
-import { residualMatVec } from '../../training/denseMath';
-import { normalizeInPlace } from '../../vectorMath';
-import type { HeadWeights } from '../../training/scoringHead';
 import type { EncodeOptions, EncoderLoadOptions, TextEncoder } from '../encoder';
-import { finetunedModelId, headBytes, readFinetunedModel } from './finetunedModel';
+import { finetunedModelId, readFinetunedModel } from './finetunedModel';
+import { type HeadWeights, headBytes, projectThroughSide } from './head';
 
 /**
  * A parent encoder with a trained head: each vector is mapped by the head's mention or entity side (by the
@@ -39,8 +37,7 @@ export class FinetunedEncoder implements TextEncoder {
     const d = options?.role === 'entity' ? this.head.entity : this.head.mention;
     return base.map((x) => {
       const out = new Float32Array(this.dims);
-      residualMatVec(d, x, 0, this.dims, out);
-      normalizeInPlace(out);
+      projectThroughSide(d, x, 0, this.dims, out);
       return out;
     });
   }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LinkerError } from '../../errors';
-import type { HeadWeights } from '../../training/scoringHead';
+import { type HeadWeights, headBytes, headFromBytes } from './head';
 
 /**
  * A fine-tuned model folder: a trained scoring head over a parent model folder, which stays where it is.
@@ -48,30 +48,6 @@ export interface FinetunedManifest {
   readonly createdAt: string;
   /** Anything else the trainer wants to keep (epoch reports, data counts, the KB hash). */
   readonly training?: Readonly<Record<string, unknown>>;
-}
-
-export function headBytes(head: HeadWeights): Buffer {
-  const floats = new Float32Array(head.mention.length + head.entity.length + 1);
-  floats.set(head.mention, 0);
-  floats.set(head.entity, head.mention.length);
-  floats[floats.length - 1] = head.logScale[0]!;
-  const bytes = Buffer.alloc(floats.length * 4);
-  for (let i = 0; i < floats.length; i++) bytes.writeFloatLE(floats[i]!, i * 4);
-  return bytes;
-}
-
-export function headFromBytes(bytes: Buffer, dims: number, file: string): HeadWeights {
-  const expected = (2 * dims * dims + 1) * 4;
-  if (bytes.length !== expected) {
-    throw new LinkerError('modelLoad', `The head file is ${bytes.length} bytes; a ${dims}-d head is ${expected}.`, { location: { file }, hint: 'The fine-tuned model folder is damaged: fine-tune again.' });
-  }
-  const read = (from: number, count: number): Float32Array => {
-    const out = new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = bytes.readFloatLE((from + i) * 4);
-    return out;
-  };
-  const dd = dims * dims;
-  return { dims, mention: read(0, dd), entity: read(dd, dd), logScale: read(2 * dd, 1) };
 }
 
 export function finetunedModelId(parentModelId: string, head: Buffer): string {

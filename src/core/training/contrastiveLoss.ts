@@ -1,32 +1,11 @@
-import { addOuter, logSumExp, normalizeBackward, residualMatVec } from './denseMath';
+import { type HeadWeights, projectThroughSide } from '../encoder/finetuned/head';
 import { dotAt, normalizeInPlace } from '../vectorMath';
+import { addOuter, logSumExp, normalizeBackward } from './denseMath';
 
-/**
- * The trainable scoring head over a frozen encoder:
- *
- *   score(x, y) = scale * < normalize((I + Dm) x), normalize((I + De) y) >
- *
- * x is the encoder's mention vector, y its entity vector. Dm and De start at zero, so the untrained head scores
- * exactly like the base encoder (cosine, times a constant); weight decay pulls them back towards the identity,
- * not towards zero, which is what a small training set needs.
+/*
+ * Training of the scoring head (encoder/finetuned/head.ts: its weights, forward pass, save and load): the
+ * contrastive loss of a batch and its gradient.
  */
-export interface HeadWeights {
-  readonly dims: number;
-  /** Mention-side residual, dims x dims row-major. */
-  readonly mention: Float32Array;
-  /** Entity-side residual, dims x dims row-major. */
-  readonly entity: Float32Array;
-  /** log of the softmax scale (learned). */
-  readonly logScale: Float32Array;
-}
-
-export function identityHead(dims: number, scale: number): HeadWeights {
-  return { dims, mention: new Float32Array(dims * dims), entity: new Float32Array(dims * dims), logScale: Float32Array.of(Math.log(scale)) };
-}
-
-export function cloneHead(h: HeadWeights): HeadWeights {
-  return { dims: h.dims, mention: h.mention.slice(), entity: h.entity.slice(), logScale: h.logScale.slice() };
-}
 
 /** One contrastive example: a mention vector and its candidates, the gold first. */
 export interface ContrastiveExample {
@@ -68,8 +47,7 @@ export function contrastiveBatch(
   for (const [r, slot] of rows) {
     // A frozen entity side is the identity: skip the d x d product, the bulk of a step's cost.
     if (frozen) tmp.set(entityVectors.subarray(r * dims, (r + 1) * dims));
-    else residualMatVec(head.entity, entityVectors, r * dims, dims, tmp);
-    eNorm[slot] = normalizeInPlace(tmp);
+    eNorm[slot] = frozen ? normalizeInPlace(tmp) : projectThroughSide(head.entity, entityVectors, r * dims, dims, tmp);
     e.set(tmp, slot * dims);
   }
   const inv = 1 / batch.length;
@@ -78,8 +56,7 @@ export function contrastiveBatch(
   const m = new Float32Array(dims);
   const mGrad = new Float32Array(dims);
   for (const ex of batch) {
-    residualMatVec(head.mention, mentionVectors, ex.mentionOffset, dims, m);
-    const mNorm = normalizeInPlace(m);
+    const mNorm = projectThroughSide(head.mention, mentionVectors, ex.mentionOffset, dims, m);
     const k = ex.candidates.length;
     const s = new Float64Array(k);
     for (let c = 0; c < k; c++) {
@@ -115,16 +92,4 @@ export function contrastiveBatch(
   // d(scale * cos)/d(log scale) = scale * cos = the raw score.
   grad.logScale[0] = grad.logScale[0]! + scaleGrad;
   return { loss };
-}
-
-/** The head's score for one mention and entity vector (for tests and spot checks). */
-export function headScore(head: HeadWeights, x: Float32Array, y: Float32Array): number {
-  const dims = head.dims;
-  const m = new Float32Array(dims);
-  const e = new Float32Array(dims);
-  residualMatVec(head.mention, x, 0, dims, m);
-  residualMatVec(head.entity, y, 0, dims, e);
-  normalizeInPlace(m);
-  normalizeInPlace(e);
-  return Math.exp(head.logScale[0]!) * dotAt(m, 0, e, 0, dims);
 }

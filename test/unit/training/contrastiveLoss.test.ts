@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contrastiveBatch, headScore, identityHead, type ContrastiveExample, type HeadWeights } from '../../../src/core/training/scoringHead';
+import { headScore, identityHead, type HeadWeights } from '../../../src/core/encoder/finetuned/head';
+import { contrastiveBatch, type ContrastiveExample } from '../../../src/core/training/contrastiveLoss';
 import { SeededRandom } from '../../../src/core/training/seededRandom';
 
 function randomHead(dims: number, rng: SeededRandom): HeadWeights {
