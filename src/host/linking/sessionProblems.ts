@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { LinkerError } from '../../core/errors';
 import type { SkippedRecord } from '../../core/kb/kbReadOptions';
-import type { WorkerSessionOptions } from '../../core/worker/linkerProtocol';
+import type { LinkingSessionConfig } from '../../core/session/linkingSession';
 
 /** Where a KB problem is: the file, and the 1-based line when there is one. */
 export interface KbProblem {
@@ -24,7 +24,7 @@ const MODEL_REASONS: readonly string[] = ['modelLoad', 'modelMissing', 'provider
  * What the editor says when the linking session cannot load (no `vscode` here). The core's hints speak the
  * CLI's language ("load leniently", --lenient); here the way out is the entityLinker.kb.lenient setting.
  */
-export function describeLoadFailure(e: unknown, options: Pick<WorkerSessionOptions, 'kbSources' | 'kbConfig' | 'strict'>): LoadFailure {
+export function describeLoadFailure(e: unknown, options: Pick<LinkingSessionConfig, 'kbSources' | 'kbConfig' | 'strict'>): LoadFailure {
   const error = e instanceof Error ? e : new Error(String(e));
   const linkerError = LinkerError.is(error) ? error : undefined;
   const file = linkerError?.location.file;
