@@ -9,7 +9,7 @@ import { repoRoot, tempTree } from '../fixtures/repoPaths';
 // between .ts files: with the plugin's default settings it silently resolves nothing and passes everything.
 
 void test('the lint configuration reports a value-import cycle between two .ts files, and not a type-only one', async () => {
-  const { ESLint } = (await import('eslint')) as typeof import('eslint');
+  const { ESLint } = await import('eslint');
   const config = ((await import(pathToFileURL(path.join(repoRoot, 'eslint.config.mjs')).href)) as { default: Linter.Config[] }).default;
   const cycleBlock = config.find((c) => c.rules?.['import-x/no-cycle'] !== undefined);
   assert.ok(cycleBlock !== undefined, 'eslint.config.mjs has an import-x/no-cycle block');
