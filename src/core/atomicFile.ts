@@ -142,8 +142,11 @@ async function fsyncPathAsync(file: string): Promise<void> {
   }
 }
 
-// Folders cannot be opened for fsync on Windows; the rename is still atomic there, only less durable: best effort.
-function fsyncDir(dir: string): void {
+/**
+ * Flushes a folder's entries (a rename into it) to disk. Folders cannot be opened for fsync on Windows; a rename
+ * is still atomic there, only less durable: best effort.
+ */
+export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(dir, 'r');

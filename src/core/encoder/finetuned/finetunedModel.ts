@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fsyncDir, writeBytesAtomic } from '../../atomicFile';
 import { LinkerError } from '../../errors';
 import { type HeadWeights, headBytes, headFromBytes } from './head';
 
@@ -100,10 +101,12 @@ export function writeFinetunedModel(outDir: string, content: FinetunedModelConte
   };
   try {
     fs.mkdirSync(temp);
-    fs.writeFileSync(path.join(temp, HEAD_FILE), bytes);
-    fs.writeFileSync(path.join(temp, 'ranker.json'), `${JSON.stringify(content.rankerJson, null, 2)}\n`);
-    for (const [name, json] of Object.entries(content.jsonFiles ?? {})) fs.writeFileSync(path.join(temp, path.basename(name)), `${JSON.stringify(json)}\n`);
-    fs.writeFileSync(path.join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    // Each file written atomically (fsynced) inside the temp folder, so the folder renamed into place below is
+    // complete on disk, not only in the page cache.
+    writeBytesAtomic(path.join(temp, HEAD_FILE), [bytes]);
+    writeBytesAtomic(path.join(temp, 'ranker.json'), [Buffer.from(`${JSON.stringify(content.rankerJson, null, 2)}\n`)]);
+    for (const [name, json] of Object.entries(content.jsonFiles ?? {})) writeBytesAtomic(path.join(temp, path.basename(name)), [Buffer.from(`${JSON.stringify(json)}\n`)]);
+    writeBytesAtomic(path.join(temp, MANIFEST_FILE), [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]);
     if (exists) {
       const aside = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
       fs.renameSync(target, aside);
@@ -112,6 +115,7 @@ export function writeFinetunedModel(outDir: string, content: FinetunedModelConte
     } else {
       fs.renameSync(temp, target);
     }
+    fsyncDir(path.dirname(target));
   } catch (e) {
     fs.rmSync(temp, { recursive: true, force: true });
     throw e;
