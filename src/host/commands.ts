@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
-import type { EncoderService } from './encoderService';
+import type { LinkService } from './linking/linkService';
 import type { PanelManager } from './panels/panelManager';
 import { reportError } from './errorReporting';
 import { EDITOR_COMMAND_IDS, createEditorCommands, type EditorCommandServices } from './editor/editorCommands';
 import { TRAINING_COMMAND_IDS, createTrainingCommands, type TrainingCommandServices } from './training/trainingCommands';
-import { dotAt } from '../core/vectorMath';
 import { mentionRefOfTreeItem } from './editor/mentionTree';
 
 /** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
@@ -17,7 +16,8 @@ export type CommandId = (typeof COMMAND_IDS)[number];
 export interface CommandServices {
   readonly logger: Logger;
   readonly showLog: () => void;
-  readonly encoders: EncoderService;
+  /** The linking session in the linker worker: the one owner of the model. */
+  readonly links: LinkService;
   readonly panels: PanelManager;
   /** The annotation commands (editor/editorCommands.ts). */
   readonly editor: EditorCommandServices;
@@ -43,8 +43,9 @@ export function createCommands(services: CommandServices): Record<CommandId, Com
 }
 
 /**
- * Embeds two texts and shows their cosine similarity: the quickest check that the encoder loads and behaves.
- * Called with two strings (from code or a test) it asks nothing, returns the cosine and lets errors through;
+ * Embeds two texts with the linking session's encoder (in the linker worker; the first text as a mention, the
+ * second as an entity description) and shows their cosine similarity: the quickest check that the model loads
+ * and behaves. Called with two strings (from code or a test) it asks nothing, returns the cosine and lets errors through;
  * from the palette it asks for both texts and shows errors to the user.
  */
 async function compareTexts(services: CommandServices, first: unknown, second: unknown): Promise<number | undefined> {
@@ -58,12 +59,10 @@ async function compareTexts(services: CommandServices, first: unknown, second: u
     if (b === undefined) {
       return undefined;
     }
-    const encoder = await services.encoders.get();
-    const [va, vb] = await encoder.encode([a, b]);
-    const cosine = dotAt(va, 0, vb, 0, va.length);
+    const { cosine, provider, dims } = await services.links.compareTexts(a, b);
     services.logger.info(`compareTexts: cosine ${cosine.toFixed(4)} for ${JSON.stringify(a)} / ${JSON.stringify(b)}.`);
     if (!programmatic) {
-      void vscode.window.showInformationMessage(`Cosine similarity: ${cosine.toFixed(3)} (${encoder.provider}, ${encoder.dims}-d).`);
+      void vscode.window.showInformationMessage(`Cosine similarity: ${cosine.toFixed(3)} (${provider}, ${dims}-d).`);
     }
     return cosine;
   } catch (e) {

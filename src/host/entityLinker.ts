@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS, createCommands } from './commands';
 import { readSettings, type EntityLinkerSettings } from './config';
 import { Disposable } from './disposable';
-import { EncoderService } from './encoderService';
 import { reportError } from './errorReporting';
 import { EditorFeatures } from './editor/editorFeatures';
 import type { HostTestApi } from './hostTestApi';
@@ -23,7 +22,6 @@ export class EntityLinker extends Disposable {
   readonly logger: ChannelLogger;
   /** The session's, the settings' and training's notifications (kept for the test hooks). */
   readonly notifier = new Notifier();
-  readonly encoders: EncoderService;
   readonly panels: PanelManager;
   /** The editor side's mentions and labelling actions, once document linking is set up (the panels read it). */
   mentionBackend: MentionBackend | undefined;
@@ -36,8 +34,6 @@ export class EntityLinker extends Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
     this.logger = this.register(new ChannelLogger());
-    this.encoders = this.register(new EncoderService(() => this.settings().model, this.logger, 'entityLinker.showLog'));
-
     const showLog = (): void => this.logger.show();
     this.links = this.register(new LinkService(() => this.settings(), context.extensionPath, context.globalStorageUri.fsPath, this.logger, 'entityLinker.showLog', this.notifier, showLog));
     this.editor = this.register(new EditorFeatures(this.links, () => this.settings().linking, this.logger, showLog));
@@ -56,7 +52,7 @@ export class EntityLinker extends Disposable {
       report: (what: string, e: unknown) => reportError(this.logger, what, e, showLog),
       notifier: this.notifier,
     };
-    const commands = createCommands({ logger: this.logger, showLog, encoders: this.encoders, panels: this.panels, editor, training });
+    const commands = createCommands({ logger: this.logger, showLog, links: this.links, panels: this.panels, editor, training });
     for (const id of COMMAND_IDS) {
       const handler = commands[id];
       this.register(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)));
@@ -91,15 +87,11 @@ export class EntityLinker extends Disposable {
   /**
    * One decision per change (settingsChange.ts: what each setting needs) and at most one prompt: a KB, model or
    * detection change while a session is loaded asks before throwing it away (a large KB is re-indexed); with
-   * none loaded (or a failed one) documents simply link again. The encoder of Compare Texts loads again on next
-   * use, without a prompt of its own.
+   * none loaded (or a failed one) documents simply link again. Compare Texts uses the session's encoder, so it
+   * follows the session.
    */
   private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
     const plan = planSettingsChange((key) => event.affectsConfiguration(key), this.links.state);
-    if (plan.unloadEncoder) {
-      this.logger.info('The model settings changed: the encoder will be loaded again on next use.');
-      this.encoders.unload().catch((e: unknown) => reportError(this.logger, 'Unloading the encoder', e, () => this.logger.show()));
-    }
     switch (plan.session) {
       case 'none':
         return;

@@ -8,8 +8,6 @@
 export type SettingEffect =
   /** The linking session (KB, model, index) must load again. */
   | 'reloadSession'
-  /** The encoder of Compare Texts must load again (it loads on next use; no prompt of its own). */
-  | 'reloadEncoder'
   /** Open documents are linked again on the current session. */
   | 'relink';
 
@@ -21,8 +19,8 @@ export const SETTING_EFFECTS: Readonly<Record<string, readonly SettingEffect[]>>
   'entityLinker.kb.sources': ['reloadSession'],
   'entityLinker.kb.config': ['reloadSession'],
   'entityLinker.kb.lenient': ['reloadSession'],
-  'entityLinker.model.path': ['reloadSession', 'reloadEncoder'],
-  'entityLinker.model.provider': ['reloadSession', 'reloadEncoder'],
+  'entityLinker.model.path': ['reloadSession'],
+  'entityLinker.model.provider': ['reloadSession'],
   'entityLinker.linking.detection': ['reloadSession'],
   'entityLinker.linking.nilThreshold': ['reloadSession'],
   'entityLinker.linking.topK': ['relink'],
@@ -36,8 +34,6 @@ export const SETTING_EFFECTS: Readonly<Record<string, readonly SettingEffect[]>>
 export type SessionState = 'idle' | 'loading' | 'ready' | 'failed';
 
 export interface SettingsChangePlan {
-  /** Drop the encoder of Compare Texts; it loads again on next use. */
-  readonly unloadEncoder: boolean;
   /**
    * none: nothing to do; relink: link open documents again; reload: drop the session and link again (nothing
    * loaded is lost: the session is idle or failed); ask: a loaded session would be thrown away (a large KB
@@ -49,10 +45,9 @@ export interface SettingsChangePlan {
 /** The one decision for a change; `affects` is the change event's affectsConfiguration. */
 export function planSettingsChange(affects: (key: string) => boolean, state: SessionState): SettingsChangePlan {
   const effects = new Set(Object.entries(SETTING_EFFECTS).filter(([key]) => affects(key)).flatMap(([, e]) => e));
-  const unloadEncoder = effects.has('reloadEncoder');
   if (effects.has('reloadSession')) {
     const session = state === 'ready' || state === 'loading' ? 'ask' : state === 'failed' ? 'reload' : 'relink';
-    return { unloadEncoder, session };
+    return { session };
   }
-  return { unloadEncoder, session: effects.has('relink') ? 'relink' : 'none' };
+  return { session: effects.has('relink') ? 'relink' : 'none' };
 }

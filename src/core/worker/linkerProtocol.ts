@@ -29,6 +29,13 @@ export interface SessionInfo {
   readonly kbSkipped?: { readonly count: number; readonly first: readonly SkippedRecord[] };
 }
 
+/** The answer to compareTexts: the cosine and the encoder that computed it. */
+export interface TextComparison {
+  readonly cosine: number;
+  readonly provider: string;
+  readonly dims: number;
+}
+
 /** A KB search hit for the candidate picker. */
 export interface EntityHit {
   readonly id: string;
@@ -50,6 +57,8 @@ export type WorkerRequest =
   | { readonly id: number; readonly kind: 'forget'; readonly key: string }
   /** Measures the worker's own event-loop responsiveness (a round trip with no work). */
   | { readonly id: number; readonly kind: 'ping' }
+  /** Cosine similarity of a mention text and an entity text under the session's encoder (Compare Two Texts). */
+  | { readonly id: number; readonly kind: 'compareTexts'; readonly mention: string; readonly entity: string }
   /** Exports a workspace's annotation store (BLINK negatives mined by the session's linker). */
   | { readonly id: number; readonly kind: 'exportGold'; readonly request: ExportRequest }
   /** Fine-tunes the session's model on a workspace's annotation store into a new model folder; progress per epoch. */
@@ -72,6 +81,7 @@ export interface WorkerResults {
   entities: (Entity | null)[];
   forget: null;
   ping: null;
+  compareTexts: TextComparison;
   exportGold: ExportSummary;
   finetune: FinetuneSummary;
   refit: RefitResult;
@@ -101,7 +111,7 @@ export type WorkerOutbound =
   | { readonly kind: 'log'; readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
   | { readonly kind: 'closed' };
 
-const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', 'searchKb', 'entities', 'forget', 'ping', 'exportGold', 'finetune', 'refit', 'setLearned', 'learnedBase'];
+const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', 'searchKb', 'entities', 'forget', 'ping', 'compareTexts', 'exportGold', 'finetune', 'refit', 'setLearned', 'learnedBase'];
 
 /** Type guard for messages arriving in the worker. */
 export function isWorkerInbound(value: unknown): value is WorkerInbound {

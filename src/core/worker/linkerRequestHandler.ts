@@ -4,7 +4,8 @@ import { KbSearch } from '../linker/kbSearch';
 import type { LinkedMention, LinkOptions } from '../linker/types';
 import type { Logger, ProgressListener } from '../log';
 import { type LinkingSession, openLinkingSession } from '../session/linkingSession';
-import type { EntityHit, SessionInfo, WorkerRequest, WorkerResults } from './linkerProtocol';
+import type { EntityHit, SessionInfo, TextComparison, WorkerRequest, WorkerResults } from './linkerProtocol';
+import { dotAt } from '../vectorMath';
 import { exportStore, finetuneStore } from './trainingRequests';
 import { applyLearned, learnedBase, refitLearner } from './learningRequests';
 
@@ -50,6 +51,8 @@ export class LinkerRequestHandler {
         return null;
       case 'ping':
         return null;
+      case 'compareTexts':
+        return this.serially(() => compareTexts(this.require(), request.mention, request.entity, signal));
       case 'exportGold':
         return this.serially(() => exportStore(this.require(), request.request, signal, onProgress));
       case 'finetune':
@@ -131,6 +134,17 @@ export class LinkerRequestHandler {
     this.session = undefined;
     await session?.dispose();
   }
+}
+
+/**
+ * The two texts through the session's encoder, each on its side of the bi-encoder (a fine-tuned model applies a
+ * different head to mentions and to entities), so the cosine is the one the linker would score.
+ */
+async function compareTexts(session: LinkingSession, mention: string, entity: string, signal: AbortSignal): Promise<TextComparison> {
+  const { encoder } = session;
+  const [m] = await encoder.encode([mention], { signal, role: 'mention' });
+  const [e] = await encoder.encode([entity], { signal, role: 'entity' });
+  return { cosine: dotAt(m, 0, e, 0, encoder.dims), provider: encoder.provider, dims: encoder.dims };
 }
 
 export function entityHit(e: Entity): EntityHit {

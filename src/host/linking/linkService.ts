@@ -6,7 +6,7 @@ import type { Logger } from '../../core/log';
 import type { DocumentContext, LinkedMention, SpanRequest } from '../../core/linker/types';
 import { type LinkerClient, type RequestBody, type RequestOptions, startLinkerClient } from '../../core/worker/linkerClient';
 import type { LinkingSessionConfig } from '../../core/session/linkingSession';
-import type { EntityHit, SessionInfo, WorkerResults } from '../../core/worker/linkerProtocol';
+import type { EntityHit, SessionInfo, TextComparison, WorkerResults } from '../../core/worker/linkerProtocol';
 import { abortSignalFrom } from '../cancellation';
 import type { ModelSettings } from '../config';
 import { Disposable } from '../disposable';
@@ -113,6 +113,12 @@ export class LinkService extends Disposable {
   async request<K extends 'exportGold' | 'finetune' | 'refit' | 'setLearned' | 'learnedBase'>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
     const { client } = await this.session();
     return client.request(body, options);
+  }
+
+  /** Cosine similarity of a mention text and an entity text under the session's encoder, opening the session first. */
+  async compareTexts(mention: string, entity: string, signal?: AbortSignal): Promise<TextComparison> {
+    const { client } = await this.session();
+    return client.request({ kind: 'compareTexts', mention, entity }, { signal });
   }
 
   /** Forgets a document's last run in the worker (it closed). */

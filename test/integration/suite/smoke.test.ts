@@ -50,8 +50,8 @@ suite('Entity Linker: smoke', () => {
     assert.match(log.getText(), activated);
   });
 
-  test('compareTexts: the encoder loads in the extension host and ranks Apple the company above the fruit', async function () {
-    // The first call loads ONNX Runtime and the model (and builds the model if it is missing).
+  test("compareTexts: the linking session's encoder (in the linker worker) ranks Apple the company above the fruit", async function () {
+    // The first call opens the linking session in the worker (ONNX Runtime, the model, the KB and its index).
     this.timeout(180_000);
     const mention = 'Steve Jobs co-founded Apple';
     const company = await vscode.commands.executeCommand<number>('entityLinker.compareTexts', mention, 'Apple Inc. is an American technology company');

@@ -5,20 +5,20 @@ import { planSettingsChange, SETTING_EFFECTS } from '../../../src/host/settingsC
 /** affectsConfiguration as VS Code answers it: the key itself or a section above it. */
 const changed = (...keys: string[]) => (section: string): boolean => keys.some((k) => k === section || k.startsWith(`${section}.`));
 
-void test('changing model.path with a loaded session asks once and unloads the encoder without a prompt of its own', () => {
-  assert.deepEqual(planSettingsChange(changed('entityLinker.model.path'), 'ready'), { unloadEncoder: true, session: 'ask' });
-  assert.deepEqual(planSettingsChange(changed('entityLinker.model.provider', 'entityLinker.kb.sources'), 'loading'), { unloadEncoder: true, session: 'ask' });
+void test('changing model.path with a loaded session asks once (Compare Texts uses the session, so nothing else reloads)', () => {
+  assert.deepEqual(planSettingsChange(changed('entityLinker.model.path'), 'ready'), { session: 'ask' });
+  assert.deepEqual(planSettingsChange(changed('entityLinker.model.provider', 'entityLinker.kb.sources'), 'loading'), { session: 'ask' });
 });
 
 void test('with no session loaded (idle) a session setting only re-links; after a failed load it reloads without asking', () => {
-  assert.deepEqual(planSettingsChange(changed('entityLinker.model.path'), 'idle'), { unloadEncoder: true, session: 'relink' });
-  assert.deepEqual(planSettingsChange(changed('entityLinker.kb.lenient'), 'failed'), { unloadEncoder: false, session: 'reload' });
+  assert.deepEqual(planSettingsChange(changed('entityLinker.model.path'), 'idle'), { session: 'relink' });
+  assert.deepEqual(planSettingsChange(changed('entityLinker.kb.lenient'), 'failed'), { session: 'reload' });
 });
 
 void test('re-link settings re-link; annotation settings (a section) re-link; unrelated settings do nothing', () => {
-  assert.deepEqual(planSettingsChange(changed('entityLinker.linking.topK'), 'ready'), { unloadEncoder: false, session: 'relink' });
-  assert.deepEqual(planSettingsChange(changed('entityLinker.annotation.acceptThreshold'), 'ready'), { unloadEncoder: false, session: 'relink' });
-  assert.deepEqual(planSettingsChange(changed('entityLinker.linking.debounceMs', 'editor.fontSize'), 'ready'), { unloadEncoder: false, session: 'none' });
+  assert.deepEqual(planSettingsChange(changed('entityLinker.linking.topK'), 'ready'), { session: 'relink' });
+  assert.deepEqual(planSettingsChange(changed('entityLinker.annotation.acceptThreshold'), 'ready'), { session: 'relink' });
+  assert.deepEqual(planSettingsChange(changed('entityLinker.linking.debounceMs', 'editor.fontSize'), 'ready'), { session: 'none' });
 });
 
 void test('every contributed entityLinker setting that is read once per session is in the table', () => {
