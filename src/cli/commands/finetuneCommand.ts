@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { LinkerError } from '../../core/errors';
 import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/formats/goldMapping';
+import { DEFAULT_DEV_FRACTION } from '../../core/formats/documentSplit';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { defaultCacheDir } from '../../core/session/linkingSession';
 import { finetuneFromSession } from '../../core/training/finetuneSession';
@@ -27,21 +28,21 @@ built, so linking with --model DIR starts at once.
 
   --train PATH          training gold, repeatable: any format eval reads, or exported BLINK training JSONL
   --train-format F      ${GOLD_FORMATS.join(' | ')} | auto (default auto)
-  --dev PATH            dev gold, repeatable (default: a seeded split of 20% of the training documents)
+  --dev PATH            dev gold, repeatable (default: a seeded split of ${100 * DEFAULT_DEV_FRACTION}% of the training documents)
   --dev-format F        as --train-format
-  --dev-fraction X      share of training documents split off as dev without --dev (default 0.2)
+  --dev-fraction X      share of training documents split off as dev without --dev (default ${DEFAULT_DEV_FRACTION})
   --gold-id-map M       id | iri-suffix | title | sense-key (as eval; sense-key for wsd gold)
   --duplicates FILE     ids declared the same entity, one group per line (tab, comma or space separated)
-  --negatives S         random | hard | mixed (default mixed: half top-scoring wrong entities, half random)
+  --negatives S         random | hard | mixed (default ${DEFAULT_HEAD_TRAINING.negatives}; mixed: half top-scoring wrong entities, half random)
   --num-negatives N     negatives per mention (default ${DEFAULT_HEAD_TRAINING.numNegatives})
   --sample-temperature T  sample hard negatives from softmax(score / T) with the log-q correction
-  --epochs N            at most N epochs (default ${DEFAULT_HEAD_TRAINING.epochs}); early stopping, patience 2
+  --epochs N            at most N epochs (default ${DEFAULT_HEAD_TRAINING.epochs}); early stopping, patience ${DEFAULT_HEAD_TRAINING.patience}
   --batch-size N        mentions per step (default ${DEFAULT_HEAD_TRAINING.batchSize})
   --lr X                AdamW peak learning rate (default ${DEFAULT_HEAD_TRAINING.optimizer.lr}; 10% warmup, linear decay)
   --entity-side         also train the entity-side map (slower; see the manual)
   --select-on S         linker (default: whole-linker dev accuracy, ranker refitted per epoch) | recall (dev
                         recall@64 of the head alone; faster; the parent's ranker is kept, no learned.json)
-  --seed N              seed of the split, the shuffling and the sampling (default 1)
+  --seed N              seed of the split, the shuffling and the sampling (default ${DEFAULT_HEAD_TRAINING.seed})
   --out DIR             the new model folder
   --overwrite           replace DIR if it exists (only once training has finished)
   --no-index            do not build the new model's index now
@@ -90,9 +91,9 @@ export const finetuneCommand: CliCommand = {
     const dev = values.dev === undefined ? undefined : await readGoldArgs(values.dev, parseChoice('dev-format', values['dev-format'], choices, 'auto'), io);
     const wsd = [...train.formats, ...(dev?.formats ?? [])].includes('wsd');
     const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
-    const seed = parseNumber('seed', values.seed, 1);
+    const seed = parseNumber('seed', values.seed, DEFAULT_HEAD_TRAINING.seed);
     const training = {
-      negatives: parseChoice<NegativeStrategy>('negatives', values.negatives, NEGATIVE_STRATEGIES, 'mixed'),
+      negatives: parseChoice<NegativeStrategy>('negatives', values.negatives, NEGATIVE_STRATEGIES, DEFAULT_HEAD_TRAINING.negatives),
       numNegatives: parsePositiveInt('num-negatives', values['num-negatives'], DEFAULT_HEAD_TRAINING.numNegatives),
       epochs: parsePositiveInt('epochs', values.epochs, DEFAULT_HEAD_TRAINING.epochs),
       batchSize: parsePositiveInt('batch-size', values['batch-size'], DEFAULT_HEAD_TRAINING.batchSize),
@@ -113,7 +114,7 @@ export const finetuneCommand: CliCommand = {
         cacheDir,
         train: train.docs,
         dev: dev?.docs,
-        devFraction: parseNumber('dev-fraction', values['dev-fraction'], 0.2),
+        devFraction: parseNumber('dev-fraction', values['dev-fraction'], DEFAULT_DEV_FRACTION),
         ...mapping,
         duplicatesOf,
         outDir: values.out,

@@ -16,6 +16,9 @@ function unitHash(seed: number, id: string): number {
   return digest.readUInt32BE(0) / 4294967296;
 }
 
+/** The share of documents a dev split holds when none is given (export and fine-tuning). */
+export const DEFAULT_DEV_FRACTION = 0.2;
+
 /**
  * Puts about `devFraction` of the distinct document keys into dev. Items sharing a key (windows of one document,
  * say) land on the same side. With two or more keys, each side gets at least one.

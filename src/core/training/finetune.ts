@@ -10,14 +10,14 @@ import type { TrainOptions } from '../learning/rankerTrainer';
 import { Linker, type LinkerOptions } from '../linker/linker';
 import { type RankerWeights, serializeRankerWeights } from '../linker/ranker';
 import { DEFAULT_TEMPLATE, entityText, templateId, type TextTemplateOptions } from '../linker/textTemplates';
-import { splitByDocument } from '../formats/documentSplit';
+import { DEFAULT_DEV_FRACTION, splitByDocument } from '../formats/documentSplit';
 import { type GoldReading, type RankerFit, fitRanker, learnedStateOf, linkerAccuracy, memoryFromGold } from './finetuneRanker';
 import { HeadSwitchEncoder } from './headSwitchEncoder';
 import { LEARNED_FILE, mergeMemories } from './modelLearnedState';
 import type { LearnedState } from '../learning/learnedState';
 import { type HeadWeights, identityHead, projectRows } from '../encoder/finetuned/head';
 import { type ExampleCounts, type ExampleOptions, type TrainingMention, trainingDataHash, trainingMentions } from './trainingExamples';
-import { DEFAULT_HEAD_TRAINING, type HeadExample, type HeadTrainingOptions, type HeadTrainingResult, type TrainingProgress, trainHead } from './trainHead';
+import { headTrainingOptions, type HeadExample, type HeadTrainingOptions, type HeadTrainingResult, type TrainingProgress, trainHead } from './trainHead';
 
 export interface FinetuneOptions extends ExampleOptions {
   /** Training documents (any gold format, or exported training JSONL read as gold). */
@@ -86,8 +86,8 @@ export interface FinetuneResult {
 export async function finetune(options: FinetuneOptions): Promise<FinetuneResult> {
   const { kb, encoder, signal } = options;
   const template = options.template ?? DEFAULT_TEMPLATE;
-  const training: HeadTrainingOptions = { ...DEFAULT_HEAD_TRAINING, ...options.training, optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, ...options.training?.optimizer } };
-  const devFraction = options.devFraction ?? 0.2;
+  const training = headTrainingOptions(options.training);
+  const devFraction = options.devFraction ?? DEFAULT_DEV_FRACTION;
   let trainDocs = options.train;
   let devDocs = options.dev;
   if (devDocs === undefined) {

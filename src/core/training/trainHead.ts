@@ -55,6 +55,15 @@ export const DEFAULT_HEAD_TRAINING: HeadTrainingOptions = {
   trainEntitySide: false,
 };
 
+/**
+ * The head training's options with the defaults applied: the one place they are. A key left out or given as
+ * undefined (an unset CLI flag, a request field the host left empty) keeps its default.
+ */
+export function headTrainingOptions(options: Partial<HeadTrainingOptions> = {}): HeadTrainingOptions {
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<HeadTrainingOptions>;
+  return { ...DEFAULT_HEAD_TRAINING, ...given, optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, ...given.optimizer } };
+}
+
 export const RECALL_KS = [1, 10, 64] as const;
 
 export interface DevMetrics {
@@ -138,7 +147,7 @@ export async function trainHead(
     readonly select?: (head: HeadWeights, epoch: number) => Promise<number>;
   } = {},
 ): Promise<HeadTrainingResult> {
-  const o: HeadTrainingOptions = { ...DEFAULT_HEAD_TRAINING, ...options, optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, ...options.optimizer } };
+  const o = headTrainingOptions(options);
   const { dims } = data;
   const n = data.entityVectors.length / dims;
   if (!Number.isInteger(n) || data.mentionVectors.length % dims !== 0) {

@@ -9,8 +9,7 @@ import type { Logger, ProgressListener } from '../log';
 import type { LinkingSession } from '../session/linkingSession';
 import { onlineStateFileFor, readOnlineLearner } from '../training/onlineStateFile';
 import { finetuneFromSession } from '../training/finetuneSession';
-import type { NegativeStrategy } from '../training/negativeMining';
-import { DEFAULT_HEAD_TRAINING, type EpochReport } from '../training/trainHead';
+import type { EpochReport, HeadTrainingOptions } from '../training/trainHead';
 
 /**
  * The editor's export and fine-tune requests, answered in the linker worker against its open session, so that
@@ -31,14 +30,16 @@ export interface ExportRequest {
   readonly hardNegatives: number;
 }
 
-export interface FinetuneRequest {
+/**
+ * The fine-tune settings a caller (the host's command, its programmatic arguments) may choose, derived from the
+ * head training's options; one left out takes its default where defaults are applied (headTrainingOptions, and
+ * DEFAULT_DEV_FRACTION for the split).
+ */
+export type FinetuneChoices = Partial<Pick<HeadTrainingOptions, 'negatives' | 'numNegatives' | 'epochs' | 'seed'>> & { readonly devFraction?: number };
+
+export interface FinetuneRequest extends FinetuneChoices {
   readonly storeRoot: string;
   readonly outDir: string;
-  readonly negatives: NegativeStrategy;
-  readonly numNegatives?: number;
-  readonly epochs?: number;
-  readonly seed?: number;
-  readonly devFraction?: number;
 }
 
 export interface DevMetricsSummary {
@@ -115,12 +116,7 @@ export async function finetuneStore(session: LinkingSession, cacheDir: string, r
     devFraction: request.devFraction,
     mapGold: createGoldMapper(session.kb, { kind: 'id' }),
     outDir: request.outDir,
-    training: {
-      negatives: request.negatives,
-      numNegatives: request.numNegatives ?? DEFAULT_HEAD_TRAINING.numNegatives,
-      epochs: request.epochs ?? DEFAULT_HEAD_TRAINING.epochs,
-      seed: request.seed ?? 1,
-    },
+    training: { negatives: request.negatives, numNegatives: request.numNegatives, epochs: request.epochs, seed: request.seed },
     logger,
     signal,
     onProgress: (p) => {

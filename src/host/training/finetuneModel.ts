@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LinkerError } from '../../core/errors';
 import { NEGATIVE_STRATEGIES, type NegativeStrategy } from '../../core/training/negativeMining';
-import { type FinetuneSummary, percent } from '../../core/worker/trainingRequests';
+import { type FinetuneChoices, type FinetuneSummary, percent } from '../../core/worker/trainingRequests';
+import { DEFAULT_HEAD_TRAINING } from '../../core/training/trainHead';
 import { abortSignalFrom } from '../cancellation';
 import { finetuneMessage, finetuneVerdict } from './finetuneVerdict';
 import { modelsRoot, setModelPath } from './modelChoices';
@@ -11,22 +12,17 @@ import { progressReporter } from '../progressReporter';
 import { storeRootFor } from './trainingUi';
 
 /** Arguments for programmatic use: with them nothing is asked (the result is still shown, as to a user). */
-export interface FinetuneArgs {
-  readonly negatives?: NegativeStrategy;
-  readonly epochs?: number;
-  readonly numNegatives?: number;
-  readonly seed?: number;
-  readonly devFraction?: number;
+export interface FinetuneArgs extends FinetuneChoices {
   /** Default: `<globalStorage>/models/<timestamp>-<negatives>`. */
   readonly outDir?: string;
   readonly workspace?: string;
 }
 
 const NEGATIVE_ITEMS: readonly (vscode.QuickPickItem & { negatives: NegativeStrategy })[] = [
-  { negatives: 'mixed', label: 'Mixed', description: 'default', detail: 'Half top-scoring wrong entities, half random ones: robust on small data.' },
-  { negatives: 'hard', label: 'Hard', detail: 'Only the wrong entities the current model scores highest (re-mined every epoch).' },
-  { negatives: 'random', label: 'Random', detail: 'Uniformly sampled wrong entities: the in-batch baseline.' },
-];
+  { negatives: 'mixed' as const, label: 'Mixed', detail: 'Half top-scoring wrong entities, half random ones: robust on small data.' },
+  { negatives: 'hard' as const, label: 'Hard', detail: 'Only the wrong entities the current model scores highest (re-mined every epoch).' },
+  { negatives: 'random' as const, label: 'Random', detail: 'Uniformly sampled wrong entities: the in-batch baseline.' },
+].map((item) => (item.negatives === DEFAULT_HEAD_TRAINING.negatives ? { ...item, description: 'default' } : item));
 
 export function isFinetuneArgs(value: unknown): value is FinetuneArgs {
   // A plain object only: a Uri or a tree item that a menu passes is not a set of arguments.
@@ -52,7 +48,7 @@ export async function finetuneModel(services: TrainingCommandServices, args: Fin
     negatives = (await vscode.window.showQuickPick(NEGATIVE_ITEMS, { title: 'Entity Linker: Fine-tune - negatives', ignoreFocusOut: true }))?.negatives;
     if (negatives === undefined) return undefined;
   }
-  const strategy = negatives ?? 'mixed';
+  const strategy = negatives ?? DEFAULT_HEAD_TRAINING.negatives;
   const storeRoot = await storeRootFor(args?.workspace);
   const outDir = args?.outDir ?? newModelFolder(services.storageDir, strategy);
   const parent = (await services.links.ready()).modelDir;
@@ -69,10 +65,10 @@ export async function finetuneModel(services: TrainingCommandServices, args: Fin
               storeRoot,
               outDir,
               negatives: strategy,
-              ...(args?.epochs === undefined ? {} : { epochs: args.epochs }),
-              ...(args?.numNegatives === undefined ? {} : { numNegatives: args.numNegatives }),
-              ...(args?.devFraction === undefined ? {} : { devFraction: args.devFraction }),
-              seed: args?.seed ?? 1,
+              epochs: args?.epochs,
+              numNegatives: args?.numNegatives,
+              devFraction: args?.devFraction,
+              seed: args?.seed,
             },
           },
           { signal: abort.signal, onProgress: progressReporter(progress) },

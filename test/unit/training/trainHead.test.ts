@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { LinkerError } from '../../../src/core/errors';
 import { mineCandidates, negativeShares, recallAtK } from '../../../src/core/training/negativeMining';
 import { SeededRandom } from '../../../src/core/training/seededRandom';
-import { evaluateHead, trainHead } from '../../../src/core/training/trainHead';
+import { DEFAULT_HEAD_TRAINING, evaluateHead, headTrainingOptions, trainHead } from '../../../src/core/training/trainHead';
 import { identityHead } from '../../../src/core/encoder/finetuned/head';
 import { syntheticProblem } from '../../fixtures/training/syntheticProblem';
 
@@ -77,4 +77,12 @@ void test('training stops with a cancelled LinkerError when the signal fires', a
     () => trainHead(data, FAST, { signal: controller.signal, onProgress: (p) => p.stage === 'train' && controller.abort() }),
     (e: unknown) => LinkerError.is(e, 'cancelled'),
   );
+});
+
+void test('headTrainingOptions applies the defaults in one place: a key left out or given as undefined keeps its default', () => {
+  const o = headTrainingOptions({ epochs: undefined, numNegatives: undefined, seed: 7, negatives: 'hard' });
+  assert.deepEqual(o, { ...DEFAULT_HEAD_TRAINING, seed: 7, negatives: 'hard' });
+  assert.equal(o.epochs, DEFAULT_HEAD_TRAINING.epochs, 'an unset request field does not erase the default');
+  assert.deepEqual(headTrainingOptions(), DEFAULT_HEAD_TRAINING);
+  assert.notEqual(headTrainingOptions().optimizer, DEFAULT_HEAD_TRAINING.optimizer, 'the optimizer options are a copy, not the shared default');
 });

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { writeTextAtomic } from '../../atomicFile';
 import type { GoldMapper } from '../goldMapping';
 import type { KnowledgeBase } from '../../kb/knowledgeBase';
-import { splitByDocument } from '../documentSplit';
+import { DEFAULT_DEV_FRACTION, splitByDocument } from '../documentSplit';
 import type { GoldDocument } from '../goldDocument';
 import { type BlinkExportOptions, blinkTrainingRecords, toJsonl } from './blinkTrainingWriter';
 import { type BratExportOptions, writeBratStandoff } from './bratWriter';
@@ -69,7 +69,7 @@ export async function exportGold(docs: readonly GoldDocument[], options: ExportO
   // Every caller (the CLI, the editor's worker) gets the same output checks, right before anything is written.
   checkExportTargets({ format: options.format, out: options.out, devOut: options.devOut, inputs: [...goldInputFiles(docs), ...(options.inputs ?? [])], force: options.force });
   const includeNil = options.includeNil ?? true;
-  const split = options.devOut === undefined ? { train: [...docs], dev: [] as GoldDocument[] } : splitByDocument(docs, options.devFraction ?? 0.2, options.seed ?? 1, (d) => d.id);
+  const split = options.devOut === undefined ? { train: [...docs], dev: [] as GoldDocument[] } : splitByDocument(docs, options.devFraction ?? DEFAULT_DEV_FRACTION, options.seed ?? 1, (d) => d.id);
   const filtered = (set: readonly GoldDocument[]): GoldDocument[] => (includeNil ? [...set] : set.map((d) => ({ ...d, mentions: d.mentions.filter((m) => !m.nil && m.goldIds.length > 0) })));
   await writeSet(filtered(split.train), options.out, options);
   if (options.devOut !== undefined) await writeSet(filtered(split.dev), options.devOut, options);
