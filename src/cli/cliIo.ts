@@ -57,7 +57,7 @@ export function createCliIo(options: { verbose: boolean; quiet?: boolean }): Cli
       }
       lastDraw = now;
       const pct = p.total !== undefined && p.total > 0 ? ` ${((100 * p.done) / p.total).toFixed(0)}%` : '';
-      const line = `${inlineSafe(p.stage)}: ${p.done}${p.total !== undefined ? `/${p.total}` : ''}${pct}`;
+      const line = `${p.epoch === undefined ? '' : `epoch ${p.epoch} `}${inlineSafe(p.stage)}: ${p.done}${p.total !== undefined ? `/${p.total}` : ''}${pct}`;
       if (tty) {
         process.stderr.write(`\r\x1b[K${line}`);
         openLine = true;

@@ -23,6 +23,10 @@ export interface Progress {
   readonly stage: string;
   readonly done: number;
   readonly total?: number;
+  /** The training epoch the stage belongs to (fine-tuning). */
+  readonly epoch?: number;
+  /** Figures of a finished step (an epoch's loss and dev recall): data here, put into words by the edge that shows them. */
+  readonly figures?: Readonly<Record<string, number>>;
 }
 
 export type ProgressListener = (progress: Progress) => void;

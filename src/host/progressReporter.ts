@@ -20,6 +20,19 @@ export function stageWords(stage: string): string {
   return m !== null && STAGE_WORDS[m[2]] !== undefined ? `${m[1]}${STAGE_WORDS[m[2]]}` : stage;
 }
 
+/**
+ * A progress report in words: the stage named, under its epoch when it has one, and a finished epoch's figures
+ * ("epoch 2: training", "epoch 2 finished: loss 0.1234, dev recall@64 85.0%, dev recall@1 60.0%").
+ */
+export function progressWords(p: Progress): string {
+  if (p.stage === 'epoch' && p.epoch !== undefined) {
+    const figures = Object.entries(p.figures ?? {}).map(([name, value]) => (name.startsWith('recall@') ? `dev ${name} ${(100 * value).toFixed(1)}%` : `${name} ${value.toFixed(4)}`));
+    return `epoch ${p.epoch} finished${figures.length === 0 ? '' : `: ${figures.join(', ')}`}`;
+  }
+  const words = stageWords(p.stage);
+  return p.epoch === undefined ? words : `epoch ${p.epoch}: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
+}
+
 /** "about 3 min left" from the rate so far; undefined until the estimate means something (2 s and 2 % in). */
 export function timeLeft(done: number, total: number, elapsedMs: number): string | undefined {
   if (done <= 0 || done >= total || elapsedMs < 2000 || done / total < 0.02) return undefined;
@@ -41,14 +54,14 @@ export function progressReporter(progress: vscode.Progress<{ message?: string; i
   let percent = 0;
   let stageStarted = now();
   return (p) => {
-    // "epoch 2/4: loss ..." lines change their text but are one stage: the part before ':' names the stage.
-    const key = p.stage.replace(/:.*$/, '');
+    // Each epoch's mining, training and evaluation is its own stage; the finished-epoch reports are one (done of total epochs).
+    const key = p.epoch === undefined || p.stage === 'epoch' ? p.stage : `${p.epoch} ${p.stage}`;
     if (key !== stage) {
       stage = key;
       percent = 0;
       stageStarted = now();
     }
-    const words = stageWords(p.stage);
+    const words = progressWords(p);
     if (p.total === undefined || p.total <= 0) {
       progress.report({ message: p.done > 0 ? `${words} (${count(p.done)})` : words });
       return;

@@ -129,7 +129,7 @@ export const finetuneCommand: CliCommand = {
             const r = p.report;
             io.err(`epoch ${r.epoch}/${r.epochs}: loss ${r.loss.toFixed(4)}, dev recall@1 ${pct(r.dev['recall@1'])}, @10 ${pct(r.dev['recall@10'])}, @64 ${pct(r.dev['recall@64'])} (${r.seconds.toFixed(1)} s)`);
           } else {
-            io.progress({ stage: 'epoch' in p ? `epoch ${p.epoch} ${p.stage}` : p.stage, done: p.done, total: p.total });
+            io.progress(p);
           }
         },
       });

@@ -126,7 +126,8 @@ export class WorkerLinkerClient implements LinkerClient {
         this.onClosed?.();
         return;
       case 'progress':
-        this.pending.get(m.id)?.onProgress?.({ stage: m.stage, done: m.done, ...(m.total === undefined ? {} : { total: m.total }) });
+        // The message is the Progress itself (stage, done, total, epoch, figures) plus its kind and id.
+        this.pending.get(m.id)?.onProgress?.(m);
         return;
       case 'response': {
         const p = this.settle(m.id);

@@ -3,6 +3,7 @@ import type { SkippedRecord } from '../kb/kbReadOptions';
 import type { DocumentContext, LinkedMention, SpanRequest } from '../linker/types';
 import type { LinkingSessionConfig } from '../session/linkingSession';
 import type { LinkerErrorLocation, LinkerErrorReason } from '../errors';
+import type { Progress } from '../log';
 import type { ExportSummary } from '../formats/export/exportGold';
 import type { ExportRequest, FinetuneRequest, FinetuneSummary } from './trainingRequests';
 import type { LearnedBase, PackedExamples, RefitResult } from './learningRequests';
@@ -107,7 +108,7 @@ export type WorkerInbound = WorkerRequest | { readonly kind: 'cancel'; readonly 
 export type WorkerOutbound =
   | { readonly kind: 'response'; readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly kind: 'response'; readonly id: number; readonly ok: false; readonly error: SerializedError }
-  | { readonly kind: 'progress'; readonly id: number; readonly stage: string; readonly done: number; readonly total?: number }
+  | ({ readonly kind: 'progress'; readonly id: number } & Progress)
   | { readonly kind: 'log'; readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
   | { readonly kind: 'closed' };
 

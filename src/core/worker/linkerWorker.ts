@@ -38,7 +38,7 @@ function main(): void {
     const request: WorkerRequest = message;
     const controller = new AbortController();
     const done = handler
-      .handle(request, controller.signal, (p) => post({ kind: 'progress', id: request.id, stage: p.stage, done: p.done, ...(p.total === undefined ? {} : { total: p.total }) }))
+      .handle(request, controller.signal, (p) => post({ kind: 'progress', id: request.id, ...p }))
       .then(
         (result) => post({ kind: 'response', id: request.id, ok: true, result }),
         (e: unknown) => post({ kind: 'response', id: request.id, ok: false, error: serializeError(e) }),

@@ -122,11 +122,10 @@ export async function finetuneStore(session: LinkingSession, cacheDir: string, r
     onProgress: (p) => {
       if (p.stage === 'epoch') {
         const r = p.report;
-        const line = `epoch ${r.epoch}/${r.epochs}: loss ${r.loss.toFixed(4)}, dev recall@64 ${percent(r.dev['recall@64'])}`;
-        logger.info(`fine-tune: ${line}, recall@1 ${percent(r.dev['recall@1'])} (${r.seconds.toFixed(1)} s)`);
-        onProgress({ stage: line, done: r.epoch, total: r.epochs });
+        logger.info(`fine-tune: epoch ${r.epoch}/${r.epochs}: loss ${r.loss.toFixed(4)}, dev recall@64 ${percent(r.dev['recall@64'])}, recall@1 ${percent(r.dev['recall@1'])} (${r.seconds.toFixed(1)} s)`);
+        onProgress({ stage: 'epoch', epoch: r.epoch, done: r.epoch, total: r.epochs, figures: { loss: r.loss, 'recall@64': r.dev['recall@64'], 'recall@1': r.dev['recall@1'] } });
       } else {
-        onProgress({ stage: 'epoch' in p ? `epoch ${p.epoch}: ${p.stage}` : p.stage, done: p.done, total: p.total });
+        onProgress(p);
       }
     },
   });

@@ -29,3 +29,17 @@ void test('reports done / total with separators, the time left, and increments t
   assert.deepEqual(reports.map((r) => r.message), ['Embedding KB entities: 0 / 82,000', 'Embedding KB entities: 20,500 / 82,000 · about 2 min left', 'Building HNSW index: 41,000 / 82,000']);
   assert.deepEqual(reports.map((r) => r.increment), [0, 25, 50]);
 });
+
+void test('fine-tuning progress arrives as data and is put into words here: the stage under its epoch, a finished epoch with its figures', () => {
+  const reports: { message?: string; increment?: number }[] = [];
+  const report = progressReporter({ report: (r) => reports.push(r) }, () => 0);
+  report({ stage: 'train', epoch: 2, done: 16, total: 32 });
+  report({ stage: 'evaluate', epoch: 2, done: 0, total: 10 });
+  report({ stage: 'epoch', epoch: 2, done: 2, total: 4, figures: { loss: 0.12345, 'recall@64': 0.85, 'recall@1': 0.6 } });
+  assert.deepEqual(reports.map((r) => r.message), [
+    'epoch 2: training: 16 / 32',
+    'epoch 2: evaluating on dev: 0 / 10',
+    'epoch 2 finished: loss 0.1235, dev recall@64 85.0%, dev recall@1 60.0%: 2 / 4',
+  ]);
+  assert.deepEqual(reports.map((r) => r.increment), [50, 0, 50], 'each stage restarts its bar');
+});

@@ -9,6 +9,7 @@ import { startLinkerClient } from '../../../src/core/worker/linkerClient';
 import { OnlineLearner } from '../../../src/core/learning/onlineLearner';
 import { onlineStateFileFor, writeOnlineLearner } from '../../../src/core/training/onlineStateFile';
 import { readModelLearnedState } from '../../../src/core/training/modelLearnedState';
+import type { Progress } from '../../../src/core/log';
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 const WORKER = path.join(REPO, 'out', 'src', 'core', 'worker', 'linkerWorker.js');
@@ -56,7 +57,7 @@ void test('finetune in the worker: epoch progress with loss and recall, cancel l
     // Cancelled at the first epoch line: the request rejects at once, the worker stops, no folder appears.
     const cancelledDir = path.join(dir, 'models', 'cancelled');
     const controller = new AbortController();
-    const cancelled = client.request({ kind: 'finetune', request: { ...request, outDir: cancelledDir } }, { signal: controller.signal, onProgress: (p) => (/^epoch \d+\/\d+: loss/.test(p.stage) ? controller.abort() : undefined) });
+    const cancelled = client.request({ kind: 'finetune', request: { ...request, outDir: cancelledDir } }, { signal: controller.signal, onProgress: (p) => (p.stage === 'epoch' ? controller.abort() : undefined) });
     await assert.rejects(cancelled, (e) => LinkerError.is(e, 'cancelled'));
     // Requests run one at a time in the worker, so this answers after the cancelled run has stopped.
     await client.request({ kind: 'linkSpans', text: 'Apple', spans: [{ start: 0, end: 5 }] });
@@ -67,10 +68,18 @@ void test('finetune in the worker: epoch progress with loss and recall, cancel l
     online.observe({ document: 'd0.txt', start: 0, end: 3, text: 'She', action: 'reject', entityId: null });
     await writeOnlineLearner(onlineStateFileFor(path.join(dir, 'ws')), online.toJSON());
     const outDir = path.join(dir, 'models', 'done');
-    const lines: string[] = [];
-    const summary = await client.request({ kind: 'finetune', request: { ...request, outDir } }, { onProgress: (p) => lines.push(p.stage) });
-    const epochLines = lines.filter((l) => /^epoch \d\/3: loss \d+\.\d{4}, dev recall@64 \d+\.\d%$/.test(l));
-    assert.ok(epochLines.length >= 1, `epoch lines in ${JSON.stringify([...new Set(lines)])}`);
+    const reports: Progress[] = [];
+    const summary = await client.request({ kind: 'finetune', request: { ...request, outDir } }, { onProgress: (p) => reports.push(p) });
+    // Progress arrives as data (stage, epoch, done of total, figures), not as words.
+    const epochs = reports.filter((p) => p.stage === 'epoch');
+    assert.ok(epochs.length >= 1, `epoch reports in ${JSON.stringify([...new Set(reports.map((p) => p.stage))])}`);
+    for (const p of epochs) {
+      assert.equal(p.total, 3);
+      assert.equal(p.done, p.epoch);
+      assert.deepEqual(Object.keys(p.figures ?? {}).sort(), ['loss', 'recall@1', 'recall@64']);
+      assert.ok(Number.isFinite(p.figures?.loss) && (p.figures?.['recall@64'] ?? -1) >= 0 && (p.figures?.['recall@64'] ?? 2) <= 1);
+    }
+    assert.ok(reports.some((p) => p.stage === 'train' && p.epoch === 1), 'the training steps carry their epoch');
     assert.equal(summary.outDir, outDir);
     assert.equal(summary.trainMentions + summary.devMentions, DOCS.reduce((n, [, links]) => n + links.length, 0));
     const manifest = JSON.parse(readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as { parent: { path: string }; modelId: string };
