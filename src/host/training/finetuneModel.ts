@@ -78,7 +78,8 @@ export async function finetuneModel(services: TrainingCommandServices, args: Fin
       }
     },
   );
-  const line = `recall@64 ${percent(summary.before['recall@64'])} → ${percent(summary.after['recall@64'])}, recall@1 ${percent(summary.before['recall@1'])} → ${percent(summary.after['recall@1'])} on ${summary.devMentions} dev mentions (trained on ${summary.trainMentions}, best epoch ${summary.bestEpoch}, ${summary.seconds.toFixed(1)} s)`;
+  const linkerLine = summary.linker === undefined ? '' : `linker accuracy ${percent(summary.linker.before)} → ${percent(summary.linker.after)}, `;
+  const line = `${linkerLine}recall@64 ${percent(summary.before['recall@64'])} → ${percent(summary.after['recall@64'])}, recall@1 ${percent(summary.before['recall@1'])} → ${percent(summary.after['recall@1'])} on ${summary.devMentions} dev mentions (trained on ${summary.trainMentions}, best epoch ${summary.bestEpoch}, ${summary.seconds.toFixed(1)} s)`;
   const verdict = finetuneVerdict(summary);
   services.logger.info(`Fine-tune: new model ${summary.outDir} (${summary.modelId.slice(0, 12)}): ${line}; ${verdict}.`);
   // Programmatic calls (tests) are told too, so what a user would see is what the tests read.

@@ -23,3 +23,10 @@ void test('without dev mentions the quality is not measured, and the message say
   assert.equal(message.success, false);
   assert.match(message.text, /not measured/);
 });
+
+void test('with whole-linker selection the dev accuracy decides, whatever the epoch', () => {
+  // Epoch 0 keeps the parent's head but comes with a refitted ranker and the learned state: better is better.
+  assert.equal(finetuneVerdict({ bestEpoch: 0, devMentions: 12, linker: { before: 0.8, after: 0.85 } }), 'improved');
+  assert.equal(finetuneVerdict({ bestEpoch: 2, devMentions: 12, linker: { before: 0.8, after: 0.8 } }), 'unchanged');
+  assert.equal(finetuneVerdict({ bestEpoch: 1, devMentions: 12, linker: { before: 0.8, after: 0.75 } }), 'unchanged');
+});
