@@ -13,6 +13,13 @@ import type { CliIo } from './cliIo';
  * `onInvalidSpan` (eval --skip-invalid) mentions whose offsets do not fit their text are left out and reported
  * there instead of failing the read.
  */
+/** The gold-input options that eval, export and simulate share (parseArgs specs). */
+export const GOLD_INPUT_OPTIONS = {
+  gold: { type: 'string', multiple: true },
+  'gold-format': { type: 'string' },
+  'gold-id-map': { type: 'string' },
+} as const;
+
 export async function readGoldArgs(paths: readonly string[], format: GoldFormat | 'auto', io: CliIo, skipped?: Map<string, number>, onInvalidSpan?: InvalidSpanListener): Promise<{ docs: GoldDocument[]; formats: GoldFormat[] }> {
   const formats = await Promise.all(paths.map((p) => (format === 'auto' ? sniffGoldFormat(p) : Promise.resolve(format))));
   const docs: GoldDocument[] = [];

@@ -5,7 +5,7 @@ import type { Fraction } from '../../core/eval/metrics';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { goldMappingFor, readGoldArgs } from '../goldArgs';
+import { GOLD_INPUT_OPTIONS, goldMappingFor, readGoldArgs } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -34,9 +34,7 @@ export const evalCommand: CliCommand = {
   async run(args, io, signal) {
     const { values } = parseCommandArgs(args, {
       ...ENGINE_OPTIONS,
-      gold: { type: 'string', multiple: true },
-      'gold-format': { type: 'string' },
-      'gold-id-map': { type: 'string' },
+      ...GOLD_INPUT_OPTIONS,
       mode: { type: 'string' },
       'top-k': { type: 'string' },
       'skip-invalid': { type: 'boolean' },

@@ -10,7 +10,7 @@ import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt, parseNumber } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
-import { goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
+import { GOLD_INPUT_OPTIONS, goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
 
 const USAGE = `Usage: entity-linker export --gold PATH [--gold-format F] --to blink|nif|brat --out PATH
                          [--dev-out PATH] [--dev-fraction 0.2] [--seed N] [--no-nil]
@@ -56,8 +56,7 @@ export const exportCommand: CliCommand = {
   async run(args, io, signal) {
     const { values } = parseCommandArgs(args, {
       ...ENGINE_OPTIONS,
-      gold: { type: 'string', multiple: true },
-      'gold-format': { type: 'string' },
+      ...GOLD_INPUT_OPTIONS,
       to: { type: 'string' },
       out: { type: 'string' },
       'dev-out': { type: 'string' },
@@ -66,7 +65,6 @@ export const exportCommand: CliCommand = {
       'no-nil': { type: 'boolean' },
       'context-chars': { type: 'string' },
       'hard-negatives': { type: 'string' },
-      'gold-id-map': { type: 'string' },
       duplicates: { type: 'string' },
       'entity-base': { type: 'string' },
       'brat-db': { type: 'string' },

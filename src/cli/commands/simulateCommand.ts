@@ -8,7 +8,7 @@ import { DEFAULT_SIMULATION_OPTIONS, type SessionResult, type SimulationDocument
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
 import type { CliIo } from '../cliIo';
-import { goldMappingFor, readGoldArgs } from '../goldArgs';
+import { GOLD_INPUT_OPTIONS, goldMappingFor, readGoldArgs } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parseNumber, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -55,9 +55,7 @@ export const simulateCommand: CliCommand = {
   async run(args, io, signal) {
     const { values } = parseCommandArgs(args, {
       ...ENGINE_OPTIONS,
-      gold: { type: 'string', multiple: true },
-      'gold-format': { type: 'string' },
-      'gold-id-map': { type: 'string' },
+      ...GOLD_INPUT_OPTIONS,
       'retrain-every': { type: 'string' },
       order: { type: 'string' },
       flow: { type: 'string' },
