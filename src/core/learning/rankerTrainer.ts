@@ -1,6 +1,7 @@
 import { throwIfAborted } from '../errors';
 import { FEATURE_NAMES, weightVector } from '../linker/ranker';
 import type { FeatureName, RankerWeights } from '../linker/ranker';
+import { logSumExp } from '../training/denseMath';
 import { SeededRandom } from '../training/seededRandom';
 import type { AnnotatorDecision } from './decision';
 import { decisionEntity } from './decision';
@@ -162,14 +163,6 @@ function dotw(w: readonly number[], x: readonly number[]): number {
   let s = 0;
   for (let k = 0; k < w.length; k++) s += w[k] * (x[k] ?? 0);
   return s;
-}
-
-function logSumExp(s: readonly number[]): number {
-  let max = -Infinity;
-  for (const x of s) if (x > max) max = x;
-  let sum = 0;
-  for (const x of s) sum += Math.exp(x - max);
-  return max + Math.log(sum);
 }
 
 function round(x: number): number {
