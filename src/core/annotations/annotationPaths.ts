@@ -52,3 +52,51 @@ export function isAnnotationFileName(name: string): boolean {
 export function isAnnotationStorePath(p: string): boolean {
   return path.resolve(p).split(path.sep).includes(ANNOTATION_DIR);
 }
+
+/**
+ * Team annotation: each annotator's labels of a document live in a file of their own,
+ * `<workspace>/.entity-links/@<annotator>/<relative doc path>.jsonl`, so two annotators' commits never touch the
+ * same file and a git merge never conflicts. The curator's decisions are the annotator `curated`. The shared
+ * file `.entity-links/<doc path>.jsonl` (the only layout before teams) is read as one more annotator's labels.
+ */
+export const ANNOTATOR_FOLDER_PREFIX = '@';
+export const CURATED_ANNOTATOR = 'curated';
+const ANNOTATOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Refuses an annotator name that cannot be a folder name on every OS (or is the curator's). */
+export function checkAnnotatorName(name: string, where: string, options: { allowCurated?: boolean } = {}): string {
+  if (!ANNOTATOR_NAME.test(name)) {
+    throw new LinkerError('usage', `${where}: the annotator name ${JSON.stringify(name)} is not usable as a folder name.`, { hint: 'Use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit.' });
+  }
+  if (name === CURATED_ANNOTATOR && options.allowCurated !== true) {
+    throw new LinkerError('usage', `${where}: "${CURATED_ANNOTATOR}" is reserved for curated labels.`, { hint: 'Choose another annotator name.' });
+  }
+  return name;
+}
+
+/** An OS user name made usable as an annotator name (characters outside the allowed set become "-"). */
+export function annotatorFromUserName(userName: string): string {
+  const cleaned = userName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  return cleaned === '' || cleaned === CURATED_ANNOTATOR ? 'user' : cleaned;
+}
+
+/** An annotator's own file of a document: `<workspace>/.entity-links/@<annotator>/<doc path>.jsonl`. */
+export function annotatorFileFor(workspaceRoot: string, annotator: string, docRelPath: string): string {
+  const rel = normaliseDocPath(docRelPath);
+  return path.join(workspaceRoot, ANNOTATION_DIR, ANNOTATOR_FOLDER_PREFIX + annotator, ...rel.split('/')) + ANNOTATION_FILE_SUFFIX;
+}
+
+/**
+ * Whose file a store file is, from its path relative to `.entity-links/` ('/'-separated) and the document its
+ * header names: an annotator's own file sits under `@<name>/`; anything else is the shared file. A document that
+ * itself lies in a workspace folder named `@x` keeps its shared file at `@x/...`, recognised by the header.
+ */
+export function annotatorOfStoreFile(relInStore: string, headerDocument: string): string | undefined {
+  const segments = relInStore.split('/');
+  const first = segments[0];
+  if (segments.length < 2 || !first.startsWith(ANNOTATOR_FOLDER_PREFIX)) return undefined;
+  const docPath = relInStore.endsWith(ANNOTATION_FILE_SUFFIX) ? relInStore.slice(0, -ANNOTATION_FILE_SUFFIX.length) : relInStore;
+  if (docPath === headerDocument) return undefined;
+  const name = first.slice(ANNOTATOR_FOLDER_PREFIX.length);
+  return ANNOTATOR_NAME.test(name) ? name : undefined;
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LinkerError } from '../errors';
 import { type Logger, silentLogger } from '../log';
 import { type AnnotationRecord, contentHashOf, headerFor, parseAnnotationFile, serializeAnnotationFile } from './annotationRecord';
-import { annotationFileFor, normaliseDocPath } from './annotationPaths';
+import { annotationFileFor, annotatorFileFor, normaliseDocPath } from './annotationPaths';
 import { readTextIfExists, removeDeadTempFiles, writeTextAtomic } from '../atomicFile';
 import { SerialQueue, backupCorruptFile } from './storeFiles';
 import { DocumentAnnotations } from './documentAnnotations';
@@ -13,6 +13,11 @@ export interface AnnotationStoreOptions {
   readonly workspaceRoot: string;
   /** Written as `annotator` on records the user decides. Default 'user'. */
   readonly annotator?: string;
+  /**
+   * Team annotation: keep this annotator's labels in their own files, `.entity-links/@<annotator>/<doc>.jsonl`
+   * (annotationPaths.annotatorFileFor), instead of the shared `.entity-links/<doc>.jsonl`. Default false.
+   */
+  readonly ownFiles?: boolean;
   readonly now?: () => Date;
   readonly newId?: () => string;
   readonly logger?: Logger;
@@ -30,6 +35,7 @@ export interface AnnotationStoreOptions {
 export class AnnotationStore {
   readonly workspaceRoot: string;
   private readonly annotator: string;
+  private readonly ownFiles: boolean;
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly logger: Logger;
@@ -39,6 +45,7 @@ export class AnnotationStore {
   constructor(options: AnnotationStoreOptions) {
     this.workspaceRoot = options.workspaceRoot;
     this.annotator = options.annotator ?? 'user';
+    this.ownFiles = options.ownFiles === true;
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
     this.logger = options.logger ?? silentLogger;
@@ -46,7 +53,7 @@ export class AnnotationStore {
 
   /** The annotation file of a document (workspace-relative path). */
   fileFor(docRelPath: string): string {
-    return annotationFileFor(this.workspaceRoot, docRelPath);
+    return this.ownFiles ? annotatorFileFor(this.workspaceRoot, this.annotator, docRelPath) : annotationFileFor(this.workspaceRoot, docRelPath);
   }
 
   /**

@@ -1,15 +1,17 @@
-import { readdir, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import { type AnnotationRecord, contentHashOf, parseAnnotationFile } from '../annotations/annotationRecord';
-import { ANNOTATION_DIR, isAnnotationFileName, normaliseDocPath, workspaceRootOf } from '../annotations/annotationPaths';
-import { LinkerError } from '../errors';
+import { ANNOTATION_DIR, workspaceRootOf } from '../annotations/annotationPaths';
+import { resolveLabels } from '../agreement/teamLabels';
+import { readTeamStore } from '../agreement/teamStore';
+import { documentInside } from '../annotations/storeDocument';
 import { readTextInput, statInput } from '../inputFile';
 import { goldFromRecords } from '../annotations/goldInterchange';
 import { reanchorRecords } from '../annotations/reanchor';
 import { type GoldDocument, type SkipListener, goldFormatError } from './goldDocument';
 
 /**
- * Reads the annotation store (src/core/annotations) as gold: `.entity-links/<doc path>.jsonl` files, each
+ * Reads the annotation store (src/core/annotations) as gold: `.entity-links/<doc path>.jsonl` files (and the
+ * annotators' own `@<name>/<doc path>.jsonl` files, merged by agreement/teamLabels.resolveLabels), each
  * naming its document relative to the workspace root (the folder holding `.entity-links`). 'accepted' records
  * are gold links and 'nil' records gold NIL; suggestions, rejections and records needing review are skipped
  * through `onSkip`. When a document changed after its annotations were saved they are re-anchored in memory
@@ -42,16 +44,16 @@ export async function readAnnotationFile(target: string, options: AnnotationRead
   if (!(await statInput(store, 'The annotation store', 'file-or-folder').catch(() => undefined))?.isDirectory()) {
     throw goldFormatError(`no ${ANNOTATION_DIR} folder here.`, { file: target }, `Pass a workspace folder that holds ${ANNOTATION_DIR}/, that folder itself, or one of its files.`);
   }
-  const root = options.workspaceRoot ?? path.dirname(path.resolve(store));
-  const files = (await readdir(store, { recursive: true, withFileTypes: true }))
-    .filter((e) => e.isFile() && isAnnotationFileName(e.name))
-    .map((e) => path.join(e.parentPath ?? e.path, e.name))
-    .sort();
-  const docs: GoldDocument[] = [];
-  for (const file of files) {
-    docs.push(await readOne(file, { ...options, workspaceRoot: root }));
-  }
-  return docs;
+  // Several annotators' files of one document become one gold document (agreement/teamLabels.resolveLabels).
+  const team = await readTeamStore(store, options.workspaceRoot);
+  return team.documents.map((doc) => {
+    const { records, unresolved } = resolveLabels(doc);
+    const file = doc.labelSets[0]?.file ?? doc.curated?.file ?? store;
+    for (const d of unresolved) {
+      options.onSkip?.({ file, record: `${d.start}-${d.end}` }, 'the annotators disagree and it is not curated yet (Curate Disagreements)');
+    }
+    return goldFromRecords({ id: doc.document, path: doc.path, text: doc.text }, records, file, options.onSkip);
+  });
 }
 
 async function readOne(file: string, options: AnnotationReadOptions): Promise<GoldDocument> {
@@ -72,30 +74,6 @@ async function readOne(file: string, options: AnnotationReadOptions): Promise<Go
     throw goldFormatError(`the annotated document ${documentPath} cannot be read: ${(e as Error).message}`, { file, line: 1 });
   }
   return annotationsAsGold(records, file, { id: header.document, path: documentPath, text }, header.contentHash === contentHashOf(text) ? undefined : header.length, options.onSkip);
-}
-
-/**
- * The document a store header names, resolved inside the workspace root. The header is data (a hand-edited or
- * hostile file may say "../../secret/creds.txt" or an absolute path), so a path that leaves the root, lexically
- * or through a symbolic link, is refused: export would otherwise copy that file into its output.
- */
-async function documentInside(root: string, document: string, file: string): Promise<string> {
-  const refuse = (why: string): never => {
-    throw goldFormatError(`the header's document ${JSON.stringify(document)} ${why}; it is not read.`, { file, line: 1 }, 'A store header names its document relative to the workspace root (the folder holding .entity-links).');
-  };
-  let rel: string;
-  try {
-    rel = normaliseDocPath(document);
-  } catch (e) {
-    if (!LinkerError.is(e)) throw e;
-    return refuse(path.isAbsolute(document) || /^[A-Za-z]:[\\/]/.test(document) ? 'is an absolute path' : 'is not inside the workspace root');
-  }
-  const candidate = path.join(root, ...rel.split('/'));
-  const [realRoot, realDoc] = await Promise.all([realpath(root).catch(() => path.resolve(root)), realpath(candidate).catch(() => undefined)]);
-  if (realDoc !== undefined && realDoc !== realRoot && !realDoc.startsWith(realRoot + path.sep)) {
-    refuse(`leads outside the workspace root through a symbolic link (to ${realDoc})`);
-  }
-  return candidate;
 }
 
 /** Parses one store file's content against its document's text (the testable core of the reader). */
