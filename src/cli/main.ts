@@ -4,6 +4,7 @@ import { terminalSafe } from '../core/safeText';
 import type { CliCommand } from './cliCommand';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './cliCommand';
 import { createCliIo } from './cliIo';
+import { agreementCommand } from './commands/agreementCommand';
 import { compareCommand } from './commands/compareCommand';
 import { evalCommand } from './commands/evalCommand';
 import { exportCommand } from './commands/exportCommand';
@@ -13,7 +14,7 @@ import { linkCommand } from './commands/linkCommand';
 import { simulateCommand } from './commands/simulateCommand';
 
 /** The `entity-linker` command line: the same core as the extension, for headless and GPU-server use. */
-const COMMANDS: readonly CliCommand[] = [linkCommand, indexCommand, evalCommand, compareCommand, exportCommand, finetuneCommand, simulateCommand];
+const COMMANDS: readonly CliCommand[] = [linkCommand, indexCommand, evalCommand, compareCommand, exportCommand, finetuneCommand, simulateCommand, agreementCommand];
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
