@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXECUTION_PROVIDER_CHOICES, type ExecutionProviderChoice } from '../core/encoder/encoder';
+import { PRECISION_CHOICES, type PrecisionChoice } from '../core/encoder/precision';
 import { LinkerError } from '../core/errors';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -10,6 +11,7 @@ export const ENGINE_OPTIONS = {
   'kb-config': { type: 'string' },
   model: { type: 'string' },
   provider: { type: 'string' },
+  precision: { type: 'string' },
   cache: { type: 'string' },
   index: { type: 'string' },
   lenient: { type: 'boolean' },
@@ -19,11 +21,15 @@ export const ENGINE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
 
+/** The --precision line, shared by every command that loads the built-in encoder. */
+export const PRECISION_HELP = `  --precision P       built-in model: ${PRECISION_CHOICES.join(' | ')} (default auto: int8 on CPUs with AVX-512 VNNI or AVX-VNNI)`;
+
 export const ENGINE_OPTIONS_HELP = `  --kb SRC            a KB source, repeatable; FORMAT:PATH or PATH (format sniffed). Formats: jsonl,
                       zeshel, blink, brat, sparql-json, csv, tsv, wordnet. Default: WordNet nouns.
   --kb-config FILE    JSON {"sources":[{"path","format","columns":{"id","title","text","aliases","type"}}]}
   --model DIR         model folder (default: the bundled USE-lite model)
   --provider P        execution provider: ${EXECUTION_PROVIDER_CHOICES.join(' | ')} (default auto)
+${PRECISION_HELP}
   --cache DIR         embedding and index cache (default: $XDG_CACHE_HOME/entity-linker)
   --index KIND        hnsw | exact (default hnsw)
   --lenient           skip bad KB records (each reported) instead of stopping at the first
@@ -48,6 +54,10 @@ export function parseProvider(value: string | undefined): ExecutionProviderChoic
     throw new LinkerError('usage', `Unknown provider '${value}'.`, { hint: `Use one of: ${EXECUTION_PROVIDER_CHOICES.join(', ')}.` });
   }
   return value as ExecutionProviderChoice;
+}
+
+export function parsePrecision(value: string | undefined): PrecisionChoice {
+  return parseChoice('precision', value, PRECISION_CHOICES, 'auto');
 }
 
 export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {

@@ -3,7 +3,7 @@ import { parseSourceArg } from '../core/kb/sniffFormat';
 import type { LinkerOptions } from '../core/linker/linker';
 import { defaultCacheDir, openLinkingSession, type LinkingSession } from '../core/session/linkingSession';
 import type { CliIo } from './cliIo';
-import { parseChoice, parseProvider } from './options';
+import { parseChoice, parsePrecision, parseProvider } from './options';
 import { packageRoot } from './packageRoot';
 
 /** The values of ENGINE_OPTIONS after parsing. */
@@ -12,6 +12,7 @@ export interface EngineArgValues {
   readonly 'kb-config'?: string;
   readonly model?: string;
   readonly provider?: string;
+  readonly precision?: string;
   readonly cache?: string;
   readonly index?: string;
   readonly lenient?: boolean;
@@ -28,6 +29,7 @@ export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, si
     modelDir: values.model,
     packageRoot: packageRoot(),
     provider: parseProvider(values.provider),
+    precision: parsePrecision(values.precision),
     cacheDir: values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache),
     indexKind: parseChoice('index', values.index, ['hnsw', 'exact'] as const, 'hnsw'),
     linkerOptions: withDetectionArgs(values, linkerOptions),

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXECUTION_PROVIDER_CHOICES, type ExecutionProviderChoice } from '../core/encoder/encoder';
+import { asPrecisionChoice, PRECISION_CHOICES, type PrecisionChoice } from '../core/encoder/precision';
 import { type LinkingSettings, readLinkingSettings, trustedValue } from './linking/linkingSettings';
 
 /** The settings section; every key below lives under it (see contributes.configuration in package.json). */
@@ -15,6 +16,8 @@ export interface ModelSettings {
   /** True when `dir` is the built-in USE-lite model, which the extension may (re)build itself. */
   readonly isBundled: boolean;
   readonly provider: ExecutionProviderChoice;
+  /** The built-in model's precision (auto: int8 on CPUs with VNNI). */
+  readonly precision: PrecisionChoice;
 }
 
 export interface EntityLinkerSettings {
@@ -42,10 +45,15 @@ function readModelSettings(config: vscode.WorkspaceConfiguration, extensionPath:
   } else {
     warn(`Setting ${CONFIG_SECTION}.model.provider has the unknown value '${rawProvider}'; using 'auto'. Valid: ${EXECUTION_PROVIDER_CHOICES.join(', ')}.`);
   }
-  if (rawPath === '') {
-    return { dir: path.join(extensionPath, BUNDLED_MODEL_DIR), isBundled: true, provider };
+  const rawPrecision = config.get<string>('model.precision') ?? 'auto';
+  const precision = asPrecisionChoice(rawPrecision) ?? 'auto';
+  if (precision !== rawPrecision) {
+    warn(`Setting ${CONFIG_SECTION}.model.precision has the unknown value '${rawPrecision}'; using 'auto'. Valid: ${PRECISION_CHOICES.join(', ')}.`);
   }
-  return { dir: resolveUserPath(rawPath), isBundled: false, provider };
+  if (rawPath === '') {
+    return { dir: path.join(extensionPath, BUNDLED_MODEL_DIR), isBundled: true, provider, precision };
+  }
+  return { dir: resolveUserPath(rawPath), isBundled: false, provider, precision };
 }
 
 /** `~` is the home folder; a relative path is relative to the first workspace folder (else the home folder). */

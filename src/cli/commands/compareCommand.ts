@@ -1,17 +1,18 @@
 import { openEncoder } from '../../core/session/openEncoder';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { parseCommandArgs, parseProvider } from '../options';
+import { PRECISION_HELP, parseCommandArgs, parsePrecision, parseProvider } from '../options';
 import { packageRoot } from '../packageRoot';
 import { LinkerError } from '../../core/errors';
 import { dotAt } from '../../core/vectorMath';
 
-const USAGE = `Usage: entity-linker compare TEXT_A TEXT_B [TEXT_C ...] [--model DIR] [--provider P] [--json]
+const USAGE = `Usage: entity-linker compare TEXT_A TEXT_B [TEXT_C ...] [--model DIR] [--provider P] [--precision P] [--json]
 
 Embeds the texts with the encoder and prints the cosine similarity of TEXT_A with each other text.
 
   --model DIR      model folder (default: the bundled USE-lite model)
   --provider P     auto | cuda | webgpu | dml | coreml | cpu (default auto)
+${PRECISION_HELP}
   --json           print {"model","provider","dims","similarities":[{"text","cosine"}]}
   -v, --verbose    log every step to stderr`;
 
@@ -23,6 +24,7 @@ export const compareCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(args, {
       model: { type: 'string' },
       provider: { type: 'string' },
+      precision: { type: 'string' },
       json: { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
@@ -38,6 +40,7 @@ export const compareCommand: CliCommand = {
       modelDir: values.model,
       packageRoot: packageRoot(),
       provider: parseProvider(values.provider),
+      precision: parsePrecision(values.precision),
       logger: io.logger,
       onProgress: (p) => io.progress(p),
       signal,

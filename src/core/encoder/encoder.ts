@@ -1,4 +1,5 @@
 import type { Logger } from '../log';
+import type { PrecisionChoice } from './precision';
 
 /**
  * The text encoder interface every linker component depends on. Implementations: the converted USE-lite ONNX
@@ -51,4 +52,6 @@ export interface EncoderLoadOptions {
   readonly threads?: number;
   readonly logger: Logger;
   readonly signal?: AbortSignal;
+  /** The built-in model's precision (see precision.ts); default fp32. Other model folders run as exported. */
+  readonly precision?: PrecisionChoice;
 }

@@ -49,18 +49,18 @@ interface CacheEntry {
 const cache = new Map<string, CacheEntry>();
 
 /**
- * Loads the encoder a model folder needs. Within one process each (folder, provider) pair loads once: later
+ * Loads the encoder a model folder needs. Within one process each (folder, provider, precision) loads once: later
  * calls share the session and get their own handle; the session is released when the last handle is disposed.
  */
 export async function loadEncoder(modelDir: string, options: EncoderLoadOptions): Promise<TextEncoder> {
   throwIfAborted(options.signal);
   const dir = path.resolve(modelDir);
-  const key = `${dir}\u0000${options.provider}`;
+  const key = `${dir}\u0000${options.provider}\u0000${options.precision ?? 'fp32'}`;
   let entry = cache.get(key);
   if (entry === undefined) {
     const kind = detectModelFolder(dir);
     // Shared by every caller, so no single caller's signal may cancel it; each caller checks its own below.
-    const shared: EncoderLoadOptions = { provider: options.provider, threads: options.threads, logger: options.logger };
+    const shared: EncoderLoadOptions = { provider: options.provider, threads: options.threads, logger: options.logger, precision: options.precision };
     const created: CacheEntry = { loading: openEncoder(kind, dir, shared), users: 0 };
     entry = created;
     cache.set(key, created);

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecutionProviderChoice, TextEncoder } from '../encoder/encoder';
+import type { PrecisionChoice } from '../encoder/precision';
 import { embedAll } from '../index/embeddingCache';
 import type { HnswParams } from '../index/hnswIndex';
 import type { IndexKind } from '../index/indexManifest';
@@ -40,6 +41,8 @@ export interface LinkingSessionConfig {
   readonly packageRoot: string;
   readonly provider: ExecutionProviderChoice;
   readonly threads?: number;
+  /** The built-in model's precision (default fp32); see encoder/precision.ts. */
+  readonly precision?: PrecisionChoice;
   /** Where entity embeddings and indexes are cached. */
   readonly cacheDir: string;
   readonly indexKind?: IndexKind;
@@ -125,7 +128,7 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
   const kbDone = performance.now();
   logger.info(`KB '${kb.name}': ${kb.size} entities ${action === 'snapshot' ? 'from its snapshot ' : ''}in ${(kbDone - started).toFixed(0)} ms (${report.mergedIds} merged ids, ${report.skipped} skipped records).`);
 
-  const { encoder, modelDir } = await openEncoder({ modelDir: options.modelDir, packageRoot: options.packageRoot, provider: options.provider, threads: options.threads, logger, onProgress, signal });
+  const { encoder, modelDir } = await openEncoder({ modelDir: options.modelDir, packageRoot: options.packageRoot, provider: options.provider, threads: options.threads, precision: options.precision, logger, onProgress, signal });
   const modelDone = performance.now();
   try {
     const template = options.linkerOptions?.template ?? DEFAULT_TEMPLATE;

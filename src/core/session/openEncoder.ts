@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ExecutionProviderChoice, TextEncoder } from '../encoder/encoder';
 import { loadEncoder } from '../encoder/loadEncoder';
+import { decidePrecision, readCpuInfo, type PrecisionChoice } from '../encoder/precision';
 import { defaultModelDir, ensureUseLiteModel } from '../encoder/useLite/useLiteModel';
 import type { Logger, ProgressListener } from '../log';
 
@@ -11,6 +12,8 @@ export interface OpenEncoderOptions {
   readonly packageRoot: string;
   readonly provider: ExecutionProviderChoice;
   readonly threads?: number;
+  /** The built-in model's precision (default fp32); see encoder/precision.ts. */
+  readonly precision?: PrecisionChoice;
   readonly logger: Logger;
   readonly onProgress?: ProgressListener;
   readonly signal?: AbortSignal;
@@ -29,10 +32,11 @@ export async function openEncoder(options: OpenEncoderOptions): Promise<OpenedEn
     await ensureUseLiteModel(modelDir, {
       logger: options.logger,
       onProgress: options.onProgress,
+      precision: decidePrecision(options.precision ?? 'fp32', options.provider, options.precision === 'auto' ? readCpuInfo() : '').precision,
     });
   } else {
     modelDir = path.resolve(options.modelDir);
   }
-  const encoder = await loadEncoder(modelDir, { provider: options.provider, threads: options.threads, logger: options.logger, signal: options.signal });
+  const encoder = await loadEncoder(modelDir, { provider: options.provider, threads: options.threads, precision: options.precision, logger: options.logger, signal: options.signal });
   return { encoder, modelDir };
 }

@@ -280,6 +280,7 @@ export class LinkService extends Disposable {
       ...(model.isBundled ? {} : { modelDir: model.dir }),
       packageRoot: this.extensionPath,
       provider: model.provider,
+      precision: model.precision,
       cacheDir: this.cacheDir,
       strict: !linking.lenient,
       linkerOptions: { topK: linking.topK, nilThreshold: linking.nilThreshold, detection: { mode: linking.detection } },

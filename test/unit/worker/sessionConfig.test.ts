@@ -22,6 +22,7 @@ void test("the worker's open request carries the session config as is: every opt
     packageRoot: '/ext',
     provider: 'cpu',
     threads: 2,
+    precision: 'int8',
     cacheDir: '/cache',
     indexKind: 'exact',
     hnswParams: { efSearch: 300 },

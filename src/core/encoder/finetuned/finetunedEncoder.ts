@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { LinkerError } from '../../errors';
 import type { EncodeOptions, EncoderLoadOptions, TextEncoder } from '../encoder';
+import { precisionOfModelId } from '../useLite/useLiteModel';
 import { finetunedModelId, readFinetunedModel } from './finetunedModel';
 import { type HeadWeights, headBytes, projectThroughSide } from './head';
 
@@ -58,7 +59,9 @@ export class FinetunedEncoder implements TextEncoder {
         hint: 'Restore the parent folder (or edit parent.path in manifest.json), or switch back to another model.',
       });
     }
-    const parent = await loadParent(manifest.parent.path, options);
+    // The parent loads at the precision it was fine-tuned on (its int8 and fp32 files have different ids).
+    const parentPrecision = precisionOfModelId(manifest.parent.path, manifest.parent.modelId) ?? options.precision;
+    const parent = await loadParent(manifest.parent.path, { ...options, precision: parentPrecision });
     if (parent.modelId !== manifest.parent.modelId) {
       await parent.dispose();
       throw new LinkerError('modelLoad', `The parent model at ${manifest.parent.path} has changed since fine-tuning (model id ${parent.modelId.slice(0, 12)}, trained on ${manifest.parent.modelId.slice(0, 12)}).`, {

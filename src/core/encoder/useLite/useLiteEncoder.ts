@@ -4,11 +4,12 @@ import type * as ort from 'onnxruntime-node';
 import { LinkerError, throwIfAborted } from '../../errors';
 import type { Logger } from '../../log';
 import { SentencePieceUnigramTokenizer, UNKNOWN_ID, type SentencePieceVocabulary } from '../../text/sentencePieceUnigram';
-import type { EncodeOptions, EncoderLoadOptions, TextEncoder, TokenStates } from '../encoder';
+import type { EncodeOptions, EncoderLoadOptions, ExecutionProviderChoice, TextEncoder, TokenStates } from '../encoder';
 import { loadOrt } from '../onnxRuntime';
 import { createOnnxSession } from '../onnxSession';
 import { lengthSortedBatches } from '../lengthBatches';
-import { readUseLiteManifest, type UseLiteManifest } from './useLiteModel';
+import { decidePrecision, keepsFp32OnGpu, readCpuInfo, type Precision } from '../precision';
+import { ensureInt8, readUseLiteManifest, type UseLiteManifest } from './useLiteModel';
 
 /**
  * The built-in encoder: universal-sentence-encoder-lite converted to ONNX (see convertUseLite.ts), fed with the
@@ -35,17 +36,19 @@ export class UseLiteEncoder implements TextEncoder {
     private readonly manifest: UseLiteManifest,
     provider: string,
     private readonly logger: Logger,
+    readonly precision: Precision,
   ) {
-    this.modelId = manifest.sha256;
+    // Each precision has its own file and id, so embedding caches and indexes never mix fp32 and int8 vectors.
+    this.modelId = precision === 'int8' ? (manifest.int8 as NonNullable<UseLiteManifest['int8']>).sha256 : manifest.sha256;
     this.dims = manifest.dims;
     this.maxTokens = manifest.maxTokens;
     this.provider = provider;
   }
 
-  /** Opens a converted model folder (see ensureUseLiteModel). */
+  /** Opens a converted model folder (see ensureUseLiteModel), at the precision `options.precision` resolves to. */
   static async load(modelDir: string, options: EncoderLoadOptions): Promise<UseLiteEncoder> {
     throwIfAborted(options.signal);
-    const manifest = await readUseLiteManifest(modelDir);
+    let manifest = await readUseLiteManifest(modelDir);
     const vocabFile = path.join(modelDir, manifest.vocab);
     let vocabulary: SentencePieceVocabulary;
     try {
@@ -59,12 +62,23 @@ export class UseLiteEncoder implements TextEncoder {
     }
     const tokenizer = new SentencePieceUnigramTokenizer(vocabulary);
     throwIfAborted(options.signal);
-    const { session, provider } = await createOnnxSession(path.join(modelDir, manifest.file), {
-      provider: options.provider,
-      threads: options.threads,
-      logger: options.logger,
-    });
-    return new UseLiteEncoder(session, tokenizer, manifest, provider, options.logger);
+    const choice = options.precision ?? 'fp32';
+    const decision = decidePrecision(choice, options.provider, choice === 'auto' ? readCpuInfo() : '');
+    if (decision.precision === 'int8' && (manifest.int8 === undefined || manifest.int8.from !== manifest.sha256)) {
+      manifest = await ensureInt8(modelDir, manifest, options.logger);
+    }
+    const file = (precision: Precision): string => path.join(modelDir, precision === 'int8' ? (manifest.int8 as NonNullable<UseLiteManifest['int8']>).file : manifest.file);
+    let precision = decision.precision;
+    let opened = await createOnnxSession(file(precision), { provider: options.provider, threads: options.threads, logger: options.logger });
+    if (precision === 'int8' && keepsFp32OnGpu(choice, opened.provider)) {
+      options.logger.info(`Precision auto: the session runs on '${opened.provider}', which keeps fp32; reopening the fp32 model there.`);
+      await opened.session.release();
+      precision = 'fp32';
+      opened = await createOnnxSession(file(precision), { provider: opened.provider as ExecutionProviderChoice, threads: options.threads, logger: options.logger });
+    } else {
+      options.logger.info(`USE-lite encoder at ${precision}: ${decision.reason}.`);
+    }
+    return new UseLiteEncoder(opened.session, tokenizer, manifest, opened.provider, options.logger, precision);
   }
 
   /** Token ids as fed to the model: clipped to maxTokens, and [unknown] for a text with no tokens. */

