@@ -1,7 +1,7 @@
 /**
  * Linking quality on the shared real data, lexical vs dense vs hybrid retrieval, with the USE-lite encoder on CPU.
  *
- *   node out/bench/quality.js [--quick] [--only=elevant,wsd,emerson]
+ *   node out/bench/quality.js [--quick] [--only=elevant,wsd,emerson] [--precision=fp32|int8]
  *
  * - elevant (every *.benchmark.jsonl, and all files pooled) against wiki11k, gold = the entity whose title is the
  *   label's Wikidata name (case-insensitive); gold spans given (disambiguation).
@@ -34,6 +34,7 @@ import type { RankerWeights } from '../src/core/linker/ranker';
 import { templateId } from '../src/core/linker/textTemplates';
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
+import { parseChoice } from '../src/cli/options';
 import { DATA, ROOT, TEMPLATE, embedRows, loadKb, openWiki11k, openWordNet, secs } from './benchData';
 import { MemoEncoder, MemoLinker, givenOrderLinker } from './qualityLinkers';
 import { datasetTable, summaryTable } from './qualityTables';
@@ -48,6 +49,8 @@ const QUICK = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='));
 const ONLY = onlyArg === undefined ? undefined : new Set(onlyArg.slice('--only='.length).split(','));
 const wanted = (section: string): boolean => ONLY === undefined || ONLY.has(section);
+/** The built-in encoder's precision (default fp32); int8 vectors have their own model id, so their own cache. */
+const PRECISION = parseChoice('precision', argv.find((a) => a.startsWith('--precision='))?.slice('--precision='.length), ['fp32', 'int8'] as const, 'fp32');
 
 interface ModeSpec {
   readonly name: string;
@@ -89,14 +92,14 @@ async function main(): Promise<void> {
     return;
   }
   const t = performance.now();
-  const { encoder, modelDir } = await openEncoder({ packageRoot: ROOT, provider: 'cpu', logger: silentLogger });
+  const { encoder, modelDir } = await openEncoder({ packageRoot: ROOT, provider: 'cpu', precision: PRECISION, logger: silentLogger });
   const weights = await loadRankerWeights(modelDir);
   const bench: Bench = { encoder, weights, modes: modeSpecs(weights) };
   console.log(`# Linking quality (bench/quality.ts${QUICK ? ' --quick' : ''})`);
   console.log('');
   console.log(
     `${new Date().toISOString().slice(0, 10)}; ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, node ${process.version}; ` +
-      `model ${path.relative(ROOT, modelDir)} (${encoder.modelId.slice(0, 12)}, ${encoder.dims}-d, loaded in ${secs(performance.now() - t)} s); ` +
+      `model ${path.relative(ROOT, modelDir)} ${PRECISION} (${encoder.modelId.slice(0, 12)}, ${encoder.dims}-d, loaded in ${secs(performance.now() - t)} s); ` +
       `ranker ${weights.source ?? '?'} ${JSON.stringify(weights.weights)}; template ${templateId(TEMPLATE)}; ` +
       `candidate pools: dense top ${POOL.denseTopN}, lexical top ${POOL.lexicalTopN}; ${TOP_K} ranked per mention.`,
   );
