@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
 import type { LinkService } from './linking/linkService';
 import type { PanelManager } from './panels/panelManager';
+import type { CurationFlow } from './panels/curationPicker';
 import { reportError } from './errorReporting';
 import { EDITOR_COMMAND_IDS, createEditorCommands, type EditorCommandServices } from './editor/editorCommands';
 import { TRAINING_COMMAND_IDS, createTrainingCommands, type TrainingCommandServices } from './training/trainingCommands';
 import { mentionRefOfTreeItem } from './editor/mentionTree';
 
 /** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
-export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable', ...EDITOR_COMMAND_IDS, ...TRAINING_COMMAND_IDS] as const;
+export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable', 'entityLinker.curateDisagreements', ...EDITOR_COMMAND_IDS, ...TRAINING_COMMAND_IDS] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
@@ -23,6 +24,8 @@ export interface CommandServices {
   readonly editor: EditorCommandServices;
   /** Export, fine-tuning and model switching (training/trainingCommands.ts). */
   readonly training: TrainingCommandServices;
+  /** Curate Disagreements (panels/curationPicker.ts). */
+  readonly curation: CurationFlow;
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;
@@ -37,6 +40,7 @@ export function createCommands(services: CommandServices): Record<CommandId, Com
       reporting(services, 'Show Hard Negatives', () => services.panels.showMention(mentionRefOfTreeItem(target) ?? target, offset).then(() => undefined)),
     'entityLinker.showCorpus': () => reporting(services, 'Corpus Analysis', () => services.panels.showCorpus().then(() => undefined)),
     'entityLinker.copyPanelTable': () => reporting(services, 'Copy Panel Table', () => services.panels.copyTable()),
+    'entityLinker.curateDisagreements': () => reporting(services, 'Curate Disagreements', () => services.curation.run()),
     ...createEditorCommands(services.editor),
     ...createTrainingCommands(services.training),
   };

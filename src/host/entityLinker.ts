@@ -12,6 +12,7 @@ import type { MentionBackend } from './linking/mentionBackend';
 import { ChannelLogger } from './log';
 import { Notifier } from './notifier';
 import { PanelManager } from './panels/panelManager';
+import { CurationFlow } from './panels/curationPicker';
 import { planSettingsChange } from './settingsChange';
 
 /**
@@ -30,6 +31,8 @@ export class EntityLinker extends Disposable {
   readonly editor: EditorFeatures;
   /** Online adaptation: the linker learns from the decisions made in the editor. */
   readonly learning: OnlineLearning;
+  /** Curate Disagreements: the team's differing labels, decided by keyboard. */
+  readonly curation: CurationFlow;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -52,7 +55,8 @@ export class EntityLinker extends Disposable {
       report: (what: string, e: unknown) => reportError(this.logger, what, e, showLog),
       notifier: this.notifier,
     };
-    const commands = createCommands({ logger: this.logger, showLog, links: this.links, panels: this.panels, editor, training });
+    this.curation = new CurationFlow(this.links, this.logger);
+    const commands = createCommands({ logger: this.logger, showLog, links: this.links, panels: this.panels, editor, training, curation: this.curation });
     for (const id of COMMAND_IDS) {
       const handler = commands[id];
       this.register(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)));
@@ -75,6 +79,7 @@ export class EntityLinker extends Disposable {
       replyToNextNotification: (action) => this.notifier.replyNext(action),
       statusText: () => this.links.statusText,
       mentionBackend: () => this.editor.mentions,
+      curationStep: () => this.curation.step,
     };
   }
 

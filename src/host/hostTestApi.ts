@@ -14,4 +14,6 @@ export interface HostTestApi extends EditorTestApi {
   /** The linker's status bar text. */
   statusText(): string;
   mentionBackend(): MentionBackend;
+  /** Which Quick Pick of Curate Disagreements is open ('list', 'choice'), if any. */
+  curationStep(): 'list' | 'choice' | undefined;
 }

@@ -6,6 +6,7 @@ import type { DocumentAnnotations } from '../../core/annotations/documentAnnotat
 import { LinkerError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { Disposable } from '../disposable';
+import { type AnnotatorSettings, readAnnotatorSettings } from './annotatorSettings';
 
 /**
  * Wires the annotation store to VS Code: one AnnotationStore per workspace folder (files under
@@ -23,7 +24,8 @@ export class AnnotationService extends Disposable {
   private readonly emitter = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.emitter.event;
 
-  constructor(private readonly logger: Logger) {
+  /** `annotator`: who decides, and whether into their own files (annotatorSettings.ts; read when a folder's store is made). */
+  constructor(private readonly logger: Logger, private readonly annotator: () => AnnotatorSettings = () => readAnnotatorSettings(vscode.workspace.getConfiguration('entityLinker'), (m) => logger.warn(m))) {
     super();
   }
 
@@ -46,7 +48,8 @@ export class AnnotationService extends Disposable {
     const key = folder.uri.toString();
     let store = this.stores.get(key);
     if (store === undefined) {
-      store = new AnnotationStore({ workspaceRoot: folder.uri.fsPath, logger: this.logger });
+      const annotator = this.annotator();
+      store = new AnnotationStore({ workspaceRoot: folder.uri.fsPath, logger: this.logger, annotator: annotator.name, ownFiles: annotator.ownFiles });
       this.stores.set(key, store);
     }
     return store;
