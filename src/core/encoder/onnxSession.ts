@@ -5,7 +5,7 @@ import type * as ort from 'onnxruntime-node';
 import { LinkerError } from '../errors';
 import type { Logger } from '../log';
 import type { ExecutionProviderChoice } from './encoder';
-import { loadOrt } from './onnxRuntime';
+import { loadOrt, ortBindingDir } from './onnxRuntime';
 
 export interface OnnxSessionOptions {
   readonly provider: ExecutionProviderChoice;
@@ -73,7 +73,7 @@ export function providerSkipReason(provider: string, env: ProviderEnvironment): 
     const missing = providerLibraries(provider, env.platform).filter((lib) => !env.fileExists(path.join(env.bindingDir, lib)));
     if (missing.length > 0) {
       return {
-        reason: `${missing.length > 1 ? 'its provider libraries' : 'its provider library'} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed in ${env.bindingDir} (onnxruntime-node fetches them at install time only when that download is enabled and a network is available)`,
+        reason: `${missing.length > 1 ? 'its provider libraries' : 'its provider library'} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed in ${env.bindingDir} (onnxruntime-node fetches them at install time only when that download is enabled and a network is available${provider === 'cuda' && env.platform === 'linux' ? '; or point the setting entityLinker.model.cudaProviderDir / the flag --cuda-provider-dir at a folder holding them' : ''})`,
         definitive: true,
       };
     }
@@ -105,11 +105,10 @@ export function currentProviderEnvironment(ortApi: Pick<typeof ort, 'listSupport
     // Older bindings lack the call: try every provider and let session creation say why one fails.
     backends = [];
   }
-  const packageDir = path.dirname(require.resolve('onnxruntime-node/package.json'));
   return {
     platform: process.platform,
     backends,
-    bindingDir: path.join(packageDir, 'bin', 'napi-v6', process.platform, process.arch),
+    bindingDir: ortBindingDir(),
     fileExists: (file) => fs.existsSync(file),
   };
 }
@@ -120,7 +119,7 @@ export function currentProviderEnvironment(ortApi: Pick<typeof ort, 'listSupport
  * a machine without a GPU only sees log lines; an explicit choice that fails is an error.
  */
 export async function createOnnxSession(modelPath: string, options: OnnxSessionOptions, env?: ProviderEnvironment): Promise<OnnxSession> {
-  const ortApi = loadOrt();
+  const ortApi = loadOrt({ provider: options.provider, logger: options.logger });
   const machine = env ?? currentProviderEnvironment(ortApi);
   const threads = options.threads ?? defaultThreadCount();
   const explicit = options.provider !== 'auto';
