@@ -14,6 +14,7 @@ export const ENGINE_OPTIONS = {
   precision: { type: 'string' },
   cache: { type: 'string' },
   index: { type: 'string' },
+  store: { type: 'string' },
   lenient: { type: 'boolean' },
   detection: { type: 'string' },
   fuzzy: { type: 'boolean' },
@@ -32,6 +33,8 @@ export const ENGINE_OPTIONS_HELP = `  --kb SRC            a KB source, repeatabl
 ${PRECISION_HELP}
   --cache DIR         embedding and index cache (default: $XDG_CACHE_HOME/entity-linker)
   --index KIND        hnsw | exact (default hnsw)
+  --store URL         a PostgreSQL KB store built by \`index --store\`: postgres://USER@HOST:PORT/DB[?schema=NAME]
+                      (sslmode and other libpq parameters pass through; password from the URL, PGPASSWORD or ~/.pgpass)
   --lenient           skip bad KB records (each reported) instead of stopping at the first
   --detection MODE    names (capitalised names, default) | all-words (every KB name, common nouns too)
   --fuzzy             also detect names misspelt by one edit per word (OCR, historical spelling)

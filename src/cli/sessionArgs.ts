@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseSourceArg } from '../core/kb/sniffFormat';
 import type { LinkerOptions } from '../core/linker/linker';
+import type { StoreBuildRequest } from '../core/store/sessionStore';
 import { defaultCacheDir, openLinkingSession, type LinkingSession } from '../core/session/linkingSession';
 import type { CliIo } from './cliIo';
 import { parseChoice, parsePrecision, parseProvider } from './options';
@@ -15,13 +16,14 @@ export interface EngineArgValues {
   readonly precision?: string;
   readonly cache?: string;
   readonly index?: string;
+  readonly store?: string;
   readonly lenient?: boolean;
   readonly detection?: string;
   readonly fuzzy?: boolean;
 }
 
-/** Opens a linking session from the shared command-line options, with progress on stderr. */
-export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, signal: AbortSignal, linkerOptions?: Partial<LinkerOptions>): Promise<LinkingSession> {
+/** Opens a linking session from the shared command-line options, with progress on stderr; `storeBuild`: build or resume the --store (index). */
+export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, signal: AbortSignal, linkerOptions?: Partial<LinkerOptions>, storeBuild?: StoreBuildRequest): Promise<LinkingSession> {
   const session = await openLinkingSession({
     kbSources: (values.kb ?? []).map(parseSourceArg),
     kbConfig: values['kb-config'] === undefined ? undefined : path.resolve(values['kb-config']),
@@ -32,6 +34,7 @@ export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, si
     precision: parsePrecision(values.precision),
     cacheDir: values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache),
     indexKind: parseChoice('index', values.index, ['hnsw', 'exact'] as const, 'hnsw'),
+    ...(values.store === undefined ? {} : { kbStore: values.store, ...(storeBuild === undefined ? {} : { buildStore: storeBuild }) }),
     linkerOptions: withDetectionArgs(values, linkerOptions),
     logger: io.logger,
     onProgress: (p) => io.progress(p),

@@ -13,6 +13,7 @@ export type LinkerErrorReason =
   | 'modelLoad'
   | 'modelMissing'
   | 'providerUnavailable'
+  | 'storeUnavailable'
   | 'annotationCorrupt'
   | 'cancelled'
   | 'internal';

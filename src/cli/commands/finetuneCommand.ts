@@ -140,8 +140,9 @@ export const finetuneCommand: CliCommand = {
     let indexSize: number | undefined;
     if (values['no-index'] !== true) {
       // Opening a session on the new folder builds its index from the vectors finetuneFromSession cached.
-      const next = await openSessionFromArgs({ ...engineValues, model: result.outDir }, io, signal);
-      indexSize = next.index.size;
+      // A --store serves the parent model: the new model's index is built here (index --store serves it from the store).
+      const next = await openSessionFromArgs({ ...engineValues, model: result.outDir, store: undefined }, io, signal);
+      indexSize = next.index?.size;
       await next.dispose();
       io.endProgress();
     }

@@ -1,14 +1,22 @@
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseCommandArgs } from '../options';
+import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 import { LinkerError } from '../../core/errors';
+import type { PgStoreBuildResult } from '../../core/store/pgStoreBuild';
 
-const USAGE = `Usage: entity-linker index [--kb SRC]... [--kb-config FILE] [--model DIR] [--provider P] [--json]
+const USAGE = `Usage: entity-linker index [--kb SRC]... [--kb-config FILE] [--model DIR] [--provider P] [--store URL] [--json]
 
 Loads the KB, embeds every entity (cached: only new or changed entities are encoded) and builds or refreshes
 the vector index. Prints counts and timings. Without --kb the built-in WordNet KB is used.
 
+With --store postgres://USER@HOST:PORT/DB[?schema=NAME] the entities, their names and vectors go into
+PostgreSQL instead (pgvector and pg_trgm must be available to CREATE EXTENSION), in committed batches, then a
+pgvector HNSW index and a pg_trgm GIN index are built. A killed build resumes where it stopped; a store built
+for another model or KB is replaced. Every --store command then takes its candidates from it.
+
+  --vector-type T     with --store: vector (float32, default) | halfvec (float16: half the size)
+  --batch N           with --store: entities per committed batch (default 1000)
   --json              print the counts and timings as JSON
 ${ENGINE_OPTIONS_HELP}`;
 
@@ -17,7 +25,7 @@ export const indexCommand: CliCommand = {
   summary: 'build or refresh the entity embedding cache and the vector index',
   usage: USAGE,
   async run(args, io, signal) {
-    const { values, positionals } = parseCommandArgs(args, { ...ENGINE_OPTIONS, json: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parseCommandArgs(args, { ...ENGINE_OPTIONS, json: { type: 'boolean' }, 'vector-type': { type: 'string' }, batch: { type: 'string' } }, USAGE);
     if (values.help === true) {
       io.out(USAGE);
       return EXIT_OK;
@@ -25,7 +33,11 @@ export const indexCommand: CliCommand = {
     if (positionals.length > 0) {
       throw new LinkerError('usage', `index takes no positional arguments (got '${positionals[0]}').\n\n${USAGE}`);
     }
-    const session = await openSessionFromArgs(values, io, signal);
+    if (values.store === undefined && (values['vector-type'] !== undefined || values.batch !== undefined)) {
+      throw new LinkerError('usage', `--vector-type and --batch need --store.\n\n${USAGE}`);
+    }
+    const storeBuild = { vectorType: parseChoice('vector-type', values['vector-type'], ['vector', 'halfvec'] as const, 'vector'), batchSize: parsePositiveInt('batch', values.batch, 1000) };
+    const session = await openSessionFromArgs(values, io, signal, undefined, storeBuild);
     try {
       const r = session.kbReport;
       const summary = {
@@ -35,7 +47,8 @@ export const indexCommand: CliCommand = {
         mergedIds: r.mergedIds,
         model: session.encoder.modelId,
         provider: session.encoder.provider,
-        index: { kind: session.index.kind, size: session.index.size, dims: session.index.dims, action: session.indexAction },
+        index: { kind: session.index?.kind ?? 'postgres', size: session.index?.size ?? session.store?.candidates.size ?? 0, dims: session.encoder.dims, action: session.indexAction },
+        ...(session.store?.build === undefined ? {} : { store: storeSummary(session.store.build) }),
         seconds: { kb: session.timings.kb / 1000, model: session.timings.model / 1000, index: session.timings.index / 1000, total: session.timings.total / 1000 },
       };
       if (values.json === true) {
@@ -47,6 +60,10 @@ export const indexCommand: CliCommand = {
         }
         io.out(`model ${summary.model.slice(0, 12)} on ${summary.provider}`);
         io.out(`index ${summary.index.kind}: ${summary.index.size} x ${summary.index.dims} (${summary.index.action})`);
+        if (summary.store !== undefined) {
+          const s = summary.store;
+          io.out(`store: ${s.action}${s.reason === undefined ? '' : ` (${s.reason})`}, ${s.rowsWritten} entities written${s.writer === undefined ? '' : ` by ${s.writer}`} in ${s.seconds.rows.toFixed(2)} s (${s.entitiesPerSecond.toFixed(0)}/s), indexes ${s.seconds.indexes.toFixed(2)} s`);
+        }
         io.out(`time: KB ${summary.seconds.kb.toFixed(2)} s, model ${summary.seconds.model.toFixed(2)} s, index ${summary.seconds.index.toFixed(2)} s, total ${summary.seconds.total.toFixed(2)} s`);
       }
       return EXIT_OK;
@@ -55,3 +72,7 @@ export const indexCommand: CliCommand = {
     }
   },
 };
+
+function storeSummary(build: PgStoreBuildResult): PgStoreBuildResult & { entitiesPerSecond: number } {
+  return { ...build, entitiesPerSecond: build.seconds.rows > 0 ? build.rowsWritten / build.seconds.rows : 0 };
+}

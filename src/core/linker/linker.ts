@@ -1,6 +1,7 @@
 import type { TextEncoder } from '../encoder/encoder';
 import { LinkerError, throwIfAborted } from '../errors';
 import type { VectorIndex } from '../index/vectorIndex';
+import type { CandidateStore, RetrievedCandidates } from '../store/candidateStore';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
@@ -98,6 +99,11 @@ export interface LinkerInit {
   readonly index?: VectorIndex;
   /** KB row of each index row, when the index does not hold the KB in order. */
   readonly entityIndexRows?: readonly number[];
+  /**
+   * Retrieval in another process (a PostgreSQL KB store): dense, lexical and n-gram candidates and their stored
+   * vectors come from it, per batch, instead of `index` and the in-process name indexes.
+   */
+  readonly candidateStore?: CandidateStore;
   /** The stored vector of a KB row, when the index keeps them (saves encoding given candidates). */
   readonly entityVector?: (row: number) => Float32Array | undefined;
   readonly rankerWeights?: RankerWeights;
@@ -141,6 +147,7 @@ export class Linker implements DocumentLinker {
   private readonly kb: KnowledgeBase;
   private readonly encoder: TextEncoder;
   private readonly index: VectorIndex | undefined;
+  private readonly candidateStore: CandidateStore | undefined;
   private readonly indexRows: readonly number[] | undefined;
   private readonly storedVector: ((row: number) => Float32Array | undefined) | undefined;
   private readonly weights: RankerWeights;
@@ -162,9 +169,11 @@ export class Linker implements DocumentLinker {
     this.encoder = init.encoder;
     this.index = init.index;
     this.indexRows = init.entityIndexRows;
+    const store = init.candidateStore;
+    this.candidateStore = store;
     // Without an explicit lookup, an index that holds the KB in row order gives the stored vectors.
     const index = init.index;
-    this.storedVector = init.entityVector ?? (index !== undefined && init.entityIndexRows === undefined ? (row) => index.vector(row) : undefined);
+    this.storedVector = init.entityVector ?? (store !== undefined ? (row) => store.vector(row) : index !== undefined && init.entityIndexRows === undefined ? (row) => index.vector(row) : undefined);
     this.weights = init.rankerWeights ?? DEFAULT_RANKER_WEIGHTS;
     this.priorOf = init.entityPrior ?? ((row) => this.kb.entities[row]?.prior);
     if (init.learned !== undefined) this.setLearnedState(init.learned);
@@ -342,7 +351,8 @@ export class Linker implements DocumentLinker {
       this.timings.encoding += performance.now() - t;
       throwIfAborted(signal);
       t = performance.now();
-      const pools = batch.map((job, i) => this.retrieve(job, useDense ? vectors[i] : undefined, job.givenRows === undefined ? nameVectors[i] : undefined, useLexical));
+      const stored = await this.storeCandidates(batch, useDense ? vectors : [], nameVectors, useLexical, signal);
+      const pools = batch.map((job, i) => this.retrieve(job, useDense ? vectors[i] : undefined, job.givenRows === undefined ? nameVectors[i] : undefined, useLexical, stored?.[i]));
       if (useDense) {
         const need = new Set<number>();
         for (const pool of pools) for (const [row, c] of pool) if (c.dense === undefined && this.storedVector?.(row) === undefined && (c.given || c.exact || this.index === undefined)) need.add(row);
@@ -483,9 +493,20 @@ export class Linker implements DocumentLinker {
     return entities;
   }
 
-  private retrieve(job: MentionJob, vector: Float32Array | undefined, nameVector: Float32Array | undefined, useLexical: boolean): Map<number, PoolEntry> {
+  /** One batch's candidates from the candidate store (undefined without one); a job with given rows asks only for their vectors. */
+  private async storeCandidates(batch: readonly MentionJob[], vectors: readonly Float32Array[], nameVectors: readonly Float32Array[], useLexical: boolean, signal: AbortSignal | undefined): Promise<RetrievedCandidates[] | undefined> {
+    if (this.candidateStore === undefined) return undefined;
+    const queries = batch.map((job, i) => {
+      const rows = [...(job.detectedRows ?? []), ...(job.givenRows ?? []), ...(job.extraRows ?? [])];
+      if (job.givenRows !== undefined) return { text: '', rows };
+      return { text: job.text, rows, ...(vectors[i] === undefined ? {} : { vector: vectors[i] }), ...(nameVectors[i] === undefined ? {} : { nameVector: nameVectors[i] }) };
+    });
+    return this.candidateStore.retrieve(queries, { dense: this.options.denseTopN, lexical: this.options.lexicalTopN, ngram: this.options.ngramTopN, lexicalOff: !useLexical }, signal);
+  }
+
+  private retrieve(job: MentionJob, vector: Float32Array | undefined, nameVector: Float32Array | undefined, useLexical: boolean, stored?: RetrievedCandidates): Map<number, PoolEntry> {
     const pool = new Map<number, PoolEntry>();
-    const exactRows = new Set(this.lexical.exactRows(job.text));
+    const exactRows = new Set(stored?.exactRows ?? this.lexical.exactRows(job.text));
     // Forms the annotator linked count as names of the entities they were linked to.
     const learnedRows: number[] = [];
     for (const id of this.learned?.memory.entitiesFor(job.text) ?? []) {
@@ -521,13 +542,15 @@ export class Linker implements DocumentLinker {
         if (row !== undefined) add(row, 'dense');
       }
     }
+    for (const hit of stored?.dense ?? []) add(hit.row, 'dense', hit.score);
+    for (const hit of stored?.nameDense ?? []) add(hit.row, 'dense');
     for (const row of learnedRows) add(row, 'lexical');
     for (const row of job.extraRows ?? []) add(row, 'given');
     if (useLexical) {
       for (const row of job.detectedRows ?? []) add(row, 'lexical');
-      for (const hit of this.lexical.retrieve(job.text, this.options.lexicalTopN)) add(hit.row, 'lexical');
-      if (this.options.ngramTopN > 0) for (const hit of this.ngram.retrieve(job.text, this.options.ngramTopN)) add(hit.row, 'ngram');
-    } else if (this.index === undefined) {
+      for (const hit of stored?.lexical ?? this.lexical.retrieve(job.text, this.options.lexicalTopN)) add(hit.row, 'lexical');
+      if (this.options.ngramTopN > 0) for (const hit of stored?.ngram ?? this.ngram.retrieve(job.text, this.options.ngramTopN)) add(hit.row, 'ngram');
+    } else if (this.index === undefined && this.candidateStore === undefined) {
       for (const row of job.detectedRows ?? []) add(row, 'lexical');
     }
     return pool;

