@@ -11,6 +11,7 @@ export const ENGINE_OPTIONS = {
   'kb-config': { type: 'string' },
   model: { type: 'string' },
   provider: { type: 'string' },
+  'cuda-provider-dir': { type: 'string' },
   precision: { type: 'string' },
   cache: { type: 'string' },
   index: { type: 'string' },
@@ -30,6 +31,7 @@ export const ENGINE_OPTIONS_HELP = `  --kb SRC            a KB source, repeatabl
   --kb-config FILE    JSON {"sources":[{"path","format","columns":{"id","title","text","aliases","type"}}]}
   --model DIR         model folder (default: the bundled USE-lite model)
   --provider P        execution provider: ${EXECUTION_PROVIDER_CHOICES.join(' | ')} (default auto)
+  --cuda-provider-dir DIR  onnxruntime CUDA provider libraries you have (Linux; same version as onnxruntime-node)
 ${PRECISION_HELP}
   --cache DIR         embedding and index cache (default: $XDG_CACHE_HOME/entity-linker)
   --index KIND        hnsw | exact (default hnsw)

@@ -13,6 +13,7 @@ export interface EngineArgValues {
   readonly 'kb-config'?: string;
   readonly model?: string;
   readonly provider?: string;
+  readonly 'cuda-provider-dir'?: string;
   readonly precision?: string;
   readonly cache?: string;
   readonly index?: string;
@@ -31,6 +32,7 @@ export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, si
     modelDir: values.model,
     packageRoot: packageRoot(),
     provider: parseProvider(values.provider),
+    ...(values['cuda-provider-dir'] === undefined ? {} : { cudaProviderDir: path.resolve(values['cuda-provider-dir']) }),
     precision: parsePrecision(values.precision),
     cacheDir: values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache),
     indexKind: parseChoice('index', values.index, ['hnsw', 'exact'] as const, 'hnsw'),

@@ -18,6 +18,8 @@ export interface ModelSettings {
   readonly provider: ExecutionProviderChoice;
   /** The built-in model's precision (auto: int8 on CPUs with VNNI). */
   readonly precision: PrecisionChoice;
+  /** A folder of onnxruntime CUDA provider libraries the user has (machine-scoped setting; undefined: none). */
+  readonly cudaProviderDir?: string;
 }
 
 export interface EntityLinkerSettings {
@@ -50,10 +52,13 @@ function readModelSettings(config: vscode.WorkspaceConfiguration, extensionPath:
   if (precision !== rawPrecision) {
     warn(`Setting ${CONFIG_SECTION}.model.precision has the unknown value '${rawPrecision}'; using 'auto'. Valid: ${PRECISION_CHOICES.join(', ')}.`);
   }
+  // Machine-scoped in package.json: a workspace cannot choose native libraries to load.
+  const rawCuda = (config.get<string>('model.cudaProviderDir') ?? '').trim();
+  const gpu = rawCuda === '' ? {} : { cudaProviderDir: resolveUserPath(rawCuda) };
   if (rawPath === '') {
-    return { dir: path.join(extensionPath, BUNDLED_MODEL_DIR), isBundled: true, provider, precision };
+    return { dir: path.join(extensionPath, BUNDLED_MODEL_DIR), isBundled: true, provider, precision, ...gpu };
   }
-  return { dir: resolveUserPath(rawPath), isBundled: false, provider, precision };
+  return { dir: resolveUserPath(rawPath), isBundled: false, provider, precision, ...gpu };
 }
 
 /** `~` is the home folder; a relative path is relative to the first workspace folder (else the home folder). */

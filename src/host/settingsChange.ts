@@ -21,6 +21,7 @@ export const SETTING_EFFECTS: Readonly<Record<string, readonly SettingEffect[]>>
   'entityLinker.kb.lenient': ['reloadSession'],
   'entityLinker.model.path': ['reloadSession'],
   'entityLinker.model.provider': ['reloadSession'],
+  'entityLinker.model.cudaProviderDir': ['reloadSession'],
   'entityLinker.model.precision': ['reloadSession'],
   'entityLinker.linking.detection': ['reloadSession'],
   'entityLinker.linking.nilThreshold': ['reloadSession'],

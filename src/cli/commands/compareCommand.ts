@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { openEncoder } from '../../core/session/openEncoder';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
@@ -6,12 +7,13 @@ import { packageRoot } from '../packageRoot';
 import { LinkerError } from '../../core/errors';
 import { dotAt } from '../../core/vectorMath';
 
-const USAGE = `Usage: entity-linker compare TEXT_A TEXT_B [TEXT_C ...] [--model DIR] [--provider P] [--precision P] [--json]
+const USAGE = `Usage: entity-linker compare TEXT_A TEXT_B [TEXT_C ...] [--model DIR] [--provider P] [--precision P] [--cuda-provider-dir DIR] [--json]
 
 Embeds the texts with the encoder and prints the cosine similarity of TEXT_A with each other text.
 
   --model DIR      model folder (default: the bundled USE-lite model)
   --provider P     auto | cuda | webgpu | dml | coreml | cpu (default auto)
+  --cuda-provider-dir DIR  onnxruntime CUDA provider libraries you have (Linux; same version as onnxruntime-node)
 ${PRECISION_HELP}
   --json           print {"model","provider","dims","similarities":[{"text","cosine"}]}
   -v, --verbose    log every step to stderr`;
@@ -24,6 +26,7 @@ export const compareCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(args, {
       model: { type: 'string' },
       provider: { type: 'string' },
+      'cuda-provider-dir': { type: 'string' },
       precision: { type: 'string' },
       json: { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
@@ -40,6 +43,7 @@ export const compareCommand: CliCommand = {
       modelDir: values.model,
       packageRoot: packageRoot(),
       provider: parseProvider(values.provider),
+      ...(values['cuda-provider-dir'] === undefined ? {} : { cudaProviderDir: path.resolve(values['cuda-provider-dir']) }),
       precision: parsePrecision(values.precision),
       logger: io.logger,
       onProgress: (p) => io.progress(p),

@@ -42,6 +42,8 @@ export interface LinkingSessionConfig {
   readonly modelDir?: string;
   readonly packageRoot: string;
   readonly provider: ExecutionProviderChoice;
+  /** A folder of onnxruntime CUDA provider libraries the user has (setting model.cudaProviderDir); see openEncoder. */
+  readonly cudaProviderDir?: string;
   readonly threads?: number;
   /** The built-in model's precision (default fp32); see encoder/precision.ts. */
   readonly precision?: PrecisionChoice;
@@ -145,7 +147,7 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
   const kbDone = performance.now();
   logger.info(`KB '${kb.name}': ${kb.size} entities ${action === 'snapshot' ? 'from its snapshot ' : ''}in ${(kbDone - started).toFixed(0)} ms (${report.mergedIds} merged ids, ${report.skipped} skipped records).`);
 
-  const { encoder, modelDir } = await openEncoder({ modelDir: options.modelDir, packageRoot: options.packageRoot, provider: options.provider, threads: options.threads, precision: options.precision, logger, onProgress, signal });
+  const { encoder, modelDir } = await openEncoder({ modelDir: options.modelDir, packageRoot: options.packageRoot, provider: options.provider, cudaProviderDir: options.cudaProviderDir, threads: options.threads, precision: options.precision, logger, onProgress, signal });
   const modelDone = performance.now();
   let storeOpening: Promise<SessionStore> | undefined;
   try {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ExecutionProviderChoice, TextEncoder } from '../encoder/encoder';
 import { loadEncoder } from '../encoder/loadEncoder';
+import { setCudaProviderDir } from '../encoder/onnxRuntime';
 import { decidePrecision, readCpuInfo, type PrecisionChoice } from '../encoder/precision';
 import { defaultModelDir, ensureUseLiteModel } from '../encoder/useLite/useLiteModel';
 import type { Logger, ProgressListener } from '../log';
@@ -11,6 +12,11 @@ export interface OpenEncoderOptions {
   /** The entity-linker package folder (holds models/). */
   readonly packageRoot: string;
   readonly provider: ExecutionProviderChoice;
+  /**
+   * A folder of onnxruntime CUDA provider libraries the user already has (checked, then used instead of the ones
+   * onnxruntime-node would download; see encoder/gpu/cudaOrtPackage.ts). Applies to the whole process.
+   */
+  readonly cudaProviderDir?: string;
   readonly threads?: number;
   /** The built-in model's precision (default fp32); see encoder/precision.ts. */
   readonly precision?: PrecisionChoice;
@@ -26,6 +32,7 @@ export interface OpenedEncoder {
 
 /** Resolves the model folder and loads its encoder; the bundled default is (re)built when missing or damaged. */
 export async function openEncoder(options: OpenEncoderOptions): Promise<OpenedEncoder> {
+  setCudaProviderDir(options.cudaProviderDir);
   let modelDir: string;
   if (options.modelDir === undefined) {
     modelDir = defaultModelDir(options.packageRoot);

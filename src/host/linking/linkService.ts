@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { prepareVulkanIcd } from '../../core/encoder/gpu/vulkanIcd';
 import { LinkerError } from '../../core/errors';
 import type { Entity } from '../../core/kb/entity';
 import type { Logger } from '../../core/log';
@@ -203,6 +204,9 @@ export class LinkService extends Disposable {
     this.state_ = 'loading';
     this.showStatus();
     const options = this.sessionOptions(settings);
+    // Native code reads the environment of the process, which only this (main) thread can change: done here,
+    // before the worker's first WebGPU session.
+    prepareVulkanIcd(options.provider, this.logger);
     this.logger.info(`Opening the linking session: KB ${settings.linking.kbSources.length === 0 && options.kbConfig === undefined ? 'WordNet (built-in)' : JSON.stringify([...(options.kbSources ?? []).map((s) => s.path), ...(options.kbConfig === undefined ? [] : [options.kbConfig])])}, model ${options.modelDir ?? 'built-in'}, provider ${options.provider}.`);
     let client: LinkerClient | undefined;
     try {
@@ -281,6 +285,7 @@ export class LinkService extends Disposable {
       packageRoot: this.extensionPath,
       provider: model.provider,
       precision: model.precision,
+      ...(model.cudaProviderDir === undefined ? {} : { cudaProviderDir: model.cudaProviderDir }),
       cacheDir: this.cacheDir,
       strict: !linking.lenient,
       linkerOptions: { topK: linking.topK, nilThreshold: linking.nilThreshold, detection: { mode: linking.detection } },

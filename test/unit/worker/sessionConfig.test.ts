@@ -21,6 +21,7 @@ void test("the worker's open request carries the session config as is: every opt
     modelDir: '/models/m',
     packageRoot: '/ext',
     provider: 'cpu',
+    cudaProviderDir: '/opt/onnxruntime-linux-x64-gpu-1.30.0/lib',
     threads: 2,
     precision: 'int8',
     cacheDir: '/cache',
