@@ -9,6 +9,7 @@ import { mentionFeatures, typeKey } from './mentionFeatures';
 import type { SpanEvidence } from './mentionFeatures';
 import type { MentionExample, MentionScorer } from './mentionScorer';
 import { capitalisedRuns } from './spanProposals';
+import type { LearnedDetection, LearnedMatch } from './learnedDetection';
 import type { WordFrequencies } from './wordFrequencies';
 
 export interface MentionDetectorInit {
@@ -18,6 +19,8 @@ export interface MentionDetectorInit {
   /** WordNet tag counts (builtInWordFrequencies()); without them only the stop list marks function words. */
   readonly frequencies?: WordFrequencies;
   readonly scorer?: MentionScorer;
+  /** Detection names and suppressed forms learned from the annotator (see learnedDetection.ts). */
+  readonly learned?: LearnedDetection;
 }
 
 /** A span with a label, for learning: accepted / gold / Link Selection (true), rejected / not a mention (false). */
@@ -42,12 +45,14 @@ export class MentionDetector {
   readonly frequencies: WordFrequencies | undefined;
   readonly entities: readonly Entity[] | undefined;
   scorer: MentionScorer | undefined;
+  learned: LearnedDetection | undefined;
 
   constructor(init: MentionDetectorInit) {
     this.gazetteer = init.gazetteer;
     this.frequencies = init.frequencies;
     this.entities = init.entities;
     this.scorer = init.scorer;
+    this.learned = init.learned;
   }
 
   /** Mentions in `text.slice(from, to)` (offsets relative to `text`), in text order. */
@@ -57,14 +62,18 @@ export class MentionDetector {
     const scorer = this.scorer;
     const runs = scorer === undefined ? [] : capitalisedRuns(text, tokens);
     const out: DetectedMention[] = [];
+    const learned = this.learned;
     for (const c of candidates) {
       const mention = { start: c.start, end: c.end, text: text.slice(c.start, c.end), rows: c.rows, fuzzy: c.fuzzy };
+      const suppressed = learned?.suppresses(surfaceKey(tokens, c)) === true;
       if (scorer === undefined) {
-        out.push(mention);
+        if (!suppressed) out.push(mention);
         continue;
       }
       const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies, this.entities, runs), surfaceKey(tokens, c), typeKey(c, this.entities));
-      if (probability >= scorer.threshold) out.push({ ...mention, probability });
+      // A form the annotator rejected comes back only when the scorer is as sure of it as the cost model lets
+      // an unsure span in (keyCosts.ts, detectionOperatingPoint): its probability reaches 1 - the threshold.
+      if (probability >= (suppressed ? Math.max(scorer.threshold, 1 - scorer.threshold) : scorer.threshold)) out.push({ ...mention, probability });
     }
     return out;
   }
@@ -139,7 +148,12 @@ export class MentionDetector {
       if (parts !== undefined) out.push(...parts);
       else out.push({ start: m.start, end: m.end, first, last, rows: m.rows, fromGazetteer: true, fuzzy: m.fuzzy });
     }
-    if (!propose) return out;
+    const learned = this.learned === undefined ? out : withLearned(out, this.learned.matches(tokens), tokens);
+    if (!propose) return learned;
+    return this.withProposals(text, tokens, learned);
+  }
+
+  private withProposals(text: string, tokens: readonly Token[], out: readonly Candidate[]): Candidate[] {
     const covered = (first: number, last: number): boolean => out.some((c) => c.fromGazetteer && c.first <= last && first <= c.last);
     const proposed: Candidate[] = [];
     for (const [first, last] of capitalisedRuns(text, tokens)) {
@@ -173,6 +187,26 @@ function tokensOf(text: string, from: number, to: number): Token[] {
 
 function spanKey(s: Span): string {
   return `${s.start}:${s.end}`;
+}
+
+/**
+ * Dictionary candidates with the learned forms: a learned match replaces the dictionary candidates it covers
+ * and is longer than (or, as long, adds its entities to); one inside a longer dictionary match is dropped.
+ */
+function withLearned(found: readonly Candidate[], learned: readonly LearnedMatch[], tokens: readonly Token[]): Candidate[] {
+  if (learned.length === 0) return [...found];
+  const out = [...found];
+  for (const m of learned) {
+    const overlapping = out.filter((c) => c.first <= m.last && m.first <= c.last);
+    if (overlapping.some((c) => c.first < m.first || c.last > m.last || (c.first === m.first && c.last === m.last))) {
+      const same = overlapping.find((c) => c.first === m.first && c.last === m.last);
+      if (same !== undefined) out[out.indexOf(same)] = { ...same, rows: [...new Set([...same.rows, ...m.rows])].sort((a, b) => a - b) };
+      continue;
+    }
+    for (const c of overlapping) out.splice(out.indexOf(c), 1);
+    out.push({ start: tokens[m.first].start, end: tokens[m.last].end, first: m.first, last: m.last, rows: [...m.rows].sort((a, b) => a - b), fromGazetteer: true, fuzzy: false });
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /** The memory key of a span: its case-folded tokens joined by single spaces (as the gazetteer's trie keys). */

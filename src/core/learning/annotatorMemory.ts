@@ -1,5 +1,5 @@
 import { LinkerError } from '../errors';
-import { nameKey } from '../linker/tokens';
+import { nameKey, tokenize } from '../linker/tokens';
 import type { AnnotatorDecision } from './decision';
 import { decisionEntity } from './decision';
 
@@ -33,6 +33,8 @@ export class AnnotatorMemory {
   private readonly rejected = new Map<string, number>();
   private readonly nil = new Map<string, number>();
   private decisions = 0;
+  /** Surname key -> entity -> count, derived from the confirmed names (built on first use, dropped on a new link). */
+  private surnames: Map<string, Map<string, number>> | undefined;
 
   /** Decisions observed (or, after fromJSON, the counts they left). */
   get size(): number {
@@ -49,18 +51,60 @@ export class AnnotatorMemory {
     else if (d.action === 'reject') this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
   }
 
-  /** Smoothed p(entity | form) = c(form, e) / (c(form) + 1); 0 for a form never linked. */
+  /**
+   * Smoothed p(entity | form) = c(form, e) / (c(form) + 1); 0 for a form never decided. A form never linked,
+   * rejected or marked NIL that is the surname of confirmed names ("Beckett" after "Samuel Beckett") takes
+   * their counts (see `surnameCounts`).
+   */
   prior(form: string, entityId: string): number {
-    const counts = this.forms.get(formKey(form));
+    const counts = this.linkCounts(formKey(form));
     if (counts === undefined) return 0;
     return (counts.get(entityId) ?? 0) / (sum(counts) + 1);
   }
 
-  /** Entity ids the form was linked to, most often first (ties by id). */
+  /** Entity ids the form (or, as in `prior`, the surname) was linked to, most often first (ties by id). */
   entitiesFor(form: string): string[] {
-    const counts = this.forms.get(formKey(form));
+    const counts = this.linkCounts(formKey(form));
     if (counts === undefined) return [];
     return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+  }
+
+  /** Every confirmed name: the entity and the form as first written (detection names, learnedDetection.ts). */
+  confirmedNames(): { readonly entityId: string; readonly surface: string }[] {
+    return [...this.names].flatMap(([entityId, list]) => list.map((surface) => ({ entityId, surface })));
+  }
+
+  /** Form keys rejected or marked NIL at least once. */
+  rejectedOrNilForms(): string[] {
+    return [...new Set([...this.rejected.keys(), ...this.nil.keys()])];
+  }
+
+  /**
+   * The link counts of a form; for a form with no decision of its own, those of the confirmed names of two to
+   * four capitalised words whose last word it is (a person named by surname after the full name).
+   */
+  private linkCounts(key: string): ReadonlyMap<string, number> | undefined {
+    const own = this.forms.get(key);
+    if (own !== undefined || this.rejected.has(key) || this.nil.has(key) || key.includes(' ')) return own;
+    return this.surnameCounts().get(key);
+  }
+
+  private surnameCounts(): Map<string, Map<string, number>> {
+    if (this.surnames !== undefined) return this.surnames;
+    const out = new Map<string, Map<string, number>>();
+    for (const [id, list] of this.names) {
+      for (const surface of list) {
+        const surname = surnameOf(surface);
+        if (surname === undefined) continue;
+        const n = this.forms.get(formKey(surface))?.get(id) ?? 0;
+        if (n === 0) continue;
+        let counts = out.get(surname);
+        if (counts === undefined) out.set(surname, (counts = new Map()));
+        counts.set(id, (counts.get(id) ?? 0) + n);
+      }
+    }
+    this.surnames = out;
+    return out;
   }
 
   /** Entity -> count map for a form (empty when never linked). */
@@ -132,6 +176,7 @@ export class AnnotatorMemory {
   }
 
   private link(key: string, surface: string, id: string, count: number): void {
+    this.surnames = undefined;
     let counts = this.forms.get(key);
     if (counts === undefined) this.forms.set(key, (counts = new Map()));
     counts.set(id, (counts.get(id) ?? 0) + count);
@@ -139,6 +184,19 @@ export class AnnotatorMemory {
     if (list === undefined) this.names.set(id, (list = []));
     if (!list.some((n) => formKey(n) === key)) list.push(surface);
   }
+}
+
+/**
+ * The case-folded last word of a name of two to four capitalised words (initials allowed, no lower-case
+ * particle), three letters or more: "Samuel Beckett" -> "beckett", "T. S. Eliot" -> "eliot"; undefined otherwise
+ * ("University of Turin", "Cher").
+ */
+export function surnameOf(name: string): string | undefined {
+  const toks = tokenize(name);
+  const words = toks.filter((t) => t.word);
+  const last = toks[toks.length - 1];
+  if (last === undefined || !last.word || last.surface.length < 3 || words.length < 2 || words.length > 4) return undefined;
+  return words.every((t) => /^\p{Lu}/u.test(t.surface)) ? last.folded : undefined;
 }
 
 function sum(counts: ReadonlyMap<string, number>): number {

@@ -8,6 +8,7 @@ import { silentLogger } from '../log';
 import type { Gazetteer } from './gazetteer';
 import { MentionDetector } from '../detection/mentionDetector';
 import type { MentionScorer } from '../detection/mentionScorer';
+import { LearnedDetection } from '../detection/learnedDetection';
 import { builtInWordFrequencies } from '../detection/wordFrequencies';
 import type { DetectedMention, DetectionOptions } from './gazetteer';
 import type { LexicalIndex } from './lexicalIndex';
@@ -203,10 +204,17 @@ export class Linker implements DocumentLinker {
   setLearnedState(state: LearnedState | undefined): void {
     if (state === undefined) {
       this.learned = undefined;
+      if (this.detectorCache !== undefined) this.detectorCache.learned = undefined;
       return;
     }
     const parsed = parseLearnedState(state);
     this.learned = { state: parsed.state, memory: parsed.memory };
+    if (this.detectorCache !== undefined) this.detectorCache.learned = this.learnedDetection();
+  }
+
+  /** Detection names and suppressed forms from the annotator memory (detection/learnedDetection.ts). */
+  private learnedDetection(): LearnedDetection | undefined {
+    return this.learned === undefined ? undefined : LearnedDetection.fromMemory(this.learned.memory, (id) => this.kb.rowOf(id));
   }
 
   get learnedState(): LearnedState | undefined {
@@ -230,7 +238,7 @@ export class Linker implements DocumentLinker {
 
   /** Dictionary matches, the function-word rule, and the mention scorer when there is one. */
   get detector(): MentionDetector {
-    this.detectorCache ??= new MentionDetector({ gazetteer: this.gazetteer, entities: this.kb.entities, frequencies: builtInWordFrequencies(), scorer: this.scorer });
+    this.detectorCache ??= new MentionDetector({ gazetteer: this.gazetteer, entities: this.kb.entities, frequencies: builtInWordFrequencies(), scorer: this.scorer, learned: this.learnedDetection() });
     return this.detectorCache;
   }
 

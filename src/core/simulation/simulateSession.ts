@@ -8,6 +8,7 @@ import type { DecidedSpan, DecisionAction, KeyBreakdown, OnlineLearning, Session
 import { nextSuggestion, type OpenSuggestion } from './visitOrder';
 
 const spanKey = (s: Span): string => `${s.start}:${s.end}`;
+const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
 
 interface DocState {
   readonly doc: SimulationDocument;
@@ -29,7 +30,7 @@ interface DocState {
  * a document's suggestions are all decided, a pass from its start links the in-KB gold mentions the linker did
  * not detect (select, Link Selection, pick) and corrects what Accept All took wrongly. Gold mentions out of the
  * KB and optional ones that were not detected cost nothing. With a learner, every decision is observed and after every
- * `retrainEvery` decisions it refits and the open suggestions are ranked again.
+ * `retrainEvery` decisions it refits and the open documents are linked again (detection included), as the editor does.
  */
 export async function simulateSession(docs: readonly SimulationDocument[], linker: SimulationLinker, learner: OnlineLearning | undefined, options: SimulationOptions): Promise<SessionResult> {
   const states: DocState[] = docs.map((doc) => ({ doc, goldBySpan: new Map(doc.mentions.map((m) => [spanKey(m), m.gold])), opened: false, suggestions: [], wrongAccepted: [], passDone: false, decided: [] }));
@@ -50,12 +51,19 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     keys.navigation += KEY.documentSwitch;
   };
 
-  const rerankOpen = async (): Promise<void> => {
-    for (const st of states) {
-      const open = st.suggestions.filter((s) => !s.resolved);
-      if (open.length === 0) continue;
-      const fresh = await linker.linkSpans(st.doc.text, open.map((s) => ({ start: s.linked.start, end: s.linked.end })), st.decided);
-      open.forEach((s, i) => (s.linked = fresh[i]));
+  /**
+   * After a refit the editor links its open documents again (relinkAll): decided mentions stay, the rest is
+   * detected and ranked anew with what was learned, so a form the annotator linked by hand can now be proposed
+   * and a rejected one withdrawn. Documents whose correction pass began are done with.
+   */
+  const relinkOpen = async (): Promise<void> => {
+    for (const [index, st] of states.entries()) {
+      if (!st.opened || st.passDone) continue;
+      const fresh = await linker.linkDocument(st.doc.text, st.decided);
+      const resolved = st.suggestions.filter((s) => s.resolved);
+      const taken = (m: Span): boolean => resolved.some((s) => overlaps(s.linked, m)) || st.decided.some((d) => overlaps(d, m));
+      const open = fresh.filter((m) => !taken(m)).map((linked): OpenSuggestion => ({ doc: index, linked, resolved: false }));
+      st.suggestions = [...resolved, ...open].sort((a, b) => a.linked.start - b.linked.start);
     }
   };
 
@@ -71,7 +79,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
       sinceRefit = 0;
       await learner.refit();
       refits++;
-      await rerankOpen();
+      await relinkOpen();
     }
   };
 

@@ -124,3 +124,21 @@ void test('out-of-KB and optional gold mentions the linker did not detect cost n
   assert.deepEqual([r.outcomes.linkSelection, r.outcomes.nil], [1, 0]);
   assert.equal(r.gold, 1);
 });
+
+void test('after a refit the open document is linked again: a form rejected before the refit is no longer proposed', async () => {
+  const d = doc('d', 'Paris, Paris and Paris.', []);
+  const session = async (retrainEvery: number) => {
+    const refitted: string[] = [];
+    // Detects Paris until a refit has seen it rejected.
+    const linker = new FakeLinker((text) => (refitted.includes('Paris') ? [] : detecting('Paris')(text)), { Paris: { ids: ['city'] } });
+    const learner = new FakeLearner(linker);
+    const inner = learner.refit.bind(learner);
+    learner.refit = () => {
+      for (const s of learner.seen) if (s.action === 'reject') refitted.push(s.text.slice(s.start, s.end));
+      return inner();
+    };
+    return simulateSession([d], linker, learner, options({ retrainEvery }));
+  };
+  assert.equal((await session(1)).outcomes.reject, 1);
+  assert.equal((await session(10)).outcomes.reject, 3);
+});

@@ -1,0 +1,139 @@
+import { type AnnotatorMemory, surnameOf } from '../learning/annotatorMemory';
+import type { Token } from '../linker/tokens';
+import { hasUpperCase, tokenize } from '../linker/tokens';
+
+/**
+ * Detection names learned from the annotator's decisions (the annotator memory), corpus-independent:
+ * - a form the annotator linked (accepted, chose, or selected and linked with Link Selection) is detected
+ *   wherever it occurs again, in any document ("country" linked by hand once is proposed next time); a form
+ *   only ever confirmed with an upper-case letter needs one in the text too, as the gazetteer's 'names' mode;
+ *   a form confirmed in lower case (a common noun) also matches its plural or singular ("professors");
+ * - the last word of a confirmed multi-word capitalised name ("Samuel Beckett" -> "Beckett") is detected as a
+ *   name of the same entity when written capitalised: later mentions of a person by surname;
+ * - a form the annotator rejected or marked NIL more often than linked is suppressed (see `suppresses`).
+ */
+export interface LearnedMatch {
+  /** Token indices, inclusive. */
+  readonly first: number;
+  readonly last: number;
+  /** KB rows of the entities the form was linked to. */
+  readonly rows: readonly number[];
+  /** True for a surname derived from a longer confirmed name. */
+  readonly derived: boolean;
+}
+
+interface LearnedForm {
+  /** Folded tokens; a common noun's last token without a plural ending (see `plural`). */
+  readonly tokens: readonly string[];
+  readonly rows: number[];
+  /** Needs an upper-case letter in the text. */
+  readonly capitalised: boolean;
+  /** Its last token is compared with plural endings folded. */
+  readonly commonNoun: boolean;
+  readonly derived: boolean;
+}
+
+/** "professors" -> "professor", "churches" -> "church"; other words unchanged. */
+function singular(folded: string): string {
+  if (folded.length > 4 && folded.endsWith('es') && /(?:s|x|z|ch|sh)es$/.test(folded)) return folded.slice(0, -2);
+  if (folded.length > 3 && folded.endsWith('s') && !folded.endsWith('ss')) return folded.slice(0, -1);
+  return folded;
+}
+
+const isCapitalisedWord = (t: Token): boolean => t.word && /^\p{Lu}/u.test(t.surface);
+
+export class LearnedDetection {
+  private readonly byFirst = new Map<string, LearnedForm[]>();
+  private readonly suppressed: ReadonlySet<string>;
+
+  private constructor(forms: readonly LearnedForm[], suppressed: ReadonlySet<string>) {
+    for (const f of forms) {
+      const list = this.byFirst.get(f.tokens[0]);
+      if (list === undefined) this.byFirst.set(f.tokens[0], [f]);
+      else list.push(f);
+    }
+    // Longest first, so the first match at a position is the longest.
+    for (const list of this.byFirst.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
+    this.suppressed = suppressed;
+  }
+
+  /** Forms learned so far; `rowOf` maps entity ids to KB rows (an entity no longer in the KB is left out). */
+  static fromMemory(memory: AnnotatorMemory, rowOf: (id: string) => number | undefined): LearnedDetection {
+    const forms = new Map<string, LearnedForm>();
+    const suppressed = new Set<string>();
+    const add = (toks: readonly Token[], row: number, derived: boolean): void => {
+      const commonNoun = !toks.some((t) => t.word && hasUpperCase(t.surface));
+      const folded = toks.map((t) => t.folded);
+      if (commonNoun) folded[folded.length - 1] = singular(folded[folded.length - 1]);
+      const id = `${derived ? 'd' : 'f'}\u0000${folded.join(' ')}`;
+      const known = forms.get(id);
+      if (known === undefined) forms.set(id, { tokens: folded, rows: [row], capitalised: !commonNoun, commonNoun, derived });
+      else {
+        if (!known.rows.includes(row)) known.rows.push(row);
+        // One lower-case confirmation is enough for the form to match in any case.
+        if (commonNoun && known.capitalised) forms.set(id, { ...known, capitalised: false });
+      }
+    };
+    for (const { entityId, surface } of memory.confirmedNames()) {
+      const row = rowOf(entityId);
+      const toks = tokenize(surface);
+      const key = toks.map((t) => t.folded).join(' ');
+      if (row === undefined || toks.length === 0 || !toks[0].word || memory.decidedCount(key) <= memory.rejectedCount(key) + memory.nilCount(key)) continue;
+      add(toks, row, false);
+      // A person-like name ("Samuel Beckett"): its surname alone names the same entity, when never decided itself.
+      const surname = surnameOf(surface);
+      if (surname !== undefined && memory.decidedCount(surname) === 0 && memory.rejectedCount(surname) + memory.nilCount(surname) === 0) add([toks[toks.length - 1]], row, true);
+    }
+    for (const key of memory.rejectedOrNilForms()) {
+      if (memory.rejectedCount(key) + memory.nilCount(key) > memory.decidedCount(key)) suppressed.add(key);
+    }
+    return new LearnedDetection([...forms.values()], suppressed);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const list of this.byFirst.values()) n += list.length;
+    return n;
+  }
+
+  /** True when the annotator rejected (or marked NIL) the case-folded form more often than they linked it. */
+  suppresses(surfaceKey: string): boolean {
+    return this.suppressed.has(surfaceKey);
+  }
+
+  /** Learned forms among `tokens`, longest at each position, not overlapping, in text order. */
+  matches(tokens: readonly Token[]): LearnedMatch[] {
+    const out: LearnedMatch[] = [];
+    let i = 0;
+    while (i < tokens.length) {
+      const found = tokens[i].word ? this.longestAt(tokens, i) : undefined;
+      if (found === undefined) {
+        i++;
+        continue;
+      }
+      out.push({ first: i, last: i + found.tokens.length - 1, rows: found.rows, derived: found.derived });
+      i += found.tokens.length;
+    }
+    return out;
+  }
+
+  private longestAt(tokens: readonly Token[], i: number): LearnedForm | undefined {
+    const firsts = [tokens[i].folded, singular(tokens[i].folded)];
+    for (const first of new Set(firsts)) {
+      for (const f of this.byFirst.get(first) ?? []) {
+        if (i + f.tokens.length > tokens.length) continue;
+        const span = tokens.slice(i, i + f.tokens.length);
+        const same = f.tokens.every((t, k) => {
+          const last = k === f.tokens.length - 1;
+          return span[k].folded === t || (last && f.commonNoun && singular(span[k].folded) === t);
+        });
+        if (!same) continue;
+        if (f.derived && !isCapitalisedWord(span[0])) continue;
+        if (f.capitalised && !span.some((t) => t.word && hasUpperCase(t.surface))) continue;
+        if (!span[span.length - 1].word) continue;
+        return f;
+      }
+    }
+    return undefined;
+  }
+}
