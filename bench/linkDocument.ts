@@ -1,7 +1,7 @@
 /**
  * Linking speed and accuracy of the core linker with the real USE-lite encoder, on CPU.
  *
- *   node out/bench/linkDocument.js [--wordnet] [--no-accuracy] [--no-speed] [--context=WORDS]
+ *   node out/bench/linkDocument.js [--wordnet] [--no-accuracy] [--no-speed] [--context=WORDS] [--old DIR]
  *
  * Speed: a ~5,000-word document (elevant news/wiki texts joined as paragraphs) linked warm against wiki11k
  * with the exact and the HNSW index (and WordNet nouns with --wordnet), split per stage.
@@ -9,8 +9,11 @@
  * case-insensitive), lexical vs dense vs hybrid retrieval; the ranker weights and NIL threshold are tuned on
  * the *-train files only and reported on the others.
  * Entity vectors are cached under the OS temp folder, so only the first run embeds the KB.
+ * --old DIR: DIR is a checkout of earlier code compiled with `npx tsc -p tsconfig.json` (DIR/out); its Linker and
+ * this one link the document alternately in this process with the same encoder, KB and index (an HNSW graph read
+ * from a file, as a session opens it), and the medians, their ratio and the agreement of the top candidates print.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEncoder } from '../src/core/encoder/loadEncoder';
@@ -27,6 +30,7 @@ import { loadKnowledgeBase } from '../src/core/kb/loadKnowledgeBase';
 import { silentLogger } from '../src/core/log';
 import { Linker } from '../src/core/linker/linker';
 import type { RetrieverChoice } from '../src/core/linker/linker';
+import type { LinkedMention } from '../src/core/linker/types';
 import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, FEATURE_NAMES_V1, scoreFeatures, softmax } from '../src/core/linker/ranker';
 import type { FeatureName, RankerWeights } from '../src/core/linker/ranker';
 
@@ -42,6 +46,8 @@ const args = new Set(process.argv.slice(2));
 const contextArg = process.argv.find((a) => a.startsWith('--context='));
 /** Mention-context words (the template's contextWords); entity texts do not depend on it, so the cache holds. */
 const TEMPLATE = contextArg === undefined ? DEFAULT_TEMPLATE : { ...DEFAULT_TEMPLATE, contextWords: Number(contextArg.slice(10)) };
+const oldArg = process.argv.indexOf('--old');
+const OLD = oldArg < 0 ? undefined : path.resolve(process.argv[oldArg + 1] ?? '.');
 
 async function main(): Promise<void> {
   const encoder = await loadEncoder(MODEL, { provider: 'cpu', logger: silentLogger });
@@ -53,6 +59,7 @@ async function main(): Promise<void> {
   const hnsw = await HnswIndex.build(wikiVectors, encoder.dims);
   console.log(`wiki11k: ${wiki.size} entities; HNSW build ${ms(performance.now() - t)}`);
   const doc = await benchDocument(5000);
+  if (OLD !== undefined) await againstOld(OLD, wiki, encoder, hnsw, doc);
   if (!args.has('--no-speed')) {
     await speed('wiki11k exact', wiki, encoder, exact, doc);
     const defaultEf = hnsw.hnswParams.efSearch;
@@ -159,6 +166,59 @@ async function speed(label: string, kb: KnowledgeBase, encoder: TextEncoder, ind
       `detection ${ms(split.detection)}, encoding ${ms(split.encoding)}, retrieval ${ms(split.retrieval)}, ranking ${ms(split.ranking)}; ` +
       `first-use build (gazetteer + lexical index) ${ms(build)}; relinkChanged after a one-paragraph edit ${ms(relink)} (${relinked} mentions re-linked)`,
   );
+}
+
+type LinkerClass = new (init: ConstructorParameters<typeof Linker>[0]) => Linker;
+
+/**
+ * This code's Linker against the one compiled in `dir`, alternately on the same document, encoder, KB and HNSW
+ * index (written and read back, so stored vectors come from the graph file as in a session). Warm: each linker
+ * links the document once unmeasured first.
+ */
+async function againstOld(dir: string, kb: KnowledgeBase, encoder: TextEncoder, built: HnswIndex, doc: string): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const OldLinker = (require(path.join(dir, 'out/src/core/linker/linker.js')) as { Linker: LinkerClass }).Linker;
+  const file = path.join(os.tmpdir(), `el-bench-link-${process.pid}.hnsw`);
+  built.write(file);
+  const index = HnswIndex.read(file, encoder.dims, built.hnswParams);
+  rmSync(file);
+  const variants = [
+    { name: 'previous', linker: new OldLinker({ kb, encoder, index, options: { template: TEMPLATE } }), runs: [] as number[], split: [] as Linker['timings'][] },
+    { name: 'this code', linker: new Linker({ kb, encoder, index, options: { template: TEMPLATE } }), runs: [] as number[], split: [] as Linker['timings'][] },
+  ];
+  const results: LinkedMention[][] = [];
+  for (const v of variants) results.push(await v.linker.linkDocument(doc));
+  for (let round = 0; round < 5; round++) {
+    for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
+      const t = performance.now();
+      await v.linker.linkDocument(doc);
+      v.runs.push(performance.now() - t);
+      v.split.push({ ...v.linker.timings });
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const stage = (v: (typeof variants)[number], key: keyof Linker['timings']): number => median(v.split.map((s) => s[key]));
+  console.log(`[old vs new] ${dir}: load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; HNSW ef=${index.hnswParams.efSearch} read from a file; 5 runs each, alternating`);
+  for (const v of variants) {
+    console.log(
+      `  ${v.name}: median ${ms(median(v.runs))} (min ${ms(Math.min(...v.runs))}); encoding ${ms(stage(v, 'encoding'))}, retrieval ${ms(stage(v, 'retrieval'))}, ` +
+        `ranking ${ms(stage(v, 'ranking'))}, detection ${ms(stage(v, 'detection'))}; ${v.split[0]!.mentions} mentions`,
+    );
+  }
+  const [before, after] = variants as [(typeof variants)[number], (typeof variants)[number]];
+  const ratio = (key: keyof Linker['timings']): string => `${(stage(before, key) / Math.max(1e-9, stage(after, key))).toFixed(2)}x`;
+  const same = results[0]!.filter((m, i) => m.candidates[0]?.id === results[1]![i]?.candidates[0]?.id && m.start === results[1]![i]?.start).length;
+  const pools = results[0]!.filter((m, i) => sameIds(m, results[1]![i])).length;
+  console.log(
+    `  ratio previous/this: whole document ${(median(before.runs) / median(after.runs)).toFixed(2)}x, retrieval ${ratio('retrieval')}, encoding ${ratio('encoding')}, ranking ${ratio('ranking')}; ` +
+      `same top candidate ${same}/${results[0]!.length}, same candidate ids ${pools}/${results[0]!.length}`,
+  );
+}
+
+function sameIds(a: LinkedMention, b: LinkedMention | undefined): boolean {
+  if (b === undefined) return false;
+  const ids = (m: LinkedMention): string => [...m.candidates, ...m.hardNegatives].map((c) => c.id).sort().join(' ');
+  return ids(a) === ids(b);
 }
 
 interface EvalMention {

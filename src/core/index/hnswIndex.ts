@@ -127,6 +127,14 @@ export class HnswIndex implements VectorIndex {
     return index;
   }
 
+  /**
+   * Serves stored vectors from `file`, a graph file this index was written to, by pread instead of hnswlib-node's
+   * getPoint (a JS array per call); a file of another layout is ignored.
+   */
+  useFileRows(file: string): void {
+    this.fileRows ??= HnswFileRows.open(file, this.dims, this.size);
+  }
+
   /** Writes the graph (with its vectors) to `file`; use through writeAtomic. */
   write(file: string): void {
     this.graph.writeIndexSync(file);
@@ -150,8 +158,24 @@ export class HnswIndex implements VectorIndex {
     if (want === 0) {
       return [];
     }
+    return this.searchArray(Array.from(query), want);
+  }
+
+  /** `search` per query (hnswlib-node answers one at a time), through one reused query array. */
+  searchMany(queries: readonly Float32Array[], k: number): VectorHit[][] {
+    for (const q of queries) checkQuery(q, this.dims);
+    const want = Math.min(Math.max(0, Math.floor(k)), this.size);
+    if (want === 0) return queries.map(() => []);
+    const buffer = new Array<number>(this.dims);
+    return queries.map((q) => {
+      for (let i = 0; i < q.length; i++) buffer[i] = q[i]!;
+      return this.searchArray(buffer, want);
+    });
+  }
+
+  private searchArray(query: number[], want: number): VectorHit[] {
     // hnswlib searches with max(ef, k) candidates, so k above efSearch still returns k results.
-    const result = this.graph.searchKnn(Array.from(query), want);
+    const result = this.graph.searchKnn(query, want);
     const hits: VectorHit[] = new Array<VectorHit>(result.neighbors.length);
     for (let i = 0; i < result.neighbors.length; i++) {
       hits[i] = { row: result.neighbors[i]!, score: 1 - result.distances[i]! };

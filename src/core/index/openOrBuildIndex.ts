@@ -235,6 +235,7 @@ function saveIndex(dir: string, index: ExactIndex | HnswIndex): IndexManifest['f
   } else {
     writeAtomic(file, (temp) => index.write(temp));
     sha256 = sha256OfFile(file);
+    index.useFileRows(file);
   }
   // A folder switched from one kind to the other should not keep the old, now unreferenced, data file.
   for (const [kind, other] of Object.entries(DATA_FILE)) {

@@ -48,3 +48,8 @@ export async function searchBatch(
   }
   return results;
 }
+
+/** Every query's k best rows, in query order, in one call: the index's own `searchMany` when it has one. */
+export function searchMany(index: VectorIndex, queries: readonly Float32Array[], k: number): VectorHit[][] {
+  return index.searchMany?.(queries, k) ?? queries.map((q) => index.search(q, k));
+}

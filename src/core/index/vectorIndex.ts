@@ -16,6 +16,12 @@ export interface VectorIndex {
   readonly size: number;
   /** The k best rows, best first. */
   search(query: Float32Array, k: number): VectorHit[];
+  /**
+   * The k best rows of each query, best first, in query order: equal to `search` per query, and cheaper where
+   * an implementation can share work between queries (optional; `searchMany` in searchBatch.ts falls back to
+   * `search`).
+   */
+  searchMany?(queries: readonly Float32Array[], k: number): VectorHit[][];
   /** The stored vector of a row (a copy or a view; do not modify). */
   vector(row: number): Float32Array;
 }

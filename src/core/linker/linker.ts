@@ -15,6 +15,7 @@ import type { LexicalIndex } from './lexicalIndex';
 import type { LexicalOptions } from './lexicalIndex';
 import type { NgramIndex } from './ngramIndex';
 import { BUILD_NAME_INDEXES, type NameIndexBuilders } from './nameIndexBuilders';
+import { retrievePools, type PoolEntry, type PoolSources } from './candidatePools';
 import { changedRegion, paragraphRanges, shiftMention } from './paragraphs';
 import type { Range } from './paragraphs';
 import { DEFAULT_RANKER_WEIGHTS } from './ranker';
@@ -31,7 +32,7 @@ import { coherenceScores, contextSum, discourseShares, typeAgreement } from './d
 import type { ContextEntity } from './documentSignals';
 import { DEFAULT_TEMPLATE, entityText, mentionText, templateId } from './textTemplates';
 import type { TextTemplateOptions } from './textTemplates';
-import type { CandidateSignals, DocumentContext, DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from './types';
+import type { DocumentContext, DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from './types';
 import { dotAt } from '../vectorMath';
 
 export type RetrieverChoice = 'hybrid' | 'dense' | 'lexical';
@@ -349,37 +350,45 @@ export class Linker implements DocumentLinker {
     const paras = paragraphRanges(text);
     const prepared: CandidateInput[][] = [];
     this.timings.mentions += jobs.length;
+    const vectors: Float32Array[] = [];
+    // The bare name, once per distinct text: a retrieval query (with an index) and the `nameDense` feature (every mention).
+    const nameVectors = new Map<string, Float32Array>();
     for (let b = 0; b < jobs.length; b += this.options.batchSize) {
       throwIfAborted(signal);
       const batch = jobs.slice(b, b + this.options.batchSize);
-      let t = performance.now();
-      const vectors = useDense ? await this.encoder.encode(batch.map((j) => mentionText(text, j, this.options.template, paragraphOf(paras, j.start))), { signal, role: 'mention' }) : [];
-      // The bare name: a retrieval query (with an index) and the `nameDense` feature (every mention).
-      const nameVectors = useDense && this.options.nameQuery ? await this.encoder.encode(batch.map((j) => j.text), { signal, role: 'mention' }) : [];
+      const t = performance.now();
+      if (useDense) vectors.push(...(await this.encoder.encode(batch.map((j) => mentionText(text, j, this.options.template, paragraphOf(paras, j.start))), { signal, role: 'mention' })));
+      const names = useDense && this.options.nameQuery ? [...new Set(batch.map((j) => j.text))].filter((name) => !nameVectors.has(name)) : [];
+      if (names.length > 0) (await this.encoder.encode(names, { signal, role: 'mention' })).forEach((v, i) => nameVectors.set(names[i], v));
       this.timings.encoding += performance.now() - t;
-      throwIfAborted(signal);
-      t = performance.now();
-      const stored = await this.storeCandidates(batch, useDense ? vectors : [], nameVectors, useLexical, signal);
-      const pools = batch.map((job, i) => this.retrieve(job, useDense ? vectors[i] : undefined, job.givenRows === undefined ? nameVectors[i] : undefined, useLexical, stored?.[i]));
-      if (useDense) {
-        const need = new Set<number>();
-        for (const pool of pools) for (const [row, c] of pool) if (c.dense === undefined && this.storedVector?.(row) === undefined && (c.given || c.exact || this.index === undefined)) need.add(row);
-        await this.ensureEntityVectors([...need], signal);
-        pools.forEach((pool, i) => {
-          for (const [row, c] of pool) {
-            const v = this.vectorOf(row);
-            if (v === undefined) continue;
-            if (c.dense === undefined) c.dense = dotAt(vectors[i], 0, v, 0, vectors[i].length);
-            if (nameVectors[i] !== undefined) c.nameDense = dotAt(nameVectors[i], 0, v, 0, v.length);
-          }
-        });
-      }
-      this.timings.retrieval += performance.now() - t;
-      t = performance.now();
-      batch.forEach((job, i) => prepared.push(this.candidateInputs(job, pools[i], options.context)));
-      this.timings.ranking += performance.now() - t;
     }
-    const t = performance.now();
+    throwIfAborted(signal);
+    let t = performance.now();
+    const nameVectorOf = jobs.map((job) => nameVectors.get(job.text));
+    const stored = await this.storeCandidates(jobs, vectors, nameVectorOf, useLexical, signal);
+    const pools = retrievePools(
+      jobs.map((job, i) => ({ ...job, vector: vectors[i], nameVector: job.givenRows === undefined ? nameVectorOf[i] : undefined, stored: stored?.[i] })),
+      this.poolSources(useLexical),
+    );
+    if (useDense) {
+      const need = new Set<number>();
+      for (const pool of pools) for (const [row, c] of pool) if (c.dense === undefined && (c.given || c.exact || this.index === undefined) && this.vectorOf(row) === undefined) need.add(row);
+      await this.ensureEntityVectors([...need], signal);
+      pools.forEach((pool, i) => {
+        const nameVector = nameVectorOf[i];
+        for (const [row, c] of pool) {
+          const v = this.vectorOf(row);
+          if (v === undefined) continue;
+          if (c.dense === undefined) c.dense = dotAt(vectors[i], 0, v, 0, vectors[i].length);
+          if (nameVector !== undefined) c.nameDense = dotAt(nameVector, 0, v, 0, v.length);
+        }
+      });
+    }
+    this.timings.retrieval += performance.now() - t;
+    t = performance.now();
+    jobs.forEach((job, i) => prepared.push(this.candidateInputs(job, pools[i], options.context)));
+    this.timings.ranking += performance.now() - t;
+    t = performance.now();
     const weights = this.rankerWeights;
     const decide = { ...this.options, topK };
     const rank = (): LinkedMention[] => jobs.map((job, i) => rankMention(job, prepared[i], this.kb.entities, weights, decide));
@@ -502,7 +511,7 @@ export class Linker implements DocumentLinker {
   }
 
   /** One batch's candidates from the candidate store (undefined without one); a job with given rows asks only for their vectors. */
-  private async storeCandidates(batch: readonly MentionJob[], vectors: readonly Float32Array[], nameVectors: readonly Float32Array[], useLexical: boolean, signal: AbortSignal | undefined): Promise<RetrievedCandidates[] | undefined> {
+  private async storeCandidates(batch: readonly MentionJob[], vectors: readonly Float32Array[], nameVectors: readonly (Float32Array | undefined)[], useLexical: boolean, signal: AbortSignal | undefined): Promise<RetrievedCandidates[] | undefined> {
     if (this.candidateStore === undefined) return undefined;
     const queries = batch.map((job, i) => {
       const rows = [...(job.detectedRows ?? []), ...(job.givenRows ?? []), ...(job.extraRows ?? [])];
@@ -512,61 +521,33 @@ export class Linker implements DocumentLinker {
     return this.candidateStore.retrieve(queries, { dense: this.options.denseTopN, lexical: this.options.lexicalTopN, ngram: this.options.ngramTopN, lexicalOff: !useLexical }, signal);
   }
 
-  private retrieve(job: MentionJob, vector: Float32Array | undefined, nameVector: Float32Array | undefined, useLexical: boolean, stored?: RetrievedCandidates): Map<number, PoolEntry> {
-    const pool = new Map<number, PoolEntry>();
-    const exactRows = new Set(stored?.exactRows ?? this.lexical.exactRows(job.text));
-    // Forms the annotator linked count as names of the entities they were linked to.
-    const learnedRows: number[] = [];
-    for (const id of this.learned?.memory.entitiesFor(job.text) ?? []) {
-      const row = this.kb.rowOf(id);
-      if (row !== undefined) {
-        exactRows.add(row);
-        learnedRows.push(row);
-      }
-    }
-    const add = (row: number, by: CandidateSignals['retrievedBy'][number], dense?: number): void => {
-      let e = pool.get(row);
-      if (e === undefined) {
-        e = { by: [], dense: undefined, nameDense: undefined, exact: exactRows.has(row), given: by === 'given' };
-        pool.set(row, e);
-      }
-      if (!e.by.includes(by)) e.by.push(by);
-      if (dense !== undefined) e.dense = dense;
+  /** What retrievePools searches: this linker's index and name indexes (built on first use), or the candidate store. */
+  private poolSources(useLexical: boolean): PoolSources {
+    return {
+      index: this.index,
+      indexRows: this.indexRows,
+      denseTopN: this.options.denseTopN,
+      lexicalTopN: this.options.lexicalTopN,
+      ngramTopN: this.options.ngramTopN,
+      useLexical,
+      storeRetrieves: this.candidateStore !== undefined,
+      exactRows: (text) => this.lexical.exactRows(text),
+      learnedRows: (text) => {
+        const rows: number[] = [];
+        for (const id of this.learned?.memory.entitiesFor(text) ?? []) {
+          const row = this.kb.rowOf(id);
+          if (row !== undefined) rows.push(row);
+        }
+        return rows;
+      },
+      lexicalHits: (text, k) => this.lexical.retrieve(text, k),
+      ngramHits: (text, k) => this.ngram.retrieve(text, k),
     };
-    if (job.givenRows !== undefined) {
-      for (const row of job.givenRows) add(row, 'given');
-      return pool;
-    }
-    if (vector !== undefined && this.index !== undefined) {
-      for (const hit of this.index.search(vector, this.options.denseTopN)) {
-        const row = this.indexRows === undefined ? hit.row : this.indexRows[hit.row];
-        if (row !== undefined) add(row, 'dense', hit.score);
-      }
-    }
-    if (nameVector !== undefined && this.index !== undefined) {
-      // Scored later by the in-context cosine (from the stored vector), like every other candidate.
-      for (const hit of this.index.search(nameVector, this.options.denseTopN)) {
-        const row = this.indexRows === undefined ? hit.row : this.indexRows[hit.row];
-        if (row !== undefined) add(row, 'dense');
-      }
-    }
-    for (const hit of stored?.dense ?? []) add(hit.row, 'dense', hit.score);
-    for (const hit of stored?.nameDense ?? []) add(hit.row, 'dense');
-    for (const row of learnedRows) add(row, 'lexical');
-    for (const row of job.extraRows ?? []) add(row, 'given');
-    if (useLexical) {
-      for (const row of job.detectedRows ?? []) add(row, 'lexical');
-      for (const hit of stored?.lexical ?? this.lexical.retrieve(job.text, this.options.lexicalTopN)) add(hit.row, 'lexical');
-      if (this.options.ngramTopN > 0) for (const hit of stored?.ngram ?? this.ngram.retrieve(job.text, this.options.ngramTopN)) add(hit.row, 'ngram');
-    } else if (this.index === undefined && this.candidateStore === undefined) {
-      for (const row of job.detectedRows ?? []) add(row, 'lexical');
-    }
-    return pool;
   }
 
   /** Encodes the entity texts of rows whose vectors are not cached yet (given and exact-name candidates). */
   private async ensureEntityVectors(rows: number[], signal: AbortSignal | undefined): Promise<void> {
-    const missing = rows.filter((r) => !this.entityVectors.has(r) && this.storedVector?.(r) === undefined);
+    const missing = rows.filter((r) => this.vectorOf(r) === undefined);
     if (missing.length === 0) return;
     const t = performance.now();
     const vecs = await this.encoder.encode(
@@ -578,14 +559,6 @@ export class Linker implements DocumentLinker {
     if (this.entityVectors.size + missing.length > this.options.entityVectorCache) this.entityVectors.clear();
     missing.forEach((r, i) => this.entityVectors.set(r, vecs[i]));
   }
-}
-
-interface PoolEntry {
-  by: ('dense' | 'lexical' | 'ngram' | 'given')[];
-  dense: number | undefined;
-  nameDense: number | undefined;
-  exact: boolean;
-  given: boolean;
 }
 
 function paragraphOf(paras: readonly Range[], offset: number): Range {

@@ -128,6 +128,8 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
       mentionVectors,
       train: train.mentions.map((m, i) => asExample(m, i)),
       dev: dev.mentions.map((m, i) => asExample(m, train.mentions.length + i)),
+      // The parent's index holds the (frozen) entity vectors: hard negatives are searched in it.
+      ...(options.entityIndex === undefined ? {} : { entityIndex: options.entityIndex }),
     },
     training,
     { signal, onProgress: options.onProgress, ...(selector === undefined ? {} : { select: selector.select }) },
