@@ -2,11 +2,16 @@
 # One-shot check of the encoder's execution providers on a GPU machine (x86-64 Linux, NVIDIA GPU, no network).
 # Prints the GPU, Node, what onnxruntime-node bundles, whether CUDA/cuDNN/Vulkan libraries are present, then
 # for each provider (cuda, webgpu, cpu) whether the encoders open on it (or the exact error) and texts/s at
-# batch 64. Each provider runs in its own process under a time limit; the whole run stays under 4 minutes.
+# batch 64, then on `auto` (what the extension uses) and on the CPU: wiki11k embedded (texts/s on real KB texts)
+# and a ~5,000-word document linked warm. Each step runs in its own process under a time limit; the whole run
+# stays under 7 minutes. No manual step: WebGPU's Vulkan ICD is set up by the linker itself (its log line says
+# which VK_ICD_FILENAMES it set), and an onnxruntime CUDA provider folder found on the machine (or named in
+# $CUDA_PROVIDER_DIR) is checked and passed as --cuda-provider-dir.
 #
 # Pack a carry for a machine without Node with scripts/gpuCheckCarry.sh. Otherwise it needs, from a checkout: node_modules (onnxruntime-node, onnx-proto, @huggingface/tokenizers)
 # and the compiled out/ (npx tsc -p tsconfig.json --outDir out); it compiles out/ itself when typescript is there.
-# Optional: models/use-lite/ (manifest.json + model.onnx + vocab.json) to check USE-lite too.
+# Optional: models/use-lite/ (manifest.json + model.onnx + vocab.json) to check USE-lite too and to link; the data of
+# ../shared/data (wiki11k, elevant), else .tools/gpudata (packed by gpuCheckCarry.sh), to link the document.
 # Output: everything printed also goes to $OUT/gpuCheck.log, with one JSON file per provider in $OUT.
 set -u
 cd "$(dirname "$0")/.."
@@ -24,6 +29,9 @@ fi
 if [ ! -e node_modules ] && [ -d .tools/gpunm/node_modules ]; then ln -s .tools/gpunm/node_modules node_modules; fi
 if [ -f .tools/uselite.tar.xz ] && [ ! -f models/use-lite/model.onnx ]; then
   tar -xJf .tools/uselite.tar.xz || python3 -c "import tarfile; tarfile.open('.tools/uselite.tar.xz').extractall()"
+fi
+if [ -f .tools/gpudata.tar.xz ] && [ ! -d .tools/gpudata ]; then
+  tar -xJf .tools/gpudata.tar.xz || python3 -c "import tarfile; tarfile.open('.tools/gpudata.tar.xz').extractall()"
 fi
 
 section "machine"
@@ -79,7 +87,10 @@ timeout 30 "$NODE" -e "
 echo "provider libraries beside the binding ($BINDING_DIR):"
 ls -la "$BINDING_DIR" 2>&1
 echo "other copies of libonnxruntime_providers_cuda.so on this machine (10 s search):"
-timeout 10 find / -xdev -name 'libonnxruntime_providers_cuda.so*' -not -path '/proc/*' 2>/dev/null | head -5 || true
+FOUND_CUDA=$(timeout 10 find / -xdev -name 'libonnxruntime_providers_cuda.so' -not -path '/proc/*' -not -path "$REPO/*" 2>/dev/null | head -5)
+echo "${FOUND_CUDA:-none}"
+CUDA_DIR="${CUDA_PROVIDER_DIR:-}"
+[ -z "$CUDA_DIR" ] && [ -n "$FOUND_CUDA" ] && CUDA_DIR=$(dirname "$(echo "$FOUND_CUDA" | head -1)")
 
 section "compile"
 if [ ! -f out/scripts/gpuCheck.js ] || [ ! -f out/src/core/encoder/hf/hfEncoder.js ]; then
@@ -94,6 +105,15 @@ if [ ! -f out/scripts/gpuCheck.js ]; then
 fi
 echo "out/scripts/gpuCheck.js present"
 
+section "CUDA provider folder"
+CUDA_ARGS=()
+if [ -n "$CUDA_DIR" ]; then
+  timeout 30 "$NODE" out/scripts/gpuCheck.js --check-cuda-dir "$CUDA_DIR"
+  CUDA_ARGS=(--cuda-provider-dir "$CUDA_DIR")
+else
+  echo "none found (set CUDA_PROVIDER_DIR to name one); cuda will say what is missing"
+fi
+
 section "fixture"
 FIXTURE="$OUT_DIR/random-minilm"
 timeout 60 "$NODE" out/scripts/gpuCheck.js --build-fixture "$FIXTURE" || echo "fixture build failed (exit $?)"
@@ -104,7 +124,7 @@ run_provider() { # provider label [extra env...]
   local provider=$1 label=$2
   shift 2
   section "provider $label"
-  env "$@" timeout 55 "$NODE" out/scripts/gpuCheck.js --provider "$provider" --label "$label" --fixture "$FIXTURE" "${USE_ARGS[@]}" --seconds 4 --out "$OUT_DIR"
+  env "$@" timeout 55 "$NODE" out/scripts/gpuCheck.js --provider "$provider" --label "$label" --fixture "$FIXTURE" "${USE_ARGS[@]}" "${CUDA_ARGS[@]}" --seconds 4 --out "$OUT_DIR"
   local rc=$?
   [ $rc -eq 124 ] && echo "provider $label: TIMED OUT after 55 s"
   [ $rc -ne 0 ] && [ $rc -ne 124 ] && echo "provider $label: process exited with $rc (a crash in native code shows here)"
@@ -112,26 +132,30 @@ run_provider() { # provider label [extra env...]
 }
 
 run_provider cuda cuda
-AUTO_ENV=()
-if ! run_provider webgpu webgpu; then
-  # Headless containers often list only the GLX-based NVIDIA Vulkan ICD, which cannot create an instance without
-  # a display; the EGL-based one can. Seen on an H200 VM: GLX gave VK_ERROR_INCOMPATIBLE_DRIVER, EGL worked.
-  if ldconfig -p 2>/dev/null | grep -q 'libEGL_nvidia.so.0'; then
-    ICD="$OUT_DIR/nvidia_egl_icd.json"
-    echo '{ "file_format_version": "1.0.1", "ICD": { "library_path": "libEGL_nvidia.so.0", "api_version": "1.3.0" } }' > "$ICD"
-    if run_provider webgpu webgpu-egl-icd "VK_ICD_FILENAMES=$ICD"; then AUTO_ENV=("VK_ICD_FILENAMES=$ICD"); fi
-  fi
-fi
+run_provider webgpu webgpu
 run_provider cpu cpu
 
 section "auto"
-env "${AUTO_ENV[@]}" timeout 30 "$NODE" -e "
+timeout 30 "$NODE" -e "
+  const { setCudaProviderDir } = require('./out/src/core/encoder/onnxRuntime');
   const { createOnnxSession } = require('./out/src/core/encoder/onnxSession');
   const log = (m) => console.log('  [log] ' + m);
+  setCudaProviderDir(process.argv[2]);
   createOnnxSession(process.argv[1], { provider: 'auto', logger: { trace() {}, debug() {}, info: log, warn: log, error: log } })
     .then((s) => { console.log('auto chose ' + s.provider); return s.session.release(); })
     .catch((e) => console.log('auto failed: ' + e.message));
-" "$FIXTURE/model.onnx" || echo "auto check exit $?"
-
+" "$FIXTURE/model.onnx" "$CUDA_DIR" || echo "auto check exit $?"
 rm -rf "$FIXTURE"
+
+DATA=""
+for d in ../shared/data .tools/gpudata; do [ -f "$d/wiki11k/Wiki.txt" ] && { DATA=$d; break; }; done
+if [ -z "$DATA" ] || [ ! -f models/use-lite/model.onnx ] || [ ! -f out/scripts/gpuCheckLink.js ]; then
+  section "link: skipped (needs models/use-lite, out/scripts/gpuCheckLink.js and wiki11k + elevant in ../shared/data or .tools/gpudata)"
+else
+  for provider in auto cpu; do
+    section "link a 5,000-word document on $provider (wiki11k, exact index)"
+    timeout 170 "$NODE" out/scripts/gpuCheckLink.js --provider $provider --label $provider --model models/use-lite --data "$DATA" "${CUDA_ARGS[@]}" --out "$OUT_DIR"
+    rc=$?; [ $rc -ne 0 ] && echo "link on $provider: exit $rc (124: over 170 s)"
+  done
+fi
 section "done; results in $OUT_DIR"

@@ -4,14 +4,20 @@
  * CPU's. Runs in its own process per provider, so a provider that crashes or hangs cannot take the others down.
  *
  *   node out/scripts/gpuCheck.js --build-fixture DIR
- *   node out/scripts/gpuCheck.js --provider cuda|webgpu|cpu --fixture DIR [--use-lite DIR] [--out DIR] [--seconds N] [--label NAME]
+ *   node out/scripts/gpuCheck.js --provider auto|cuda|webgpu|cpu --fixture DIR [--use-lite DIR] [--out DIR] [--seconds N] [--label NAME] [--cuda-provider-dir DIR]
+ *   node out/scripts/gpuCheck.js --check-cuda-dir DIR     (prints what the linker's pre-check finds in a CUDA provider folder)
+ *
+ * WebGPU needs no manual step: on a headless NVIDIA machine the linker itself points the Vulkan loader at the
+ * driver's EGL ICD (src/core/encoder/gpu/vulkanIcd.ts) and logs the VK_ICD_FILENAMES it set.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutionProviderChoice, TextEncoder } from '../src/core/encoder/encoder';
 import { HfEncoder } from '../src/core/encoder/hf/hfEncoder';
 import { loadEncoder } from '../src/core/encoder/loadEncoder';
-import { loadOrt } from '../src/core/encoder/onnxRuntime';
+import { checkCudaProviderDir } from '../src/core/encoder/gpu/cudaProviderDir';
+import { systemGpuProbe } from '../src/core/encoder/gpu/gpuProbe';
+import { installedOrtPackageDir, loadOrt, setCudaProviderDir } from '../src/core/encoder/onnxRuntime';
 import type { Logger } from '../src/core/log';
 import { RANDOM_BERT_VOCAB, writeRandomBert } from '../test/fixtures/builders/randomBert';
 
@@ -58,9 +64,9 @@ function sampleTexts(count: number): string[] {
   });
 }
 
-async function rawSession(modelFile: string, provider: string): Promise<string> {
+async function rawSession(modelFile: string, provider: ExecutionProviderChoice): Promise<string> {
   try {
-    const session = await loadOrt().InferenceSession.create(modelFile, { executionProviders: [provider] });
+    const session = await loadOrt({ provider, logger }).InferenceSession.create(modelFile, { executionProviders: [provider] });
     await session.release();
     return 'ok';
   } catch (e) {
@@ -145,6 +151,16 @@ async function checkModel(
 
 async function main(): Promise<void> {
   const a = args();
+  const cudaDir = a.get('check-cuda-dir');
+  if (cudaDir !== undefined) {
+    const version = (JSON.parse(fs.readFileSync(path.join(installedOrtPackageDir(), 'package.json'), 'utf8')) as { version: string }).version;
+    const check = checkCudaProviderDir(path.resolve(cudaDir), version, systemGpuProbe());
+    console.log(`  ${check.ok ? 'usable' : 'NOT usable'}: ${cudaDir} for onnxruntime-node ${version}; folder version ${check.version === undefined ? 'unknown' : `${check.version.version} (${check.version.source})`}`);
+    for (const d of check.dependencies) console.log(`    needs ${d.name}: ${d.foundAt ?? 'NOT FOUND'}`);
+    for (const problem of check.problems) console.log(`    problem: ${problem}`);
+    return;
+  }
+  setCudaProviderDir(a.get('cuda-provider-dir'));
   const buildDir = a.get('build-fixture');
   if (buildDir !== undefined) {
     // MiniLM-L6 shape (384 wide, 6 layers, 12 heads), so texts/s is in the range a real small encoder gets.

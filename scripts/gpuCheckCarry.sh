@@ -2,8 +2,9 @@
 # Packs what scripts/gpuCheck.sh needs on a GPU machine that has no Node and no network, small enough for a
 # 64 MiB carry: .tools/gpucarry.tar.xz (this machine's node binary + the few node_modules the check loads, linux-x64
 # onnxruntime only, ~37 MB), .tools/vulkan/libvulkan.so.1 (Debian libvulkan1, 0.5 MB; WebGPU on Linux needs a
-# Vulkan loader) and .tools/uselite.tar.xz (models/use-lite, ~26 MB) when that model is built. Also compiles out/.
-# Carry: out .tools/gpucarry.tar.xz .tools/vulkan .tools/uselite.tar.xz   then run: bash scripts/gpuCheck.sh
+# Vulkan loader), .tools/uselite.tar.xz (models/use-lite, ~26 MB) when that model is built, and .tools/gpudata.tar.xz
+# (wiki11k + three elevant files from ../shared/data, ~1 MB, for the 5,000-word document). Also compiles out/.
+# Carry: out .tools/gpucarry.tar.xz .tools/vulkan .tools/uselite.tar.xz .tools/gpudata.tar.xz   then run: bash scripts/gpuCheck.sh
 set -eu
 cd "$(dirname "$0")/.."
 REPO="$PWD"
@@ -32,5 +33,11 @@ fi
 if [ -f models/use-lite/model.onnx ]; then
   tar -cf - models/use-lite/manifest.json models/use-lite/model.onnx models/use-lite/vocab.json | xz -T0 -6 > .tools/uselite.tar.xz
 fi
-du -cb -s out .tools/gpucarry.tar.xz .tools/vulkan .tools/uselite.tar.xz 2>/dev/null | tail -1 | awk '{ printf "carry total %.1f MiB (limit 64)\n", $1 / 1048576 }'
-echo "$REPO: carry out .tools/gpucarry.tar.xz .tools/vulkan .tools/uselite.tar.xz; run bash scripts/gpuCheck.sh"
+if [ -f ../shared/data/wiki11k/Wiki.txt ]; then
+  mkdir -p "$STAGE/data/.tools/gpudata/wiki11k" "$STAGE/data/.tools/gpudata/elevant"
+  cp ../shared/data/wiki11k/Wiki.txt "$STAGE/data/.tools/gpudata/wiki11k/"
+  for f in news-fair wiki-fair reuters-128; do cp "../shared/data/elevant/$f.benchmark.jsonl" "$STAGE/data/.tools/gpudata/elevant/"; done
+  tar -C "$STAGE/data" -cf - .tools/gpudata | xz -T0 -6 > .tools/gpudata.tar.xz
+fi
+du -cb -s out .tools/gpucarry.tar.xz .tools/vulkan .tools/uselite.tar.xz .tools/gpudata.tar.xz 2>/dev/null | tail -1 | awk '{ printf "carry total %.1f MiB (limit 64)\n", $1 / 1048576 }'
+echo "$REPO: carry out .tools/gpucarry.tar.xz .tools/vulkan .tools/uselite.tar.xz .tools/gpudata.tar.xz; run bash scripts/gpuCheck.sh"
