@@ -72,10 +72,15 @@ export function providerFolderVersion(dir: string, probe: GpuProbe): FolderVersi
   return named === null ? undefined : { version: named[1], source: `the folder name ${path.resolve(dir)}` };
 }
 
-/** Folders where CUDA is often installed without being on the loader's path: named in the advice, never loaded from. */
-export function cudaHintDirs(probe: GpuProbe): string[] {
+/**
+ * Folders where CUDA is often installed without being on the loader's path, named in the advice (never loaded
+ * from): CUDA_PATH/CUDA_HOME, /usr/local/cuda*, and the pip nvidia-*-cu12 wheels beside a pip onnxruntime/capi.
+ */
+export function cudaHintDirs(probe: GpuProbe, providerDir: string): string[] {
   const roots = [probe.env.CUDA_PATH, probe.env.CUDA_HOME, '/usr/local/cuda', ...probe.listDir('/usr/local').filter((n) => /^cuda-12/.test(n)).map((n) => `/usr/local/${n}`)];
-  return [...new Set(roots.filter((r): r is string => r !== undefined && r !== '').flatMap((r) => [path.join(r, 'lib64'), path.join(r, 'targets', 'x86_64-linux', 'lib'), path.join(r, 'lib')]))];
+  const toolkit = roots.filter((r): r is string => r !== undefined && r !== '').flatMap((r) => [path.join(r, 'lib64'), path.join(r, 'targets', 'x86_64-linux', 'lib'), path.join(r, 'lib')]);
+  const wheels = path.resolve(providerDir, '..', '..', 'nvidia');
+  return [...new Set([...toolkit, ...probe.listDir(wheels).map((n) => path.join(wheels, n, 'lib'))])];
 }
 
 /**
@@ -116,23 +121,28 @@ export function checkCudaProviderDir(dir: string, ortVersion: string, probe: Gpu
       for (const name of elf.needed.filter((n) => !ALWAYS_PRESENT.test(n))) {
         const foundAt = findLibrary(probe, name, searchDirs);
         dependencies.push({ name, foundAt });
-        if (foundAt === undefined) problems.push(missingDependency(name, searchDirs, probe));
+        if (foundAt === undefined) problems.push(missingDependency(name, searchDirs, cudaHintDirs(probe, dir), probe));
       }
     }
   }
   return { dir, ok: problems.length === 0, problems, version, dependencies, libraries };
 }
 
-/** The folders the dynamic loader searches for the provider's dependencies, in its order ($ORIGIN = the folder). */
+/**
+ * The folders the dynamic loader searches for the provider's dependencies, in its order. The provider is loaded
+ * through a link in the package copy, and the loader takes $ORIGIN from the link's folder (checked with glibc 2.36),
+ * where every library of the user's folder is linked too: a plain $ORIGIN still means the user's folder, but a
+ * path relative to it ($ORIGIN/../x) would land inside the copy, so it is not counted.
+ */
 function loaderSearchDirs(dir: string, runpath: readonly string[], probe: GpuProbe): string[] {
   const fromEnv = (probe.env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== '');
-  const expanded = runpath.map((r) => r.replace(/\$(ORIGIN|\{ORIGIN\})/g, dir));
-  return [...new Set([...fromEnv, ...expanded, ...SYSTEM_LIBRARY_DIRS])];
+  const usable = runpath.flatMap((r) => (/^\$(ORIGIN|\{ORIGIN\})\/?$/.test(r) ? [dir] : r.includes('$') ? [] : [r]));
+  return [...new Set([...fromEnv, ...usable, ...SYSTEM_LIBRARY_DIRS])];
 }
 
-function missingDependency(name: string, searched: readonly string[], probe: GpuProbe): string {
+function missingDependency(name: string, searched: readonly string[], hints: readonly string[], probe: GpuProbe): string {
   const what = CUDA_LIBRARY_PACKAGES[name] ?? 'a library the CUDA provider links against';
-  const elsewhere = cudaHintDirs(probe).find((d) => probe.exists(path.join(d, name)));
+  const elsewhere = hints.find((d) => probe.exists(path.join(d, name)));
   const where = `looked in the loader cache (ldconfig -p) and ${searched.join(', ')}`;
   if (elsewhere !== undefined) {
     return `${name} (${what}) is in ${elsewhere}, which the dynamic loader does not search (${where}); start VS Code or the CLI with LD_LIBRARY_PATH=${elsewhere} (the loader reads it only when a process starts), or add the folder to /etc/ld.so.conf.d and run ldconfig`;

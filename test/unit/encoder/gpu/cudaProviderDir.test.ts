@@ -92,6 +92,20 @@ void test("CUDA libraries inside the folder count only when the provider's RUNPA
   assert.equal(without.problems.length, 4);
 });
 
+void test('pip layout: CUDA from the nvidia-*-cu12 wheels is named in the advice; a $ORIGIN-relative RUNPATH is not counted (it would resolve inside the package copy)', () => {
+  const capi = '/venv/lib/python3.12/site-packages/onnxruntime/capi';
+  const files: Record<string, string | Uint8Array> = {
+    [`${capi}/libonnxruntime_providers_shared.so`]: elfLibraryBytes({ needed: [] }),
+    [`${capi}/libonnxruntime_providers_cuda.so`]: elfLibraryBytes({ needed: ['libcudnn.so.9'], runpath: '$ORIGIN/../../nvidia/cudnn/lib' }),
+    '/venv/lib/python3.12/site-packages/onnxruntime_gpu-1.30.0.dist-info/METADATA': '',
+    '/venv/lib/python3.12/site-packages/nvidia/cudnn/lib/libcudnn.so.9': '',
+  };
+  const check = checkCudaProviderDir(capi, '1.30.0', fakeGpuProbe({ files }));
+  assert.equal(check.version?.version, '1.30.0');
+  assert.equal(check.problems.length, 1);
+  assert.match(check.problems[0], /libcudnn\.so\.9 .* is in \/venv\/lib\/python3\.12\/site-packages\/nvidia\/cudnn\/lib, .*LD_LIBRARY_PATH=\/venv\/lib\/python3\.12\/site-packages\/nvidia\/cudnn\/lib/);
+});
+
 void test('a missing folder, a non-ELF provider library and another platform are explained', () => {
   assert.match(checkCudaProviderDir('/nope', '1.30.0', fakeGpuProbe({})).problems[0], /the folder \/nope does not exist/);
   const files = { ...release(), '/ort/lib/libonnxruntime_providers_cuda.so': '<html>404</html>' };
