@@ -28,13 +28,14 @@ import { ExactIndex } from '../src/core/index/exactIndex';
 import type { VectorIndex } from '../src/core/index/vectorIndex';
 import type { KnowledgeBase } from '../src/core/kb/knowledgeBase';
 import { Linker } from '../src/core/linker/linker';
-import type { RetrieverChoice } from '../src/core/linker/linker';
+import type { FormPriorLookup, RetrieverChoice } from '../src/core/linker/linker';
 import { FEATURE_NAMES, loadRankerWeights } from '../src/core/linker/ranker';
 import type { RankerWeights } from '../src/core/linker/ranker';
 import { templateId } from '../src/core/linker/textTemplates';
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
 import { parseChoice } from '../src/cli/options';
+import { wordnetFormPriorOf } from '../src/core/linker/wordnetSenseCounts';
 import { DATA, ROOT, TEMPLATE, embedRows, loadKb, openWiki11k, openWordNet, secs } from './benchData';
 import { MemoEncoder, MemoLinker, givenOrderLinker } from './qualityLinkers';
 import { datasetTable, summaryTable } from './qualityTables';
@@ -149,7 +150,7 @@ async function wsdSection(bench: Bench): Promise<DatasetResult[]> {
   const pooled = QUICK ? { name: 'wsd (2 sets pooled)', docs: sets.flatMap((s) => s.docs) } : { name: 'wsd ALL', docs: await readGold(path.join(dir, 'ALL'), 'wsd') };
   const { kb, vectors, mapGold, candidatesFor, prior, setup } = await openWordNet(bench.encoder, [...sets.flatMap((s) => s.docs), ...pooled.docs]);
   const t = performance.now();
-  const linkers = makeLinkers(bench, kb, undefined, vectors.of, prior);
+  const linkers = makeLinkers(bench, kb, undefined, vectors.of, prior, await wordnetFormPriorOf(kb.entities));
   setup.push(`lexical index ${secs((performance.now() - t) / linkers.length)} s per linker`);
   printSetup('WSD vs WordNet', kb, setup);
   return runSets(linkers, sets, pooled, { mapGold, candidatesFor }, true);
@@ -180,6 +181,7 @@ function makeLinkers(
   index: VectorIndex | undefined,
   entityVector: (row: number) => Float32Array | undefined,
   entityPrior?: (row: number) => number | undefined,
+  formPrior?: FormPriorLookup,
 ): ModeLinker[] {
   const shared = new Map<string, MemoEncoder>();
   return bench.modes.map((spec) => {
@@ -195,6 +197,7 @@ function makeLinkers(
       ...(index === undefined ? {} : { index }),
       entityVector,
       ...(entityPrior === undefined ? {} : { entityPrior }),
+      ...(formPrior === undefined ? {} : { formPrior }),
       rankerWeights: spec.weights,
       options: { ...POOL, retrievers: spec.retrievers },
     });

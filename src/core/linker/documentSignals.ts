@@ -64,7 +64,19 @@ export function coherenceScores(mention: Span, candidates: readonly (Float32Arra
   if (norm < 1e-6) return candidates.map(() => 0);
   return candidates.map((v) => {
     if (v === undefined) return 0;
-    const vn = Math.sqrt(dotAt(v, 0, v, 0, dims));
+    const vn = vectorNorm(v);
     return vn === 0 ? 0 : dotAt(v, 0, mean, 0, dims) / (vn * norm);
   });
+}
+
+const norms = new WeakMap<Float32Array, number>();
+
+/** The Euclidean norm of an entity vector, remembered per vector object (the linker keeps its vectors). */
+function vectorNorm(v: Float32Array): number {
+  let n = norms.get(v);
+  if (n === undefined) {
+    n = Math.sqrt(dotAt(v, 0, v, 0, v.length));
+    norms.set(v, n);
+  }
+  return n;
 }

@@ -18,13 +18,14 @@ import { BUILD_NAME_INDEXES, type NameIndexBuilders } from './nameIndexBuilders'
 import { retrievePools, type PoolEntry, type PoolSources } from './candidatePools';
 import { changedRegion, paragraphRanges, shiftMention } from './paragraphs';
 import type { Range } from './paragraphs';
-import { DEFAULT_RANKER_WEIGHTS } from './ranker';
+import { DEFAULT_RANKER_WEIGHTS, weightVector } from './ranker';
 import type { RankerWeights } from './ranker';
-import { rankMention } from './rankMention';
-import type { CandidateInput } from './rankMention';
+import { decideMention, scoreMention, setFeature } from './rankMention';
+import type { CandidateInput, DecisionOptions } from './rankMention';
 import { casedNameKey, nameKey } from './tokens';
 import { entityNames } from './names';
-import { mentionInfo, nameFeatures, nameInfo } from './nameFeatures';
+import { mentionInfo, NameFeatureCache, nameFeatures, nameInfo } from './nameFeatures';
+import type { MentionInfo, NameFeatures } from './nameFeatures';
 import type { AnnotatorMemory } from '../learning/annotatorMemory';
 import { parseLearnedState } from '../learning/learnedState';
 import type { LearnedState } from '../learning/learnedState';
@@ -36,6 +37,9 @@ import type { DocumentContext, DocumentLinker, LinkedMention, LinkOptions, SpanR
 import { dotAt } from '../vectorMath';
 
 export type RetrieverChoice = 'hybrid' | 'dense' | 'lexical';
+
+/** A KB's count of the entity at `row` under a mention's word (LinkerInit.formPrior). */
+export type FormPriorLookup = (row: number, form: string) => number | undefined;
 
 export interface LinkerOptions {
   /** NIL when the best candidate's softmax probability is below this. */
@@ -113,6 +117,11 @@ export interface LinkerInit {
   readonly learned?: LearnedState;
   /** The KB's prior of a row (default: `Entity.prior`), e.g. WordNet sense counts. */
   readonly entityPrior?: (row: number) => number | undefined;
+  /**
+   * The KB's count of a row under a mention's word (the `formPrior` feature), e.g. WordNet sense tag counts per
+   * lemma; a promise (a table still loading) is awaited by the first link.
+   */
+  readonly formPrior?: FormPriorLookup | Promise<FormPriorLookup | undefined>;
   /** A trained mention scorer (src/core/detection): detection keeps only the spans it accepts. */
   readonly mentionScorer?: MentionScorer;
   /** Where the name indexes come from (default: built from the KB; a session passes a cache of snapshots). */
@@ -155,7 +164,11 @@ export class Linker implements DocumentLinker {
   private readonly weights: RankerWeights;
   private learned: { readonly state: LearnedState; readonly memory: AnnotatorMemory } | undefined;
   private readonly priorOf: (row: number) => number | undefined;
+  private formPriorOf: FormPriorLookup | undefined;
+  private formPriorLoading: Promise<FormPriorLookup | undefined> | undefined;
   private readonly nameCache = new Map<number, ReturnType<typeof nameInfo>[]>();
+  /** Name features by (mention text, row); cleared when the annotator memory (extra names) changes. */
+  private readonly nameFeatureCache = new NameFeatureCache<NameFeatures>(200_000);
   private readonly logger: Logger;
   private gazetteerCache: Gazetteer | undefined;
   private detectorCache: MentionDetector | undefined;
@@ -178,6 +191,8 @@ export class Linker implements DocumentLinker {
     this.storedVector = init.entityVector ?? (store !== undefined ? (row) => store.vector(row) : index !== undefined && init.entityIndexRows === undefined ? (row) => index.vector(row) : undefined);
     this.weights = init.rankerWeights ?? DEFAULT_RANKER_WEIGHTS;
     this.priorOf = init.entityPrior ?? ((row) => this.kb.entities[row]?.prior);
+    if (init.formPrior instanceof Promise) this.formPriorLoading = init.formPrior;
+    else this.formPriorOf = init.formPrior;
     if (init.learned !== undefined) this.setLearnedState(init.learned);
     this.logger = init.logger ?? silentLogger;
     this.scorer = init.mentionScorer;
@@ -203,6 +218,7 @@ export class Linker implements DocumentLinker {
    * agreement. `undefined` goes back to the weights the linker was made with and no memory.
    */
   setLearnedState(state: LearnedState | undefined): void {
+    this.nameFeatureCache.clear();
     if (state === undefined) {
       this.learned = undefined;
       if (this.detectorCache !== undefined) this.detectorCache.learned = undefined;
@@ -348,6 +364,10 @@ export class Linker implements DocumentLinker {
     const useDense = this.options.retrievers !== 'lexical';
     const useLexical = this.options.retrievers !== 'dense';
     const paras = paragraphRanges(text);
+    if (this.formPriorLoading !== undefined) {
+      this.formPriorOf = await this.formPriorLoading;
+      this.formPriorLoading = undefined;
+    }
     const prepared: CandidateInput[][] = [];
     this.timings.mentions += jobs.length;
     const vectors: Float32Array[] = [];
@@ -390,27 +410,26 @@ export class Linker implements DocumentLinker {
     this.timings.ranking += performance.now() - t;
     t = performance.now();
     const weights = this.rankerWeights;
+    const w = weightVector(weights);
     const decide = { ...this.options, topK };
-    const rank = (): LinkedMention[] => jobs.map((job, i) => rankMention(job, prepared[i], this.kb.entities, weights, decide));
-    let out = rank();
+    const scored = prepared.map((inputs) => scoreMention(inputs, w));
+    const rank = (d: DecisionOptions): LinkedMention[] => jobs.map((job, i) => decideMention(job, scored[i], this.kb.entities, d));
     if ((weights.weights.coherence ?? 0) !== 0) {
-      const context = await this.contextEntities(options.context, [...out, ...others], signal);
+      // A first look (best candidates only) finds the confident predictions; coherence with them rescores every candidate.
+      const context = await this.contextEntities(options.context, [...rank({ ...decide, topK: 1, hardNegatives: 0 }), ...others], signal);
       const sum = contextSum(context);
       if (sum !== undefined) {
-        jobs.forEach((job, i) => {
-          const scores = coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), context, sum);
-          prepared[i] = prepared[i].map((c, k) => ({ ...c, coherence: scores[k] }));
-        });
-        out = rank();
+        jobs.forEach((job, i) => setFeature(scored[i], 'coherence', coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), context, sum), w));
       }
     }
+    const out = rank(decide);
     this.timings.ranking += performance.now() - t;
     return out;
   }
 
   /** The ranker inputs of one mention's pool: name, prior, memory and discourse signals. */
   private candidateInputs(job: MentionJob, pool: Map<number, PoolEntry>, context: DocumentContext | undefined): CandidateInput[] {
-    const mention = mentionInfo(job.text);
+    let mention: MentionInfo | undefined;
     const memory = this.learned?.memory;
     const rows = [...pool.keys()];
     const priors = rows.map((r) => this.priorOf(r));
@@ -422,9 +441,14 @@ export class Linker implements DocumentLinker {
       const c = pool.get(row) as PoolEntry;
       const entity = this.kb.entities[row];
       const givenRank = job.givenRows?.indexOf(row);
-      const byName = nameFeatures(mention, this.namesOf(row, memory));
-      // The n-gram retriever's measure (trigram cosine, accents folded) over the KB's names; Dice covers learned names.
-      const names = { ...byName, ngram: Math.max(byName.ngram, this.ngram.similarity(job.text, row).similarity) };
+      let names = this.nameFeatureCache.get(job.text, row);
+      if (names === undefined) {
+        mention ??= mentionInfo(job.text);
+        const byName = nameFeatures(mention, this.namesOf(row, memory));
+        // The n-gram retriever's measure (trigram cosine, accents folded) over the KB's names; Dice covers learned names.
+        names = { ...byName, ngram: Math.max(byName.ngram, this.ngram.similarity(job.text, row).similarity) };
+        this.nameFeatureCache.set(job.text, row, names);
+      }
       inputs.push({
         row,
         ...(givenRank === undefined || givenRank < 0 ? {} : { givenRank }),
@@ -441,6 +465,7 @@ export class Linker implements DocumentLinker {
         discourse: discourse.get(entity.id) ?? 0,
         typeAgreement: typeAgreement(entity.type, formTypes),
         nameCount: Math.log1p(1 + entity.aliases.length) / Math.log(21),
+        formPrior: Math.log1p(this.formPriorOf?.(row, job.text) ?? 0) / Math.log(1001),
       });
     });
     return inputs;

@@ -23,6 +23,8 @@ interface NameInfo {
   readonly key: string;
   readonly cased: string;
   readonly grams: Map<string, number>;
+  /** The number of n-grams counted in `grams` (its counts summed). */
+  readonly gramCount: number;
   readonly tokens: ReadonlySet<string>;
   /** The word tokens (letters or digits) among `tokens`. */
   readonly words: ReadonlySet<string>;
@@ -34,6 +36,7 @@ export interface MentionInfo {
   readonly key: string;
   readonly cased: string;
   readonly grams: Map<string, number>;
+  readonly gramCount: number;
   readonly tokens: readonly string[];
   /** The letters of an acronym mention, upper-cased; undefined when the mention is no acronym. */
   readonly acronym: string | undefined;
@@ -47,25 +50,47 @@ export function ngramSimilarity(a: Map<string, number>, b: Map<string, number>):
   return ngramDice(a, b);
 }
 
+/** ngramSimilarity (Dice) with both bags' sizes known: one pass over the mention's n-grams. */
+function diceOf(m: MentionInfo, n: NameInfo): number {
+  if (m.gramCount + n.gramCount === 0) return 0;
+  let inter = 0;
+  for (const [g, c] of m.grams) {
+    const d = n.grams.get(g);
+    if (d !== undefined) inter += c < d ? c : d;
+  }
+  return (2 * inter) / (m.gramCount + n.gramCount);
+}
+
+const gramCount = (grams: Map<string, number>): number => {
+  let n = 0;
+  for (const c of grams.values()) n += c;
+  return n;
+};
+
 export function mentionInfo(text: string): MentionInfo {
   const key = nameKey(text);
   const letters = text.replace(/[^\p{L}]/gu, '');
+  const grams = charNgrams(key);
   return {
     key,
     cased: casedNameKey(text),
-    grams: charNgrams(key),
+    grams,
+    gramCount: gramCount(grams),
     tokens: [...new Set(key.split(' ').filter((t) => WORD.test(t)))],
     acronym: isAcronym(text) && !/\s/.test(text.trim()) ? letters.toUpperCase() : undefined,
   };
 }
 
 export function nameInfo(name: string): NameInfo {
-  const key = nameKey(name);
-  const words = tokenize(name).filter((t) => t.word);
+  // One tokenization gives nameKey (folded tokens) and casedNameKey (surfaces) as those functions build them.
+  const tokenized = tokenize(name);
+  const key = tokenized.map((t) => t.folded).join(' ');
+  const words = tokenized.filter((t) => t.word);
   const all = words.map((t) => t.surface[0] ?? '').join('').toUpperCase();
   const content = words.filter((t) => !STOP_WORDS.has(t.folded)).map((t) => t.surface[0] ?? '').join('').toUpperCase();
   const tokens = new Set(key.split(' '));
-  return { key, cased: casedNameKey(name), grams: charNgrams(key), tokens, words: new Set([...tokens].filter((t) => WORD.test(t))), initials: words.length >= 2 ? [all, content] : [] };
+  const grams = charNgrams(key);
+  return { key, cased: tokenized.map((t) => t.surface).join(' '), grams, gramCount: gramCount(grams), tokens, words: new Set([...tokens].filter((t) => WORD.test(t))), initials: words.length >= 2 ? [all, content] : [] };
 }
 
 export function nameFeatures(m: MentionInfo, names: readonly NameInfo[]): NameFeatures {
@@ -85,7 +110,7 @@ export function nameFeatures(m: MentionInfo, names: readonly NameInfo[]): NameFe
       lexical = ngram = tokenOverlap = edit = 1;
       continue;
     }
-    const g = ngramSimilarity(m.grams, n.grams);
+    const g = diceOf(m, n);
     ngram = Math.max(ngram, g);
     lexical = Math.max(lexical, g);
     tokenOverlap = Math.max(tokenOverlap, jaccard(m.tokens, n.words));
@@ -109,7 +134,8 @@ let rowB = new Int32Array(65);
 
 /**
  * 1 - Levenshtein(a, b) / max(|a|, |b|); strings over 64 characters compare by their first 64. Returns `floor`
- * without computing when the length difference alone keeps the similarity at or below it.
+ * (or less) without finishing when the similarity cannot be above it: the length difference alone keeps it
+ * there, or a row of the distance table already exceeds the distance it allows.
  */
 export function editSimilarity(a: string, b: string, floor = -1): number {
   const x = a.length > 64 ? a.slice(0, 64) : a;
@@ -121,21 +147,64 @@ export function editSimilarity(a: string, b: string, floor = -1): number {
     rowA = new Int32Array(y.length + 1);
     rowB = new Int32Array(y.length + 1);
   }
+  // A row's least value never decreases further down, and the distance is at least it: once it exceeds the
+  // largest distance whose similarity is above `floor`, the answer is `floor` (the caller keeps the larger).
+  const maxDistance = Math.ceil((1 - floor) * n);
   let prev = rowA;
   let cur = rowB;
   for (let j = 0; j <= y.length; j++) prev[j] = j;
   for (let i = 1; i <= x.length; i++) {
     cur[0] = i;
+    let least = i;
     const cx = x.charCodeAt(i - 1);
     for (let j = 1; j <= y.length; j++) {
       const sub = prev[j - 1] + (cx === y.charCodeAt(j - 1) ? 0 : 1);
       const del = prev[j] + 1;
       const ins = cur[j - 1] + 1;
-      cur[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+      const v = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+      cur[j] = v;
+      if (v < least) least = v;
     }
+    if (least > maxDistance) return floor;
     const t = prev;
     prev = cur;
     cur = t;
   }
   return 1 - prev[y.length] / n;
+}
+
+/**
+ * Name features by mention text and KB row, kept across calls: a form repeated in a document, or re-linked
+ * after an edit, is compared with a candidate's names once. The values depend only on the text and the names,
+ * so the owner clears the cache when the names change (the annotator's confirmed forms). Emptied when full.
+ */
+export class NameFeatureCache<T> {
+  private readonly byForm = new Map<string, Map<number, T>>();
+  private entries = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  get(form: string, row: number): T | undefined {
+    return this.byForm.get(form)?.get(row);
+  }
+
+  set(form: string, row: number, value: T): void {
+    if (this.entries >= this.capacity) this.clear();
+    let rows = this.byForm.get(form);
+    if (rows === undefined) {
+      rows = new Map();
+      this.byForm.set(form, rows);
+    }
+    if (!rows.has(row)) this.entries++;
+    rows.set(row, value);
+  }
+
+  clear(): void {
+    this.byForm.clear();
+    this.entries = 0;
+  }
+
+  get size(): number {
+    return this.entries;
+  }
 }

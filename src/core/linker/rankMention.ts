@@ -1,7 +1,7 @@
 import type { Entity } from '../kb/entity';
 import type { CandidateSignals, LinkedMention, RankedCandidate } from './types';
-import { featureVector, scoreFeatures, softmax } from './ranker';
-import type { RankerWeights } from './ranker';
+import { FEATURE_NAMES, weightVector } from './ranker';
+import type { FeatureName, RankerWeights } from './ranker';
 import type { NameFeatures } from './nameFeatures';
 
 /** One candidate before ranking: its KB row, which retrievers found it, and the raw signals. */
@@ -26,6 +26,7 @@ export interface CandidateInput {
   readonly coherence?: number;
   readonly typeAgreement?: number;
   readonly nameCount?: number;
+  readonly formPrior?: number;
 }
 
 export interface DecisionOptions {
@@ -37,62 +38,105 @@ export interface DecisionOptions {
   readonly hardNegatives: number;
 }
 
+/** One mention's candidates with their feature rows (FEATURE_NAMES order) and linear scores, in input order. */
+export interface ScoredMention {
+  readonly inputs: readonly CandidateInput[];
+  readonly features: readonly number[][];
+  readonly scores: number[];
+}
+
+/** Position of each feature in a feature row. */
+export const FEATURE_INDEX: Readonly<Record<FeatureName, number>> = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<FeatureName, number>;
+
+/** The linear score of one feature row: the weights and features multiplied and summed in FEATURE_NAMES order. */
+export function linearScore(w: readonly number[], features: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += w[i] * features[i];
+  return s;
+}
+
 /**
- * Scores, sorts and decides one mention. Probabilities are a softmax over every retrieved candidate (not only
- * the `topK` returned), so they mean the same whatever `topK` the caller asks for.
+ * The feature rows and scores of a mention's candidates. `w` is weightVector(weights), computed once per call.
+ * The dense cosine of an entity the dense retriever did not return is imputed from the lowest retrieved one
+ * (an upper bound of the true value) and flagged by `denseMissing`; `nameDense` likewise.
  */
-export function rankMention(
-  span: { readonly start: number; readonly end: number; readonly text: string },
-  inputs: readonly CandidateInput[],
-  entities: readonly Entity[],
-  weights: RankerWeights,
-  decision: DecisionOptions,
-): LinkedMention {
-  const retrievedDense = inputs.map((c) => c.dense).filter((d): d is number => d !== undefined);
-  // The lowest retrieved cosine bounds the cosine of any entity the dense retriever did not return.
-  const denseFloor = retrievedDense.length > 0 ? Math.min(...retrievedDense) : 0;
-  const nameDense = inputs.map((c) => c.nameDense).filter((d): d is number => d !== undefined);
-  const nameFloor = nameDense.length > 0 ? Math.min(...nameDense) : 0;
-  const scored = inputs.map((c) => {
-    const features = featureVector({
-      dense: c.dense ?? denseFloor,
-      lexical: c.lexical,
-      exactName: c.exactName ? 1 : 0,
-      exactTitle: c.exactTitle ? 1 : 0,
-      denseMissing: c.dense === undefined ? 1 : 0,
-      nameDense: c.nameDense ?? nameFloor,
-      ngram: c.names?.ngram ?? 0,
-      tokenOverlap: c.names?.tokenOverlap ?? 0,
-      edit: c.names?.edit ?? 0,
-      exactCase: c.names?.exactCase ?? 0,
-      acronym: c.names?.acronym ?? 0,
-      givenPrior: c.givenRank === undefined ? 0 : 1 / (1 + c.givenRank),
-      kbPrior: c.kbPrior ?? 0,
-      annotatorPrior: c.annotatorPrior ?? 0,
-      discourse: c.discourse ?? 0,
-      coherence: c.coherence ?? 0,
-      typeAgreement: c.typeAgreement ?? 0,
-      nameCount: c.nameCount ?? 0,
-    });
-    return { c, features, score: scoreFeatures(weights, features) };
+export function scoreMention(inputs: readonly CandidateInput[], w: readonly number[]): ScoredMention {
+  let denseFloor = Infinity;
+  let nameFloor = Infinity;
+  for (const c of inputs) {
+    if (c.dense !== undefined && c.dense < denseFloor) denseFloor = c.dense;
+    if (c.nameDense !== undefined && c.nameDense < nameFloor) nameFloor = c.nameDense;
+  }
+  if (denseFloor === Infinity) denseFloor = 0;
+  if (nameFloor === Infinity) nameFloor = 0;
+  const I = FEATURE_INDEX;
+  const features = inputs.map((c) => {
+    const f = new Array<number>(FEATURE_NAMES.length).fill(0);
+    f[I.dense] = c.dense ?? denseFloor;
+    f[I.lexical] = c.lexical;
+    f[I.exactName] = c.exactName ? 1 : 0;
+    f[I.exactTitle] = c.exactTitle ? 1 : 0;
+    f[I.denseMissing] = c.dense === undefined ? 1 : 0;
+    f[I.nameDense] = c.nameDense ?? nameFloor;
+    f[I.ngram] = c.names?.ngram ?? 0;
+    f[I.tokenOverlap] = c.names?.tokenOverlap ?? 0;
+    f[I.edit] = c.names?.edit ?? 0;
+    f[I.exactCase] = c.names?.exactCase ?? 0;
+    f[I.acronym] = c.names?.acronym ?? 0;
+    f[I.givenPrior] = c.givenRank === undefined ? 0 : 1 / (1 + c.givenRank);
+    f[I.kbPrior] = c.kbPrior ?? 0;
+    f[I.annotatorPrior] = c.annotatorPrior ?? 0;
+    f[I.discourse] = c.discourse ?? 0;
+    f[I.coherence] = c.coherence ?? 0;
+    f[I.typeAgreement] = c.typeAgreement ?? 0;
+    f[I.nameCount] = c.nameCount ?? 0;
+    f[I.formPrior] = c.formPrior ?? 0;
+    return f;
   });
+  return { inputs, features, scores: features.map((f) => linearScore(w, f)) };
+}
+
+/** Replaces one feature of every candidate (e.g. coherence, known after a first look) and rescores them. */
+export function setFeature(scored: ScoredMention, name: FeatureName, values: readonly number[], w: readonly number[]): void {
+  const k = FEATURE_INDEX[name];
+  scored.features.forEach((f, i) => {
+    f[k] = values[i];
+    scored.scores[i] = linearScore(w, f);
+  });
+}
+
+/**
+ * Sorts and decides one scored mention. Probabilities are a softmax over every candidate (not only the `topK`
+ * returned), so they mean the same whatever `topK` the caller asks for; only the returned candidates (and hard
+ * negatives) are built.
+ */
+export function decideMention(span: { readonly start: number; readonly end: number; readonly text: string }, scored: ScoredMention, entities: readonly Entity[], decision: DecisionOptions): LinkedMention {
+  const { inputs, scores } = scored;
   // Ties break on the order of a given candidate list (the caller's prior, e.g. WordNet's most frequent sense
   // first), then on KB row, so results never depend on retrieval order.
-  scored.sort((a, b) => b.score - a.score || (a.c.givenRank ?? Infinity) - (b.c.givenRank ?? Infinity) || a.c.row - b.c.row);
-  const probs = softmax(scored.map((s) => s.score));
-  const ranked: RankedCandidate[] = scored.map((s, i) => {
-    const e = entities[s.c.row];
+  const order = inputs.map((_, i) => i);
+  order.sort((a, b) => scores[b] - scores[a] || (inputs[a].givenRank ?? Infinity) - (inputs[b].givenRank ?? Infinity) || inputs[a].row - inputs[b].row);
+  // Softmax shifted by the maximum (the first after sorting), summed in rank order.
+  const max = order.length === 0 ? 0 : scores[order[0]];
+  let sum = 0;
+  for (const i of order) sum += Math.exp(scores[i] - max);
+  const built = Math.min(order.length, Math.max(decision.topK, decision.hardNegatives + 1));
+  const ranked: RankedCandidate[] = [];
+  for (let r = 0; r < built; r++) {
+    const i = order[r];
+    const c = inputs[i];
+    const e = entities[c.row];
     const signals: CandidateSignals = {
-      ...(s.c.dense === undefined ? {} : { dense: s.c.dense }),
-      lexical: s.c.lexical,
-      exactName: s.c.exactName,
-      retrievedBy: s.c.retrievedBy,
+      ...(c.dense === undefined ? {} : { dense: c.dense }),
+      lexical: c.lexical,
+      exactName: c.exactName,
+      retrievedBy: c.retrievedBy,
     };
-    return { id: e.id, title: e.title, score: s.score, probability: probs[i], signals, features: s.features };
-  });
+    ranked.push({ id: e.id, title: e.title, score: scores[i], probability: Math.exp(scores[i] - max) / sum, signals, features: scored.features[i] });
+  }
   const best = ranked[0];
   const nil = best === undefined || best.probability < decision.nilThreshold || best.score < decision.minScore;
-  const margin = ranked.length < 2 ? Infinity : ranked[0].score - ranked[1].score;
+  const margin = order.length < 2 ? Infinity : scores[order[0]] - scores[order[1]];
   // With a NIL decision nothing was chosen, so every top candidate is a negative.
   const negatives = nil ? ranked : ranked.slice(1);
   return {
@@ -104,4 +148,15 @@ export function rankMention(
     margin,
     hardNegatives: negatives.slice(0, decision.hardNegatives),
   };
+}
+
+/** Scores, sorts and decides one mention (scoreMention then decideMention). */
+export function rankMention(
+  span: { readonly start: number; readonly end: number; readonly text: string },
+  inputs: readonly CandidateInput[],
+  entities: readonly Entity[],
+  weights: RankerWeights,
+  decision: DecisionOptions,
+): LinkedMention {
+  return decideMention(span, scoreMention(inputs, weightVector(weights)), entities, decision);
 }

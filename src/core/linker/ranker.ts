@@ -25,6 +25,7 @@ export const FEATURE_NAMES = [
   'coherence',
   'typeAgreement',
   'nameCount',
+  'formPrior',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -51,7 +52,10 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
  * - typeAgreement: the share of decisions on the same form (annotator memory and this document) whose entity
  *   has this entity's type;
  * - nameCount: log(1 + the number of the entity's names in the KB) / log(21): a KB-intrinsic popularity cue
- *   (entities that are often meant collect many aliases), for KBs without an explicit prior.
+ *   (entities that are often meant collect many aliases), for KBs without an explicit prior;
+ * - formPrior: log(1 + the KB's count of the entity under the mention's word) / log(1001), e.g. WordNet's tag
+ *   count of the sense (the synset's lemma closest to the mention): how often this word means this entity, where
+ *   kbPrior counts the entity under all its names; 0 without a per-form prior (LinkerInit.formPrior).
  */
 export interface RankerWeights {
   readonly version: 1 | 2;

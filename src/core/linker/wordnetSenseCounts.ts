@@ -1,20 +1,66 @@
 import * as path from 'node:path';
 import { badSenseLine, readIndexSense, wordnetDictDir } from '../kb/wordnetLexicon';
+import { editSimilarity } from './nameFeatures';
 
 /**
  * WordNet's sense frequencies: index.sense gives each sense key (lemma%...) its synset and tag count (how often
  * the sense was tagged in the semantic concordances). A synset's count is the sum over its sense keys, the
- * KB prior the ranker's `kbPrior` feature reads for WordNet entities (`wn:<offset>-<pos>`).
+ * KB prior the ranker's `kbPrior` feature reads for WordNet entities (`wn:<offset>-<pos>`); a lemma's own
+ * count in a synset (the sense's frequency among that word's senses) is what `formPrior` reads.
  */
-export async function wordnetSynsetCounts(dictDir: string = wordnetDictDir(), signal?: AbortSignal): Promise<Map<string, number>> {
+
+/** One lemma of a synset and the tag count of that sense (lemma in lower case, words joined by "_"). */
+export interface LemmaCount {
+  readonly lemma: string;
+  readonly count: number;
+}
+
+/** Synset id -> its lemmas' tag counts, from index.sense. */
+export async function wordnetLemmaCounts(dictDir: string = wordnetDictDir(), signal?: AbortSignal): Promise<Map<string, LemmaCount[]>> {
   const file = path.join(dictDir, 'index.sense');
-  const counts = new Map<string, number>();
-  for await (const { id, tagCount, line, lineNo } of readIndexSense(file, signal)) {
-    const n = Number(tagCount);
-    if (tagCount === undefined || !Number.isInteger(n) || n < 0) throw badSenseLine(file, line, lineNo);
-    counts.set(id, (counts.get(id) ?? 0) + n);
+  const out = new Map<string, LemmaCount[]>();
+  for await (const { key, id, tagCount, line, lineNo } of readIndexSense(file, signal)) {
+    const count = Number(tagCount);
+    if (tagCount === undefined || !Number.isInteger(count) || count < 0) throw badSenseLine(file, line, lineNo);
+    const lemma = key.slice(0, key.indexOf('%')).toLowerCase();
+    let lemmas = out.get(id);
+    if (lemmas === undefined) {
+      lemmas = [];
+      out.set(id, lemmas);
+    }
+    const known = lemmas.find((l) => l.lemma === lemma);
+    if (known === undefined) lemmas.push({ lemma, count });
+    else lemmas[lemmas.indexOf(known)] = { lemma, count: known.count + count };
   }
+  return out;
+}
+
+export async function wordnetSynsetCounts(dictDir: string = wordnetDictDir(), signal?: AbortSignal): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const [id, lemmas] of await wordnetLemmaCounts(dictDir, signal)) counts.set(id, lemmas.reduce((a, l) => a + l.count, 0));
   return counts;
+}
+
+/** A mention's text as a WordNet lemma key, as WordNetLexicon.lemmaSenses reads it: lower case, "_" for spaces ("Stands up" -> "stands_up"). */
+export function lemmaKeyOf(form: string): string {
+  return form.trim().toLowerCase().replace(/\s+/g, '_');
+}
+
+/**
+ * The tag count of the synset's lemma that the form names: the lemma equal to the form, else the closest by
+ * edit similarity (an inflected form: "stands" -> "stand", "ran" -> "run"), the larger count on a tie.
+ */
+export function formCount(lemmas: readonly LemmaCount[], formKey: string): number {
+  let best = -1;
+  let count = 0;
+  for (const l of lemmas) {
+    const sim = l.lemma === formKey ? 2 : editSimilarity(formKey, l.lemma);
+    if (sim > best || (sim === best && l.count > count)) {
+      best = sim;
+      count = l.count;
+    }
+  }
+  return count;
 }
 
 /**
@@ -27,6 +73,20 @@ export async function wordnetPriorOf(entities: readonly { readonly id: string }[
   return (row) => {
     const e = entities[row];
     return e === undefined ? undefined : counts.get(e.id);
+  };
+}
+
+/**
+ * The per-form prior lookup (LinkerInit.formPrior) for a KB holding WordNet synsets: the tag count of the sense
+ * the mention's word has in the synset (formCount); undefined for a KB without WordNet entities.
+ */
+export async function wordnetFormPriorOf(entities: readonly { readonly id: string }[], signal?: AbortSignal): Promise<((row: number, form: string) => number | undefined) | undefined> {
+  if (!entities.some((e) => e.id.startsWith('wn:'))) return undefined;
+  const lemmas = await wordnetLemmaCounts(wordnetDictDir(), signal);
+  return (row, form) => {
+    const e = entities[row];
+    const own = e === undefined ? undefined : lemmas.get(e.id);
+    return own === undefined ? undefined : formCount(own, lemmaKeyOf(form));
   };
 }
 

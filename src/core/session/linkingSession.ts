@@ -17,7 +17,7 @@ import { cachedNameIndexes } from '../linker/nameIndexCache';
 import { primeWordFrequencies } from '../linker/wordFrequencySnapshot';
 import type { LinkerOptions } from '../linker/linker';
 import { loadRankerWeights, type RankerWeights } from '../linker/ranker';
-import { wordnetPriorArray, wordnetPriorFiles, wordnetPriorOf, wordnetSynsetCounts } from '../linker/wordnetSenseCounts';
+import { wordnetFormPriorOf, wordnetPriorArray, wordnetPriorFiles, wordnetPriorOf, wordnetSynsetCounts } from '../linker/wordnetSenseCounts';
 import type { LearnedState } from '../learning/learnedState';
 import { readModelLearnedState } from '../training/modelLearnedState';
 import { DEFAULT_TEMPLATE, entityText, templateId } from '../linker/textTemplates';
@@ -145,6 +145,9 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     derivationKey: [wordnetPriorArray, wordnetPriorOf, wordnetSynsetCounts].map(String).join('\n'),
   });
   const kbDone = performance.now();
+  // WordNet's per-lemma sense counts (the ranker's formPrior feature), read in the background; the first link awaits them.
+  const formPrior = wordnetFormPriorOf(kb.entities, signal);
+  formPrior.catch(() => undefined);
   logger.info(`KB '${kb.name}': ${kb.size} entities ${action === 'snapshot' ? 'from its snapshot ' : ''}in ${(kbDone - started).toFixed(0)} ms (${report.mergedIds} merged ids, ${report.skipped} skipped records).`);
 
   const { encoder, modelDir } = await openEncoder({ modelDir: options.modelDir, packageRoot: options.packageRoot, provider: options.provider, cudaProviderDir: options.cudaProviderDir, threads: options.threads, precision: options.precision, logger, onProgress, signal });
@@ -198,7 +201,7 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     const rankerWeights = await loadRankerWeights(modelDir);
     const learned = await readModelLearnedState(modelDir);
     const entityPrior = priors === undefined ? undefined : (row: number): number | undefined => (Number.isNaN(priors[row]) ? undefined : priors[row]);
-    const linker = new Linker({ kb, encoder, index: opened?.index, ...(store === undefined ? {} : { candidateStore: store.candidates }), rankerWeights, nameIndexes, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), options: options.linkerOptions, logger });
+    const linker = new Linker({ kb, encoder, index: opened?.index, ...(store === undefined ? {} : { candidateStore: store.candidates }), rankerWeights, nameIndexes, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), formPrior, options: options.linkerOptions, logger });
     if (learned !== undefined) logger.info(`Model folder: learned state from ${learned.decisions} annotated decisions (${Object.keys(learned.memory.names).length} entities with confirmed names).`);
     const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
     const indexAction = opened?.action ?? (store?.build === undefined || store.build.action === 'opened' ? 'opened' : 'built');

@@ -41,6 +41,8 @@ export interface FinetuneOptions extends ExampleOptions {
   readonly entityIndex?: VectorIndex;
   /** The KB's prior of an entity row (WordNet sense counts), as the session's linker has it. */
   readonly entityPrior?: (row: number) => number | undefined;
+  /** The KB's count of an entity row under a mention's word (WordNet sense tag counts per lemma), as the session's linker has it. */
+  readonly formPrior?: (row: number, form: string) => number | undefined;
   /** Linker options the selection links with (the session's). */
   readonly linkerOptions?: Partial<Omit<LinkerOptions, 'template'>>;
   /**
@@ -202,7 +204,7 @@ function linkerSelector(options: FinetuneOptions, entityVectors: Float32Array, t
   const encoder = new HeadSwitchEncoder(options.encoder);
   const dims = options.encoder.dims;
   const index = options.entityIndex ?? new ExactIndex(projectRows(identityHead(dims, 1).entity, entityVectors, dims), dims);
-  const linker = new Linker({ kb: options.kb, encoder, index, rankerWeights: options.rankerWeights, ...(options.entityPrior === undefined ? {} : { entityPrior: options.entityPrior }), options: { ...options.linkerOptions, template, hardNegatives: 0 } });
+  const linker = new Linker({ kb: options.kb, encoder, index, rankerWeights: options.rankerWeights, ...(options.entityPrior === undefined ? {} : { entityPrior: options.entityPrior }), ...(options.formPrior === undefined ? {} : { formPrior: options.formPrior }), options: { ...options.linkerOptions, template, hardNegatives: 0 } });
   const fits = new Map<number, RankerFit>();
   return {
     fits,

@@ -4,7 +4,7 @@ import type { GoldDocument, GoldMention } from '../formats/goldDocument';
 import { embedAll } from '../index/embeddingCache';
 import type { LearnedState } from '../learning/learnedState';
 import type { LinkerOptions } from '../linker/linker';
-import { wordnetPriorOf } from '../linker/wordnetSenseCounts';
+import { wordnetFormPriorOf, wordnetPriorOf } from '../linker/wordnetSenseCounts';
 import { entityText } from '../linker/textTemplates';
 import type { Logger } from '../log';
 import type { LinkingSession } from '../session/linkingSession';
@@ -57,6 +57,7 @@ export async function finetuneFromSession(options: SessionFinetuneOptions): Prom
     logger: options.logger,
   });
   const entityPrior = await wordnetPriorOf(kb.entities, signal);
+  const formPrior = await wordnetFormPriorOf(kb.entities, signal);
   const result = await finetune({
     train: options.train,
     dev: options.dev,
@@ -68,6 +69,7 @@ export async function finetuneFromSession(options: SessionFinetuneOptions): Prom
     rankerWeights: session.rankerWeights,
     entityIndex: session.index,
     ...(entityPrior === undefined ? {} : { entityPrior }),
+    ...(formPrior === undefined ? {} : { formPrior }),
     linkerOptions: withoutTemplate(session.linker.options),
     ...(options.selectOn === undefined ? {} : { selectOn: options.selectOn }),
     ...(options.online === undefined ? {} : { online: options.online }),

@@ -1,0 +1,126 @@
+/**
+ * The ranker's training and test data (bench/trainRanker.ts, bench/rankerErrors.ts): the two domains with their
+ * documented split, and the listwise examples of the training documents.
+ *
+ * Split (documents never cross it):
+ * - train: elevant oke-2015-train + oke-2016-train against wiki11k (gold spans), and the WSD sets semeval2013 +
+ *   semeval2015 + senseval3 against WordNet (candidates = the lemma's senses, KB prior = WordNet tag counts);
+ * - test: the other seven elevant files (pooled) and WSD senseval2 + semeval2007 (pooled).
+ */
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { GoldMapper } from '../src/core/formats/goldMapping';
+import type { GoldDocument, GoldMention } from '../src/core/formats/goldDocument';
+import { readGold } from '../src/core/formats/goldFormat';
+import { AnnotatorMemory } from '../src/core/learning/annotatorMemory';
+import type { RankingExample } from '../src/core/learning/rankerTrainer';
+import type { KnowledgeBase } from '../src/core/kb/knowledgeBase';
+import { Linker } from '../src/core/linker/linker';
+import type { LinkerInit } from '../src/core/linker/linker';
+import { HAND_SET_RANKER_WEIGHTS } from '../src/core/linker/ranker';
+import type { RankerWeights } from '../src/core/linker/ranker';
+import type { DocumentDecision, SpanRequest } from '../src/core/linker/types';
+import { SeededRandom } from '../src/core/training/seededRandom';
+import { wordnetFormPriorOf } from '../src/core/linker/wordnetSenseCounts';
+import { DATA, openWiki11k, openWordNet } from './benchData';
+import type { MemoEncoder } from './qualityLinkers';
+
+export const ELEVANT_TRAIN = ['oke-2015-train', 'oke-2016-train'];
+const WSD_TRAIN = ['semeval2013', 'semeval2015', 'senseval3'];
+const WSD_TEST = ['senseval2', 'semeval2007'];
+const RANDOM_NEGATIVES = 32;
+export const POOL = { denseTopN: 64, lexicalTopN: 64, hardNegatives: 0 } as const;
+/** The weights the features are computed with: hand-set, plus a negligible coherence weight so it is computed. */
+export const EXTRACTION: RankerWeights = { version: 2, weights: { ...HAND_SET_RANKER_WEIGHTS.weights, coherence: 1e-9 }, source: 'extraction' };
+
+export interface Domain {
+  readonly name: string;
+  readonly kb: KnowledgeBase;
+  readonly init: Omit<LinkerInit, 'rankerWeights' | 'encoder' | 'kb'>;
+  readonly mapGold: GoldMapper;
+  readonly candidatesFor?: (m: GoldMention) => readonly string[] | undefined;
+  readonly randomNegatives: number;
+  readonly train: readonly GoldDocument[];
+  readonly test: readonly GoldDocument[];
+}
+
+export async function elevantDomain(encoder: MemoEncoder, quick = false): Promise<Domain> {
+  const dir = path.join(DATA, 'elevant');
+  let files = readdirSync(dir).filter((f) => f.endsWith('.benchmark.jsonl')).sort();
+  if (quick) files = files.filter((f) => f.startsWith('oke-2015'));
+  const train: GoldDocument[] = [];
+  const test: GoldDocument[] = [];
+  for (const f of files) {
+    const docs = await readGold(path.join(dir, f), 'elevant');
+    (ELEVANT_TRAIN.includes(f.replace('.benchmark.jsonl', '')) ? train : test).push(...docs);
+  }
+  const w = await openWiki11k(encoder);
+  console.log(`elevant vs wiki11k: ${w.setup.join('; ')}; test = ${files.filter((f) => !ELEVANT_TRAIN.some((t) => f.startsWith(t))).map((f) => f.replace('.benchmark.jsonl', '')).join(', ')}.`);
+  return { name: 'elevant', kb: w.kb, init: { index: w.index, entityVector: w.vectors.of, options: POOL }, mapGold: w.mapGold, randomNegatives: RANDOM_NEGATIVES, train, test };
+}
+
+export async function wsdDomain(encoder: MemoEncoder, quick = false): Promise<Domain> {
+  const read = async (names: readonly string[]): Promise<GoldDocument[]> => (await Promise.all(names.map((n) => readGold(path.join(DATA, 'wsd', n), 'wsd')))).flat();
+  const train = await read(quick ? ['semeval2015'] : WSD_TRAIN);
+  const test = await read(quick ? ['semeval2007'] : WSD_TEST);
+  const w = await openWordNet(encoder, [...train, ...test]);
+  console.log(`WSD vs WordNet: ${w.setup.join('; ')}.`);
+  const formPrior = await wordnetFormPriorOf(w.kb.entities);
+  return { name: 'WSD', kb: w.kb, init: { entityVector: w.vectors.of, entityPrior: w.prior, ...(formPrior === undefined ? {} : { formPrior }), options: POOL }, mapGold: w.mapGold, candidatesFor: w.candidatesFor, randomNegatives: 0, train, test };
+}
+
+/** Listwise examples from the training documents: zero-shot, then while annotating (context + memory). */
+/** A training example with the candidates' ids (rows order) and its mention, for the error and feature benches. */
+export interface DomainExample extends RankingExample {
+  readonly ids: readonly string[];
+  readonly mention: GoldMention;
+}
+
+export async function domainExamples(d: Domain, encoder: MemoEncoder): Promise<{ ex: DomainExample[]; memory: AnnotatorMemory }> {
+  const linker = new Linker({ kb: d.kb, encoder, rankerWeights: EXTRACTION, ...d.init });
+  const rng = new SeededRandom(0);
+  const memory = new AnnotatorMemory();
+  const out: DomainExample[] = [];
+  for (const doc of d.train) {
+    const golds = doc.mentions.map((m) => d.mapGold(m));
+    const requests: SpanRequest[] = doc.mentions.map((m, i) => {
+      const given = m.candidateIds ?? d.candidatesFor?.(m);
+      if (given !== undefined) return { start: m.start, end: m.end, candidateIds: given };
+      const gold = golds[i];
+      if (gold.status !== 'in-kb') return { start: m.start, end: m.end };
+      const extra = new Set(gold.ids);
+      for (let k = 0; k < d.randomNegatives; k++) {
+        const id = d.kb.entities[rng.int(d.kb.size)].id;
+        if (!gold.ids.includes(id)) extra.add(id);
+      }
+      return { start: m.start, end: m.end, extraCandidateIds: [...extra] };
+    });
+    const decisions: DocumentDecision[] = doc.mentions.map((m, i) => ({ start: m.start, end: m.end, text: m.text, entityId: golds[i].status === 'in-kb' ? golds[i].ids[0] : null }));
+    for (const annotating of [false, true]) {
+      linker.setLearnedState(annotating ? { version: 1, memory: memory.toJSON(), decisions: memory.size } : undefined);
+      const linked = await linker.linkSpans(doc.text, requests, { topK: 10000, ...(annotating ? { context: { decisions } } : {}) });
+      linked.forEach((m, i) => {
+        const gold = golds[i];
+        if (gold.status !== 'in-kb') return;
+        const extra = new Set(requests[i].extraCandidateIds ?? []);
+        const isRandom = (c: (typeof m.candidates)[number]): boolean => extra.has(c.id) && !gold.ids.includes(c.id) && c.signals.retrievedBy.every((b) => b === 'given');
+        const retrieved = m.candidates.filter((c) => !isRandom(c));
+        const goldIndex = retrieved.findIndex((c) => gold.ids.includes(c.id));
+        if (goldIndex < 0) return;
+        // Other acceptable ids are no negatives.
+        const rows = retrieved.filter((c, j) => j === goldIndex || !gold.ids.includes(c.id));
+        out.push({
+          features: rows.map((c) => [...(c.features ?? [])]),
+          gold: rows.findIndex((c) => gold.ids.includes(c.id)),
+          random: m.candidates.filter(isRandom).map((c) => [...(c.features ?? [])]),
+          ids: rows.map((c) => c.id),
+          mention: doc.mentions[i],
+        });
+      });
+    }
+    doc.mentions.forEach((m, i) => {
+      if (golds[i].status === 'in-kb') memory.observe({ action: 'accept', entityId: golds[i].ids[0], text: m.text });
+    });
+  }
+  return { ex: out, memory };
+}

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Linker } from '../../../src/core/linker/linker';
+import type { FormPriorLookup } from '../../../src/core/linker/linker';
+import { FEATURE_NAMES } from '../../../src/core/linker/ranker';
+import type { RankerWeights } from '../../../src/core/linker/ranker';
+import { entityText } from '../../../src/core/linker/textTemplates';
+import { formCount, lemmaKeyOf, wordnetLemmaCounts, wordnetSynsetCounts } from '../../../src/core/linker/wordnetSenseCounts';
+import { BruteForceIndex, FakeEncoder } from '../../fixtures/linker/fakeEncoder';
+import { TEST_WEIGHTS, tinyKb } from '../../fixtures/linker/tinyKb';
+
+void test('per-lemma sense counts: a synset keeps each lemma\'s own count; the form picks its lemma', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wn-lemma-'));
+  await writeFile(
+    path.join(dir, 'index.sense'),
+    ['dog%1:05:00:: 02086723 1 42', 'domestic_dog%1:05:00:: 02086723 1 3', 'dog%1:18:01:: 10133978 3 1', 'frump%1:18:00:: 10133978 1 9', 'run%2:38:00:: 01930512 1 7', ''].join('\n'),
+  );
+  const lemmas = await wordnetLemmaCounts(dir);
+  assert.deepEqual(lemmas.get('wn:02086723-n'), [{ lemma: 'dog', count: 42 }, { lemma: 'domestic_dog', count: 3 }]);
+  // The synset total counts every lemma: "dog" the frump sense is rare, "frump" is not.
+  assert.equal((await wordnetSynsetCounts(dir)).get('wn:10133978-n'), 10);
+  const frumpSense = lemmas.get('wn:10133978-n') ?? [];
+  assert.equal(formCount(frumpSense, lemmaKeyOf('dogs')), 1, 'an inflected form counts as its closest lemma');
+  assert.equal(formCount(frumpSense, lemmaKeyOf('Frump')), 9);
+  assert.equal(formCount(lemmas.get('wn:02086723-n') ?? [], lemmaKeyOf('domestic  dog')), 3);
+  assert.equal(formCount(lemmas.get('wn:01930512-v') ?? [], lemmaKeyOf('ran')), 7);
+});
+
+const weights: RankerWeights = { version: 2, weights: { ...TEST_WEIGHTS.weights, formPrior: 50 }, source: 'test' };
+
+function makeLinker(formPrior?: FormPriorLookup | Promise<FormPriorLookup | undefined>): Linker {
+  const kb = tinyKb();
+  const encoder = new FakeEncoder();
+  const index = new BruteForceIndex(kb.entities.map((e) => encoder.vector(entityText(e))), encoder.dims);
+  return new Linker({ kb, encoder, index, rankerWeights: weights, ...(formPrior === undefined ? {} : { formPrior }) });
+}
+
+void test('formPrior: the KB\'s count of the entity under the mention\'s word, log-scaled, can decide between given candidates', async () => {
+  const text = 'Dublin grew fast.';
+  const spans = [{ start: 0, end: 6, candidateIds: ['Q1', 'Q2'] }];
+  const counts: FormPriorLookup = (row, form) => (form === 'Dublin' && row === 1 ? 1000 : 0);
+  const without = (await makeLinker().linkSpans(text, spans))[0];
+  const withCounts = (await makeLinker(counts).linkSpans(text, spans))[0];
+  const k = FEATURE_NAMES.indexOf('formPrior');
+  assert.equal(without.candidates[0].id, 'Q1');
+  assert.equal(withCounts.candidates[0].id, 'Q2');
+  assert.ok(Math.abs((withCounts.candidates[0].features?.[k] ?? 0) - 1) < 1e-12, 'log(1 + 1000) / log(1001) = 1');
+  assert.equal(withCounts.candidates[1].features?.[k], 0);
+  // A table still loading is awaited by the first link.
+  const loading = new Promise<FormPriorLookup>((resolve) => setTimeout(() => resolve(counts), 20));
+  assert.equal((await makeLinker(loading).linkSpans(text, spans))[0].candidates[0].id, 'Q2');
+});
