@@ -8,7 +8,7 @@
 # which VK_ICD_FILENAMES it set), and an onnxruntime CUDA provider folder found on the machine (or named in
 # $CUDA_PROVIDER_DIR) is checked and passed as --cuda-provider-dir.
 #
-# Pack a carry for a machine without Node with scripts/gpuCheckCarry.sh. Otherwise it needs, from a checkout: node_modules (onnxruntime-node, onnx-proto, @huggingface/tokenizers)
+# Pack a carry for a machine without Node with scripts/gpuCheckCarry.sh (it lists the paths to carry). Otherwise it needs, from a checkout: node_modules (onnxruntime-node, onnx-proto, @huggingface/tokenizers)
 # and the compiled out/ (npx tsc -p tsconfig.json --outDir out); it compiles out/ itself when typescript is there.
 # Optional: models/use-lite/ (manifest.json + model.onnx + vocab.json) to check USE-lite too and to link; the data of
 # ../shared/data (wiki11k, elevant), else .tools/gpudata (packed by gpuCheckCarry.sh), to link the document.
@@ -29,6 +29,9 @@ fi
 if [ ! -e node_modules ] && [ -d .tools/gpunm/node_modules ]; then ln -s .tools/gpunm/node_modules node_modules; fi
 if [ -f .tools/uselite.tar.xz ] && [ ! -f models/use-lite/model.onnx ]; then
   tar -xJf .tools/uselite.tar.xz || python3 -c "import tarfile; tarfile.open('.tools/uselite.tar.xz').extractall()"
+fi
+if [ -f .tools/gpuout.tar.xz ] && [ ! -f out/scripts/gpuCheckLink.js ]; then
+  tar -xJf .tools/gpuout.tar.xz || python3 -c "import tarfile; tarfile.open('.tools/gpuout.tar.xz').extractall()"
 fi
 if [ -f .tools/gpudata.tar.xz ] && [ ! -d .tools/gpudata ]; then
   tar -xJf .tools/gpudata.tar.xz || python3 -c "import tarfile; tarfile.open('.tools/gpudata.tar.xz').extractall()"
@@ -87,10 +90,9 @@ timeout 30 "$NODE" -e "
 echo "provider libraries beside the binding ($BINDING_DIR):"
 ls -la "$BINDING_DIR" 2>&1
 echo "other copies of libonnxruntime_providers_cuda.so on this machine (10 s search):"
-FOUND_CUDA=$(timeout 10 find / -xdev -name 'libonnxruntime_providers_cuda.so' -not -path '/proc/*' -not -path "$REPO/*" 2>/dev/null | head -5)
+# (not the linker's own package copies under entity-linker/gpu, which link to such a folder)
+FOUND_CUDA=$(timeout 10 find / -xdev -name 'libonnxruntime_providers_cuda.so' -not -path '/proc/*' -not -path "$REPO/*" -not -path '*/entity-linker/gpu/*' 2>/dev/null | head -5)
 echo "${FOUND_CUDA:-none}"
-CUDA_DIR="${CUDA_PROVIDER_DIR:-}"
-[ -z "$CUDA_DIR" ] && [ -n "$FOUND_CUDA" ] && CUDA_DIR=$(dirname "$(echo "$FOUND_CUDA" | head -1)")
 
 section "compile"
 if [ ! -f out/scripts/gpuCheck.js ] || [ ! -f out/src/core/encoder/hf/hfEncoder.js ]; then
@@ -106,9 +108,22 @@ fi
 echo "out/scripts/gpuCheck.js present"
 
 section "CUDA provider folder"
+# $CUDA_PROVIDER_DIR, else the first folder found above that passes the linker's pre-check, else the first found
+# (so the cuda run records exactly what is missing).
+CUDA_DIR="${CUDA_PROVIDER_DIR:-}"
+if [ -z "$CUDA_DIR" ] && [ -n "$FOUND_CUDA" ]; then
+  for lib in $FOUND_CUDA; do
+    report=$(timeout 30 "$NODE" out/scripts/gpuCheck.js --check-cuda-dir "$(dirname "$lib")")
+    echo "$report"
+    case "$report" in "  usable:"*) CUDA_DIR=$(dirname "$lib"); break ;; esac
+  done
+  [ -z "$CUDA_DIR" ] && CUDA_DIR=$(dirname "$(echo "$FOUND_CUDA" | head -1)")
+elif [ -n "$CUDA_DIR" ]; then
+  timeout 30 "$NODE" out/scripts/gpuCheck.js --check-cuda-dir "$CUDA_DIR"
+fi
 CUDA_ARGS=()
 if [ -n "$CUDA_DIR" ]; then
-  timeout 30 "$NODE" out/scripts/gpuCheck.js --check-cuda-dir "$CUDA_DIR"
+  echo "using --cuda-provider-dir $CUDA_DIR"
   CUDA_ARGS=(--cuda-provider-dir "$CUDA_DIR")
 else
   echo "none found (set CUDA_PROVIDER_DIR to name one); cuda will say what is missing"
