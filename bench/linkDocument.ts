@@ -11,7 +11,8 @@
  * Entity vectors are cached under the OS temp folder, so only the first run embeds the KB.
  * --old DIR: DIR is a checkout of earlier code compiled with `npx tsc -p tsconfig.json` (DIR/out); its Linker and
  * this one link the document alternately in this process with the same encoder, KB and index (an HNSW graph read
- * from a file, as a session opens it), and the medians, their ratio and the agreement of the top candidates print.
+ * from a file, as a session opens it), and the medians, their ratio and the agreement of the top candidates print;
+ * --dense-ef=200,128 adds this code with those LinkerOptions.denseEfSearch values.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -48,6 +49,8 @@ const contextArg = process.argv.find((a) => a.startsWith('--context='));
 const TEMPLATE = contextArg === undefined ? DEFAULT_TEMPLATE : { ...DEFAULT_TEMPLATE, contextWords: Number(contextArg.slice(10)) };
 const oldArg = process.argv.indexOf('--old');
 const OLD = oldArg < 0 ? undefined : path.resolve(process.argv[oldArg + 1] ?? '.');
+/** --dense-ef=200,128: also this code with these denseEfSearch values (against --old). */
+const DENSE_EF = (process.argv.find((a) => a.startsWith('--dense-ef='))?.slice(11).split(',') ?? []).map(Number);
 
 async function main(): Promise<void> {
   const encoder = await loadEncoder(MODEL, { provider: 'cpu', logger: silentLogger });
@@ -182,9 +185,11 @@ async function againstOld(dir: string, kb: KnowledgeBase, encoder: TextEncoder, 
   built.write(file);
   const index = HnswIndex.read(file, encoder.dims, built.hnswParams);
   rmSync(file);
+  const variant = (name: string, linker: Linker): { name: string; linker: Linker; runs: number[]; split: Linker['timings'][] } => ({ name, linker, runs: [], split: [] });
   const variants = [
-    { name: 'previous', linker: new OldLinker({ kb, encoder, index, options: { template: TEMPLATE } }), runs: [] as number[], split: [] as Linker['timings'][] },
-    { name: 'this code', linker: new Linker({ kb, encoder, index, options: { template: TEMPLATE } }), runs: [] as number[], split: [] as Linker['timings'][] },
+    variant('previous', new OldLinker({ kb, encoder, index, options: { template: TEMPLATE } })),
+    variant('this code', new Linker({ kb, encoder, index, options: { template: TEMPLATE } })),
+    ...DENSE_EF.map((ef) => variant(`this code, denseEfSearch ${ef}`, new Linker({ kb, encoder, index, options: { template: TEMPLATE, denseEfSearch: ef } }))),
   ];
   const results: LinkedMention[][] = [];
   for (const v of variants) results.push(await v.linker.linkDocument(doc));
@@ -205,14 +210,16 @@ async function againstOld(dir: string, kb: KnowledgeBase, encoder: TextEncoder, 
         `ranking ${ms(stage(v, 'ranking'))}, detection ${ms(stage(v, 'detection'))}; ${v.split[0]!.mentions} mentions`,
     );
   }
-  const [before, after] = variants as [(typeof variants)[number], (typeof variants)[number]];
-  const ratio = (key: keyof Linker['timings']): string => `${(stage(before, key) / Math.max(1e-9, stage(after, key))).toFixed(2)}x`;
-  const same = results[0]!.filter((m, i) => m.candidates[0]?.id === results[1]![i]?.candidates[0]?.id && m.start === results[1]![i]?.start).length;
-  const pools = results[0]!.filter((m, i) => sameIds(m, results[1]![i])).length;
-  console.log(
-    `  ratio previous/this: whole document ${(median(before.runs) / median(after.runs)).toFixed(2)}x, retrieval ${ratio('retrieval')}, encoding ${ratio('encoding')}, ranking ${ratio('ranking')}; ` +
-      `same top candidate ${same}/${results[0]!.length}, same candidate ids ${pools}/${results[0]!.length}`,
-  );
+  const before = variants[0]!;
+  variants.slice(1).forEach((after, j) => {
+    const ratio = (key: keyof Linker['timings']): string => `${(stage(before, key) / Math.max(1e-9, stage(after, key))).toFixed(2)}x`;
+    const same = results[0]!.filter((m, i) => m.candidates[0]?.id === results[j + 1]![i]?.candidates[0]?.id && m.start === results[j + 1]![i]?.start).length;
+    const pools = results[0]!.filter((m, i) => sameIds(m, results[j + 1]![i])).length;
+    console.log(
+      `  previous / ${after.name}: whole document ${(median(before.runs) / median(after.runs)).toFixed(2)}x, retrieval ${ratio('retrieval')}, encoding ${ratio('encoding')}, ranking ${ratio('ranking')}; ` +
+        `same top candidate ${same}/${results[0]!.length}, same candidate ids ${pools}/${results[0]!.length}`,
+    );
+  });
 }
 
 function sameIds(a: LinkedMention, b: LinkedMention | undefined): boolean {

@@ -1,7 +1,7 @@
 /**
  * Candidate recall of each retriever alone and fused, on clean text and on text with spelling noise.
  *
- *   node --expose-gc out/bench/retrievalRecall.js [--seeds=1,2,3] [--quick]
+ *   node --expose-gc out/bench/retrievalRecall.js [--seeds=1,2,3] [--quick] [--dense-ef=N]
  *
  * elevant (every *.benchmark.jsonl) against wiki11k, gold spans given, gold mapped by title as bench/quality.ts
  * does; only in-KB mentions are linked (recall is over them). The noisy variant runs every document through
@@ -53,6 +53,8 @@ const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const seedsArg = argv.find((a) => a.startsWith('--seeds='));
 const SEEDS = seedsArg === undefined ? [DEFAULT_NOISE.seed] : seedsArg.slice('--seeds='.length).split(',').map(Number);
+/** --dense-ef=N: the linkers' LinkerOptions.denseEfSearch (default: the index's own efSearch). */
+const DENSE_EF = argv.find((a) => a.startsWith('--dense-ef='))?.slice('--dense-ef='.length);
 
 /** A retriever's own ranked KB rows for one mention. */
 type Retrieve = (mention: string) => readonly number[];
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
     console.log(
       `${new Date().toISOString().slice(0, 10)}; ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, node ${process.version}; ` +
         `KB wiki11k (${kb.size} entities), model ${path.relative(ROOT, session.modelDir)}, index ${session.indexAction}; ` +
-        `ranker ${session.rankerWeights.source ?? '?'}; set-up ${secs(performance.now() - t)} s; noise ${JSON.stringify({ ...DEFAULT_NOISE, seed: undefined })}.`,
+        `ranker ${session.rankerWeights.source ?? '?'}; dense efSearch ${DENSE_EF ?? 'the index default'}; set-up ${secs(performance.now() - t)} s; noise ${JSON.stringify({ ...DEFAULT_NOISE, seed: undefined })}.`,
     );
     const mapGold = createGoldMapper(kb, { kind: 'title' });
     let files = readdirSync(dir).filter((f) => f.endsWith('.benchmark.jsonl')).sort();
@@ -167,7 +169,7 @@ function inKbOnly(docs: readonly GoldDocument[], mapGold: GoldMapper, collection
 function makeModes(session: LinkingSession): Mode[] {
   const encoder = new MemoEncoder(session.encoder);
   const linker = (options: Partial<LinkerOptions>): Linker =>
-    new Linker({ kb: session.kb, encoder, index: session.index, rankerWeights: session.rankerWeights, options: { hardNegatives: 0, ...options } });
+    new Linker({ kb: session.kb, encoder, index: session.index, rankerWeights: session.rankerWeights, options: { hardNegatives: 0, ...(DENSE_EF === undefined ? {} : { denseEfSearch: Number(DENSE_EF) }), ...options } });
   const pools = { denseTopN: TOP_K, lexicalTopN: TOP_K };
   const hybrid = linker({ ...pools, ngramTopN: 0 });
   const tfidf = new TrigramTfidf(session.kb.entities);

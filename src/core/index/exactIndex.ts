@@ -1,5 +1,5 @@
 import { LinkerError } from '../errors';
-import type { VectorHit, VectorIndex } from './vectorIndex';
+import type { SearchOptions, VectorHit, VectorIndex } from './vectorIndex';
 import { dotAt } from '../vectorMath';
 
 /**
@@ -43,9 +43,9 @@ export class ExactIndex implements VectorIndex {
   /**
    * `search` for many queries at once, over the rows in blocks: each block is read from memory once for all the
    * queries instead of once per query. Every (query, row) score is the same dotAt as in `search`, offered in the
-   * same row order, so the hits are identical.
+   * same row order, so the hits are identical. The search breadth option is HNSW's: exact search has none.
    */
-  searchMany(queries: readonly Float32Array[], k: number): VectorHit[][] {
+  searchMany(queries: readonly Float32Array[], k: number, _options?: SearchOptions): VectorHit[][] {
     for (const q of queries) checkQuery(q, this.dims);
     const tops = queries.map(() => new TopK(Math.min(k, this.size)));
     if (queries.length === 0 || tops[0]!.capacity === 0) return queries.map(() => []);

@@ -3,7 +3,7 @@ import { LinkerError, throwIfAborted } from '../errors';
 import type { ProgressListener } from '../log';
 import { checkQuery, checkRow, checkShape } from './exactIndex';
 import { HnswFileRows } from './hnswFileRows';
-import type { VectorHit, VectorIndex } from './vectorIndex';
+import type { SearchOptions, VectorHit, VectorIndex } from './vectorIndex';
 
 /** HNSW graph parameters. `m` and `efConstruction` shape the graph (changing them needs a rebuild); `efSearch` is
  * a search-time knob and can change freely. */
@@ -161,16 +161,25 @@ export class HnswIndex implements VectorIndex {
     return this.searchArray(Array.from(query), want);
   }
 
-  /** `search` per query (hnswlib-node answers one at a time), through one reused query array. */
-  searchMany(queries: readonly Float32Array[], k: number): VectorHit[][] {
+  /**
+   * `search` per query (hnswlib-node answers one at a time), through one reused query array; `options.efSearch`
+   * sets the breadth for these queries only.
+   */
+  searchMany(queries: readonly Float32Array[], k: number, options: SearchOptions = {}): VectorHit[][] {
     for (const q of queries) checkQuery(q, this.dims);
     const want = Math.min(Math.max(0, Math.floor(k)), this.size);
     if (want === 0) return queries.map(() => []);
     const buffer = new Array<number>(this.dims);
-    return queries.map((q) => {
-      for (let i = 0; i < q.length; i++) buffer[i] = q[i]!;
-      return this.searchArray(buffer, want);
-    });
+    const ef = options.efSearch === undefined ? this.params.efSearch : resolveHnswParams({ ...this.params, efSearch: options.efSearch }).efSearch;
+    if (ef !== this.params.efSearch) this.graph.setEf(ef);
+    try {
+      return queries.map((q) => {
+        for (let i = 0; i < q.length; i++) buffer[i] = q[i]!;
+        return this.searchArray(buffer, want);
+      });
+    } finally {
+      if (ef !== this.params.efSearch) this.graph.setEf(this.params.efSearch);
+    }
   }
 
   private searchArray(query: number[], want: number): VectorHit[] {

@@ -1,6 +1,6 @@
 import { LinkerError, throwIfAborted } from '../errors';
 import type { ProgressListener } from '../log';
-import type { VectorHit, VectorIndex } from './vectorIndex';
+import type { SearchOptions, VectorHit, VectorIndex } from './vectorIndex';
 
 export interface SearchBatchOptions {
   readonly signal?: AbortSignal;
@@ -50,6 +50,6 @@ export async function searchBatch(
 }
 
 /** Every query's k best rows, in query order, in one call: the index's own `searchMany` when it has one. */
-export function searchMany(index: VectorIndex, queries: readonly Float32Array[], k: number): VectorHit[][] {
-  return index.searchMany?.(queries, k) ?? queries.map((q) => index.search(q, k));
+export function searchMany(index: VectorIndex, queries: readonly Float32Array[], k: number, options?: SearchOptions): VectorHit[][] {
+  return index.searchMany?.(queries, k, options) ?? queries.map((q) => index.search(q, k));
 }

@@ -10,6 +10,11 @@ export interface VectorHit {
   readonly score: number;
 }
 
+export interface SearchOptions {
+  /** HNSW's search breadth for these queries (at least k is used); default the index's own. The exact index ignores it. */
+  readonly efSearch?: number;
+}
+
 export interface VectorIndex {
   readonly kind: 'exact' | 'hnsw';
   readonly dims: number;
@@ -21,7 +26,7 @@ export interface VectorIndex {
    * an implementation can share work between queries (optional; `searchMany` in searchBatch.ts falls back to
    * `search`).
    */
-  searchMany?(queries: readonly Float32Array[], k: number): VectorHit[][];
+  searchMany?(queries: readonly Float32Array[], k: number, options?: SearchOptions): VectorHit[][];
   /** The stored vector of a row (a copy or a view; do not modify). */
   vector(row: number): Float32Array;
 }

@@ -43,6 +43,8 @@ export interface PoolSources {
   /** KB row of each index row, when the index does not hold the KB in order. */
   readonly indexRows: readonly number[] | undefined;
   readonly denseTopN: number;
+  /** The index's search breadth for the dense queries (HNSW efSearch); default the index's own. */
+  readonly denseEfSearch?: number;
   readonly lexicalTopN: number;
   readonly ngramTopN: number;
   readonly useLexical: boolean;
@@ -84,7 +86,7 @@ export function retrievePools(requests: readonly PoolRequest[], sources: PoolSou
     if (req.vector !== undefined) contextQuery[i] = queries.push(req.vector) - 1;
     if (req.nameVector !== undefined && !nameQuery.has(req.text)) nameQuery.set(req.text, queries.push(req.nameVector) - 1);
   });
-  const hits = sources.index === undefined || queries.length === 0 ? [] : searchMany(sources.index, queries, sources.denseTopN);
+  const hits = sources.index === undefined || queries.length === 0 ? [] : searchMany(sources.index, queries, sources.denseTopN, { efSearch: sources.denseEfSearch });
   const rowOf = (hit: VectorHit): number | undefined => (sources.indexRows === undefined ? hit.row : sources.indexRows[hit.row]);
   for (const [text, q] of nameQuery) {
     const rows: number[] = [];

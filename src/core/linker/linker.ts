@@ -50,6 +50,13 @@ export interface LinkerOptions {
   readonly topK: number;
   /** Entities taken from the vector index per mention. */
   readonly denseTopN: number;
+  /**
+   * Search breadth of the dense queries in an HNSW index (efSearch, at least denseTopN); undefined: the index's
+   * own (the session's hnswParams.efSearch: 500 by default, chosen for whole-KB recall@64 >= 0.99). The linker
+   * fuses the dense hits with the name retrievers, so a smaller breadth can keep the pool's recall (measure
+   * with bench/retrievalRecall.ts --dense-ef) at a fraction of the search time.
+   */
+  readonly denseEfSearch: number | undefined;
   /** Entities taken from the lexical name index per mention. */
   readonly lexicalTopN: number;
   /** Entities taken from the character n-gram index per mention (variant spellings); 0 turns it off. */
@@ -84,6 +91,7 @@ export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
   minScore: -Infinity,
   topK: 10,
   denseTopN: 32,
+  denseEfSearch: undefined,
   lexicalTopN: 16,
   ngramTopN: 16,
   ngramThreshold: 0.2,
@@ -552,6 +560,7 @@ export class Linker implements DocumentLinker {
       index: this.index,
       indexRows: this.indexRows,
       denseTopN: this.options.denseTopN,
+      ...(this.options.denseEfSearch === undefined ? {} : { denseEfSearch: this.options.denseEfSearch }),
       lexicalTopN: this.options.lexicalTopN,
       ngramTopN: this.options.ngramTopN,
       useLexical,

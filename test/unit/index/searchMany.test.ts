@@ -32,3 +32,16 @@ void test('HnswIndex.searchMany equals search per query; searchMany() falls back
   const plain = { kind: 'exact' as const, dims, size: 1000, search: (q: Float32Array, k: number) => hnsw.search(q, k), vector: (r: number) => hnsw.vector(r) };
   assert.deepEqual(searchMany(plain, queries, 10), many);
 });
+
+void test('HnswIndex.searchMany takes a search breadth for its queries only; the exact index ignores it', async () => {
+  const hnsw = await HnswIndex.build(vectors, dims, { params: { m: 4, efConstruction: 16, efSearch: 10 } });
+  const exact = new ExactIndex(vectors, dims);
+  const before = queries.map((q) => hnsw.search(q, 10));
+  const truth = exact.searchMany(queries, 10);
+  const overlap = (hits: readonly (readonly { row: number }[])[]): number => hits.reduce((n, h, i) => n + h.filter((x) => truth[i]!.some((t) => t.row === x.row)).length, 0);
+  const wide = hnsw.searchMany(queries, 10, { efSearch: 400 });
+  assert.ok(overlap(wide) > overlap(before), `a wider search finds more true neighbours (${overlap(wide)} vs ${overlap(before)})`);
+  assert.deepEqual(queries.map((q) => hnsw.search(q, 10)), before, 'the index keeps its own breadth afterwards');
+  assert.equal(hnsw.hnswParams.efSearch, 10);
+  assert.deepEqual(exact.searchMany(queries, 10, { efSearch: 1 }), truth);
+});
