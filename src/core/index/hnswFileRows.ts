@@ -21,16 +21,12 @@ const closer = new FinalizationRegistry<number>((fd) => {
 });
 
 export class HnswFileRows {
-  private readonly scratch: Buffer;
-
   private constructor(
     private readonly fd: number,
     private readonly dims: number,
     private readonly recordBytes: number,
     private readonly dataOffset: number,
-  ) {
-    this.scratch = Buffer.alloc(dims * 4 + 8);
-  }
+  ) {}
 
   /** The rows of `file` when its header describes `count` elements of `dims` float32 values; undefined otherwise. */
   static open(file: string, dims: number, count: number): HnswFileRows | undefined {
@@ -54,14 +50,17 @@ export class HnswFileRows {
     }
   }
 
-  /** The vector stored for `row` (a copy), or undefined when the element there is not labelled `row`. */
+  /**
+   * The vector stored for `row`, or undefined when the element there is not labelled `row`. The vector and the
+   * label after it are read straight into the returned array's memory (two floats longer; no second copy).
+   */
   vector(row: number): Float32Array | undefined {
     const bytes = this.dims * 4;
     const at = HEADER_BYTES + row * this.recordBytes + this.dataOffset;
-    if (fs.readSync(this.fd, this.scratch, 0, bytes + 8, at) !== bytes + 8) return undefined;
-    if (this.scratch.readBigUInt64LE(bytes) !== BigInt(row)) return undefined;
-    const out = new Float32Array(this.dims);
-    new Uint8Array(out.buffer).set(this.scratch.subarray(0, bytes));
-    return out;
+    const out = new Float32Array(this.dims + 2);
+    const raw = new Uint8Array(out.buffer);
+    if (fs.readSync(this.fd, raw, 0, bytes + 8, at) !== bytes + 8) return undefined;
+    if (new DataView(out.buffer).getBigUint64(bytes, true) !== BigInt(row)) return undefined;
+    return out.subarray(0, this.dims);
   }
 }
