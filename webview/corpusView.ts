@@ -1,6 +1,7 @@
 import type { AmbiguousForm, ConfusedPair, CorpusMentionRow, CorpusReport, DocumentAccuracy, MentionRefData } from '../src/shared/panelModel';
 import type { PanelState, TableSnapshot } from '../src/shared/protocol';
 import type { Bridge } from './bridge';
+import { agreementSection } from './agreementTable';
 import { BarChart } from './charts';
 import { clear, fixed, h, percent } from './dom';
 import { PagedTable } from './pagedTable';
@@ -49,6 +50,10 @@ export class CorpusView {
       ...r.recallAtK.map((x) => figure(`Recall@${x.k}`, percent(x.recall), `over ${r.linked} KB labels`)),
       figure('NIL labels', String(r.nilLabels), ''),
       figure('Label not retrieved', String(r.margins.notRetrieved), 'no margin'),
+      ...(r.agreement === undefined ? [] : [
+        figure('Entity κ', fixed(r.agreement.overall.entityKappa ?? undefined), `${r.agreement.annotators.length} annotators, ${r.agreement.overall.sharedSpans} shared spans`),
+        figure('Span F1', fixed(r.agreement.overall.spanF1 ?? undefined), `${r.agreement.overall.open} disagreements open`),
+      ]),
     );
 
     // Margin histogram: bars left of 0 are mentions the model gets wrong.
@@ -147,12 +152,15 @@ export class CorpusView {
       mentions.element,
     );
     this.tables = { pairs: () => pairs.snapshot(), forms: () => forms.snapshot(), documents: () => documents.snapshot(), mentions: () => mentions.snapshot() };
+    const agreement = r.agreement === undefined ? undefined : agreementSection(r.agreement, this.bridge);
+    if (agreement !== undefined) this.tables['agreement'] = () => agreement.table.snapshot();
     this.tabsElement = tabs([
       { id: 'overview', label: 'Overview', content: overview },
       { id: 'pairs', label: `Pairs (${r.confusedPairs.length})`, content: h('div', {}, h('h2', {}, 'Most confused entity pairs'), pairs.element) },
       { id: 'forms', label: `Forms (${r.ambiguousForms.length})`, content: h('div', {}, h('h2', {}, 'Most ambiguous surface forms'), forms.element) },
       { id: 'documents', label: `Docs (${r.documents.length})`, content: documents.element },
       { id: 'mentions', label: `Mentions (${r.total})`, content: mentionsBox },
+      ...(agreement === undefined ? [] : [{ id: 'agreement', label: `Agreement (${r.agreement?.overall.open ?? 0} open)`, content: agreement.element }]),
     ], this.ui.tab ?? 'overview', (tab) => this.remember({ tab }));
     this.report = r;
     this.applyFilter(r, true);

@@ -158,4 +158,29 @@ export interface CorpusReport {
   readonly mentions: readonly CorpusMentionRow[];
   /** Milliseconds the host spent computing the report (linking excluded). */
   readonly computeMs: number;
+  /** Inter-annotator agreement, when some document has labels from two annotators (src/core/agreement). */
+  readonly agreement?: AgreementSummary;
+}
+
+/** Agreement figures of one document or of the corpus (null: undefined, e.g. kappa without variation). */
+export interface AgreementRow {
+  readonly document: string;
+  readonly annotators: number;
+  readonly spanUnits: number;
+  readonly spanF1: number | null;
+  readonly spanKappa: number | null;
+  readonly spanAlpha: number | null;
+  /** Spans marked by at least two annotators, and how many of them got one label from all. */
+  readonly sharedSpans: number;
+  readonly agreed: number;
+  readonly entityKappa: number | null;
+  readonly entityAlpha: number | null;
+  /** Disagreements the curator has not decided yet. */
+  readonly open: number;
+}
+
+export interface AgreementSummary {
+  readonly annotators: readonly string[];
+  readonly overall: AgreementRow;
+  readonly documents: readonly AgreementRow[];
 }

@@ -34,6 +34,8 @@ export interface WebviewRequestMap {
   openMention: { params: { readonly ref: MentionRefData }; result: null };
   /** Recomputes the view. */
   refresh: { params: Record<string, never>; result: null };
+  /** Starts Curate Disagreements (from the corpus view's agreement tab). */
+  curate: { params: Record<string, never>; result: null };
 }
 
 export type WebviewMethod = keyof WebviewRequestMap;
@@ -123,6 +125,7 @@ export function isWebviewRequest(v: unknown): v is WebviewRequest {
     case 'declareDuplicate':
       return isMentionRef(p['ref']) && isNonEmptyString(p['entityId']);
     case 'refresh':
+    case 'curate':
       return Object.keys(p).length === 0;
     default:
       return false;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { corpusReport } from '../../core/analysis/corpusReport';
 import type { ViewData, WebviewRequest } from '../../shared/protocol';
+import { workspaceAgreement } from './corpusAgreement';
 import type { PanelContext } from './viewPanel';
 import { ViewPanel } from './viewPanel';
 import { panelOptions } from './webviewHtml';
@@ -60,11 +61,12 @@ export class CorpusPanel extends ViewPanel {
       this.channel.post({ type: 'busy', message: 'Ranking the labelled mentions with the current model…', done, total });
     });
     const t1 = performance.now();
-    if (labelled.length === 0) {
+    const agreement = await workspaceAgreement(this.context.logger);
+    if (labelled.length === 0 && agreement === undefined) {
       return { view: 'empty', title: 'No labelled mentions yet', message: 'Accept or mark NIL some mentions (or import gold annotations); the corpus view measures the model against them.' };
     }
     const report = corpusReport(labelled, { signal });
-    const data: ViewData = { view: 'corpus', data: report };
+    const data: ViewData = { view: 'corpus', data: agreement === undefined ? report : { ...report, agreement } };
     const messageBytes = JSON.stringify(data).length;
     this.lastTimings = { mentions: labelled.length, linkMs: t1 - t0, reportMs: report.computeMs, messageBytes };
     this.context.logger.info(`Corpus view: ${labelled.length} labelled mentions ranked in ${(t1 - t0).toFixed(0)} ms, report in ${report.computeMs.toFixed(1)} ms, ${(messageBytes / 1024).toFixed(0)} KiB to the webview.`);
@@ -83,6 +85,9 @@ export class CorpusPanel extends ViewPanel {
         return null;
       case 'refresh':
         await this.refresh();
+        return null;
+      case 'curate':
+        void vscode.commands.executeCommand('entityLinker.curateDisagreements');
         return null;
       default:
         throw new Error(`the corpus view does not handle "${request.method}".`);
