@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS, createCommands } from './commands';
+import { KbStoreSecret } from './linking/kbStoreSecret';
 import { readSettings, type EntityLinkerSettings } from './config';
 import { Disposable } from './disposable';
 import { reportError } from './errorReporting';
@@ -38,7 +39,8 @@ export class EntityLinker extends Disposable {
     super();
     this.logger = this.register(new ChannelLogger());
     const showLog = (): void => this.logger.show();
-    this.links = this.register(new LinkService(() => this.settings(), context.extensionPath, context.globalStorageUri.fsPath, this.logger, 'entityLinker.showLog', this.notifier, showLog));
+    const storeSecret = new KbStoreSecret(context.secrets);
+    this.links = this.register(new LinkService(() => this.settings(), context.extensionPath, context.globalStorageUri.fsPath, this.logger, 'entityLinker.showLog', this.notifier, showLog, (url) => storeSecret.password(url)));
     this.editor = this.register(new EditorFeatures(this.links, () => this.settings().linking, this.logger, showLog));
     this.mentionBackend = this.editor.mentions;
     this.learning = this.register(new OnlineLearning(this.editor.mentions, () => readLearningSettings(vscode.workspace.getConfiguration('entityLinker')), this.logger));
@@ -56,7 +58,10 @@ export class EntityLinker extends Disposable {
       notifier: this.notifier,
     };
     this.curation = new CurationFlow(this.links, this.logger);
-    const commands = createCommands({ logger: this.logger, showLog, links: this.links, panels: this.panels, editor, training, curation: this.curation });
+    const setKbStorePassword = async (): Promise<void> => {
+      if (await storeSecret.ask(this.settings().linking.kbStore)) await this.reloadLinker();
+    };
+    const commands = createCommands({ logger: this.logger, showLog, links: this.links, panels: this.panels, editor, training, curation: this.curation, setKbStorePassword });
     for (const id of COMMAND_IDS) {
       const handler = commands[id];
       this.register(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)));

@@ -19,6 +19,7 @@ export const SETTING_EFFECTS: Readonly<Record<string, readonly SettingEffect[]>>
   'entityLinker.kb.sources': ['reloadSession'],
   'entityLinker.kb.config': ['reloadSession'],
   'entityLinker.kb.lenient': ['reloadSession'],
+  'entityLinker.kb.store': ['reloadSession'],
   'entityLinker.model.path': ['reloadSession'],
   'entityLinker.model.provider': ['reloadSession'],
   'entityLinker.model.cudaProviderDir': ['reloadSession'],

@@ -53,6 +53,8 @@ export class LinkService extends Disposable {
     showLogCommand: string,
     private readonly notifier: Notifier,
     private readonly showLog: () => void,
+    /** The KB store's password from SecretStorage (kbStoreSecret.ts), when a store is configured. */
+    private readonly storePassword?: (storeUrl: string) => Promise<string | undefined>,
   ) {
     super();
     this.statusItem = this.register(vscode.window.createStatusBarItem('entityLinker.linker', vscode.StatusBarAlignment.Right, 101));
@@ -204,6 +206,8 @@ export class LinkService extends Disposable {
     this.state_ = 'loading';
     this.showStatus();
     const options = this.sessionOptions(settings);
+    // The store's password goes to the worker with the request only (never into options that are logged or shown).
+    const storePassword = options.kbStore === undefined ? undefined : await this.storePassword?.(options.kbStore);
     // Native code reads the environment of the process, which only this (main) thread can change: done here,
     // before the worker's first WebGPU session.
     prepareVulkanIcd(options.provider, this.logger);
@@ -218,7 +222,7 @@ export class LinkService extends Disposable {
         async (progress, token) => {
           const abort = abortSignalFrom(token);
           try {
-            return await started.request({ kind: 'open', options }, { signal: abort.signal, onProgress: progressReporter(progress) });
+            return await started.request({ kind: 'open', options: storePassword === undefined ? options : { ...options, kbStorePassword: storePassword } }, { signal: abort.signal, onProgress: progressReporter(progress) });
           } finally {
             abort.dispose();
           }
@@ -281,6 +285,7 @@ export class LinkService extends Disposable {
     return {
       ...(linking.kbSources.length === 0 ? {} : { kbSources: linking.kbSources }),
       ...(linking.kbConfig === undefined ? {} : { kbConfig: linking.kbConfig }),
+      ...(linking.kbStore === undefined ? {} : { kbStore: linking.kbStore }),
       ...(model.isBundled ? {} : { modelDir: model.dir }),
       packageRoot: this.extensionPath,
       provider: model.provider,

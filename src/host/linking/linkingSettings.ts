@@ -4,12 +4,15 @@ import { ANNOTATION_DIR } from '../../core/annotations/annotationPaths';
 import type { DetectionMode } from '../../core/linker/gazetteer';
 import type { KbSourceSpec } from '../../core/kb/sniffFormat';
 import { parseSourceArg } from '../../core/kb/sniffFormat';
+import { parseStoreUrl } from '../../core/store/storeUrl';
 
 /** Settings of document linking and annotation (contributes.configuration, sections "Knowledge base", "Linking", "Annotation"). */
 export interface LinkingSettings {
   /** KB sources; empty: the built-in WordNet KB. */
   readonly kbSources: readonly KbSourceSpec[];
   readonly kbConfig: string | undefined;
+  /** A PostgreSQL KB store URL without a password (the password is in SecretStorage); undefined: the embedded index. */
+  readonly kbStore: string | undefined;
   /** Skip bad KB records (each reported) instead of failing at the first: the CLI's --lenient. */
   readonly lenient: boolean;
   readonly enabled: boolean;
@@ -32,7 +35,7 @@ export interface LinkingSettings {
 }
 
 /** Paths a workspace could point at anything: in an untrusted workspace only the user's own value counts. */
-export const TRUST_RESTRICTED_KEYS: readonly string[] = ['kb.sources', 'kb.config', 'model.path'];
+export const TRUST_RESTRICTED_KEYS: readonly string[] = ['kb.sources', 'kb.config', 'kb.store', 'model.path'];
 
 /**
  * A setting's value, ignoring workspace and folder values in an untrusted workspace (VS Code's
@@ -66,6 +69,7 @@ export function readLinkingSettings(config: vscode.WorkspaceConfiguration, warn:
   return {
     kbSources: sources,
     kbConfig: kbConfig === '' ? undefined : resolveWorkspacePath(kbConfig),
+    kbStore: readKbStore(trustedValue<string>(config, 'kb.store', '').trim(), warn),
     lenient: config.get<boolean>('kb.lenient') ?? false,
     enabled: config.get<boolean>('linking.enabled') ?? true,
     languages: stringList(config.get<unknown>('linking.languages'), ['plaintext', 'markdown']),
@@ -96,6 +100,18 @@ function resolveWorkspacePath(raw: string): string {
   if (raw.startsWith('~/')) return path.join(home, raw.slice(2));
   const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? home;
   return path.resolve(base, raw);
+}
+
+/** The store URL, refused (with a warning) when it is not a postgres:// URL or carries a password. */
+function readKbStore(url: string, warn: (message: string) => void): string | undefined {
+  if (url === '') return undefined;
+  try {
+    if (!parseStoreUrl(url).hasPassword) return url;
+    warn("Setting entityLinker.kb.store holds a password, which settings files must not: remove it from the URL and run 'Entity Linker: Set KB Store Password' (kept in the system keychain). The store is not used until then.");
+  } catch (e) {
+    warn(`Setting entityLinker.kb.store: ${(e as Error).message}`);
+  }
+  return undefined;
 }
 
 function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
