@@ -69,3 +69,17 @@ test('span F1: 2 * matched / (2 * matched + onlyA + onlyB)', () => {
   assert.equal(spanF1(3, 1, 2), 6 / 9);
   assert.equal(spanF1(0, 2, 0), 0);
 });
+
+test("Krippendorff's alpha (nominal) reproduces the published reliability-data example (Krippendorff 2011: 0.743)", () => {
+  // "Computing Krippendorff's alpha-reliability", section C: 4 observers, 12 units, missing values as '.'.
+  const rows: Record<string, string> = {
+    A: '1 2 3 3 2 1 4 1 2 . . .',
+    B: '1 2 3 3 2 2 4 1 2 5 . 3',
+    C: '. 3 3 3 2 3 4 2 2 5 1 .',
+    D: '1 2 3 3 2 4 4 1 2 5 1 .',
+  };
+  const data = Array.from({ length: 12 }, (_, u) => new Map(Object.entries(rows).map(([coder, values]) => [coder, values.split(' ')[u]] as [string, string]).filter(([, v]) => v !== '.')));
+  // Unit 12 has one value and is not pairable; n = 40 pairable values; the paper's alpha is 0.743.
+  const alpha = krippendorffAlphaNominal(data) as number;
+  assert.equal(alpha.toFixed(3), '0.743');
+});
