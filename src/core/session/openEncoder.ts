@@ -34,16 +34,22 @@ export interface OpenedEncoder {
 export async function openEncoder(options: OpenEncoderOptions): Promise<OpenedEncoder> {
   setCudaProviderDir(options.cudaProviderDir);
   let modelDir: string;
+  let precision = options.precision;
   if (options.modelDir === undefined) {
     modelDir = defaultModelDir(options.packageRoot);
-    await ensureUseLiteModel(modelDir, {
-      logger: options.logger,
-      onProgress: options.onProgress,
-      precision: decidePrecision(options.precision ?? 'fp32', options.provider, options.precision === 'auto' ? readCpuInfo() : '').precision,
-    });
+    const wanted = decidePrecision(options.precision ?? 'fp32', options.provider, options.precision === 'auto' ? readCpuInfo() : '').precision;
+    try {
+      await ensureUseLiteModel(modelDir, { logger: options.logger, onProgress: options.onProgress, precision: wanted });
+    } catch (e) {
+      // auto only prefers int8: a folder it cannot write the int8 model into (a read-only install) still runs fp32.
+      if (wanted !== 'int8' || options.precision !== 'auto') throw e;
+      options.logger.warn(`The int8 model could not be prepared (${(e as Error).message}); precision auto runs fp32.`);
+      await ensureUseLiteModel(modelDir, { logger: options.logger, onProgress: options.onProgress });
+      precision = 'fp32';
+    }
   } else {
     modelDir = path.resolve(options.modelDir);
   }
-  const encoder = await loadEncoder(modelDir, { provider: options.provider, threads: options.threads, precision: options.precision, logger: options.logger, signal: options.signal });
+  const encoder = await loadEncoder(modelDir, { provider: options.provider, threads: options.threads, precision, logger: options.logger, signal: options.signal });
   return { encoder, modelDir };
 }

@@ -28,6 +28,7 @@ suite('Entity Linker: packaging', () => {
     const required = [
       'dist/extension.js',
       'models/use-lite/model.onnx',
+      'models/use-lite/model.int8.onnx',
       'models/use-lite/vocab.json',
       'models/use-lite/manifest.json',
       'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',

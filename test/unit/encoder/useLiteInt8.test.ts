@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadEncoder } from '../../../src/core/encoder/loadEncoder';
+import { LinkerError } from '../../../src/core/errors';
 import { UseLiteEncoder } from '../../../src/core/encoder/useLite/useLiteEncoder';
 import { ensureUseLiteModel, precisionOfModelId, readUseLiteManifest, sha256OfFile, type UseLiteManifest } from '../../../src/core/encoder/useLite/useLiteModel';
 import { silentLogger } from '../../../src/core/log';
@@ -105,4 +106,19 @@ void test('a model id tells which precision of a folder it is (fine-tuned models
   assert.equal(precisionOfModelId(dir, int8Of(manifest).sha256), 'int8');
   assert.equal(precisionOfModelId(dir, 'f'.repeat(64)), undefined);
   assert.equal(precisionOfModelId(path.join(dir, 'nowhere'), manifest.sha256), undefined);
+});
+
+void test('when the int8 model cannot be written, auto runs fp32 and an explicit int8 is an error', async () => {
+  const own = freshDir();
+  await ensureUseLiteModel(own, { logger: silentLogger });
+  // A folder in the file's place makes the write fail even for root (a read-only install in real life).
+  await fs.mkdir(path.join(own, 'model.int8.onnx'));
+  const auto = await UseLiteEncoder.load(own, { provider: 'cpu', logger: silentLogger, precision: 'auto' });
+  try {
+    assert.equal(auto.precision, 'fp32');
+    assert.equal(auto.modelId, (await readUseLiteManifest(own)).sha256);
+  } finally {
+    await auto.dispose();
+  }
+  await assert.rejects(UseLiteEncoder.load(own, { provider: 'cpu', logger: silentLogger, precision: 'int8' }), (e: unknown) => LinkerError.is(e, 'modelLoad') && /int8 model could not be written/.test((e as Error).message));
 });

@@ -63,9 +63,14 @@ export class UseLiteEncoder implements TextEncoder {
     const tokenizer = new SentencePieceUnigramTokenizer(vocabulary);
     throwIfAborted(options.signal);
     const choice = options.precision ?? 'fp32';
-    const decision = decidePrecision(choice, options.provider, choice === 'auto' ? readCpuInfo() : '');
+    let decision = decidePrecision(choice, options.provider, choice === 'auto' ? readCpuInfo() : '');
     if (decision.precision === 'int8' && (manifest.int8 === undefined || manifest.int8.from !== manifest.sha256)) {
-      manifest = await ensureInt8(modelDir, manifest, options.logger);
+      try {
+        manifest = await ensureInt8(modelDir, manifest, options.logger);
+      } catch (e) {
+        if (choice !== 'auto') throw e;
+        decision = { precision: 'fp32', reason: `the int8 model could not be written (${(e as Error).message})` };
+      }
     }
     const file = (precision: Precision): string => path.join(modelDir, precision === 'int8' ? (manifest.int8 as NonNullable<UseLiteManifest['int8']>).file : manifest.file);
     let precision = decision.precision;

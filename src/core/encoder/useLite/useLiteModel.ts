@@ -195,7 +195,16 @@ export async function ensureInt8(modelDir: string, manifest: UseLiteManifest, lo
   if (result.quantized === 0) {
     throw new LinkerError('modelLoad', 'The USE-lite graph has no weight MatMul to quantise.', { location: { file: path.join(modelDir, manifest.file) }, hint: 'Delete the folder and run `npm run build:model`.' });
   }
-  await writeAtomicAsync(path.join(modelDir, INT8_MODEL_FILE), (temp) => fs.writeFile(temp, result.onnx));
+  const file = path.join(modelDir, INT8_MODEL_FILE);
+  try {
+    await writeAtomicAsync(file, (temp) => fs.writeFile(temp, result.onnx));
+  } catch (e) {
+    throw new LinkerError('modelLoad', `The int8 model could not be written: ${(e as Error).message}.`, {
+      location: { file },
+      hint: 'Make the model folder writable and run `npm run build:model`, or set entityLinker.model.precision (CLI: --precision) to fp32.',
+      cause: e,
+    });
+  }
   const int8: UseLiteInt8Variant = {
     file: INT8_MODEL_FILE,
     sha256: createHash('sha256').update(result.onnx).digest('hex'),
