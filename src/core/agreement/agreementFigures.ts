@@ -1,5 +1,5 @@
 import { type CodedUnit, cohenKappa, krippendorffAlphaNominal, meanOf, pairCounts, spanF1 } from './statistics';
-import { type TeamDocument, decisionsOf, mentionSpans } from './teamLabels';
+import { type TeamDocument, decidingSets, decisionsOf, mentionSpans } from './teamLabels';
 
 /**
  * Inter-annotator agreement of a document, or of a corpus by pooling its documents' units.
@@ -65,7 +65,7 @@ export interface AgreementFigures {
 
 /** The coded units of one document (see the module comment). */
 export function unitsOf(doc: TeamDocument): AgreementUnits {
-  const sets = doc.labelSets.map((s) => ({ annotator: s.annotator, decisions: decisionsOf(s.records) }));
+  const sets = decidingSets(doc).map((s) => ({ annotator: s.annotator, decisions: decisionsOf(s.records) }));
   const annotators = sets.map((s) => s.annotator);
   const decidedKeys = new Set<string>();
   for (const s of sets) for (const key of s.decisions.keys()) decidedKeys.add(key);

@@ -1,5 +1,5 @@
 import { type AgreementFigures, type AgreementUnits, agreementFigures, poolUnits, unitsOf } from './agreementFigures';
-import { type TeamDocument, disagreementsOf } from './teamLabels';
+import { type TeamDocument, decidingSets, disagreementsOf } from './teamLabels';
 
 /** Agreement per document and over the corpus, with how many disagreements are curated. */
 export interface DocumentAgreement {
@@ -27,7 +27,7 @@ export function agreementReport(documents: readonly TeamDocument[], annotators?:
   const rows: DocumentAgreement[] = [];
   for (const full of documents) {
     const doc = keep === undefined ? full : { ...full, labelSets: full.labelSets.filter((s) => keep.has(s.annotator)) };
-    if (doc.labelSets.length === 0) continue;
+    if (decidingSets(doc).length === 0) continue;
     const units = unitsOf(doc);
     parts.push(units);
     const disagreements = disagreementsOf(doc);

@@ -54,6 +54,14 @@ export function decisionsOf(records: readonly AnnotationRecord[]): Map<string, D
   return out;
 }
 
+/**
+ * The label sets that hold at least one decision: an annotator who opened a document but decided nothing in it
+ * (only suggestions in their file) has not annotated it, and counts neither for agreement nor against it.
+ */
+export function decidingSets(doc: TeamDocument): LabelSet[] {
+  return doc.labelSets.filter((s) => s.records.some((r) => r.status === 'accepted' || r.status === 'nil' || r.status === 'rejected'));
+}
+
 /** One annotator's label at a span where the annotators differ: undefined value = not a mention for them. */
 export interface AnnotatorLabel {
   readonly annotator: string;
@@ -77,8 +85,9 @@ export interface Disagreement {
  * annotators nothing can disagree.
  */
 export function disagreementsOf(doc: TeamDocument): Disagreement[] {
-  if (doc.labelSets.length < 2) return [];
-  const perSet = doc.labelSets.map((s) => ({ annotator: s.annotator, decisions: decisionsOf(s.records) }));
+  const sets = decidingSets(doc);
+  if (sets.length < 2) return [];
+  const perSet = sets.map((s) => ({ annotator: s.annotator, decisions: decisionsOf(s.records) }));
   const curated = doc.curated === undefined ? new Map<string, Decision>() : decisionsOf(doc.curated.records);
   const out: Disagreement[] = [];
   for (const { key, start, end } of mentionSpans(perSet.map((s) => s.decisions))) {
@@ -115,17 +124,19 @@ export interface ResolvedLabels {
 /**
  * The labels export, evaluation and fine-tuning use, by one rule:
  * 1. a curated decision at a span wins (a curated "not a mention" removes the span);
- * 2. with one annotator (an old single-annotator store included) their records are used as they are;
+ * 2. with one annotator who decided anything (an old single-annotator store included) their records are used
+ *    as they are;
  * 3. with several, a span is used when every annotator of the document gave it the same label (all the same
  *    entity, or all NIL); a span they label differently is left out until it is curated.
  */
 export function resolveLabels(doc: TeamDocument): ResolvedLabels {
   let base: AnnotationRecord[];
   let unresolved: Disagreement[] = [];
-  if (doc.labelSets.length <= 1) {
-    base = [...(doc.labelSets[0]?.records ?? [])];
+  const sets = decidingSets(doc);
+  if (sets.length <= 1) {
+    base = [...((sets[0] ?? doc.labelSets[0])?.records ?? [])];
   } else {
-    const first = decisionsOf(doc.labelSets[0].records);
+    const first = decisionsOf(sets[0].records);
     const disagreements = disagreementsOf(doc);
     const disputed = new Set(disagreements.map((d) => spanKey(d.start, d.end)));
     base = [...first.entries()].filter(([key, d]) => d.value !== undefined && !disputed.has(key)).map(([, d]) => d.record);

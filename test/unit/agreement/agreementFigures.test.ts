@@ -89,3 +89,13 @@ test('resolved labels: curated first, then agreed; disputed spans wait for curat
   assert.deepEqual(single.records.map((r) => [r.text, r.status]), [['Paris', 'nil'], ['London', 'accepted'], ['Rome', 'nil'], ['Oslo', 'rejected'], ['Madrid', 'rejected']]);
   assert.equal(spanOf('Paris').start, 0);
 });
+
+test('an annotator with only suggestions in a document has not annotated it: no units, no disagreements', () => {
+  const idle = doc({ A: A_LABELS, B: B_LABELS }).labelSets[0].records.map((r) => ({ ...r, status: 'suggested' as const }));
+  const withIdle: TeamDocument = { ...doc({ A: A_LABELS, B: B_LABELS }), labelSets: [...doc({ A: A_LABELS, B: B_LABELS }).labelSets, { annotator: 'C', file: 'c.jsonl', records: idle }] };
+  assert.deepEqual(unitsOf(withIdle).annotators, ['A', 'B']);
+  assert.equal(disagreementsOf(withIdle).length, 3);
+  // With only one deciding annotator the single-annotator rule applies.
+  const oneDeciding: TeamDocument = { ...doc({ A: A_LABELS }), labelSets: [...doc({ A: A_LABELS }).labelSets, { annotator: 'C', file: 'c.jsonl', records: idle }] };
+  assert.equal(resolveLabels(oneDeciding).records.length, A_LABELS.length);
+});
