@@ -1,5 +1,6 @@
 import type * as Pg from 'pg';
 import type { Client, ClientConfig, QueryResultRow } from 'pg';
+import type * as PgConnectionString from 'pg-connection-string';
 import { LinkerError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { redactUrls, type StoreLocation } from './storeUrl';
@@ -94,9 +95,13 @@ export class PgConnection {
   private async open(): Promise<Client> {
     const { location } = this.options;
     const pg = loadPg();
+    // Parsed here rather than passed as connectionString: pg would let the URL's (absent) password override the
+    // password function, and fall back to its own deprecated .pgpass lookup.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseIntoClientConfig } = require('pg-connection-string') as typeof PgConnectionString;
     const config: ClientConfig = {
-      connectionString: location.connectionString,
       application_name: 'entity-linker',
+      ...parseIntoClientConfig(location.connectionString),
       connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000,
       ...(this.options.queryTimeoutMs === undefined ? {} : { query_timeout: this.options.queryTimeoutMs }),
       ...(location.hasPassword ? {} : { password: () => passwordFor(location, this.options.password) }),
@@ -158,7 +163,11 @@ export function isConnectionLoss(e: unknown): boolean {
   return /Connection terminated|connection error|not queryable|Query read timeout|timeout expired|socket hang up/i.test(message);
 }
 
-async function passwordFor(location: StoreLocation, given: string | undefined): Promise<string> {
+/**
+ * The password when the server asks for one and the URL has none: the given one (SecretStorage), PGPASSWORD,
+ * then the matching line of ~/.pgpass (or PGPASSFILE); a clear error when there is none.
+ */
+export async function passwordFor(location: StoreLocation, given: string | undefined): Promise<string> {
   if (given !== undefined && given !== '') return given;
   const env = process.env.PGPASSWORD;
   if (env !== undefined && env !== '') return env;
@@ -175,5 +184,8 @@ async function passwordFor(location: StoreLocation, given: string | undefined): 
       resolve,
     ),
   );
-  return fromFile ?? '';
+  if (fromFile !== undefined && fromFile !== '') return fromFile;
+  throw new LinkerError('storeUnavailable', `The KB store ${location.redacted} asks for a password and none was found.`, {
+    hint: 'Set PGPASSWORD or add a line to ~/.pgpass (or the file PGPASSFILE names); in the editor run "Entity Linker: Set KB Store Password".',
+  });
 }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LinkerError } from '../../../src/core/errors';
-import { isConnectionLoss } from '../../../src/core/store/pgConnection';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isConnectionLoss, passwordFor } from '../../../src/core/store/pgConnection';
 import { copyField } from '../../../src/core/store/pgRowWriter';
 import { parseVectorLiteral, vectorLiteral } from '../../../src/core/store/pgSchema';
 import { nameRowsOf } from '../../../src/core/store/pgStoreBuild';
@@ -44,4 +47,29 @@ void test('connection loss is told apart from a bad statement', () => {
   assert.equal(isConnectionLoss(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })), true);
   assert.equal(isConnectionLoss(new Error('Connection terminated unexpectedly')), true);
   assert.equal(isConnectionLoss(Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' })), false);
+});
+
+void test('a password the URL lacks comes from PGPASSWORD, then .pgpass; none is a clear error', async () => {
+  const saved = { PGPASSWORD: process.env.PGPASSWORD, PGPASSFILE: process.env.PGPASSFILE };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-pgpass-'));
+  const file = path.join(dir, 'pgpass');
+  fs.writeFileSync(file, 'db.example:6543:kb:linker:from-pgpass\n*:*:*:other:not-this\n', { mode: 0o600 });
+  const location = parseStoreUrl('postgres://linker@db.example:6543/kb?schema=w');
+  try {
+    delete process.env.PGPASSWORD;
+    process.env.PGPASSFILE = file;
+    assert.equal(await passwordFor(location, 'from-secret-storage'), 'from-secret-storage');
+    assert.equal(await passwordFor(location, undefined), 'from-pgpass');
+    process.env.PGPASSWORD = 'from-env';
+    assert.equal(await passwordFor(location, undefined), 'from-env');
+    delete process.env.PGPASSWORD;
+    process.env.PGPASSFILE = path.join(dir, 'missing');
+    await assert.rejects(passwordFor(location, undefined), (e: unknown) => LinkerError.is(e, 'storeUnavailable') && /asks for a password and none was found.*pgpass/s.test((e as Error).message));
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
