@@ -4,15 +4,20 @@
  * re-linking an open document does) and when a new linker links it, and a check that every result equals the
  * first call's. The encoder is memoised, so the figures do not move with the encoder's load.
  *
- *   node out/bench/rankingSpeed.js [--runs=N] [--words=N]
+ *   node out/bench/rankingSpeed.js [--runs=N] [--words=N] [--out=FILE [--weights=ranker.json]]
+ *
+ * --out writes every mention's candidates (id, score, probability) with the given weights (default: the hand-set
+ * ones), so that two builds' results can be compared (the ranking stage's speed-up must not change them).
  *
  * The document is elevant news/wiki text joined as paragraphs (as bench/linkDocument.ts builds it).
  */
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readElevantFile } from '../src/core/formats/elevantReader';
 import { Linker } from '../src/core/linker/linker';
+import { HAND_SET_RANKER_WEIGHTS, parseRankerWeights } from '../src/core/linker/ranker';
 import type { LinkedMention } from '../src/core/linker/types';
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
@@ -35,6 +40,13 @@ async function main(): Promise<void> {
   try {
     const w = await openWiki11k(encoder);
     const doc = await document(arg('words', 5000));
+    const out = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length);
+    if (out !== undefined) {
+      const weightsFile = process.argv.find((a) => a.startsWith('--weights='))?.slice('--weights='.length);
+      const rankerWeights = weightsFile === undefined ? HAND_SET_RANKER_WEIGHTS : parseRankerWeights(await readFile(weightsFile, 'utf8'), weightsFile);
+      const linked = await new Linker({ kb: w.kb, encoder, index: w.index, rankerWeights }).linkDocument(await document(arg('words', 5000)));
+      await writeFile(out, JSON.stringify(linked.map((m) => ({ start: m.start, end: m.end, candidates: m.candidates.map((c) => [c.id, c.score, c.probability]) }))));
+    }
     const linker = new Linker({ kb: w.kb, encoder, index: w.index });
     const first = await linker.linkDocument(doc);
     const ranking: number[] = [];
