@@ -1,6 +1,7 @@
 import { type AnnotatorMemory, surnameOf } from '../learning/annotatorMemory';
 import type { Token } from '../linker/tokens';
 import { hasUpperCase, tokenize } from '../linker/tokens';
+import { detectionOperatingPoint } from '../simulation/keyCosts';
 
 /**
  * Detection names learned from the annotator's decisions (the annotator memory), corpus-independent:
@@ -10,7 +11,13 @@ import { hasUpperCase, tokenize } from '../linker/tokens';
  *   a form confirmed in lower case (a common noun) also matches its plural or singular ("professors");
  * - the last word of a confirmed multi-word capitalised name ("Samuel Beckett" -> "Beckett") is detected as a
  *   name of the same entity when written capitalised: later mentions of a person by surname;
- * - a form the annotator rejected or marked NIL more often than linked is suppressed (see `suppresses`).
+ * - a form the annotator rejected or marked NIL is suppressed once proposing it no longer pays: its chance of
+ *   being a mention, (links + t) / (decisions + 1), falls below the key-cost operating point t
+ *   (simulation/keyCosts.ts, detectionOperatingPoint: a false proposal costs one key, a missed mention several).
+ *   The prior is one decision at t, where proposing and not proposing cost the same: one rejection of a form
+ *   never linked withdraws it; a form linked once needs five rejections (at t = 0.2). Measured on the oke train
+ *   files, the uniform prior of the rule of succession ((links + 1) / (decisions + 2)) kept proposing rejected
+ *   forms and cost 0.2-0.5 keys per mention more.
  */
 export interface LearnedMatch {
   /** Token indices, inclusive. */
@@ -58,7 +65,11 @@ export class LearnedDetection {
   }
 
   /** Forms learned so far; `rowOf` maps entity ids to KB rows (an entity no longer in the KB is left out). */
-  static fromMemory(memory: AnnotatorMemory, rowOf: (id: string) => number | undefined): LearnedDetection {
+  static fromMemory(memory: AnnotatorMemory, rowOf: (id: string) => number | undefined, operatingPoint = detectionOperatingPoint()): LearnedDetection {
+    const pays = (key: string): boolean => {
+      const links = memory.decidedCount(key);
+      return (links + operatingPoint) / (links + memory.rejectedCount(key) + memory.nilCount(key) + 1) >= operatingPoint;
+    };
     const forms = new Map<string, LearnedForm>();
     const suppressed = new Set<string>();
     const add = (toks: readonly Token[], row: number, derived: boolean): void => {
@@ -78,15 +89,13 @@ export class LearnedDetection {
       const row = rowOf(entityId);
       const toks = tokenize(surface);
       const key = toks.map((t) => t.folded).join(' ');
-      if (row === undefined || toks.length === 0 || !toks[0].word || memory.decidedCount(key) <= memory.rejectedCount(key) + memory.nilCount(key)) continue;
+      if (row === undefined || toks.length === 0 || !toks[0].word || !pays(key)) continue;
       add(toks, row, false);
       // A person-like name ("Samuel Beckett"): its surname alone names the same entity, when never decided itself.
       const surname = surnameOf(surface);
       if (surname !== undefined && memory.decidedCount(surname) === 0 && memory.rejectedCount(surname) + memory.nilCount(surname) === 0) add([toks[toks.length - 1]], row, true);
     }
-    for (const key of memory.rejectedOrNilForms()) {
-      if (memory.rejectedCount(key) + memory.nilCount(key) > memory.decidedCount(key)) suppressed.add(key);
-    }
+    for (const key of memory.rejectedOrNilForms()) if (!pays(key)) suppressed.add(key);
     return new LearnedDetection([...forms.values()], suppressed);
   }
 
@@ -96,7 +105,7 @@ export class LearnedDetection {
     return n;
   }
 
-  /** True when the annotator rejected (or marked NIL) the case-folded form more often than they linked it. */
+  /** True when the annotator rejected (or marked NIL) the case-folded form too often for proposing it to pay. */
   suppresses(surfaceKey: string): boolean {
     return this.suppressed.has(surfaceKey);
   }

@@ -36,7 +36,9 @@ interface Candidate extends SpanEvidence {
 /**
  * Mention detection in three steps over one paragraph's tokens:
  * 1. the gazetteer's dictionary matches, less a lone function word opening a sentence ("In", "The", "May");
- * 2. with a mention scorer, capitalised sequences the dictionary does not know (when `proposals` is on);
+ * 2. with a mention scorer, capitalised sequences the dictionary does not know (when `proposals` is on and the
+ *    scorer has learned from such a span that was no mention: one fitted only on the annotator's decisions about
+ *    dictionary matches cannot judge them, and each one it lets through costs a key, see MentionScorer.judgesProposals);
  * 3. with a mention scorer, every candidate is kept only when its probability reaches the scorer's threshold.
  * Without a scorer this is the dictionary with the function-word rule, as before.
  */
@@ -58,7 +60,7 @@ export class MentionDetector {
   /** Mentions in `text.slice(from, to)` (offsets relative to `text`), in text order. */
   detect(text: string, from = 0, to = text.length): DetectedMention[] {
     const tokens = tokensOf(text, from, to);
-    const candidates = this.candidates(text, tokens, this.scorer !== undefined && this.gazetteer.options.proposals);
+    const candidates = this.candidates(text, tokens, this.scorer?.judgesProposals === true && this.gazetteer.options.proposals);
     const scorer = this.scorer;
     const runs = scorer === undefined ? [] : capitalisedRuns(text, tokens);
     const out: DetectedMention[] = [];

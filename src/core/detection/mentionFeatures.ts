@@ -100,12 +100,15 @@ export function withMemory(features: readonly number[], surface: SurfaceCounts, 
   return x;
 }
 
+/** The type key of a span the dictionary does not know. */
+export const PROPOSED_TYPE = '(proposed)';
+
 /**
  * The memory key of a span's KB types: the sorted distinct types of the matched entities, "(untyped)" when
  * they have none, "(proposed)" for a span the dictionary does not know.
  */
 export function typeKey(span: Pick<SpanEvidence, 'rows' | 'fromGazetteer'>, entities: readonly Entity[] | undefined): string {
-  if (!span.fromGazetteer) return '(proposed)';
+  if (!span.fromGazetteer) return PROPOSED_TYPE;
   const types = [...new Set(span.rows.map((r) => entities?.[r]?.type).filter((t): t is string => t !== undefined && t !== ''))].sort();
   return types.length === 0 ? '(untyped)' : types.join('|');
 }

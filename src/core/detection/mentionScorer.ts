@@ -1,5 +1,5 @@
 import { LinkerError } from '../errors';
-import { MENTION_FEATURE_NAMES, withMemory } from './mentionFeatures';
+import { MENTION_FEATURE_NAMES, PROPOSED_TYPE, withMemory } from './mentionFeatures';
 import type { SurfaceCounts } from './mentionFeatures';
 
 /** One labelled span: its features (mentionFeatures, with the memory left empty) and case-folded surface. */
@@ -120,6 +120,15 @@ export class MentionScorer {
   /** Decisions remembered for a case-folded surface form. */
   memoryOf(surface: string): SurfaceCounts {
     return this.memory.get(surface) ?? EMPTY;
+  }
+
+  /**
+   * True when the scorer learned from a span the dictionary does not know that was no mention (type key
+   * "(proposed)", see typeKey): only then can it judge such proposals. A scorer fitted on whole annotated
+   * documents (examplesFromMentions) has; one fitted online on the decisions about shown suggestions has not.
+   */
+  get judgesProposals(): boolean {
+    return this.typeMemoryOf(PROPOSED_TYPE).negative > 0;
   }
 
   /** Decisions remembered for spans whose entities have this type key. */

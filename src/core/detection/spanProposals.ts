@@ -31,7 +31,9 @@ export function capitalisedRuns(text: string, tokens: readonly Token[], maxToken
         j++;
         continue;
       }
-      const joins = (t.word && PARTICLES.has(t.folded)) || (!t.word && JOINERS.has(t.surface) && t.start === tokens[j - 1].end);
+      // A full stop joins only after an initial ("Selman A. Waksman", "U.S."), not at a sentence end ("Ohio. The").
+      const initial = tokens[j - 1].word && tokens[j - 1].surface.length === 1;
+      const joins = (t.word && PARTICLES.has(t.folded)) || (!t.word && JOINERS.has(t.surface) && t.start === tokens[j - 1].end && (t.surface !== '.' || initial));
       if (!joins) break;
       j++;
     }

@@ -22,6 +22,30 @@ export const KEY = {
 } as const;
 
 /**
+ * What a detection decision costs, for choosing the mention scorer's operating point:
+ * - a detected gold mention with the right top candidate: Accept (1);
+ * - a detection that is no mention (or names nothing in the KB): Reject or Mark NIL (1);
+ * - a gold mention not detected, at the fewest: Find with one typed letter (Ctrl+F, the letter, Escape: 3),
+ *   Link Selection (1), Enter on the picker's first row (1). The simulator's sessions spend about 8 on average
+ *   (more cursor moves, typed search), so this lower bound errs towards proposing too little.
+ */
+export const DETECTION_KEYS = {
+  hit: KEY.accept,
+  falseAlarm: KEY.reject,
+  miss: 3 + KEY.linkSelection + KEY.enter,
+} as const;
+
+/**
+ * The mention probability above which proposing a span saves keys in expectation: propose when
+ * p * (miss - hit) > (1 - p) * falseAlarm, i.e. p > falseAlarm / (falseAlarm + miss - hit) (0.2 with the
+ * keys above). The mention scorer's threshold for learning online (a missed mention costs several keys, a
+ * false one a single reject, so the F1-best threshold proposes too little).
+ */
+export function detectionOperatingPoint(keys: { readonly hit: number; readonly falseAlarm: number; readonly miss: number } = DETECTION_KEYS): number {
+  return keys.falseAlarm / (keys.falseAlarm + keys.miss - keys.hit);
+}
+
+/**
  * Word stops of VS Code's Ctrl+Right / Ctrl+Shift+Right: a run of letters and digits is a word, and so is a
  * run of other non-space characters (punctuation), as with the default editor.wordSeparators.
  */

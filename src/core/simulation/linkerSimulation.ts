@@ -4,6 +4,7 @@ import type { KnowledgeBase } from '../kb/knowledgeBase';
 import type { AnnotatorDecision, DecisionAction as LearnerAction } from '../learning/decision';
 import { OnlineLearner } from '../learning/onlineLearner';
 import { KbSearch } from '../linker/kbSearch';
+import { detectionOperatingPoint } from './keyCosts';
 import type { Linker } from '../linker/linker';
 import type { DecisionAction, OnlineLearning, SimulatedDecision, SimulationLinker } from './simulationTypes';
 
@@ -34,9 +35,8 @@ export interface LinkerLearningOptions {
   /** Examples of each label the mention scorer needs before it replaces dictionary detection. */
   readonly minDetectionExamples: number;
   /**
-   * The fitted scorer's probability below which a span is no mention. Missing a mention costs the annotator
-   * several keys (select, Link Selection, pick) and a false one a single reject; 0.4 saved the most keys on the
-   * oke train files (0.25: 5.90, 0.4: 5.83, 0.5: 5.90 keys per in-KB mention against wiki11k).
+   * The fitted scorer's probability below which a span is no mention: by default the operating point of the key
+   * costs (keyCosts.ts, detectionOperatingPoint): a missed mention costs several keys, a false one a reject.
    */
   readonly detectionThreshold: number;
 }
@@ -55,7 +55,7 @@ export class LinkerLearning implements OnlineLearning {
     private readonly linker: Linker,
     options: Partial<LinkerLearningOptions> = {},
   ) {
-    this.options = { detection: false, minDetectionExamples: 5, detectionThreshold: 0.4, ...options };
+    this.options = { detection: false, minDetectionExamples: 5, detectionThreshold: detectionOperatingPoint(), ...options };
     LinkerLearning.reset(linker);
   }
 

@@ -48,15 +48,18 @@ void test('the surname of a confirmed full name is detected capitalised as the s
   assert.ok(memory.prior('Beckett', 'Q6') > 0);
 });
 
-void test('a form rejected (or marked NIL) more often than linked is not proposed again; more links bring it back', () => {
+void test('a form rejected or marked NIL is withdrawn once proposing it no longer pays (the key-cost operating point)', () => {
   const text = 'Ohio won. Ireland lost.';
   const memory = new AnnotatorMemory();
   memory.observe({ action: 'reject', entityId: null, text: 'Ohio' });
   memory.observe({ action: 'nil', entityId: null, text: 'Ireland' });
+  // One rejection of a form never linked: (0 + 0.2) / (1 + 1) = 0.1 is below the operating point (0.2).
   assert.deepEqual(found(detectorWith(memory), text), []);
-  memory.observe({ action: 'accept', entityId: 'Q12', text: 'Ohio' });
+  // Linked once and rejected once: (1 + 0.2) / (2 + 1) = 0.4, proposed again.
   memory.observe({ action: 'accept', entityId: 'Q12', text: 'Ohio' });
   assert.deepEqual(found(detectorWith(memory), text), ['Ohio']);
+  // A higher operating point (a missed mention costing less) withdraws it again.
+  assert.deepEqual(found(new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES), learned: LearnedDetection.fromMemory(memory, rowOf, 0.6) }), text), []);
 });
 
 void test('a learned form longer than the dictionary matches it covers replaces them; one inside a longer match does not', () => {

@@ -21,6 +21,13 @@ void test('capitalised runs join particles, initials and hyphens, and drop leadi
   assert.deepEqual(runs, ['Turin', 'Selman A. Waksman Award', 'Sport-Club Juventus', 'University of Turin']);
 });
 
+void test('a sentence-final full stop does not join capitalised runs (the full stop of an initial does)', () => {
+  const text = 'They went to Ohio. The Lasker Prize went to J. Smith at U.S. Steel.';
+  const tokens = tokenize(text);
+  const runs = capitalisedRuns(text, tokens).map(([a, b]) => text.slice(tokens[a].start, tokens[b].end));
+  assert.deepEqual(runs, ['Ohio', 'Lasker Prize', 'J. Smith', 'U.S. Steel']);
+});
+
 /** Training text: in-KB names are mentions, except that the annotator rejects "Ohio"; a missed name is added. */
 const TRAIN = [
   'Dublin is the capital of Ireland. The WHO met in Dublin and New York City.',
@@ -60,6 +67,20 @@ void test('proposals: only with a scorer, and only when the option is on', () =>
   assert.equal(scoredNames[0].features[MENTION_FEATURE_NAMES.indexOf('fromGazetteer')], 0, 'not from the gazetteer');
   const off = new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES, { proposals: false }), scorer });
   assert.ok(!texts(off.detect(text)).includes('Lasker Prize'));
+});
+
+void test('a scorer fitted only on decisions about dictionary matches does not propose unknown names; one that saw a proposal rejected does', () => {
+  const gazetteer = new Gazetteer(TINY_ENTITIES);
+  const detector = new MentionDetector({ gazetteer });
+  const labelled = [...[0, 1, 2].map((k) => ({ ...spanOf(TRAIN, 'Dublin', TRAIN.indexOf('Dublin') + k), label: true })), { ...spanOf(TRAIN, 'Ireland'), label: true }, { ...spanOf(TRAIN, 'Ohio'), label: false }, { ...spanOf(TRAIN, 'WHO'), label: false }];
+  const online = MentionScorer.fit(detector.examples(TRAIN, labelled), { threshold: 0 });
+  assert.equal(online.judgesProposals, false);
+  const text = 'The Lasker Prize went to Dublin.';
+  assert.deepEqual(texts(new MentionDetector({ gazetteer, scorer: online }).detect(text)), ['Dublin']);
+  const full = trainedScorer();
+  assert.equal(full.judgesProposals, true);
+  const judged = MentionScorer.fit([...detector.examples(TRAIN, labelled), ...detector.examples(TRAIN, [{ ...spanOf(TRAIN, 'Lasker Prize'), label: false }])], { threshold: 0 });
+  assert.ok(texts(new MentionDetector({ gazetteer, scorer: judged }).detect(text)).includes('Lasker Prize'), 'with a rejected proposal seen, proposals are scored (threshold 0 lets them in)');
 });
 
 void test('the Linker uses the mention scorer it is given, and a new one set later', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accuracyByBlock, accuracyHalves } from '../../../src/core/simulation/blockAccuracy';
-import { cursorKeys, selectionKeys } from '../../../src/core/simulation/keyCosts';
+import { cursorKeys, DETECTION_KEYS, detectionOperatingPoint, selectionKeys } from '../../../src/core/simulation/keyCosts';
 import { pickerKeys } from '../../../src/core/simulation/pickerKeys';
 import { FakeLinker, TITLES } from './fakeSimulationLinker';
 
@@ -56,4 +56,12 @@ void test('accuracy per block and per half', () => {
   assert.deepEqual(accuracyByBlock(xs, 2), [0.5, 1, 1]);
   assert.deepEqual(accuracyHalves(xs), { first: 0.5, second: 1 });
   assert.deepEqual(accuracyHalves([]), { first: null, second: null });
+});
+
+void test('the detection operating point: propose when p * (miss - hit) > (1 - p) * false alarm', () => {
+  assert.deepEqual(DETECTION_KEYS, { hit: 1, falseAlarm: 1, miss: 5 });
+  assert.equal(detectionOperatingPoint(), 0.2);
+  // A miss costing 8 keys (the sessions' average) would propose from 1/8 on; a miss no dearer than a hit never pays.
+  assert.equal(detectionOperatingPoint({ hit: 1, falseAlarm: 1, miss: 9 }), 1 / 9);
+  assert.equal(detectionOperatingPoint({ hit: 1, falseAlarm: 1, miss: 1 }), 1);
 });
