@@ -146,3 +146,24 @@ export class LearnedDetection {
     return undefined;
   }
 }
+
+/**
+ * Whether a decision bears on detection elsewhere in its document: the decided form, or the surname of a
+ * decided full name, occurs again outside the decided span (case-folded). The editor links such a document
+ * again at once, with the decision in its context, so the other occurrences are proposed (or withdrawn).
+ */
+export function recursInText(text: string, decided: { readonly start: number; readonly end: number; readonly text: string }): boolean {
+  const forms = [decided.text, ...(() => {
+    const surname = surnameOf(decided.text);
+    return surname === undefined ? [] : [surname];
+  })()].map((f) => f.trim().toLowerCase()).filter((f) => f.length > 0);
+  const lower = text.toLowerCase();
+  return forms.some((f) => {
+    for (let at = lower.indexOf(f); at >= 0; at = lower.indexOf(f, at + 1)) {
+      const before = at === 0 ? '' : lower[at - 1];
+      const after = lower[at + f.length] ?? '';
+      if ((at < decided.start || at >= decided.end) && !/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after)) return true;
+    }
+    return false;
+  });
+}

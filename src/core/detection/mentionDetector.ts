@@ -37,8 +37,7 @@ interface Candidate extends SpanEvidence {
  * Mention detection in three steps over one paragraph's tokens:
  * 1. the gazetteer's dictionary matches, less a lone function word opening a sentence ("In", "The", "May");
  * 2. with a mention scorer, capitalised sequences the dictionary does not know (when `proposals` is on and the
- *    scorer has learned from such a span that was no mention: one fitted only on the annotator's decisions about
- *    dictionary matches cannot judge them, and each one it lets through costs a key, see MentionScorer.judgesProposals);
+ *    scorer was fitted to judge them, MentionFitOptions.proposals);
  * 3. with a mention scorer, every candidate is kept only when its probability reaches the scorer's threshold.
  * Without a scorer this is the dictionary with the function-word rule, as before.
  */
@@ -57,14 +56,16 @@ export class MentionDetector {
     this.learned = init.learned;
   }
 
-  /** Mentions in `text.slice(from, to)` (offsets relative to `text`), in text order. */
-  detect(text: string, from = 0, to = text.length): DetectedMention[] {
+  /**
+   * Mentions in `text.slice(from, to)` (offsets relative to `text`), in text order; `learned` replaces the
+   * detector's learned forms for this call (those of the memory plus the document's decisions).
+   */
+  detect(text: string, from = 0, to = text.length, learned = this.learned): DetectedMention[] {
     const tokens = tokensOf(text, from, to);
-    const candidates = this.candidates(text, tokens, this.scorer?.judgesProposals === true && this.gazetteer.options.proposals);
+    const candidates = this.candidates(text, tokens, this.scorer?.judgesProposals === true && this.gazetteer.options.proposals, learned);
     const scorer = this.scorer;
     const runs = scorer === undefined ? [] : capitalisedRuns(text, tokens);
     const out: DetectedMention[] = [];
-    const learned = this.learned;
     for (const c of candidates) {
       const mention = { start: c.start, end: c.end, text: text.slice(c.start, c.end), rows: c.rows, fuzzy: c.fuzzy };
       const suppressed = learned?.suppresses(surfaceKey(tokens, c)) === true;
@@ -138,7 +139,7 @@ export class MentionDetector {
     return out;
   }
 
-  private candidates(text: string, tokens: readonly Token[], propose: boolean): Candidate[] {
+  private candidates(text: string, tokens: readonly Token[], propose: boolean, learnedForms = this.learned): Candidate[] {
     const indexOf = new Map(tokens.map((t, i) => [t.start, i]));
     const out: Candidate[] = [];
     for (const m of this.gazetteer.detectTokens(text, tokens)) {
@@ -150,7 +151,7 @@ export class MentionDetector {
       if (parts !== undefined) out.push(...parts);
       else out.push({ start: m.start, end: m.end, first, last, rows: m.rows, fromGazetteer: true, fuzzy: m.fuzzy });
     }
-    const learned = this.learned === undefined ? out : withLearned(out, this.learned.matches(tokens), tokens);
+    const learned = learnedForms === undefined ? out : withLearned(out, learnedForms.matches(tokens), tokens);
     if (!propose) return learned;
     return this.withProposals(text, tokens, learned);
   }

@@ -1,5 +1,5 @@
 import { LinkerError } from '../errors';
-import { MENTION_FEATURE_NAMES, PROPOSED_TYPE, withMemory } from './mentionFeatures';
+import { MENTION_FEATURE_NAMES, withMemory } from './mentionFeatures';
 import type { SurfaceCounts } from './mentionFeatures';
 
 /** One labelled span: its features (mentionFeatures, with the memory left empty) and case-folded surface. */
@@ -25,9 +25,16 @@ export interface MentionFitOptions {
   readonly iterations: number;
   /** Spans with probability below this are not mentions; 'auto' takes the one with the best F1 on the examples. */
   readonly threshold: number | 'auto';
+  /**
+   * Whether the scorer judges the capitalised spans the dictionary does not know (spanProposals.ts): true
+   * (default) for examples from whole annotated documents (examplesFromMentions labels every proposal); false
+   * for examples of the annotator's decisions on shown suggestions only, which never show a proposal rejected:
+   * such a scorer lets out-of-KB names through, each costing a key.
+   */
+  readonly proposals: boolean;
 }
 
-export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'auto' };
+export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'auto', proposals: true };
 
 /** The JSON form (`toJSON` / `MentionScorer.fromJSON`). */
 export interface MentionScorerJson {
@@ -41,6 +48,8 @@ export interface MentionScorerJson {
   /** [type key, positives, negatives] */
   readonly types: readonly (readonly [string, number, number])[];
   readonly examples: number;
+  /** MentionFitOptions.proposals (absent in older files: true). */
+  readonly proposals?: boolean;
 }
 
 const EMPTY: SurfaceCounts = { positive: 0, negative: 0 };
@@ -62,6 +71,8 @@ export class MentionScorer {
     private readonly memory: Map<string, SurfaceCounts>,
     private readonly typeMemory: Map<string, SurfaceCounts>,
     readonly exampleCount: number,
+    /** Whether detection scores proposals with this scorer (MentionFitOptions.proposals). */
+    readonly judgesProposals: boolean,
   ) {}
 
   static fit(examples: readonly MentionExample[], options: Partial<MentionFitOptions> = {}): MentionScorer {
@@ -88,7 +99,7 @@ export class MentionScorer {
     });
     const w = newtonLogistic(rows, examples.map((e) => e.label), o.l2, o.iterations);
     const threshold = o.threshold === 'auto' ? bestThreshold(rows.map((x) => sigmoid(dot(w, x))), examples) : o.threshold;
-    return new MentionScorer(w, threshold, memory, typeMemory, examples.length);
+    return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals);
   }
 
   static fromJSON(json: unknown, source = 'mention scorer'): MentionScorer {
@@ -101,7 +112,7 @@ export class MentionScorer {
       throw new LinkerError('usage', `${source} was fitted with other features than this version uses (${names.length}: ${names.join(', ')}).`, { hint: 'Refit it from the stored decisions.' });
     }
     if (typeof j.threshold !== 'number' || !Array.isArray(j.surfaces) || !Array.isArray(j.types)) throw new LinkerError('usage', `${source} lacks its threshold or memory.`);
-    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0);
+    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0, j.proposals !== false);
   }
 
   toJSON(): MentionScorerJson {
@@ -114,21 +125,13 @@ export class MentionScorer {
       surfaces: memoryToJson(this.memory),
       types: memoryToJson(this.typeMemory),
       examples: this.exampleCount,
+      proposals: this.judgesProposals,
     };
   }
 
   /** Decisions remembered for a case-folded surface form. */
   memoryOf(surface: string): SurfaceCounts {
     return this.memory.get(surface) ?? EMPTY;
-  }
-
-  /**
-   * True when the scorer learned from a span the dictionary does not know that was no mention (type key
-   * "(proposed)", see typeKey): only then can it judge such proposals. A scorer fitted on whole annotated
-   * documents (examplesFromMentions) has; one fitted online on the decisions about shown suggestions has not.
-   */
-  get judgesProposals(): boolean {
-    return this.typeMemoryOf(PROPOSED_TYPE).negative > 0;
   }
 
   /** Decisions remembered for spans whose entities have this type key. */

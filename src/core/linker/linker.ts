@@ -26,7 +26,7 @@ import { casedNameKey, nameKey } from './tokens';
 import { entityNames } from './names';
 import { mentionInfo, NameFeatureCache, nameFeatures, nameInfo } from './nameFeatures';
 import type { MentionInfo, NameFeatures } from './nameFeatures';
-import type { AnnotatorMemory } from '../learning/annotatorMemory';
+import { AnnotatorMemory } from '../learning/annotatorMemory';
 import { parseLearnedState } from '../learning/learnedState';
 import type { LearnedState } from '../learning/learnedState';
 import { coherenceScores, contextSum, discourseShares, typeAgreement } from './documentSignals';
@@ -296,20 +296,31 @@ export class Linker implements DocumentLinker {
     return this.ngramCache;
   }
 
-  /** Mention detection only, paragraph by paragraph (a name never spans a blank line). */
-  detect(text: string, within?: Range): DetectedMention[] {
+  /**
+   * Mention detection only, paragraph by paragraph (a name never spans a blank line); with the document's
+   * decisions, the forms linked in it (and their surnames) are detected and those rejected in it are not.
+   */
+  detect(text: string, within?: Range, context?: DocumentContext): DetectedMention[] {
     const out: DetectedMention[] = [];
+    const learned = this.documentDetection(context);
     for (const [a, b] of paragraphRanges(text)) {
       if (within !== undefined && (b < within[0] || a > within[1])) continue;
-      out.push(...this.detector.detect(text, a, b));
+      out.push(...this.detector.detect(text, a, b, learned));
     }
     return out;
+  }
+
+  /** The learned forms for one document: the memory's plus the document's decisions (detection/learnedDetection.ts). */
+  private documentDetection(context: DocumentContext | undefined): LearnedDetection | undefined {
+    if (context === undefined || context.decisions.length === 0) return this.detector.learned;
+    const memory = (this.learned?.memory ?? new AnnotatorMemory()).withDocument(context.decisions);
+    return LearnedDetection.fromMemory(memory, (id) => this.kb.rowOf(id));
   }
 
   async linkDocument(text: string, options: LinkOptions = {}): Promise<LinkedMention[]> {
     this.resetTimings();
     const t = performance.now();
-    const detected = this.detect(text);
+    const detected = this.detect(text, undefined, options.context);
     this.timings.detection += performance.now() - t;
     return this.linkJobs(text, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options);
   }
@@ -348,7 +359,7 @@ export class Linker implements DocumentLinker {
     if (region === undefined) return [...previousResult];
     const delta = newText.length - previousText.length;
     const t = performance.now();
-    const detected = this.detect(newText, [region.from, region.toNew]).filter((d) => d.start >= region.from && d.end <= region.toNew);
+    const detected = this.detect(newText, [region.from, region.toNew], options.context).filter((d) => d.start >= region.from && d.end <= region.toNew);
     this.timings.detection += performance.now() - t;
     const before = previousResult.filter((m) => m.end <= region.from);
     const after = previousResult.filter((m) => m.start >= region.toOld).map((m) => shiftMention(m, delta));

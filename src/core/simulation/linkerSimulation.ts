@@ -76,7 +76,7 @@ export class LinkerLearning implements OnlineLearning {
     this.linker.setLearnedState(this.learner.state);
     const positives = this.mentionExamples.filter((e) => e.label).length;
     const negatives = this.mentionExamples.length - positives;
-    if (this.options.detection && Math.min(positives, negatives) >= this.options.minDetectionExamples) this.linker.setMentionScorer(MentionScorer.fit(this.mentionExamples, { threshold: this.options.detectionThreshold }));
+    if (this.options.detection && Math.min(positives, negatives) >= this.options.minDetectionExamples) this.linker.setMentionScorer(MentionScorer.fit(this.mentionExamples, { threshold: this.options.detectionThreshold, proposals: false }));
     return Promise.resolve();
   }
 }

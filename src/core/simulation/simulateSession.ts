@@ -1,6 +1,7 @@
 import { throwIfAborted } from '../errors';
 import type { MappedGold } from '../formats/goldMapping';
 import type { LinkedMention, Span } from '../linker/types';
+import { recursInText } from '../detection/learnedDetection';
 import { accuracyByBlock, accuracyHalves } from './blockAccuracy';
 import { cursorKeys, KEY, selectionKeys } from './keyCosts';
 import { pickerKeys } from './pickerKeys';
@@ -11,6 +12,7 @@ const spanKey = (s: Span): string => `${s.start}:${s.end}`;
 const overlaps = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
 
 interface DocState {
+  readonly index: number;
   readonly doc: SimulationDocument;
   readonly goldBySpan: ReadonlyMap<string, MappedGold>;
   opened: boolean;
@@ -33,7 +35,7 @@ interface DocState {
  * `retrainEvery` decisions it refits and the open documents are linked again (detection included), as the editor does.
  */
 export async function simulateSession(docs: readonly SimulationDocument[], linker: SimulationLinker, learner: OnlineLearning | undefined, options: SimulationOptions): Promise<SessionResult> {
-  const states: DocState[] = docs.map((doc) => ({ doc, goldBySpan: new Map(doc.mentions.map((m) => [spanKey(m), m.gold])), opened: false, suggestions: [], wrongAccepted: [], passDone: false, decided: [] }));
+  const states: DocState[] = docs.map((doc, index) => ({ index, doc, goldBySpan: new Map(doc.mentions.map((m) => [spanKey(m), m.gold])), opened: false, suggestions: [], wrongAccepted: [], passDone: false, decided: [] }));
   const keys: KeyBreakdown = { navigation: 0, accept: 0, choose: 0, picker: 0, nil: 0, reject: 0, cursor: 0, linkSelection: 0, acceptAll: 0 };
   const outcomes: Record<DecisionAction | 'unreachable', number> = { accept: 0, acceptAll: 0, choose: 0, nil: 0, reject: 0, linkSelection: 0, unreachable: 0 };
   const correct: boolean[] = [];
@@ -51,26 +53,29 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     keys.navigation += KEY.documentSwitch;
   };
 
+  /** Links a document again with its decisions (detection included); decided suggestions stay as they are. */
+  const relinkDocument = async (st: DocState): Promise<void> => {
+    const fresh = await linker.linkDocument(st.doc.text, st.decided);
+    const resolved = st.suggestions.filter((s) => s.resolved);
+    const taken = (m: Span): boolean => resolved.some((s) => overlaps(s.linked, m)) || st.decided.some((d) => overlaps(d, m));
+    const open = fresh.filter((m) => !taken(m)).map((linked): OpenSuggestion => ({ doc: st.index, linked, resolved: false }));
+    st.suggestions = [...resolved, ...open].sort((a, b) => a.linked.start - b.linked.start);
+  };
+
   /**
    * After a refit the editor links its open documents again (relinkAll): decided mentions stay, the rest is
    * detected and ranked anew with what was learned, so a form the annotator linked by hand can now be proposed
    * and a rejected one withdrawn. Documents whose correction pass began are done with.
    */
   const relinkOpen = async (): Promise<void> => {
-    for (const [index, st] of states.entries()) {
-      if (!st.opened || st.passDone) continue;
-      const fresh = await linker.linkDocument(st.doc.text, st.decided);
-      const resolved = st.suggestions.filter((s) => s.resolved);
-      const taken = (m: Span): boolean => resolved.some((s) => overlaps(s.linked, m)) || st.decided.some((d) => overlaps(d, m));
-      const open = fresh.filter((m) => !taken(m)).map((linked): OpenSuggestion => ({ doc: index, linked, resolved: false }));
-      st.suggestions = [...resolved, ...open].sort((a, b) => a.linked.start - b.linked.start);
-    }
+    for (const st of states) if (st.opened && !st.passDone) await relinkDocument(st);
   };
 
   const decide = async (st: DocState, span: Span, kbId: string | null, action: DecisionAction, shown: LinkedMention, suggestionRight: boolean): Promise<void> => {
     correct.push(suggestionRight);
     outcomes[action]++;
-    st.decided.push({ start: span.start, end: span.end, text: st.doc.text.slice(span.start, span.end), entityId: kbId });
+    const decided = { start: span.start, end: span.end, text: st.doc.text.slice(span.start, span.end), entityId: kbId };
+    st.decided.push(decided);
     if (learner === undefined) return;
     const status = action === 'nil' ? 'nil' : action === 'reject' ? 'rejected' : 'accepted';
     const decision: SimulatedDecision = { documentId: st.doc.id, text: st.doc.text, start: span.start, end: span.end, kbId, status, action, shown, detected: action !== 'linkSelection' };
@@ -80,6 +85,10 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
       await learner.refit();
       refits++;
       await relinkOpen();
+      if (st.passDone) await relinkDocument(st);
+    } else if (recursInText(st.doc.text, decided)) {
+      // The editor links a document again at once when the decided form occurs in it again (host/learning).
+      await relinkDocument(st);
     }
   };
 
@@ -152,6 +161,14 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     for (const item of items) {
       throwIfAborted(options.signal);
       if (item.kind === 'missed') {
+        // Linking the document again after a decision in it may have proposed the mention since.
+        const proposed = st.suggestions.find((x) => !x.resolved && x.linked.start === item.start && x.linked.end === item.end);
+        if (proposed !== undefined) {
+          keys.cursor += cursorKeys(st.doc.text, cursor, item.start, item.end);
+          await act(st, proposed);
+          cursor = item.start;
+          continue;
+        }
         keys.cursor += selectionKeys(st.doc.text, cursor, item.start, item.end);
         keys.linkSelection += KEY.linkSelection;
         const [linked] = await linker.linkSpans(st.doc.text, [{ start: item.start, end: item.end }], st.decided);
@@ -164,6 +181,10 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
         cursor = item.start;
       }
     }
+    // What the document gained meanwhile and the pass did not take: Next Unresolved, then one action each.
+    const added = (): OpenSuggestion | undefined => st.suggestions.find((x) => !x.resolved);
+    if (added() !== undefined) keys.navigation += KEY.next;
+    for (let s = added(); s !== undefined; s = added()) await act(st, s);
   };
 
   const visit = async (s: OpenSuggestion): Promise<void> => {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { recursInText } from '../../core/detection/learnedDetection';
 import { LinkerError } from '../../core/errors';
 import type { LearnedState } from '../../core/learning/learnedState';
 import { OnlineLearner } from '../../core/learning/onlineLearner';
@@ -69,7 +70,10 @@ export class OnlineLearning extends Disposable {
     const predictions = this.mentions.linking.mentions(uri);
     const decisions = this.tracker.changes(key, doc.records, predictions);
     if (decisions.length === 0 || !this.readSettings().enabled) return;
-    if (affectsOthers(decisions, predictions)) this.relinkDocument(uri);
+    // A decision on a form that occurs again in the document (predicted there, or not yet detected: a form linked
+    // with Link Selection, the surname of a decided full name) re-links it at once with the decision in its context.
+    const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.getText();
+    if (affectsOthers(decisions, predictions) || (text !== undefined && decisions.some((d) => recursInText(text, d)))) this.relinkDocument(uri);
     if (this.loop !== undefined) {
       this.loop.observe(decisions);
       return;

@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LearnedDetection } from '../../../src/core/detection/learnedDetection';
+import { LearnedDetection, recursInText } from '../../../src/core/detection/learnedDetection';
+import { Linker } from '../../../src/core/linker/linker';
+import { FakeEncoder } from '../../fixtures/linker/fakeEncoder';
 import { MentionDetector } from '../../../src/core/detection/mentionDetector';
 import { AnnotatorMemory } from '../../../src/core/learning/annotatorMemory';
 import { Gazetteer } from '../../../src/core/linker/gazetteer';
-import { TINY_ENTITIES } from '../../fixtures/linker/tinyKb';
+import { TINY_ENTITIES, tinyKb } from '../../fixtures/linker/tinyKb';
 
 const rowOf = (id: string): number | undefined => {
   const row = TINY_ENTITIES.findIndex((e) => e.id === id);
@@ -68,4 +70,29 @@ void test('a learned form longer than the dictionary matches it covers replaces 
   memory.observe({ action: 'add', entityId: 'Q3', text: 'York' });
   const d = detectorWith(memory);
   assert.deepEqual(found(d, 'The Dublin Bay area and New York City.'), ['Dublin Bay area', 'New York City']);
+});
+
+void test('the linker detects with the document\'s decisions: a form linked in it and a full name\'s surname are proposed, a rejected one is not', async () => {
+  const linker = new Linker({ kb: tinyKb(), encoder: new FakeEncoder() });
+  const text = 'Samuel Beckett saw the river and Ohio. Beckett liked the river; Ohio did not.';
+  const at = (s: string, from = 0): { start: number; end: number } => ({ start: text.indexOf(s, from), end: text.indexOf(s, from) + s.length });
+  assert.deepEqual(linker.detect(text).map((m) => m.text), ['Ohio', 'Ohio']);
+  const decisions = [
+    { ...at('Samuel Beckett'), text: 'Samuel Beckett', entityId: 'Q6' },
+    { ...at('river'), text: 'river', entityId: 'Q10' },
+    { ...at('Ohio'), text: 'Ohio', entityId: null },
+  ];
+  const linked = await linker.linkDocument(text, { context: { decisions } });
+  const later = text.indexOf('.') + 1;
+  assert.deepEqual(linked.filter((m) => m.start >= later).map((m) => m.text), ['Beckett', 'river']);
+  assert.equal(linked.find((m) => m.text === 'Beckett')?.candidates.some((c) => c.id === 'Q6'), true, 'the surname is linked with the full name\'s entity among its candidates');
+});
+
+void test('a decision recurs in its text when the form, or a full name\'s surname, occurs again outside it', () => {
+  const text = 'Samuel Beckett wrote. Beckett read; the rectory and the rector.';
+  const span = (s: string): { start: number; end: number; text: string } => ({ start: text.indexOf(s), end: text.indexOf(s) + s.length, text: s });
+  assert.equal(recursInText(text, span('Samuel Beckett')), true);
+  const rector = text.lastIndexOf('rector');
+  assert.equal(recursInText(text, { start: rector, end: rector + 6, text: 'rector' }), false, '"rectory" is another word');
+  assert.equal(recursInText(text, span('wrote')), false);
 });

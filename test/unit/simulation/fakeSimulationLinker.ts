@@ -1,5 +1,5 @@
 import type { LinkedMention, Span } from '../../../src/core/linker/types';
-import type { OnlineLearning, SimulatedDecision, SimulationLinker } from '../../../src/core/simulation/simulationTypes';
+import type { DecidedSpan, OnlineLearning, SimulatedDecision, SimulationLinker } from '../../../src/core/simulation/simulationTypes';
 
 /** A tiny KB: id -> title. */
 export const TITLES: Record<string, string> = {
@@ -37,7 +37,7 @@ export class FakeLinker implements SimulationLinker {
   linkSpansCalls = 0;
 
   constructor(
-    private readonly detect: (text: string) => readonly Span[],
+    private readonly detect: (text: string, decided: readonly DecidedSpan[]) => readonly Span[],
     private readonly ranking: Record<string, { ids: readonly string[]; probs?: readonly number[]; nil?: boolean }>,
   ) {}
 
@@ -49,9 +49,9 @@ export class FakeLinker implements SimulationLinker {
     return linked(text, s.start, s.end, ids, { nil: chosen === undefined ? r.nil : false, probs: chosen === undefined ? r.probs : undefined });
   }
 
-  linkDocument(text: string): Promise<LinkedMention[]> {
+  linkDocument(text: string, decided: readonly DecidedSpan[]): Promise<LinkedMention[]> {
     this.linkDocumentCalls++;
-    return Promise.resolve(this.detect(text).map((s) => this.link(text, s)));
+    return Promise.resolve(this.detect(text, decided).map((s) => this.link(text, s)));
   }
 
   linkSpans(text: string, spans: readonly Span[]): Promise<LinkedMention[]> {

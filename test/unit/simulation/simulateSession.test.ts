@@ -142,3 +142,17 @@ void test('after a refit the open document is linked again: a form rejected befo
   assert.equal((await session(1)).outcomes.reject, 1);
   assert.equal((await session(10)).outcomes.reject, 3);
 });
+
+void test('a form linked by hand that occurs again in the document is proposed at once (the document is linked again): accepted, not selected', async () => {
+  const d = doc('d', 'The rector met the dean; later the rector left.', [['rector', inKb('berlin')], ['rector', inKb('berlin')]]);
+  // Detects a form only once it was decided in the document (as the linker's document context does).
+  const detectDecided = (text: string, decided: readonly { text: string }[]) => detecting(...new Set(decided.map((x) => x.text)))(text);
+  const ranking = { rector: { ids: ['berlin'] } };
+  const linker = new FakeLinker(detectDecided, ranking);
+  const r = await simulateSession([d], linker, new FakeLearner(linker), options());
+  assert.deepEqual([r.outcomes.linkSelection, r.outcomes.accept], [1, 1]);
+  // Without learning nothing is linked again: both are selected and linked by hand.
+  const plain = await simulateSession([d], new FakeLinker(detectDecided, ranking), undefined, options());
+  assert.deepEqual([plain.outcomes.linkSelection, plain.outcomes.accept], [2, 0]);
+  assert.ok(r.keystrokes.autoAdvance < plain.keystrokes.autoAdvance);
+});
