@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ONLINE_STATE_FILE } from '../../../src/core/training/onlineStateFile';
+import type { HostTestApi } from '../../../src/host/hostTestApi';
+import { EDITOR_KB, writeEditorFixtures } from './editorFixtures';
+
+const EXTENSION_ID = 'entity-linker.entity-linker';
+/** "fruit company" is no name of the KB: dictionary detection never proposes it. */
+const FIRST = 'We bought a phone from the fruit company last week.\n';
+const SECOND = 'Later the fruit company sold us another one.\n';
+const FORM = 'fruit company';
+
+suite('Entity Linker: detection learns online', () => {
+  let api: HostTestApi;
+  let root: string;
+
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the integration run opens a workspace folder');
+    root = folder.uri.fsPath;
+    writeEditorFixtures(root);
+    const config = vscode.workspace.getConfiguration('entityLinker');
+    await config.update('kb.sources', [`jsonl:${EDITOR_KB}`], vscode.ConfigurationTarget.Workspace);
+    await config.update('model.provider', 'cpu', vscode.ConfigurationTarget.Workspace);
+    await config.update('learning.enabled', true, vscode.ConfigurationTarget.Workspace);
+    await config.update('learning.refitEvery', 1, vscode.ConfigurationTarget.Workspace);
+    const ext = vscode.extensions.getExtension<HostTestApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+  });
+
+  suiteTeardown(async () => {
+    // Later suites link with the model alone.
+    await vscode.workspace.getConfiguration('entityLinker').update('learning.enabled', false, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a form linked with Link Selection in one document is detected in another open document after the refit, with no command', async function () {
+    this.timeout(120_000);
+    const open = async (name: string, text: string): Promise<string> => {
+      const file = path.join(root, name);
+      fs.writeFileSync(file, text);
+      const document = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(document, { preview: false });
+      const uri = document.uri.toString();
+      await api.whenLinked(uri);
+      return uri;
+    };
+    const first = await open('detection-first.txt', FIRST);
+    const second = await open('detection-second.txt', SECOND);
+    const detected = (uri: string): boolean => api.mentions(uri).some((m) => m.text === FORM);
+    assert.ok(!detected(first) && !detected(second), `the dictionary does not detect "${FORM}": ${JSON.stringify(api.mentions(second))}`);
+
+    const state = path.join(root, '.entity-links', ONLINE_STATE_FILE);
+    // Link Selection on the form in the first document, picking Apple Inc. (the production labelling backend).
+    const start = FIRST.indexOf(FORM);
+    await api.mentionBackend().relabel({ uri: first, start, end: start + FORM.length }, 'Q312');
+    const deadline = Date.now() + 60_000;
+    while (!detected(second) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await api.whenLinked(second);
+    }
+    const found = api.mentions(second).find((m) => m.text === FORM);
+    assert.ok(found !== undefined, `after the refit the second document proposes "${FORM}": ${JSON.stringify(api.mentions(second))}`);
+    assert.equal(found.status, 'predicted', 'it is a suggestion, not a decision');
+    assert.equal(found.kbId, 'Q312', 'linked to the entity the annotator chose');
+    const saved = JSON.parse(fs.readFileSync(state, 'utf8')) as { memory: { names: Record<string, string[]> } };
+    assert.ok(saved.memory.names.Q312?.includes(FORM), 'the confirmed form is kept in the workspace state (it survives a restart)');
+  });
+});
