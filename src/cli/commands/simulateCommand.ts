@@ -24,8 +24,9 @@ to its rank + Enter, or its title typed until the picker's KB search shows it + 
 out-of-KB or NIL gold mention NIL (1) and rejects a detection that is no gold mention (1). In-KB gold mentions the
 linker did not detect are selected (Ctrl+Right / Ctrl+Shift+Right by words, or Find when cheaper), linked with
 Link Selection and picked. Out-of-KB gold mentions it did not detect cost nothing. Run twice: with online learning
-(after every N decisions the ranker and the annotator memory refit, as in the editor, and the open suggestions
-are ranked again) and without. Estimates the effort of a project before starting it.
+(as in the editor: after every N decisions the ranker and the annotator memory refit and open documents are linked
+again; confirmed forms and surnames are detected, rejected forms withdrawn; a document is linked again at once when
+a decided form recurs in it) and without. Estimates the effort of a project before starting it.
 
   --gold PATH          gold file or folder, repeatable
   --gold-format F      ${GOLD_FORMATS.join(' | ')} | auto (default auto: sniffed)
@@ -40,8 +41,8 @@ are ranked again) and without. Estimates the effort of a project before starting
                        acceptance costs reaching it and its correction (default: not used)
   --top-k N            ranked candidates shown per mention (default 5, as the editor's linking.topK)
   --block N            decisions per block of the learning curve (default ${DEFAULT_SIMULATION_OPTIONS.blockSize})
-  --learn-detection    also refit the mention scorer from accepted, linked and rejected spans (the editor's
-                       online learning refits the ranker and the annotator memory only)
+  --learn-detection    also refit the mention scorer from accepted, linked and rejected spans, at the key-cost
+                       operating point (a miss costs more keys than a false alarm); the editor does not fit it
   --skip-invalid       skip gold mentions whose offsets or text are wrong instead of failing
   --json               print {"gold","keystrokes","keystrokesPerMention","accuracyByBlock","withoutLearning":{...},...}
 ${ENGINE_OPTIONS_HELP}
