@@ -1,4 +1,4 @@
-import { type AnnotatorMemory, surnameOf } from '../learning/annotatorMemory';
+import { AnnotatorMemory, surnameOf } from '../learning/annotatorMemory';
 import type { Token } from '../linker/tokens';
 import { hasUpperCase, tokenize } from '../linker/tokens';
 import { detectionOperatingPoint } from '../simulation/keyCosts';
@@ -49,11 +49,19 @@ function singular(folded: string): string {
 
 const isCapitalisedWord = (t: Token): boolean => t.word && /^\p{Lu}/u.test(t.surface);
 
+/** How often a case-folded form was linked, rejected and marked NIL (AnnotatorMemory, or several summed). */
+export interface FormCounts {
+  decidedCount(form: string): number;
+  rejectedCount(form: string): number;
+  nilCount(form: string): number;
+}
+
 export class LearnedDetection {
   private readonly byFirst = new Map<string, LearnedForm[]>();
   private readonly suppressed: ReadonlySet<string>;
 
-  private constructor(forms: readonly LearnedForm[], suppressed: ReadonlySet<string>) {
+  /** `parent`: the workspace's forms under a document's own (forDocument); the longer match wins. */
+  private constructor(forms: readonly LearnedForm[], suppressed: ReadonlySet<string>, private readonly parent?: LearnedDetection) {
     for (const f of forms) {
       const list = this.byFirst.get(f.tokens[0]);
       if (list === undefined) this.byFirst.set(f.tokens[0], [f]);
@@ -64,12 +72,12 @@ export class LearnedDetection {
     this.suppressed = suppressed;
   }
 
-  /** Forms learned so far; `rowOf` maps entity ids to KB rows (an entity no longer in the KB is left out). */
-  static fromMemory(memory: AnnotatorMemory, rowOf: (id: string) => number | undefined, operatingPoint = detectionOperatingPoint()): LearnedDetection {
-    const pays = (key: string): boolean => {
-      const links = memory.decidedCount(key);
-      return (links + operatingPoint) / (links + memory.rejectedCount(key) + memory.nilCount(key) + 1) >= operatingPoint;
-    };
+  /**
+   * Forms learned so far; `rowOf` maps entity ids to KB rows (an entity no longer in the KB is left out);
+   * `counts` (default: the memory's) decide what pays.
+   */
+  static fromMemory(memory: AnnotatorMemory, rowOf: (id: string) => number | undefined, operatingPoint = detectionOperatingPoint(), counts: FormCounts = memory): LearnedDetection {
+    const pays = paysAt(counts, operatingPoint);
     const forms = new Map<string, LearnedForm>();
     const suppressed = new Set<string>();
     const add = (toks: readonly Token[], row: number, derived: boolean): void => {
@@ -93,14 +101,40 @@ export class LearnedDetection {
       add(toks, row, false);
       // A person-like name ("Samuel Beckett"): its surname alone names the same entity, when never decided itself.
       const surname = surnameOf(surface);
-      if (surname !== undefined && memory.decidedCount(surname) === 0 && memory.rejectedCount(surname) + memory.nilCount(surname) === 0) add([toks[toks.length - 1]], row, true);
+      if (surname !== undefined && counts.decidedCount(surname) === 0 && counts.rejectedCount(surname) + counts.nilCount(surname) === 0) add([toks[toks.length - 1]], row, true);
     }
     for (const key of memory.rejectedOrNilForms()) if (!pays(key)) suppressed.add(key);
     return new LearnedDetection([...forms.values()], suppressed);
   }
 
+  /**
+   * What detection knows while one document is linked: the workspace's forms (`base`, from `memory`) with the
+   * document's decisions on top (entity null: NIL or rejected), counted together. Costs the document's
+   * decisions only, not the memory's size.
+   */
+  static forDocument(
+    base: LearnedDetection | undefined,
+    memory: AnnotatorMemory | undefined,
+    decisions: readonly { readonly text: string; readonly entityId: string | null }[],
+    rowOf: (id: string) => number | undefined,
+    operatingPoint = detectionOperatingPoint(),
+  ): LearnedDetection {
+    const doc = new AnnotatorMemory();
+    for (const d of decisions) doc.observe(d.entityId === null ? { action: 'reject', entityId: null, text: d.text } : { action: 'accept', entityId: d.entityId, text: d.text });
+    const counts: FormCounts = memory === undefined ? doc : {
+      decidedCount: (f) => doc.decidedCount(f) + memory.decidedCount(f),
+      rejectedCount: (f) => doc.rejectedCount(f) + memory.rejectedCount(f),
+      nilCount: (f) => doc.nilCount(f) + memory.nilCount(f),
+    };
+    const own = LearnedDetection.fromMemory(doc, rowOf, operatingPoint, counts);
+    if (base === undefined) return own;
+    const pays = paysAt(counts, operatingPoint);
+    const suppressed = new Set([...base.suppressed, ...own.suppressed].filter((key) => !pays(key)));
+    return new LearnedDetection([...own.byFirst.values()].flat(), suppressed, base);
+  }
+
   get size(): number {
-    let n = 0;
+    let n = this.parent?.size ?? 0;
     for (const list of this.byFirst.values()) n += list.length;
     return n;
   }
@@ -127,6 +161,12 @@ export class LearnedDetection {
   }
 
   private longestAt(tokens: readonly Token[], i: number): LearnedForm | undefined {
+    const own = this.ownLongestAt(tokens, i);
+    const inherited = this.parent?.longestAt(tokens, i);
+    return inherited !== undefined && (own === undefined || inherited.tokens.length > own.tokens.length) ? inherited : own;
+  }
+
+  private ownLongestAt(tokens: readonly Token[], i: number): LearnedForm | undefined {
     const firsts = [tokens[i].folded, singular(tokens[i].folded)];
     for (const first of new Set(firsts)) {
       for (const f of this.byFirst.get(first) ?? []) {
@@ -145,6 +185,17 @@ export class LearnedDetection {
     }
     return undefined;
   }
+}
+
+/**
+ * Whether proposing a form pays: its chance of being a mention, one prior decision at the operating point t,
+ * (links + t) / (decisions + 1), reaches t (see the class comment).
+ */
+function paysAt(counts: FormCounts, t: number): (key: string) => boolean {
+  return (key) => {
+    const links = counts.decidedCount(key);
+    return (links + t) / (links + counts.rejectedCount(key) + counts.nilCount(key) + 1) >= t;
+  };
 }
 
 /**

@@ -69,16 +69,6 @@ export class AnnotatorMemory {
     return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
   }
 
-  /**
-   * A copy with one document's decisions added (entity null: NIL or rejected, counted as a rejection): what
-   * detection knows while that document is linked, before the next refit.
-   */
-  withDocument(decisions: readonly { readonly text: string; readonly entityId: string | null }[]): AnnotatorMemory {
-    const copy = AnnotatorMemory.fromJSON(this.toJSON());
-    for (const d of decisions) copy.observe(d.entityId === null ? { action: 'reject', entityId: null, text: d.text } : { action: 'accept', entityId: d.entityId, text: d.text });
-    return copy;
-  }
-
   /** Every confirmed name: the entity and the form as first written (detection names, learnedDetection.ts). */
   confirmedNames(): { readonly entityId: string; readonly surface: string }[] {
     return [...this.names].flatMap(([entityId, list]) => list.map((surface) => ({ entityId, surface })));

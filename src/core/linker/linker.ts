@@ -26,7 +26,7 @@ import { casedNameKey, nameKey } from './tokens';
 import { entityNames } from './names';
 import { mentionInfo, NameFeatureCache, nameFeatures, nameInfo } from './nameFeatures';
 import type { MentionInfo, NameFeatures } from './nameFeatures';
-import { AnnotatorMemory } from '../learning/annotatorMemory';
+import type { AnnotatorMemory } from '../learning/annotatorMemory';
 import { parseLearnedState } from '../learning/learnedState';
 import type { LearnedState } from '../learning/learnedState';
 import { coherenceScores, contextSum, discourseShares, typeAgreement } from './documentSignals';
@@ -313,8 +313,7 @@ export class Linker implements DocumentLinker {
   /** The learned forms for one document: the memory's plus the document's decisions (detection/learnedDetection.ts). */
   private documentDetection(context: DocumentContext | undefined): LearnedDetection | undefined {
     if (context === undefined || context.decisions.length === 0) return this.detector.learned;
-    const memory = (this.learned?.memory ?? new AnnotatorMemory()).withDocument(context.decisions);
-    return LearnedDetection.fromMemory(memory, (id) => this.kb.rowOf(id));
+    return LearnedDetection.forDocument(this.detector.learned, this.learned?.memory, context.decisions, (id) => this.kb.rowOf(id));
   }
 
   async linkDocument(text: string, options: LinkOptions = {}): Promise<LinkedMention[]> {

@@ -96,3 +96,17 @@ void test('a decision recurs in its text when the form, or a full name\'s surnam
   assert.equal(recursInText(text, { start: rector, end: rector + 6, text: 'rector' }), false, '"rectory" is another word');
   assert.equal(recursInText(text, span('wrote')), false);
 });
+
+void test('a document\'s decisions go on top of the workspace\'s forms: counted together, the longer match wins', () => {
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'reject', entityId: null, text: 'Ohio' });
+  memory.observe({ action: 'add', entityId: 'Q10', text: 'river' });
+  const base = LearnedDetection.fromMemory(memory, rowOf);
+  const text = 'Ohio and the river; the river Liffey of Ohio.';
+  const detect = (learned: LearnedDetection): string[] => new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES) }).detect(text, 0, text.length, learned).map((m) => m.text);
+  assert.deepEqual(detect(base), ['river', 'river Liffey']);
+  // The document links Ohio: with the workspace's rejection that is (1 + 0.2) / (2 + 1) = 0.4, it pays again here.
+  const doc = LearnedDetection.forDocument(base, memory, [{ text: 'Ohio', entityId: 'Q12' }, { text: 'river Liffey of Ohio', entityId: 'Q10' }], rowOf);
+  assert.deepEqual(detect(doc), ['Ohio', 'river', 'river Liffey of Ohio']);
+  assert.deepEqual(detect(LearnedDetection.forDocument(base, memory, [], rowOf)), ['river', 'river Liffey'], 'no decisions: the workspace\'s forms alone');
+});
