@@ -74,7 +74,10 @@ async function buildStore(url: string, entities: readonly Entity[], vectors: Flo
   const connection = new PgConnection({ location: parseStoreUrl(url) });
   try {
     await connection.write(`DROP SCHEMA IF EXISTS "${parseStoreUrl(url).schema}" CASCADE`);
-    return await buildPgStore({ connection, entities, vectors, stamp: { ...stamp, vectorType: VECTOR_TYPE } });
+    const progress = (p: { stage: string; done: number; total?: number }): void => {
+      if (p.done % 10_000 === 0 || p.done === p.total) console.error(`  ${p.stage}: ${p.done}${p.total === undefined ? '' : `/${p.total}`} (${new Date().toISOString().slice(11, 19)})`);
+    };
+    return await buildPgStore({ connection, entities, vectors, stamp: { ...stamp, vectorType: VECTOR_TYPE }, onProgress: progress });
   } finally {
     await connection.close();
   }
@@ -215,7 +218,11 @@ async function synthetic(serverUrl: string, n: number, dims: number): Promise<vo
   const kb = new KnowledgeBase(`synthetic ${n}`, entities);
   const stamp = { modelId: 'synthetic', kbHash: kbContentHash(kb), templateId: 'synthetic', dims };
   const url = withSchema(serverUrl, 'el_bench_synthetic');
+  console.log('');
+  console.log(`## synthetic ${n} entities (${dims}-d random unit vectors, made-up names)`);
+  console.log('');
   const built = await buildStore(url, entities, vectors, stamp);
+  console.log(`build: rows ${built.seconds.rows.toFixed(1)} s (${(n / built.seconds.rows).toFixed(0)} entities/s, ${built.writer}), indexes ${built.seconds.indexes.toFixed(1)} s`);
   const queries: CandidateQuery[] = Array.from({ length: 100 }, (_, i) => {
     const r = Math.floor(rand() * n);
     return { text: entities[r].title.slice(0, -1), vector: vectors.slice(r * dims, (r + 1) * dims), rows: [i] };
@@ -225,10 +232,6 @@ async function synthetic(serverUrl: string, n: number, dims: number): Promise<vo
   const figures = await measure(store, queries, new ExactIndex(vectors, dims));
   const rssAfter = process.memoryUsage().rss;
   await store.close();
-  console.log('');
-  console.log(`## synthetic ${n} entities (${dims}-d random unit vectors, made-up names)`);
-  console.log('');
-  console.log(`build: rows ${built.seconds.rows.toFixed(1)} s (${(n / built.seconds.rows).toFixed(0)} entities/s, ${built.writer}), indexes ${built.seconds.indexes.toFixed(1)} s`);
   console.log(`one mention (dense + lexical + n-gram top-${K}, vectors uncached): p50 ${figures.p50.toFixed(2)} ms, p95 ${figures.p95.toFixed(2)} ms, dense recall@64 vs exact ${figures.recall.toFixed(4)}`);
   console.log(`linking process RSS around opening the store and querying: ${mib(rssBefore)} -> ${mib(rssAfter)} (the bench itself holds the ${mib(vectors.byteLength)} of vectors to compute the exact answer)`);
 }
