@@ -210,6 +210,13 @@ async function againstOld(dir: string, kb: KnowledgeBase, encoder: TextEncoder, 
         `ranking ${ms(stage(v, 'ranking'))}, detection ${ms(stage(v, 'detection'))}; ${v.split[0]!.mentions} mentions`,
     );
   }
+  // The candidate pools themselves (every retrieved candidate, so the ranker's order does not matter): the
+  // previous code against this one at the index's own breadth.
+  const everything = { topK: 100_000 };
+  const oldPools = await new OldLinker({ kb, encoder, index, options: { template: TEMPLATE, hardNegatives: 0 } }).linkDocument(doc, everything);
+  const newPools = await new Linker({ kb, encoder, index, options: { template: TEMPLATE, hardNegatives: 0 } }).linkDocument(doc, everything);
+  const samePools = oldPools.filter((m, i) => sameIds(m, newPools[i])).length;
+  console.log(`  candidate pools (all retrieved candidates) of previous and this code equal for ${samePools}/${oldPools.length} mentions`);
   const before = variants[0]!;
   variants.slice(1).forEach((after, j) => {
     const ratio = (key: keyof Linker['timings']): string => `${(stage(before, key) / Math.max(1e-9, stage(after, key))).toFixed(2)}x`;
