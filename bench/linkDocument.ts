@@ -29,7 +29,7 @@ import type { VectorIndex } from '../src/core/index/vectorIndex';
 import type { KnowledgeBase } from '../src/core/kb/knowledgeBase';
 import { loadKnowledgeBase } from '../src/core/kb/loadKnowledgeBase';
 import { silentLogger } from '../src/core/log';
-import { Linker } from '../src/core/linker/linker';
+import { DEFAULT_LINKER_OPTIONS, Linker } from '../src/core/linker/linker';
 import type { RetrieverChoice } from '../src/core/linker/linker';
 import type { LinkedMention } from '../src/core/linker/types';
 import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, FEATURE_NAMES_V1, scoreFeatures, softmax } from '../src/core/linker/ranker';
@@ -188,7 +188,8 @@ async function againstOld(dir: string, kb: KnowledgeBase, encoder: TextEncoder, 
   const variant = (name: string, linker: Linker): { name: string; linker: Linker; runs: number[]; split: Linker['timings'][] } => ({ name, linker, runs: [], split: [] });
   const variants = [
     variant('previous', new OldLinker({ kb, encoder, index, options: { template: TEMPLATE } })),
-    variant('this code', new Linker({ kb, encoder, index, options: { template: TEMPLATE } })),
+    variant(`this code, dense efSearch ${index.hnswParams.efSearch} (the index's)`, new Linker({ kb, encoder, index, options: { template: TEMPLATE, denseEfSearch: undefined } })),
+    variant(`this code (default dense efSearch ${DEFAULT_LINKER_OPTIONS.denseEfSearch ?? 'of the index'})`, new Linker({ kb, encoder, index, options: { template: TEMPLATE } })),
     ...DENSE_EF.map((ef) => variant(`this code, denseEfSearch ${ef}`, new Linker({ kb, encoder, index, options: { template: TEMPLATE, denseEfSearch: ef } }))),
   ];
   const results: LinkedMention[][] = [];
@@ -214,7 +215,7 @@ async function againstOld(dir: string, kb: KnowledgeBase, encoder: TextEncoder, 
   // previous code against this one at the index's own breadth.
   const everything = { topK: 100_000 };
   const oldPools = await new OldLinker({ kb, encoder, index, options: { template: TEMPLATE, hardNegatives: 0 } }).linkDocument(doc, everything);
-  const newPools = await new Linker({ kb, encoder, index, options: { template: TEMPLATE, hardNegatives: 0 } }).linkDocument(doc, everything);
+  const newPools = await new Linker({ kb, encoder, index, options: { template: TEMPLATE, hardNegatives: 0, denseEfSearch: undefined } }).linkDocument(doc, everything);
   const samePools = oldPools.filter((m, i) => sameIds(m, newPools[i])).length;
   console.log(`  candidate pools (all retrieved candidates) of previous and this code equal for ${samePools}/${oldPools.length} mentions`);
   const before = variants[0]!;
