@@ -138,7 +138,8 @@ async function benchDocument(words: number): Promise<string> {
 }
 
 async function speed(label: string, kb: KnowledgeBase, encoder: TextEncoder, index: VectorIndex, doc: string, detection = {}): Promise<void> {
-  const linker = new Linker({ kb, encoder, index, options: { detection, template: TEMPLATE } });
+  // The index's own efSearch (set per row of the table) also for the linker's dense queries.
+  const linker = new Linker({ kb, encoder, index, options: { detection, template: TEMPLATE, denseEfSearch: undefined } });
   let t = performance.now();
   linker.detect('warm up the gazetteer');
   void linker.lexical;
