@@ -53,7 +53,7 @@ const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const seedsArg = argv.find((a) => a.startsWith('--seeds='));
 const SEEDS = seedsArg === undefined ? [DEFAULT_NOISE.seed] : seedsArg.slice('--seeds='.length).split(',').map(Number);
-/** --dense-ef=N: the linkers' LinkerOptions.denseEfSearch (default: the index's own efSearch). */
+/** --dense-ef=N: the linkers' LinkerOptions.denseEfSearch (default: the Linker's default). */
 const DENSE_EF = argv.find((a) => a.startsWith('--dense-ef='))?.slice('--dense-ef='.length);
 
 /** A retriever's own ranked KB rows for one mention. */
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     console.log(
       `${new Date().toISOString().slice(0, 10)}; ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, node ${process.version}; ` +
         `KB wiki11k (${kb.size} entities), model ${path.relative(ROOT, session.modelDir)}, index ${session.indexAction}; ` +
-        `ranker ${session.rankerWeights.source ?? '?'}; dense efSearch ${DENSE_EF ?? 'the index default'}; set-up ${secs(performance.now() - t)} s; noise ${JSON.stringify({ ...DEFAULT_NOISE, seed: undefined })}.`,
+        `ranker ${session.rankerWeights.source ?? '?'}; dense efSearch ${DENSE_EF ?? 'the linker default'}; set-up ${secs(performance.now() - t)} s; noise ${JSON.stringify({ ...DEFAULT_NOISE, seed: undefined })}.`,
     );
     const mapGold = createGoldMapper(kb, { kind: 'title' });
     let files = readdirSync(dir).filter((f) => f.endsWith('.benchmark.jsonl')).sort();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ExactIndex } from '../../../src/core/index/exactIndex';
-import type { VectorIndex } from '../../../src/core/index/vectorIndex';
+import type { SearchOptions, VectorIndex } from '../../../src/core/index/vectorIndex';
 import { retrievePools, type PoolRequest, type PoolSources } from '../../../src/core/linker/candidatePools';
 import { LexicalIndex } from '../../../src/core/linker/lexicalIndex';
 import { Linker } from '../../../src/core/linker/linker';
@@ -21,7 +21,7 @@ function sources(index: VectorIndex | undefined, counts: Map<string, number>): P
   const ngram = new NgramIndex(kb.entities, { threshold: 0.2 });
   const count = (what: string): void => void counts.set(what, (counts.get(what) ?? 0) + 1);
   return {
-    index: index === undefined ? undefined : { ...index, kind: index.kind, dims: index.dims, size: index.size, search: (q, k) => (count('search'), index.search(q, k)), vector: (r) => index.vector(r), ...(index.searchMany === undefined ? {} : { searchMany: (qs: readonly Float32Array[], k: number) => (count('searchMany'), index.searchMany!(qs, k)) }) },
+    index: index === undefined ? undefined : { ...index, kind: index.kind, dims: index.dims, size: index.size, search: (q, k) => (count('search'), index.search(q, k)), vector: (r) => index.vector(r), ...(index.searchMany === undefined ? {} : { searchMany: (qs: readonly Float32Array[], k: number, o?: SearchOptions) => (count('searchMany'), index.searchMany!(qs, k, o)) }) },
     indexRows: undefined,
     denseTopN: 4,
     lexicalTopN: 3,
@@ -86,4 +86,14 @@ void test('the linker links a document with repeated names as it links each span
   const alone = await Promise.all(spans.map(async (s) => (await linker.linkSpans(text, [s]))[0]));
   assert.deepEqual(together, alone);
   assert.equal(new Set(together.map((m) => m.start)).size, spans.length);
+});
+
+void test('the dense queries go to the index with the linker\'s search breadth (Linker default 200)', () => {
+  const seen: (number | undefined)[] = [];
+  const exact = new ExactIndex(flat, encoder.dims);
+  const index: VectorIndex = { kind: 'hnsw', dims: exact.dims, size: exact.size, search: (q, k) => exact.search(q, k), vector: (r) => exact.vector(r), searchMany: (qs, k, o) => (seen.push(o?.efSearch), exact.searchMany(qs, k)) };
+  retrievePools(requests, { ...sources(index, new Map()), denseEfSearch: 77 });
+  retrievePools(requests, sources(index, new Map()));
+  assert.deepEqual(seen, [77, undefined]);
+  assert.equal(new Linker({ kb, encoder }).options.denseEfSearch, 200);
 });
