@@ -8,7 +8,7 @@
  *   indexes, and dense recall@64 against the exact index for both;
  * - the whole linker (shipped ranker weights) on elevant gold spans not used to train it, with the store and
  *   with the embedded HNSW index: accuracy and recall@64;
- * - with --synthetic N: a synthetic KB of N entities (random unit vectors, made-up names), build and query
+ * - with --synthetic N: a synthetic KB of N entities (clustered unit vectors, made-up names), build and query
  *   latency, and the linking process's resident memory (the vectors stay in the server).
  *
  *   node out/bench/pgStore.js [--queries 300] [--docs oke-2015-eval,oke-2016-eval,derczynski,news-fair]
@@ -45,6 +45,7 @@ import { parseStoreUrl } from '../src/core/store/storeUrl';
 import { DATA, openWiki11k, ROOT, secs, TEMPLATE } from './benchData';
 import { startServer } from './pgliteServer';
 import { MemoEncoder } from './qualityLinkers';
+import { clusteredVectors, queriesNear } from '../test/unit/index/clusteredVectors';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -194,7 +195,11 @@ async function main(): Promise<void> {
   }
 }
 
-/** A synthetic KB: random unit vectors and made-up two-word names; build, one-mention latency, linking-process memory. */
+/**
+ * A synthetic KB: clustered unit vectors (as bench/indexRecall.ts: uniform random 512-d vectors have no near
+ * neighbours to find, so HNSW recall on them says nothing) and made-up names; build, one-mention latency, recall
+ * of queries near KB vectors, linking-process memory.
+ */
 async function synthetic(serverUrl: string, n: number, dims: number): Promise<void> {
   let seed = 12345;
   const rand = (): number => {
@@ -204,28 +209,19 @@ async function synthetic(serverUrl: string, n: number, dims: number): Promise<vo
   const syllables = ['ka', 'lo', 'mi', 'ren', 'to', 'sa', 'vel', 'dor', 'an', 'que', 'bri', 'hul'];
   const word = (): string => Array.from({ length: 2 + Math.floor(rand() * 2) }, () => syllables[Math.floor(rand() * syllables.length)]).join('');
   const entities: Entity[] = Array.from({ length: n }, (_, i) => ({ id: `S${i}`, title: `${word()} ${word()}`, text: '', aliases: [] }));
-  const vectors = new Float32Array(n * dims);
-  for (let r = 0; r < n; r++) {
-    let norm = 0;
-    for (let d = 0; d < dims; d++) {
-      const x = rand() - 0.5;
-      vectors[r * dims + d] = x;
-      norm += x * x;
-    }
-    norm = Math.sqrt(norm);
-    for (let d = 0; d < dims; d++) vectors[r * dims + d] /= norm;
-  }
+  const vectors = clusteredVectors({ n, dims, clusters: Math.max(10, Math.round(n / 100)), spread: 0.8, seed: 21 });
+  const near = queriesNear(vectors, dims, 100, 0.03, 22);
   const kb = new KnowledgeBase(`synthetic ${n}`, entities);
   const stamp = { modelId: 'synthetic', kbHash: kbContentHash(kb), templateId: 'synthetic', dims };
   const url = withSchema(serverUrl, 'el_bench_synthetic');
   console.log('');
-  console.log(`## synthetic ${n} entities (${dims}-d random unit vectors, made-up names)`);
+  console.log(`## synthetic ${n} entities (${dims}-d clustered unit vectors, n/100 clusters, made-up names)`);
   console.log('');
   const built = await buildStore(url, entities, vectors, stamp);
   console.log(`build: rows ${built.seconds.rows.toFixed(1)} s (${(n / built.seconds.rows).toFixed(0)} entities/s, ${built.writer}), indexes ${built.seconds.indexes.toFixed(1)} s`);
   const queries: CandidateQuery[] = Array.from({ length: 100 }, (_, i) => {
     const r = Math.floor(rand() * n);
-    return { text: entities[r].title.slice(0, -1), vector: vectors.slice(r * dims, (r + 1) * dims), rows: [i] };
+    return { text: entities[r].title.slice(0, -1), vector: near.slice(i * dims, (i + 1) * dims) };
   });
   const rssBefore = process.memoryUsage().rss;
   const store = await openPgCandidateStore({ location: parseStoreUrl(url), expect: stamp, rebuildCommand: 'bench', vectorCache: 1 });
