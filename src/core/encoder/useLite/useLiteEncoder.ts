@@ -137,23 +137,7 @@ export class UseLiteEncoder implements TextEncoder {
   }
 
   private async runBatch(rows: readonly number[][], withTokens: boolean): Promise<BatchOutput> {
-    const ortApi = loadOrt();
-    const count = rows.reduce((n, r) => n + r.length, 0);
-    const indices = new BigInt64Array(count * 2);
-    const values = new BigInt64Array(count);
-    let k = 0;
-    rows.forEach((row, r) => {
-      row.forEach((id, position) => {
-        indices[2 * k] = BigInt(r);
-        indices[2 * k + 1] = BigInt(position);
-        values[k] = BigInt(id);
-        k++;
-      });
-    });
-    const feeds = {
-      [this.manifest.inputs.indices]: new ortApi.Tensor('int64', indices, [count, 2]),
-      [this.manifest.inputs.values]: new ortApi.Tensor('int64', values, [count]),
-    };
+    const feeds = sparseFeeds(rows, this.manifest.inputs);
     const fetches = withTokens ? [this.manifest.outputs.embeddings, this.manifest.outputs.tokenStates] : [this.manifest.outputs.embeddings];
     const result = await this.session.run(feeds, fetches);
     const embeddings = result[this.manifest.outputs.embeddings];
@@ -171,4 +155,25 @@ export class UseLiteEncoder implements TextEncoder {
     this.logger.debug('Releasing the USE-lite session.');
     await this.session.release();
   }
+}
+
+/** The model's sparse input for a batch of token-id rows: `indices` (row, position) and `values` (ids), int64. */
+export function sparseFeeds(rows: readonly number[][], names: UseLiteManifest['inputs']): Record<string, ort.Tensor> {
+  const ortApi = loadOrt();
+  const count = rows.reduce((n, r) => n + r.length, 0);
+  const indices = new BigInt64Array(count * 2);
+  const values = new BigInt64Array(count);
+  let k = 0;
+  rows.forEach((row, r) => {
+    row.forEach((id, position) => {
+      indices[2 * k] = BigInt(r);
+      indices[2 * k + 1] = BigInt(position);
+      values[k] = BigInt(id);
+      k++;
+    });
+  });
+  return {
+    [names.indices]: new ortApi.Tensor('int64', indices, [count, 2]),
+    [names.values]: new ortApi.Tensor('int64', values, [count]),
+  };
 }
