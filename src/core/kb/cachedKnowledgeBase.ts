@@ -29,6 +29,8 @@ export interface CachedKbOptions extends KbLoadOptions {
   readonly derivedFrom?: readonly string[];
   /** Per-row priors worked out once when the KB is read (NaN where none; undefined when none at all), kept in the snapshot. */
   readonly derivePriors?: (entities: readonly Entity[]) => Promise<Float64Array | undefined>;
+  /** A count per name (title, then aliases, row by row; NaN where none), worked out once and kept in the snapshot. */
+  readonly deriveNameCounts?: (entities: readonly Entity[]) => Promise<Float64Array | undefined>;
   /** What decides the derived priors besides their files (the deriving code), so a change to it makes a new snapshot. */
   readonly derivationKey?: string;
 }
@@ -49,6 +51,8 @@ export interface CachedKb {
   /** kbContentHash(kb), stored in the snapshot so an opened KB is not hashed again. */
   readonly kbHash: string;
   readonly priors?: Float64Array;
+  /** CachedKbOptions.deriveNameCounts' result, from the snapshot or worked out now. */
+  readonly nameCounts?: Float64Array;
   /** 'snapshot': opened from the snapshot; 'read': the sources were parsed (and the snapshot written). */
   readonly action: 'snapshot' | 'read';
   /** The snapshot file. */
@@ -105,9 +109,10 @@ export async function loadKnowledgeBaseCached(sources: readonly KbSourceSpec[], 
     const kb = new KnowledgeBase(content.header.name, content.entities);
     if (opened.refresh) {
       // Only mtimes moved (a touch, a copy, a reinstall of the same files): record them so the next open is fast.
-      trySave(file, { ...content.header, files: before, writtenAtMs: Date.now() }, content.entities, content.derivedPriors, logger);
+      trySave(file, { ...content.header, files: before, writtenAtMs: Date.now() }, content.entities, { priors: content.derivedPriors, nameCounts: content.derivedNameCounts }, logger);
     }
-    return { kb, report: content.header.report, kbHash: content.header.kbHash, ...(content.derivedPriors === undefined ? {} : { priors: content.derivedPriors }), action: 'snapshot', file };
+    const { derivedPriors: priors, derivedNameCounts: nameCounts } = content;
+    return { kb, report: content.header.report, kbHash: content.header.kbHash, ...(priors === undefined ? {} : { priors }), ...(nameCounts === undefined ? {} : { nameCounts }), action: 'snapshot', file };
   }
   if (opened.corrupt) logger.warn(`KB snapshot ${file} ${opened.problem}; reading the KB sources again.`);
   else logger.info(`KB snapshot: ${opened.problem}; reading the KB sources.`);
@@ -151,22 +156,23 @@ async function finishRead(
   const { kb, report } = read;
   const kbHash = kbContentHash(kb);
   const priors = options.derivePriors === undefined ? undefined : await options.derivePriors(kb.entities);
+  const nameCounts = options.deriveNameCounts === undefined ? undefined : await options.deriveNameCounts(kb.entities);
   if (save !== undefined) {
     const after = statSourceFiles(save.paths);
     if (typeof after !== 'string' && changedFile(save.before, after) === undefined) {
       const header = { key: save.key, name: kb.name, kbHash, files: save.before, filesHash: sourceFilesHash(save.before), writtenAtMs: Date.now(), report };
-      trySave(file, header, kb.entities, priors, options.logger ?? silentLogger);
+      trySave(file, header, kb.entities, { priors, nameCounts }, options.logger ?? silentLogger);
     } else {
       (options.logger ?? silentLogger).info('KB snapshot not written: a source changed while it was read.');
     }
   }
-  return { kb, report, kbHash, ...(priors === undefined ? {} : { priors }), action: 'read', file, problem };
+  return { kb, report, kbHash, ...(priors === undefined ? {} : { priors }), ...(nameCounts === undefined ? {} : { nameCounts }), action: 'read', file, problem };
 }
 
-function trySave(file: string, header: KbSnapshotHeader, entities: readonly Entity[], priors: Float64Array | undefined, logger: { warn(m: string): void }): void {
+function trySave(file: string, header: KbSnapshotHeader, entities: readonly Entity[], derived: { priors?: Float64Array; nameCounts?: Float64Array }, logger: { warn(m: string): void }): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeBytesAtomic(file, encodeKbSnapshot(header, entities, priors));
+    writeBytesAtomic(file, encodeKbSnapshot(header, entities, derived.priors, derived.nameCounts));
   } catch (e) {
     if (LinkerError.is(e, 'cancelled')) throw e;
     logger.warn(`The KB snapshot could not be written to ${file} (${(e as Error).message}); the KB will be read from its sources next time.`);

@@ -12,12 +12,14 @@ import type { SourceFileStat } from './kbSourceFiles';
  *   1 Float64 entityPrior[size]  Entity.prior, NaN when absent (empty when no entity has one)
  *   2 Float64 derivedPrior[size] the session's prior by row, NaN = none (empty when not derived)
  *   3 Uint32  string ends, 4 the strings' text (binarySnapshot.encodeStrings)
+ *   5 Float64 derivedNameCount[names] a count per name (title, then aliases, row by row; WordNet's tag count of
+ *             the sense under that word), NaN = none (empty when not derived)
  *
  * Each entity's strings run id, title, text, then type and source when flagged, then its aliases. Bump
  * KB_SNAPSHOT_VERSION when this layout changes; the readers' code is part of the snapshot key
  * (cachedKnowledgeBase.ts), so an edited reader makes a new snapshot by itself.
  */
-export const KB_SNAPSHOT_VERSION = 1;
+export const KB_SNAPSHOT_VERSION = 2;
 
 const MAGIC = 'ELKBSNAP';
 const FLAG_TYPE = 1;
@@ -50,12 +52,22 @@ export interface KbSnapshotContent {
   readonly entities: Entity[];
   /** Prior by row from the session's derivation (WordNet tag counts), NaN where none; absent when none at all. */
   readonly derivedPriors?: Float64Array;
+  /** A count per name (entityNameCount names, row by row) from the session's derivation; absent when none. */
+  readonly derivedNameCounts?: Float64Array;
+}
+
+/** How many names the entities hold in all (a title and its aliases each): the length of derived name counts. */
+export function entityNameCount(entities: readonly Entity[]): number {
+  let n = 0;
+  for (const e of entities) n += 1 + e.aliases.length;
+  return n;
 }
 
 /** The snapshot's bytes, in chunks for writeBytesAtomic. */
-export function encodeKbSnapshot(header: KbSnapshotHeader, entities: readonly Entity[], derivedPriors?: Float64Array): Uint8Array[] {
+export function encodeKbSnapshot(header: KbSnapshotHeader, entities: readonly Entity[], derivedPriors?: Float64Array, derivedNameCounts?: Float64Array): Uint8Array[] {
   const size = entities.length;
   if (derivedPriors !== undefined && derivedPriors.length !== size) throw new RangeError(`derived priors hold ${derivedPriors.length} rows, the KB ${size}`);
+  if (derivedNameCounts !== undefined && derivedNameCounts.length !== entityNameCount(entities)) throw new RangeError(`derived name counts hold ${derivedNameCounts.length} names, the KB ${entityNameCount(entities)}`);
   const meta = new Int32Array(2 * size);
   const parts: string[] = [];
   const entityPrior = new Float64Array(size).fill(NaN);
@@ -83,7 +95,7 @@ export function encodeKbSnapshot(header: KbSnapshotHeader, entities: readonly En
   }
   const strings = encodeStrings(parts);
   const stored: StoredHeader = { ...header, size, encoding: strings.encoding };
-  return encodeSnapshot(MAGIC, KB_SNAPSHOT_VERSION, stored, [meta, hasEntityPrior ? entityPrior : new Float64Array(0), derivedPriors ?? new Float64Array(0), strings.ends, strings.text]);
+  return encodeSnapshot(MAGIC, KB_SNAPSHOT_VERSION, stored, [meta, hasEntityPrior ? entityPrior : new Float64Array(0), derivedPriors ?? new Float64Array(0), strings.ends, strings.text, derivedNameCounts ?? new Float64Array(0)]);
 }
 
 /** The header alone (no checksum pass), to check the key and the source files first. Throws SnapshotError. */
@@ -100,7 +112,7 @@ export function readKbSnapshotHeader(data: Uint8Array): KbSnapshotHeader {
 export function decodeKbSnapshot(data: Uint8Array, file?: string): KbSnapshotContent {
   const { header, sections } = file === undefined ? decodeSnapshot<StoredHeader>(data, MAGIC, KB_SNAPSHOT_VERSION) : decodeSnapshotFile<StoredHeader>(file, data, MAGIC, KB_SNAPSHOT_VERSION);
   const { size } = header;
-  if (!Number.isInteger(size) || sections.length !== 5 || sections[0].byteLength !== 8 * size) throw new SnapshotError('has sections that do not match its entity count');
+  if (!Number.isInteger(size) || sections.length !== 6 || sections[0].byteLength !== 8 * size) throw new SnapshotError('has sections that do not match its entity count');
   const meta = int32s(sections[0]);
   const entityPrior = sections[1].byteLength === 8 * size ? float64s(sections[1]) : undefined;
   const derivedPriors = sections[2].byteLength === 8 * size && size > 0 ? float64s(sections[2]) : undefined;
@@ -129,6 +141,9 @@ export function decodeKbSnapshot(data: Uint8Array, file?: string): KbSnapshotCon
     }
     entities[row] = e;
   }
+  const names = sections[5].byteLength === 0 ? 0 : entityNameCount(entities);
+  if (sections[5].byteLength !== 8 * names) throw new SnapshotError('has derived name counts that do not match its names');
+  const derivedNameCounts = names > 0 ? float64s(sections[5]) : undefined;
   const { key, name, kbHash, files, filesHash, writtenAtMs, report } = header;
-  return { header: { key, name, kbHash, files, filesHash, writtenAtMs, report }, entities, ...(derivedPriors === undefined ? {} : { derivedPriors }) };
+  return { header: { key, name, kbHash, files, filesHash, writtenAtMs, report }, entities, ...(derivedPriors === undefined ? {} : { derivedPriors }), ...(derivedNameCounts === undefined ? {} : { derivedNameCounts }) };
 }

@@ -90,6 +90,61 @@ export async function wordnetFormPriorOf(entities: readonly { readonly id: strin
   };
 }
 
+/**
+ * WordNet's tag count of each KB name's sense: one number per name (the title, then the aliases, row by row, as
+ * kbSnapshot's entityNameCount counts them), NaN for a row that is not a WordNet synset or a name that is none of
+ * its lemmas. This is what the KB snapshot keeps so that a cached start need not parse index.sense (~0.5 s) for
+ * formPriorFromNameCounts; undefined for a KB without WordNet entities.
+ */
+export async function wordnetNameCounts(entities: readonly { readonly id: string; readonly title: string; readonly aliases: readonly string[] }[], signal?: AbortSignal): Promise<Float64Array | undefined> {
+  if (!entities.some((e) => e.id.startsWith('wn:'))) return undefined;
+  const lemmas = await wordnetLemmaCounts(wordnetDictDir(), signal);
+  let names = 0;
+  for (const e of entities) names += 1 + e.aliases.length;
+  const out = new Float64Array(names).fill(NaN);
+  let at = 0;
+  for (const e of entities) {
+    const own = lemmas.get(e.id);
+    for (const name of [e.title, ...e.aliases]) {
+      const key = lemmaKeyOf(name);
+      const lemma = own?.find((l) => l.lemma === key);
+      if (lemma !== undefined) out[at] = lemma.count;
+      at++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The per-form prior lookup (LinkerInit.formPrior) from wordnetNameCounts' numbers: formCount over the row's
+ * names that have a count, the same figure wordnetFormPriorOf reads from index.sense when the KB's names are the
+ * synsets' lemmas (as the WordNet reader makes them). Rows are resolved on first use.
+ */
+export function formPriorFromNameCounts(entities: readonly { readonly title: string; readonly aliases: readonly string[] }[], counts: Float64Array): (row: number, form: string) => number | undefined {
+  const starts = new Int32Array(entities.length + 1);
+  for (let row = 0; row < entities.length; row++) starts[row + 1] = starts[row] + 1 + entities[row].aliases.length;
+  if (starts[entities.length] !== counts.length) throw new RangeError(`${counts.length} name counts for ${starts[entities.length]} names`);
+  const rows = new Map<number, LemmaCount[] | undefined>();
+  const lemmasOf = (row: number): LemmaCount[] | undefined => {
+    if (rows.has(row)) return rows.get(row);
+    const e = entities[row];
+    const own: LemmaCount[] = [];
+    if (e !== undefined) {
+      [e.title, ...e.aliases].forEach((name, k) => {
+        const count = counts[starts[row] + k];
+        if (!Number.isNaN(count) && !own.some((l) => l.lemma === lemmaKeyOf(name))) own.push({ lemma: lemmaKeyOf(name), count });
+      });
+    }
+    const found = own.length === 0 ? undefined : own;
+    rows.set(row, found);
+    return found;
+  };
+  return (row, form) => {
+    const own = lemmasOf(row);
+    return own === undefined ? undefined : formCount(own, lemmaKeyOf(form));
+  };
+}
+
 /** wordnetPriorOf as one number per KB row (NaN where none), the form the KB snapshot keeps; undefined without WordNet entities. */
 export async function wordnetPriorArray(entities: readonly { readonly id: string }[], signal?: AbortSignal): Promise<Float64Array | undefined> {
   const priorOf = await wordnetPriorOf(entities, signal);

@@ -17,7 +17,7 @@ import { cachedNameIndexes } from '../linker/nameIndexCache';
 import { primeWordFrequencies } from '../linker/wordFrequencySnapshot';
 import type { LinkerOptions } from '../linker/linker';
 import { loadRankerWeights, type RankerWeights } from '../linker/ranker';
-import { wordnetFormPriorOf, wordnetPriorArray, wordnetPriorFiles, wordnetPriorOf, wordnetSynsetCounts } from '../linker/wordnetSenseCounts';
+import { formPriorFromNameCounts, wordnetLemmaCounts, wordnetNameCounts, wordnetPriorArray, wordnetPriorFiles, wordnetPriorOf, wordnetSynsetCounts } from '../linker/wordnetSenseCounts';
 import type { LearnedState } from '../learning/learnedState';
 import { readModelLearnedState } from '../training/modelLearnedState';
 import { DEFAULT_TEMPLATE, entityText, templateId } from '../linker/textTemplates';
@@ -135,7 +135,7 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
   if (options.kbStore !== undefined) parseStoreUrl(options.kbStore);
   const { sources, name, maxTextChars } = await resolveSources(options);
   // WordNet's sense tag counts are the KB prior of its synsets (the ranker's kbPrior feature), kept in the KB snapshot.
-  const { kb, report, kbHash, priors, action } = await loadKnowledgeBaseCached(sources, {
+  const { kb, report, kbHash, priors, nameCounts, action } = await loadKnowledgeBaseCached(sources, {
     strict: options.strict ?? true,
     logger,
     onProgress,
@@ -145,12 +145,14 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     cacheDir: options.cacheDir,
     derivedFrom: wordnetPriorFiles(),
     derivePriors: (entities) => wordnetPriorArray(entities, signal),
-    derivationKey: [wordnetPriorArray, wordnetPriorOf, wordnetSynsetCounts].map(String).join('\n'),
+    // WordNet's per-word sense counts (the ranker's formPrior feature), kept per name in the snapshot too.
+    deriveNameCounts: (entities) => wordnetNameCounts(entities, signal),
+    derivationKey: [wordnetPriorArray, wordnetPriorOf, wordnetSynsetCounts, wordnetNameCounts, wordnetLemmaCounts].map(String).join('\n'),
   });
   const kbDone = performance.now();
-  // WordNet's per-lemma sense counts (the ranker's formPrior feature), read in the background; the first link awaits them.
-  const formPrior = wordnetFormPriorOf(kb.entities, signal);
-  formPrior.catch(() => undefined);
+  // WordNet's per-word sense counts (the ranker's formPrior feature) come with the KB (its snapshot, or derived
+  // just now when the sources were read); none for a KB without WordNet synsets.
+  const formPrior = nameCounts === undefined ? undefined : formPriorFromNameCounts(kb.entities, nameCounts);
   logger.info(`KB '${kb.name}': ${kb.size} entities ${action === 'snapshot' ? 'from its snapshot ' : ''}in ${(kbDone - started).toFixed(0)} ms (${report.mergedIds} merged ids, ${report.skipped} skipped records).`);
 
   const { encoder, modelDir } = await openEncoder({ modelDir: options.modelDir, packageRoot: options.packageRoot, provider: options.provider, cudaProviderDir: options.cudaProviderDir, threads: options.threads, precision: options.precision, logger, onProgress, signal });

@@ -40,6 +40,16 @@ void test('round trip: every entity field, unicode (lone surrogates too) and der
   assert.equal(plain.derivedPriors, undefined);
 });
 
+void test('derived name counts (one per title and alias) come back exactly; a count list of the wrong length is refused', () => {
+  // Q1 has a title and two aliases, Q2 a title, Q3 a title and an alias, Q4 a title: 7 names.
+  const nameCounts = Float64Array.from([5, NaN, 2, NaN, 1, 0, 3]);
+  const decoded = decodeKbSnapshot(bytesOf(encodeKbSnapshot(header(ENTITIES), ENTITIES, undefined, nameCounts)));
+  assert.deepEqual([...decoded.derivedNameCounts!], [...nameCounts]);
+  assert.equal(decoded.derivedPriors, undefined);
+  assert.equal(decodeKbSnapshot(bytesOf(encodeKbSnapshot(header(ENTITIES), ENTITIES))).derivedNameCounts, undefined);
+  assert.throws(() => encodeKbSnapshot(header(ENTITIES), ENTITIES, undefined, nameCounts.subarray(1)), /6 names, the KB 7/);
+});
+
 void test('a truncated snapshot or one flipped byte anywhere is refused with the reason', () => {
   const data = bytesOf(encodeKbSnapshot(header(ENTITIES), ENTITIES));
   assert.throws(() => decodeKbSnapshot(data.subarray(0, data.length - 1)), (e: unknown) => e instanceof SnapshotError && /truncated/.test(e.message));
@@ -73,10 +83,14 @@ void test('the second load opens the snapshot; entities, hash and priors equal t
   const { dir, kbFile, cacheDir } = tempKb();
   try {
     const derivePriors = async (entities: readonly Entity[]) => Float64Array.from(entities, (_, row) => row + 1);
-    const first = await loadKnowledgeBaseCached(spec(kbFile), { cacheDir, derivePriors });
+    const deriveNameCounts = async (entities: readonly Entity[]) => Float64Array.from(entities.flatMap((e) => [e.title, ...e.aliases]), (name) => name.length);
+    const first = await loadKnowledgeBaseCached(spec(kbFile), { cacheDir, derivePriors, deriveNameCounts });
+    const names = first.kb.entities.flatMap((e) => [e.title, ...e.aliases]);
+    assert.deepEqual([...first.nameCounts!], names.map((n) => n.length));
     assert.equal(first.action, 'read');
     assert.ok(fs.existsSync(kbSnapshotFile(cacheDir, spec(kbFile))));
-    const second = await loadKnowledgeBaseCached(spec(kbFile), { cacheDir, derivePriors: () => assert.fail('priors come from the snapshot') });
+    const second = await loadKnowledgeBaseCached(spec(kbFile), { cacheDir, derivePriors: () => assert.fail('priors come from the snapshot'), deriveNameCounts: () => assert.fail('name counts come from the snapshot') });
+    assert.deepEqual([...second.nameCounts!], names.map((n) => n.length));
     assert.equal(second.action, 'snapshot');
     assert.deepEqual(second.kb.entities, first.kb.entities);
     assert.equal(second.kbHash, kbContentHash(first.kb));

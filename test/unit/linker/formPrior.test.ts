@@ -8,7 +8,8 @@ import type { FormPriorLookup } from '../../../src/core/linker/linker';
 import { FEATURE_NAMES } from '../../../src/core/linker/ranker';
 import type { RankerWeights } from '../../../src/core/linker/ranker';
 import { entityText } from '../../../src/core/linker/textTemplates';
-import { formCount, lemmaKeyOf, wordnetLemmaCounts, wordnetSynsetCounts } from '../../../src/core/linker/wordnetSenseCounts';
+import { formCount, formPriorFromNameCounts, lemmaKeyOf, wordnetFormPriorOf, wordnetLemmaCounts, wordnetNameCounts, wordnetSynsetCounts } from '../../../src/core/linker/wordnetSenseCounts';
+import { loadKnowledgeBase } from '../../../src/core/kb/loadKnowledgeBase';
 import { BruteForceIndex, FakeEncoder } from '../../fixtures/linker/fakeEncoder';
 import { TEST_WEIGHTS, tinyKb } from '../../fixtures/linker/tinyKb';
 
@@ -52,4 +53,27 @@ void test('formPrior: the KB\'s count of the entity under the mention\'s word, l
   // A table still loading is awaited by the first link.
   const loading = new Promise<FormPriorLookup>((resolve) => setTimeout(() => resolve(counts), 20));
   assert.equal((await makeLinker(loading).linkSpans(text, spans))[0].candidates[0].id, 'Q2');
+});
+
+void test('formPrior from the per-name counts the KB snapshot keeps equals the one read from index.sense, on the whole built-in WordNet', async () => {
+  const { kb } = await loadKnowledgeBase([{ path: 'wordnet', format: 'wordnet' }], { strict: true });
+  const counts = await wordnetNameCounts(kb.entities);
+  assert.ok(counts !== undefined);
+  const fromSnapshot = formPriorFromNameCounts(kb.entities, counts);
+  const fromIndexSense = (await wordnetFormPriorOf(kb.entities))!;
+  let compared = 0;
+  let counted = 0;
+  for (let row = 0; row < kb.size; row++) {
+    const e = kb.entities[row];
+    // Each name as written, an inflected form, and another synset's word (the closest lemma by edit similarity).
+    for (const form of [e.title, `${e.title}s`, ...e.aliases, kb.entities[(row + 1) % kb.size].title]) {
+      const want = fromIndexSense(row, form);
+      assert.equal(fromSnapshot(row, form), want, `row ${row} (${e.id}) form "${form}"`);
+      compared++;
+      if ((want ?? 0) > 0) counted++;
+    }
+  }
+  assert.ok(compared > 250_000 && counted > 10_000, `${compared} forms compared, ${counted} with a count`);
+  assert.equal(fromSnapshot(0, 'x'), fromIndexSense(0, 'x'));
+  assert.throws(() => formPriorFromNameCounts(kb.entities, counts.subarray(1)), /name counts for/);
 });
