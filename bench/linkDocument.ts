@@ -1,7 +1,7 @@
 /**
  * Linking speed and accuracy of the core linker with the real USE-lite encoder, on CPU.
  *
- *   node out/bench/linkDocument.js [--wordnet] [--no-accuracy] [--no-speed] [--context=WORDS] [--old DIR]
+ *   node out/bench/linkDocument.js [--wordnet] [--no-accuracy] [--no-speed] [--context=WORDS] [--old DIR [--int8]]
  *
  * Speed: a ~5,000-word document (elevant news/wiki texts joined as paragraphs) linked warm against wiki11k
  * with the exact and the HNSW index (and WordNet nouns with --wordnet), split per stage.
@@ -193,6 +193,10 @@ async function againstOld(dir: string, kb: KnowledgeBase, encoder: TextEncoder, 
     variant(`this code (default dense efSearch ${DEFAULT_LINKER_OPTIONS.denseEfSearch ?? 'of the index'})`, new Linker({ kb, encoder, index, options: { template: TEMPLATE } })),
     ...DENSE_EF.map((ef) => variant(`this code, denseEfSearch ${ef}`, new Linker({ kb, encoder, index, options: { template: TEMPLATE, denseEfSearch: ef } }))),
   ];
+  // --int8: this code with the int8 encoder (precision auto's choice on AVX-512 VNNI / AVX-VNNI CPUs) for the
+  // mentions. Speed only: the KB vectors stay fp32 here, where a session embeds the KB at int8 too.
+  const int8 = args.has('--int8') ? await loadEncoder(MODEL, { provider: 'cpu', logger: silentLogger, precision: 'int8' }) : undefined;
+  if (int8 !== undefined) variants.push(variant('this code, int8 encoder (speed only)', new Linker({ kb, encoder: int8, index, options: { template: TEMPLATE } })));
   const results: LinkedMention[][] = [];
   for (const v of variants) results.push(await v.linker.linkDocument(doc));
   for (let round = 0; round < 5; round++) {
