@@ -34,8 +34,9 @@ export interface AnnotationStoreOptions {
  */
 export class AnnotationStore {
   readonly workspaceRoot: string;
-  private readonly annotator: string;
-  private readonly ownFiles: boolean;
+  readonly annotator: string;
+  /** Whether this annotator's labels are kept in their own files (team annotation). */
+  readonly ownFiles: boolean;
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly logger: Logger;

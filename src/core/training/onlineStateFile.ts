@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ANNOTATION_DIR } from '../annotations/annotationPaths';
+import { ANNOTATION_DIR, ANNOTATOR_FOLDER_PREFIX, checkAnnotatorName } from '../annotations/annotationPaths';
 import { readTextIfExists, writeTextAtomic } from '../atomicFile';
 import { LinkerError } from '../errors';
 import { OnlineLearner, type OnlineLearnerJson } from '../learning/onlineLearner';
@@ -8,8 +8,14 @@ import type { RankerWeights } from '../linker/ranker';
 /** Where a workspace keeps what the linker learned online: hidden, so no reader takes it for an annotation file. */
 export const ONLINE_STATE_FILE = '.online-learning.json';
 
-export function onlineStateFileFor(workspaceRoot: string): string {
-  return path.join(workspaceRoot, ANNOTATION_DIR, ONLINE_STATE_FILE);
+/**
+ * The workspace's online learning state: `.entity-links/.online-learning.json`, or, for an annotator who keeps
+ * their own label files (team annotation), `.entity-links/@<annotator>/.online-learning.json`, so that what each
+ * annotator's linker learned is theirs and their commits never conflict over it.
+ */
+export function onlineStateFileFor(workspaceRoot: string, annotator?: string): string {
+  if (annotator === undefined) return path.join(workspaceRoot, ANNOTATION_DIR, ONLINE_STATE_FILE);
+  return path.join(workspaceRoot, ANNOTATION_DIR, ANNOTATOR_FOLDER_PREFIX + checkAnnotatorName(annotator, 'Online learning state'), ONLINE_STATE_FILE);
 }
 
 /** A workspace's saved learner; undefined when there is none. A damaged file is an error naming it. */

@@ -40,6 +40,8 @@ export type FinetuneChoices = Partial<Pick<HeadTrainingOptions, 'negatives' | 'n
 export interface FinetuneRequest extends FinetuneChoices {
   readonly storeRoot: string;
   readonly outDir: string;
+  /** The annotator whose online learning state is folded in, when they keep their own files (onlineStateFileFor). */
+  readonly annotator?: string;
 }
 
 export interface DevMetricsSummary {
@@ -102,7 +104,7 @@ export async function finetuneStore(session: LinkingSession, cacheDir: string, r
   const left = Object.entries(skipped).map(([reason, n]) => `${n} ${reason}`).join(', ');
   logger.info(`fine-tune: ${docs.length} documents with confirmed annotations in ${request.storeRoot}${left === '' ? '' : ` (left out: ${left})`}.`);
   // What the editor learned online from this store is folded into the new folder.
-  const onlineFile = onlineStateFileFor(request.storeRoot);
+  const onlineFile = onlineStateFileFor(request.storeRoot, request.annotator);
   const online = (await readOnlineLearner(onlineFile, session.rankerWeights).catch((e: unknown) => {
     logger.warn(`fine-tune: the online learning state is left out: ${(e as Error).message}`);
     return undefined;

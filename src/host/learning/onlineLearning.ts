@@ -53,10 +53,15 @@ export class OnlineLearning extends Disposable {
     }));
   }
 
-  /** Where the workspace's state is kept: the first folder's annotation store (undefined without a folder). */
+  /**
+   * Where the workspace's state is kept: the first folder's annotation store, in the annotator's own folder when
+   * they keep their own label files (undefined without a folder).
+   */
   get stateFile(): string | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder === undefined ? undefined : onlineStateFileFor(folder.uri.fsPath);
+    if (folder === undefined) return undefined;
+    const store = this.mentions.annotations.store(folder);
+    return onlineStateFileFor(folder.uri.fsPath, store.ownFiles ? store.annotator : undefined);
   }
 
   get status(): AdaptationStatus | undefined {

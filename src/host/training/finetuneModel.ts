@@ -10,6 +10,7 @@ import { modelsRoot, setModelPath } from './modelChoices';
 import type { TrainingCommandServices } from './trainingCommands';
 import { progressReporter } from '../progressReporter';
 import { storeRootFor } from './trainingUi';
+import { readAnnotatorSettings } from '../linking/annotatorSettings';
 
 /** Arguments for programmatic use: with them nothing is asked (the result is still shown, as to a user). */
 export interface FinetuneArgs extends FinetuneChoices {
@@ -50,6 +51,8 @@ export async function finetuneModel(services: TrainingCommandServices, args: Fin
   }
   const strategy = negatives ?? DEFAULT_HEAD_TRAINING.negatives;
   const storeRoot = await storeRootFor(args?.workspace);
+  // An annotator with their own label files has their own online learning state (onlineStateFileFor).
+  const annotator = readAnnotatorSettings(vscode.workspace.getConfiguration('entityLinker'), (m) => services.logger.warn(m));
   const outDir = args?.outDir ?? newModelFolder(services.storageDir, strategy);
   const parent = (await services.links.ready()).modelDir;
   services.logger.info(`Fine-tune: ${strategy} negatives, annotations of ${storeRoot}, parent model ${parent}, new folder ${outDir}.`);
@@ -64,6 +67,7 @@ export async function finetuneModel(services: TrainingCommandServices, args: Fin
             request: {
               storeRoot,
               outDir,
+              ...(annotator.ownFiles ? { annotator: annotator.name } : {}),
               negatives: strategy,
               epochs: args?.epochs,
               numNegatives: args?.numNegatives,

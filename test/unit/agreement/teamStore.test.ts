@@ -10,6 +10,8 @@ import { readTeamStore } from '../../../src/core/agreement/teamStore';
 import { readAnnotationFile } from '../../../src/core/formats/annotationReader';
 import { LinkerError } from '../../../src/core/errors';
 import { TEXT, spanOf, teamWorkspace } from './teamKit';
+import { onlineStateFileFor, writeOnlineLearner } from '../../../src/core/training/onlineStateFile';
+import { OnlineLearner } from '../../../src/core/learning/onlineLearner';
 
 test('one file per annotator per document; the old shared file is one more label set', async () => {
   const ws = teamWorkspace();
@@ -101,6 +103,23 @@ test('a team file whose document is missing is an error naming the file', async 
     const file = ws.write('@alice', 'alice', [['Paris', 'Q1']], 'doc.txt');
     rmSync(path.join(ws.root, 'doc.txt'));
     await assert.rejects(readTeamStore(ws.root), (e) => LinkerError.is(e) && e.location.file === file && e.location.line === 1 && /cannot be read/.test(e.message));
+  } finally {
+    ws.cleanup();
+  }
+});
+
+test('each annotator with own files has an own online learning state beside their labels; the team store does not read it as labels', async () => {
+  const ws = teamWorkspace();
+  try {
+    assert.equal(onlineStateFileFor(ws.root), path.join(ws.root, '.entity-links', '.online-learning.json'));
+    assert.equal(onlineStateFileFor(ws.root, 'alice'), path.join(ws.root, '.entity-links', '@alice', '.online-learning.json'));
+    assert.throws(() => onlineStateFileFor(ws.root, '../bob'), (e: unknown) => LinkerError.is(e, 'usage') && /not usable as a folder name/.test(e.message));
+    ws.write('@alice', 'alice', [['Paris', 'Q1']]);
+    ws.write('@bob', 'bob', [['Paris', 'Q2']]);
+    await writeOnlineLearner(onlineStateFileFor(ws.root, 'alice'), new OnlineLearner().toJSON());
+    await writeOnlineLearner(onlineStateFileFor(ws.root), new OnlineLearner().toJSON());
+    const store = await readTeamStore(ws.root);
+    assert.deepEqual(store.documents[0].labelSets.map((s) => s.annotator), ['alice', 'bob']);
   } finally {
     ws.cleanup();
   }
