@@ -9,36 +9,13 @@ import { silentLogger } from '../../src/core/log';
 import { openLinkingSession } from '../../src/core/session/linkingSession';
 import { REPO_ROOT } from '../integration/harness/codeServer';
 import { PANEL_TEST_KB, PANEL_TEST_TEXT } from '../integration/suite/panelFixtureData';
+import { shot, writeFixtureExtension } from './harness/panelFixture';
 import { setTheme, until, webviewFrame } from './harness/webviews';
 import { e2ePrerequisitesMissing, openWorkbench, type Workbench } from './harness/workbench';
 
 // Missing code-server/Chromium skips locally with the reason; on CI setup installs them, so it is a failure.
 const missing = e2ePrerequisitesMissing();
 const skip = missing !== undefined && process.env.CI !== 'true' ? missing : false;
-
-/**
- * The extension under test: the real panels and webview bundle over a session-backed MentionBackend
- * (test/e2e/panelFixtureExtension.ts), under the panel commands' real ids and titles.
- */
-function writeFixtureExtension(): string {
-  const dir = path.join(REPO_ROOT, '.test-artifacts', 'e2e-extensions', 'panel-fixture');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  for (const folder of ['dist', 'media']) fs.symlinkSync(path.join(REPO_ROOT, folder), path.join(dir, folder));
-  fs.writeFileSync(path.join(dir, 'main.js'), `module.exports = require(${JSON.stringify(path.join(REPO_ROOT, 'out', 'test', 'e2e', 'panelFixtureExtension.js'))});\n`);
-  const real = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
-  const manifest = {
-    name: 'entity-linker-panel-fixture',
-    publisher: 'entity-linker',
-    version: '0.0.1',
-    engines: { vscode: '^1.90.0' },
-    main: './main.js',
-    activationEvents: ['onStartupFinished', 'onWebviewPanel:entityLinker.mention', 'onWebviewPanel:entityLinker.corpus'],
-    contributes: { commands: real.contributes.commands.filter((c) => c.command === 'entityLinker.showMention' || c.command === 'entityLinker.showCorpus') },
-  };
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
-  return dir;
-}
 
 /** What the linker itself ranks for the first "Dublin" (labelled Q1): the negatives the panel must list. */
 async function linkerNegatives(): Promise<string[]> {
@@ -85,12 +62,6 @@ async function declutter(wb: Workbench): Promise<void> {
       // An older or newer workbench may name it differently; the screenshots are only narrower then.
     }
   }
-}
-
-async function shot(wb: Workbench, name: string): Promise<string> {
-  await wb.page.mouse.move(5, 890);
-  await wb.page.waitForTimeout(300);
-  return wb.screenshot(name);
 }
 
 void test('panels end to end: the mention view lists the linker\'s negatives, escapes KB text, relabels by click; the corpus view plots and restores after a reload', { skip, timeout: 420_000 }, async () => {
