@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
@@ -51,7 +52,7 @@ async function focused(frame: Frame): Promise<string> {
   return frame.evaluate('(() => { let e = document.activeElement; while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement; return e ? `${e.tagName.toLowerCase()} ${(e.getAttribute("aria-label") ?? e.textContent ?? "").trim().slice(0, 60)}` : "none"; })()');
 }
 
-void test('corpus view Agreement tab: by keyboard, the figures the CLI computes, named rows and Curate button, readable at 1,200 and 400 px', { skip, timeout: 300_000 }, async () => {
+void test('corpus view Agreement tab: by keyboard, the figures the CLI computes, named rows and Curate button, readable at 1,200 and 400 px; Enter on Curate opens the curation Quick Picks', { skip, timeout: 300_000 }, async () => {
   assert.equal(missing, undefined, missing);
   const wb = await openWorkbench({
     name: 'panel-agreement',
@@ -114,6 +115,24 @@ void test('corpus view Agreement tab: by keyboard, the figures the CLI computes,
     assert.ok(overflow.page <= 1 && overflow.tabs <= 1 && overflow.text <= 1, `nothing but the table is wider than the view at 400 px: ${JSON.stringify(overflow)}`);
     assert.ok(overflow.table > 0, `the table scrolls inside its box at 400 px: ${JSON.stringify(overflow)}`);
     shots.push(await shot(wb, 'agreement-dark-400'));
+
+    // Enter on the Curate button starts the keyboard-only flow: the open disagreements, then a label for the first.
+    await curate.focus();
+    await page.keyboard.press('Enter');
+    const quick = page.locator('.quick-input-widget');
+    await quick.locator('.quick-input-title', { hasText: `Curate Disagreements (${cli.uncurated} open of ${cli.uncurated})` }).waitFor({ state: 'visible', timeout: 20_000 });
+    const listed = (await quick.locator('.monaco-list-row').allTextContents()).join(' | ');
+    for (const city of ['London', 'Berlin', 'Oslo']) assert.match(listed, new RegExp(city), `the disagreement list names ${city}: ${listed}`);
+    shots.push(await shot(wb, 'curation-list-dark-400'));
+    await page.keyboard.press('Enter');
+    await quick.locator('.quick-input-title', { hasText: /^Curate «/ }).waitFor({ state: 'visible' });
+    shots.push(await shot(wb, 'curation-choice-dark-400'));
+    await page.keyboard.press('Escape');
+    await quick.locator('.quick-input-title', { hasText: 'Curate Disagreements' }).waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await quick.waitFor({ state: 'hidden' });
+    assert.equal(fs.existsSync(path.join(wb.workspace, '.entity-links', '@curated')), false, 'Escape curates nothing');
+    assert.equal(await frame.locator('[data-table="agreement"]').isVisible(), true, 'the text opened beside the corpus view, which stays in view');
     console.log(`agreement rows ${JSON.stringify(expected)}; screenshots:\n${shots.join('\n')}`);
   } catch (e) {
     console.log(`screenshot at failure: ${await wb.screenshot('failure')}`);

@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { KbSearch } from '../../src/core/linker/kbSearch';
 import { silentLogger } from '../../src/core/log';
+import { entityHit } from '../../src/core/worker/linkerRequestHandler';
+import { CurationFlow } from '../../src/host/panels/curationPicker';
 import { PanelManager } from '../../src/host/panels/panelManager';
 import { PanelTestBackend } from '../integration/suite/panelTestBackend';
 
@@ -17,11 +20,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   if (folder === undefined) throw new Error('the panel fixture needs a workspace folder');
   const backend = await PanelTestBackend.create(REPO_ROOT, folder);
   const panels = new PanelManager(context.extensionUri, () => backend, silentLogger);
+  // The real curation flow; its KB search runs over the test session in process (the extension asks the worker).
+  const { kb, linker } = backend.session;
+  const search = new KbSearch(kb.entities, () => linker.lexical);
+  const curation = new CurationFlow({ searchKb: (query, limit) => Promise.resolve(search.rows(query, limit).map((row) => entityHit(kb.entities[row]))) }, silentLogger);
   context.subscriptions.push(
     panels,
     { dispose: () => void backend.dispose(false) },
     vscode.commands.registerCommand('entityLinker.showMention', () => panels.showMention()),
     vscode.commands.registerCommand('entityLinker.showCorpus', () => panels.showCorpus()),
+    vscode.commands.registerCommand('entityLinker.curateDisagreements', () => curation.run()),
   );
   // Tells the test the backend is ready (the status bar is what the browser can see).
   const item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left);

@@ -31,7 +31,8 @@ export class CurationFlow {
   /** Which Quick Pick is open (read by the integration test through the test hooks). */
   step: 'list' | 'choice' | undefined;
 
-  constructor(private readonly links: LinkService, private readonly logger: Logger) {}
+  /** `links`: only its KB search is used (the choice Quick Pick searches the whole KB as the curator types). */
+  constructor(private readonly links: Pick<LinkService, 'searchKb'>, private readonly logger: Logger) {}
 
   /** Runs the flow; resolves to how many labels were curated. */
   async run(): Promise<number> {
@@ -164,7 +165,9 @@ export class CurationFlow {
     try {
       const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, ...d.document.split('/')));
       const range = new vscode.Range(document.positionAt(d.start), document.positionAt(d.end));
-      await vscode.window.showTextDocument(document, { preserveFocus: true, preview: true, selection: range });
+      // Started from the corpus view (a webview tab active): the text opens beside it, so the Agreement tab stays in view.
+      const fromWebview = vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputWebview;
+      await vscode.window.showTextDocument(document, { preserveFocus: true, preview: true, selection: range, ...(fromWebview ? { viewColumn: vscode.ViewColumn.Beside } : {}) });
     } catch (e) {
       this.logger.warn(`Could not show ${d.document}: ${(e as Error).message}`);
     }

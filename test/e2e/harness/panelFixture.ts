@@ -21,7 +21,7 @@ export function writeFixtureExtension(): string {
     engines: { vscode: '^1.90.0' },
     main: './main.js',
     activationEvents: ['onStartupFinished', 'onWebviewPanel:entityLinker.mention', 'onWebviewPanel:entityLinker.corpus'],
-    contributes: { commands: real.contributes.commands.filter((c) => c.command === 'entityLinker.showMention' || c.command === 'entityLinker.showCorpus') },
+    contributes: { commands: real.contributes.commands.filter((c) => ['entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.curateDisagreements'].includes(c.command)) },
   };
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   return dir;
