@@ -18,7 +18,7 @@ import { loadEncoder } from '../src/core/encoder/loadEncoder';
 import { checkCudaProviderDir } from '../src/core/encoder/gpu/cudaProviderDir';
 import { systemGpuProbe } from '../src/core/encoder/gpu/gpuProbe';
 import { installedOrtPackageDir, loadOrt, setCudaProviderDir } from '../src/core/encoder/onnxRuntime';
-import type { Logger } from '../src/core/log';
+import { args, logger } from './gpuCheckCommon';
 import { RANDOM_BERT_VOCAB, writeRandomBert } from '../test/fixtures/builders/randomBert';
 
 const BATCH = 64;
@@ -34,21 +34,6 @@ interface ModelResult {
   maxAbsDiffVsCpu?: number;
   minCosineVsCpu?: number;
 }
-
-function args(): Map<string, string> {
-  const map = new Map<string, string>();
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) map.set(argv[i].replace(/^--/, ''), argv[i + 1] ?? '');
-  return map;
-}
-
-const logger: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: (m) => console.log(`    [log] ${m}`),
-  warn: (m) => console.log(`    [warn] ${m}`),
-  error: (m) => console.log(`    [error] ${String(m)}`),
-};
 
 /** Seeded sentences of 5 to 60 words, so batches have realistic, uneven lengths. */
 function sampleTexts(count: number): string[] {

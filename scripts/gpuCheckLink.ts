@@ -16,27 +16,12 @@ import { setCudaProviderDir } from '../src/core/encoder/onnxRuntime';
 import { readElevantFile } from '../src/core/formats/elevantReader';
 import { ExactIndex } from '../src/core/index/exactIndex';
 import { loadKnowledgeBase } from '../src/core/kb/loadKnowledgeBase';
-import type { Logger } from '../src/core/log';
+import { args, logger } from './gpuCheckCommon';
 import { Linker } from '../src/core/linker/linker';
 import { entityText } from '../src/core/linker/textTemplates';
 
 const DOCUMENT_WORDS = 5000;
 const ELEVANT = ['news-fair', 'wiki-fair', 'reuters-128'];
-
-function args(): Map<string, string> {
-  const map = new Map<string, string>();
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) map.set(argv[i].replace(/^--/, ''), argv[i + 1] ?? '');
-  return map;
-}
-
-const logger: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: (m) => console.log(`    [log] ${m}`),
-  warn: (m) => console.log(`    [warn] ${m}`),
-  error: (m) => console.log(`    [error] ${String(m)}`),
-};
 
 /** Whole elevant documents, blank-line separated, the last one cut at the word limit. */
 async function document(dataDir: string, limit: number): Promise<string> {
