@@ -4,10 +4,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type AnnotationRecord, contextAround, headerFor, parseAnnotationFile, serializeAnnotationFile } from '../../../src/core/annotations/annotationRecord';
 import type { HostTestApi } from '../../../src/host/hostTestApi';
-import { EDITOR_KB, writeEditorFixtures } from './editorFixtures';
+import { openEditorWorkspace } from './editorFixtures';
 import { until } from './waitUntil';
 
-const EXTENSION_ID = 'entity-linker.entity-linker';
 const DOC = 'curation/team.txt';
 const TEXT = 'Steve Jobs flew to New York, then to California.\n';
 
@@ -29,22 +28,14 @@ suite('Entity Linker: curating the team\'s disagreements by keyboard', () => {
 
   suiteSetup(async function () {
     this.timeout(120_000);
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the integration run opens a workspace folder');
-    root = folder.uri.fsPath;
     // Revealing the span opens the document, which links it: against the tiny KB, not the built-in WordNet.
-    writeEditorFixtures(root);
-    const config = vscode.workspace.getConfiguration('entityLinker');
-    await config.update('kb.sources', [`jsonl:${EDITOR_KB}`], vscode.ConfigurationTarget.Workspace);
-    await config.update('model.provider', 'cpu', vscode.ConfigurationTarget.Workspace);
-    fs.mkdirSync(path.join(root, 'curation'), { recursive: true });
-    fs.writeFileSync(path.join(root, DOC), TEXT);
-    // alice and bob agree on Steve Jobs and disagree on New York; California only bob marked.
-    writeLabels(root, 'alice', [['Steve Jobs', 'Q19837'], ['New York', 'Q60']]);
-    writeLabels(root, 'bob', [['Steve Jobs', 'Q19837'], ['New York', 'Q99'], ['California', 'Q99']]);
-    const ext = vscode.extensions.getExtension<HostTestApi>(EXTENSION_ID);
-    assert.ok(ext);
-    api = await ext.activate();
+    ({ api, root } = await openEditorWorkspace({}, (dir) => {
+      fs.mkdirSync(path.join(dir, 'curation'), { recursive: true });
+      fs.writeFileSync(path.join(dir, DOC), TEXT);
+      // alice and bob agree on Steve Jobs and disagree on New York; California only bob marked.
+      writeLabels(dir, 'alice', [['Steve Jobs', 'Q19837'], ['New York', 'Q60']]);
+      writeLabels(dir, 'bob', [['Steve Jobs', 'Q19837'], ['New York', 'Q99'], ['California', 'Q99']]);
+    }));
   });
 
   suiteTeardown(() => {

@@ -1,5 +1,10 @@
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HostTestApi } from '../../../src/host/hostTestApi';
+
+const EXTENSION_ID = 'entity-linker.entity-linker';
 
 /** The tiny KB the editor tests link against (relative to the workspace root). */
 export const EDITOR_KB = 'kb/tiny.jsonl';
@@ -20,4 +25,24 @@ export function writeEditorFixtures(root: string): void {
   fs.writeFileSync(path.join(root, EDITOR_KB), ENTITIES.map((e) => JSON.stringify(e)).join('\n') + '\n');
   fs.writeFileSync(path.join(root, 'story.txt'), EDITOR_TEXT);
   fs.writeFileSync(path.join(root, 'second.txt'), `${EDITOR_TEXT}\nSome say the iPhone maker changed everything.\n`);
+}
+
+/**
+ * The start the editor suites share: the fixtures are written into the run's workspace folder, `prepare` adds a
+ * suite's own files, the tiny KB and the CPU provider (and `settings`, e.g. learning on) are set for the workspace,
+ * and the extension is activated.
+ */
+export async function openEditorWorkspace(settings: Readonly<Record<string, unknown>> = {}, prepare?: (root: string) => void): Promise<{ api: HostTestApi; root: string }> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the integration run opens a workspace folder');
+  const root = folder.uri.fsPath;
+  writeEditorFixtures(root);
+  prepare?.(root);
+  const config = vscode.workspace.getConfiguration('entityLinker');
+  for (const [key, value] of Object.entries({ 'kb.sources': [`jsonl:${EDITOR_KB}`], 'model.provider': 'cpu', ...settings })) {
+    await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+  }
+  const ext = vscode.extensions.getExtension<HostTestApi>(EXTENSION_ID);
+  assert.ok(ext);
+  return { api: await ext.activate(), root };
 }

@@ -5,9 +5,8 @@ import * as vscode from 'vscode';
 import { FEATURE_NAMES } from '../../../src/core/linker/ranker';
 import { ONLINE_STATE_FILE } from '../../../src/core/training/onlineStateFile';
 import type { HostTestApi } from '../../../src/host/hostTestApi';
-import { EDITOR_KB, writeEditorFixtures } from './editorFixtures';
+import { openEditorWorkspace } from './editorFixtures';
 
-const EXTENSION_ID = 'entity-linker.entity-linker';
 /** Two paragraphs, the same name in the same words: what the annotator decides for one should carry over. */
 const TEXT = 'We had an Apple after lunch.\n\nThen we had an Apple after lunch.\n';
 
@@ -17,19 +16,7 @@ suite('Entity Linker: online adaptation', () => {
 
   suiteSetup(async function () {
     this.timeout(120_000);
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the integration run opens a workspace folder');
-    root = folder.uri.fsPath;
-    writeEditorFixtures(root);
-    fs.rmSync(path.join(root, '.entity-links', ONLINE_STATE_FILE), { force: true });
-    const config = vscode.workspace.getConfiguration('entityLinker');
-    await config.update('kb.sources', [`jsonl:${EDITOR_KB}`], vscode.ConfigurationTarget.Workspace);
-    await config.update('model.provider', 'cpu', vscode.ConfigurationTarget.Workspace);
-    await config.update('learning.enabled', true, vscode.ConfigurationTarget.Workspace);
-    await config.update('learning.refitEvery', 1, vscode.ConfigurationTarget.Workspace);
-    const ext = vscode.extensions.getExtension<HostTestApi>(EXTENSION_ID);
-    assert.ok(ext);
-    api = await ext.activate();
+    ({ api, root } = await openEditorWorkspace({ 'learning.enabled': true, 'learning.refitEvery': 1 }, (dir) => fs.rmSync(path.join(dir, '.entity-links', ONLINE_STATE_FILE), { force: true })));
   });
 
   suiteTeardown(async () => {

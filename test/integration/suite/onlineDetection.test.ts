@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ONLINE_STATE_FILE } from '../../../src/core/training/onlineStateFile';
 import type { HostTestApi } from '../../../src/host/hostTestApi';
-import { EDITOR_KB, writeEditorFixtures } from './editorFixtures';
+import { openEditorWorkspace } from './editorFixtures';
 
-const EXTENSION_ID = 'entity-linker.entity-linker';
 /** "fruit company" is no name of the KB: dictionary detection never proposes it. */
 const FIRST = 'We bought a phone from the fruit company last week.\n';
 const SECOND = 'Later the fruit company sold us another one.\n';
@@ -18,18 +17,7 @@ suite('Entity Linker: detection learns online', () => {
 
   suiteSetup(async function () {
     this.timeout(120_000);
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the integration run opens a workspace folder');
-    root = folder.uri.fsPath;
-    writeEditorFixtures(root);
-    const config = vscode.workspace.getConfiguration('entityLinker');
-    await config.update('kb.sources', [`jsonl:${EDITOR_KB}`], vscode.ConfigurationTarget.Workspace);
-    await config.update('model.provider', 'cpu', vscode.ConfigurationTarget.Workspace);
-    await config.update('learning.enabled', true, vscode.ConfigurationTarget.Workspace);
-    await config.update('learning.refitEvery', 1, vscode.ConfigurationTarget.Workspace);
-    const ext = vscode.extensions.getExtension<HostTestApi>(EXTENSION_ID);
-    assert.ok(ext);
-    api = await ext.activate();
+    ({ api, root } = await openEditorWorkspace({ 'learning.enabled': true, 'learning.refitEvery': 1 }));
   });
 
   suiteTeardown(async () => {
