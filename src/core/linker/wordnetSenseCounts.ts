@@ -132,7 +132,8 @@ export function formPriorFromNameCounts(entities: readonly { readonly title: str
     if (e !== undefined) {
       [e.title, ...e.aliases].forEach((name, k) => {
         const count = counts[starts[row] + k];
-        if (!Number.isNaN(count) && !own.some((l) => l.lemma === lemmaKeyOf(name))) own.push({ lemma: lemmaKeyOf(name), count });
+        const lemma = lemmaKeyOf(name);
+        if (!Number.isNaN(count) && !own.some((l) => l.lemma === lemma)) own.push({ lemma, count });
       });
     }
     const found = own.length === 0 ? undefined : own;

@@ -15,7 +15,7 @@ import type { KbSourceSpec } from '../kb/sniffFormat';
 import { DEFAULT_LINKER_OPTIONS, Linker } from '../linker/linker';
 import { cachedNameIndexes } from '../linker/nameIndexCache';
 import { primeWordFrequencies } from '../linker/wordFrequencySnapshot';
-import type { LinkerOptions } from '../linker/linker';
+import type { FormPriorLookup, LinkerOptions } from '../linker/linker';
 import { loadRankerWeights, type RankerWeights } from '../linker/ranker';
 import { formPriorFromNameCounts, wordnetLemmaCounts, wordnetNameCounts, wordnetPriorArray, wordnetPriorFiles, wordnetPriorOf, wordnetSynsetCounts } from '../linker/wordnetSenseCounts';
 import type { LearnedState } from '../learning/learnedState';
@@ -76,6 +76,12 @@ export interface SessionTimings {
   total: number;
 }
 
+/** The KB priors a session's linker reads (LinkerInit.entityPrior / formPrior); absent for a KB without them. */
+export interface SessionPriors {
+  readonly entityPrior?: (row: number) => number | undefined;
+  readonly formPrior?: FormPriorLookup;
+}
+
 /**
  * Everything linking needs, loaded together and owned together: the KB, the encoder, the entity index and the
  * linker. Reloading a model or a KB makes a new session and disposes the old one; nothing else owns these.
@@ -97,6 +103,8 @@ export class LinkingSession {
     readonly learned?: LearnedState,
     /** The KB store serving candidates (and what `index --store` did to it), when the session uses one. */
     readonly store?: SessionStore,
+    /** The KB's priors the linker ranks with (WordNet tag counts per entity and per word, from the KB snapshot). */
+    readonly priors: SessionPriors = {},
   ) {}
 
   /** Where candidates come from: the store, else the embedded index. */
@@ -211,7 +219,7 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
     const indexAction = opened?.action ?? (store?.build === undefined || store.build.action === 'opened' ? 'opened' : 'built');
     logger.info(`${opened === undefined ? 'KB store' : 'Index'} ${indexAction} (${opened?.index.kind ?? 'postgres'}, ${opened?.index.size ?? store?.candidates.size} vectors), name indexes ready, in ${timings.index.toFixed(0)} ms.`);
-    return new LinkingSession(kb, report, encoder, modelDir, opened?.index, indexAction, linker, timings, rankerWeights, learned, store);
+    return new LinkingSession(kb, report, encoder, modelDir, opened?.index, indexAction, linker, timings, rankerWeights, learned, store, { ...(entityPrior === undefined ? {} : { entityPrior }), ...(formPrior === undefined ? {} : { formPrior }) });
   } catch (e) {
     await (await storeOpening?.catch(() => undefined))?.candidates.close();
     await encoder.dispose();

@@ -4,7 +4,6 @@ import type { GoldDocument, GoldMention } from '../formats/goldDocument';
 import { embedAll } from '../index/embeddingCache';
 import type { LearnedState } from '../learning/learnedState';
 import type { LinkerOptions } from '../linker/linker';
-import { wordnetFormPriorOf, wordnetPriorOf } from '../linker/wordnetSenseCounts';
 import { entityText } from '../linker/textTemplates';
 import type { Logger } from '../log';
 import type { LinkingSession } from '../session/linkingSession';
@@ -56,8 +55,8 @@ export async function finetuneFromSession(options: SessionFinetuneOptions): Prom
     signal,
     logger: options.logger,
   });
-  const entityPrior = await wordnetPriorOf(kb.entities, signal);
-  const formPrior = await wordnetFormPriorOf(kb.entities, signal);
+  // The session's own priors (read with its KB snapshot), so the whole-linker selection ranks as the editor does.
+  const { entityPrior, formPrior } = session.priors;
   const result = await finetune({
     train: options.train,
     dev: options.dev,
