@@ -4,12 +4,12 @@ import type { EntityHit } from '../../core/worker/linkerProtocol';
 import { sentenceAround } from './annotationFlow';
 import type { EditorMention } from '../linking/editorMention';
 import type { LinkService } from '../linking/linkService';
+import { attachLiveKbSearch } from './liveKbSearch';
 
 interface CandidateItem extends vscode.QuickPickItem {
   readonly kbId: string;
 }
 
-const SEARCH_LIMIT = 30;
 /** Characters of a description shown on a candidate's second line. */
 const DESCRIPTION_CHARS = 120;
 /** Characters of the mention's sentence in the picker's title. */
@@ -41,33 +41,14 @@ export async function pickCandidate(document: vscode.TextDocument, mention: Edit
   picker.matchOnDescription = true;
   const rankedSection: vscode.QuickPickItem = { label: 'ranked candidates', kind: vscode.QuickPickItemKind.Separator };
   picker.items = [rankedSection as CandidateItem, ...ranked];
-  let search: AbortController | undefined;
   const disposables: vscode.Disposable[] = [];
   try {
     return await new Promise<string | undefined>((resolve) => {
       disposables.push(
-        picker.onDidChangeValue((value) => {
-          search?.abort();
-          const query = value.trim();
-          if (query === '') {
-            picker.items = [rankedSection as CandidateItem, ...ranked];
-            picker.busy = false;
-            return;
-          }
-          const controller = new AbortController();
-          search = controller;
-          picker.busy = true;
-          links.searchKb(query, SEARCH_LIMIT, controller.signal).then(
-            (hits) => {
-              if (controller.signal.aborted) return;
-              // The quick pick filters by label on its own; search hits must stay visible whatever their title.
-              picker.items = [rankedSection as CandidateItem, ...ranked.filter((r) => matches(r, query)), { label: 'KB search', kind: vscode.QuickPickItemKind.Separator } as CandidateItem, ...hits.map(hitItem)];
-              picker.busy = false;
-            },
-            () => {
-              if (!controller.signal.aborted) picker.busy = false;
-            },
-          );
+        attachLiveKbSearch<CandidateItem>(picker, (query, limit, signal) => links.searchKb(query, limit, signal), {
+          idle: () => [rankedSection as CandidateItem, ...ranked],
+          // The quick pick filters by label on its own; search hits must stay visible whatever their title.
+          withHits: (hits, query) => [rankedSection as CandidateItem, ...ranked.filter((r) => matches(r, query)), { label: 'KB search', kind: vscode.QuickPickItemKind.Separator } as CandidateItem, ...hits.map(hitItem)],
         }),
         picker.onDidAccept(() => {
           resolve(picker.selectedItems[0]?.kbId);
@@ -78,7 +59,6 @@ export async function pickCandidate(document: vscode.TextDocument, mention: Edit
       picker.show();
     });
   } finally {
-    search?.abort();
     for (const d of disposables) d.dispose();
     picker.dispose();
   }

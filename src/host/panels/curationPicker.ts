@@ -6,6 +6,7 @@ import { ANNOTATION_DIR } from '../../core/annotations/annotationPaths';
 import { LinkerError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import type { EntityHit } from '../../core/worker/linkerProtocol';
+import { attachLiveKbSearch } from '../editor/liveKbSearch';
 import type { LinkService } from '../linking/linkService';
 import { type ChoiceOption, choiceOptions, curationOrder, disagreementLine, valueName } from './curationItems';
 
@@ -17,8 +18,6 @@ interface DisagreementItem extends vscode.QuickPickItem {
 interface ChoiceItem extends vscode.QuickPickItem {
   readonly choice: CuratedChoice;
 }
-
-const SEARCH_LIMIT = 30;
 
 /**
  * Curate Disagreements: a keyboard-only flow over two Quick Picks. The first lists every span the annotators
@@ -114,32 +113,14 @@ export class CurationFlow {
     picker.matchOnDetail = o.matchOnDetail ?? false;
     if (o.active !== undefined) picker.activeItems = [o.active];
     picker.ignoreFocusOut = true;
-    let search: AbortController | undefined;
     const disposables: vscode.Disposable[] = [];
     try {
       return await new Promise<T | undefined>((resolve) => {
         if (o.search !== undefined) {
-          const withHits = o.search;
-          disposables.push(picker.onDidChangeValue((value) => {
-            search?.abort();
-            const query = value.trim();
-            if (query === '') {
-              picker.items = o.items;
-              picker.busy = false;
-              return;
-            }
-            const controller = new AbortController();
-            search = controller;
-            picker.busy = true;
-            this.links.searchKb(query, SEARCH_LIMIT, controller.signal).then((hits) => {
-              if (controller.signal.aborted) return;
-              picker.items = withHits(hits);
-              picker.busy = false;
-            }, (e: unknown) => {
-              if (controller.signal.aborted) return;
-              picker.busy = false;
-              this.logger.warn(`KB search for "${query}" failed: ${(e as Error).message}`);
-            });
+          disposables.push(attachLiveKbSearch<T>(picker, (query, limit, signal) => this.links.searchKb(query, limit, signal), {
+            idle: () => o.items,
+            withHits: o.search,
+            onError: (e, query) => this.logger.warn(`KB search for "${query}" failed: ${(e as Error).message}`),
           }));
         }
         disposables.push(
@@ -154,7 +135,6 @@ export class CurationFlow {
       });
     } finally {
       this.step = undefined;
-      search?.abort();
       for (const d of disposables) d.dispose();
       picker.dispose();
     }
