@@ -33,6 +33,8 @@ export function agreementSection(a: AgreementSummary, bridge: Bridge): { element
   // The columns a curator reads first come first: in a narrow panel the rest scroll in from the right.
   const table = new PagedTable<AgreementRow>({
     caption: 'Inter-annotator agreement per document', testId: 'agreement', pageSize: 50, rowLabel,
+    // The pooled figures stay the first row whatever the sort: they are what the documents are read against.
+    pinned: (r) => r === a.overall,
     columns: [
       { title: 'Document', cell: (r) => (r === a.overall ? h('strong', {}, r.document) : r.document), text: (r) => r.document },
       { title: 'Open', cell: (r) => r.open, text: (r) => String(r.open), sortKey: (r) => r.open, numeric: true },

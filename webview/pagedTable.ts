@@ -1,4 +1,5 @@
 import { clear, h, type Child } from './dom';
+import { orderRows } from './tableOrder';
 
 export interface Column<T> {
   readonly title: string;
@@ -21,6 +22,8 @@ export interface PagedTableOptions<T> {
   readonly onPage?: (page: number) => void;
   readonly rowLabel?: (row: T) => string;
   readonly testId?: string;
+  /** Rows kept first whatever the sort and shown above every page (a summary row such as "overall"). */
+  readonly pinned?: (row: T) => boolean;
 }
 
 /**
@@ -81,19 +84,15 @@ export class PagedTable<T> {
   }
 
   private applySort(): void {
-    if (this.sortColumn < 0) return;
-    const c = this.options.columns[this.sortColumn];
-    const key = c.sortKey ?? c.text;
-    const sign = this.sortDescending ? -1 : 1;
-    this.rows = [...this.rows].sort((a, b) => {
-      const ka = key(a);
-      const kb = key(b);
-      return sign * (typeof ka === 'number' && typeof kb === 'number' ? ka - kb : String(ka).localeCompare(String(kb)));
-    });
+    const c = this.sortColumn < 0 ? undefined : this.options.columns[this.sortColumn];
+    this.rows = orderRows(this.rows, c === undefined ? undefined : { key: c.sortKey ?? c.text, descending: this.sortDescending }, this.options.pinned);
   }
 
   private render(): void {
-    const pages = Math.max(1, Math.ceil(this.rows.length / this.pageSize));
+    const pinned = this.options.pinned;
+    const top = pinned === undefined ? [] : this.rows.filter(pinned);
+    const paged = pinned === undefined ? this.rows : this.rows.filter((r) => !pinned(r));
+    const pages = Math.max(1, Math.ceil(paged.length / this.pageSize));
     this.page = Math.min(Math.max(0, this.page), pages - 1);
     this.headerButtons.forEach((b, i) => {
       const th = b.parentElement;
@@ -101,7 +100,7 @@ export class PagedTable<T> {
     });
     clear(this.body);
     const from = this.page * this.pageSize;
-    const slice = this.rows.slice(from, from + this.pageSize);
+    const slice = [...top, ...paged.slice(from, from + this.pageSize)];
     if (slice.length === 0) {
       this.body.appendChild(h('tr', {}, h('td', { class: 'muted', attrs: { colspan: String(this.options.columns.length) } }, 'Nothing to show.')));
     }

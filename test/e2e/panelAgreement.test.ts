@@ -133,6 +133,19 @@ void test('corpus view Agreement tab: by keyboard, the figures the CLI computes,
     await quick.waitFor({ state: 'hidden' });
     assert.equal(fs.existsSync(path.join(wb.workspace, '.entity-links', '@curated')), false, 'Escape curates nothing');
     assert.equal(await frame.locator('[data-table="agreement"]').isVisible(), true, 'the text opened beside the corpus view, which stays in view');
+
+    // Sorting by keyboard (Enter on a column header) reorders the documents; the overall row stays first.
+    const firstColumn = async (): Promise<string[]> => (await tableCells(frame)).map((r) => r[0] ?? '');
+    const documentsBy = (descending: boolean): string[] => cli.documents.map((d) => d.document).sort((x, y) => (descending ? y.localeCompare(x) : x.localeCompare(y)));
+    for (const [header, expectOrder] of [['Document', documentsBy(false)], ['Document', documentsBy(true)]] as const) {
+      await frame.getByRole('button', { name: header, exact: true }).focus();
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await firstColumn(), ['overall', ...expectOrder], `sorted by ${header}: overall first, then the documents in order`);
+    }
+    await frame.getByRole('button', { name: 'Span F1', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal((await firstColumn())[0], 'overall', 'sorted by Span F1: overall first');
+    shots.push(await shot(wb, 'agreement-sorted-dark-400'));
     console.log(`agreement rows ${JSON.stringify(expected)}; screenshots:\n${shots.join('\n')}`);
   } catch (e) {
     console.log(`screenshot at failure: ${await wb.screenshot('failure')}`);
