@@ -35,6 +35,10 @@ import { DEFAULT_TEMPLATE, entityText, mentionText, templateId } from './textTem
 import type { TextTemplateOptions } from './textTemplates';
 import type { DocumentContext, DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from './types';
 import { dotAt } from '../vectorMath';
+import { EntityTraitCache } from '../coreference/entityTraits';
+import { linkPronouns } from '../coreference/pronounLinking';
+import { DEFAULT_COREFERENCE_OPTIONS } from '../coreference/resolver';
+import type { CoreferenceOptions } from '../coreference/resolver';
 
 export type RetrieverChoice = 'hybrid' | 'dense' | 'lexical';
 
@@ -84,6 +88,8 @@ export interface LinkerOptions {
    * (decisions in the document context always count).
    */
   readonly coherenceConfidence: number;
+  /** Pronouns linked to their antecedent's entity (src/core/coreference; defaults DEFAULT_COREFERENCE_OPTIONS). */
+  readonly coreference: Partial<CoreferenceOptions>;
 }
 
 export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
@@ -104,6 +110,7 @@ export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
   entityVectorCache: 20000,
   nameQuery: true,
   coherenceConfidence: 0.5,
+  coreference: {},
 };
 
 export interface LinkerInit {
@@ -186,6 +193,7 @@ export class Linker implements DocumentLinker {
   private readonly nameIndexes: NameIndexBuilders;
   private readonly entityVectors = new Map<number, Float32Array>();
   private readonly storedVectors = new Map<number, Float32Array>();
+  private traits: EntityTraitCache | undefined;
 
   constructor(init: LinkerInit) {
     this.kb = init.kb;
@@ -321,7 +329,8 @@ export class Linker implements DocumentLinker {
     const t = performance.now();
     const detected = this.detect(text, undefined, options.context);
     this.timings.detection += performance.now() - t;
-    return this.linkJobs(text, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options);
+    const linked = await this.linkJobs(text, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options);
+    return this.corefer(text, linked, options, [0, text.length]);
   }
 
   async linkSpans(text: string, spans: readonly SpanRequest[], options: LinkOptions = {}): Promise<LinkedMention[]> {
@@ -334,7 +343,29 @@ export class Linker implements DocumentLinker {
       if (s.candidateIds === undefined) return s.extraCandidateIds === undefined ? job : { ...job, extraRows: this.rowsOf(s.extraCandidateIds) };
       return { ...job, givenRows: this.rowsOf(s.candidateIds) };
     });
-    return this.linkJobs(text, jobs, options);
+    return this.corefer(text, await this.linkJobs(text, jobs, options), options);
+  }
+
+  /**
+   * Coreference (src/core/coreference): pronoun mentions get their antecedent's entity first. With `detect`
+   * (the detection range given), also the pronouns of the range an antecedent resolves are added and the
+   * unresolved ones dropped; without it, linkSpans resolves the pronoun spans it was given (option `link`).
+   */
+  private corefer(text: string, linked: LinkedMention[], options: LinkOptions, detect?: readonly [number, number], others?: readonly LinkedMention[]): LinkedMention[] {
+    const coref = { ...DEFAULT_COREFERENCE_OPTIONS, ...this.options.coreference };
+    if (detect === undefined ? !coref.link : !coref.detect) return linked;
+    const traits = (this.traits ??= new EntityTraitCache(this.kb.entities));
+    const rowOf = (id: string): number | undefined => this.kb.rowOf(id);
+    return linkPronouns(text, {
+      linked,
+      ...(options.context === undefined ? {} : { decisions: options.context.decisions }),
+      ...(others === undefined ? {} : { others }),
+      ...(detect === undefined ? {} : { propose: detect }),
+      dropUnresolved: detect !== undefined,
+      traitsOf: (id) => { const row = rowOf(id); return row === undefined ? undefined : traits.of(row); },
+      titleOf: (id) => { const row = rowOf(id); return row === undefined ? undefined : this.kb.entities[row].title; },
+      options: coref,
+    });
   }
 
   private rowsOf(ids: readonly string[]): number[] {
@@ -364,7 +395,7 @@ export class Linker implements DocumentLinker {
     const after = previousResult.filter((m) => m.start >= region.toOld).map((m) => shiftMention(m, delta));
     const jobs = detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows }));
     // The kept mentions' confident predictions still count for the coherence of the fresh ones.
-    const fresh = await this.linkJobs(newText, jobs, options, [...before, ...after]);
+    const fresh = this.corefer(newText, await this.linkJobs(newText, jobs, options, [...before, ...after]), options, [region.from, region.toNew], [...before, ...after]);
     return [...before, ...fresh, ...after];
   }
 

@@ -27,6 +27,8 @@ export interface CandidateSignals {
   readonly exactName?: boolean;
   /** 'lexical': token search over names (minisearch); 'ngram': character n-grams of names (variant spellings). */
   readonly retrievedBy: readonly ('dense' | 'lexical' | 'ngram' | 'given')[];
+  /** Put first by coreference (src/core/coreference): the span of the antecedent the pronoun was resolved to. */
+  readonly coreference?: Span;
 }
 
 export interface RankedCandidate {
