@@ -65,13 +65,19 @@ export function parsePrecision(value: string | undefined): PrecisionChoice {
   return parseChoice('precision', value, PRECISION_CHOICES, 'auto');
 }
 
-export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
+/** The largest count a flag takes unless it names its own limit: beyond it a typo, not a wish (1e9 epochs, top-k). */
+export const MAX_COUNT = 1_000_000;
+
+export function parsePositiveInt(name: string, value: string | undefined, fallback: number, max = MAX_COUNT): number {
   if (value === undefined) {
     return fallback;
   }
-  const n = Number(value);
+  const n = value.trim() === '' ? Number.NaN : Number(value);
   if (!Number.isInteger(n) || n <= 0) {
-    throw new LinkerError('usage', `--${name} needs a positive integer, got '${value}'.`);
+    throw new LinkerError('usage', `--${name} needs a positive integer (1 to ${max.toLocaleString('en-US')}), got '${value}'.`);
+  }
+  if (n > max) {
+    throw new LinkerError('usage', `--${name} ${value} is more than ${max.toLocaleString('en-US')}, the most it takes.`, { hint: `Give a number from 1 to ${max.toLocaleString('en-US')}.` });
   }
   return n;
 }
@@ -86,11 +92,23 @@ export function parseChoice<T extends string>(name: string, value: string | unde
   return value as T;
 }
 
-export function parseNumber(name: string, value: string | undefined, fallback: number, min = 0): number {
+export function parseNumber(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_VALUE): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min) {
-    throw new LinkerError('usage', `--${name} needs a number of at least ${min}, got '${value}'.`);
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new LinkerError('usage', `--${name} needs a number ${max === Number.MAX_VALUE ? `of at least ${min}` : `from ${min} to ${max}`}, got '${value}'.`);
   }
+  return n;
+}
+
+/**
+ * A number flag checked by the rule its value must follow (`problem` says why a value cannot be used): the same
+ * rules as the editor's inputs, so `export --dev-fraction 5` fails here as it would there.
+ */
+export function parseCheckedNumber(name: string, value: string | undefined, fallback: number, problem: (x: number) => string | undefined): number {
+  if (value === undefined) return fallback;
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  const why = problem(n);
+  if (why !== undefined) throw new LinkerError('usage', `--${name} '${value}': ${why}.`);
   return n;
 }

@@ -3,17 +3,18 @@ import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/format
 import { EXPORT_FORMATS, type ExportFormat, type ExportSummary, exportGold } from '../../core/formats/export/exportGold';
 import { mineExportNegatives } from '../../core/formats/export/exportNegatives';
 import { checkExportTargets, goldInputFiles } from '../../core/formats/export/exportTarget';
+import { DEFAULT_DEV_FRACTION, DEFAULT_SPLIT_SEED, devFractionProblem, seedProblem } from '../../core/formats/documentSplit';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { readKbConfig } from '../../core/kb/kbConfig';
 import { parseSourceArg } from '../../core/kb/sniffFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt, parseNumber } from '../options';
+import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseCheckedNumber, parseChoice, parseCommandArgs, parsePositiveInt, parseNumber } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 import { GOLD_INPUT_OPTIONS, goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
 
 const USAGE = `Usage: entity-linker export --gold PATH [--gold-format F] --to blink|nif|brat --out PATH
-                         [--dev-out PATH] [--dev-fraction 0.2] [--seed N] [--no-nil]
+                         [--dev-out PATH [--dev-fraction ${DEFAULT_DEV_FRACTION}] [--seed N]] [--no-nil]
                          [--kb SRC]... [--kb-config FILE] [--model DIR] [--hard-negatives N] [--json]
 
 Writes gold annotations (the annotation store, or any gold format eval reads) as training or interchange data:
@@ -29,7 +30,8 @@ out and counted in the summary. With --dev-out the documents are split (by docum
   --gold-format F      ${GOLD_FORMATS.join(' | ')} | auto (default auto)
   --to F               ${EXPORT_FORMATS.join(' | ')}
   --out PATH           output file (blink, nif) or folder (brat)
-  --dev-out PATH       write a dev split here; --dev-fraction X of the documents (default 0.2), --seed N
+  --dev-out PATH       write a dev split here: --dev-fraction X of the documents, from 0 up to 1 (default
+                       ${DEFAULT_DEV_FRACTION}), split by --seed N, a whole number from 0 to 2^32-1 (default ${DEFAULT_SPLIT_SEED})
   --no-nil             leave NIL mentions out
   --context-chars N    blink: characters of context per side, cut at a word (default: the whole document)
   --hard-negatives N   blink: negatives per mention mined by the current model (default 16 with --kb or
@@ -80,6 +82,12 @@ export const exportCommand: CliCommand = {
       throw new LinkerError('usage', `export needs --gold PATH, --to FORMAT and --out PATH.\n\n${USAGE}`);
     }
     const format = parseChoice<ExportFormat>('to', values.to, EXPORT_FORMATS, 'blink');
+    // Flags are checked before any input is read: a typo fails at once, not after minutes of mining negatives.
+    if (values['dev-out'] === undefined && (values['dev-fraction'] !== undefined || values.seed !== undefined)) {
+      throw new LinkerError('usage', '--dev-fraction and --seed split off a dev set, which needs --dev-out PATH (where the dev documents go).', { hint: 'Add --dev-out PATH, or leave --dev-fraction and --seed out.' });
+    }
+    const devFraction = parseCheckedNumber('dev-fraction', values['dev-fraction'], DEFAULT_DEV_FRACTION, devFractionProblem);
+    const seed = parseCheckedNumber('seed', values.seed, DEFAULT_SPLIT_SEED, seedProblem);
     const skipped = new Map<string, number>();
     const { docs, formats } = await readGoldArgs(goldPaths, parseChoice<GoldFormat | 'auto'>('gold-format', values['gold-format'], [...GOLD_FORMATS, 'auto'], 'auto'), io, skipped);
     // Checked here before a KB is loaded and negatives are mined (minutes), and again by exportGold itself.
@@ -93,8 +101,8 @@ export const exportCommand: CliCommand = {
       format,
       out: values.out,
       devOut: values['dev-out'],
-      devFraction: parseNumber('dev-fraction', values['dev-fraction'], 0.2),
-      seed: parseNumber('seed', values.seed, 1),
+      devFraction,
+      seed,
       includeNil: values['no-nil'] !== true,
       nif: values['entity-base'] === undefined ? {} : { entityBase: values['entity-base'] },
       brat: values['brat-db'] === undefined ? {} : { db: values['brat-db'] },

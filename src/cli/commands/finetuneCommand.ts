@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { LinkerError } from '../../core/errors';
 import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/formats/goldMapping';
-import { DEFAULT_DEV_FRACTION } from '../../core/formats/documentSplit';
+import { DEFAULT_DEV_FRACTION, devFractionProblem, seedProblem } from '../../core/formats/documentSplit';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { defaultCacheDir } from '../../core/session/linkingSession';
 import { finetuneFromSession } from '../../core/training/finetuneSession';
@@ -10,8 +10,18 @@ import { DEFAULT_HEAD_TRAINING } from '../../core/training/trainHead';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
 import { goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
-import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parseNumber, parsePositiveInt } from '../options';
+import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseCheckedNumber, parseChoice, parseCommandArgs, parseNumber, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
+
+/** Limits of the training flags: beyond them a typo (1e9 epochs would run for ever, 1e9 negatives exhaust memory). */
+const MAX_EPOCHS = 1000;
+const MAX_NEGATIVES = 10_000;
+const MAX_BATCH = 100_000;
+
+/** Why `x` cannot be AdamW's peak learning rate, or undefined. */
+function learningRateProblem(x: number): string | undefined {
+  return Number.isFinite(x) && x > 0 && x <= 1 ? undefined : `the learning rate is a number above 0 and at most 1 (default ${DEFAULT_HEAD_TRAINING.optimizer.lr})`;
+}
 
 const USAGE = `Usage: entity-linker finetune --train PATH [--train-format F] [--dev PATH] [--dev-format F] --out DIR
                          [--kb SRC]... [--kb-config FILE] [--model DIR] [--gold-id-map M]
@@ -30,19 +40,20 @@ built, so linking with --model DIR starts at once.
   --train-format F      ${GOLD_FORMATS.join(' | ')} | auto (default auto)
   --dev PATH            dev gold, repeatable (default: a seeded split of ${100 * DEFAULT_DEV_FRACTION}% of the training documents)
   --dev-format F        as --train-format
-  --dev-fraction X      share of training documents split off as dev without --dev (default ${DEFAULT_DEV_FRACTION})
+  --dev-fraction X      share of training documents split off as dev without --dev, from 0 up to 1
+                        (default ${DEFAULT_DEV_FRACTION})
   --gold-id-map M       id | iri-suffix | title | sense-key (as eval; sense-key for wsd gold)
   --duplicates FILE     ids declared the same entity, one group per line (tab, comma or space separated)
   --negatives S         random | hard | mixed (default ${DEFAULT_HEAD_TRAINING.negatives}; mixed: half top-scoring wrong entities, half random)
-  --num-negatives N     negatives per mention (default ${DEFAULT_HEAD_TRAINING.numNegatives})
+  --num-negatives N     negatives per mention (default ${DEFAULT_HEAD_TRAINING.numNegatives}, at most ${MAX_NEGATIVES})
   --sample-temperature T  sample hard negatives from softmax(score / T) with the log-q correction
-  --epochs N            at most N epochs (default ${DEFAULT_HEAD_TRAINING.epochs}); early stopping, patience ${DEFAULT_HEAD_TRAINING.patience}
-  --batch-size N        mentions per step (default ${DEFAULT_HEAD_TRAINING.batchSize})
+  --epochs N            at most N epochs (default ${DEFAULT_HEAD_TRAINING.epochs}, up to ${MAX_EPOCHS}); early stopping, patience ${DEFAULT_HEAD_TRAINING.patience}
+  --batch-size N        mentions per step (default ${DEFAULT_HEAD_TRAINING.batchSize}, at most ${MAX_BATCH})
   --lr X                AdamW peak learning rate (default ${DEFAULT_HEAD_TRAINING.optimizer.lr}; 10% warmup, linear decay)
   --entity-side         also train the entity-side map (slower; see the manual)
   --select-on S         linker (default: whole-linker dev accuracy, ranker refitted per epoch) | recall (dev
                         recall@64 of the head alone; faster; the parent's ranker is kept, no learned.json)
-  --seed N              seed of the split, the shuffling and the sampling (default ${DEFAULT_HEAD_TRAINING.seed})
+  --seed N              seed of the split, the shuffling and the sampling: 0 to 2^32-1 (default ${DEFAULT_HEAD_TRAINING.seed})
   --out DIR             the new model folder
   --overwrite           replace DIR if it exists (only once training has finished)
   --no-index            do not build the new model's index now
@@ -86,22 +97,29 @@ export const finetuneCommand: CliCommand = {
     if (trainPaths.length === 0 || values.out === undefined) {
       throw new LinkerError('usage', `finetune needs --train PATH and --out DIR.\n\n${USAGE}`);
     }
+    // Every flag is checked before any input is read or the session is loaded (minutes): a typo fails at once.
     const choices = [...GOLD_FORMATS, 'auto'] as (GoldFormat | 'auto')[];
-    const train = await readGoldArgs(trainPaths, parseChoice('train-format', values['train-format'], choices, 'auto'), io);
-    const dev = values.dev === undefined ? undefined : await readGoldArgs(values.dev, parseChoice('dev-format', values['dev-format'], choices, 'auto'), io);
-    const wsd = [...train.formats, ...(dev?.formats ?? [])].includes('wsd');
-    const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
-    const seed = parseNumber('seed', values.seed, DEFAULT_HEAD_TRAINING.seed);
+    const trainFormat = parseChoice('train-format', values['train-format'], choices, 'auto');
+    const devFormat = parseChoice('dev-format', values['dev-format'], choices, 'auto');
+    if (values.dev !== undefined && values['dev-fraction'] !== undefined) {
+      throw new LinkerError('usage', '--dev-fraction splits a dev set off the training documents, but --dev already names the dev set.', { hint: 'Give one of --dev PATH or --dev-fraction X.' });
+    }
+    const devFraction = parseCheckedNumber('dev-fraction', values['dev-fraction'], DEFAULT_DEV_FRACTION, devFractionProblem);
     const training = {
       negatives: parseChoice<NegativeStrategy>('negatives', values.negatives, NEGATIVE_STRATEGIES, DEFAULT_HEAD_TRAINING.negatives),
-      numNegatives: parsePositiveInt('num-negatives', values['num-negatives'], DEFAULT_HEAD_TRAINING.numNegatives),
-      epochs: parsePositiveInt('epochs', values.epochs, DEFAULT_HEAD_TRAINING.epochs),
-      batchSize: parsePositiveInt('batch-size', values['batch-size'], DEFAULT_HEAD_TRAINING.batchSize),
-      seed,
+      numNegatives: parsePositiveInt('num-negatives', values['num-negatives'], DEFAULT_HEAD_TRAINING.numNegatives, MAX_NEGATIVES),
+      epochs: parsePositiveInt('epochs', values.epochs, DEFAULT_HEAD_TRAINING.epochs, MAX_EPOCHS),
+      batchSize: parsePositiveInt('batch-size', values['batch-size'], DEFAULT_HEAD_TRAINING.batchSize, MAX_BATCH),
+      seed: parseCheckedNumber('seed', values.seed, DEFAULT_HEAD_TRAINING.seed, seedProblem),
       trainEntitySide: values['entity-side'] === true,
-      optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, lr: parseNumber('lr', values.lr, DEFAULT_HEAD_TRAINING.optimizer.lr) },
-      ...(values['sample-temperature'] === undefined ? {} : { sampleTemperature: parseNumber('sample-temperature', values['sample-temperature'], 1, 1e-6) }),
+      optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, lr: parseCheckedNumber('lr', values.lr, DEFAULT_HEAD_TRAINING.optimizer.lr, learningRateProblem) },
+      ...(values['sample-temperature'] === undefined ? {} : { sampleTemperature: parseNumber('sample-temperature', values['sample-temperature'], 1, 1e-6, 1e6) }),
     };
+    const selectOn = parseChoice<'linker' | 'recall'>('select-on', values['select-on'], ['linker', 'recall'], 'linker');
+    const train = await readGoldArgs(trainPaths, trainFormat, io);
+    const dev = values.dev === undefined ? undefined : await readGoldArgs(values.dev, devFormat, io);
+    const wsd = [...train.formats, ...(dev?.formats ?? [])].includes('wsd');
+    const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
     const duplicatesOf = values.duplicates === undefined ? undefined : await readDuplicates(values.duplicates);
     const engineValues = wsd && (values.kb ?? []).length === 0 && values['kb-config'] === undefined ? { ...values, kb: ['wordnet:all'] } : values;
     const cacheDir = values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache);
@@ -114,13 +132,13 @@ export const finetuneCommand: CliCommand = {
         cacheDir,
         train: train.docs,
         dev: dev?.docs,
-        devFraction: parseNumber('dev-fraction', values['dev-fraction'], DEFAULT_DEV_FRACTION),
+        devFraction,
         ...mapping,
         duplicatesOf,
         outDir: values.out,
         overwrite: values.overwrite === true,
         training,
-        selectOn: parseChoice<'linker' | 'recall'>('select-on', values['select-on'], ['linker', 'recall'], 'linker'),
+        selectOn,
         logger: io.logger,
         signal,
         onProgress: (p) => {

@@ -19,6 +19,22 @@ function unitHash(seed: number, id: string): number {
 /** The share of documents a dev split holds when none is given (export and fine-tuning). */
 export const DEFAULT_DEV_FRACTION = 0.2;
 
+/** The seed of an export's dev split when none is given (the CLI's `export --seed`, the editor's Export). */
+export const DEFAULT_SPLIT_SEED = 1;
+
+/** Largest seed: seeds are 32-bit (SeededRandom keeps 32 bits, so larger ones would repeat smaller ones' draws). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** Why `x` cannot be a dev share, or undefined when it can (0: no dev split). */
+export function devFractionProblem(x: number): string | undefined {
+  return Number.isFinite(x) && x >= 0 && x < 1 ? undefined : 'the dev share is a number from 0 (no dev split) up to, not including, 1, e.g. 0.2';
+}
+
+/** Why `x` cannot be a seed (of a split, a shuffle, sampling), or undefined when it can. */
+export function seedProblem(x: number): string | undefined {
+  return Number.isInteger(x) && x >= 0 && x <= MAX_SEED ? undefined : `a seed is a whole number from 0 to ${MAX_SEED}, e.g. ${DEFAULT_SPLIT_SEED}`;
+}
+
 /**
  * Puts about `devFraction` of the distinct document keys into dev. Items sharing a key (windows of one document,
  * say) land on the same side. With two or more keys, each side gets at least one.

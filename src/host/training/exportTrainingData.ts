@@ -1,19 +1,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LinkerError } from '../../core/errors';
+import { DEFAULT_SPLIT_SEED, devFractionProblem, seedProblem } from '../../core/formats/documentSplit';
 import { EXPORT_FORMATS, type ExportFormat, type ExportSummary } from '../../core/formats/export/exportGold';
 import { abortSignalFrom } from '../cancellation';
 import type { TrainingCommandServices } from './trainingCommands';
 import { progressReporter } from '../progressReporter';
 import { storeRootFor } from './trainingUi';
+import { type SplitQuestion, devShareQuestion, splitSeedQuestion } from './exportSplitInput';
 
 /** Arguments for programmatic use (tests, other extensions): with them nothing is asked. */
 export interface ExportTrainingArgs {
   readonly format: ExportFormat;
   /** A file (blink, nif) or a folder (brat). */
   readonly out: string;
-  /** Share of documents written to the dev file (default 0: no split). */
+  /** Share of documents written to the dev file, from 0 up to 1 (default 0: no split). */
   readonly devFraction?: number;
+  /** Seed of the dev split, a whole number from 0 to 2^32-1 (default 1, as the CLI's export --seed). */
   readonly seed?: number;
   /** BLINK: negatives per mention mined by the current linker (default 16). */
   readonly hardNegatives?: number;
@@ -47,15 +50,17 @@ async function askExportArgs(): Promise<ExportTrainingArgs | undefined> {
     out = await vscode.window.showSaveDialog({ title: 'Export training data to', defaultUri: vscode.Uri.joinPath(base, `annotations.${picked.format}.${ext}`), filters: { [picked.label]: [ext] } });
   }
   if (out === undefined) return undefined;
-  const fraction = await vscode.window.showInputBox({
-    title: 'Entity Linker: Export Training Data - dev split',
-    prompt: 'Share of documents for a dev set (split by document, seeded); 0 for no split',
-    value: '0.2',
-    ignoreFocusOut: true,
-    validateInput: (v) => (Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) < 1 ? undefined : 'A number from 0 up to (not including) 1.'),
-  });
-  if (fraction === undefined) return undefined;
-  return { format: picked.format, out: out.fsPath, devFraction: Number(fraction), workspace };
+  const devFraction = await ask(devShareQuestion());
+  if (devFraction === undefined) return undefined;
+  const seed = devFraction > 0 ? await ask(splitSeedQuestion()) : DEFAULT_SPLIT_SEED;
+  if (seed === undefined) return undefined;
+  return { format: picked.format, out: out.fsPath, devFraction, seed, workspace };
+}
+
+/** One question in an input box that refuses what the CLI would refuse; undefined when the user backs out. */
+async function ask(q: SplitQuestion): Promise<number | undefined> {
+  const text = await vscode.window.showInputBox({ title: q.title, prompt: q.prompt, value: q.value, ignoreFocusOut: true, validateInput: q.validateInput });
+  return text === undefined ? undefined : q.parse(text);
 }
 
 /** The dev target beside the train target: `name.dev.ext`, or a `dev` folder beside brat's `train` folder. */
@@ -85,9 +90,11 @@ export async function exportTrainingData(services: TrainingCommandServices, args
   if (chosen === undefined) return undefined;
   const storeRoot = await storeRootFor(chosen.workspace);
   const devFraction = chosen.devFraction ?? 0;
-  if (!(devFraction >= 0 && devFraction < 1)) throw new LinkerError('usage', `The dev fraction must be from 0 up to 1, got ${devFraction}.`);
+  const seed = chosen.seed ?? DEFAULT_SPLIT_SEED;
+  const problem = devFractionProblem(devFraction) ?? seedProblem(seed);
+  if (problem !== undefined) throw new LinkerError('usage', `Cannot export with dev share ${devFraction} and seed ${seed}: ${problem}.`);
   const targets = devFraction > 0 ? devTargetOf(chosen.format, chosen.out) : { train: chosen.out, dev: undefined };
-  services.logger.info(`Export training data: ${storeRoot} as ${chosen.format} to ${targets.train}${targets.dev === undefined ? '' : ` and ${targets.dev} (dev fraction ${devFraction})`}.`);
+  services.logger.info(`Export training data: ${storeRoot} as ${chosen.format} to ${targets.train}${targets.dev === undefined ? '' : ` and ${targets.dev} (dev fraction ${devFraction}, seed ${seed})`}.`);
   const summary = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Entity Linker: exporting training data', cancellable: true },
     async (progress, token) => {
@@ -101,7 +108,7 @@ export async function exportTrainingData(services: TrainingCommandServices, args
               format: chosen.format,
               out: targets.train,
               ...(targets.dev === undefined ? {} : { devOut: targets.dev, devFraction }),
-              seed: chosen.seed ?? 1,
+              seed,
               hardNegatives: chosen.format === 'blink' ? (chosen.hardNegatives ?? 16) : 0,
             },
           },

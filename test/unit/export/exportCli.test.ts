@@ -60,6 +60,40 @@ void test('export: every format, a seeded dev split, the summary as JSON; usage 
   }
 });
 
+void test('export and finetune check the dev share, the seed and the training sizes before reading any input, with the rules the editor uses', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-export-flags-'));
+  try {
+    const gold = prodigyGold(dir);
+    const out = ['--to', 'blink', '--out', path.join(dir, 't.jsonl')];
+    const dev = ['--dev-out', path.join(dir, 'd.jsonl')];
+    const cases: [string[], RegExp][] = [
+      [['export', '--gold', gold, ...out, ...dev, '--dev-fraction', '5'], /--dev-fraction '5': the dev share is a number from 0 \(no dev split\) up to, not including, 1/],
+      [['export', '--gold', gold, ...out, ...dev, '--dev-fraction', ''], /--dev-fraction '': the dev share/],
+      [['export', '--gold', gold, ...out, ...dev, '--seed=-1'], /--seed '-1': a seed is a whole number from 0 to 4294967295/],
+      [['export', '--gold', gold, ...out, ...dev, '--seed', '1.5'], /--seed '1.5': a seed is a whole number/],
+      [['export', '--gold', gold, ...out, ...dev, '--seed', '1e300'], /--seed '1e300': a seed is a whole number/],
+      [['export', '--gold', gold, ...out, '--dev-fraction', '0.3'], /--dev-fraction and --seed split off a dev set, which needs --dev-out PATH/],
+      // A missing gold file is not reached: the flags fail first.
+      [['export', '--gold', path.join(dir, 'missing.jsonl'), ...out, ...dev, '--seed', 'x'], /--seed 'x'/],
+      [['finetune', '--train', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm'), '--epochs', '1e9'], /--epochs 1e9 is more than 1,000, the most it takes/],
+      [['finetune', '--train', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm'), '--num-negatives', '99999999'], /--num-negatives 99999999 is more than 10,000/],
+      [['finetune', '--train', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm'), '--dev-fraction', '1'], /--dev-fraction '1': the dev share/],
+      [['finetune', '--train', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm'), '--seed', '4294967296'], /--seed '4294967296': a seed/],
+      [['finetune', '--train', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm'), '--lr', '1e300'], /--lr '1e300': the learning rate is a number above 0 and at most 1/],
+      [['finetune', '--train', gold, '--dev', gold, '--dev-fraction', '0.3', '--out', path.join(dir, 'm')], /--dev already names the dev set/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(args);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+    assert.deepEqual(fs.readdirSync(dir), ['gold.jsonl'], 'nothing written');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 void test('finetune writes a model folder that link and eval load; an existing folder is not replaced', { skip: noModel }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-finetune-cli-'));
   try {

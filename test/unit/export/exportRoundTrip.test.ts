@@ -117,6 +117,21 @@ void test('a seeded split by document: train and dev share no document, together
   }
 });
 
+void test('a dev split with a share outside [0, 1) or a seed that is not a 32-bit whole number is refused before anything is written', async () => {
+  const dir = tempDir();
+  try {
+    const text = 'Doc mentions Paris.';
+    const docs = [0, 1, 2].map((i): GoldDocument => ({ id: `d${i}`, text, mentions: [mention(text, 'Paris', ['P'])] }));
+    const out = { format: 'blink' as const, out: path.join(dir, 't.jsonl'), devOut: path.join(dir, 'd.jsonl') };
+    for (const bad of [{ devFraction: 5 }, { devFraction: -0.2 }, { devFraction: Number.NaN }, { seed: 1.5 }, { seed: -1 }, { seed: 2 ** 32 }]) {
+      await assert.rejects(exportGold(docs, { ...out, ...bad }), (e: Error) => /Cannot split the export/.test(e.message), JSON.stringify(bad));
+    }
+    assert.deepEqual(fs.readdirSync(dir), [], 'nothing written');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 void test('BLINK records from elsewhere: contexts joined with a space between words; NIL label ids', () => {
   const jsonl = [
     JSON.stringify({ context_left: 'He visited', mention: 'Paris', context_right: 'in May .', label_id: 'Q90', label_title: 'Paris', world: 'news' }),

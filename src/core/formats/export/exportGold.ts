@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { writeTextAtomic } from '../../atomicFile';
+import { LinkerError } from '../../errors';
 import type { GoldMapper } from '../goldMapping';
 import type { KnowledgeBase } from '../../kb/knowledgeBase';
-import { DEFAULT_DEV_FRACTION, splitByDocument } from '../documentSplit';
+import { DEFAULT_DEV_FRACTION, DEFAULT_SPLIT_SEED, devFractionProblem, seedProblem, splitByDocument } from '../documentSplit';
 import type { GoldDocument } from '../goldDocument';
 import { type BlinkExportOptions, blinkTrainingRecords, toJsonl } from './blinkTrainingWriter';
 import { type BratExportOptions, writeBratStandoff } from './bratWriter';
@@ -68,8 +69,12 @@ export interface ExportSummary {
 export async function exportGold(docs: readonly GoldDocument[], options: ExportOptions): Promise<ExportSummary> {
   // Every caller (the CLI, the editor's worker) gets the same output checks, right before anything is written.
   checkExportTargets({ format: options.format, out: options.out, devOut: options.devOut, inputs: [...goldInputFiles(docs), ...(options.inputs ?? [])], force: options.force });
+  if (options.devOut !== undefined) {
+    const problem = devFractionProblem(options.devFraction ?? DEFAULT_DEV_FRACTION) ?? seedProblem(options.seed ?? DEFAULT_SPLIT_SEED);
+    if (problem !== undefined) throw new LinkerError('usage', `Cannot split the export (dev share ${options.devFraction}, seed ${options.seed}): ${problem}.`);
+  }
   const includeNil = options.includeNil ?? true;
-  const split = options.devOut === undefined ? { train: [...docs], dev: [] as GoldDocument[] } : splitByDocument(docs, options.devFraction ?? DEFAULT_DEV_FRACTION, options.seed ?? 1, (d) => d.id);
+  const split = options.devOut === undefined ? { train: [...docs], dev: [] as GoldDocument[] } : splitByDocument(docs, options.devFraction ?? DEFAULT_DEV_FRACTION, options.seed ?? DEFAULT_SPLIT_SEED, (d) => d.id);
   const filtered = (set: readonly GoldDocument[]): GoldDocument[] => (includeNil ? [...set] : set.map((d) => ({ ...d, mentions: d.mentions.filter((m) => !m.nil && m.goldIds.length > 0) })));
   await writeSet(filtered(split.train), options.out, options);
   if (options.devOut !== undefined) await writeSet(filtered(split.dev), options.devOut, options);
@@ -106,7 +111,7 @@ export async function exportGold(docs: readonly GoldDocument[], options: ExportO
     ...(options.kb === undefined || linked === 0 ? {} : { kbCoverage: inKb / linked }),
     distinctEntities: entities.size,
     skipped: options.skipped ?? {},
-    ...(options.devOut === undefined ? {} : { seed: options.seed ?? 1 }),
+    ...(options.devOut === undefined ? {} : { seed: options.seed ?? DEFAULT_SPLIT_SEED }),
   };
 }
 
