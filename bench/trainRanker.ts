@@ -122,7 +122,7 @@ async function measure(d: Domain, encoder: MemoEncoder, trained: readonly Ranker
   console.log('| ranker | in-KB | accuracy | R@10 | R@64 | time (s) |');
   console.log('|---|---:|---:|---:|---:|---:|');
   const run = async (name: string, linker: LinkerInit | typeof givenOrderLinker): Promise<EvaluationReport> => {
-    const l = 'kb' in linker ? new Linker(linker) : linker;
+    const l = 'encoder' in linker ? new Linker(linker) : linker;
     const report = await evaluate({ docs: d.test, linker: l, mapGold: d.mapGold, topK: 64, skipInvalid: true, ...(d.candidatesFor === undefined ? {} : { candidatesFor: d.candidatesFor }) });
     const m = report.metrics;
     console.log(`| ${name} | ${m.inKb} | ${pct(m.accuracy)} | ${pct(m['recall@10'])} | ${pct(m['recall@64'])} | ${report.seconds.toFixed(1)} |`);

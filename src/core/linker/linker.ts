@@ -3,6 +3,9 @@ import { LinkerError, throwIfAborted } from '../errors';
 import type { VectorIndex } from '../index/vectorIndex';
 import type { CandidateStore, RetrievedCandidates } from '../store/candidateStore';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
+import type { Entity } from '../kb/entity';
+import { KbEntityRecords, type EntityRecords } from '../store/entityRecords';
+import { nameNgramSimilarity } from './nameNgramSimilarity';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { Gazetteer } from './gazetteer';
@@ -114,7 +117,19 @@ export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
 };
 
 export interface LinkerInit {
-  readonly kb: KnowledgeBase;
+  /**
+   * The KB loaded in this process: the KB-wide structures (detection dictionary, name indexes) are built from it.
+   * May be left out when `records` serve the KB (a store); then the detection dictionary must be given.
+   */
+  readonly kb?: KnowledgeBase;
+  /**
+   * Where the linker reads KB records by row (default: `kb`'s arrays). A store's records (PgEntityRecords) are
+   * fetched per document, one query for every candidate, so ranking holds records in proportion to the document,
+   * not the KB; the n-gram feature is then computed from each candidate's names (no KB-wide n-gram index).
+   */
+  readonly records?: EntityRecords;
+  /** The detection dictionary, built elsewhere (required for detection when `records` hold no arrays). */
+  readonly gazetteer?: Gazetteer;
   readonly encoder: TextEncoder;
   /** Vectors of the entity texts (`entityText`), searched for dense candidates; without it every candidate is lexical. */
   readonly index?: VectorIndex;
@@ -170,7 +185,11 @@ export class Linker implements DocumentLinker {
   readonly options: LinkerOptions;
   readonly templateId: string;
   readonly timings: StageTimings = { detection: 0, encoding: 0, retrieval: 0, ranking: 0, mentions: 0 };
-  private readonly kb: KnowledgeBase;
+  private readonly records: EntityRecords;
+  /** Every record in this process, for the KB-wide structures: `kb`'s, else the records' own; none with a store alone. */
+  private readonly allEntities: readonly Entity[] | undefined;
+  /** With store records: the loaded records of the current document, by row (sparse), for what indexes an array by row. */
+  private documentRecords: Entity[] = [];
   private readonly encoder: TextEncoder;
   private readonly index: VectorIndex | undefined;
   private readonly candidateStore: CandidateStore | undefined;
@@ -194,9 +213,14 @@ export class Linker implements DocumentLinker {
   private readonly entityVectors = new Map<number, Float32Array>();
   private readonly storedVectors = new Map<number, Float32Array>();
   private traits: EntityTraitCache | undefined;
+  /** With store records: whether the annotator memory's confirmed ids were resolved for learned detection. */
+  private learnedResolved = false;
 
   constructor(init: LinkerInit) {
-    this.kb = init.kb;
+    if (init.records === undefined && init.kb === undefined) throw new LinkerError('internal', 'Linker: give the KB or its records.');
+    this.records = init.records ?? new KbEntityRecords(init.kb!);
+    this.gazetteerCache = init.gazetteer;
+    this.allEntities = init.kb?.entities ?? this.records.all;
     this.encoder = init.encoder;
     this.index = init.index;
     this.indexRows = init.entityIndexRows;
@@ -206,7 +230,7 @@ export class Linker implements DocumentLinker {
     const index = init.index;
     this.storedVector = init.entityVector ?? (store !== undefined ? (row) => store.vector(row) : index !== undefined && init.entityIndexRows === undefined ? (row) => index.vector(row) : undefined);
     this.weights = init.rankerWeights ?? DEFAULT_RANKER_WEIGHTS;
-    this.priorOf = init.entityPrior ?? ((row) => this.kb.entities[row]?.prior);
+    this.priorOf = init.entityPrior ?? ((row) => this.records.entity(row).prior);
     if (init.formPrior instanceof Promise) this.formPriorLoading = init.formPrior;
     else this.formPriorOf = init.formPrior;
     if (init.learned !== undefined) this.setLearnedState(init.learned);
@@ -235,6 +259,7 @@ export class Linker implements DocumentLinker {
    */
   setLearnedState(state: LearnedState | undefined): void {
     this.nameFeatureCache.clear();
+    this.learnedResolved = false;
     if (state === undefined) {
       this.learned = undefined;
       if (this.detectorCache !== undefined) this.detectorCache.learned = undefined;
@@ -247,7 +272,7 @@ export class Linker implements DocumentLinker {
 
   /** Detection names and suppressed forms from the annotator memory (detection/learnedDetection.ts). */
   private learnedDetection(): LearnedDetection | undefined {
-    return this.learned === undefined ? undefined : LearnedDetection.fromMemory(this.learned.memory, (id) => this.kb.rowOf(id));
+    return this.learned === undefined ? undefined : LearnedDetection.fromMemory(this.learned.memory, (id) => this.records.rowOf(id));
   }
 
   get learnedState(): LearnedState | undefined {
@@ -263,7 +288,7 @@ export class Linker implements DocumentLinker {
   get gazetteer(): Gazetteer {
     if (this.gazetteerCache === undefined) {
       const t = performance.now();
-      this.gazetteerCache = this.nameIndexes.gazetteer(this.kb.entities, this.options.detection);
+      this.gazetteerCache = this.nameIndexes.gazetteer(this.allRecords('The detection dictionary'), this.options.detection);
       this.logger.debug(`gazetteer: ${this.gazetteerCache.nameCount} names in ${Math.round(performance.now() - t)} ms`);
     }
     return this.gazetteerCache;
@@ -271,7 +296,7 @@ export class Linker implements DocumentLinker {
 
   /** Dictionary matches, the function-word rule, and the mention scorer when there is one. */
   get detector(): MentionDetector {
-    this.detectorCache ??= new MentionDetector({ gazetteer: this.gazetteer, entities: this.kb.entities, frequencies: builtInWordFrequencies(), scorer: this.scorer, learned: this.learnedDetection() });
+    this.detectorCache ??= new MentionDetector({ gazetteer: this.gazetteer, entities: this.allEntities, frequencies: builtInWordFrequencies(), scorer: this.scorer, learned: this.learnedDetection() });
     return this.detectorCache;
   }
 
@@ -288,7 +313,7 @@ export class Linker implements DocumentLinker {
   get lexical(): LexicalIndex {
     if (this.lexicalCache === undefined) {
       const t = performance.now();
-      this.lexicalCache = this.nameIndexes.lexical(this.kb.entities, this.options.lexical);
+      this.lexicalCache = this.nameIndexes.lexical(this.allRecords('The lexical name index'), this.options.lexical);
       this.logger.debug(`lexical index built in ${Math.round(performance.now() - t)} ms`);
     }
     return this.lexicalCache;
@@ -298,10 +323,71 @@ export class Linker implements DocumentLinker {
   get ngram(): NgramIndex {
     if (this.ngramCache === undefined) {
       const t = performance.now();
-      this.ngramCache = this.nameIndexes.ngram(this.kb.entities, { threshold: this.options.ngramThreshold });
+      this.ngramCache = this.nameIndexes.ngram(this.allRecords('The n-gram name index'), { threshold: this.options.ngramThreshold });
       this.logger.debug(`n-gram index: ${this.ngramCache.stats.names} names in ${Math.round(performance.now() - t)} ms`);
     }
     return this.ngramCache;
+  }
+
+  /** Every KB record, for a KB-wide structure; a linker over a store's records alone has none. */
+  private allRecords(what: string): readonly Entity[] {
+    const all = this.allEntities;
+    if (all === undefined) {
+      throw new LinkerError('internal', `${what} needs every record of the KB in this process, but this linker reads them from ${this.records.name}.`, {
+        hint: 'Give the linker the structure prebuilt (LinkerInit.gazetteer), or candidates from the store (LinkerInit.candidateStore).',
+      });
+    }
+    return all;
+  }
+
+  /** The records by row: the KB's array, or (store records) the current document's loaded rows. */
+  private recordArray(): readonly Entity[] {
+    return this.records.all ?? this.documentRecords;
+  }
+
+  /**
+   * What a link call reads by id, made readable (a no-op for the KB's arrays; for a store, one lookup of the
+   * ids not cached): the annotator memory's confirmed names (learned detection), the document's decisions and the
+   * given candidate ids.
+   */
+  private async resolveIds(context: DocumentContext | undefined, spans: readonly SpanRequest[], signal: AbortSignal | undefined): Promise<void> {
+    if (this.records.all !== undefined) return;
+    const memory = this.learned?.memory;
+    const fresh = memory !== undefined && !this.learnedResolved;
+    const ids = [...(fresh ? memory.confirmedNames().map((n) => n.entityId) : []), ...decidedIds(context)];
+    for (const s of spans) ids.push(...(s.candidateIds ?? []), ...(s.extraCandidateIds ?? []));
+    await this.records.resolve(ids, signal);
+    if (fresh) {
+      this.learnedResolved = true;
+      if (this.detectorCache !== undefined) this.detectorCache.learned = this.learnedDetection();
+    }
+  }
+
+  /**
+   * With store records, the records a document's ranking reads, in one query for those not cached: every pooled
+   * row, and the rows of the ids it reads by id (memory, decisions, the kept mentions' entities).
+   */
+  private async loadRecords(texts: readonly string[], pools: readonly Map<number, PoolEntry>[], context: DocumentContext | undefined, others: readonly LinkedMention[], signal: AbortSignal | undefined): Promise<void> {
+    if (this.records.all !== undefined) return;
+    const memory = this.learned?.memory;
+    const ids = [...decidedIds(context), ...others.flatMap((m) => m.candidates.slice(0, 1).map((c) => c.id))];
+    if (memory !== undefined) for (const text of new Set(texts)) ids.push(...memory.entitiesFor(text), ...memory.countsFor(text).keys());
+    await this.records.resolve(ids, signal);
+    const rows = new Set<number>();
+    for (const pool of pools) for (const row of pool.keys()) rows.add(row);
+    for (const id of ids) {
+      const row = this.records.rowOf(id);
+      if (row !== undefined) rows.add(row);
+    }
+    await this.records.load(rows, signal);
+    this.documentRecords = [];
+    for (const row of rows) this.documentRecords[row] = this.records.entity(row);
+  }
+
+  /** The n-gram feature: the KB-wide index's similarity, or the same measure over the record's names (store records). */
+  private ngramSimilarity(text: string, row: number): number {
+    if (this.records.all !== undefined) return this.ngram.similarity(text, row).similarity;
+    return nameNgramSimilarity(text, entityNames(this.records.entity(row)));
   }
 
   /**
@@ -321,11 +407,12 @@ export class Linker implements DocumentLinker {
   /** The learned forms for one document: the memory's plus the document's decisions (detection/learnedDetection.ts). */
   private documentDetection(context: DocumentContext | undefined): LearnedDetection | undefined {
     if (context === undefined || context.decisions.length === 0) return this.detector.learned;
-    return LearnedDetection.forDocument(this.detector.learned, this.learned?.memory, context.decisions, (id) => this.kb.rowOf(id));
+    return LearnedDetection.forDocument(this.detector.learned, this.learned?.memory, context.decisions, (id) => this.records.rowOf(id));
   }
 
   async linkDocument(text: string, options: LinkOptions = {}): Promise<LinkedMention[]> {
     this.resetTimings();
+    await this.resolveIds(options.context, [], options.signal);
     const t = performance.now();
     const detected = this.detect(text, undefined, options.context);
     this.timings.detection += performance.now() - t;
@@ -335,6 +422,7 @@ export class Linker implements DocumentLinker {
 
   async linkSpans(text: string, spans: readonly SpanRequest[], options: LinkOptions = {}): Promise<LinkedMention[]> {
     this.resetTimings();
+    await this.resolveIds(options.context, spans, options.signal);
     const jobs = spans.map((s, i): MentionJob => {
       if (!(s.start >= 0 && s.end > s.start && s.end <= text.length)) {
         throw new LinkerError('usage', `Span ${i} [${s.start}, ${s.end}) is not inside the text (length ${text.length}).`);
@@ -354,8 +442,9 @@ export class Linker implements DocumentLinker {
   private corefer(text: string, linked: LinkedMention[], options: LinkOptions, detect?: readonly [number, number], others?: readonly LinkedMention[]): LinkedMention[] {
     const coref = { ...DEFAULT_COREFERENCE_OPTIONS, ...this.options.coreference };
     if (detect === undefined ? !coref.link : !coref.detect) return linked;
-    const traits = (this.traits ??= new EntityTraitCache(this.kb.entities));
-    const rowOf = (id: string): number | undefined => this.kb.rowOf(id);
+    // Store records: a fresh cache over this document's records (they change per document).
+    const traits = this.records.all === undefined ? new EntityTraitCache(this.documentRecords) : (this.traits ??= new EntityTraitCache(this.records.all));
+    const rowOf = (id: string): number | undefined => this.records.rowOf(id);
     return linkPronouns(text, {
       linked,
       ...(options.context === undefined ? {} : { decisions: options.context.decisions }),
@@ -363,7 +452,7 @@ export class Linker implements DocumentLinker {
       ...(detect === undefined ? {} : { propose: detect }),
       dropUnresolved: detect !== undefined,
       traitsOf: (id) => { const row = rowOf(id); return row === undefined ? undefined : traits.of(row); },
-      titleOf: (id) => { const row = rowOf(id); return row === undefined ? undefined : this.kb.entities[row].title; },
+      titleOf: (id) => { const row = rowOf(id); return row === undefined ? undefined : this.recordArray()[row]?.title; },
       options: coref,
     });
   }
@@ -371,8 +460,8 @@ export class Linker implements DocumentLinker {
   private rowsOf(ids: readonly string[]): number[] {
     const rows: number[] = [];
     for (const id of ids) {
-      const row = this.kb.rowOf(id);
-      if (row === undefined) this.logger.warn(`linkSpans: candidate id "${id}" is not in the KB "${this.kb.name}"; skipped.`);
+      const row = this.records.rowOf(id);
+      if (row === undefined) this.logger.warn(`linkSpans: candidate id "${id}" is not in the KB "${this.records.name}"; skipped.`);
       else if (!rows.includes(row)) rows.push(row);
     }
     return rows;
@@ -387,6 +476,7 @@ export class Linker implements DocumentLinker {
     this.resetTimings();
     const region = changedRegion(previousText, newText);
     if (region === undefined) return [...previousResult];
+    await this.resolveIds(options.context, [], options.signal);
     const delta = newText.length - previousText.length;
     const t = performance.now();
     const detected = this.detect(newText, [region.from, region.toNew], options.context).filter((d) => d.start >= region.from && d.end <= region.toNew);
@@ -439,6 +529,7 @@ export class Linker implements DocumentLinker {
       jobs.map((job, i) => ({ ...job, vector: vectors[i], nameVector: job.givenRows === undefined ? nameVectorOf[i] : undefined, stored: stored?.[i] })),
       this.poolSources(useLexical),
     );
+    await this.loadRecords(jobs.map((j) => j.text), pools, options.context, others, signal);
     if (useDense) {
       const need = new Set<number>();
       for (const pool of pools) for (const [row, c] of pool) if (c.dense === undefined && (c.given || c.exact || this.index === undefined) && this.vectorOf(row) === undefined) need.add(row);
@@ -462,7 +553,7 @@ export class Linker implements DocumentLinker {
     const w = weightVector(weights);
     const decide = { ...this.options, topK };
     const scored = prepared.map((inputs) => scoreMention(inputs, w));
-    const rank = (d: DecisionOptions): LinkedMention[] => jobs.map((job, i) => decideMention(job, scored[i], this.kb.entities, d));
+    const rank = (d: DecisionOptions): LinkedMention[] => jobs.map((job, i) => decideMention(job, scored[i], this.recordArray(), d));
     if ((weights.weights.coherence ?? 0) !== 0) {
       // A first look (best candidates only) finds the confident predictions; coherence with them rescores every candidate.
       const context = await this.contextEntities(options.context, [...rank({ ...decide, topK: 1, hardNegatives: 0 }), ...others], signal);
@@ -488,14 +579,14 @@ export class Linker implements DocumentLinker {
     const inputs: CandidateInput[] = [];
     rows.forEach((row, k) => {
       const c = pool.get(row) as PoolEntry;
-      const entity = this.kb.entities[row];
+      const entity = this.records.entity(row);
       const givenRank = job.givenRows?.indexOf(row);
       let names = this.nameFeatureCache.get(job.text, row);
       if (names === undefined) {
         mention ??= mentionInfo(job.text);
         const byName = nameFeatures(mention, this.namesOf(row, memory));
         // The n-gram retriever's measure (trigram cosine, accents folded) over the KB's names; Dice covers learned names.
-        names = { ...byName, ngram: Math.max(byName.ngram, this.ngram.similarity(job.text, row).similarity) };
+        names = { ...byName, ngram: Math.max(byName.ngram, this.ngramSimilarity(job.text, row)) };
         this.nameFeatureCache.set(job.text, row, names);
       }
       inputs.push({
@@ -524,8 +615,8 @@ export class Linker implements DocumentLinker {
   private formTypes(form: string, memory: AnnotatorMemory | undefined, context: DocumentContext | undefined): Map<string | undefined, number> {
     const types = new Map<string | undefined, number>();
     const add = (id: string, n: number): void => {
-      const row = this.kb.rowOf(id);
-      const type = row === undefined ? undefined : this.kb.entities[row].type;
+      const row = this.records.rowOf(id);
+      const type = row === undefined ? undefined : this.records.entity(row).type;
       types.set(type, (types.get(type) ?? 0) + n);
     };
     for (const [id, n] of memory?.countsFor(form) ?? []) add(id, n);
@@ -539,10 +630,10 @@ export class Linker implements DocumentLinker {
     let names = this.nameCache.get(row);
     if (names === undefined) {
       if (this.nameCache.size >= this.options.entityVectorCache) this.nameCache.clear();
-      names = entityNames(this.kb.entities[row]).map(nameInfo);
+      names = entityNames(this.records.entity(row)).map(nameInfo);
       this.nameCache.set(row, names);
     }
-    const learned = memory?.namesOf(this.kb.entities[row].id) ?? [];
+    const learned = memory?.namesOf(this.records.entity(row).id) ?? [];
     return learned.length === 0 ? names : [...names, ...learned.map(nameInfo)];
   }
 
@@ -565,14 +656,14 @@ export class Linker implements DocumentLinker {
   private async contextEntities(context: DocumentContext | undefined, predicted: readonly LinkedMention[], signal: AbortSignal | undefined): Promise<ContextEntity[]> {
     const out: { start: number; end: number; row: number }[] = [];
     for (const d of context?.decisions ?? []) {
-      const row = d.entityId === null ? undefined : this.kb.rowOf(d.entityId);
+      const row = d.entityId === null ? undefined : this.records.rowOf(d.entityId);
       if (row !== undefined) out.push({ start: d.start, end: d.end, row });
     }
     const decided = (m: { start: number; end: number }): boolean => out.some((d) => d.start < m.end && m.start < d.end);
     for (const m of predicted) {
       const top = m.candidates[0];
       if (top === undefined || m.nil || top.probability < this.options.coherenceConfidence || decided(m)) continue;
-      const row = this.kb.rowOf(top.id);
+      const row = this.records.rowOf(top.id);
       if (row !== undefined) out.push({ start: m.start, end: m.end, row });
     }
     await this.ensureEntityVectors([...new Set(out.map((e) => e.row))], signal);
@@ -610,7 +701,7 @@ export class Linker implements DocumentLinker {
       learnedRows: (text) => {
         const rows: number[] = [];
         for (const id of this.learned?.memory.entitiesFor(text) ?? []) {
-          const row = this.kb.rowOf(id);
+          const row = this.records.rowOf(id);
           if (row !== undefined) rows.push(row);
         }
         return rows;
@@ -626,7 +717,7 @@ export class Linker implements DocumentLinker {
     if (missing.length === 0) return;
     const t = performance.now();
     const vecs = await this.encoder.encode(
-      missing.map((r) => entityText(this.kb.entities[r], this.options.template)),
+      missing.map((r) => entityText(this.records.entity(r), this.options.template)),
       { signal, batchSize: this.options.batchSize, role: 'entity' },
     );
     this.timings.encoding += performance.now() - t;
@@ -634,6 +725,11 @@ export class Linker implements DocumentLinker {
     if (this.entityVectors.size + missing.length > this.options.entityVectorCache) this.entityVectors.clear();
     missing.forEach((r, i) => this.entityVectors.set(r, vecs[i]));
   }
+}
+
+/** The entity ids of a document's decisions (NIL and rejections have none). */
+function decidedIds(context: DocumentContext | undefined): string[] {
+  return (context?.decisions ?? []).flatMap((d) => (d.entityId === null ? [] : [d.entityId]));
 }
 
 function paragraphOf(paras: readonly Range[], offset: number): Range {

@@ -205,16 +205,19 @@ export async function openLinkingSession(options: LinkingSessionOptions): Promis
     const nameIndexes = cachedNameIndexes({ dir: path.join(options.cacheDir, 'name-indexes'), kbHash, logger });
     primeWordFrequencies(path.join(options.cacheDir, 'name-indexes'), logger);
     const linkerOptions = { ...DEFAULT_LINKER_OPTIONS, ...options.linkerOptions };
-    nameIndexes.gazetteer(kb.entities, linkerOptions.detection);
+    const gazetteer = nameIndexes.gazetteer(kb.entities, linkerOptions.detection);
     if (storeOpening === undefined) nameIndexes.lexical(kb.entities, linkerOptions.lexical);
-    if (linkerOptions.ngramTopN > 0) nameIndexes.ngram(kb.entities, { threshold: linkerOptions.ngramThreshold });
+    // With a store the linker computes the n-gram feature from each candidate's record: no KB-wide n-gram index.
+    if (storeOpening === undefined && linkerOptions.ngramTopN > 0) nameIndexes.ngram(kb.entities, { threshold: linkerOptions.ngramThreshold });
     const opened = await indexOpening;
     const store = await storeOpening;
     const indexDone = performance.now();
     const rankerWeights = await loadRankerWeights(modelDir);
     const learned = await readModelLearnedState(modelDir);
     const entityPrior = priors === undefined ? undefined : (row: number): number | undefined => (Number.isNaN(priors[row]) ? undefined : priors[row]);
-    const linker = new Linker({ kb, encoder, index: opened?.index, ...(store === undefined ? {} : { candidateStore: store.candidates }), rankerWeights, nameIndexes, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), formPrior, options: options.linkerOptions, logger });
+    // With a store the linker reads the records it ranks from it per document (store.records); `kb` still gives the
+    // KB-wide structures (detection dictionary, the panels' search index) until those are served by the store too.
+    const linker = new Linker({ kb, ...(store === undefined ? {} : { records: store.records, gazetteer }), encoder, index: opened?.index, ...(store === undefined ? {} : { candidateStore: store.candidates }), rankerWeights, nameIndexes, ...(learned === undefined ? {} : { learned }), ...(entityPrior === undefined ? {} : { entityPrior }), formPrior, options: options.linkerOptions, logger });
     if (learned !== undefined) logger.info(`Model folder: learned state from ${learned.decisions} annotated decisions (${Object.keys(learned.memory.names).length} entities with confirmed names).`);
     const timings: SessionTimings = { kb: kbDone - started, model: modelDone - kbDone, index: indexDone - modelDone, total: performance.now() - started };
     const indexAction = opened?.action ?? (store?.build === undefined || store.build.action === 'opened' ? 'opened' : 'built');

@@ -16,6 +16,11 @@ export interface EntityRow {
   readonly row: number;
   readonly id: string;
   readonly title: string;
+  readonly text: string;
+  /** A PostgreSQL array literal (textArrayLiteral). */
+  readonly aliases: string;
+  readonly type: string | null;
+  readonly prior: number | null;
   /** pgvector text form. */
   readonly embedding: string;
 }
@@ -36,8 +41,9 @@ export function rowWriter(kind: RowWriterKind, connection: PgConnection, vectorT
   return kind === 'copy' ? copyWriter(connection) : insertWriter(connection, vectorType);
 }
 
-/** The COPY text format of one field: backslash, tab, newline and carriage return escaped. */
-export function copyField(value: string | number): string {
+/** The COPY text format of one field: backslash, tab, newline and carriage return escaped; null as `\N`. */
+export function copyField(value: string | number | null): string {
+  if (value === null) return '\\N';
   return typeof value === 'number' ? String(value) : value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
@@ -50,7 +56,11 @@ function copyWriter(connection: PgConnection): RowWriter {
   };
   return {
     kind: 'copy',
-    entities: (table, rows) => copy(`COPY ${table} (row, id, title, embedding) FROM STDIN`, rows.map((r) => `${r.row}\t${copyField(r.id)}\t${copyField(r.title)}\t${r.embedding}\n`)),
+    entities: (table, rows) =>
+      copy(
+        `COPY ${table} (row, id, title, text, aliases, type, prior, embedding) FROM STDIN`,
+        rows.map((r) => `${r.row}\t${[r.id, r.title, r.text, r.aliases, r.type, r.prior].map(copyField).join('\t')}\t${r.embedding}\n`),
+      ),
     names: (table, rows) => copy(`COPY ${table} (row, key, gram) FROM STDIN`, rows.map((r) => `${r.row}\t${copyField(r.key)}\t${copyField(r.gram)}\n`)),
   };
 }
@@ -59,12 +69,11 @@ function insertWriter(connection: PgConnection, vectorType: StoredVectorType): R
   return {
     kind: 'insert',
     entities: (table, rows) =>
-      connection.write(`INSERT INTO ${table} (row, id, title, embedding) SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::${vectorType}[])`, [
-        rows.map((r) => r.row),
-        rows.map((r) => r.id),
-        rows.map((r) => r.title),
-        rows.map((r) => r.embedding),
-      ]),
+      // aliases travel as array literals (unnest of a text[][] would flatten them) and are cast per row.
+      connection.write(
+        `INSERT INTO ${table} (row, id, title, text, aliases, type, prior, embedding) SELECT r, i, ti, tx, a::text[], ty, p, e FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::${vectorType}[]) AS u(r, i, ti, tx, a, ty, p, e)`,
+        [rows.map((r) => r.row), rows.map((r) => r.id), rows.map((r) => r.title), rows.map((r) => r.text), rows.map((r) => r.aliases), rows.map((r) => r.type), rows.map((r) => r.prior), rows.map((r) => r.embedding)],
+      ),
     names: (table, rows) =>
       connection.write(`INSERT INTO ${table} (row, key, gram) SELECT * FROM unnest($1::integer[], $2::text[], $3::text[])`, [
         rows.map((r) => r.row),

@@ -3,7 +3,7 @@ import type { PgConnection } from './pgConnection';
 import { qualified, type StoreLocation } from './storeUrl';
 
 /** Bump when the tables change: a store of another version is rebuilt by `index`, refused by linking. */
-export const PG_STORE_VERSION = '1';
+export const PG_STORE_VERSION = '2';
 
 export type StoredVectorType = 'vector' | 'halfvec';
 
@@ -38,7 +38,8 @@ export function createTablesSql(location: StoreLocation, stamp: StoreStamp): str
     `CREATE SCHEMA IF NOT EXISTS ${s}`,
     `CREATE TABLE ${table(location, 'stamp')} (key text PRIMARY KEY, value text NOT NULL)`,
     `CREATE TABLE ${table(location, 'progress')} (step text PRIMARY KEY, done integer NOT NULL)`,
-    `CREATE TABLE ${table(location, 'entities')} (row integer PRIMARY KEY, id text NOT NULL, title text NOT NULL, embedding ${stamp.vectorType}(${stamp.dims}) NOT NULL)`,
+    // The whole record (v2), so a linking process reads the rows it needs instead of loading the KB (entityRecords.ts).
+    `CREATE TABLE ${table(location, 'entities')} (row integer PRIMARY KEY, id text NOT NULL, title text NOT NULL, text text NOT NULL, aliases text[] NOT NULL, type text, prior float8, embedding ${stamp.vectorType}(${stamp.dims}) NOT NULL)`,
     // key: the linker's nameKey (exact names); gram: ngramKey (case and accents folded) for pg_trgm.
     `CREATE TABLE ${table(location, 'names')} (row integer NOT NULL, key text NOT NULL, gram text NOT NULL)`,
   ];
@@ -49,6 +50,7 @@ export function createIndexesSql(location: StoreLocation, stamp: StoreStamp, hns
   const ops = stamp.vectorType === 'halfvec' ? 'halfvec_ip_ops' : 'vector_ip_ops';
   const name = (n: string): string => `"${location.schema}_${n}"`;
   return [
+    { step: 'index:entities_id', sql: `CREATE UNIQUE INDEX IF NOT EXISTS ${name('entities_id')} ON ${table(location, 'entities')} (id)` },
     { step: 'index:names_key', sql: `CREATE INDEX IF NOT EXISTS ${name('names_key')} ON ${table(location, 'names')} (key)` },
     { step: 'index:names_gram', sql: `CREATE INDEX IF NOT EXISTS ${name('names_gram')} ON ${table(location, 'names')} USING gin (gram gin_trgm_ops)` },
     {
@@ -122,4 +124,9 @@ export function parseVectorLiteral(text: string): Float32Array {
   const out = new Float32Array(parts.length);
   for (let i = 0; i < parts.length; i++) out[i] = Number(parts[i]);
   return out;
+}
+
+/** A PostgreSQL array literal of texts, `{"a","b"}` (each element quoted; backslash and quote escaped). */
+export function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }

@@ -7,7 +7,7 @@ import { ngramKey } from '../linker/ngramIndex';
 import { nameKey } from '../linker/tokens';
 import type { PgConnection } from './pgConnection';
 import { rowWriter, type NameRow, type RowWriterKind } from './pgRowWriter';
-import { createIndexesSql, createTablesSql, PG_STORE_VERSION, readStoreState, stampMismatch, table, vectorLiteral, type StoreStamp } from './pgSchema';
+import { createIndexesSql, createTablesSql, PG_STORE_VERSION, readStoreState, stampMismatch, table, textArrayLiteral, vectorLiteral, type StoreStamp } from './pgSchema';
 
 export interface BuildPgStoreOptions {
   readonly connection: PgConnection;
@@ -85,7 +85,7 @@ export async function buildPgStore(options: BuildPgStoreOptions): Promise<PgStor
       const names: NameRow[] = [];
       for (let row = start; row < end; row++) {
         const e = entities[row];
-        rows.push({ row, id: e.id, title: e.title, embedding: vectorLiteral(vectors, row * dims, (row + 1) * dims) });
+        rows.push({ row, id: e.id, title: e.title, text: e.text, aliases: textArrayLiteral(e.aliases), type: e.type ?? null, prior: e.prior ?? null, embedding: vectorLiteral(vectors, row * dims, (row + 1) * dims) });
         names.push(...nameRowsOf(row, e));
       }
       await connection.write('BEGIN');

@@ -1,7 +1,9 @@
 import type { KnowledgeBase } from '../kb/knowledgeBase';
 import type { Logger, ProgressListener } from '../log';
 import type { CandidateStore } from './candidateStore';
+import type { EntityRecords } from './entityRecords';
 import { openPgCandidateStore } from './pgCandidateStore';
+import { PgEntityRecords } from './pgEntityRecords';
 import { PgConnection } from './pgConnection';
 import type { StoredVectorType } from './pgSchema';
 import { buildPgStore, type PgStoreBuildResult } from './pgStoreBuild';
@@ -33,6 +35,8 @@ export interface SessionStoreOptions {
 
 export interface SessionStore {
   readonly candidates: CandidateStore;
+  /** The KB records, read from the store per document (the linker's EntityRecords). */
+  readonly records: EntityRecords;
   /** What `index --store` did; absent when the session only opened the store. */
   readonly build?: PgStoreBuildResult;
 }
@@ -66,5 +70,7 @@ export async function openSessionStore(options: SessionStoreOptions): Promise<Se
     rebuildCommand: `entity-linker index --kb <the KB> [--model <the model>] --store ${location.redacted}`,
     logger: options.logger,
   });
-  return { candidates, ...(build === undefined ? {} : { build }) };
+  // Records share the candidates' connection (and its reconnect-once rule): one client per session.
+  const records = new PgEntityRecords(candidates.connection, candidates.stamp, { name: options.kb.name });
+  return { candidates, records, ...(build === undefined ? {} : { build }) };
 }
