@@ -39,6 +39,12 @@ export interface LinkerLearningOptions {
    * costs (keyCosts.ts, detectionOperatingPoint): a missed mention costs several keys, a false one a reject.
    */
   readonly detectionThreshold: number;
+  /**
+   * The annotator memory reaches the linker with every decision (as the editor sends it to the link thread), not
+   * only at the refit: a form or surname decided in one document is detected in the next ones at once. The memory
+   * update is cheap; the refit of the ranker is what waits for `retrainEvery` decisions.
+   */
+  readonly memoryAtOnce: boolean;
 }
 
 /**
@@ -55,7 +61,7 @@ export class LinkerLearning implements OnlineLearning {
     private readonly linker: Linker,
     options: Partial<LinkerLearningOptions> = {},
   ) {
-    this.options = { detection: false, minDetectionExamples: 5, detectionThreshold: detectionOperatingPoint(), ...options };
+    this.options = { detection: false, minDetectionExamples: 5, detectionThreshold: detectionOperatingPoint(), memoryAtOnce: true, ...options };
     LinkerLearning.reset(linker);
   }
 
@@ -65,8 +71,13 @@ export class LinkerLearning implements OnlineLearning {
     linker.setMentionScorer(undefined);
   }
 
+  get memoryAtOnce(): boolean {
+    return this.options.memoryAtOnce;
+  }
+
   observe(d: SimulatedDecision): void {
     this.learner.observe(annotatorDecision(d));
+    if (this.options.memoryAtOnce) this.linker.setLearnedState(this.learner.state);
     // A NIL span is a real mention, but not of this KB: for annotating against it, better not proposed.
     if (this.options.detection) this.mentionExamples.push(...this.linker.detector.examples(d.text, [{ start: d.start, end: d.end, label: d.status === 'accepted' }]));
   }

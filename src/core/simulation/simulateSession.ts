@@ -86,9 +86,14 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
       refits++;
       await relinkOpen();
       if (st.passDone) await relinkDocument(st);
-    } else if (recursInText(st.doc.text, decided)) {
-      // The editor links a document again at once when the decided form occurs in it again (host/learning).
-      await relinkDocument(st);
+    } else {
+      // The editor links a document again at once when the decided form occurs in it again (host/learning); with
+      // the memory handed over at once, the other open documents where it occurs too.
+      if (recursInText(st.doc.text, decided)) await relinkDocument(st);
+      if (learner.memoryAtOnce === true) {
+        const elsewhere = { start: -1, end: -1, text: decided.text };
+        for (const other of states) if (other !== st && other.opened && !other.passDone && recursInText(other.doc.text, elsewhere)) await relinkDocument(other);
+      }
     }
   };
 

@@ -49,6 +49,11 @@ export type DecisionAction = 'accept' | 'acceptAll' | 'choose' | 'nil' | 'reject
 export interface OnlineLearning {
   observe(decision: SimulatedDecision): void;
   refit(): Promise<void>;
+  /**
+   * True when `observe` already hands the decision's memory to the linker (LinkerLearningOptions.memoryAtOnce):
+   * the other open documents in which the decided form recurs are then linked again at once, as the editor does.
+   */
+  readonly memoryAtOnce?: boolean;
 }
 
 /** A gold document whose mentions are already mapped to KB ids. */

@@ -46,7 +46,7 @@ void test('the simulation linker keeps top-K candidates and searches the KB as t
 
 void test('a refit hands the learned state (and, when asked, a mention scorer) to the linker; reset takes them back', async () => {
   const { linker } = makeLinker();
-  const learning = new LinkerLearning(linker, { detection: true, minDetectionExamples: 1 });
+  const learning = new LinkerLearning(linker, { detection: true, minDetectionExamples: 1, memoryAtOnce: false });
   learning.observe(await decision(linker, 'Apple', 'Q7', 'choose'));
   learning.observe(await decision(linker, 'capital', null, 'reject'));
   // Read through a function: an assertion on the getter would narrow its type for the lines after it.
@@ -59,10 +59,29 @@ void test('a refit hands the learned state (and, when asked, a mention scorer) t
   assert.equal(learned(), undefined);
   assert.equal(linker.mentionScorer, undefined);
   // Without detection learning the scorer stays off.
-  const rankOnly = new LinkerLearning(linker);
+  const rankOnly = new LinkerLearning(linker, { memoryAtOnce: false });
   rankOnly.observe(await decision(linker, 'Apple', 'Q7', 'choose'));
   rankOnly.observe(await decision(linker, 'capital', null, 'reject'));
   await rankOnly.refit();
   assert.equal(linker.mentionScorer, undefined);
   assert.ok(learned() !== undefined);
+});
+
+void test('the memory reaches the linker with each decision: a form linked by hand is detected in the next document before any refit', async () => {
+  const { linker } = makeLinker();
+  const next = 'The phones of the fruit company sell well.';
+  const detected = (): string[] => linker.detect(next).map((m) => m.text);
+  const handLinked = async (): Promise<SimulatedDecision> => ({ ...(await decision(linker, 'Apple', 'Q7', 'linkSelection')), text: 'Apple, the fruit company.', start: 11, end: 24 });
+  const atRefit = new LinkerLearning(linker, { memoryAtOnce: false });
+  atRefit.observe(await handLinked());
+  assert.ok(!detected().includes('fruit company'), 'before the refit, the memory waits');
+  await atRefit.refit();
+  assert.ok(detected().includes('fruit company'));
+  const atOnce = new LinkerLearning(linker);
+  assert.ok(atOnce.memoryAtOnce);
+  assert.ok(!detected().includes('fruit company'), 'a new learner starts from the shipped state');
+  atOnce.observe(await handLinked());
+  assert.ok(detected().includes('fruit company'), 'no refit needed');
+  assert.equal(linker.learnedState?.decisions, 1);
+  assert.equal(linker.learnedState?.weights, undefined, 'the ranker is refitted only at the refit');
 });

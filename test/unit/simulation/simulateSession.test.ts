@@ -156,3 +156,23 @@ void test('a form linked by hand that occurs again in the document is proposed a
   assert.deepEqual([plain.outcomes.linkSelection, plain.outcomes.accept], [2, 0]);
   assert.ok(r.keystrokes.autoAdvance < plain.keystrokes.autoAdvance);
 });
+
+void test('a learner that hands its memory over at once gets the other open documents where the form recurs linked again', async () => {
+  const run = async (memoryAtOnce: boolean) => {
+    const known = new Set(['Paris']);
+    const linker = new FakeLinker((text) => detecting(...known)(text), { Paris: { ids: ['city'] }, Troy: { ids: ['helen'] } });
+    const learner = {
+      memoryAtOnce,
+      refit: () => Promise.resolve(),
+      observe: (d: { text: string; start: number; end: number; action: string }) => {
+        // The memory: a form linked by hand is detected from now on (as LearnedDetection does).
+        if (d.action === 'linkSelection') known.add(d.text.slice(d.start, d.end));
+      },
+    };
+    const docs = [doc('a', 'Paris saw Troy.', [['Paris', inKb('city')], ['Troy', inKb('helen')]]), doc('b', 'Paris loved Troy.', [['Paris', inKb('city')], ['Troy', inKb('helen')]])];
+    const r = await simulateSession(docs, linker, learner, options({ order: 'uncertainty', retrainEvery: 100 }));
+    return { linkSelection: r.outcomes.linkSelection, accept: r.outcomes.accept };
+  };
+  assert.deepEqual(await run(false), { linkSelection: 2, accept: 2 });
+  assert.deepEqual(await run(true), { linkSelection: 1, accept: 3 });
+});

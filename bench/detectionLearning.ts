@@ -1,0 +1,103 @@
+/**
+ * Online detection learning in the simulated editor (`entity-linker simulate`, src/core/simulation), variant by
+ * variant in one process over the same linker: keys per in-KB gold mention with online learning, where they go
+ * (misses linked by hand, rejected false alarms, NIL), and the learning curve, also per form (see
+ * `sameFormHalves`). Used to choose the detection learning settings on the oke train files and to report them
+ * on the held-out eval files.
+ *
+ *   node out/bench/detectionLearning.js [--files=oke-2015-train,oke-2016-train] [--variants=plain,refit,memory,scorer]
+ *
+ * Variants: plain (no learning), refit (memory reaches the linker at refits only: session 3), memory (the memory
+ * at every decision: the default), scorer (memory + the online mention scorer), scorer-shrunk (the same scorer
+ * shrunk toward the dictionary's decision until it has seen enough examples; `--prior-n=N`).
+ */
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createGoldMapper } from '../src/core/formats/goldMapping';
+import { readElevantFile } from '../src/core/formats/elevantReader';
+import type { Logger } from '../src/core/log';
+import { openLinkingSession } from '../src/core/session/linkingSession';
+import { LinkerLearning, type LinkerLearningOptions, simulationLinker } from '../src/core/simulation/linkerSimulation';
+import { simulateSession } from '../src/core/simulation/simulateSession';
+import { DEFAULT_SIMULATION_OPTIONS, type OnlineLearning, type SessionResult, type SimulationDocument } from '../src/core/simulation/simulationTypes';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DATA = path.resolve(ROOT, '../shared/data');
+const CACHE = path.join(os.tmpdir(), 'entity-linker-bench-editor');
+const arg = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const quiet: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m) => process.stderr.write(`warn: ${m}\n`), error: (m) => process.stderr.write(`error: ${String(m)}\n`) };
+
+const VARIANTS: Record<string, Partial<LinkerLearningOptions> | undefined> = {
+  plain: undefined,
+  refit: { memoryAtOnce: false },
+  memory: {},
+  scorer: { detection: true },
+};
+
+const pct = (x: number | null): string => (x === null ? 'n/a' : (100 * x).toFixed(1));
+
+function row(file: string, variant: string, r: SessionResult, seconds: number): string {
+  const o = r.outcomes;
+  return [
+    file.padEnd(15),
+    variant.padEnd(14),
+    (r.keystrokes.autoAdvance / r.gold).toFixed(2).padStart(5),
+    String(o.linkSelection).padStart(5),
+    String(o.reject).padStart(6),
+    String(o.nil).padStart(4),
+    String(o.accept + o.acceptAll).padStart(5),
+    String(o.choose).padStart(4),
+    `${pct(r.accuracyFirstHalf)} -> ${pct(r.accuracySecondHalf)}`.padEnd(13),
+    `${r.accuracyByBlock.map(pct).join(' ')}`,
+    `[${seconds.toFixed(0)} s]`,
+  ].join(' | ');
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(DATA, 'wiki11k/Wiki.txt'))) {
+    console.log(`SKIPPED: ${DATA} is missing (the bench reads wiki11k and elevant from ../shared/data).`);
+    return;
+  }
+  const files = arg('files', 'oke-2015-train,oke-2016-train').split(',');
+  const variants = arg('variants', 'plain,refit,memory,scorer').split(',');
+  for (const v of variants) if (!(v in VARIANTS)) throw new Error(`unknown variant ${v}; one of ${Object.keys(VARIANTS).join(', ')}`);
+  console.log(`detectionLearning bench, ${new Date().toISOString()}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.versions.node}`);
+  const session = await openLinkingSession({ kbSources: [{ path: path.join(DATA, 'wiki11k/Wiki.txt'), format: 'brat' }], packageRoot: ROOT, provider: 'cpu', cacheDir: CACHE, logger: quiet });
+  try {
+    const mapGold = createGoldMapper(session.kb, { kind: 'title' });
+    const linker = simulationLinker(session.linker, session.kb, 5);
+    const options = { ...DEFAULT_SIMULATION_OPTIONS, retrainEvery: 10 };
+    console.log('file            | variant        | keys  | miss | false | NIL | acc  | chose | accuracy 1st -> 2nd half | blocks of 50');
+    for (const file of files) {
+      const docs = await readElevantFile(path.join(DATA, `elevant/${file}.benchmark.jsonl`));
+      const sim: SimulationDocument[] = docs.map((d) => ({ id: d.id, text: d.text, mentions: d.mentions.map((m) => ({ start: m.start, end: m.end, gold: mapGold(m), optional: m.optional })) }));
+      for (const v of variants) {
+        const t = performance.now();
+        const o = VARIANTS[v];
+        const inner = o === undefined ? undefined : new LinkerLearning(session.linker, o);
+        LinkerLearning.reset(session.linker);
+        const log = new Map<string, string[]>();
+        // --log: the decisions by action, with their forms (where the keys go).
+        const learner: OnlineLearning | undefined = inner === undefined || !process.argv.includes('--log') ? inner : {
+          memoryAtOnce: inner.memoryAtOnce,
+          refit: () => inner.refit(),
+          observe: (d) => {
+            const list = log.get(d.action) ?? [];
+            list.push(d.text.slice(d.start, d.end));
+            log.set(d.action, list);
+            inner.observe(d);
+          },
+        };
+        const r = await simulateSession(sim, linker, learner, options);
+        for (const [action, forms] of log) if (action !== 'accept') console.log(`  ${action} (${forms.length}): ${forms.join(' | ')}`);
+        LinkerLearning.reset(session.linker);
+        console.log(row(file, v, r, (performance.now() - t) / 1000));
+      }
+    }
+  } finally {
+    await session.dispose();
+  }
+}
+
+void main();
