@@ -8,7 +8,7 @@ import { KbEntityRecords, type EntityRecords } from '../store/entityRecords';
 import { nameNgramSimilarity } from './nameNgramSimilarity';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
-import type { Gazetteer } from './gazetteer';
+import { DEFAULT_DETECTION, Gazetteer } from './gazetteer';
 import { MentionDetector } from '../detection/mentionDetector';
 import type { MentionScorer } from '../detection/mentionScorer';
 import { LearnedDetection } from '../detection/learnedDetection';
@@ -25,7 +25,7 @@ import { DEFAULT_RANKER_WEIGHTS, weightVector } from './ranker';
 import type { RankerWeights } from './ranker';
 import { decideMention, scoreMention, setFeature } from './rankMention';
 import type { CandidateInput, DecisionOptions } from './rankMention';
-import { casedNameKey, nameKey } from './tokens';
+import { casedNameKey, hasUpperCase, nameKey, tokenize } from './tokens';
 import { entityNames } from './names';
 import { mentionInfo, NameFeatureCache, nameFeatures, nameInfo } from './nameFeatures';
 import type { MentionInfo, NameFeatures } from './nameFeatures';
@@ -128,7 +128,10 @@ export interface LinkerInit {
    * not the KB; the n-gram feature is then computed from each candidate's names (no KB-wide n-gram index).
    */
   readonly records?: EntityRecords;
-  /** The detection dictionary, built elsewhere (required for detection when `records` hold no arrays). */
+  /**
+   * The detection dictionary, built elsewhere. Without it and without `kb`, store records that look names up
+   * (EntityRecords.rowsNamed) give each document a dictionary of the entities named in it (one SQL lookup).
+   */
   readonly gazetteer?: Gazetteer;
   readonly encoder: TextEncoder;
   /** Vectors of the entity texts (`entityText`), searched for dense candidates; without it every candidate is lexical. */
@@ -215,12 +218,16 @@ export class Linker implements DocumentLinker {
   private traits: EntityTraitCache | undefined;
   /** With store records: whether the annotator memory's confirmed ids were resolved for learned detection. */
   private learnedResolved = false;
+  /** Detection by a dictionary of each document's names, looked up in the store (no KB-wide dictionary here). */
+  private readonly perDocumentDictionary: boolean;
+  private documentDetector: MentionDetector | undefined;
 
   constructor(init: LinkerInit) {
     if (init.records === undefined && init.kb === undefined) throw new LinkerError('internal', 'Linker: give the KB or its records.');
     this.records = init.records ?? new KbEntityRecords(init.kb!);
     this.gazetteerCache = init.gazetteer;
     this.allEntities = init.kb?.entities ?? this.records.all;
+    this.perDocumentDictionary = init.gazetteer === undefined && this.allEntities === undefined && this.records.rowsNamed !== undefined;
     this.encoder = init.encoder;
     this.index = init.index;
     this.indexRows = init.entityIndexRows;
@@ -296,6 +303,7 @@ export class Linker implements DocumentLinker {
 
   /** Dictionary matches, the function-word rule, and the mention scorer when there is one. */
   get detector(): MentionDetector {
+    if (this.documentDetector !== undefined) return this.documentDetector;
     this.detectorCache ??= new MentionDetector({ gazetteer: this.gazetteer, entities: this.allEntities, frequencies: builtInWordFrequencies(), scorer: this.scorer, learned: this.learnedDetection() });
     return this.detectorCache;
   }
@@ -308,6 +316,7 @@ export class Linker implements DocumentLinker {
   setMentionScorer(scorer: MentionScorer | undefined): void {
     this.scorer = scorer;
     if (this.detectorCache !== undefined) this.detectorCache.scorer = scorer;
+    if (this.documentDetector !== undefined) this.documentDetector.scorer = scorer;
   }
 
   get lexical(): LexicalIndex {
@@ -364,6 +373,40 @@ export class Linker implements DocumentLinker {
   }
 
   /**
+   * Store records and no dictionary in this process: the document's dictionary, made of the entities one of whose
+   * names (nameKey) equals a token span of the text (one lookup of every span that can be a name: it starts and
+   * ends with a word, has at most maxNameTokens tokens and, in 'names' mode, a capital letter). A dictionary match
+   * is such a span, so this dictionary detects exactly what the KB-wide one would (fuzzy matching aside: it needs
+   * every name token, so a fuzzy linker needs the KB-wide dictionary).
+   */
+  private async prepareDocumentDetector(text: string, within: Range | undefined, signal: AbortSignal | undefined): Promise<void> {
+    if (!this.perDocumentDictionary) return;
+    const options = { ...DEFAULT_DETECTION, ...this.options.detection };
+    if (options.fuzzy) throw new LinkerError('usage', 'Fuzzy detection needs the whole name dictionary in this process; give the linker the KB or its gazetteer.');
+    const keys = new Set<string>();
+    for (const [a, b] of paragraphRanges(text)) {
+      if (within !== undefined && (b < within[0] || a > within[1])) continue;
+      const toks = tokenize(text.slice(a, b));
+      for (let i = 0; i < toks.length; i++) {
+        if (!toks[i].word) continue;
+        let key = '';
+        let upper = false;
+        for (let j = i; j < toks.length && j - i < options.maxNameTokens; j++) {
+          key = j === i ? toks[j].folded : `${key} ${toks[j].folded}`;
+          upper ||= toks[j].word && hasUpperCase(toks[j].surface);
+          if (toks[j].word && (options.mode !== 'names' || upper)) keys.add(key);
+        }
+      }
+    }
+    const rows = await this.records.rowsNamed!([...keys], signal);
+    await this.records.load(rows, signal);
+    const named: Entity[] = [];
+    for (const row of rows) named[row] = this.records.entity(row);
+    const gazetteer = new Gazetteer(named, this.options.detection);
+    this.documentDetector = new MentionDetector({ gazetteer, entities: named, frequencies: builtInWordFrequencies(), scorer: this.scorer, learned: this.learnedDetection() });
+  }
+
+  /**
    * With store records, the records a document's ranking reads, in one query for those not cached: every pooled
    * row, and the rows of the ids it reads by id (memory, decisions, the kept mentions' entities).
    */
@@ -413,6 +456,7 @@ export class Linker implements DocumentLinker {
   async linkDocument(text: string, options: LinkOptions = {}): Promise<LinkedMention[]> {
     this.resetTimings();
     await this.resolveIds(options.context, [], options.signal);
+    await this.prepareDocumentDetector(text, undefined, options.signal);
     const t = performance.now();
     const detected = this.detect(text, undefined, options.context);
     this.timings.detection += performance.now() - t;
@@ -477,6 +521,7 @@ export class Linker implements DocumentLinker {
     const region = changedRegion(previousText, newText);
     if (region === undefined) return [...previousResult];
     await this.resolveIds(options.context, [], options.signal);
+    await this.prepareDocumentDetector(newText, [region.from, region.toNew], options.signal);
     const delta = newText.length - previousText.length;
     const t = performance.now();
     const detected = this.detect(newText, [region.from, region.toNew], options.context).filter((d) => d.start >= region.from && d.end <= region.toNew);

@@ -22,6 +22,8 @@ export interface EntityRecords {
   resolve(ids: Iterable<string>, signal?: AbortSignal): Promise<void>;
   entity(row: number): Entity;
   rowOf(id: string): number | undefined;
+  /** Rows of the entities with a name whose nameKey is one of `keys`, ascending; only records with no arrays here need it. */
+  rowsNamed?(keys: readonly string[], signal?: AbortSignal): Promise<number[]>;
 }
 
 /** The records of a KB loaded in this process (today's arrays): loading and resolving cost nothing. */

@@ -93,6 +93,14 @@ export class PgEntityRecords implements EntityRecords {
     this.evict();
   }
 
+  async rowsNamed(keys: readonly string[], signal?: AbortSignal): Promise<number[]> {
+    if (keys.length === 0) return [];
+    throwIfAborted(signal);
+    this.queries++;
+    const got = await this.connection.read<{ row: number }>(`SELECT DISTINCT row FROM ${table(this.connection.location, 'names')} WHERE key = ANY($1::text[]) ORDER BY row`, [keys]);
+    return got.map((r) => Number(r.row));
+  }
+
   entity(row: number): Entity {
     const e = this.byRow.get(row);
     if (e === undefined) throw new LinkerError('internal', `KB record of row ${row} was read before it was loaded from ${this.name}.`);

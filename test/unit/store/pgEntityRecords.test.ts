@@ -76,8 +76,8 @@ void test('a store-mode linker links without the KB in the process: same mention
     const records = new PgEntityRecords(store.connection, store.stamp, { capacity: 4 });
     const options: Partial<LinkerOptions> = { denseTopN: kb.size, topK: 5 };
     const embedded = new Linker({ kb, encoder, index: new ExactIndex(vectors, dims), rankerWeights: TEST_WEIGHTS, options });
-    // No `kb`: records come from the store; only the detection dictionary is built here (from the fixture's names).
-    const viaStore = new Linker({ records, gazetteer: new Gazetteer(kb.entities), encoder, candidateStore: store, rankerWeights: TEST_WEIGHTS, options });
+    // No `kb` and no dictionary: records and each document's dictionary (the entities named in it) come from the store.
+    const viaStore = new Linker({ records, encoder, candidateStore: store, rankerWeights: TEST_WEIGHTS, options });
     const context = { decisions: [{ start: 0, end: 6, text: 'Dublin', entityId: 'Q1' }] };
     const [a, b] = [await embedded.linkDocument(DOC, { context }), await viaStore.linkDocument(DOC, { context })];
     assert.ok(a.length >= 5);
@@ -92,8 +92,13 @@ void test('a store-mode linker links without the KB in the process: same mention
         got.forEach((f, j) => assert.ok(Math.abs(f - c.features![j]) < 1e-5, `feature ${j} of ${c.id} for '${m.text}'`));
       });
     });
-    assert.ok(records.queries <= 2, `one resolve (the decision's id) and one load for the document, not ${records.queries}`);
+    assert.ok(records.queries <= 4, `a resolve (the decision's id), the names lookup, the named records, the pooled records: not ${records.queries}`);
     assert.ok(records.cached >= kb.size - 2, 'the document keeps all of its candidates although the capacity is 4');
+    // An edit re-links its paragraph with that paragraph's dictionary.
+    const edited = DOC.replace('The WHO published', 'The WHO and The Who published');
+    const [ra, rb] = [await embedded.relinkChanged(DOC, a, edited), await viaStore.relinkChanged(DOC, b, edited)];
+    assert.deepEqual(rb.map((m) => [m.text, m.candidates[0]?.id]), ra.map((m) => [m.text, m.candidates[0]?.id]));
+    assert.ok(ra.some((m) => m.text === 'The Who'), 'the new name is detected');
     // Given candidate ids are resolved through the store too.
     const spans = [{ start: 0, end: 6, candidateIds: ['Q2', 'Q1', 'Q404'] }];
     const [x, y] = [await embedded.linkSpans(DOC, spans), await viaStore.linkSpans(DOC, spans)];
