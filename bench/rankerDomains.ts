@@ -13,7 +13,9 @@ import type { GoldMapper } from '../src/core/formats/goldMapping';
 import type { GoldDocument, GoldMention } from '../src/core/formats/goldDocument';
 import { readGold } from '../src/core/formats/goldFormat';
 import { AnnotatorMemory } from '../src/core/learning/annotatorMemory';
-import type { RankingExample } from '../src/core/learning/rankerTrainer';
+import { averageRankers } from '../src/core/learning/rankerEnsemble';
+import { trainRanker } from '../src/core/learning/rankerTrainer';
+import type { RankingExample, TrainOptions } from '../src/core/learning/rankerTrainer';
 import type { KnowledgeBase } from '../src/core/kb/knowledgeBase';
 import { Linker } from '../src/core/linker/linker';
 import type { LinkerInit } from '../src/core/linker/linker';
@@ -124,3 +126,31 @@ export async function domainExamples(d: Domain, encoder: MemoEncoder): Promise<{
   }
   return { ex: out, memory };
 }
+
+/** How the shipped ranker is trained: linear, or with `hidden` units on top of it, averaged over `ensemble` fits. */
+export interface RankerRecipe {
+  readonly hidden: number;
+  readonly ensemble: number;
+  readonly linear?: Partial<TrainOptions>;
+  readonly mlp?: Partial<TrainOptions>;
+}
+
+/** The MLP stage's options: fewer epochs and a smaller step than the linear stage it starts from. */
+export const MLP_STAGE: Partial<TrainOptions> = { epochs: 30, learningRate: 0.03 };
+
+/**
+ * One seed of the recipe: the linear ranker from the hand-set weights; with hidden units, a residual MLP trained
+ * from that linear ranker (its new units start near 0); with an ensemble, the average of that many such fits
+ * (sub-seeds seed * 100 + i), which is again one ranker of the same kind (averageRankers).
+ */
+export function fitRecipe(examples: readonly RankingExample[], seed: number, recipe: RankerRecipe): RankerWeights {
+  const one = (s: number): RankerWeights => {
+    const linear = trainRanker(examples, HAND_SET_RANKER_WEIGHTS, { seed: s, randomNegatives: 16, ...recipe.linear }).weights;
+    return recipe.hidden <= 0 ? linear : trainRanker(examples, linear, { seed: s, randomNegatives: 16, hidden: recipe.hidden, ...MLP_STAGE, ...recipe.mlp }).weights;
+  };
+  if (recipe.ensemble <= 1) return one(seed);
+  return averageRankers(Array.from({ length: recipe.ensemble }, (_, i) => one(seed * 100 + i)));
+}
+
+/** The recipe of the shipped weights (chosen by cross-validation on the training documents, docs/BENCHMARKS.md). */
+export const SHIPPED_RECIPE: RankerRecipe = { hidden: 0, ensemble: 1 };

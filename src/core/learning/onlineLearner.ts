@@ -6,13 +6,13 @@ import type { AnnotatorMemoryJson } from './annotatorMemory';
 import type { AnnotatorDecision } from './decision';
 import type { LearnedState } from './learnedState';
 import { exampleFromDecision, trainRanker } from './rankerTrainer';
-import type { RankingExample, TrainOptions } from './rankerTrainer';
+import type { RankingExample, TrainOptions, TrainResult } from './rankerTrainer';
 
 /**
  * Learns from the annotator while they work: every decision goes into the annotator memory at once (new names,
  * the annotator's prior, rejected and NIL forms), and each decision with the candidates as seen becomes a
  * ranking example; `refit` retrains the ranker from the base (shipped or model-folder) weights on all kept
- * examples. The state is plain JSON for a worker message or a file.
+ * examples, keeping the base's kind (refitRanker). The state is plain JSON for a worker message or a file.
  */
 export interface OnlineLearnerOptions {
   /** The weights refits start from and are pulled toward (default: the shipped ones). */
@@ -44,6 +44,16 @@ export interface OnlineLearnerJson {
   readonly decisions: number;
   readonly pending: number;
   readonly skipped: number;
+}
+
+/**
+ * One online refit: the base ranker's kind (linear, or the residual MLP of a version-3 ranker.json) trained on the
+ * examples from the base and pulled toward it. For an MLP only the linear term and the units' outputs move (the
+ * units' input weights stay as shipped): a linear fit over fixed features, as fast as the linear ranker's and
+ * well-posed on a few decisions.
+ */
+export function refitRanker(examples: readonly RankingExample[], base: RankerWeights, train: Partial<TrainOptions> = {}, signal?: AbortSignal): TrainResult {
+  return trainRanker(examples, base, { trainHidden: false, ...train, ...(signal === undefined ? {} : { signal }) });
 }
 
 export class OnlineLearner {
@@ -80,7 +90,7 @@ export class OnlineLearner {
   /** Retrains the ranker on every kept example, from the base weights. Synchronous; seconds only past ~10k examples. */
   refit(signal?: AbortSignal): RefitReport {
     const newDecisions = this.since;
-    const result = trainRanker(this.examples, this.options.base, { ...this.options.train, ...(signal === undefined ? {} : { signal }) });
+    const result = refitRanker(this.examples, this.options.base, this.options.train, signal);
     if (this.examples.length > 0) this.weights = { ...result.weights, source: `refitted on ${this.examples.length} annotator decisions from ${this.options.base.source ?? 'the base weights'}` };
     this.since = 0;
     return {

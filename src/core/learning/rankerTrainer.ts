@@ -1,10 +1,11 @@
 import { throwIfAborted } from '../errors';
-import { FEATURE_NAMES, weightVector } from '../linker/ranker';
-import type { FeatureName, RankerWeights } from '../linker/ranker';
+import { FEATURE_NAMES, compileRanker, compiledScore } from '../linker/ranker';
+import type { CompiledRanker, FeatureName, RankerWeights } from '../linker/ranker';
 import { logSumExp } from '../training/denseMath';
 import { SeededRandom } from '../training/seededRandom';
 import type { AnnotatorDecision } from './decision';
 import { decisionEntity } from './decision';
+import { RankerParameters } from './rankerParameters';
 
 /**
  * Fits the linear ranker (ranker.ts) with the listwise contrastive loss of Zhang & Stratos (2021): for each
@@ -40,8 +41,15 @@ export interface TrainOptions {
   readonly batchSize: number;
   /** Random negatives drawn per example per epoch from `RankingExample.random`. */
   readonly randomNegatives: number;
-  /** Features held at their starting weight (e.g. ones the training data never exercises). */
+  /** Features held at their starting weight in the linear term (e.g. ones the training data never exercises). */
   readonly frozen: readonly FeatureName[];
+  /**
+   * Hidden units to add when the starting weights have none (0: train the linear ranker). Starting weights with
+   * hidden units are trained as they are (their kind is kept).
+   */
+  readonly hidden: number;
+  /** Train the hidden units' input weights and biases too (false: only the linear term and the units' outputs). */
+  readonly trainHidden: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -54,6 +62,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   batchSize: 64,
   randomNegatives: 16,
   frozen: [],
+  hidden: 0,
+  trainHidden: true,
 };
 
 export interface TrainResult {
@@ -78,30 +88,40 @@ export function exampleFromDecision(d: AnnotatorDecision): RankingExample | unde
   return { features: candidates.map((c) => [...(c.features as readonly number[])]), gold };
 }
 
-/** Mean weighted listwise loss of the weights on the examples' retrieved candidates. */
-export function rankingLoss(examples: readonly RankingExample[], w: readonly number[]): number {
+/** Mean weighted listwise loss of a ranker (linear weights or compiled) on the examples' retrieved candidates. */
+export function rankingLoss(examples: readonly RankingExample[], w: readonly number[] | CompiledRanker): number {
+  const score = (x: readonly number[]): number => ('linear' in w ? compiledScore(w, x) : dotw(w, x));
   let total = 0;
   let weight = 0;
   for (const ex of examples) {
-    const s = ex.features.map((x) => dotw(w, x));
+    const s = ex.features.map(score);
     total += (ex.weight ?? 1) * (logSumExp(s) - s[ex.gold]);
     weight += ex.weight ?? 1;
   }
   return weight === 0 ? 0 : total / weight;
 }
 
+/**
+ * Trains a ranker of the starting weights' kind: linear, or with hidden units (version 3) when `init` has them
+ * or `options.hidden` adds them (a residual MLP: the linear term plus tanh units; new units start small, so
+ * training begins at the linear ranker). Every parameter is pulled toward its starting value by the L2 term
+ * (new units toward 0).
+ */
 export function trainRanker(examples: readonly RankingExample[], init: RankerWeights, options: Partial<TrainOptions> = {}): TrainResult {
   const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const t = performance.now();
-  const d = FEATURE_NAMES.length;
-  const w0 = weightVector(init);
-  const w = [...w0];
-  const trainable = FEATURE_NAMES.map((n) => !o.frozen.includes(n));
-  const lossBefore = rankingLoss(examples, w);
-  const usable = examples.filter((ex) => ex.features.length >= 2 || (ex.random?.length ?? 0) > 0);
   const rng = new SeededRandom(o.seed);
-  const m = new Array<number>(d).fill(0);
-  const v = new Array<number>(d).fill(0);
+  const net = RankerParameters.from(init, o.hidden, rng);
+  const lossBefore = rankingLoss(examples, compileRanker(init));
+  const theta0 = Float64Array.from(net.theta);
+  // New hidden units are pulled toward 0 (their random start is only a symmetry breaker).
+  for (let j = (init.hidden ?? []).length; j < net.units; j++) theta0.fill(0, net.unitOffset(j), net.unitOffset(j + 1));
+  const trainable = net.trainableMask(o.frozen, o.trainHidden);
+  const usable = examples.filter((ex) => ex.features.length >= 2 || (ex.random?.length ?? 0) > 0);
+  const p = net.theta.length;
+  const m = new Float64Array(p);
+  const v = new Float64Array(p);
+  const grad = new Float64Array(p);
   const totalWeight = usable.reduce((a, ex) => a + (ex.weight ?? 1), 0);
   let step = 0;
   const order = usable.map((_, i) => i);
@@ -112,41 +132,34 @@ export function trainRanker(examples: readonly RankingExample[], init: RankerWei
     throwIfAborted(o.signal);
     rng.shuffle(order);
     for (let b = 0; b < order.length; b += o.batchSize) {
-      const grad = new Array<number>(d).fill(0);
+      grad.fill(0);
       let batchWeight = 0;
       for (const i of order.slice(b, b + o.batchSize)) {
         const ex = usable[i];
         const rows = withRandom(ex, o.randomNegatives, rng);
         const ew = ex.weight ?? 1;
         batchWeight += ew;
-        const s = rows.map((x) => dotw(w, x));
+        const s = rows.map((x) => net.score(x));
         const lse = logSumExp(s);
-        rows.forEach((x, j) => {
-          const g = ew * (Math.exp(s[j] - lse) - (j === ex.gold ? 1 : 0));
-          for (let k = 0; k < d; k++) grad[k] += g * x[k];
-        });
+        rows.forEach((x, j) => net.addGradient(x, ew * (Math.exp(s[j] - lse) - (j === ex.gold ? 1 : 0)), grad));
       }
       step++;
       // Linear decay to a tenth of the step size, so the last epochs settle instead of circling the optimum.
       const rate = o.learningRate * (1 - (0.9 * (step - 1)) / Math.max(1, totalSteps - 1));
-      for (let k = 0; k < d; k++) {
+      const theta = net.theta;
+      for (let k = 0; k < p; k++) {
         if (!trainable[k]) continue;
-        const g = grad[k] / batchWeight + (o.l2 / totalWeight) * (w[k] - w0[k]);
+        const g = grad[k] / batchWeight + (o.l2 / totalWeight) * (theta[k] - theta0[k]);
         m[k] = 0.9 * m[k] + 0.1 * g;
         v[k] = 0.999 * v[k] + 0.001 * g * g;
         const mh = m[k] / (1 - 0.9 ** step);
         const vh = v[k] / (1 - 0.999 ** step);
-        w[k] -= (rate * mh) / (Math.sqrt(vh) + 1e-8);
+        theta[k] -= (rate * mh) / (Math.sqrt(vh) + 1e-8);
       }
     }
   }
-  const weights: RankerWeights = {
-    ...init,
-    version: 2,
-    weights: Object.fromEntries(FEATURE_NAMES.map((n, k) => [n, round(w[k])])) as Record<FeatureName, number>,
-    source: `trained on ${examples.length} examples (seed ${o.seed}) from ${init.source ?? 'the given weights'}`,
-  };
-  return { weights, lossBefore, lossAfter: rankingLoss(examples, weightVector(weights)), examples: examples.length, ms: performance.now() - t };
+  const weights: RankerWeights = { ...net.weights(init), source: `trained on ${examples.length} examples (seed ${o.seed}) from ${init.source ?? 'the given weights'}` };
+  return { weights, lossBefore, lossAfter: rankingLoss(examples, compileRanker(weights)), examples: examples.length, ms: performance.now() - t };
 }
 
 /** The example's candidates plus `k` of its random negatives (drawn with replacement when it has fewer). */
@@ -165,6 +178,3 @@ function dotw(w: readonly number[], x: readonly number[]): number {
   return s;
 }
 
-function round(x: number): number {
-  return Math.round(x * 10000) / 10000;
-}

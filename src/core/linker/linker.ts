@@ -21,7 +21,7 @@ import { BUILD_NAME_INDEXES, type NameIndexBuilders } from './nameIndexBuilders'
 import { retrievePools, type PoolEntry, type PoolSources } from './candidatePools';
 import { changedRegion, paragraphRanges, shiftMention } from './paragraphs';
 import type { Range } from './paragraphs';
-import { DEFAULT_RANKER_WEIGHTS, weightVector } from './ranker';
+import { DEFAULT_RANKER_WEIGHTS, compileRanker, usesFeature } from './ranker';
 import type { RankerWeights } from './ranker';
 import { decideMention, scoreMention, setFeature } from './rankMention';
 import type { CandidateInput, DecisionOptions } from './rankMention';
@@ -595,11 +595,11 @@ export class Linker implements DocumentLinker {
     this.timings.ranking += performance.now() - t;
     t = performance.now();
     const weights = this.rankerWeights;
-    const w = weightVector(weights);
+    const w = compileRanker(weights);
     const decide = { ...this.options, topK };
     const scored = prepared.map((inputs) => scoreMention(inputs, w));
     const rank = (d: DecisionOptions): LinkedMention[] => jobs.map((job, i) => decideMention(job, scored[i], this.recordArray(), d));
-    if ((weights.weights.coherence ?? 0) !== 0) {
+    if (usesFeature(weights, 'coherence')) {
       // A first look (best candidates only) finds the confident predictions; coherence with them rescores every candidate.
       const context = await this.contextEntities(options.context, [...rank({ ...decide, topK: 1, hardNegatives: 0 }), ...others], signal);
       const sum = contextSum(context);

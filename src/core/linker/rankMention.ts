@@ -1,8 +1,9 @@
 import type { Entity } from '../kb/entity';
 import type { CandidateSignals, LinkedMention, RankedCandidate } from './types';
-import { FEATURE_NAMES, weightVector } from './ranker';
-import type { FeatureName, RankerWeights } from './ranker';
+import { FEATURE_NAMES, compileRanker, compiledScore } from './ranker';
+import type { CompiledRanker, FeatureName, RankerWeights } from './ranker';
 import type { NameFeatures } from './nameFeatures';
+import { fillCandidateSetFeatures } from './candidateSetFeatures';
 
 /** One candidate before ranking: its KB row, which retrievers found it, and the raw signals. */
 export interface CandidateInput {
@@ -38,7 +39,7 @@ export interface DecisionOptions {
   readonly hardNegatives: number;
 }
 
-/** One mention's candidates with their feature rows (FEATURE_NAMES order) and linear scores, in input order. */
+/** One mention's candidates with their feature rows (FEATURE_NAMES order) and scores, in input order. */
 export interface ScoredMention {
   readonly inputs: readonly CandidateInput[];
   readonly features: readonly number[][];
@@ -55,12 +56,20 @@ export function linearScore(w: readonly number[], features: readonly number[]): 
   return s;
 }
 
+/** What scores a row: linear weights (weightVector) or a compiled ranker (compileRanker, also hidden units). */
+export type RowScorer = readonly number[] | CompiledRanker;
+
+function rowScore(w: RowScorer, features: readonly number[]): number {
+  return 'linear' in w ? compiledScore(w, features) : linearScore(w, features);
+}
+
 /**
- * The feature rows and scores of a mention's candidates. `w` is weightVector(weights), computed once per call.
+ * The feature rows and scores of a mention's candidates. `w` is compileRanker(weights) (or a linear weight
+ * vector), computed once per call.
  * The dense cosine of an entity the dense retriever did not return is imputed from the lowest retrieved one
  * (an upper bound of the true value) and flagged by `denseMissing`; `nameDense` likewise.
  */
-export function scoreMention(inputs: readonly CandidateInput[], w: readonly number[]): ScoredMention {
+export function scoreMention(inputs: readonly CandidateInput[], w: RowScorer): ScoredMention {
   let denseFloor = Infinity;
   let nameFloor = Infinity;
   for (const c of inputs) {
@@ -93,15 +102,16 @@ export function scoreMention(inputs: readonly CandidateInput[], w: readonly numb
     f[I.formPrior] = c.formPrior ?? 0;
     return f;
   });
-  return { inputs, features, scores: features.map((f) => linearScore(w, f)) };
+  fillCandidateSetFeatures(features);
+  return { inputs, features, scores: features.map((f) => rowScore(w, f)) };
 }
 
 /** Replaces one feature of every candidate (e.g. coherence, known after a first look) and rescores them. */
-export function setFeature(scored: ScoredMention, name: FeatureName, values: readonly number[], w: readonly number[]): void {
+export function setFeature(scored: ScoredMention, name: FeatureName, values: readonly number[], w: RowScorer): void {
   const k = FEATURE_INDEX[name];
   scored.features.forEach((f, i) => {
     f[k] = values[i];
-    scored.scores[i] = linearScore(w, f);
+    scored.scores[i] = rowScore(w, f);
   });
 }
 
@@ -158,5 +168,5 @@ export function rankMention(
   weights: RankerWeights,
   decision: DecisionOptions,
 ): LinkedMention {
-  return decideMention(span, scoreMention(inputs, weightVector(weights)), entities, decision);
+  return decideMention(span, scoreMention(inputs, compileRanker(weights)), entities, decision);
 }

@@ -4,10 +4,12 @@ import { LinkerError } from '../errors';
 import { DEFAULT_RANKER_WEIGHTS } from './defaultRankerWeights';
 
 /**
- * The ranker: a linear score over named signals per (mention, candidate), softmax over the retrieved set.
- * Linear so that a trainer (src/core/learning/rankerTrainer.ts) can fit the weights on the feature vectors the
- * linker returns (`RankedCandidate.features`, in FEATURE_NAMES order), and so that a user can read what a
- * weight does. Version 1 of ranker.json knew the first five features; version 2 adds the rest.
+ * The ranker: a score over named signals per (mention, candidate), softmax over the retrieved set: a linear
+ * term plus, from version 3 of ranker.json, a few tanh hidden units over the same named features (a residual
+ * MLP: with no hidden units it is the linear ranker). Small and named so that a trainer
+ * (src/core/learning/rankerTrainer.ts) can fit it on the feature vectors the linker returns
+ * (`RankedCandidate.features`, in FEATURE_NAMES order), and so that a user can read what a weight does.
+ * Version 1 of ranker.json knew the first five features; version 2 adds the rest; version 3 adds `hidden`.
  */
 export const FEATURE_NAMES_V1 = ['dense', 'lexical', 'exactName', 'exactTitle', 'denseMissing'] as const;
 export const FEATURE_NAMES = [
@@ -26,6 +28,9 @@ export const FEATURE_NAMES = [
   'typeAgreement',
   'nameCount',
   'formPrior',
+  'formShare',
+  'denseRank',
+  'nameDenseRank',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -55,17 +60,29 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
  *   (entities that are often meant collect many aliases), for KBs without an explicit prior;
  * - formPrior: log(1 + the KB's count of the entity under the mention's word) / log(1001), e.g. WordNet's tag
  *   count of the sense (the synset's lemma closest to the mention): how often this word means this entity, where
- *   kbPrior counts the entity under all its names; 0 without a per-form prior (LinkerInit.formPrior).
+ *   kbPrior counts the entity under all its names; 0 without a per-form prior (LinkerInit.formPrior);
+ * - formShare, denseRank, nameDenseRank: the candidate against the mention's other candidates
+ *   (candidateSetFeatures.ts): its share of the word's KB counts, and its rank by each dense cosine.
  */
 export interface RankerWeights {
-  readonly version: 1 | 2;
-  /** A missing feature weighs 0 (a version-1 file names only the first five). */
+  readonly version: 1 | 2 | 3;
+  /** The linear term. A missing feature weighs 0 (a version-1 file names only the first five). */
   readonly weights: Readonly<Partial<Record<FeatureName, number>>>;
+  /** Version 3: hidden units added to the linear score, each `out * tanh(bias + sum of weights x features)`. */
+  readonly hidden?: readonly HiddenUnit[];
   /** Overrides of the linker's NIL decision (see LinkerOptions). */
   readonly nilThreshold?: number;
   readonly minScore?: number;
   /** Where the weights came from (a file, "defaults", a training run). */
   readonly source?: string;
+}
+
+/** One hidden unit of a version-3 ranker: it adds `out * tanh(bias + sum over features of weights[f] * f)`. */
+export interface HiddenUnit {
+  readonly bias: number;
+  /** A missing feature weighs 0. */
+  readonly weights: Readonly<Partial<Record<FeatureName, number>>>;
+  readonly out: number;
 }
 
 /**
@@ -91,10 +108,46 @@ export function weightVector(w: RankerWeights): number[] {
   return FEATURE_NAMES.map((n) => w.weights[n] ?? 0);
 }
 
-export function scoreFeatures(w: RankerWeights, features: readonly number[]): number {
+/** Whether the ranker reads the feature at all (a non-zero weight in the linear term or in a hidden unit). */
+export function usesFeature(w: RankerWeights, name: FeatureName): boolean {
+  return (w.weights[name] ?? 0) !== 0 || (w.hidden ?? []).some((u) => (u.weights[name] ?? 0) !== 0);
+}
+
+/** A ranker as arrays in FEATURE_NAMES order, for scoring many rows (compileRanker). */
+export interface CompiledRanker {
+  readonly linear: Float64Array;
+  /** Per hidden unit: its bias, its input weights (FEATURE_NAMES order) and its output weight. */
+  readonly bias: Float64Array;
+  readonly inputs: readonly Float64Array[];
+  readonly out: Float64Array;
+}
+
+export function compileRanker(w: RankerWeights): CompiledRanker {
+  const hidden = w.hidden ?? [];
+  return {
+    linear: Float64Array.from(weightVector(w)),
+    bias: Float64Array.from(hidden.map((u) => u.bias)),
+    inputs: hidden.map((u) => Float64Array.from(FEATURE_NAMES.map((n) => u.weights[n] ?? 0))),
+    out: Float64Array.from(hidden.map((u) => u.out)),
+  };
+}
+
+/** The score of one feature row (FEATURE_NAMES order; a missing feature counts 0). */
+export function compiledScore(m: CompiledRanker, features: readonly number[]): number {
+  const d = m.linear.length;
   let s = 0;
-  for (let i = 0; i < FEATURE_NAMES.length; i++) s += (w.weights[FEATURE_NAMES[i]] ?? 0) * (features[i] ?? 0);
+  for (let k = 0; k < d; k++) s += m.linear[k] * (features[k] ?? 0);
+  for (let j = 0; j < m.out.length; j++) {
+    const u = m.inputs[j];
+    let a = m.bias[j];
+    for (let k = 0; k < d; k++) a += u[k] * (features[k] ?? 0);
+    s += m.out[j] * Math.tanh(a);
+  }
   return s;
+}
+
+export function scoreFeatures(w: RankerWeights, features: readonly number[]): number {
+  return compiledScore(compileRanker(w), features);
 }
 
 /** Softmax, shifted by the maximum so large weights do not overflow. */
@@ -108,14 +161,18 @@ export function softmax(scores: readonly number[]): number[] {
 
 /**
  * The JSON object to write as ranker.json: version 1 (readable by older builds) when only the first five
- * features have non-zero weights, else version 2 with every feature named.
+ * features have non-zero weights and there are no hidden units, version 2 (every feature named) when linear,
+ * else version 3 with the hidden units.
  */
 export function serializeRankerWeights(w: RankerWeights, source = w.source): Record<string, unknown> {
-  const v1 = FEATURE_NAMES.every((n) => (FEATURE_NAMES_V1 as readonly string[]).includes(n) || (w.weights[n] ?? 0) === 0);
+  const hidden = w.hidden ?? [];
+  const v1 = hidden.length === 0 && FEATURE_NAMES.every((n) => (FEATURE_NAMES_V1 as readonly string[]).includes(n) || (w.weights[n] ?? 0) === 0);
   const names: readonly FeatureName[] = v1 ? FEATURE_NAMES_V1 : FEATURE_NAMES;
+  const named = (ws: RankerWeights['weights']): Record<string, number> => Object.fromEntries(names.map((n) => [n, ws[n] ?? 0]));
   return {
-    version: v1 ? 1 : 2,
-    weights: Object.fromEntries(names.map((n) => [n, w.weights[n] ?? 0])),
+    version: v1 ? 1 : hidden.length === 0 ? 2 : 3,
+    weights: named(w.weights),
+    ...(hidden.length === 0 ? {} : { hidden: hidden.map((u) => ({ bias: u.bias, weights: named(u.weights), out: u.out })) }),
     ...(w.nilThreshold === undefined ? {} : { nilThreshold: w.nilThreshold }),
     ...(w.minScore === undefined ? {} : { minScore: w.minScore }),
     ...(source === undefined ? {} : { source }),
@@ -137,7 +194,8 @@ export async function loadRankerWeights(modelDir: string): Promise<RankerWeights
 
 /**
  * Parses ranker.json. Version 1 names only the first five features (the rest weigh 0, which is what a
- * version-1 ranker computed); version 2 may name any of FEATURE_NAMES (a feature it omits weighs 0).
+ * version-1 ranker computed); version 2 may name any of FEATURE_NAMES (a feature it omits weighs 0); version 3
+ * adds `hidden` units (a feature a unit omits weighs 0 in it).
  */
 export function parseRankerWeights(raw: string, file = RANKER_FILE): RankerWeights {
   let json: unknown;
@@ -158,32 +216,67 @@ export function parseRankerWeights(raw: string, file = RANKER_FILE): RankerWeigh
  * file, or with `keepSource` the object's own `source` when it has one.
  */
 export function rankerWeightsFromJson(json: unknown, file = RANKER_FILE, keepSource = false): RankerWeights {
-  const o = json as { version?: unknown; weights?: Record<string, unknown>; nilThreshold?: unknown; minScore?: unknown; source?: unknown };
-  if (typeof o !== 'object' || o === null || (o.version !== 1 && o.version !== 2) || typeof o.weights !== 'object' || o.weights === null) {
-    throw new LinkerError('inputFormat', 'The ranker weights must be {"version": 1 or 2, "weights": {...}}.', {
+  const o = json as { version?: unknown; weights?: unknown; hidden?: unknown; nilThreshold?: unknown; minScore?: unknown; source?: unknown };
+  if (typeof o !== 'object' || o === null || (o.version !== 1 && o.version !== 2 && o.version !== 3) || !isObject(o.weights)) {
+    throw new LinkerError('inputFormat', 'The ranker weights must be {"version": 1, 2 or 3, "weights": {...}} (version 3 may add "hidden": [...]).', {
       location: { file },
       hint: `Expected weights for: ${FEATURE_NAMES.join(', ')}.`,
     });
   }
-  const known: readonly string[] = o.version === 1 ? FEATURE_NAMES_V1 : FEATURE_NAMES;
-  const weights: Partial<Record<FeatureName, number>> = o.version === 1 ? { ...HAND_SET_RANKER_WEIGHTS.weights } : {};
-  for (const [k, v] of Object.entries(o.weights)) {
-    if (!known.includes(k) || typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new LinkerError('inputFormat', `Unknown ranker feature for version ${o.version} or non-numeric weight: "${k}".`, {
-        location: { file },
-        hint: `Known features: ${known.join(', ')}.`,
-      });
-    }
-    weights[k as FeatureName] = v;
+  const version = o.version;
+  const known: readonly string[] = version === 1 ? FEATURE_NAMES_V1 : FEATURE_NAMES;
+  const weights: Partial<Record<FeatureName, number>> = version === 1 ? { ...HAND_SET_RANKER_WEIGHTS.weights } : {};
+  Object.assign(weights, namedWeights(o.weights, known, version, file, 'weights'));
+  if (o.hidden !== undefined && version !== 3) {
+    throw new LinkerError('inputFormat', `Hidden units need ranker.json version 3, not ${version}.`, { location: { file }, hint: 'Set "version": 3 or remove "hidden".' });
   }
+  const hidden = version === 3 ? hiddenUnits(o.hidden, file) : [];
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const nilThreshold = num(o.nilThreshold);
   const minScore = num(o.minScore);
   return {
-    version: o.version,
+    version,
     weights,
+    ...(hidden.length === 0 ? {} : { hidden }),
     ...(nilThreshold === undefined ? {} : { nilThreshold }),
     ...(minScore === undefined ? {} : { minScore }),
     source: keepSource && typeof o.source === 'string' ? o.source : file,
   };
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** A {feature: weight} object checked against the known features; `where` names it in the error ("hidden[2].weights"). */
+function namedWeights(ws: Record<string, unknown>, known: readonly string[], version: number, file: string, where: string): Partial<Record<FeatureName, number>> {
+  const out: Partial<Record<FeatureName, number>> = {};
+  for (const [k, v] of Object.entries(ws)) {
+    if (!known.includes(k) || typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new LinkerError('inputFormat', `Unknown ranker feature for version ${version} or non-numeric weight in ${where}: "${k}".`, {
+        location: { file },
+        hint: `Known features: ${known.join(', ')}.`,
+      });
+    }
+    out[k as FeatureName] = v;
+  }
+  return out;
+}
+
+/** Version 3's `hidden`: an array of {bias, weights: {feature: weight}, out}. */
+function hiddenUnits(hidden: unknown, file: string): HiddenUnit[] {
+  if (hidden === undefined) return [];
+  const bad = (what: string): LinkerError =>
+    new LinkerError('inputFormat', `The ranker's hidden units are malformed: ${what}.`, {
+      location: { file },
+      hint: 'Version 3 expects "hidden": [{"bias": number, "weights": {feature: number}, "out": number}, ...]; regenerate the file with `entity-linker finetune` or delete it to use the default ranker.',
+    });
+  if (!Array.isArray(hidden)) throw bad('"hidden" is not an array');
+  return hidden.map((u: unknown, j) => {
+    if (!isObject(u)) throw bad(`hidden[${j}] is not an object`);
+    if (typeof u.bias !== 'number' || !Number.isFinite(u.bias)) throw bad(`hidden[${j}].bias is not a number`);
+    if (typeof u.out !== 'number' || !Number.isFinite(u.out)) throw bad(`hidden[${j}].out is not a number`);
+    if (!isObject(u.weights)) throw bad(`hidden[${j}].weights is not an object`);
+    return { bias: u.bias, weights: namedWeights(u.weights, FEATURE_NAMES, 3, file, `hidden[${j}].weights`), out: u.out };
+  });
 }

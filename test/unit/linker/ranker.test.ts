@@ -97,3 +97,20 @@ void test('ranker.json version 2 names the new features; version 1 files still l
   assert.deepEqual(parseRankerWeights(JSON.stringify(written)).weights, Object.fromEntries(FEATURE_NAMES.map((n) => [n, n === 'dense' ? 3 : n === 'annotatorPrior' ? 4 : 0])));
   assert.equal(serializeRankerWeights(v1).version, 1);
 });
+
+void test('ranker.json version 3: hidden units change the ranking; malformed units name the file; hidden needs version 3', () => {
+  // A unit that fires for a candidate without an exact name lifts the non-exact one above the exact one.
+  const v3 = parseRankerWeights(JSON.stringify({ version: 3, weights: { exactName: 1 }, hidden: [{ bias: 5, weights: { exactName: -10 }, out: 4 }] }), 'm/ranker.json');
+  const linear = { ...v3, hidden: undefined };
+  const two: CandidateInput[] = [inputs[0], inputs[1]];
+  assert.equal(rankMention(span, two, TINY_ENTITIES, linear, decision).candidates[0].id, TINY_ENTITIES[0].id);
+  assert.equal(rankMention(span, two, TINY_ENTITIES, v3, decision).candidates[0].id, TINY_ENTITIES[1].id);
+  const bad = (json: unknown, what: RegExp): void =>
+    assert.throws(() => parseRankerWeights(JSON.stringify(json), 'm/ranker.json'), (e: unknown) => LinkerError.is(e, 'inputFormat') && what.test((e as Error).message) && JSON.stringify(e).includes('m/ranker.json'));
+  bad({ version: 3, weights: {}, hidden: {} }, /not an array/);
+  bad({ version: 3, weights: {}, hidden: [{ bias: 'x', weights: {}, out: 1 }] }, /hidden\[0\]\.bias/);
+  bad({ version: 3, weights: {}, hidden: [{ bias: 0, weights: { popularity: 1 }, out: 1 }] }, /hidden\[0\]\.weights/);
+  bad({ version: 2, weights: {}, hidden: [] }, /version 3/);
+  bad({ version: 4, weights: {} }, /1, 2 or 3/);
+  assert.equal(serializeRankerWeights(linear).version, 1, 'no hidden units and only version-1 features: written as version 1');
+});

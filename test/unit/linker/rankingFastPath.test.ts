@@ -6,7 +6,7 @@ import { Linker } from '../../../src/core/linker/linker';
 import { editSimilarity, nameInfo } from '../../../src/core/linker/nameFeatures';
 import { casedNameKey, nameKey } from '../../../src/core/linker/tokens';
 import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, featureVector, scoreFeatures, softmax, weightVector } from '../../../src/core/linker/ranker';
-import type { RankerWeights } from '../../../src/core/linker/ranker';
+import type { FeatureName, RankerWeights } from '../../../src/core/linker/ranker';
 import { rankMention, scoreMention, setFeature } from '../../../src/core/linker/rankMention';
 import type { CandidateInput, DecisionOptions } from '../../../src/core/linker/rankMention';
 import { entityText } from '../../../src/core/linker/textTemplates';
@@ -25,8 +25,9 @@ function referenceRank(span: { start: number; end: number; text: string }, input
   const denseFloor = retrievedDense.length > 0 ? Math.min(...retrievedDense) : 0;
   const nameDense = inputs.map((c) => c.nameDense).filter((d): d is number => d !== undefined);
   const nameFloor = nameDense.length > 0 ? Math.min(...nameDense) : 0;
-  const scored = inputs.map((c) => {
-    const features = featureVector({
+  const named = inputs.map((c) => ({
+    c,
+    f: {
       dense: c.dense ?? denseFloor,
       lexical: c.lexical,
       exactName: c.exactName ? 1 : 0,
@@ -46,7 +47,18 @@ function referenceRank(span: { start: number; end: number; text: string }, input
       typeAgreement: c.typeAgreement ?? 0,
       nameCount: c.nameCount ?? 0,
       formPrior: c.formPrior ?? 0,
-    });
+    } as Partial<Record<FeatureName, number>>,
+  }));
+  // The candidate-set features, by name: the share of the word's counts and the ranks by each dense cosine.
+  const count = (x: { f: Partial<Record<FeatureName, number>> }): number => Math.expm1((x.f.formPrior ?? 0) * Math.log(1001));
+  const total = named.reduce((a, x) => a + count(x), 0);
+  for (const x of named) {
+    x.f.formShare = total > 0 ? (count(x) + 0.5) / (total + 0.5 * named.length) : 0;
+    x.f.denseRank = 1 / (1 + named.filter((y) => (y.f.dense ?? 0) > (x.f.dense ?? 0)).length);
+    x.f.nameDenseRank = 1 / (1 + named.filter((y) => (y.f.nameDense ?? 0) > (x.f.nameDense ?? 0)).length);
+  }
+  const scored = named.map(({ c, f }) => {
+    const features = featureVector(f);
     return { c, features, score: scoreFeatures(weights, features) };
   });
   scored.sort((a, b) => b.score - a.score || (a.c.givenRank ?? Infinity) - (b.c.givenRank ?? Infinity) || a.c.row - b.c.row);
