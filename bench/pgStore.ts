@@ -39,6 +39,7 @@ import { openEncoder } from '../src/core/session/openEncoder';
 import { EmbeddedCandidateStore, type CandidateQuery, type CandidateStore } from '../src/core/store/candidateStore';
 import { openPgCandidateStore } from '../src/core/store/pgCandidateStore';
 import { PgConnection } from '../src/core/store/pgConnection';
+import { PgEntityRecords } from '../src/core/store/pgEntityRecords';
 import type { StoredVectorType } from '../src/core/store/pgSchema';
 import { buildPgStore } from '../src/core/store/pgStoreBuild';
 import { parseStoreUrl } from '../src/core/store/storeUrl';
@@ -172,6 +173,8 @@ async function main(): Promise<void> {
       const linkers = [
         { name: 'embedded HNSW', linker: new Linker({ kb, encoder: memo, index: wiki.index, rankerWeights, options: { template: TEMPLATE } }) },
         { name: 'store', linker: new Linker({ kb, encoder: memo, candidateStore: store, rankerWeights, options: { template: TEMPLATE } }) },
+        // No KB in the linker: the records it ranks come from the store, one query per document (session 4).
+        { name: 'store, records from the store', linker: new Linker({ records: new PgEntityRecords(store.connection, store.stamp), encoder: memo, candidateStore: store, rankerWeights, options: { template: TEMPLATE } }) },
       ];
       console.log('');
       console.log(`Whole linker, gold spans of elevant ${DOCS.join(', ')} (not used to train the ranker), shipped ranker weights:`);

@@ -3,11 +3,9 @@ import { after, before, test } from 'node:test';
 import { LinkerError } from '../../../src/core/errors';
 import { ExactIndex } from '../../../src/core/index/exactIndex';
 import type { Entity } from '../../../src/core/kb/entity';
-import { kbContentHash } from '../../../src/core/kb/kbContentHash';
 import { KnowledgeBase } from '../../../src/core/kb/knowledgeBase';
 import { Gazetteer } from '../../../src/core/linker/gazetteer';
 import { Linker, type LinkerOptions } from '../../../src/core/linker/linker';
-import { DEFAULT_TEMPLATE, entityText, templateId } from '../../../src/core/linker/textTemplates';
 import { openPgCandidateStore, type PgCandidateStore } from '../../../src/core/store/pgCandidateStore';
 import { PgConnection } from '../../../src/core/store/pgConnection';
 import type { EntityRecords } from '../../../src/core/store/entityRecords';
@@ -16,6 +14,7 @@ import { buildPgStore } from '../../../src/core/store/pgStoreBuild';
 import { parseStoreUrl } from '../../../src/core/store/storeUrl';
 import { FakeEncoder } from '../../fixtures/linker/fakeEncoder';
 import { TEST_WEIGHTS, TINY_ENTITIES } from '../../fixtures/linker/tinyKb';
+import { storeFixture } from './storeFixture';
 import { startTestServer, type TestServer } from './pgTestServer';
 
 const encoder = new FakeEncoder(64);
@@ -28,9 +27,7 @@ const ENTITIES: readonly Entity[] = [
 ];
 const kb = new KnowledgeBase('tiny+', ENTITIES);
 const dims = encoder.dims;
-const vectors = new Float32Array(kb.size * dims);
-kb.entities.forEach((e, row) => vectors.set(encoder.vector(entityText(e)), row * dims));
-const stamp = { modelId: encoder.modelId, kbHash: kbContentHash(kb), templateId: templateId(DEFAULT_TEMPLATE), dims };
+const { vectors, stamp } = storeFixture(kb, encoder);
 const DOC = 'Dublin is the capital of Ireland and the river Liffey runs through it.\n\nThe WHO published a report on New York City and Cork.';
 
 let server: TestServer;
@@ -137,16 +134,18 @@ void test('the record cache keeps at most its capacity, least recently used out 
 void test('a connection lost mid-document is retried; a store that stays down fails the call clearly and the next one links', async () => {
   const store = await open();
   try {
-    const linker = new Linker({ records: new PgEntityRecords(store.connection, store.stamp), gazetteer: new Gazetteer(kb.entities), encoder, candidateStore: store, rankerWeights: TEST_WEIGHTS, options: { topK: 3 } });
+    const gazetteer = new Gazetteer(kb.entities);
+    const linkerOver = (records: EntityRecords): Linker => new Linker({ records, gazetteer, encoder, candidateStore: store, rankerWeights: TEST_WEIGHTS, options: { topK: 3 } });
+    const linker = linkerOver(new PgEntityRecords(store.connection, store.stamp));
     const first = await linker.linkDocument(DOC);
     // Cut after the candidates arrived and before the records are read: the record query reconnects once.
-    const cutting = new Linker({ records: faultBeforeLoad(new PgEntityRecords(store.connection, store.stamp), () => server.cutConnections()), gazetteer: new Gazetteer(kb.entities), encoder, candidateStore: store, rankerWeights: TEST_WEIGHTS, options: { topK: 3 } });
+    const cutting = linkerOver(faultBeforeLoad(new PgEntityRecords(store.connection, store.stamp), () => server.cutConnections()));
     assert.deepEqual((await cutting.linkDocument(DOC)).map((m) => m.candidates[0]?.id), first.map((m) => m.candidates[0]?.id));
     const down = (): void => {
       server.setDown(true);
       server.cutConnections();
     };
-    const failing = new Linker({ records: faultBeforeLoad(new PgEntityRecords(store.connection, store.stamp), down), gazetteer: new Gazetteer(kb.entities), encoder, candidateStore: store, rankerWeights: TEST_WEIGHTS, options: { topK: 3 } });
+    const failing = linkerOver(faultBeforeLoad(new PgEntityRecords(store.connection, store.stamp), down));
     await assert.rejects(failing.linkDocument(DOC), (e: unknown) => LinkerError.is(e, 'storeUnavailable') && /could not be reached.*next request tries again/s.test((e as Error).message));
     server.setDown(false);
     assert.deepEqual((await failing.linkDocument(DOC)).map((m) => m.candidates[0]?.id), first.map((m) => m.candidates[0]?.id), 'not wedged');

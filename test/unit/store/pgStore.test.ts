@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { LinkerError } from '../../../src/core/errors';
 import { ExactIndex } from '../../../src/core/index/exactIndex';
-import { kbContentHash } from '../../../src/core/kb/kbContentHash';
 import { LexicalIndex } from '../../../src/core/linker/lexicalIndex';
 import { Linker, type LinkerOptions } from '../../../src/core/linker/linker';
 import { NgramIndex } from '../../../src/core/linker/ngramIndex';
-import { DEFAULT_TEMPLATE, entityText, templateId } from '../../../src/core/linker/textTemplates';
 import { EmbeddedCandidateStore, type CandidateQuery } from '../../../src/core/store/candidateStore';
 import { openPgCandidateStore } from '../../../src/core/store/pgCandidateStore';
 import { PgConnection } from '../../../src/core/store/pgConnection';
@@ -15,14 +13,13 @@ import { buildPgStore, nameRowsOf, type BuildPgStoreOptions } from '../../../src
 import { parseStoreUrl } from '../../../src/core/store/storeUrl';
 import { FakeEncoder } from '../../fixtures/linker/fakeEncoder';
 import { TEST_WEIGHTS, tinyKb } from '../../fixtures/linker/tinyKb';
+import { storeFixture } from './storeFixture';
 import { startTestServer, type TestServer } from './pgTestServer';
 
 const encoder = new FakeEncoder(64);
 const kb = tinyKb();
 const dims = encoder.dims;
-const vectors = new Float32Array(kb.size * dims);
-kb.entities.forEach((e, row) => vectors.set(encoder.vector(entityText(e)), row * dims));
-const stamp = { modelId: encoder.modelId, kbHash: kbContentHash(kb), templateId: templateId(DEFAULT_TEMPLATE), dims };
+const { vectors, stamp } = storeFixture(kb, encoder);
 const REBUILD = 'entity-linker index --kb tiny.jsonl --store URL';
 
 let server: TestServer;
