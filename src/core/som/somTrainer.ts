@@ -23,11 +23,14 @@ export interface SomExample {
   /** Keys of the candidates, so that a random negative equal to one of them is not drawn. */
   readonly ids?: readonly string[];
   readonly weight?: number;
+  /** Random negatives come from the pool entries of the same group (e.g. the example's KB); default ''. */
+  readonly group?: string;
 }
 
 export interface SomPoolEntry {
   readonly id: string;
   readonly states: TokenStates;
+  readonly group?: string;
 }
 
 export interface SomTrainOptions {
@@ -41,11 +44,13 @@ export interface SomTrainOptions {
   /** Random negatives added per example per epoch, from `pool`. */
   readonly randomNegatives: number;
   readonly pool: readonly SomPoolEntry[];
+  /** Losses before and after are measured on at most this many examples (evenly spaced), to keep them cheap. */
+  readonly lossSample: number;
   readonly signal?: AbortSignal;
   readonly onEpoch?: (epoch: number, loss: number) => void;
 }
 
-export const DEFAULT_SOM_TRAIN: SomTrainOptions = { seed: 1, epochs: 3, batchSize: 32, lr: 2e-3, weightDecay: 0, scale: 20, randomNegatives: 4, pool: [] };
+export const DEFAULT_SOM_TRAIN: SomTrainOptions = { seed: 1, epochs: 3, batchSize: 32, lr: 2e-3, weightDecay: 0, scale: 20, randomNegatives: 4, pool: [], lossSample: 1000 };
 
 export interface SomTrainResult {
   readonly projections: SomProjections;
@@ -176,13 +181,15 @@ function meanLoss(p: SomProjections, examples: readonly SomExample[], scale: num
   return w === 0 ? 0 : s / w;
 }
 
-/** Trains from `init` (copied); deterministic for a seed. The reported losses are over hard negatives only. */
+/** Trains from `init` (copied); deterministic for a seed. The reported losses are over hard negatives only, on up to `lossSample` examples. */
 export function trainSom(examples: readonly SomExample[], init: SomProjections, options: Partial<SomTrainOptions> = {}): SomTrainResult {
   const o = { ...DEFAULT_SOM_TRAIN, ...options };
   const t0 = performance.now();
   const p: SomProjections = { ...init, mention: init.mention.slice(), entity: init.entity.slice() };
   const usable = examples.filter((e) => e.candidates.length > 1 && e.gold >= 0 && e.gold < e.candidates.length && e.mention.tokens > 0);
-  const lossBefore = meanLoss(p, usable, o.scale);
+  const step = Math.max(1, usable.length / o.lossSample);
+  const lossSet = usable.filter((_, i) => Math.floor(i / step) !== Math.floor((i - 1) / step));
+  const lossBefore = meanLoss(p, lossSet, o.scale);
   const groups: ParamGroup[] = [
     { value: p.mention, grad: new Float32Array(p.mention.length), decay: true },
     { value: p.entity, grad: new Float32Array(p.entity.length), decay: true },
@@ -191,6 +198,12 @@ export function trainSom(examples: readonly SomExample[], init: SomProjections, 
   const steps = o.epochs * Math.ceil(usable.length / o.batchSize);
   const adam = new AdamW(groups, { ...DEFAULT_ADAMW, lr: o.lr, weightDecay: o.weightDecay }, Math.max(1, steps));
   const rng = new SeededRandom(o.seed);
+  const pools = new Map<string, SomPoolEntry[]>();
+  for (const e of o.pool) {
+    const list = pools.get(e.group ?? '') ?? [];
+    list.push(e);
+    pools.set(e.group ?? '', list);
+  }
   const order = usable.map((_, i) => i);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     rng.shuffle(order);
@@ -201,14 +214,14 @@ export function trainSom(examples: readonly SomExample[], init: SomProjections, 
       const totalWeight = batch.reduce((a, i) => a + (usable[i]!.weight ?? 1), 0);
       for (const i of batch) {
         const ex = usable[i]!;
-        const extra = drawNegatives(ex, o.pool, o.randomNegatives, rng);
+        const extra = drawNegatives(ex, pools.get(ex.group ?? '') ?? [], o.randomNegatives, rng);
         epochLoss += somExampleLoss(p, ex, extra, o.scale, grads, (ex.weight ?? 1) / totalWeight);
       }
       adam.update();
     }
     o.onEpoch?.(epoch + 1, epochLoss / Math.max(1, usable.length));
   }
-  return { projections: p, lossBefore, lossAfter: meanLoss(p, usable, o.scale), ms: performance.now() - t0 };
+  return { projections: p, lossBefore, lossAfter: meanLoss(p, lossSet, o.scale), ms: performance.now() - t0 };
 }
 
 function drawNegatives(ex: SomExample, pool: readonly SomPoolEntry[], n: number, rng: SeededRandom): TokenStates[] {
