@@ -12,6 +12,13 @@ import type { RefitResult } from '../worker/learningRequests';
 export interface AdaptationChannel {
   refit(learner: OnlineLearnerJson, signal: AbortSignal): Promise<RefitResult>;
   apply(state: LearnedState): Promise<void>;
+  /**
+   * Hands the learner's state to the linker after each decision, between refits: the memory (confirmed forms
+   * and their surnames as detection names, the annotator's prior, rejected forms) is cheap to move and counts in
+   * the next document at once; the weights are the last refit's. Optional: without it the memory waits for the
+   * refit.
+   */
+  remember?(state: LearnedState): Promise<void>;
 }
 
 export interface AdaptationStatus {
@@ -50,6 +57,8 @@ export class AdaptationLoop {
   private adaptedFrom = 0;
   private last: AdaptationStatus['last'];
   private disposed = false;
+  /** The memory was handed to the linker (channel.remember) since the loop began. */
+  private remembered = false;
 
   constructor(private readonly options: AdaptationLoopOptions) {
     this.learner = options.learner ?? new OnlineLearner();
@@ -61,9 +70,12 @@ export class AdaptationLoop {
     return { adaptedFrom: this.adaptedFrom, decisions: s.decisions, pending: this.learner.pending, refits: this.refits, ...(this.last === undefined ? {} : { last: this.last }), running: this.running !== undefined };
   }
 
-  /** The learned state the linker should have now (after a session (re)opens); undefined before any refit. */
+  /**
+   * The learned state the linker should have now (after a session (re)opens); undefined before any refit or,
+   * with `channel.remember`, before any decision.
+   */
   get appliedState(): LearnedState | undefined {
-    return this.adaptedFrom > 0 ? this.learner.state : undefined;
+    return this.adaptedFrom > 0 || this.remembered ? this.learner.state : undefined;
   }
 
   toJSON(): OnlineLearnerJson {
@@ -77,7 +89,20 @@ export class AdaptationLoop {
       if (this.running !== undefined) this.duringRefit.push(d);
     }
     this.options.onStatus?.(this.status);
+    void this.remember();
     if (this.running === undefined && this.learner.pending >= Math.max(1, this.options.refitEvery())) void this.refit();
+  }
+
+  /** The memory to the linker now (see AdaptationChannel.remember); messages keep their order, so a later refit's state wins. */
+  private async remember(): Promise<void> {
+    const channel = this.options.channel;
+    if (channel.remember === undefined) return;
+    this.remembered = true;
+    try {
+      await channel.remember(this.learner.state);
+    } catch (e) {
+      if (!LinkerError.is(e, 'cancelled')) this.options.onError?.(e);
+    }
   }
 
   /** Refits now (also below the threshold). Resolves with the report, or undefined when cancelled or already running. */

@@ -66,8 +66,12 @@ export type WorkerRequest =
   | { readonly id: number; readonly kind: 'finetune'; readonly request: FinetuneRequest }
   /** Refits an online learner's ranker (no session needed; runs on the training thread). */
   | { readonly id: number; readonly kind: 'refit'; readonly learner: OnlineLearnerJson; readonly examples?: PackedExamples; readonly persistTo?: string }
-  /** Puts the workspace's learned state on top of the model's (null: the model's alone) and links with it. */
-  | { readonly id: number; readonly kind: 'setLearned'; readonly state: LearnedState | null }
+  /**
+   * Puts the workspace's learned state on top of the model's (null: the model's alone) and links with it.
+   * `keepRuns`: only the memory moved (one decision between refits): the documents' last runs stay for
+   * incremental re-linking instead of being dropped.
+   */
+  | { readonly id: number; readonly kind: 'setLearned'; readonly state: LearnedState | null; readonly keepRuns?: boolean }
   /** The open session's ranker weights and the decisions its model folder learned from (the online learner's base). */
   | { readonly id: number; readonly kind: 'learnedBase' };
 

@@ -63,7 +63,7 @@ export class LinkerRequestHandler {
         // Between link runs, so one run never mixes two states.
         return this.serially(async () => {
           applyLearned(this.require(), request.state);
-          this.lastRun.clear();
+          if (request.keepRuns !== true) this.lastRun.clear();
           return null;
         });
       case 'learnedBase':

@@ -26,6 +26,8 @@ export class OnlineLearning extends Disposable {
   private readonly tracker = new DecisionTracker();
   private loop: AdaptationLoop | undefined;
   private starting: Promise<AdaptationLoop | undefined> | undefined;
+  /** Forms decided since the memory last went to the link thread, with their document (see `remember`). */
+  private readonly recentForms: { readonly key: string; readonly text: string }[] = [];
   /** Decisions seen before the loop could start (the session was still loading). */
   private readonly waiting: Parameters<AdaptationLoop['observe']>[0][number][] = [];
   private readonly statusItem: vscode.StatusBarItem;
@@ -79,6 +81,7 @@ export class OnlineLearning extends Disposable {
     // with Link Selection, the surname of a decided full name) re-links it at once with the decision in its context.
     const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.getText();
     if (affectsOthers(decisions, predictions) || (text !== undefined && decisions.some((d) => recursInText(text, d)))) this.relinkDocument(uri);
+    this.recentForms.push(...decisions.map((d) => ({ key, text: d.text })));
     if (this.loop !== undefined) {
       this.loop.observe(decisions);
       return;
@@ -124,6 +127,7 @@ export class OnlineLearning extends Disposable {
         // The training thread refits and writes the workspace's file: the editor's thread only sends the snapshot.
         refit: (json, signal) => links.request(refitRequest(json, file), { signal }),
         apply: (state) => this.apply(state),
+        remember: (state) => this.remember(state),
       },
       refitEvery: () => this.readSettings().refitEvery,
       learner: learner ?? new OnlineLearner({ base }),
@@ -149,6 +153,24 @@ export class OnlineLearning extends Disposable {
     if (state !== null && status !== undefined) {
       this.logger.info(`Online learning: the linker adapted to ${state.decisions} decisions (applied in ${(performance.now() - started).toFixed(0)} ms${status.last === undefined ? '' : `; refit ${status.last.report.ms.toFixed(0)} ms on ${status.last.report.examples} examples`}).`);
       this.adapted.fire(status);
+    }
+  }
+
+  /**
+   * After each decision, between refits: the memory goes to the link thread at once (the documents' last runs
+   * are kept: only what is linked next sees it), so a form or surname decided here is detected in the next
+   * document without waiting for the refit; the other open documents where a decided form occurs are linked
+   * again with it.
+   */
+  private async remember(state: LearnedState): Promise<void> {
+    const decided = this.recentForms.splice(0);
+    const links = this.mentions.links;
+    if (links.state !== 'ready' || !this.readSettings().enabled) return;
+    await links.request({ kind: 'setLearned', state, keepRuns: true });
+    for (const document of vscode.workspace.textDocuments) {
+      const key = document.uri.toString();
+      const text = document.getText();
+      if (decided.some((d) => d.key !== key && recursInText(text, { start: -1, end: -1, text: d.text }))) this.relinkDocument(document.uri);
     }
   }
 

@@ -15,6 +15,16 @@ suite('Entity Linker: detection learns online', () => {
   let api: HostTestApi;
   let root: string;
 
+  const open = async (name: string, text: string): Promise<string> => {
+    const file = path.join(root, name);
+    fs.writeFileSync(file, text);
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document, { preview: false });
+    const uri = document.uri.toString();
+    await api.whenLinked(uri);
+    return uri;
+  };
+
   suiteSetup(async function () {
     this.timeout(120_000);
     ({ api, root } = await openEditorWorkspace({ 'learning.enabled': true, 'learning.refitEvery': 1 }));
@@ -28,15 +38,6 @@ suite('Entity Linker: detection learns online', () => {
 
   test('a form linked with Link Selection in one document is detected in another open document after the refit, with no command', async function () {
     this.timeout(120_000);
-    const open = async (name: string, text: string): Promise<string> => {
-      const file = path.join(root, name);
-      fs.writeFileSync(file, text);
-      const document = await vscode.workspace.openTextDocument(file);
-      await vscode.window.showTextDocument(document, { preview: false });
-      const uri = document.uri.toString();
-      await api.whenLinked(uri);
-      return uri;
-    };
     const first = await open('detection-first.txt', FIRST);
     const second = await open('detection-second.txt', SECOND);
     const detected = (uri: string): boolean => api.mentions(uri).some((m) => m.text === FORM);
@@ -57,5 +58,25 @@ suite('Entity Linker: detection learns online', () => {
     assert.equal(found.kbId, 'Q312', 'linked to the entity the annotator chose');
     const saved = JSON.parse(fs.readFileSync(state, 'utf8')) as { memory: { names: Record<string, string[]> } };
     assert.ok(saved.memory.names.Q312?.includes(FORM), 'the confirmed form is kept in the workspace state (it survives a restart)');
+  });
+
+  test('between refits the memory reaches the link thread at once: the form is detected in another open document before any refit', async function () {
+    this.timeout(120_000);
+    await vscode.workspace.getConfiguration('entityLinker').update('learning.refitEvery', 1000, vscode.ConfigurationTarget.Workspace);
+    const form = 'orchard firm';
+    const third = await open('detection-third.txt', `The ${form} grew the apples.\n`);
+    const fourth = await open('detection-fourth.txt', `Then the ${form} sold them.\n`);
+    const detected = (uri: string): boolean => api.mentions(uri).some((m) => m.text === form);
+    assert.ok(!detected(fourth), `the dictionary does not detect "${form}"`);
+    const start = 'The '.length;
+    await api.mentionBackend().relabel({ uri: third, start, end: start + form.length }, 'Q312');
+    const deadline = Date.now() + 60_000;
+    while (!detected(fourth) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await api.whenLinked(fourth);
+    }
+    assert.ok(detected(fourth), `without a refit the other document proposes "${form}": ${JSON.stringify(api.mentions(fourth))}`);
+    const saved = JSON.parse(fs.readFileSync(path.join(root, '.entity-links', ONLINE_STATE_FILE), 'utf8')) as { memory: { names: Record<string, string[]> } };
+    assert.ok(!(saved.memory.names.Q312 ?? []).includes(form), 'no refit ran (the training thread writes the file at refits)');
   });
 });

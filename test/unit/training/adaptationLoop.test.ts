@@ -112,3 +112,31 @@ void test('adaptation: after another model loads, refits start from its ranker',
   assert.equal((loop.toJSON().base as { weights: Record<string, number> }).weights.annotatorPrior, 2);
   assert.equal(loop.status.decisions, 1, 'the decisions stay');
 });
+
+void test('adaptation: with channel.remember the memory reaches the linker after each decision, between refits; the refit then applies its weights', async () => {
+  const gated = gatedChannel();
+  const remembered: LearnedState[] = [];
+  const loop = new AdaptationLoop({ channel: { ...gated.channel, remember: async (s) => void remembered.push(s) }, refitEvery: () => 2 });
+  // Read through a function: an assertion on the getter would narrow its type for the lines after it.
+  const applied = () => loop.appliedState;
+  assert.equal(applied(), undefined);
+  loop.observe([decision(1)]);
+  await settle();
+  assert.equal(remembered.length, 1, 'one decision, below the refit threshold, is handed over at once');
+  assert.deepEqual(remembered[0].memory.forms.apple, { B: 1 });
+  assert.equal(remembered[0].weights, undefined, 'no weights before the first refit');
+  assert.equal(applied()?.decisions, 1, 'a reloaded session gets the memory too');
+  loop.observe([decision(2)]);
+  await settle();
+  assert.equal(remembered.length, 2);
+  assert.equal(gated.refits, 1);
+  gated.release();
+  await settle();
+  assert.equal(gated.applied.length, 1);
+  assert.ok(gated.applied[0].weights !== undefined);
+  // Without remember (the previous behaviour) nothing reaches the linker before the refit.
+  const plain = gatedChannel();
+  const waiting = new AdaptationLoop({ channel: plain.channel, refitEvery: () => 5 });
+  waiting.observe([decision(1)]);
+  assert.equal(waiting.appliedState, undefined);
+});
