@@ -1,4 +1,5 @@
 import { AnnotatorMemory, surnameOf } from '../learning/annotatorMemory';
+import { greedyLongestMatches } from '../linker/greedyMatches';
 import type { Token } from '../linker/tokens';
 import { hasUpperCase, tokenize } from '../linker/tokens';
 import { detectionOperatingPoint } from '../simulation/keyCosts';
@@ -146,18 +147,7 @@ export class LearnedDetection {
 
   /** Learned forms among `tokens`, longest at each position, not overlapping, in text order. */
   matches(tokens: readonly Token[]): LearnedMatch[] {
-    const out: LearnedMatch[] = [];
-    let i = 0;
-    while (i < tokens.length) {
-      const found = tokens[i].word ? this.longestAt(tokens, i) : undefined;
-      if (found === undefined) {
-        i++;
-        continue;
-      }
-      out.push({ first: i, last: i + found.tokens.length - 1, rows: found.rows, derived: found.derived });
-      i += found.tokens.length;
-    }
-    return out;
+    return greedyLongestMatches(tokens, (i) => this.longestAt(tokens, i), (found, first) => first + found.tokens.length - 1).map(({ first, last, match }) => ({ first, last, rows: match.rows, derived: match.derived }));
   }
 
   private longestAt(tokens: readonly Token[], i: number): LearnedForm | undefined {

@@ -5,6 +5,7 @@ import type { Token } from './tokens';
 import { FuzzyTokenIndex } from './fuzzyTokens';
 import { entityNames } from './names';
 import { LazyTrieRoot, allStrings, saveTrie, type GazetteerSaved } from './gazetteerSaved';
+import { greedyLongestMatches } from './greedyMatches';
 
 /**
  * Mention detection by dictionary lookup of KB titles and aliases (and base names, see names.ts).
@@ -167,20 +168,11 @@ export class Gazetteer {
 
   /** Detects mentions among already tokenized `tokens` of `text` (offsets into `text`). */
   detectTokens(text: string, tokens: readonly Token[]): DetectedMention[] {
-    const out: DetectedMention[] = [];
-    let i = 0;
-    while (i < tokens.length) {
-      const best = tokens[i].word ? this.longestAt(tokens, i) : undefined;
-      if (best === undefined) {
-        i++;
-        continue;
-      }
-      const start = tokens[i].start;
-      const end = tokens[best.endToken].end;
-      out.push({ start, end, text: text.slice(start, end), rows: best.rows, fuzzy: best.edits > 0 });
-      i = best.endToken + 1;
-    }
-    return out;
+    return greedyLongestMatches(tokens, (i) => this.longestAt(tokens, i), (best) => best.endToken).map(({ first, last, match }) => {
+      const start = tokens[first].start;
+      const end = tokens[last].end;
+      return { start, end, text: text.slice(start, end), rows: match.rows, fuzzy: match.edits > 0 };
+    });
   }
 
   private longestAt(tokens: readonly Token[], i: number): Match | undefined {
