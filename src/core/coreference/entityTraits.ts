@@ -58,3 +58,24 @@ export class EntityTraitCache {
     return t;
   }
 }
+
+/** What linkPronouns needs of a KB, by entity id (undefined: not in the KB). */
+export interface CoreferenceKb {
+  readonly traitsOf: (entityId: string) => EntityTraits | undefined;
+  readonly titleOf: (entityId: string) => string | undefined;
+}
+
+/** The lookups of one KB: traits cached per row. */
+export function coreferenceKb(entities: readonly Entity[], rowOf: (id: string) => number | undefined): CoreferenceKb {
+  const cache = new EntityTraitCache(entities);
+  return {
+    traitsOf: (id) => {
+      const row = rowOf(id);
+      return row === undefined ? undefined : cache.of(row);
+    },
+    titleOf: (id) => {
+      const row = rowOf(id);
+      return row === undefined ? undefined : entities[row].title;
+    },
+  };
+}

@@ -79,10 +79,11 @@ void test('the subject of the previous sentence outranks a later object of it', 
   assert.deepEqual(resolve(text, [['Marie Curie', 'curie'], ['Pierre Curie', 'pierre']], { ...noGender, subjectWeight: 1 }), ['pierre']);
 });
 
-void test('cataphora, when on, lets "his" take the name later in its own sentence', () => {
+void test('cataphora lets "his" take the name later in its own sentence, not in the next one', () => {
   const text = 'In his youth, Giulio Natta lived in Imperia.';
-  assert.deepEqual(resolve(text, [['Giulio Natta', 'natta']]), [undefined]);
-  assert.deepEqual(resolve(text, [['Giulio Natta', 'natta']], { ...DEFAULT_COREFERENCE_OPTIONS, cataphora: 0.5 }), ['natta']);
+  assert.deepEqual(resolve(text, [['Giulio Natta', 'natta']]), ['natta']);
+  assert.deepEqual(resolve(text, [['Giulio Natta', 'natta']], { ...DEFAULT_COREFERENCE_OPTIONS, cataphora: 0 }), [undefined]);
+  assert.deepEqual(resolve('In his youth he sang. Giulio Natta lived in Imperia.', [['Giulio Natta', 'natta']]), [undefined, undefined]);
 });
 
 void test('entity traits read the type, life dates and the gender of the description', () => {
