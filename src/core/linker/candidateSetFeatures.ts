@@ -29,17 +29,19 @@ export function fillCandidateSetFeatures(rows: readonly number[][]): void {
     sum += c;
     return c;
   });
-  const dense = rows.map((f) => f[DENSE] ?? 0);
-  const nameDense = rows.map((f) => f[NAME_DENSE] ?? 0);
+  const denseHigher = higherCounts(rows.map((f) => f[DENSE] ?? 0));
+  const nameHigher = higherCounts(rows.map((f) => f[NAME_DENSE] ?? 0));
   rows.forEach((f, i) => {
     f[FORM_SHARE] = sum > 0 ? (counts[i] + 0.5) / (sum + 0.5 * n) : 0;
-    f[DENSE_RANK] = 1 / (1 + higher(dense, dense[i]));
-    f[NAME_DENSE_RANK] = 1 / (1 + higher(nameDense, nameDense[i]));
+    f[DENSE_RANK] = 1 / (1 + denseHigher[i]);
+    f[NAME_DENSE_RANK] = 1 / (1 + nameHigher[i]);
   });
 }
 
-function higher(values: readonly number[], v: number): number {
-  let k = 0;
-  for (const x of values) if (x > v) k++;
-  return k;
+/** For each value, how many values are strictly higher (one sort, not a pass per value). */
+function higherCounts(values: readonly number[]): number[] {
+  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]);
+  const out = new Array<number>(values.length);
+  order.forEach((i, r) => (out[i] = r > 0 && values[order[r - 1]] === values[i] ? out[order[r - 1]] : r));
+  return out;
 }

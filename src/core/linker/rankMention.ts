@@ -28,6 +28,7 @@ export interface CandidateInput {
   readonly typeAgreement?: number;
   readonly nameCount?: number;
   readonly formPrior?: number;
+  readonly glossOverlap?: number;
 }
 
 export interface DecisionOptions {
@@ -100,6 +101,7 @@ export function scoreMention(inputs: readonly CandidateInput[], w: RowScorer): S
     f[I.typeAgreement] = c.typeAgreement ?? 0;
     f[I.nameCount] = c.nameCount ?? 0;
     f[I.formPrior] = c.formPrior ?? 0;
+    f[I.glossOverlap] = c.glossOverlap ?? 0;
     return f;
   });
   fillCandidateSetFeatures(features);

@@ -31,6 +31,7 @@ export const FEATURE_NAMES = [
   'formShare',
   'denseRank',
   'nameDenseRank',
+  'glossOverlap',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -62,7 +63,9 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
  *   count of the sense (the synset's lemma closest to the mention): how often this word means this entity, where
  *   kbPrior counts the entity under all its names; 0 without a per-form prior (LinkerInit.formPrior);
  * - formShare, denseRank, nameDenseRank: the candidate against the mention's other candidates
- *   (candidateSetFeatures.ts): its share of the word's KB counts, and its rank by each dense cosine.
+ *   (candidateSetFeatures.ts): its share of the word's KB counts, and its rank by each dense cosine;
+ * - glossOverlap: content words of the mention's context found in the entity's description and names
+ *   (simplified Lesk, glossOverlap.ts), log-scaled.
  */
 export interface RankerWeights {
   readonly version: 1 | 2 | 3;

@@ -5,7 +5,8 @@ import type { GoldDocument, GoldMention } from '../formats/goldDocument';
 import { spanProblem } from '../formats/goldDocument';
 import { AnnotatorMemory } from '../learning/annotatorMemory';
 import type { LearnedState } from '../learning/learnedState';
-import { type RankingExample, type TrainOptions, trainRanker } from '../learning/rankerTrainer';
+import { refitRanker } from '../learning/onlineLearner';
+import type { RankingExample, TrainOptions } from '../learning/rankerTrainer';
 import type { Linker } from '../linker/linker';
 import type { RankerWeights } from '../linker/ranker';
 import type { SpanRequest } from '../linker/types';
@@ -109,7 +110,8 @@ export async function fitRanker(
 ): Promise<RankerFit> {
   const started = performance.now();
   const { examples, goldNotRetrieved } = await rankingExamples(linker, train, reading, options.seed, options.signal);
-  const fitted = trainRanker(examples, base, { seed: options.seed, ...options.train, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  // The parent's kind (linear or residual MLP), refitted as the online learner does (refitRanker).
+  const fitted = refitRanker(examples, base, { seed: options.seed, ...options.train }, options.signal);
   const weights: RankerWeights = { ...fitted.weights, source: `fine-tuned on ${examples.length} training mentions from ${base.source ?? 'the parent weights'}` };
   linker.setLearnedState(learnedStateOf(memoryFromGold(train, reading), weights));
   try {

@@ -47,6 +47,7 @@ function referenceRank(span: { start: number; end: number; text: string }, input
       typeAgreement: c.typeAgreement ?? 0,
       nameCount: c.nameCount ?? 0,
       formPrior: c.formPrior ?? 0,
+      glossOverlap: c.glossOverlap ?? 0,
     } as Partial<Record<FeatureName, number>>,
   }));
   // The candidate-set features, by name: the share of the word's counts and the ranks by each dense cosine.
