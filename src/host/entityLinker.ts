@@ -102,6 +102,9 @@ export class EntityLinker extends Disposable {
    */
   private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
     const plan = planSettingsChange((key) => event.affectsConfiguration(key), this.links.state);
+    if (plan.switchAnnotator === true) {
+      this.learning.annotatorChanged(() => this.editor.annotations.annotatorChanged()).catch((e: unknown) => reportError(this.logger, 'Switching the annotator', e, () => this.logger.show()));
+    }
     switch (plan.session) {
       case 'none':
         return;

@@ -9,7 +9,9 @@ export type SettingEffect =
   /** The linking session (KB, model, index) must load again. */
   | 'reloadSession'
   /** Open documents are linked again on the current session. */
-  | 'relink';
+  | 'relink'
+  /** Labels go to another annotator's files: open documents reopen with theirs, and online learning follows. */
+  | 'switchAnnotator';
 
 /**
  * Every setting whose change needs something, by key or section prefix (VS Code's affectsConfiguration
@@ -31,6 +33,7 @@ export const SETTING_EFFECTS: Readonly<Record<string, readonly SettingEffect[]>>
   'entityLinker.linking.include': ['relink'],
   'entityLinker.linking.enabled': ['relink'],
   'entityLinker.annotation': ['relink'],
+  'entityLinker.annotator': ['switchAnnotator'],
 };
 
 /** The state of the linking session when the change arrives (LinkService.state). */
@@ -43,14 +46,17 @@ export interface SettingsChangePlan {
    * re-indexed), so ask once.
    */
   readonly session: 'none' | 'relink' | 'reload' | 'ask';
+  /** Present when the annotator changed: applied at once, whatever the session does. */
+  readonly switchAnnotator?: true;
 }
 
 /** The one decision for a change; `affects` is the change event's affectsConfiguration. */
 export function planSettingsChange(affects: (key: string) => boolean, state: SessionState): SettingsChangePlan {
   const effects = new Set(Object.entries(SETTING_EFFECTS).filter(([key]) => affects(key)).flatMap(([, e]) => e));
+  const annotator = effects.has('switchAnnotator') ? ({ switchAnnotator: true } as const) : {};
   if (effects.has('reloadSession')) {
     const session = state === 'ready' || state === 'loading' ? 'ask' : state === 'failed' ? 'reload' : 'relink';
-    return { session };
+    return { session, ...annotator };
   }
-  return { session: effects.has('relink') ? 'relink' : 'none' };
+  return { session: effects.has('relink') ? 'relink' : 'none', ...annotator };
 }

@@ -23,9 +23,11 @@ import { LEARNING_SECTION, type LearningSettings } from './learningSettings';
  * bar item says when the linker has adapted and from how many decisions.
  */
 export class OnlineLearning extends Disposable {
-  private readonly tracker = new DecisionTracker();
+  private tracker = new DecisionTracker();
   private loop: AdaptationLoop | undefined;
   private starting: Promise<AdaptationLoop | undefined> | undefined;
+  /** Counts annotator switches: a loop that finishes starting after one belongs to the previous annotator. */
+  private generation = 0;
   /** Forms decided since the memory last went to the link thread, with their document (see `remember`). */
   private readonly recentForms: { readonly key: string; readonly text: string }[] = [];
   /** Decisions seen before the loop could start (the session was still loading). */
@@ -110,6 +112,7 @@ export class OnlineLearning extends Disposable {
 
   private async createLoop(): Promise<AdaptationLoop | undefined> {
     const links = this.mentions.links;
+    const generation = this.generation;
     await links.ready();
     const base = rankerWeightsFromJson((await links.request({ kind: 'learnedBase' })).weights);
     const file = this.stateFile;
@@ -121,7 +124,7 @@ export class OnlineLearning extends Disposable {
         this.logger.warn(`${(e as Error).message} Learning starts afresh (the file is replaced at the next refit).`);
       }
     }
-    if (this.isDisposed) return undefined;
+    if (this.isDisposed || generation !== this.generation) return undefined;
     const loop = new AdaptationLoop({
       channel: {
         // The training thread refits and writes the workspace's file: the editor's thread only sends the snapshot.
@@ -195,6 +198,30 @@ export class OnlineLearning extends Disposable {
     } catch (e) {
       if (!LinkerError.is(e, 'cancelled')) this.logger.warn(`Online learning: applying the learned state failed: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * The annotator setting changed: the previous annotator's loop stops (its refits wrote their file) before
+   * `reopen` opens the documents under the new annotator (so their labels are a new baseline, not decisions), then
+   * the linker drops what it learned from the previous annotator and the new one's saved state, if any, is restored
+   * from their own file; their decisions start a loop of their own.
+   */
+  async annotatorChanged(reopen: () => Promise<unknown>): Promise<void> {
+    this.generation++;
+    const previous = this.loop;
+    this.loop = undefined;
+    this.starting = undefined;
+    this.waiting.length = 0;
+    this.tracker = new DecisionTracker();
+    previous?.dispose();
+    await reopen();
+    try {
+      if (previous?.appliedState !== undefined) await this.apply(null);
+      await this.onSession();
+    } catch (e) {
+      if (!LinkerError.is(e, 'cancelled')) this.logger.warn(`Online learning: switching annotator: ${(e as Error).message}`);
+    }
+    if (this.loop === undefined) this.statusItem.hide();
   }
 
   private async onSettings(): Promise<void> {

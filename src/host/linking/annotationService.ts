@@ -55,6 +55,25 @@ export class AnnotationService extends Disposable {
     return store;
   }
 
+  /**
+   * The annotator setting changed: labels from now on go to the new annotator's files, at once. Each open
+   * document's annotations are closed under the previous annotator (saved as `close` saves them) and opened
+   * again from the new annotator's file (its own labels, re-anchored to the current text), so the editor shows
+   * the new annotator's decisions. Resolves to whether anything changed.
+   */
+  async annotatorChanged(): Promise<boolean> {
+    const next = this.annotator();
+    const stale = [...this.stores.values()].some((s) => s.annotator !== next.name || s.ownFiles !== next.ownFiles);
+    if (!stale) return false;
+    await Promise.allSettled([...this.opening.values()]);
+    const open = vscode.workspace.textDocuments.filter((d) => this.docs.has(d.uri.toString()));
+    for (const document of open) await this.close(document);
+    this.stores.clear();
+    this.logger.info(`Annotator: labels now go to ${next.ownFiles ? `${ANNOTATION_DIR}/@${next.name}/` : `the shared ${ANNOTATION_DIR}/ files as "${next.name}"`}; ${open.length} open document(s) reopened with their labels.`);
+    for (const document of open) await this.open(document);
+    return true;
+  }
+
   /** The annotation file of a document (whether or not it exists yet). */
   fileFor(uri: vscode.Uri): string | undefined {
     const where = this.location(uri);

@@ -26,3 +26,10 @@ void test('every contributed entityLinker setting that is read once per session 
     assert.ok(SETTING_EFFECTS[`entityLinker.${key}`]?.includes('reloadSession'), key);
   }
 });
+
+void test('changing the annotator switches it at once (no reload, no prompt), beside whatever else changed', () => {
+  assert.deepEqual(planSettingsChange(changed('entityLinker.annotator'), 'ready'), { session: 'none', switchAnnotator: true });
+  assert.deepEqual(planSettingsChange(changed('entityLinker.annotator', 'entityLinker.model.path'), 'ready'), { session: 'ask', switchAnnotator: true });
+  // The annotation section is another setting: it re-links, the annotator stays.
+  assert.deepEqual(planSettingsChange(changed('entityLinker.annotation.autoAdvance'), 'ready'), { session: 'relink' });
+});
