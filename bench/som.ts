@@ -42,7 +42,10 @@ const SEEDS = (arg('seeds') ?? '1,2,3').split(',').map(Number);
 const EPOCHS = Number(arg('epochs') ?? 2);
 const BASIS = Number(arg('basis') ?? 128);
 const OUT = Number(arg('out') ?? 64);
-const RANDOM_NEGATIVES = 4;
+/** --residual: train SOM with the ranker's scores as fixed logits (it learns what the ranker misses), no random negatives. */
+const RESIDUAL = argv.includes('--residual');
+const RANDOM_NEGATIVES = RESIDUAL ? 0 : 4;
+const SCALE = RESIDUAL ? 10 : 20;
 const MIX_GRID = [0, 0.5, 1, 2, 3, 4, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 70, 100];
 const DOMAINS = (arg('domains') ?? 'elevant,WSD').split(',');
 
@@ -97,13 +100,15 @@ async function measure(data: readonly SomDomainData[], encoder: TextEncoder): Pr
   let firstModel: { projections: SomProjections; w: number } | undefined;
   for (const seed of SEEDS) {
     const t = performance.now();
-    const r = trainSom(examples, init, { seed, epochs: EPOCHS, pool, randomNegatives: RANDOM_NEGATIVES, onEpoch: (e, l) => console.log(`  seed ${seed} epoch ${e}: loss ${l.toFixed(3)} (${secs(performance.now() - t)} s)`) });
+    const r = trainSom(examples, init, { seed, epochs: EPOCHS, scale: SCALE, pool, randomNegatives: RANDOM_NEGATIVES, onEpoch: (e, l) => console.log(`  seed ${seed} epoch ${e}: loss ${l.toFixed(3)} (${secs(performance.now() - t)} s)`) });
     const evals = reduced.map((d) => evaluate(d, r.projections));
     const w = fitMixWeight(evals);
-    console.log(`seed ${seed}: loss ${r.lossBefore.toFixed(3)} -> ${r.lossAfter.toFixed(3)} in ${secs(r.ms)} s; mixing weight w = ${w} (fitted on the training split's held-out fifth)`);
+    const perDomainW = evals.map((e) => fitMixWeight([e]));
+    console.log(`seed ${seed}: loss ${r.lossBefore.toFixed(3)} -> ${r.lossAfter.toFixed(3)} in ${secs(r.ms)} s; mixing weight w = ${w}, per domain ${perDomainW.join(', ')} (fitted on the training split's held-out fifth)`);
     evals.forEach((e, i) => {
       add('SOM alone (trained)', i, accuracy(e.test, (m) => m.som));
       add('ranker + w * SOM', i, accuracy(e.test, (m) => m.ranker.map((s, k) => s + w * m.som[k]!)));
+      add('ranker + w_KB * SOM (w fitted per domain)', i, accuracy(e.test, (m) => m.ranker.map((s, k) => s + perDomainW[i]! * m.som[k]!)));
     });
     firstModel ??= { projections: r.projections, w };
   }
@@ -117,7 +122,7 @@ async function measure(data: readonly SomDomainData[], encoder: TextEncoder): Pr
   console.log(`| SOM alone, untrained (identity on the ${BASIS}-direction basis -> ${OUT}) | ${untrained.map((e) => pct(accuracy(e.test, (m) => m.som))).join(' | ')} |`);
   for (const [name, perDomain] of rows) console.log(`| ${name}, ${SEEDS.length} seeds | ${perDomain.map(meanSd).join(' | ')} |`);
   if (firstModel !== undefined) {
-    const model: SomModel = { inDims: basis.dims, outDims: OUT, maxTokens: MAX_TOKENS, scale: 20, mixWeight: firstModel.w, source: `bench/som.ts seed ${SEEDS[0]}`, mention: composeProjection(firstModel.projections.mention, OUT, basis), entity: composeProjection(firstModel.projections.entity, OUT, basis) };
+    const model: SomModel = { inDims: basis.dims, outDims: OUT, maxTokens: MAX_TOKENS, scale: SCALE, mixWeight: firstModel.w, source: `bench/som.ts seed ${SEEDS[0]}`, mention: composeProjection(firstModel.projections.mention, OUT, basis), entity: composeProjection(firstModel.projections.entity, OUT, basis) };
     await timing(data, encoder, model);
     const write = arg('write');
     if (write !== undefined) {
@@ -199,7 +204,8 @@ function trainingSet(reduced: readonly Reduced[]): { examples: SomExample[]; poo
         ids.push(m.gold[0]!);
         gold = states.length - 1;
       }
-      examples.push({ mention: r.states[m.text]!, candidates: states, gold, ids, weight, group: r.data.name });
+      const offsets = RESIDUAL ? [...cands.map((c) => c.score), ...(states.length > cands.length ? [Math.min(...cands.map((c) => c.score))] : [])] : undefined;
+      examples.push({ mention: r.states[m.text]!, candidates: states, gold, ids, weight, group: r.data.name, ...(offsets === undefined ? {} : { offsets }) });
       for (const c of m.candidates) {
         if (!seen.has(c.id)) pool.push({ id: c.id, states: r.states[c.text]!, group: r.data.name });
         seen.add(c.id);

@@ -23,6 +23,11 @@ export interface SomExample {
   /** Keys of the candidates, so that a random negative equal to one of them is not drawn. */
   readonly ids?: readonly string[];
   readonly weight?: number;
+  /**
+   * Fixed logits added per candidate (e.g. the ranker's scores), so SOM learns what they miss (a residual);
+   * random negatives get the lowest of them.
+   */
+  readonly offsets?: readonly number[];
   /** Random negatives come from the pool entries of the same group (e.g. the example's KB); default ''. */
   readonly group?: string;
 }
@@ -64,6 +69,11 @@ export function identityProjections(inDims: number, outDims: number): SomProject
   const eye = new Float32Array(outDims * inDims);
   for (let r = 0; r < Math.min(outDims, inDims); r++) eye[r * inDims + r] = 1;
   return { inDims, outDims, mention: eye, entity: eye.slice() };
+}
+
+function offsetOf(ex: SomExample, k: number): number {
+  if (ex.offsets === undefined) return 0;
+  return k < ex.offsets.length ? ex.offsets[k]! : Math.min(...ex.offsets);
 }
 
 /** Projects and normalises rows, keeping the pre-normalisation norms for the backward pass. */
@@ -132,7 +142,7 @@ export function somExampleLoss(p: SomProjections, ex: SomExample, extra: readonl
       argmax[k]![i] = at;
       total += c.tokens === 0 ? 0 : best;
     }
-    logits[k] = perToken * total;
+    logits[k] = perToken * total + offsetOf(ex, k);
   });
   let max = -Infinity;
   for (const z of logits) max = Math.max(max, z);

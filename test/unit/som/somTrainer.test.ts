@@ -10,11 +10,12 @@ function randomStates(rng: SeededRandom, tokens: number, dims: number): TokenSta
   return { tokens, dims, data: Float32Array.from({ length: tokens * dims }, () => rng.next() * 2 - 1) };
 }
 
-void test('the hand-written gradient matches finite differences of the loss', () => {
+for (const withOffsets of [false, true]) void test(`the hand-written gradient matches finite differences of the loss${withOffsets ? ' with fixed per-candidate offsets' : ''}`, () => {
   const rng = new SeededRandom(3);
   const dims = 5;
   const p = { inDims: dims, outDims: 3, mention: Float32Array.from({ length: 15 }, () => rng.next() - 0.5), entity: Float32Array.from({ length: 15 }, () => rng.next() - 0.5) };
-  const ex: SomExample = { mention: randomStates(rng, 3, dims), candidates: [randomStates(rng, 4, dims), randomStates(rng, 2, dims), randomStates(rng, 3, dims)], gold: 1 };
+  const base: SomExample = { mention: randomStates(rng, 3, dims), candidates: [randomStates(rng, 4, dims), randomStates(rng, 2, dims), randomStates(rng, 3, dims)], gold: 1 };
+  const ex: SomExample = withOffsets ? { ...base, offsets: [0.5, -1, 2] } : base;
   const extra = [randomStates(rng, 2, dims)];
   const grads = { mention: new Float32Array(15), entity: new Float32Array(15) };
   somExampleLoss(p, ex, extra, 5, grads);
@@ -34,6 +35,7 @@ void test('the hand-written gradient matches finite differences of the loss', ()
     }
   }
   assert.ok(checked > 20, 'the gradient is not trivially zero');
+  if (withOffsets) assert.notEqual(somExampleLoss(p, ex, extra, 5), somExampleLoss(p, base, extra, 5), 'offsets enter the loss');
 });
 
 /**
