@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import { readTeamStore } from '../../core/agreement/teamStore';
+import { LinkerError } from '../../core/errors';
 import { type AgreementFigures } from '../../core/agreement/agreementFigures';
 import { agreementReport } from '../../core/agreement/agreementReport';
 import { checkAnnotatorName } from '../../core/annotations/annotationPaths';
@@ -41,6 +43,14 @@ export const agreementCommand: CliCommand = {
     }
     const annotators = (values.annotator ?? []).map((a) => checkAnnotatorName(a, '--annotator'));
     const store = await readTeamStore(values.dir ?? '.');
+    // What is left out is said (stderr), so a figure never silently rests on fewer labels than the files hold.
+    for (const u of store.unplaced) io.err(`warning: ${u.file}:${u.line}: "${u.text}" is left out: ${u.why}. Open the document in the editor to review the label, or fix the line.`);
+    for (const file of store.notRead) io.err(`warning: ${file} is named like a label file but is not a regular file (a folder, link or pipe): not read.`);
+    const found = new Set(store.documents.flatMap((d) => d.labelSets.map((l) => l.annotator)));
+    const unknown = annotators.filter((a) => !found.has(a));
+    if (unknown.length > 0) {
+      throw new LinkerError('usage', `--annotator ${unknown.join(', ')}: no labels from ${unknown.length === 1 ? 'this annotator' : 'these annotators'} in ${path.resolve(values.dir ?? '.')}.`, { hint: found.size === 0 ? 'The store holds no labels yet.' : `Annotators with labels: ${[...found].sort().join(', ')}.` });
+    }
     const report = agreementReport(store.documents, annotators);
     if (values.json === true) {
       io.out(terminalSafe(JSON.stringify(report)));

@@ -81,6 +81,8 @@ export interface AnnotationHeader {
 export interface ParsedAnnotationFile {
   readonly header: AnnotationHeader;
   readonly records: AnnotationRecord[];
+  /** The 1-based line of each record in the file (so a reader's later check can name it). */
+  readonly recordLines: readonly number[];
 }
 
 export function contentHashOf(text: string): string {
@@ -143,6 +145,7 @@ export function parseAnnotationFile(content: string, file: string): ParsedAnnota
   const lines = content.split('\n');
   let header: AnnotationHeader | undefined;
   const records: AnnotationRecord[] = [];
+  const recordLines: number[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
@@ -166,9 +169,10 @@ export function parseAnnotationFile(content: string, file: string): ParsedAnnota
     if (seen.has(record.id)) throw corruptError(file, lineNo, `duplicate annotation id ${JSON.stringify(record.id)}.`);
     seen.add(record.id);
     records.push(record);
+    recordLines.push(lineNo);
   }
   if (header === undefined) throw corruptError(file, 1, 'the file has no header line.');
-  return { header, records };
+  return { header, records, recordLines };
 }
 
 function parseHeader(v: Record<string, unknown>, file: string, line: number): AnnotationHeader {

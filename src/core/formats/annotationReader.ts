@@ -46,6 +46,8 @@ export async function readAnnotationFile(target: string, options: AnnotationRead
   }
   // Several annotators' files of one document become one gold document (agreement/teamLabels.resolveLabels).
   const team = await readTeamStore(store, options.workspaceRoot);
+  for (const u of team.unplaced) options.onSkip?.({ file: u.file, line: u.line, record: u.text }, `the label cannot be placed in its document: ${u.why}`);
+  for (const file of team.notRead) options.onSkip?.({ file }, 'named like a label file but not a regular file (a folder, link or pipe): not read');
   return team.documents.map((doc) => {
     const { records, unresolved } = resolveLabels(doc);
     const file = doc.labelSets[0]?.file ?? doc.curated?.file ?? store;

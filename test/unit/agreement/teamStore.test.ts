@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { annotatorOfStoreFile, checkAnnotatorName, annotatorFromUserName } from '../../../src/core/annotations/annotationPaths';
@@ -120,6 +120,45 @@ test('each annotator with own files has an own online learning state beside thei
     await writeOnlineLearner(onlineStateFileFor(ws.root), new OnlineLearner().toJSON());
     const store = await readTeamStore(ws.root);
     assert.deepEqual(store.documents[0].labelSets.map((s) => s.annotator), ['alice', 'bob']);
+  } finally {
+    ws.cleanup();
+  }
+});
+
+test('a label whose offsets do not hold its text (out of range, edited by hand) is placed by its text; one that cannot be placed is listed with file and line', async () => {
+  const ws = teamWorkspace();
+  try {
+    ws.write('@alice', 'alice', [['Paris', 'Q1'], ['London', 'Q2']]);
+    const bob = ws.write('@bob', 'bob', [['Paris', 'Q1'], ['London', 'Q3'], ['Rome', 'Q4']]);
+    const london = spanOf('London');
+    // Line 3 (London) gets offsets past the end; line 4 (Rome) a text that is nowhere in the document.
+    const lines = readFileSync(bob, 'utf8').split('\n');
+    lines[2] = lines[2].replace(`"start":${london.start},"end":${london.end}`, '"start":40,"end":99999');
+    lines[3] = lines[3].replace('"text":"Rome"', '"text":"Atlantis"');
+    writeFileSync(bob, lines.join('\n'));
+    const store = await readTeamStore(ws.root);
+    const bobs = store.documents[0].labelSets.find((s) => s.annotator === 'bob');
+    const placed = bobs?.records.find((r) => r.text === 'London');
+    assert.deepEqual([placed?.start, placed?.end, placed?.status], [london.start, london.end, 'accepted']);
+    assert.equal(bobs?.records.find((r) => r.text === 'Atlantis')?.status, 'needsReview', 'counts for no one');
+    assert.deepEqual(store.unplaced.map((u) => [u.file, u.line, u.text]), [[bob, 4, 'Atlantis']]);
+    assert.match(store.unplaced[0].why, /does not hold "Atlantis"/);
+  } finally {
+    ws.cleanup();
+  }
+});
+
+test('entries named like label files that are not regular files are listed as not read, never followed', async () => {
+  const ws = teamWorkspace();
+  try {
+    ws.write('@alice', 'alice', [['Paris', 'Q1']]);
+    const folder = path.join(ws.root, '.entity-links', '@bob', 'doc.txt.jsonl');
+    mkdirSync(folder, { recursive: true });
+    // A link loop in the store: reading must end, and a link is not read as labels.
+    symlinkSync(path.join(ws.root, '.entity-links'), path.join(ws.root, '.entity-links', '@alice', 'loop.jsonl'));
+    const store = await readTeamStore(ws.root);
+    assert.deepEqual(store.notRead, [path.join(ws.root, '.entity-links', '@alice', 'loop.jsonl'), folder]);
+    assert.deepEqual(store.documents[0].labelSets.map((s) => s.annotator), ['alice']);
   } finally {
     ws.cleanup();
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { type Label, teamWorkspace } from '../agreement/teamKit';
 import { noStack, runCli } from './cliRun';
@@ -55,6 +56,27 @@ test('bad input: a corrupt label file is named with its line; a missing store an
     const badName = runCli(['agreement', '--dir', ws.root, '--annotator', '../x']);
     assert.equal(badName.code, 1);
     assert.match(badName.stderr, /--annotator: the annotator name "\.\.\/x"/);
+  } finally {
+    ws.cleanup();
+  }
+});
+
+test('hostile workspaces: an unknown --annotator names those with labels; labels that cannot be placed and non-files are warned about with file and line; a link loop ends', () => {
+  const ws = teamWorkspace();
+  try {
+    ws.write('@alice', 'alice', A);
+    const bob = ws.write('@bob', 'bob', A);
+    const unknown = runCli(['agreement', '--dir', ws.root, '--annotator', 'zed']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /--annotator zed: no labels from this annotator .*Annotators with labels: alice, bob/s);
+    assert.ok(noStack(unknown.stderr));
+    writeFileSync(bob, readFileSync(bob, 'utf8').replace('"text":"Paris"', '"text":"Atlantis"'));
+    symlinkSync(path.join(ws.root, '.entity-links'), path.join(ws.root, '.entity-links', '@bob', 'loop'));
+    const r = runCli(['agreement', '--dir', ws.root, '--json'], { timeoutMs: 20_000 });
+    assert.equal(r.timedOut, false);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`warning: ${bob}:2: "Atlantis" is left out`), r.stderr);
+    assert.ok(JSON.parse(r.stdout).overall !== undefined, 'stdout stays clean JSON');
   } finally {
     ws.cleanup();
   }
