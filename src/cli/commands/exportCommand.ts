@@ -9,9 +9,17 @@ import { readKbConfig } from '../../core/kb/kbConfig';
 import { parseSourceArg } from '../../core/kb/sniffFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseCheckedNumber, parseChoice, parseCommandArgs, parsePositiveInt, parseNumber } from '../options';
+import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseCheckedNumber, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 import { GOLD_INPUT_OPTIONS, goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
+
+const DEFAULT_HARD_NEGATIVES = 16;
+/** More would make each BLINK record a KB dump and mining slow; a typo such as 1e12 fails at once. */
+const MAX_HARD_NEGATIVES = 1000;
+
+function hardNegativesProblem(x: number): string | undefined {
+  return Number.isInteger(x) && x >= 0 && x <= MAX_HARD_NEGATIVES ? undefined : `negatives per mention are a whole number from 0 to ${MAX_HARD_NEGATIVES}`;
+}
 
 const USAGE = `Usage: entity-linker export --gold PATH [--gold-format F] --to blink|nif|brat --out PATH
                          [--dev-out PATH [--dev-fraction ${DEFAULT_DEV_FRACTION}] [--seed N]] [--no-nil]
@@ -34,7 +42,7 @@ out and counted in the summary. With --dev-out the documents are split (by docum
                        ${DEFAULT_DEV_FRACTION}), split by --seed N, a whole number from 0 to 2^32-1 (default ${DEFAULT_SPLIT_SEED})
   --no-nil             leave NIL mentions out
   --context-chars N    blink: characters of context per side, cut at a word (default: the whole document)
-  --hard-negatives N   blink: negatives per mention mined by the current model (default 16 with --kb or
+  --hard-negatives N   blink: negatives per mention mined by the current model, 0 to ${MAX_HARD_NEGATIVES} (default ${DEFAULT_HARD_NEGATIVES} with --kb or
                        --kb-config, else 0; a KB is needed to label records and mine negatives)
   --gold-id-map M      id | iri-suffix | title | sense-key: how gold ids name KB entities (as eval)
   --duplicates FILE    ids declared the same entity, one group per line: never exported as negatives
@@ -88,6 +96,9 @@ export const exportCommand: CliCommand = {
     }
     const devFraction = parseCheckedNumber('dev-fraction', values['dev-fraction'], DEFAULT_DEV_FRACTION, devFractionProblem);
     const seed = parseCheckedNumber('seed', values.seed, DEFAULT_SPLIT_SEED, seedProblem);
+    const withKb = (values.kb ?? []).length > 0 || values['kb-config'] !== undefined;
+    const askedNegatives = parseCheckedNumber('hard-negatives', values['hard-negatives'], withKb ? DEFAULT_HARD_NEGATIVES : 0, hardNegativesProblem);
+    const hardNegatives = format === 'blink' ? askedNegatives : 0;
     const skipped = new Map<string, number>();
     const { docs, formats } = await readGoldArgs(goldPaths, parseChoice<GoldFormat | 'auto'>('gold-format', values['gold-format'], [...GOLD_FORMATS, 'auto'], 'auto'), io, skipped);
     // Checked here before a KB is loaded and negatives are mined (minutes), and again by exportGold itself.
@@ -95,8 +106,6 @@ export const exportCommand: CliCommand = {
     const force = values.force === true;
     checkExportTargets({ format, out: values.out, devOut: values['dev-out'], force, inputs: [...inputs, ...goldInputFiles(docs)] });
     const wsd = formats.includes('wsd');
-    const withKb = (values.kb ?? []).length > 0 || values['kb-config'] !== undefined;
-    const hardNegatives = format === 'blink' ? (values['hard-negatives'] === undefined ? (withKb ? 16 : 0) : parseNumber('hard-negatives', values['hard-negatives'], 0)) : 0;
     const common = {
       format,
       out: values.out,

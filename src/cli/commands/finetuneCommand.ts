@@ -3,6 +3,7 @@ import { LinkerError } from '../../core/errors';
 import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/formats/goldMapping';
 import { DEFAULT_DEV_FRACTION, devFractionProblem, seedProblem } from '../../core/formats/documentSplit';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
+import { checkModelOutDir } from '../../core/encoder/finetuned/finetunedModel';
 import { defaultCacheDir } from '../../core/session/linkingSession';
 import { finetuneFromSession } from '../../core/training/finetuneSession';
 import { NEGATIVE_STRATEGIES, type NegativeStrategy } from '../../core/training/negativeMining';
@@ -55,7 +56,8 @@ built, so linking with --model DIR starts at once.
                         recall@64 of the head alone; faster; the parent's ranker is kept, no learned.json)
   --seed N              seed of the split, the shuffling and the sampling: 0 to 2^32-1 (default ${DEFAULT_HEAD_TRAINING.seed})
   --out DIR             the new model folder
-  --overwrite           replace DIR if it exists (only once training has finished)
+  --overwrite           replace DIR when it is an earlier fine-tuned model or empty (only once training has
+                        finished); a file, another folder or the --model folder is never replaced
   --no-index            do not build the new model's index now
   --json                print {"outDir","modelId","metrics":{"before","after"},"epochs":[...],"counts",...}
 ${ENGINE_OPTIONS_HELP}`;
@@ -116,6 +118,8 @@ export const finetuneCommand: CliCommand = {
       ...(values['sample-temperature'] === undefined ? {} : { sampleTemperature: parseNumber('sample-temperature', values['sample-temperature'], 1, 1e-6, 1e6) }),
     };
     const selectOn = parseChoice<'linker' | 'recall'>('select-on', values['select-on'], ['linker', 'recall'], 'linker');
+    // The output folder too: a file, a foreign folder or the parent model as --out fails now, not after training.
+    checkModelOutDir(values.out, { overwrite: values.overwrite === true, ...(values.model === undefined ? {} : { parentDir: values.model }) });
     const train = await readGoldArgs(trainPaths, trainFormat, io);
     const dev = values.dev === undefined ? undefined : await readGoldArgs(values.dev, devFormat, io);
     const wsd = [...train.formats, ...(dev?.formats ?? [])].includes('wsd');

@@ -73,6 +73,8 @@ void test('export and finetune check the dev share, the seed and the training si
       [['export', '--gold', gold, ...out, ...dev, '--seed', '1.5'], /--seed '1.5': a seed is a whole number/],
       [['export', '--gold', gold, ...out, ...dev, '--seed', '1e300'], /--seed '1e300': a seed is a whole number/],
       [['export', '--gold', gold, ...out, '--dev-fraction', '0.3'], /--dev-fraction and --seed split off a dev set, which needs --dev-out PATH/],
+      [['export', '--gold', gold, ...out, '--hard-negatives', '1e12'], /--hard-negatives '1e12': negatives per mention are a whole number from 0 to 1000/],
+      [['export', '--gold', gold, ...out, '--hard-negatives', '2.5'], /--hard-negatives '2.5'/],
       // A missing gold file is not reached: the flags fail first.
       [['export', '--gold', path.join(dir, 'missing.jsonl'), ...out, ...dev, '--seed', 'x'], /--seed 'x'/],
       [['finetune', '--train', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm'), '--epochs', '1e9'], /--epochs 1e9 is more than 1,000, the most it takes/],
@@ -81,6 +83,10 @@ void test('export and finetune check the dev share, the seed and the training si
       [['finetune', '--train', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm'), '--seed', '4294967296'], /--seed '4294967296': a seed/],
       [['finetune', '--train', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm'), '--lr', '1e300'], /--lr '1e300': the learning rate is a number above 0 and at most 1/],
       [['finetune', '--train', gold, '--dev', gold, '--dev-fraction', '0.3', '--out', path.join(dir, 'm')], /--dev already names the dev set/],
+      // --out is checked before training: the gold file itself (even with --overwrite) would have been replaced by a folder.
+      [['finetune', '--train', gold, '--out', gold, '--overwrite'], /already exists and is not a folder \(a file\)/],
+      [['finetune', '--train', gold, '--out', dir], /already exists\./],
+      [['finetune', '--train', gold, '--out', dir, '--overwrite'], /is not a fine-tuned model folder/],
     ];
     for (const [args, message] of cases) {
       const r = run(args);

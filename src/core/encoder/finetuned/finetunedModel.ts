@@ -72,16 +72,47 @@ export interface FinetunedModelContent {
 }
 
 /**
+ * Where a fine-tuned model may be written (checked before training, so a bad --out fails at once, and again when
+ * writing): a new path, or with `overwrite` an earlier fine-tuned model folder (its manifest says so) or an empty
+ * folder. Never a file, a folder of something else (`--out . --overwrite` would delete it), or the parent model the
+ * new one is trained from. Resolves to whether the target exists.
+ */
+export function checkModelOutDir(outDir: string, options: { overwrite?: boolean; parentDir?: string } = {}): boolean {
+  const target = path.resolve(outDir);
+  const refuse = (why: string, hint: string): never => {
+    throw new LinkerError('usage', `${target} ${why}`, { location: { file: target }, hint });
+  };
+  if (options.parentDir !== undefined && path.resolve(options.parentDir) === target) {
+    refuse('is the model being fine-tuned: writing over it would destroy the parent the new model is built on.', 'Choose another --out folder.');
+  }
+  const info = fs.lstatSync(target, { throwIfNoEntry: false });
+  if (info === undefined) return false;
+  if (!info.isDirectory()) refuse(`already exists and is not a folder (a ${info.isSymbolicLink() ? 'link' : 'file'}); a model is written as a folder, and ${info.isSymbolicLink() ? 'a link' : 'a file'} is never replaced by one.`, 'Choose another --out folder.');
+  if (options.overwrite !== true) refuse('already exists.', 'Choose another --out folder, or pass --overwrite.');
+  const entries = fs.readdirSync(target);
+  if (entries.length > 0 && !isFinetunedFolder(target)) {
+    refuse('is not a fine-tuned model folder (no manifest.json of one), so --overwrite does not replace it.', 'Choose another --out folder (--overwrite replaces only an earlier fine-tuned model or an empty folder).');
+  }
+  return true;
+}
+
+function isFinetunedFolder(dir: string): boolean {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as { kind?: unknown };
+    return manifest.kind === FINETUNED_KIND;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Writes the folder under a temporary name beside `outDir` and renames it into place at the end, so a run killed
  * part-way never leaves a half-written model under the final name. An existing `outDir` is replaced only with
  * `overwrite` (moved aside first, removed after the rename).
  */
 export function writeFinetunedModel(outDir: string, content: FinetunedModelContent, options: { overwrite?: boolean } = {}): FinetunedManifest {
   const target = path.resolve(outDir);
-  const exists = fs.existsSync(target);
-  if (exists && options.overwrite !== true) {
-    throw new LinkerError('usage', `${target} already exists.`, { location: { file: target }, hint: 'Choose another --out folder, or pass --overwrite.' });
-  }
+  const exists = checkModelOutDir(target, { overwrite: options.overwrite, parentDir: content.parentDir });
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const bytes = headBytes(content.head);
