@@ -1,7 +1,7 @@
 import { AnnotatorMemory, surnameOf } from '../learning/annotatorMemory';
 import { greedyLongestMatches } from '../linker/greedyMatches';
 import type { Token } from '../linker/tokens';
-import { hasUpperCase, tokenize } from '../linker/tokens';
+import { hasUpperCase, nameKey, tokenize } from '../linker/tokens';
 import { detectionOperatingPoint } from '../simulation/keyCosts';
 
 /**
@@ -57,12 +57,24 @@ export interface FormCounts {
   nilCount(form: string): number;
 }
 
+/**
+ * How the annotator treats place chains "A, B" whose parts are names ("Springfield, Illinois"): links of a
+ * chain as one mention vote for whole chains, rejections of a chain (proposed whole) vote for the parts.
+ */
+interface ChainVotes {
+  readonly whole: number;
+  readonly split: number;
+}
+
+/** A form with a comma between two words ("springfield , illinois"). */
+const isChainKey = (key: string): boolean => /\p{L}.* , .*\p{L}/u.test(key);
+
 export class LearnedDetection {
   private readonly byFirst = new Map<string, LearnedForm[]>();
   private readonly suppressed: ReadonlySet<string>;
 
   /** `parent`: the workspace's forms under a document's own (forDocument); the longer match wins. */
-  private constructor(forms: readonly LearnedForm[], suppressed: ReadonlySet<string>, private readonly parent?: LearnedDetection) {
+  private constructor(forms: readonly LearnedForm[], suppressed: ReadonlySet<string>, private readonly parent?: LearnedDetection, private readonly chains: ChainVotes = { whole: 0, split: 0 }) {
     for (const f of forms) {
       const list = this.byFirst.get(f.tokens[0]);
       if (list === undefined) this.byFirst.set(f.tokens[0], [f]);
@@ -105,7 +117,7 @@ export class LearnedDetection {
       if (surname !== undefined && counts.decidedCount(surname) === 0 && counts.rejectedCount(surname) + counts.nilCount(surname) === 0) add([toks[toks.length - 1]], row, true);
     }
     for (const key of memory.rejectedOrNilForms()) if (!pays(key)) suppressed.add(key);
-    return new LearnedDetection([...forms.values()], suppressed);
+    return new LearnedDetection([...forms.values()], suppressed, undefined, chainVotes(memory));
   }
 
   /**
@@ -131,7 +143,20 @@ export class LearnedDetection {
     if (base === undefined) return own;
     const pays = paysAt(counts, operatingPoint);
     const suppressed = new Set([...base.suppressed, ...own.suppressed].filter((key) => !pays(key)));
-    return new LearnedDetection([...own.byFirst.values()].flat(), suppressed, base);
+    return new LearnedDetection([...own.byFirst.values()].flat(), suppressed, base, { whole: base.chains.whole + own.chains.whole, split: base.chains.split + own.chains.split });
+  }
+
+  /**
+   * Whether place chains "A, B" (parts that are names, separated by a comma) are one mention for this
+   * annotator: true once chains linked whole outnumber chains rejected, false the other way round, undefined
+   * without evidence (the dictionary's default: MentionDetector splits "A, B" into its names). Annotation
+   * guidelines differ here (OKE marks "Springfield, Illinois" whole in some documents, "Stockholm" and "Sweden"
+   * in others); a missed chain costs select + Link Selection + search against a rejection or two, so the
+   * annotator's own practice decides.
+   */
+  get wholeCommaChains(): boolean | undefined {
+    const { whole, split } = this.chains;
+    return whole + split === 0 ? undefined : whole > split;
   }
 
   get size(): number {
@@ -175,6 +200,16 @@ export class LearnedDetection {
     }
     return undefined;
   }
+}
+
+/** Chain votes of one memory: its links of chain forms (whole) and rejections of them (split). */
+function chainVotes(memory: AnnotatorMemory): ChainVotes {
+  const linked = new Set(memory.confirmedNames().map((n) => nameKey(n.surface)).filter(isChainKey));
+  let whole = 0;
+  for (const key of linked) whole += memory.decidedCount(key);
+  let split = 0;
+  for (const key of memory.rejectedOrNilForms()) if (isChainKey(key)) split += memory.rejectedCount(key);
+  return { whole, split };
 }
 
 /**

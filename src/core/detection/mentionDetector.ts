@@ -141,17 +141,19 @@ export class MentionDetector {
 
   private candidates(text: string, tokens: readonly Token[], propose: boolean, learnedForms = this.learned): Candidate[] {
     const indexOf = new Map(tokens.map((t, i) => [t.start, i]));
+    const wholeChains = learnedForms?.wholeCommaChains === true;
     const out: Candidate[] = [];
     for (const m of this.gazetteer.detectTokens(text, tokens)) {
       const first = indexOf.get(m.start) ?? -1;
       let last = first;
       while (last + 1 < tokens.length && tokens[last + 1].start < m.end) last++;
       if (this.gazetteer.options.functionWords && first === last && isSentenceStart(text, tokens, first) && isFunctionWord(tokens[first], this.frequencies)) continue;
-      const parts = this.gazetteer.options.splitCommaNames ? this.commaParts(text, tokens, first, last) : undefined;
+      const parts = this.gazetteer.options.splitCommaNames && !wholeChains ? this.commaParts(text, tokens, first, last) : undefined;
       if (parts !== undefined) out.push(...parts);
       else out.push({ start: m.start, end: m.end, first, last, rows: m.rows, fromGazetteer: true, fuzzy: m.fuzzy });
     }
-    const learned = learnedForms === undefined ? out : withLearned(out, learnedForms.matches(tokens), tokens);
+    const withForms = learnedForms === undefined ? out : withLearned(out, learnedForms.matches(tokens), tokens);
+    const learned = wholeChains ? commaChains(withForms, tokens, this.entities) : withForms;
     if (!propose) return learned;
     return this.withProposals(text, tokens, learned);
   }
@@ -210,6 +212,32 @@ function withLearned(found: readonly Candidate[], learned: readonly LearnedMatch
     out.push({ start: tokens[m.first].start, end: tokens[m.last].end, first: m.first, last: m.last, rows: [...m.rows].sort((a, b) => a - b), fromGazetteer: true, fuzzy: false });
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Place chains as one mention, for an annotator who links them whole (LearnedDetection.wholeCommaChains):
+ * consecutive capitalised dictionary candidates separated by one comma ("Blackpool, Lancashire, England") become
+ * one candidate with the first part's entities. Parts whose KB entities are typed must share a type with the
+ * part before ("Noank, Connecticut, Robert Anderson" stops before the person).
+ */
+function commaChains(found: readonly Candidate[], tokens: readonly Token[], entities: readonly Entity[] | undefined): Candidate[] {
+  const typesOf = (c: Candidate): Set<string> => new Set(c.rows.map((r) => entities?.[r]?.type).filter((t): t is string => t !== undefined && t !== ''));
+  const joins = (a: Candidate, b: Candidate): boolean => {
+    if (!a.fromGazetteer || !b.fromGazetteer || b.first !== a.last + 2 || tokens[a.last + 1].surface !== ',') return false;
+    if (!/^\p{Lu}/u.test(tokens[a.first].surface) || !/^\p{Lu}/u.test(tokens[b.first].surface)) return false;
+    const ta = typesOf(a);
+    const tb = typesOf(b);
+    return ta.size === 0 || tb.size === 0 || [...tb].some((t) => ta.has(t));
+  };
+  const out: Candidate[] = [];
+  for (const c of found) {
+    const prev = out[out.length - 1];
+    // The chain's own last part decides the join (its rows are the first part's).
+    const tail = prev === undefined ? undefined : found.find((x) => x.last === prev.last && x.first > prev.first) ?? prev;
+    if (prev !== undefined && tail !== undefined && joins(tail, c)) out[out.length - 1] = { ...prev, end: c.end, last: c.last, fuzzy: prev.fuzzy || c.fuzzy };
+    else out.push(c);
+  }
+  return out;
 }
 
 /** The memory key of a span: its case-folded tokens joined by single spaces (as the gazetteer's trie keys). */

@@ -110,3 +110,34 @@ void test('a document\'s decisions go on top of the workspace\'s forms: counted 
   assert.deepEqual(detect(doc), ['Ohio', 'river', 'river Liffey of Ohio']);
   assert.deepEqual(detect(LearnedDetection.forDocument(base, memory, [], rowOf)), ['river', 'river Liffey'], 'no decisions: the workspace\'s forms alone');
 });
+
+void test('place chains: split into their names by default; one mention once the annotator links chains whole; split again after rejections', () => {
+  const text = 'She moved from Dublin, Ohio to New York, Ireland.';
+  assert.deepEqual(found(detectorWith(undefined), text), ['Dublin', 'Ohio', 'New York', 'Ireland']);
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'add', entityId: 'Q4', text: 'Albany, New York' });
+  assert.equal(LearnedDetection.fromMemory(memory, rowOf).wholeCommaChains, true);
+  const whole = detectorWith(memory).detect(text);
+  assert.deepEqual(whole.map((m) => m.text), ['Dublin, Ohio', 'New York, Ireland']);
+  assert.ok(whole[0].rows.includes(rowOf('Q2') ?? -1), 'the whole title "Dublin, Ohio" matches its entity');
+  assert.deepEqual(whole[1].rows, detectorWith(undefined).detect(text)[2].rows, "a chain the dictionary does not know takes its first part's entities");
+  memory.observe({ action: 'reject', entityId: null, text: 'New York, Ireland' });
+  memory.observe({ action: 'reject', entityId: null, text: 'Dublin, Ohio' });
+  assert.equal(LearnedDetection.fromMemory(memory, rowOf).wholeCommaChains, false);
+  assert.deepEqual(found(detectorWith(memory), 'Dublin, Ohio and New York, Ireland'), ['Dublin', 'Ohio', 'New York', 'Ireland']);
+  // A document's own decisions count with the workspace's.
+  const doc = LearnedDetection.forDocument(LearnedDetection.fromMemory(memory, rowOf), memory, [{ text: 'Boston, Ohio', entityId: 'Q12' }, { text: 'Paris, Ohio', entityId: 'Q12' }], rowOf);
+  assert.equal(doc.wholeCommaChains, true);
+});
+
+void test('place chains stop at a part of another type', () => {
+  const entities = [
+    { id: 'P1', title: 'Noank', text: 'a village', aliases: [], type: 'Location' },
+    { id: 'P2', title: 'Connecticut', text: 'a state', aliases: [], type: 'Location' },
+    { id: 'P3', title: 'Robert Anderson', text: 'a person', aliases: [], type: 'Person' },
+  ];
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'add', entityId: 'P1', text: 'Noank, Connecticut' });
+  const d = new MentionDetector({ gazetteer: new Gazetteer(entities), entities, learned: LearnedDetection.fromMemory(memory, (id) => entities.findIndex((e) => e.id === id)) });
+  assert.deepEqual(found(d, 'Born in Noank, Connecticut, Robert Anderson left.'), ['Noank, Connecticut', 'Robert Anderson']);
+});
