@@ -79,7 +79,7 @@ function antecedents(input: PronounLinkingInput, isPronoun: (m: LinkedMention) =
 }
 
 /**
- * The pronoun with the antecedent's entity first, its probability the resolution's confidence; the linker's
+ * The pronoun with the antecedent's entity first, its probability the resolution's (Resolution.probability); the linker's
  * other candidates follow with the rest of the probability mass. Ranker features are left off: a pronoun's
  * decision says nothing about how names rank (the online refit skips candidates without features).
  */
@@ -91,11 +91,11 @@ function resolvedMention(text: string, p: PronounMention, linked: LinkedMention 
     id: r.entityId,
     title,
     // Above every name-ranked candidate, by the confidence: the list stays sorted by score.
-    score: Math.max(topScore, known?.score ?? topScore) + r.confidence,
-    probability: r.confidence,
+    score: Math.max(topScore, known?.score ?? topScore) + r.probability,
+    probability: r.probability,
     signals: { ...(known?.signals ?? { retrievedBy: [] }), coreference: r.antecedent },
   };
-  const others = rest.map((c) => ({ id: c.id, title: c.title, score: c.score, probability: c.probability * (1 - r.confidence), signals: c.signals }));
+  const others = rest.map((c) => ({ id: c.id, title: c.title, score: c.score, probability: c.probability * (1 - r.probability), signals: c.signals }));
   const topK = Math.max(1, linked?.candidates.length ?? 1);
   return {
     start: p.start,

@@ -67,8 +67,10 @@ export interface PronounMention {
 
 export interface Resolution {
   readonly entityId: string;
-  /** The best entity's share of the agreeing salience (with noneSalience beside it), times nothing else: 0..1. */
+  /** How sure the pick is: the best entity's share of the agreeing salience (noneSalience beside it), 0..1. */
   readonly confidence: number;
+  /** How likely the pronoun names the entity: `confidence` times the surest of the entity's counted mentions. */
+  readonly probability: number;
   /** The nearest mention of the entity before the pronoun (or after it, by cataphora). */
   readonly antecedent: { readonly start: number; readonly end: number };
 }
@@ -103,6 +105,7 @@ export function resolvePronouns(
     const sentence = sentences.sentenceOf(p.start);
     const salience = new Map<string, number>();
     const latest = new Map<string, number>();
+    const surest = new Map<string, number>();
     for (const m of chain) {
       const before = m.end <= p.start;
       const cataphor = !before && options.cataphora > 0 && m.start >= p.end && m.sentence === sentence;
@@ -112,6 +115,7 @@ export function resolvePronouns(
       const w = m.confidence * options.decay ** (sentence - m.sentence) * (m.subject ? options.subjectWeight : 1) * (cataphor ? options.cataphora : 1);
       salience.set(m.entityId, (salience.get(m.entityId) ?? 0) + w);
       if (before) latest.set(m.entityId, Math.max(latest.get(m.entityId) ?? -1, m.end));
+      surest.set(m.entityId, Math.max(surest.get(m.entityId) ?? 0, m.confidence));
     }
     // Equal salience goes to the entity mentioned last.
     let best: string | undefined;
@@ -125,8 +129,9 @@ export function resolvePronouns(
     const confidence = (salience.get(best) ?? 0) / total;
     if (confidence < options.minConfidence) continue;
     const antecedent = nearest(chain, best, p);
-    out[i] = { entityId: best, confidence, antecedent };
-    chain.push({ start: p.start, end: p.end, entityId: best, confidence, sentence, subject: firstInSentence.get(sentence) === p.start });
+    const probability = confidence * (surest.get(best) ?? 0);
+    out[i] = { entityId: best, confidence, probability, antecedent };
+    chain.push({ start: p.start, end: p.end, entityId: best, confidence: probability, sentence, subject: firstInSentence.get(sentence) === p.start });
   }
   return out;
 }
