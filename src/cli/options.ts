@@ -19,6 +19,7 @@ export const ENGINE_OPTIONS = {
   lenient: { type: 'boolean' },
   detection: { type: 'string' },
   fuzzy: { type: 'boolean' },
+  coreference: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
@@ -40,6 +41,8 @@ ${PRECISION_HELP}
   --lenient           skip bad KB records (each reported) instead of stopping at the first
   --detection MODE    names (capitalised names, default) | all-words (every KB name, common nouns too)
   --fuzzy             also detect names misspelt by one edit per word (OCR, historical spelling)
+  --coreference MODE  pronouns (he/she) linked to their antecedent's entity: spans (given spans, default) |
+                      detect (also propose the pronouns an earlier mention resolves) | off
   -v, --verbose       log every step to stderr
   -h, --help          this help`;
 

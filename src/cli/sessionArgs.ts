@@ -21,6 +21,7 @@ export interface EngineArgValues {
   readonly lenient?: boolean;
   readonly detection?: string;
   readonly fuzzy?: boolean;
+  readonly coreference?: string;
 }
 
 /** Opens a linking session from the shared command-line options, with progress on stderr; `storeBuild`: build or resume the --store (index). */
@@ -54,9 +55,17 @@ export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, si
   return session;
 }
 
-/** `--detection` and `--fuzzy` over the detection options the command passes (if any). */
-export function withDetectionArgs(values: EngineArgValues, linkerOptions: Partial<LinkerOptions> | undefined): Partial<LinkerOptions> | undefined {
+/** `--detection`, `--fuzzy` and `--coreference` over the detection options the command passes (if any). */
+export function withDetectionArgs(values: EngineArgValues, given: Partial<LinkerOptions> | undefined): Partial<LinkerOptions> | undefined {
+  const linkerOptions = withCoreferenceArg(values, given);
   if (values.detection === undefined && values.fuzzy === undefined) return linkerOptions;
   const mode = parseChoice('detection', values.detection, ['names', 'all-words'] as const, linkerOptions?.detection?.mode ?? 'names');
   return { ...linkerOptions, detection: { ...linkerOptions?.detection, mode, ...(values.fuzzy === true ? { fuzzy: true } : {}) } };
+}
+
+/** `--coreference off|spans|detect` (src/core/coreference): resolve given pronoun spans, and propose pronouns. */
+function withCoreferenceArg(values: EngineArgValues, linkerOptions: Partial<LinkerOptions> | undefined): Partial<LinkerOptions> | undefined {
+  if (values.coreference === undefined) return linkerOptions;
+  const mode = parseChoice('coreference', values.coreference, ['off', 'spans', 'detect'] as const, 'spans');
+  return { ...linkerOptions, coreference: { ...linkerOptions?.coreference, link: mode !== 'off', detect: mode === 'detect' } };
 }

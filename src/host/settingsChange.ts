@@ -27,6 +27,7 @@ export const SETTING_EFFECTS: Readonly<Record<string, readonly SettingEffect[]>>
   'entityLinker.model.cudaProviderDir': ['reloadSession'],
   'entityLinker.model.precision': ['reloadSession'],
   'entityLinker.linking.detection': ['reloadSession'],
+  'entityLinker.linking.pronouns': ['reloadSession'],
   'entityLinker.linking.nilThreshold': ['reloadSession'],
   'entityLinker.linking.topK': ['relink'],
   'entityLinker.linking.languages': ['relink'],

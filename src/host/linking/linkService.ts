@@ -293,7 +293,7 @@ export class LinkService extends Disposable {
       ...(model.cudaProviderDir === undefined ? {} : { cudaProviderDir: model.cudaProviderDir }),
       cacheDir: this.cacheDir,
       strict: !linking.lenient,
-      linkerOptions: { topK: linking.topK, nilThreshold: linking.nilThreshold, detection: { mode: linking.detection } },
+      linkerOptions: { topK: linking.topK, nilThreshold: linking.nilThreshold, detection: { mode: linking.detection }, coreference: { detect: linking.pronouns } },
     };
   }
 

@@ -22,6 +22,8 @@ export interface LinkingSettings {
   readonly include: readonly string[];
   readonly topK: number;
   readonly detection: DetectionMode;
+  /** Detection proposes pronouns an earlier mention resolves (src/core/coreference). */
+  readonly pronouns: boolean;
   readonly nilThreshold: number;
   readonly debounceMs: number;
   /** "Accept all above threshold" accepts predictions whose top probability is at least this. */
@@ -76,6 +78,7 @@ export function readLinkingSettings(config: vscode.WorkspaceConfiguration, warn:
     include: stringList(config.get<unknown>('linking.include'), []),
     topK: clampInt(config.get<number>('linking.topK'), 1, 50, 5),
     detection: detection === 'all-words' ? 'all-words' : 'names',
+    pronouns: config.get<boolean>('linking.pronouns') ?? false,
     nilThreshold: clampNumber(config.get<number>('linking.nilThreshold'), 0, 1, 0),
     debounceMs: clampInt(config.get<number>('linking.debounceMs'), 0, 10_000, 400),
     acceptThreshold: clampNumber(config.get<number>('annotation.acceptThreshold'), 0, 1, 0.9),
