@@ -1,10 +1,11 @@
 import { readTextInput } from '../core/inputFile';
-import { createGoldMapper, type GoldIdMappingKind, type GoldMapper } from '../core/formats/goldMapping';
+import { createGoldMapper, GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind, type GoldMapper } from '../core/formats/goldMapping';
 import type { GoldDocument, GoldMention, InvalidSpanListener } from '../core/formats/goldDocument';
 import { readGold, sniffGoldFormat, type GoldFormat } from '../core/formats/goldFormat';
 import { loadWordNetLexicon } from '../core/kb/wordnetLexicon';
 import type { LinkingSession } from '../core/session/linkingSession';
 import type { CliIo } from './cliIo';
+import { parseChoice } from './options';
 
 /* Gold data on the command line, shared by eval, export and finetune. */
 
@@ -19,6 +20,15 @@ export const GOLD_INPUT_OPTIONS = {
   'gold-format': { type: 'string' },
   'gold-id-map': { type: 'string' },
 } as const;
+
+/**
+ * --gold-id-map, checked before any input is read (a typo fails at once); its default, sense-key for WSD gold and
+ * id otherwise, is applied once the gold formats are known.
+ */
+export function goldIdMapArg(value: string | undefined): (wsd: boolean) => GoldIdMappingKind {
+  const asked = value === undefined ? undefined : parseChoice<GoldIdMappingKind>('gold-id-map', value, GOLD_ID_MAPPING_KINDS, 'id');
+  return (wsd) => asked ?? (wsd ? 'sense-key' : 'id');
+}
 
 export async function readGoldArgs(paths: readonly string[], format: GoldFormat | 'auto', io: CliIo, skipped?: Map<string, number>, onInvalidSpan?: InvalidSpanListener): Promise<{ docs: GoldDocument[]; formats: GoldFormat[] }> {
   const formats = await Promise.all(paths.map((p) => (format === 'auto' ? sniffGoldFormat(p) : Promise.resolve(format))));

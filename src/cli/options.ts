@@ -46,12 +46,21 @@ ${PRECISION_HELP}
   -v, --verbose       log every step to stderr
   -h, --help          this help`;
 
-export function parseCommandArgs<T extends OptionSpecs>(args: readonly string[], options: T, usage: string) {
+/**
+ * Parses a command's arguments. A command whose arguments are all options (`takesPositionals` false) refuses a
+ * stray word, which would otherwise be ignored (`agreement ws` read the current folder, not `ws`).
+ */
+export function parseCommandArgs<T extends OptionSpecs>(args: readonly string[], options: T, usage: string, takesPositionals = false) {
+  let parsed;
   try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new LinkerError('usage', `${(e as Error).message}\n\n${usage}`);
   }
+  if (!takesPositionals && parsed.positionals.length > 0) {
+    throw new LinkerError('usage', `unexpected argument '${parsed.positionals[0]}': this command takes only options (--name VALUE).`, { hint: 'Put the option name before the value (for example --dir PATH or --gold PATH); see --help.' });
+  }
+  return parsed;
 }
 
 export function parseProvider(value: string | undefined): ExecutionProviderChoice {

@@ -31,7 +31,7 @@ export const compareCommand: CliCommand = {
       json: { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
-    }, USAGE);
+    }, USAGE, true);
     if (values.help === true) {
       io.out(USAGE);
       return EXIT_OK;

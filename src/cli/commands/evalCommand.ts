@@ -1,11 +1,10 @@
 import { LinkerError } from '../../core/errors';
 import { evaluate, type EvaluationMode, type EvaluationReport, type InvalidMention } from '../../core/eval/evaluate';
-import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/formats/goldMapping';
 import type { Fraction } from '../../core/eval/metrics';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { GOLD_INPUT_OPTIONS, goldMappingFor, readGoldArgs } from '../goldArgs';
+import { GOLD_INPUT_OPTIONS, goldIdMapArg, goldMappingFor, readGoldArgs } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -51,12 +50,13 @@ export const evalCommand: CliCommand = {
     const format = parseChoice<GoldFormat | 'auto'>('gold-format', values['gold-format'], [...GOLD_FORMATS, 'auto'], 'auto');
     const mode = parseChoice<EvaluationMode>('mode', values.mode, ['disambiguation', 'end-to-end'], 'disambiguation');
     const topK = parsePositiveInt('top-k', values['top-k'], 64);
+    const idMapFor = goldIdMapArg(values['gold-id-map']);
 
     const skipInvalid = values['skip-invalid'] === true;
     const invalidAtRead: InvalidMention[] = [];
     const { docs, formats } = await readGoldArgs(goldPaths, format, io, undefined, skipInvalid ? (source, problem) => invalidAtRead.push({ documentId: source.record ?? '', source, problem }) : undefined);
     const wsd = formats.includes('wsd');
-    const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
+    const idMap = idMapFor(wsd);
     const engineValues = wsd && (values.kb ?? []).length === 0 && values['kb-config'] === undefined ? { ...values, kb: ['wordnet:all'] } : values;
 
     const session = await openSessionFromArgs(engineValues, io, signal);

@@ -1,5 +1,4 @@
 import { LinkerError } from '../../core/errors';
-import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/formats/goldMapping';
 import { EXPORT_FORMATS, type ExportFormat, type ExportSummary, exportGold } from '../../core/formats/export/exportGold';
 import { mineExportNegatives } from '../../core/formats/export/exportNegatives';
 import { checkExportTargets, goldInputFiles } from '../../core/formats/export/exportTarget';
@@ -11,7 +10,7 @@ import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseCheckedNumber, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
-import { GOLD_INPUT_OPTIONS, goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
+import { GOLD_INPUT_OPTIONS, goldIdMapArg, goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
 
 const DEFAULT_HARD_NEGATIVES = 16;
 /** More would make each BLINK record a KB dump and mining slow; a typo such as 1e12 fails at once. */
@@ -99,6 +98,7 @@ export const exportCommand: CliCommand = {
     const withKb = (values.kb ?? []).length > 0 || values['kb-config'] !== undefined;
     const askedNegatives = parseCheckedNumber('hard-negatives', values['hard-negatives'], withKb ? DEFAULT_HARD_NEGATIVES : 0, hardNegativesProblem);
     const hardNegatives = format === 'blink' ? askedNegatives : 0;
+    const idMapFor = goldIdMapArg(values['gold-id-map']);
     const skipped = new Map<string, number>();
     const { docs, formats } = await readGoldArgs(goldPaths, parseChoice<GoldFormat | 'auto'>('gold-format', values['gold-format'], [...GOLD_FORMATS, 'auto'], 'auto'), io, skipped);
     // Checked here before a KB is loaded and negatives are mined (minutes), and again by exportGold itself.
@@ -126,7 +126,7 @@ export const exportCommand: CliCommand = {
     } else {
       const session = await openSessionFromArgs(values, io, signal);
       try {
-        const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
+        const idMap = idMapFor(wsd);
         const mapping = await goldMappingFor(session, idMap, wsd);
         const duplicatesOf = values.duplicates === undefined ? undefined : await readDuplicates(values.duplicates);
         const negatives =

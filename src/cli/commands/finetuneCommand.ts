@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { LinkerError } from '../../core/errors';
-import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind } from '../../core/formats/goldMapping';
 import { DEFAULT_DEV_FRACTION, devFractionProblem, seedProblem } from '../../core/formats/documentSplit';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { checkModelOutDir } from '../../core/encoder/finetuned/finetunedModel';
@@ -10,7 +9,7 @@ import { NEGATIVE_STRATEGIES, type NegativeStrategy } from '../../core/training/
 import { DEFAULT_HEAD_TRAINING } from '../../core/training/trainHead';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
+import { goldIdMapArg, goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseCheckedNumber, parseChoice, parseCommandArgs, parseNumber, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -118,12 +117,13 @@ export const finetuneCommand: CliCommand = {
       ...(values['sample-temperature'] === undefined ? {} : { sampleTemperature: parseNumber('sample-temperature', values['sample-temperature'], 1, 1e-6, 1e6) }),
     };
     const selectOn = parseChoice<'linker' | 'recall'>('select-on', values['select-on'], ['linker', 'recall'], 'linker');
+    const idMapFor = goldIdMapArg(values['gold-id-map']);
     // The output folder too: a file, a foreign folder or the parent model as --out fails now, not after training.
     checkModelOutDir(values.out, { overwrite: values.overwrite === true, ...(values.model === undefined ? {} : { parentDir: values.model }) });
     const train = await readGoldArgs(trainPaths, trainFormat, io);
     const dev = values.dev === undefined ? undefined : await readGoldArgs(values.dev, devFormat, io);
     const wsd = [...train.formats, ...(dev?.formats ?? [])].includes('wsd');
-    const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
+    const idMap = idMapFor(wsd);
     const duplicatesOf = values.duplicates === undefined ? undefined : await readDuplicates(values.duplicates);
     const engineValues = wsd && (values.kb ?? []).length === 0 && values['kb-config'] === undefined ? { ...values, kb: ['wordnet:all'] } : values;
     const cacheDir = values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache);

@@ -25,13 +25,10 @@ export const indexCommand: CliCommand = {
   summary: 'build or refresh the entity embedding cache and the vector index',
   usage: USAGE,
   async run(args, io, signal) {
-    const { values, positionals } = parseCommandArgs(args, { ...ENGINE_OPTIONS, json: { type: 'boolean' }, 'vector-type': { type: 'string' }, batch: { type: 'string' } }, USAGE);
+    const { values } = parseCommandArgs(args, { ...ENGINE_OPTIONS, json: { type: 'boolean' }, 'vector-type': { type: 'string' }, batch: { type: 'string' } }, USAGE);
     if (values.help === true) {
       io.out(USAGE);
       return EXIT_OK;
-    }
-    if (positionals.length > 0) {
-      throw new LinkerError('usage', `index takes no positional arguments (got '${positionals[0]}').\n\n${USAGE}`);
     }
     if (values.store === undefined && (values['vector-type'] !== undefined || values.batch !== undefined)) {
       throw new LinkerError('usage', `--vector-type and --batch need --store.\n\n${USAGE}`);

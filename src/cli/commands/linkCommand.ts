@@ -23,7 +23,7 @@ export const linkCommand: CliCommand = {
   summary: 'detect and link the mentions of text files against a KB',
   usage: USAGE,
   async run(args, io, signal) {
-    const { values, positionals } = parseCommandArgs(args, { ...ENGINE_OPTIONS, 'top-k': { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parseCommandArgs(args, { ...ENGINE_OPTIONS, 'top-k': { type: 'string' }, json: { type: 'boolean' } }, USAGE, true);
     if (values.help === true) {
       io.out(USAGE);
       return EXIT_OK;

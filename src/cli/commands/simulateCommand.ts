@@ -1,5 +1,5 @@
 import { LinkerError } from '../../core/errors';
-import { GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind, type GoldMapper } from '../../core/formats/goldMapping';
+import type { GoldMapper } from '../../core/formats/goldMapping';
 import { type GoldDocument, spanProblem } from '../../core/formats/goldDocument';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { LinkerLearning, simulationLinker } from '../../core/simulation/linkerSimulation';
@@ -8,7 +8,7 @@ import { DEFAULT_SIMULATION_OPTIONS, type SessionResult, type SimulationDocument
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
 import type { CliIo } from '../cliIo';
-import { GOLD_INPUT_OPTIONS, goldMappingFor, readGoldArgs } from '../goldArgs';
+import { GOLD_INPUT_OPTIONS, goldIdMapArg, goldMappingFor, readGoldArgs } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parseNumber, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -76,8 +76,8 @@ export const simulateCommand: CliCommand = {
     const format = parseChoice<GoldFormat | 'auto'>('gold-format', values['gold-format'], [...GOLD_FORMATS, 'auto'], 'auto');
     const order = parseChoice<VisitOrder>('order', values.order, ['document', 'uncertainty'], 'document');
     const flow = parseChoice<Flow>('flow', values.flow, ['auto', 'manual'], 'auto');
-    const threshold = values['accept-above'] === undefined ? undefined : parseNumber('accept-above', values['accept-above'], 0.9, 0);
-    if (threshold !== undefined && threshold > 1) throw new LinkerError('usage', `--accept-above is a probability between 0 and 1, got '${values['accept-above']}'.`);
+    // A probability: -1, NaN and 5 get the same message.
+    const threshold = values['accept-above'] === undefined ? undefined : parseNumber('accept-above', values['accept-above'], 0.9, 0, 1);
     const options: SimulationOptions = {
       ...DEFAULT_SIMULATION_OPTIONS,
       retrainEvery: parsePositiveInt('retrain-every', values['retrain-every'], DEFAULT_SIMULATION_OPTIONS.retrainEvery),
@@ -87,10 +87,11 @@ export const simulateCommand: CliCommand = {
       signal,
     };
     const topK = parsePositiveInt('top-k', values['top-k'], 5);
+    const idMapFor = goldIdMapArg(values['gold-id-map']);
 
     const { docs, formats } = await readGoldArgs(goldPaths, format, io);
     const wsd = formats.includes('wsd');
-    const idMap = parseChoice<GoldIdMappingKind>('gold-id-map', values['gold-id-map'], GOLD_ID_MAPPING_KINDS, wsd ? 'sense-key' : 'id');
+    const idMap = idMapFor(wsd);
     const began = performance.now();
     const session = await openSessionFromArgs(values, io, signal);
     try {

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { noStack, runCli, scratch } from './cliRun';
+
+void test('a stray word is refused by commands that take only options (agreement ws used to read the current folder instead)', () => {
+  const s = scratch();
+  try {
+    for (const args of [['agreement', 'ws'], ['eval', '--gold', s.at('g.jsonl'), 'extra'], ['export', '--gold', s.at('g.jsonl'), '--to', 'nif', '--out', s.at('x.ttl'), 'extra.txt'], ['simulate', 'gold.jsonl'], ['finetune', '--train', s.at('g.jsonl'), '--out', s.at('m'), 'x'], ['index', 'kb.jsonl']]) {
+      const r = runCli(args, { cwd: s.dir });
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /unexpected argument '[^']+': this command takes only options/, args.join(' '));
+      assert.ok(noStack(r.stderr));
+    }
+  } finally {
+    s.cleanup();
+  }
+});
+
+void test('flags are checked before any input is read: a bad --gold-id-map or --accept-above fails at once, naming the flag', () => {
+  const s = scratch();
+  try {
+    const missing = s.at('missing.jsonl');
+    for (const command of ['eval', 'simulate', 'export']) {
+      const extra = command === 'export' ? ['--to', 'blink', '--out', s.at('o.jsonl')] : [];
+      const r = runCli([command, '--gold', missing, ...extra, '--gold-id-map', 'bogus']);
+      assert.equal(r.code, 1, `${command}: ${r.stderr}`);
+      assert.match(r.stderr, /--gold-id-map must be one of id, iri-suffix, title, sense-key, got 'bogus'/);
+    }
+    const ft = runCli(['finetune', '--train', missing, '--out', s.at('m'), '--gold-id-map', 'bogus']);
+    assert.equal(ft.code, 1, ft.stderr);
+    for (const value of ['-1', 'NaN', '5']) {
+      const r = runCli(['simulate', '--gold', missing, `--accept-above=${value}`]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /--accept-above needs a number from 0 to 1/, value);
+    }
+  } finally {
+    s.cleanup();
+  }
+});
