@@ -1,3 +1,4 @@
+import { LinkerError } from '../core/errors';
 import { readTextInput } from '../core/inputFile';
 import { createGoldMapper, GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind, type GoldMapper } from '../core/formats/goldMapping';
 import type { GoldDocument, GoldMention, InvalidSpanListener } from '../core/formats/goldDocument';
@@ -43,6 +44,11 @@ export async function readGoldArgs(paths: readonly string[], format: GoldFormat 
         },
       })),
     );
+  }
+  if (docs.length === 0) {
+    // Scoring, exporting or training on nothing would print n/a or write an empty file and exit 0.
+    const why = skipped === undefined || skipped.size === 0 ? 'the input is empty' : `every record was left out (${[...skipped].map(([reason, n]) => `${n} ${reason}`).join('; ')})`;
+    throw new LinkerError('inputFormat', `${paths.join(', ')}: no gold documents: ${why}.`, { hint: 'Give gold data that holds at least one document (and check --gold-format).' });
   }
   return { docs, formats };
 }

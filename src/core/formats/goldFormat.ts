@@ -88,6 +88,7 @@ export async function sniffGoldFormat(path: string): Promise<GoldFormat> {
   }
   const head = await readTextHead(path, 'The gold file');
   const trimmed = head.trimStart();
+  if (trimmed === '') throw goldFormatError('the file is empty (or holds only blank lines): there is no gold data in it.', { file: path }, 'Name a gold file that holds records.');
   if (/^(@prefix|@base|prefix|base)\b/i.test(trimmed) || trimmed.startsWith('<http')) {
     return 'nif';
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { noStack, runCli, scratch } from './cliRun';
 
@@ -33,6 +34,27 @@ void test('flags are checked before any input is read: a bad --gold-id-map or --
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /--accept-above needs a number from 0 to 1/, value);
     }
+  } finally {
+    s.cleanup();
+  }
+});
+
+void test('empty gold is an input error naming the file, never "n/a" with exit 0 or an empty export', () => {
+  const s = scratch();
+  try {
+    fs.writeFileSync(s.at('empty.jsonl'), '');
+    fs.writeFileSync(s.at('blank.jsonl'), '\n\n');
+    fs.writeFileSync(s.at('rejected.jsonl'), `${JSON.stringify({ text: 'x', spans: [], answer: 'reject' })}\n`);
+    const empty = runCli(['eval', '--gold', s.at('empty.jsonl')]);
+    assert.equal(empty.code, 2, empty.stderr);
+    assert.match(empty.stderr, /empty\.jsonl: the file is empty/);
+    const blank = runCli(['export', '--gold', s.at('blank.jsonl'), '--gold-format', 'prodigy', '--to', 'nif', '--out', s.at('out.ttl')]);
+    assert.equal(blank.code, 2, blank.stderr);
+    assert.match(blank.stderr, /blank\.jsonl: no gold documents: the input is empty/);
+    const rejected = runCli(['export', '--gold', s.at('rejected.jsonl'), '--to', 'nif', '--out', s.at('out.ttl')]);
+    assert.equal(rejected.code, 2, rejected.stderr);
+    assert.match(rejected.stderr, /no gold documents: every record was left out \(1 answer is "reject"\)/);
+    assert.equal(fs.existsSync(s.at('out.ttl')), false, 'nothing written');
   } finally {
     s.cleanup();
   }
