@@ -16,7 +16,8 @@ const FOLDER_HINT =
 export function detectModelFolder(modelDir: string): ModelFolderKind {
   const dir = path.resolve(modelDir);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new LinkerError('modelMissing', `The model folder ${dir} does not exist.`, { location: { file: dir }, hint: FOLDER_HINT });
+    const what = fs.existsSync(dir) ? 'is a file, not a folder' : 'does not exist';
+    throw new LinkerError('modelMissing', `The model folder ${dir} ${what}.`, { location: { file: dir }, hint: FOLDER_HINT });
   }
   const manifestFile = path.join(dir, 'manifest.json');
   if (fs.existsSync(manifestFile)) {

@@ -55,6 +55,10 @@ void test('anything else is a modelMissing error naming the folder and what a mo
       return true;
     });
   }
+  // --model naming a file (a gold file, say) says so, rather than that it does not exist.
+  const file = path.join(scratch, 'gold.jsonl');
+  fs.writeFileSync(file, '{}\n');
+  assert.throws(() => detectModelFolder(file), (e: unknown) => LinkerError.is(e, 'modelMissing') && e.message.includes(`${file} is a file, not a folder`));
 });
 
 void test('loadEncoder opens a Hugging Face folder and honours the manifest\'s pooling', async () => {
