@@ -55,7 +55,9 @@ export function parseCommandArgs<T extends OptionSpecs>(args: readonly string[],
   try {
     parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new LinkerError('usage', `${(e as Error).message}\n\n${usage}`);
+    // The message alone, not the whole usage (fifty lines that push it off the screen); --help has the rest.
+    const command = /^Usage: entity-linker (\S+)/.exec(usage)?.[1];
+    throw new LinkerError('usage', `${(e as Error).message}\n`, { hint: command === undefined ? usage : `Run 'entity-linker ${command} --help' for its options.` });
   }
   if (!takesPositionals && parsed.positionals.length > 0) {
     throw new LinkerError('usage', `unexpected argument '${parsed.positionals[0]}': this command takes only options (--name VALUE).`, { hint: 'Put the option name before the value (for example --dir PATH or --gold PATH); see --help.' });

@@ -59,3 +59,14 @@ void test('empty gold is an input error naming the file, never "n/a" with exit 0
     s.cleanup();
   }
 });
+
+void test('an unknown or value-less option is named on top of a short error, not above fifty lines of usage', () => {
+  const r = runCli(['eval', '--frobnicate']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /Unknown option '--frobnicate'/);
+  assert.match(r.stderr, /Run 'entity-linker eval --help' for its options\./);
+  assert.ok(r.stderr.split('\n').length < 6, r.stderr);
+  const negative = runCli(['simulate', '--gold', 'g.jsonl', '--retrain-every', '-3']);
+  assert.equal(negative.code, 1);
+  assert.match(negative.stderr, /'--retrain-every=-XYZ'/);
+});
