@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LinkerError } from '../core/errors';
 import { parseSourceArg } from '../core/kb/sniffFormat';
 import type { LinkerOptions } from '../core/linker/linker';
 import type { StoreBuildRequest } from '../core/store/sessionStore';
@@ -35,7 +37,7 @@ export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, si
     provider: parseProvider(values.provider),
     ...(values['cuda-provider-dir'] === undefined ? {} : { cudaProviderDir: path.resolve(values['cuda-provider-dir']) }),
     precision: parsePrecision(values.precision),
-    cacheDir: values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache),
+    cacheDir: values.cache === undefined ? defaultCacheDir() : cacheDirArg(values.cache),
     indexKind: parseChoice('index', values.index, ['hnsw', 'exact'] as const, 'hnsw'),
     ...(values.store === undefined ? {} : { kbStore: values.store, ...(storeBuild === undefined ? {} : { buildStore: storeBuild }) }),
     linkerOptions: withDetectionArgs(values, linkerOptions),
@@ -53,6 +55,16 @@ export async function openSessionFromArgs(values: EngineArgValues, io: CliIo, si
     }
   }
   return session;
+}
+
+/** --cache: a folder (made when missing); a file there would only give a warning per cache file and no cache. */
+function cacheDirArg(value: string): string {
+  const dir = path.resolve(value);
+  const info = fs.statSync(dir, { throwIfNoEntry: false });
+  if (info !== undefined && !info.isDirectory()) {
+    throw new LinkerError('usage', `--cache ${value} is a file, not a folder.`, { hint: 'Name a folder for the embedding and index cache (it is made when missing), or leave --cache out for the default.' });
+  }
+  return dir;
 }
 
 /** `--detection`, `--fuzzy` and `--coreference` over the detection options the command passes (if any). */

@@ -70,3 +70,18 @@ void test('an unknown or value-less option is named on top of a short error, not
   assert.equal(negative.code, 1);
   assert.match(negative.stderr, /'--retrain-every=-XYZ'/);
 });
+
+void test('--cache naming a file is a usage error (it ran with a warning per cache file and no cache)', () => {
+  const s = scratch();
+  try {
+    fs.writeFileSync(s.at('kb.jsonl'), `${JSON.stringify({ id: 'Q1', title: 'Paris', text: 'Capital of France.' })}\n`);
+    fs.writeFileSync(s.at('doc.txt'), 'Paris.\n');
+    fs.writeFileSync(s.at('cache'), 'not a folder');
+    const r = runCli(['link', s.at('doc.txt'), '--kb', `jsonl:${s.at('kb.jsonl')}`, '--cache', s.at('cache')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /--cache .*cache is a file, not a folder/);
+    assert.equal(fs.readFileSync(s.at('cache'), 'utf8'), 'not a folder');
+  } finally {
+    s.cleanup();
+  }
+});
