@@ -8,14 +8,13 @@
  * candidate; a retrieval miss counts wrong). Approximate: the linker also recomputes coherence with the new
  * ranker's confident predictions and keeps its top 64; bench/trainRanker.ts measures the real thing.
  *
- *   node out/bench/rankerModels.js [--test] [--configs=linear,mlp8,...] [--seeds=1,2,3]
+ *   node out/bench/rankerModels.js [--test] [--configs=linear,mlp8,...] [--seeds=1,2,3] [--file=DUMP]
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RankingExample } from '../src/core/learning/rankerTrainer';
 import { FEATURE_NAMES, compileRanker, compiledScore } from '../src/core/linker/ranker';
-import type { FeatureName, RankerWeights } from '../src/core/linker/ranker';
-import { fillCandidateSetFeatures } from '../src/core/linker/candidateSetFeatures';
+import type { RankerWeights } from '../src/core/linker/ranker';
 import { CACHE } from './benchData';
 import { fitRecipe } from './rankerDomains';
 import type { RankerRecipe } from './rankerDomains';
@@ -51,6 +50,8 @@ const argv = process.argv.slice(2);
 const TEST = argv.includes('--test');
 const SEEDS = (argv.find((a) => a.startsWith('--seeds='))?.slice(8) ?? '1,2,3').split(',').map(Number);
 const CONFIGS = argv.find((a) => a.startsWith('--configs='))?.slice(10).split(',');
+/** Another dump of the same format, e.g. .cache/bench/ranker-train-examples.json (bench/trainRanker.ts; no test part). */
+const FILE = argv.find((a) => a.startsWith('--file='))?.slice(7) ?? path.join(CACHE, 'ranker-features.json');
 
 /** A ranker kind: how to train it from the examples (both domains, equal weight). */
 interface Config {
@@ -59,14 +60,12 @@ interface Config {
 }
 
 const recipe = (r: RankerRecipe) => (train: readonly RankingExample[], seed: number): RankerWeights => fitRecipe(train, seed, r);
-const frozen = (...names: FeatureName[]): RankerRecipe => ({ hidden: 0, ensemble: 1, linear: { frozen: names } });
 
 const ALL: Config[] = [
   { name: 'linear', fit: recipe({ hidden: 0, ensemble: 1 }) },
   { name: 'linear-l2-1', fit: recipe({ hidden: 0, ensemble: 1, linear: { l2: 1 } }) },
-  { name: 'linear-19', fit: recipe(frozen('formShare', 'denseRank', 'nameDenseRank')) },
-  { name: 'linear-no-rank', fit: recipe(frozen('denseRank', 'nameDenseRank')) },
-  { name: 'linear-no-share', fit: recipe(frozen('formShare')) },
+  { name: 'linear-l2-20', fit: recipe({ hidden: 0, ensemble: 1, linear: { l2: 20 } }) },
+  { name: 'linear-neg32', fit: recipe({ hidden: 0, ensemble: 1, linear: { randomNegatives: 32 } }) },
   { name: 'linear-e80', fit: recipe({ hidden: 0, ensemble: 1, linear: { epochs: 80 } }) },
   { name: 'mlp4', fit: recipe({ hidden: 4, ensemble: 1 }) },
   { name: 'mlp8', fit: recipe({ hidden: 8, ensemble: 1 }) },
@@ -97,18 +96,19 @@ function pooled(parts: readonly (readonly RankingExample[])[]): RankingExample[]
   return parts.flatMap((p) => p.map((e) => ({ ...e, weight: total / (parts.length * p.length) })));
 }
 
+/**
+ * Rows of a dump with another feature list, in FEATURE_NAMES order (by name: a feature the dump lacks is 0; one
+ * it has that FEATURE_NAMES dropped is left out).
+ */
+function remapDump(dump: Dumped): void {
+  const from = FEATURE_NAMES.map((n) => dump.features.indexOf(n));
+  const remap = (rows: number[][]): void => rows.forEach((f, i) => (rows[i] = from.map((k) => (k < 0 ? 0 : f[k]))));
+  for (const d of Object.values(dump.domains)) for (const e of [...d.train, ...d.test] as { features: number[][]; random?: number[][] }[]) { remap(e.features); if (e.random !== undefined) remap(e.random); }
+}
+
 function main(): void {
-  const dump = JSON.parse(readFileSync(path.join(CACHE, 'ranker-features.json'), 'utf8')) as Dumped;
-  if (FEATURE_NAMES.slice(0, dump.features.length).join() !== dump.features.join()) throw new Error('The dump has another feature list: rerun node out/bench/rankerErrors.js --dump.');
-  // Features added after the dump that compare candidates (candidateSetFeatures.ts) are computed here, over each
-  // mention's candidates as the linker pooled them (the training examples' random negatives were in the pool).
-  for (const d of Object.values(dump.domains)) {
-    for (const e of [...d.train, ...d.test] as { features: number[][]; random?: number[][] }[]) {
-      const rows = [...e.features, ...(e.random ?? [])];
-      for (const f of rows) while (f.length < FEATURE_NAMES.length) f.push(0);
-      fillCandidateSetFeatures(rows);
-    }
-  }
+  const dump = JSON.parse(readFileSync(FILE, 'utf8')) as Dumped;
+  remapDump(dump);
   const names = Object.keys(dump.domains);
   const strip = (e: DumpedExample): RankingExample => ({ features: e.features, gold: e.gold, ...(e.random === undefined ? {} : { random: e.random }) });
   const domains = names.map((n) => ({ train: dump.domains[n].train, folds: folds(dump.domains[n].train), test: dump.domains[n].test }));

@@ -1,9 +1,11 @@
 /**
  * Trains the shipped ranker weights (src/core/linker/defaultRankerWeights.ts) and measures them on held-out data.
  *
- *   node out/bench/trainRanker.js [--write] [--seeds=1,2,3] [--quick] [--train-only] [--hidden=N] [--ensemble=K]
+ *   node out/bench/trainRanker.js [--write] [--seeds=1,2,3] [--quick] [--train-only] [--from-cache] [--hidden=N] [--ensemble=K]
  *   node out/bench/trainRanker.js --measure=elevant|WSD [--only=previous,1,2,3]
  *
+ * --from-cache trains on the training examples the last full run kept (.cache/bench/ranker-train-examples.json)
+ * instead of linking the training documents again (implies --train-only).
  * --train-only stops after training (and --write), keeping the seeds' weights and the weights shipped before
  * the run in .cache/bench/ranker-seeds.json; --measure=DOMAIN then measures those on one test set (so that a
  * run on a shared machine is short): the weights shipped before (the previous code's) and each seed's.
@@ -57,6 +59,9 @@ const intArg = (name: string, fallback: number): number => Number(argv.find((a) 
 const RECIPE: RankerRecipe = { hidden: intArg('hidden', SHIPPED_RECIPE.hidden), ensemble: intArg('ensemble', SHIPPED_RECIPE.ensemble) };
 const OUT_FILE = path.join(ROOT, 'src/core/linker/defaultRankerWeights.ts');
 const SEEDS_FILE = path.join(CACHE, 'ranker-seeds.json');
+/** The training examples of the last full run (--from-cache trains on them without linking anything). */
+const EXAMPLES_FILE = path.join(CACHE, 'ranker-train-examples.json');
+const FROM_CACHE = argv.includes('--from-cache');
 
 async function main(): Promise<void> {
   if (!existsSync(DATA)) {
@@ -77,7 +82,7 @@ async function main(): Promise<void> {
       await measure(d, encoder, trained, undefined, ONLY === undefined || ONLY.includes('previous') ? saved.previous : undefined);
       return;
     }
-    const domains = [await elevantDomain(encoder, QUICK), await wsdDomain(encoder, QUICK)];
+    const domains = FROM_CACHE ? [] : [await elevantDomain(encoder, QUICK), await wsdDomain(encoder, QUICK)];
     const examples: { domain: string; ex: RankingExample[] }[] = [];
     const memories = new Map<string, AnnotatorMemory>();
     for (const d of domains) {
@@ -86,6 +91,19 @@ async function main(): Promise<void> {
       examples.push({ domain: d.name, ex });
       memories.set(d.name, memory);
       console.log(`${d.name}: ${d.train.length} training documents, ${ex.length} examples (two per in-KB mention whose gold was scored) in ${secs(performance.now() - t)} s`);
+    }
+    if (FROM_CACHE) {
+      const cached = JSON.parse(await readFile(EXAMPLES_FILE, 'utf8')) as { features: string[]; domains: Record<string, { train: RankingExample[] }> };
+      // By feature name: a feature this build dropped is left out (one it added must be in the file).
+      const from = FEATURE_NAMES.map((n) => cached.features.indexOf(n));
+      if (from.some((k) => k < 0)) throw new Error(`${EXAMPLES_FILE} lacks features of this build; run without --from-cache.`);
+      const rows = (fs: readonly (readonly number[])[]): number[][] => fs.map((f) => from.map((k) => f[k]));
+      for (const [domain, { train }] of Object.entries(cached.domains)) examples.push({ domain, ex: train.map((e) => ({ ...e, features: rows(e.features), ...(e.random === undefined ? {} : { random: rows(e.random) }) })) });
+      console.log(`training examples from ${path.relative(ROOT, EXAMPLES_FILE)}: ${examples.map((e) => `${e.ex.length} ${e.domain}`).join(', ')}`);
+    } else if (!QUICK) {
+      // The same format as rankerErrors.js --dump (no test part), for bench/rankerModels.ts --file.
+      await mkdir(CACHE, { recursive: true });
+      await writeFile(EXAMPLES_FILE, JSON.stringify({ features: FEATURE_NAMES, domains: Object.fromEntries(examples.map((e) => [e.domain, { train: e.ex, test: [] }])) }));
     }
     // Both domains weigh the same in the loss.
     const total = examples.reduce((a, e) => a + e.ex.length, 0);
@@ -102,7 +120,7 @@ async function main(): Promise<void> {
     await refitTiming(all, trained[0]);
     await mkdir(CACHE, { recursive: true });
     await writeFile(SEEDS_FILE, JSON.stringify({ previous: DEFAULT_RANKER_WEIGHTS, trained }));
-    if (!TRAIN_ONLY) for (const d of domains) await measure(d, encoder, trained, memories.get(d.name) ?? new AnnotatorMemory());
+    if (!TRAIN_ONLY && !FROM_CACHE) for (const d of domains) await measure(d, encoder, trained, memories.get(d.name) ?? new AnnotatorMemory());
     if (WRITE && !QUICK) await writeDefaults(trained[0], examples);
   } finally {
     await opened.encoder.dispose();

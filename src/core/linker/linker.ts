@@ -24,7 +24,6 @@ import type { Range } from './paragraphs';
 import { DEFAULT_RANKER_WEIGHTS, compileRanker, usesFeature } from './ranker';
 import type { RankerWeights } from './ranker';
 import { decideMention, scoreMention, setFeature } from './rankMention';
-import { contextWords, descriptionWords, glossOverlap } from './glossOverlap';
 import type { CandidateInput, DecisionOptions } from './rankMention';
 import { casedNameKey, hasUpperCase, nameKey, tokenize } from './tokens';
 import { entityNames } from './names';
@@ -592,7 +591,7 @@ export class Linker implements DocumentLinker {
     }
     this.timings.retrieval += performance.now() - t;
     t = performance.now();
-    jobs.forEach((job, i) => prepared.push(this.candidateInputs(job, pools[i], options.context, contextWords(text, job))));
+    jobs.forEach((job, i) => prepared.push(this.candidateInputs(job, pools[i], options.context)));
     this.timings.ranking += performance.now() - t;
     t = performance.now();
     const weights = this.rankerWeights;
@@ -614,7 +613,7 @@ export class Linker implements DocumentLinker {
   }
 
   /** The ranker inputs of one mention's pool: name, prior, memory and discourse signals. */
-  private candidateInputs(job: MentionJob, pool: Map<number, PoolEntry>, context: DocumentContext | undefined, around: ReadonlySet<string>): CandidateInput[] {
+  private candidateInputs(job: MentionJob, pool: Map<number, PoolEntry>, context: DocumentContext | undefined): CandidateInput[] {
     let mention: MentionInfo | undefined;
     const memory = this.learned?.memory;
     const rows = [...pool.keys()];
@@ -652,7 +651,6 @@ export class Linker implements DocumentLinker {
         typeAgreement: typeAgreement(entity.type, formTypes),
         nameCount: Math.log1p(1 + entity.aliases.length) / Math.log(21),
         formPrior: Math.log1p(this.formPriorOf?.(row, job.text) ?? 0) / Math.log(1001),
-        glossOverlap: glossOverlap(around, descriptionWords(entity)),
       });
     });
     return inputs;

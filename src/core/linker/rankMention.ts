@@ -3,7 +3,6 @@ import type { CandidateSignals, LinkedMention, RankedCandidate } from './types';
 import { FEATURE_NAMES, compileRanker, compiledScore } from './ranker';
 import type { CompiledRanker, FeatureName, RankerWeights } from './ranker';
 import type { NameFeatures } from './nameFeatures';
-import { fillCandidateSetFeatures } from './candidateSetFeatures';
 
 /** One candidate before ranking: its KB row, which retrievers found it, and the raw signals. */
 export interface CandidateInput {
@@ -28,7 +27,6 @@ export interface CandidateInput {
   readonly typeAgreement?: number;
   readonly nameCount?: number;
   readonly formPrior?: number;
-  readonly glossOverlap?: number;
 }
 
 export interface DecisionOptions {
@@ -101,10 +99,8 @@ export function scoreMention(inputs: readonly CandidateInput[], w: RowScorer): S
     f[I.typeAgreement] = c.typeAgreement ?? 0;
     f[I.nameCount] = c.nameCount ?? 0;
     f[I.formPrior] = c.formPrior ?? 0;
-    f[I.glossOverlap] = c.glossOverlap ?? 0;
     return f;
   });
-  fillCandidateSetFeatures(features);
   return { inputs, features, scores: features.map((f) => rowScore(w, f)) };
 }
 

@@ -28,10 +28,6 @@ export const FEATURE_NAMES = [
   'typeAgreement',
   'nameCount',
   'formPrior',
-  'formShare',
-  'denseRank',
-  'nameDenseRank',
-  'glossOverlap',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -61,11 +57,7 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
  *   (entities that are often meant collect many aliases), for KBs without an explicit prior;
  * - formPrior: log(1 + the KB's count of the entity under the mention's word) / log(1001), e.g. WordNet's tag
  *   count of the sense (the synset's lemma closest to the mention): how often this word means this entity, where
- *   kbPrior counts the entity under all its names; 0 without a per-form prior (LinkerInit.formPrior);
- * - formShare, denseRank, nameDenseRank: the candidate against the mention's other candidates
- *   (candidateSetFeatures.ts): its share of the word's KB counts, and its rank by each dense cosine;
- * - glossOverlap: content words of the mention's context found in the entity's description and names
- *   (simplified Lesk, glossOverlap.ts), log-scaled.
+ *   kbPrior counts the entity under all its names; 0 without a per-form prior (LinkerInit.formPrior).
  */
 export interface RankerWeights {
   readonly version: 1 | 2 | 3;

@@ -47,17 +47,8 @@ function referenceRank(span: { start: number; end: number; text: string }, input
       typeAgreement: c.typeAgreement ?? 0,
       nameCount: c.nameCount ?? 0,
       formPrior: c.formPrior ?? 0,
-      glossOverlap: c.glossOverlap ?? 0,
     } as Partial<Record<FeatureName, number>>,
   }));
-  // The candidate-set features, by name: the share of the word's counts and the ranks by each dense cosine.
-  const count = (x: { f: Partial<Record<FeatureName, number>> }): number => Math.expm1((x.f.formPrior ?? 0) * Math.log(1001));
-  const total = named.reduce((a, x) => a + count(x), 0);
-  for (const x of named) {
-    x.f.formShare = total > 0 ? (count(x) + 0.5) / (total + 0.5 * named.length) : 0;
-    x.f.denseRank = 1 / (1 + named.filter((y) => (y.f.dense ?? 0) > (x.f.dense ?? 0)).length);
-    x.f.nameDenseRank = 1 / (1 + named.filter((y) => (y.f.nameDense ?? 0) > (x.f.nameDense ?? 0)).length);
-  }
   const scored = named.map(({ c, f }) => {
     const features = featureVector(f);
     return { c, features, score: scoreFeatures(weights, features) };
