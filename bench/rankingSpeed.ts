@@ -4,7 +4,9 @@
  * re-linking an open document does) and when a new linker links it, and a check that every result equals the
  * first call's. The encoder is memoised, so the figures do not move with the encoder's load.
  *
- *   node out/bench/rankingSpeed.js [--runs=N] [--words=N] [--out=FILE [--weights=ranker.json]]
+ *   node out/bench/rankingSpeed.js [--runs=N] [--words=N] [--ranker=ranker.json] [--out=FILE [--weights=ranker.json]]
+ *
+ * --ranker times the linker with those weights (e.g. a version-3 ranker with hidden units) instead of the shipped ones.
  *
  * --out writes every mention's candidates (id, score, probability) with the given weights (default: the hand-set
  * ones), so that two builds' results can be compared (the ranking stage's speed-up must not change them).
@@ -47,7 +49,9 @@ async function main(): Promise<void> {
       const linked = await new Linker({ kb: w.kb, encoder, index: w.index, rankerWeights }).linkDocument(await document(arg('words', 5000)));
       await writeFile(out, JSON.stringify(linked.map((m) => ({ start: m.start, end: m.end, candidates: m.candidates.map((c) => [c.id, c.score, c.probability]) }))));
     }
-    const linker = new Linker({ kb: w.kb, encoder, index: w.index });
+    const rankerFile = process.argv.find((a) => a.startsWith('--ranker='))?.slice('--ranker='.length);
+    const timed = rankerFile === undefined ? {} : { rankerWeights: parseRankerWeights(await readFile(rankerFile, 'utf8'), rankerFile) };
+    const linker = new Linker({ kb: w.kb, encoder, index: w.index, ...timed });
     const first = await linker.linkDocument(doc);
     const ranking: number[] = [];
     const cold: number[] = [];
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
       // (nothing learned about this document's forms yet).
       same &&= equalResults(first, await linker.linkDocument(doc));
       ranking.push(linker.timings.ranking);
-      const fresh = new Linker({ kb: w.kb, encoder, index: w.index });
+      const fresh = new Linker({ kb: w.kb, encoder, index: w.index, ...timed });
       same &&= equalResults(first, await fresh.linkDocument(doc));
       cold.push(fresh.timings.ranking);
     }
@@ -65,7 +69,7 @@ async function main(): Promise<void> {
     const figures = (xs: number[]): string => `median ${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)})`;
     console.log(
       `rankingSpeed: ${new Date().toISOString().slice(0, 16)}Z, ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, load ${os.loadavg()[0].toFixed(1)}; ` +
-        `${doc.split(/\s+/).length} words, ${first.length} mentions; ranking stage, same linker again: ${figures(ranking)}; new linker: ${figures(cold)}; ` +
+        `${doc.split(/\s+/).length} words, ${first.length} mentions; ranker ${rankerFile ?? 'shipped'}; ranking stage, same linker again: ${figures(ranking)}; new linker: ${figures(cold)}; ` +
         `every call equals the first: ${same}`,
     );
   } finally {
