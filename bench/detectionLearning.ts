@@ -21,7 +21,7 @@ import type { Logger } from '../src/core/log';
 import { openLinkingSession } from '../src/core/session/linkingSession';
 import { LinkerLearning, type LinkerLearningOptions, simulationLinker } from '../src/core/simulation/linkerSimulation';
 import { simulateSession } from '../src/core/simulation/simulateSession';
-import { DEFAULT_SIMULATION_OPTIONS, type OnlineLearning, type SessionResult, type SimulationDocument } from '../src/core/simulation/simulationTypes';
+import { DEFAULT_SIMULATION_OPTIONS, type SessionResult, type SimulatedDecision, type SimulationDocument } from '../src/core/simulation/simulationTypes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DATA = path.resolve(ROOT, '../shared/data');
@@ -34,6 +34,7 @@ const VARIANTS: Record<string, Partial<LinkerLearningOptions> | undefined> = {
   refit: { memoryAtOnce: false },
   memory: {},
   scorer: { detection: true },
+  'scorer-shrunk': { detection: true, detectionDictionaryPrior: Number(arg('prior-n', '50')) },
 };
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : (100 * x).toFixed(1));
@@ -53,6 +54,32 @@ function row(file: string, variant: string, r: SessionResult, seconds: number): 
     `${r.accuracyByBlock.map(pct).join(' ')}`,
     `[${seconds.toFixed(0)} s]`,
   ].join(' | ');
+}
+
+/**
+ * What the suggestion accuracy of each half is made of (--curve): the share of decisions that reject a false
+ * detection, that link a missed mention by hand, the ranking accuracy on detected in-KB mentions (accepted vs
+ * chosen), and the accuracy on decisions whose form was decided before in the session vs forms met first.
+ */
+function curveParts(decisions: readonly SimulatedDecision[]): string {
+  const mid = Math.floor(decisions.length / 2);
+  const share = (xs: readonly SimulatedDecision[], p: (d: SimulatedDecision) => boolean): string => (xs.length === 0 ? 'n/a' : (100 * xs.filter(p).length / xs.length).toFixed(1));
+  const right = (d: SimulatedDecision): boolean => d.action === 'accept' || d.action === 'acceptAll' || (d.action === 'nil' && d.shown.nil);
+  const seen = new Set<string>();
+  const repeat = decisions.map((d) => {
+    const key = d.text.slice(d.start, d.end).toLowerCase();
+    const again = seen.has(key);
+    seen.add(key);
+    return again;
+  });
+  const parts = [decisions.slice(0, mid), decisions.slice(mid)].map((half, h) => {
+    const offset = h === 0 ? 0 : mid;
+    const ranked = half.filter((d) => d.action === 'accept' || d.action === 'acceptAll' || d.action === 'choose');
+    const again = half.filter((_, i) => repeat[offset + i]);
+    const fresh = half.filter((_, i) => !repeat[offset + i]);
+    return `${half.length} decisions: accuracy ${share(half, right)}, rejects ${share(half, (d) => d.action === 'reject')}, by hand ${share(half, (d) => d.action === 'linkSelection')}, NIL ${share(half, (d) => d.action === 'nil')}; ranking ${share(ranked, right)} of ${ranked.length}; forms decided before ${share(again, right)} of ${again.length}, new forms ${share(fresh, right)} of ${fresh.length}`;
+  });
+  return `  1st half: ${parts[0]}\n  2nd half: ${parts[1]}`;
 }
 
 async function main(): Promise<void> {
@@ -81,19 +108,17 @@ async function main(): Promise<void> {
         const inner = o === undefined ? undefined : new LinkerLearning(session.linker, o);
         LinkerLearning.reset(session.linker);
         const log = new Map<string, string[]>();
-        // --log: the decisions by action, with their forms (where the keys go).
-        const learner: OnlineLearning | undefined = inner === undefined || !process.argv.includes('--log') ? inner : {
-          memoryAtOnce: inner.memoryAtOnce,
-          refit: () => inner.refit(),
-          observe: (d) => {
-            const list = log.get(d.action) ?? [];
-            list.push(d.text.slice(d.start, d.end));
-            log.set(d.action, list);
-            inner.observe(d);
-          },
+        const decisions: SimulatedDecision[] = [];
+        // Every decision is recorded (the learning curve's parts, below); --log prints them by action with their forms.
+        const recorder = (d: SimulatedDecision): void => {
+          decisions.push(d);
+          const list = log.get(d.action) ?? [];
+          list.push(d.text.slice(d.start, d.end));
+          log.set(d.action, list);
         };
-        const r = await simulateSession(sim, linker, learner, options);
-        for (const [action, forms] of log) if (action !== 'accept') console.log(`  ${action} (${forms.length}): ${forms.join(' | ')}`);
+        const r = await simulateSession(sim, linker, inner, { ...options, onDecision: recorder });
+        if (process.argv.includes('--log')) for (const [action, forms] of log) if (action !== 'accept') console.log(`  ${action} (${forms.length}): ${forms.join(' | ')}`);
+        if (process.argv.includes('--curve')) console.log(curveParts(decisions));
         LinkerLearning.reset(session.linker);
         console.log(row(file, v, r, (performance.now() - t) / 1000));
       }

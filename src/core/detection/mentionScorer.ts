@@ -32,9 +32,16 @@ export interface MentionFitOptions {
    * such a scorer lets out-of-KB names through, each costing a key.
    */
   readonly proposals: boolean;
+  /**
+   * Pseudo-examples of the dictionary's own decision: a dictionary match's probability is shrunk toward 1 (the
+   * dictionary proposes it) as (n p + N) / (n + N) with n the examples fitted on, so a scorer fitted online on a
+   * few dozen decisions cannot drop gold dictionary matches yet (a missed mention costs several keys, a false
+   * one a reject); 0 (default) for none.
+   */
+  readonly dictionaryPrior: number;
 }
 
-export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'auto', proposals: true };
+export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'auto', proposals: true, dictionaryPrior: 0 };
 
 /** The JSON form (`toJSON` / `MentionScorer.fromJSON`). */
 export interface MentionScorerJson {
@@ -50,8 +57,11 @@ export interface MentionScorerJson {
   readonly examples: number;
   /** MentionFitOptions.proposals (absent in older files: true). */
   readonly proposals?: boolean;
+  /** MentionFitOptions.dictionaryPrior (absent: 0). */
+  readonly dictionaryPrior?: number;
 }
 
+const FROM_GAZETTEER = MENTION_FEATURE_NAMES.indexOf('fromGazetteer');
 const EMPTY: SurfaceCounts = { positive: 0, negative: 0 };
 
 function sigmoid(z: number): number {
@@ -73,6 +83,8 @@ export class MentionScorer {
     readonly exampleCount: number,
     /** Whether detection scores proposals with this scorer (MentionFitOptions.proposals). */
     readonly judgesProposals: boolean,
+    /** MentionFitOptions.dictionaryPrior. */
+    readonly dictionaryPrior = 0,
   ) {}
 
   static fit(examples: readonly MentionExample[], options: Partial<MentionFitOptions> = {}): MentionScorer {
@@ -99,7 +111,7 @@ export class MentionScorer {
     });
     const w = newtonLogistic(rows, examples.map((e) => e.label), o.l2, o.iterations);
     const threshold = o.threshold === 'auto' ? bestThreshold(rows.map((x) => sigmoid(dot(w, x))), examples) : o.threshold;
-    return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals);
+    return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals, Math.max(0, o.dictionaryPrior));
   }
 
   static fromJSON(json: unknown, source = 'mention scorer'): MentionScorer {
@@ -112,7 +124,7 @@ export class MentionScorer {
       throw new LinkerError('usage', `${source} was fitted with other features than this version uses (${names.length}: ${names.join(', ')}).`, { hint: 'Refit it from the stored decisions.' });
     }
     if (typeof j.threshold !== 'number' || !Array.isArray(j.surfaces) || !Array.isArray(j.types)) throw new LinkerError('usage', `${source} lacks its threshold or memory.`);
-    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0, j.proposals !== false);
+    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0, j.proposals !== false, typeof j.dictionaryPrior === 'number' && j.dictionaryPrior > 0 ? j.dictionaryPrior : 0);
   }
 
   toJSON(): MentionScorerJson {
@@ -126,6 +138,7 @@ export class MentionScorer {
       types: memoryToJson(this.typeMemory),
       examples: this.exampleCount,
       proposals: this.judgesProposals,
+      ...(this.dictionaryPrior > 0 ? { dictionaryPrior: this.dictionaryPrior } : {}),
     };
   }
 
@@ -141,7 +154,10 @@ export class MentionScorer {
 
   /** Probability that the span is a mention; `features` as from mentionFeatures (its memory entries are replaced). */
   probability(features: readonly number[], surface: string, type = ''): number {
-    return sigmoid(dot(this.weights, withMemory(features, this.memoryOf(surface), this.typeMemoryOf(type))));
+    const p = sigmoid(dot(this.weights, withMemory(features, this.memoryOf(surface), this.typeMemoryOf(type))));
+    const n = this.exampleCount;
+    const prior = this.dictionaryPrior;
+    return prior > 0 && features[FROM_GAZETTEER] === 1 ? (n * p + prior) / (n + prior) : p;
   }
 
   /** The weights by feature name, for reports. */

@@ -39,6 +39,8 @@ export interface LinkerLearningOptions {
    * costs (keyCosts.ts, detectionOperatingPoint): a missed mention costs several keys, a false one a reject.
    */
   readonly detectionThreshold: number;
+  /** MentionFitOptions.dictionaryPrior of the online scorer: its examples before it may drop a dictionary match. */
+  readonly detectionDictionaryPrior: number;
   /**
    * The annotator memory reaches the linker with every decision (as the editor sends it to the link thread), not
    * only at the refit: a form or surname decided in one document is detected in the next ones at once. The memory
@@ -61,7 +63,7 @@ export class LinkerLearning implements OnlineLearning {
     private readonly linker: Linker,
     options: Partial<LinkerLearningOptions> = {},
   ) {
-    this.options = { detection: false, minDetectionExamples: 5, detectionThreshold: detectionOperatingPoint(), memoryAtOnce: true, ...options };
+    this.options = { detection: false, minDetectionExamples: 5, detectionThreshold: detectionOperatingPoint(), detectionDictionaryPrior: 0, memoryAtOnce: true, ...options };
     LinkerLearning.reset(linker);
   }
 
@@ -87,7 +89,7 @@ export class LinkerLearning implements OnlineLearning {
     this.linker.setLearnedState(this.learner.state);
     const positives = this.mentionExamples.filter((e) => e.label).length;
     const negatives = this.mentionExamples.length - positives;
-    if (this.options.detection && Math.min(positives, negatives) >= this.options.minDetectionExamples) this.linker.setMentionScorer(MentionScorer.fit(this.mentionExamples, { threshold: this.options.detectionThreshold, proposals: false }));
+    if (this.options.detection && Math.min(positives, negatives) >= this.options.minDetectionExamples) this.linker.setMentionScorer(MentionScorer.fit(this.mentionExamples, { threshold: this.options.detectionThreshold, proposals: false, dictionaryPrior: this.options.detectionDictionaryPrior }));
     return Promise.resolve();
   }
 }

@@ -76,9 +76,10 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     outcomes[action]++;
     const decided = { start: span.start, end: span.end, text: st.doc.text.slice(span.start, span.end), entityId: kbId };
     st.decided.push(decided);
-    if (learner === undefined) return;
     const status = action === 'nil' ? 'nil' : action === 'reject' ? 'rejected' : 'accepted';
     const decision: SimulatedDecision = { documentId: st.doc.id, text: st.doc.text, start: span.start, end: span.end, kbId, status, action, shown, detected: action !== 'linkSelection' };
+    options.onDecision?.(decision);
+    if (learner === undefined) return;
     learner.observe(decision);
     if (++sinceRefit >= options.retrainEvery) {
       sinceRefit = 0;

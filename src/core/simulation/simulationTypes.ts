@@ -79,6 +79,8 @@ export interface SimulationOptions {
   /** Decisions per block of the learning curve. */
   readonly blockSize: number;
   readonly signal?: AbortSignal;
+  /** Every decision as the learner would see it (with or without a learner), e.g. to break the learning curve down. */
+  readonly onDecision?: (decision: SimulatedDecision) => void;
   readonly onProgress?: (done: number, total: number) => void;
 }
 

@@ -101,3 +101,21 @@ void test("the 'auto' threshold is the one with the best F1 on the examples", ()
   assert.equal(s.threshold, 0.25);
   assert.equal(MentionScorer.fit(data, { threshold: 0.5 }).threshold, 0.5);
 });
+
+void test('the dictionary prior shrinks a dictionary match toward the dictionary decision by (n p + N) / (n + N); other spans are untouched', () => {
+  // Dictionary matches that are never mentions: a plain fit scores them low.
+  const ex: MentionExample[] = Array.from({ length: 20 }, (_, i) => ({ features: vec({ fromGazetteer: 1, lowerCase: 1 }), surface: `w${i}`, label: false }));
+  ex.push(...Array.from({ length: 20 }, (_, i) => ({ features: vec({ capitalisedShare: 1 }), surface: `n${i}`, label: true })));
+  const plain = MentionScorer.fit(ex, { threshold: 0.2 });
+  const shrunk = MentionScorer.fit(ex, { threshold: 0.2, dictionaryPrior: 20 });
+  const dictionary = vec({ fromGazetteer: 1, lowerCase: 1 });
+  const proposal = vec({ lowerCase: 1 });
+  const p = plain.probability(dictionary, 'new');
+  assert.ok(p < 0.2, `plain: ${p}`);
+  assert.ok(Math.abs(shrunk.probability(dictionary, 'new') - (40 * p + 20) / 60) < 1e-9);
+  assert.ok(shrunk.probability(dictionary, 'new') >= 0.2, 'kept until the scorer has seen enough');
+  assert.equal(shrunk.probability(proposal, 'new'), plain.probability(proposal, 'new'));
+  const back = MentionScorer.fromJSON(JSON.parse(JSON.stringify(shrunk.toJSON())));
+  assert.equal(back.probability(dictionary, 'new'), shrunk.probability(dictionary, 'new'));
+  assert.equal(plain.toJSON().dictionaryPrior, undefined);
+});
