@@ -129,3 +129,21 @@ void test('loadEncoder dispatches a fine-tuned folder and says when its parent f
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+void test('finetune refits a version-3 parent ranker as version 3 (its hidden units kept) and eval loads it', async () => {
+  const { kb, docs, encoder } = syntheticCorpus();
+  const root = tempDir();
+  const out = path.join(root, 'model');
+  const parent = { ...DEFAULT_RANKER_WEIGHTS, version: 3 as const, hidden: [{ bias: 0.2, weights: { dense: 1.5, exactName: -0.5 }, out: 0.8 }] };
+  try {
+    await finetune({ train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: parent, outDir: out, training: { ...TRAINING, epochs: 1 } });
+    const json = JSON.parse(fs.readFileSync(path.join(out, 'ranker.json'), 'utf8')) as { version: number };
+    assert.equal(json.version, 3);
+    const loaded = await loadRankerWeights(out);
+    assert.equal(loaded.hidden?.length, 1);
+    assert.equal(loaded.hidden?.[0]?.weights.dense, 1.5, "the unit's inputs are the parent's");
+    assert.equal(loaded.hidden?.[0]?.bias, 0.2);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
