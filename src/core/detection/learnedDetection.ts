@@ -1,3 +1,4 @@
+import { pronounOf } from '../coreference/pronouns';
 import { AnnotatorMemory, surnameOf } from '../learning/annotatorMemory';
 import { greedyLongestMatches } from '../linker/greedyMatches';
 import type { Token } from '../linker/tokens';
@@ -110,7 +111,8 @@ export class LearnedDetection {
       const row = rowOf(entityId);
       const toks = tokenize(surface);
       const key = toks.map((t) => t.folded).join(' ');
-      if (row === undefined || toks.length === 0 || !toks[0].word || !pays(key)) continue;
+      // A pronoun linked to a person ("he" -> Beckett) names whoever the text is about: coreference resolves it, not a name.
+      if (row === undefined || toks.length === 0 || !toks[0].word || !pays(key) || pronounOf(surface) !== undefined) continue;
       add(toks, row, false);
       // A person-like name ("Samuel Beckett"): its surname alone names the same entity, when never decided itself.
       const surname = surnameOf(surface);

@@ -141,3 +141,10 @@ void test('place chains stop at a part of another type', () => {
   const d = new MentionDetector({ gazetteer: new Gazetteer(entities), entities, learned: LearnedDetection.fromMemory(memory, (id) => entities.findIndex((e) => e.id === id)) });
   assert.deepEqual(found(d, 'Born in Noank, Connecticut, Robert Anderson left.'), ['Noank, Connecticut', 'Robert Anderson']);
 });
+
+void test('a pronoun linked to a person is no detection name (coreference resolves pronouns)', () => {
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'add', entityId: 'Q10', text: 'he' });
+  memory.observe({ action: 'add', entityId: 'Q10', text: 'She' });
+  assert.deepEqual(found(detectorWith(memory), 'Then he and She met in Ireland.'), ['Ireland']);
+});
