@@ -11,8 +11,11 @@ export interface OpenPgCandidateStoreOptions {
   readonly location: StoreLocation;
   /** From the editor's SecretStorage; else the URL, PGPASSWORD or .pgpass. */
   readonly password?: string;
-  /** What the session needs the store to have been built from. */
-  readonly expect: Pick<StoreStamp, 'modelId' | 'kbHash' | 'templateId' | 'dims'>;
+  /**
+   * What the session needs the store to have been built from. Without `kbHash` (a session opened from the store
+   * alone, no KB loaded to hash) the store's own KB is taken as it is.
+   */
+  readonly expect: Pick<StoreStamp, 'modelId' | 'templateId' | 'dims'> & { readonly kbHash?: string };
   /** The command that (re)builds the store, for the messages that refuse it. */
   readonly rebuildCommand: string;
   /** pgvector's hnsw.ef_search (default 200: at least the 64+ hits a mention asks for). */
@@ -46,7 +49,7 @@ export async function openPgCandidateStore(options: OpenPgCandidateStoreOptions)
     if (state === undefined) {
       throw new LinkerError('indexStale', `${where} holds no KB.`, { hint: `Build it first: ${options.rebuildCommand}` });
     }
-    const why = stampMismatch(state.stamp, { ...options.expect, version: PG_STORE_VERSION });
+    const why = stampMismatch(state.stamp, { ...options.expect, kbHash: options.expect.kbHash ?? state.stamp.kbHash, version: PG_STORE_VERSION });
     if (why !== undefined) {
       throw new LinkerError('indexStale', `${where} cannot be used: ${why}.`, { hint: `Rebuild it for this model and KB: ${options.rebuildCommand}` });
     }

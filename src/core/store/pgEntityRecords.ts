@@ -4,6 +4,7 @@ import type { EntityRecords } from './entityRecords';
 import type { PgConnection } from './pgConnection';
 import { table, type StoreStamp } from './pgSchema';
 
+/** A stored record as the driver returns it. */
 interface RecordRow {
   row: number;
   id: string;
@@ -113,19 +114,12 @@ export class PgEntityRecords implements EntityRecords {
   }
 
   private select(): string {
-    return `SELECT row, id, title, text, aliases, type, prior FROM ${table(this.connection.location, 'entities')}`;
+    return recordSelect(this.connection);
   }
 
   private keep(r: RecordRow): void {
     const row = Number(r.row);
-    const e: Entity = {
-      id: r.id,
-      title: r.title,
-      text: r.text,
-      aliases: r.aliases,
-      ...(r.type === null ? {} : { type: r.type }),
-      ...(r.prior === null ? {} : { prior: Number(r.prior) }),
-    };
+    const e = recordEntity(r);
     this.touch(row, e);
     this.rowById.set(e.id, row);
   }
@@ -146,4 +140,39 @@ export class PgEntityRecords implements EntityRecords {
     // Ids are small next to records, but bounded too: past 4x the capacity only those of cached records stay.
     if (this.rowById.size > 4 * limit) for (const [id, row] of this.rowById) if (!this.byRow.has(row)) this.rowById.delete(id);
   }
+}
+
+/** The statement that reads whole records (append a WHERE clause). */
+function recordSelect(connection: PgConnection): string {
+  return `SELECT row, id, title, text, aliases, type, prior FROM ${table(connection.location, 'entities')}`;
+}
+
+function recordEntity(r: RecordRow): Entity {
+  return {
+    id: r.id,
+    title: r.title,
+    text: r.text,
+    aliases: r.aliases,
+    ...(r.type === null ? {} : { type: r.type }),
+    ...(r.prior === null ? {} : { prior: Number(r.prior) }),
+  };
+}
+
+/**
+ * The records of `ids` read straight from the store, in the order asked (null for an id the KB lacks), without
+ * touching a linker's record cache: the panels' entity lookups, which may come while a document is being linked.
+ */
+export async function readRecordsById(connection: PgConnection, ids: readonly string[]): Promise<(Entity | null)[]> {
+  if (ids.length === 0) return [];
+  const got = await connection.read<RecordRow>(`${recordSelect(connection)} WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+  const byId = new Map(got.map((r) => [r.id, recordEntity(r)]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** The records of `rows`, in the order asked (rows the KB lacks are left out), read as readRecordsById does. */
+export async function readRecordsByRow(connection: PgConnection, rows: readonly number[]): Promise<Entity[]> {
+  if (rows.length === 0) return [];
+  const got = await connection.read<RecordRow>(`${recordSelect(connection)} WHERE row = ANY($1::integer[])`, [[...new Set(rows)]]);
+  const byRow = new Map(got.map((r) => [Number(r.row), recordEntity(r)]));
+  return rows.flatMap((row) => byRow.get(row) ?? []);
 }

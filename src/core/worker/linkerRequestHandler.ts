@@ -45,7 +45,7 @@ export class LinkerRequestHandler {
       case 'searchKb':
         return this.search(request.query, request.limit);
       case 'entities':
-        return request.ids.map((id) => this.require().kb.get(id) ?? null);
+        return this.require().entitiesById(request.ids);
       case 'forget':
         this.lastRun.delete(request.key);
         return null;
@@ -81,16 +81,19 @@ export class LinkerRequestHandler {
     const session = await openLinkingSession({ ...options, logger: this.logger, onProgress, signal });
     this.session = session;
     this.cacheDir = options.cacheDir;
-    // Detection and lexical structures are built on first use; building them now keeps the first link fast.
-    void session.linker.gazetteer;
-    void session.linker.lexical;
-    // The search index is built in the next turn, so the open answers first; a search before then builds it.
-    setTimeout(() => {
-      if (this.session === session) (this.kbSearch ??= new KbSearch(session.kb.entities, () => session.linker.lexical)).warm();
-    }, 0);
+    // Detection and lexical structures are built on first use; building them now keeps the first link fast. A
+    // session opened from the store alone has none: its linker and search read the store.
+    if (session.hasKb) {
+      void session.linker.gazetteer;
+      void session.linker.lexical;
+      // The search index is built in the next turn, so the open answers first; a search before then builds it.
+      setTimeout(() => {
+        if (this.session === session) (this.kbSearch ??= new KbSearch(session.kb.entities, () => session.linker.lexical)).warm();
+      }, 0);
+    }
     return {
-      kbName: session.kb.name,
-      kbSize: session.kb.size,
+      kbName: session.kbName,
+      kbSize: session.kbSize,
       modelDir: session.modelDir,
       modelId: session.encoder.modelId,
       provider: session.encoder.provider,
@@ -112,8 +115,10 @@ export class LinkerRequestHandler {
   }
 
   /** Title and alias search with prefix matching on the last word, for a picker that searches as one types. */
-  private search(query: string, limit: number): EntityHit[] {
-    const { kb, linker } = this.require();
+  private async search(query: string, limit: number): Promise<EntityHit[]> {
+    const session = this.require();
+    if (!session.hasKb && session.store !== undefined) return (await session.store.search(query, limit)).map(entityHit);
+    const { kb, linker } = session;
     this.kbSearch ??= new KbSearch(kb.entities, () => linker.lexical);
     return this.kbSearch.rows(query, limit).map((row) => entityHit(kb.entities[row]));
   }

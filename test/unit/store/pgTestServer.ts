@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before } from 'node:test';
 import * as net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -121,4 +125,19 @@ async function startRelay(target: { host: string; port: number }): Promise<Relay
   await new Promise<void>((resolve) => relay.server.listen(0, '127.0.0.1', () => resolve()));
   (relay as { port: number }).port = (relay.server.address() as net.AddressInfo).port;
   return relay;
+}
+
+/** A test file's server and scratch folder: started before its tests, stopped and removed after them. */
+export function useTestServer(prefix: string): { readonly server: () => TestServer; readonly dir: () => string } {
+  let server: TestServer | undefined;
+  let dir: string | undefined;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    server = await startTestServer();
+  });
+  after(async () => {
+    await server?.stop();
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return { server: () => server!, dir: () => dir! };
 }
