@@ -47,7 +47,7 @@ void test('store options: misuse is a usage error before anything loads, and a p
   assert.ok(!wrong.stderr.includes('hunter2'));
 });
 
-void test('index --store builds the store; link --store links from it; a changed KB is refused with the rebuild command', { skip: noModel }, async () => {
+void test('index --store builds the store; link --store links from it (also without --kb: the store alone); a changed KB is refused with the rebuild command; eval without --kb asks for it', { skip: noModel }, async () => {
   const url = server.urlFor('cli');
   const built = await run(['index', '--kb', `jsonl:${kbFile}`, '--store', url, '--json'], dir);
   assert.equal(built.code, 0, built.stderr);
@@ -65,4 +65,13 @@ void test('index --store builds the store; link --store links from it; a changed
   const refused = await run(['link', doc, '--kb', `jsonl:${changed}`, '--store', url], dir);
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /the KB changed.*entity-linker index/s);
+  // Without --kb: the store alone (no KB read), the same links; a command that needs the KB says to name it.
+  const alone = await run(['link', doc, '--store', url, '--json'], dir);
+  assert.equal(alone.code, 0, alone.stderr);
+  assert.deepEqual((JSON.parse(alone.stdout) as { documents: { mentions: { candidates: { id: string }[] }[] }[] }).documents[0].mentions.map((m) => m.candidates[0]?.id), ['Q42', 'Q1']);
+  const gold = path.join(dir, 'gold.jsonl');
+  fs.writeFileSync(gold, `${JSON.stringify({ text: 'Douglas Adams wrote.', spans: [{ start: 0, end: 13, label: 'PERSON' }], accept: ['Q42'], answer: 'accept' })}\n`);
+  const evalAlone = await run(['eval', '--gold', gold, '--gold-format', 'prodigy', '--store', url], dir);
+  assert.notEqual(evalAlone.code, 0);
+  assert.match(evalAlone.stderr, /needs the whole KB.*--kb/s);
 });
