@@ -11,10 +11,13 @@
  * - the linking process (this one): opens the store and its records with no KB in memory, times one mention's
  *   dense + lexical + n-gram candidates (64 each), dense recall@64 against the exact answers the builder computed,
  *   and links a document of 200 mentions (one per paragraph) through the store (records served per document),
- *   then reports its RSS and heap.
+ *   then reports its RSS and heap;
+ * - the session (a child, `--child-session`): the real path of the editor's link worker and `link --store URL`,
+ *   openLinkingSession with only the store URL (no KB read), links the same document, looks entities up by id and
+ *   searches the KB (SQL), then reports its RSS and heap.
  *
  *   node --expose-gc out/bench/pgStoreScale.js [--sizes 10000,100000] [--dims 64] [--vector-type vector|halfvec]
- *                                             [--queries 100] [--no-embedded]
+ *                                             [--queries 100] [--no-embedded] [--no-session]
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -35,6 +38,9 @@ import { PgEntityRecords } from '../src/core/store/pgEntityRecords';
 import type { StoredVectorType } from '../src/core/store/pgSchema';
 import { buildPgStore } from '../src/core/store/pgStoreBuild';
 import { parseStoreUrl } from '../src/core/store/storeUrl';
+import { silentLogger } from '../src/core/log';
+import { templateId } from '../src/core/linker/textTemplates';
+import { openLinkingSession } from '../src/core/session/linkingSession';
 import { clusteredVectors, queriesNear, seededRandom } from '../test/unit/index/clusteredVectors';
 import { startServer } from './pgliteServer';
 
@@ -118,7 +124,8 @@ async function childBuild(n: number, url: string, out: string): Promise<void> {
   const random = seededRandom(23);
   const near = queriesNear(vectors, DIMS, QUERIES, 0.03, 22);
   const exact = new ExactIndex(vectors, DIMS);
-  const stamp = { modelId: `synthetic-${DIMS}`, kbHash: `synthetic-${n}-${DIMS}`, templateId: 'synthetic', dims: DIMS };
+  // The default entity template's id, so that a session (which checks it) can open the store.
+  const stamp = { modelId: `synthetic-${DIMS}`, kbHash: `synthetic-${n}-${DIMS}`, templateId: templateId(), dims: DIMS };
   const queries = Array.from({ length: QUERIES }, (_, i) => {
     const vector = near.slice(i * DIMS, (i + 1) * DIMS);
     // The mention: a title with its last letter dropped (a near miss for the name retrievers, as a typo).
@@ -212,9 +219,57 @@ class MentionEncoder implements TextEncoder {
   async dispose(): Promise<void> {}
 }
 
-function runChild(n: number, url: string, out: string): Promise<void> {
-  const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=6000', __filename, '--child-build', String(n), '--url', url, '--out', out, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
-  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`builder for ${n} exited with ${code}`)))));
+function runChild(role: '--child-build' | '--child-session', n: number, url: string, out: string): Promise<void> {
+  const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=6000', __filename, role, String(n), '--url', url, '--out', out, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${role} for ${n} exited with ${code}`)))));
+}
+
+/** What the session child measured. */
+interface SessionReport {
+  readonly openMs: number;
+  readonly linkMs: number;
+  readonly mentions: number;
+  readonly searchMs: number;
+  readonly searchHits: number;
+  readonly lookupsFound: number;
+  readonly rssMiB: number;
+  readonly heapMiB: number;
+}
+
+/**
+ * The session child: the real store-mode session (openLinkingSession with only `kbStore`, the bench's encoder in
+ * place of a model), linking the document, then the panels' requests (entities by id, KB search); its RSS/heap.
+ */
+async function childSession(url: string, file: string): Promise<void> {
+  const built = JSON.parse(fs.readFileSync(file, 'utf8')) as BuildReport;
+  const encoder = new MentionEncoder(DIMS, built.stamp.modelId, built.mentions);
+  const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgStoreScale-model-'));
+  let t = performance.now();
+  const session = await openLinkingSession(
+    { kbStore: url, packageRoot: path.resolve(__dirname, '../..'), provider: 'cpu', cacheDir: path.join(modelDir, 'cache'), linkerOptions: { ngramTopN: 16 }, logger: silentLogger },
+    { encoder, modelDir },
+  );
+  try {
+    const openMs = performance.now() - t;
+    if (session.hasKb) throw new Error('the session loaded a KB');
+    const text = built.mentions.map((m) => `${m.text} was mentioned here.`).join('\n\n');
+    t = performance.now();
+    const linked = await session.linker.linkDocument(text);
+    const linkMs = performance.now() - t;
+    const ids = linked.flatMap((m) => m.candidates.slice(0, 3).map((c) => c.id));
+    const found = (await session.entitiesById(ids)).filter((e) => e !== null).length;
+    t = performance.now();
+    let searchHits = 0;
+    for (const m of built.mentions.slice(0, 20)) searchHits += (await session.store!.search(m.text.slice(0, -2), 10)).length;
+    const searchMs = (performance.now() - t) / 20;
+    gc();
+    const mem = process.memoryUsage();
+    const report: SessionReport = { openMs, linkMs, mentions: linked.length, searchMs, searchHits, lookupsFound: found, rssMiB: mem.rss / MiB, heapMiB: mem.heapUsed / MiB };
+    fs.writeFileSync(`${file}.session`, JSON.stringify(report));
+  } finally {
+    await session.dispose();
+    fs.rmSync(modelDir, { recursive: true, force: true });
+  }
 }
 
 async function measureSize(n: number): Promise<string[]> {
@@ -222,8 +277,14 @@ async function measureSize(n: number): Promise<string[]> {
   try {
     const url = withSchema(server.url, SCHEMA);
     const out = path.join(os.tmpdir(), `pgStoreScale-${process.pid}-${n}.json`);
-    await runChild(n, url, out);
+    await runChild('--child-build', n, url, out);
     const built = JSON.parse(fs.readFileSync(out, 'utf8')) as BuildReport;
+    let session: SessionReport | undefined;
+    if (!args.includes('--no-session')) {
+      await runChild('--child-session', n, url, out);
+      session = JSON.parse(fs.readFileSync(`${out}.session`, 'utf8')) as SessionReport;
+      fs.rmSync(`${out}.session`);
+    }
     fs.rmSync(out);
     gc();
     const base = process.memoryUsage();
@@ -254,9 +315,11 @@ async function measureSize(n: number): Promise<string[]> {
     const f1 = (x: number): string => x.toFixed(1);
     const lines = [
       `| ${n.toLocaleString('en')} | store (${built.writer}) | ${f1(built.rowsSeconds)} s, **${Math.round(n / built.rowsSeconds)}/s** | ${f1(built.indexSeconds)} s | ${pg.p50.toFixed(1)} / ${pg.p95.toFixed(1)} | ${pg.recall.toFixed(3)} | **${f1(after.rss / MiB)} / ${f1(after.heapUsed / MiB)}** (+${f1((after.rss - base.rss) / MiB)} / +${f1((after.heapUsed - base.heapUsed) / MiB)}) |`,
+      session === undefined ? '' : `| | store, **session** (openLinkingSession with the store URL alone) | - | opened in ${Math.round(session.openMs)} ms | search ${session.searchMs.toFixed(1)} ms per query | - | **${f1(session.rssMiB)} / ${f1(session.heapMiB)}** |`,
       e === undefined ? '' : `| | embedded | - | ${f1(e.hnswSeconds)} s HNSW + ${f1(e.namesSeconds)} s names | ${e.p50.toFixed(1)} / ${e.p95.toFixed(1)} | ${e.recall.toFixed(3)} | ${f1(e.rssMiB)} / ${f1(e.heapMiB)} |`,
     ].filter((l) => l !== '');
-    const notes = `${n.toLocaleString('en')}: linkDocument (${built.mentions.length} paragraphs, ${linked.length} mentions detected) ${Math.round(firstMs)} ms (again, records cached: ${Math.round(againMs)} ms; a full title linked to an entity of that title: ${correct}); records cached ${linkRecords.cached}, record queries ${linkRecords.queries}; the KB-wide dictionary an embedded linker holds (${built.gazetteerNames} names): ${f1(built.gazetteerHeapMiB)} MiB heap; builder RSS ${f1(built.builderRssMiB)} MiB`;
+    const sessionNotes = session === undefined ? '' : `; session: linkDocument ${Math.round(session.linkMs)} ms (${session.mentions} mentions), ${session.lookupsFound} entity lookups answered, ${session.searchHits} search hits for 20 queries`;
+    const notes = `${n.toLocaleString('en')}: linkDocument (${built.mentions.length} paragraphs, ${linked.length} mentions detected) ${Math.round(firstMs)} ms (again, records cached: ${Math.round(againMs)} ms; a full title linked to an entity of that title: ${correct}); records cached ${linkRecords.cached}, record queries ${linkRecords.queries}; the KB-wide dictionary an embedded linker holds (${built.gazetteerNames} names): ${f1(built.gazetteerHeapMiB)} MiB heap; builder RSS ${f1(built.builderRssMiB)} MiB${sessionNotes}`;
     console.error(lines.join('\n'));
     console.error(notes);
     return [...lines, `<!-- ${notes} -->`];
@@ -275,7 +338,12 @@ async function main(): Promise<void> {
   for (const n of sizes) for (const line of await measureSize(n)) console.log(line);
 }
 
-if (args.includes('--child-build')) {
+if (args.includes('--child-session')) {
+  childSession(arg('--url')!, arg('--out')!).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else if (args.includes('--child-build')) {
   childBuild(Number(arg('--child-build')), arg('--url')!, arg('--out')!).catch((e: unknown) => {
     console.error(e);
     process.exit(1);
