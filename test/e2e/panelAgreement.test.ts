@@ -137,15 +137,24 @@ void test('corpus view Agreement tab: by keyboard, the figures the CLI computes,
     // Sorting by keyboard (Enter on a column header) reorders the documents; the overall row stays first.
     const firstColumn = async (): Promise<string[]> => (await tableCells(frame)).map((r) => r[0] ?? '');
     const documentsBy = (descending: boolean): string[] => cli.documents.map((d) => d.document).sort((x, y) => (descending ? y.localeCompare(x) : x.localeCompare(y)));
-    for (const [header, expectOrder] of [['Document', documentsBy(false)], ['Document', documentsBy(true)]] as const) {
-      await frame.getByRole('button', { name: header, exact: true }).focus();
+    // The header's name gains the sort arrow ("Document ▲"), so the button is found by its text.
+    const header = (name: string) => frame.locator('[data-table="agreement"] thead button.sort', { hasText: name });
+    for (const expectOrder of [documentsBy(false), documentsBy(true)]) {
+      await header('Document').focus();
       await page.keyboard.press('Enter');
-      assert.deepEqual(await firstColumn(), ['overall', ...expectOrder], `sorted by ${header}: overall first, then the documents in order`);
+      assert.deepEqual(await firstColumn(), ['overall', ...expectOrder], 'sorted by Document: overall first, then the documents in order');
     }
-    await frame.getByRole('button', { name: 'Span F1', exact: true }).focus();
+    await header('Span F1').focus();
     await page.keyboard.press('Enter');
     assert.equal((await firstColumn())[0], 'overall', 'sorted by Span F1: overall first');
-    shots.push(await shot(wb, 'agreement-sorted-dark-400'));
+    // The view is narrower now (the text opened beside it): the tab strip scrolls, and shows the active tab.
+    const tabInStrip = await frame.evaluate(`(() => {
+      const strip = document.querySelector('vscode-panels').shadowRoot.querySelector('[part="tablist"]').getBoundingClientRect();
+      const tab = document.querySelector('#tab-agreement').getBoundingClientRect();
+      return tab.left >= strip.left - 1 && tab.right <= strip.right + 1;
+    })()`);
+    assert.equal(tabInStrip, true, 'the active Agreement tab is in view in the narrowed tab strip');
+    shots.push(await shot(wb, 'agreement-sorted-beside-text-400'));
     console.log(`agreement rows ${JSON.stringify(expected)}; screenshots:\n${shots.join('\n')}`);
   } catch (e) {
     console.log(`screenshot at failure: ${await wb.screenshot('failure')}`);

@@ -71,7 +71,20 @@ export function tabs(items: readonly Tab[], active: string, onChange: (id: strin
     const id = (panels as HTMLElement & { activeid?: string }).activeid;
     if (typeof id === 'string' && id.startsWith('tab-')) onChange(id.slice(4));
   });
+  // In a narrow panel the strip scrolls sideways (panel.css); when the panel narrows (a text opened beside it), the
+  // active tab would be left scrolled out of sight, so the strip follows it.
+  new ResizeObserver(() => revealActiveTab(panels)).observe(panels);
   return panels;
+}
+
+function revealActiveTab(panels: HTMLElement): void {
+  const strip = panels.shadowRoot?.querySelector<HTMLElement>('[part="tablist"]');
+  const tab = panels.querySelector<HTMLElement>(`#${panels.getAttribute('activeid') ?? ''}`);
+  if (strip === null || strip === undefined || tab === null) return;
+  const s = strip.getBoundingClientRect();
+  const t = tab.getBoundingClientRect();
+  if (t.right > s.right) strip.scrollLeft += t.right - s.right;
+  else if (t.left < s.left) strip.scrollLeft -= s.left - t.left;
 }
 
 /** Shows a tab of a `tabs` element. */
