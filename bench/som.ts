@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const data: SomDomainData[] = [];
     for (const name of DOMAINS) {
       const d = await readSomDomain(name, opened.encoder.modelId);
-      if (d === undefined) throw new Error(`No SOM cache for ${name}: run node out/bench/som.js --prepare=${name} first.`);
+      if (d === undefined) throw new Error(`No SOM cache for ${name} made with this split and the shipped ranker: run node out/bench/som.js --prepare=${name} first.`);
       data.push(d);
     }
     await measure(data, opened.encoder);

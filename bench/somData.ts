@@ -24,6 +24,11 @@ export const MAX_TOKENS = 32;
 /** SOM reads the title and the start of the description: 32 words, of which the first 32 tokens' states are kept. */
 export const SOM_ENTITY_TEMPLATE: TextTemplateOptions = { ...DEFAULT_TEMPLATE, entityWords: 32, entityChars: 240 };
 export const SOM_CACHE = path.join(CACHE, 'som');
+/**
+ * What a cache must have been made with to be read: the split (training documents equal to test documents left
+ * out, bench/rankerDomains.ts) and the shipped ranker's weights (its scores are cached). Another is made again.
+ */
+const CACHE_KEY = JSON.stringify({ split: 'leak-free 1', ranker: DEFAULT_RANKER_WEIGHTS });
 
 export interface SomCandidateRecord {
   readonly id: string;
@@ -60,8 +65,8 @@ const files = (name: string): { meta: string; bin: string } => ({ meta: path.joi
 export async function readSomDomain(name: string, modelId: string): Promise<SomDomainData | undefined> {
   const f = files(name);
   if (!existsSync(f.meta) || !existsSync(f.bin)) return undefined;
-  const meta = JSON.parse(await readFile(f.meta, 'utf8')) as Omit<SomDomainData, 'states'> & { tokens: number[]; dims: number; topK: number; maxTokens: number };
-  if (meta.modelId !== modelId || meta.topK !== TOP_K || meta.maxTokens !== MAX_TOKENS) return undefined;
+  const meta = JSON.parse(await readFile(f.meta, 'utf8')) as Omit<SomDomainData, 'states'> & { tokens: number[]; dims: number; topK: number; maxTokens: number; key?: string };
+  if (meta.modelId !== modelId || meta.topK !== TOP_K || meta.maxTokens !== MAX_TOKENS || meta.key !== CACHE_KEY) return undefined;
   const buf = await readFile(f.bin);
   const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
   let at = 0;
@@ -149,5 +154,5 @@ async function writeSomDomain(data: SomDomainData): Promise<void> {
   }
   await writeFile(f.bin, new Uint8Array(bin.buffer));
   const { states, ...rest } = data;
-  await writeFile(f.meta, JSON.stringify({ ...rest, tokens: states.map((s) => s.tokens), dims, topK: TOP_K, maxTokens: MAX_TOKENS }));
+  await writeFile(f.meta, JSON.stringify({ ...rest, tokens: states.map((s) => s.tokens), dims, topK: TOP_K, maxTokens: MAX_TOKENS, key: CACHE_KEY }));
 }
