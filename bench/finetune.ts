@@ -2,7 +2,7 @@
  * Fine-tuning evidence: recall of the base USE-lite bi-encoder and of heads fine-tuned with random, hard and
  * mixed negatives (same K, epochs and batch size), over several seeds, on held-out documents.
  *
- *   node out/bench/finetune.js [--only=elevant,wsd] [--seeds=3] [--epochs=4] [--negatives=64] [--lr=0.001]
+ *   node out/bench/finetune.js [--only=elevant,wsd] [--seeds=3] [--first-seed=1] [--epochs=4] [--negatives=64] [--lr=0.001]
  *                              [--entity-side] [--strategies=random,hard,mixed] [--quick] [--whole-linker]
  *
  * --whole-linker runs `finetune` itself per seed (head + ranker refitted for it + the training documents'
@@ -59,6 +59,8 @@ const arg = (name: string): string | undefined => argv.find((a) => a.startsWith(
 const QUICK = argv.includes('--quick');
 const ONLY = arg('only')?.split(',');
 const SEEDS = Number(arg('seeds') ?? (QUICK ? 1 : 3));
+/** The first seed run (seeds FIRST_SEED .. FIRST_SEED + SEEDS - 1), so that the seeds of a long run can run one per process. */
+const FIRST_SEED = Number(arg('first-seed') ?? 1);
 const EPOCHS = Number(arg('epochs') ?? 4);
 const NEGATIVES = Number(arg('negatives') ?? 64);
 const LR = Number(arg('lr') ?? 1e-3);
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
     `${new Date().toISOString()}; ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, load average ${os.loadavg()[0]!.toFixed(1)}, node ${process.version}; ` +
       `parent ${path.relative(ROOT, modelDir)} (${encoder.modelId.slice(0, 12)}); K = 1 gold + ${NEGATIVES} negatives (mixed: half hard, half random); ` +
       `${EPOCHS} epochs max (early stopping on dev recall@64, patience 2), batch 32, AdamW lr ${LR} (10% warmup, linear decay, wd 0.01, clip 1.0), ` +
-      `initial scale 20; entity-side map ${ENTITY_SIDE ? 'trained' : 'frozen (identity)'}; seeds 1..${SEEDS}; template ${templateId(DEFAULT_TEMPLATE)}.`,
+      `initial scale 20; entity-side map ${ENTITY_SIDE ? 'trained' : 'frozen (identity)'}; seeds ${FIRST_SEED}..${FIRST_SEED + SEEDS - 1}; template ${templateId(DEFAULT_TEMPLATE)}.`,
   );
   try {
     const run = WHOLE_LINKER ? (s: Section) => wholeLinkerTable(s, encoder, modelDir) : runSection;
@@ -209,7 +211,7 @@ async function wholeLinkerTable(s: Section, parentEncoder: TextEncoder, parentDi
   console.log('| seed | dev acc. parent -> folder | test acc. | Δ vs parent | best epoch | s/epoch (train + select) | total s |');
   console.log('|---|---|---|---|---|---|---|');
   const accs: number[] = [];
-  for (let seed = 1; seed <= SEEDS; seed++) {
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
     const out = path.join(os.tmpdir(), `el-bench-finetune-${process.pid}-${seed}`);
     const started = performance.now();
     const result = await finetune({
@@ -256,7 +258,7 @@ async function runSection(s: Section): Promise<void> {
     const epochs: number[] = [];
     const devGain: number[] = [];
     let firstHead: HeadWeights | undefined;
-    for (let seed = 1; seed <= SEEDS; seed++) {
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
       const r = await trainHead(data, { negatives: strategy, numNegatives: NEGATIVES, epochs: EPOCHS, seed, trainEntitySide: ENTITY_SIDE, optimizer: { lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } });
       const projected = ENTITY_SIDE ? projectRows(r.head.entity, s.entityVectors, dims) : undefined;
       results.push(evaluateHead(r.head, data, test, projected));
@@ -267,7 +269,7 @@ async function runSection(s: Section): Promise<void> {
       console.error(`  ${s.name} ${strategy} seed ${seed}: test R@1 ${pct(results.at(-1)!['recall@1'])}, best epoch ${r.bestEpoch}/${r.epochs.length}, ${r.seconds.toFixed(1)} s, losses ${r.epochs.map((e) => e.loss.toFixed(3)).join(' ')}`);
     }
     rows.push(row(`fine-tuned, ${strategy}`, results, base, seconds, epochs, devGain));
-    heads.push({ name: `fine-tuned, ${strategy} (seed 1)`, head: firstHead! });
+    heads.push({ name: `fine-tuned, ${strategy} (seed ${FIRST_SEED})`, head: firstHead! });
   }
   console.log('');
   console.log('| model | test R@1 | test R@10 | test R@64 | ΔR@1 vs base | best epoch | dev ΔR@64 | train s (mean) |');

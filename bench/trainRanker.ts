@@ -155,13 +155,40 @@ async function measure(d: Domain, encoder: MemoEncoder, trained: readonly Ranker
   console.log('');
   console.log('| ranker | in-KB | accuracy | R@10 | R@64 | time (s) |');
   console.log('|---|---:|---:|---:|---:|---:|');
+  const reports: { name: string; report: EvaluationReport }[] = [];
   const run = async (name: string, linker: LinkerInit | typeof givenOrderLinker): Promise<EvaluationReport> => {
     const l = 'encoder' in linker ? new Linker(linker) : linker;
     const report = await evaluate({ docs: d.test, linker: l, mapGold: d.mapGold, topK: 64, skipInvalid: true, ...(d.candidatesFor === undefined ? {} : { candidatesFor: d.candidatesFor }) });
     const m = report.metrics;
     console.log(`| ${name} | ${m.inKb} | ${pct(m.accuracy)} | ${pct(m['recall@10'])} | ${pct(m['recall@64'])} | ${report.seconds.toFixed(1)} |`);
+    reports.push({ name, report });
     return report;
   };
+  try {
+    await measureRows(d, encoder, trained, memory, previous, run);
+  } finally {
+    perFileTable(reports);
+  }
+}
+
+/** In-KB accuracy per test file (collection) of each row measured: where a pooled figure comes from. */
+function perFileTable(reports: readonly { name: string; report: EvaluationReport }[]): void {
+  const files = [...new Set(reports.flatMap((r) => r.report.perCollection.map((c) => c.key)))];
+  if (files.length < 2) return;
+  console.log('');
+  console.log(`| ranker | ${files.map((f) => `${f} (${reports[0]?.report.perCollection.find((c) => c.key === f)?.inKb ?? '?'})`).join(' | ')} |`);
+  console.log(`|---|${files.map(() => '---:').join('|')}|`);
+  for (const { name, report } of reports) console.log(`| ${name} | ${files.map((f) => pct(report.perCollection.find((c) => c.key === f)?.accuracy ?? null)).join(' | ')} |`);
+}
+
+async function measureRows(
+  d: Domain,
+  encoder: MemoEncoder,
+  trained: readonly RankerWeights[],
+  memory: AnnotatorMemory | undefined,
+  previous: RankerWeights | undefined,
+  run: (name: string, linker: LinkerInit | typeof givenOrderLinker) => Promise<EvaluationReport>,
+): Promise<void> {
   if (d.candidatesFor !== undefined) await run('first sense (given order)', givenOrderLinker);
   if (previous === undefined && memory !== undefined) await run('hand-set v1 (previous)', { kb: d.kb, encoder, rankerWeights: HAND_SET_RANKER_WEIGHTS, ...d.init });
   else if (previous !== undefined) await run(`shipped before this run (${previous.source ?? '?'})`, { kb: d.kb, encoder, rankerWeights: previous, ...d.init });
