@@ -41,6 +41,7 @@ import { loadRankerWeights } from '../src/core/linker/ranker';
 import { DEFAULT_TEMPLATE, entityText, templateId } from '../src/core/linker/textTemplates';
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
+import { describeLeakFree, leakFreeTraining } from '../src/core/training/leakFreeTraining';
 import { MemoEncoder } from './qualityLinkers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -113,11 +114,9 @@ async function main(): Promise<void> {
   const tests = await Promise.all(TEST.map(async (n) => ({ name: n, docs: await readGold(goldFile(n), 'elevant') })));
   // oke-2016-train holds 88 of the 101 oke-2015-eval documents (and 86 of oke-2015-train): training documents
   // whose text is a test document's are left out, and each text is trained on once.
-  const testTexts = new Set(tests.flatMap((t) => t.docs.map((d) => d.text)));
-  const allTrain = (await Promise.all(TRAIN.map((n) => readGold(goldFile(n), 'elevant')))).flat();
-  const seen = new Set<string>();
-  const train = allTrain.filter((d) => !testTexts.has(d.text) && !seen.has(d.text) && seen.add(d.text) !== undefined);
-  console.error(`training documents: ${train.length} of ${allTrain.length} (${allTrain.filter((d) => testTexts.has(d.text)).length} are test documents, the rest repeats)`);
+  const split = leakFreeTraining((await Promise.all(TRAIN.map((n) => readGold(goldFile(n), 'elevant')))).flat(), tests.flatMap((t) => t.docs));
+  const train = split.train;
+  console.error(describeLeakFree('training documents', split));
   const learnedKb = withTrainingNames(kb, train, mapGold);
   const setupSeconds = (performance.now() - began) / 1000;
 
