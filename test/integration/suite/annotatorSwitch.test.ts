@@ -30,6 +30,9 @@ suite('Entity Linker: switching the annotator takes effect at once', () => {
     const config = vscode.workspace.getConfiguration('entityLinker');
     for (const key of ['annotator', 'learning.enabled', 'learning.refitEvery']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Later suites read the whole team store (curation lists every disagreement): leave no annotator's labels behind.
+    for (const name of ['@alice', '@bob']) fs.rmSync(path.join(root, '.entity-links', name), { recursive: true, force: true });
+    fs.rmSync(path.join(root, DOC), { force: true });
   });
 
   test('labels are written under the new annotator, the open document shows their labels, and online learning keeps their own state', async function () {
