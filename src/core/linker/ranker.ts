@@ -247,10 +247,18 @@ function isObject(x: unknown): x is Record<string, unknown> {
 function namedWeights(ws: Record<string, unknown>, known: readonly string[], version: number, file: string, where: string): Partial<Record<FeatureName, number>> {
   const out: Partial<Record<FeatureName, number>> = {};
   for (const [k, v] of Object.entries(ws)) {
-    if (!known.includes(k) || typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new LinkerError('inputFormat', `Unknown ranker feature for version ${version} or non-numeric weight in ${where}: "${k}".`, {
+    if (!known.includes(k)) {
+      throw new LinkerError('inputFormat', `Unknown ranker feature for version ${version} in ${where}: "${k}".`, {
         location: { file },
         hint: `Known features: ${known.join(', ')}.`,
+      });
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      // JSON.parse reads 1e999 as Infinity: say so rather than "non-numeric".
+      const what = typeof v === 'number' ? `${v} (not a finite number; a literal like 1e999 overflows)` : `not a number (${JSON.stringify(v)})`;
+      throw new LinkerError('inputFormat', `The ranker weight of "${k}" in ${where} is ${what}.`, {
+        location: { file },
+        hint: 'Weights are finite numbers; retrain with `entity-linker finetune` or fix the value by hand.',
       });
     }
     out[k as FeatureName] = v;

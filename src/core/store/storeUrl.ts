@@ -26,6 +26,11 @@ export function parseStoreUrl(url: string): StoreLocation {
   try {
     parsed = new URL(url);
   } catch {
+    // The URL parser refuses a port above 65535 without saying so: name it.
+    const port = /^postgres(?:ql)?:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(url.trim())?.[1];
+    if (port !== undefined && Number(port) > 65535) {
+      throw new LinkerError('usage', `The KB store '${redactUrls(url)}' has port ${port}, above 65535.`, { hint: 'PostgreSQL listens on 5432 unless configured otherwise: postgres://USER@HOST:5432/DB.' });
+    }
     throw new LinkerError('usage', `The KB store '${redactUrls(url)}' is not a URL.`, { hint: 'Use postgres://USER@HOST:PORT/DB[?schema=NAME].' });
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {

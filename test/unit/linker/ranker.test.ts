@@ -114,3 +114,12 @@ void test('ranker.json version 3: hidden units change the ranking; malformed uni
   bad({ version: 4, weights: {} }, /1, 2 or 3/);
   assert.equal(serializeRankerWeights(linear).version, 1, 'no hidden units and only version-1 features: written as version 1');
 });
+
+void test('ranker.json: an overflowing weight (1e999) and a string weight are named as such, an unknown feature as unknown', () => {
+  const check = (raw: string, pattern: RegExp): void => {
+    assert.throws(() => parseRankerWeights(raw, '/m/ranker.json'), (e: unknown) => LinkerError.is(e, 'inputFormat') && pattern.test((e as Error).message));
+  };
+  check('{"version": 2, "weights": {"dense": 1e999}}', /weight of "dense" .* Infinity \(not a finite number/);
+  check('{"version": 2, "weights": {"dense": "2"}}', /weight of "dense" .* not a number \("2"\)/);
+  check('{"version": 2, "weights": {"densee": 1}}', /Unknown ranker feature for version 2 .*"densee"/);
+});

@@ -19,6 +19,9 @@ void test('store URLs: schema parameter taken out, TLS parameters kept, password
   assert.equal(parseStoreUrl('postgresql://db/kb').schema, 'entity_linker');
   assert.equal(parseStoreUrl('postgresql://db/kb').hasPassword, false);
   assert.throws(() => parseStoreUrl('mysql://u:pw@db/kb'), (e: unknown) => LinkerError.is(e, 'usage') && !(e as Error).message.includes('pw@'));
+  // A port above 65535 is named (the URL parser only says "invalid"), the password still hidden.
+  assert.throws(() => parseStoreUrl('postgres://u:pw@db:99999/kb'), (e: unknown) => LinkerError.is(e, 'usage') && /port 99999, above 65535/.test((e as Error).message) && !(e as Error).message.includes('pw@'));
+  assert.throws(() => parseStoreUrl('postgres://db:5x/kb'), (e: unknown) => LinkerError.is(e, 'usage') && /is not a URL/.test((e as Error).message));
   assert.throws(() => parseStoreUrl('postgres://db/kb?schema=a;drop'), (e: unknown) => LinkerError.is(e, 'usage'));
   assert.equal(redactUrls('failed: postgres://u:p%40ss@h/db and host=h password=abc'), 'failed: postgres://u:***@h/db and host=h password=***');
 });
