@@ -56,8 +56,11 @@ suite('Entity Linker: detection learns online', () => {
     assert.ok(found !== undefined, `after the refit the second document proposes "${FORM}": ${JSON.stringify(api.mentions(second))}`);
     assert.equal(found.status, 'predicted', 'it is a suggestion, not a decision');
     assert.equal(found.kbId, 'Q312', 'linked to the entity the annotator chose');
-    const saved = JSON.parse(fs.readFileSync(state, 'utf8')) as { memory: { names: Record<string, string[]> } };
-    assert.ok(saved.memory.names.Q312?.includes(FORM), 'the confirmed form is kept in the workspace state (it survives a restart)');
+    // The memory reaches the link thread at once; the training thread writes the state file at its refit, which may
+    // end a moment after the second document already shows the form.
+    const persisted = (): boolean => fs.existsSync(state) && ((JSON.parse(fs.readFileSync(state, 'utf8')) as { memory: { names: Record<string, string[]> } }).memory.names.Q312 ?? []).includes(FORM);
+    while (!persisted() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(persisted(), 'the confirmed form is kept in the workspace state (it survives a restart)');
   });
 
   test('between refits the memory reaches the link thread at once: the form is detected in another open document before any refit', async function () {
