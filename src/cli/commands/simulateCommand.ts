@@ -4,7 +4,7 @@ import { type GoldDocument, spanProblem } from '../../core/formats/goldDocument'
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { LinkerLearning, simulationLinker } from '../../core/simulation/linkerSimulation';
 import { simulateSession } from '../../core/simulation/simulateSession';
-import { DEFAULT_SIMULATION_OPTIONS, type SessionResult, type SimulationDocument, type SimulationOptions, type VisitOrder } from '../../core/simulation/simulationTypes';
+import { DEFAULT_SIMULATION_OPTIONS, LEGACY_EDITOR_FLOW, type SessionResult, type SimulationDocument, type SimulationOptions, type VisitOrder } from '../../core/simulation/simulationTypes';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
 import type { CliIo } from '../cliIo';
@@ -37,6 +37,11 @@ a decided form recurs in it) and without. Estimates the effort of a project befo
                        and the difference reported
   --flow F             auto (default; actions move to the next unresolved mention, entityLinker.annotation.autoAdvance)
                        | manual (Next Unresolved before each mention): which one the headline figures count
+  --legacy-flow        the editor without the annotation queue and Possible Mention: a key to reach each document,
+                       suggestions first, then a pass from the document start (Ctrl+Home) selecting the missed
+                       mentions by words or Find (default: auto-advance crosses to the next document, Link Selection
+                       moves on, missed mentions are linked while reading, reached by Next / Previous Possible Mention
+                       when cheaper)
   --accept-above P     press Accept All Above Threshold (one key) in each document at confidence P; every wrong
                        acceptance costs reaching it and its correction (default: not used)
   --top-k N            ranked candidates shown per mention (default 5, as the editor's linking.topK)
@@ -64,6 +69,7 @@ export const simulateCommand: CliCommand = {
       'top-k': { type: 'string' },
       block: { type: 'string' },
       'learn-detection': { type: 'boolean' },
+      'legacy-flow': { type: 'boolean' },
       'skip-invalid': { type: 'boolean' },
       json: { type: 'boolean' },
     }, USAGE);
@@ -83,6 +89,7 @@ export const simulateCommand: CliCommand = {
       retrainEvery: parsePositiveInt('retrain-every', values['retrain-every'], DEFAULT_SIMULATION_OPTIONS.retrainEvery),
       blockSize: parsePositiveInt('block', values.block, DEFAULT_SIMULATION_OPTIONS.blockSize),
       order,
+      ...(values['legacy-flow'] === true ? { flow: LEGACY_EDITOR_FLOW } : {}),
       ...(threshold === undefined ? {} : { acceptAllThreshold: threshold }),
       signal,
     };
@@ -181,7 +188,7 @@ function formatReport(r: Report): string {
   const p = r.sessions.withoutLearning;
   const flowName = (f: Flow): string => (f === 'auto' ? 'one key per decision (auto-advance)' : 'Next Unresolved before each mention');
   const keysLine = (s: SessionResult): string =>
-    `navigation ${s.keys.navigation}, accept ${s.keys.accept}, choose ${s.keys.choose} + picker ${s.keys.picker}, NIL ${s.keys.nil}, reject ${s.keys.reject}, cursor ${s.keys.cursor}, Link Selection ${s.keys.linkSelection}, Accept All ${s.keys.acceptAll}`;
+    `navigation ${s.keys.navigation}, accept ${s.keys.accept}, choose ${s.keys.choose} + picker ${s.keys.picker}, NIL ${s.keys.nil}, reject ${s.keys.reject}, cursor ${s.keys.cursor}, Possible Mention ${s.keys.possible}, Link Selection ${s.keys.linkSelection}, Accept All ${s.keys.acceptAll}`;
   const outcomeLine = (s: SessionResult): string =>
     `${s.decisions} decisions: ${s.outcomes.accept} accepted, ${s.outcomes.acceptAll} by Accept All, ${s.outcomes.choose} chosen, ${s.outcomes.nil} NIL, ${s.outcomes.reject} rejected, ${s.outcomes.linkSelection} linked by hand (${s.outcomes.unreachable} not reachable in the picker); ${s.refits} refits`;
   const lines = [

@@ -1,9 +1,16 @@
+import type { Span } from '../linker/types';
+import { possibleSteps } from './possibleMentions';
+
 /**
  * What each editor command costs at the keyboard, as package.json binds it (one chord each):
- * Next Unresolved Mention Ctrl+Alt+], Accept Top Candidate Ctrl+Alt+Enter, Choose Candidate Ctrl+Alt+Space,
- * Mark NIL Ctrl+Alt+N, Reject Ctrl+Alt+Backspace, Link Selection Ctrl+Alt+L. Accept All Above Threshold has no
- * default key; it counts as one (a user binding or the palette's recent list). Inside the picker an arrow
- * press or Enter is one key, and every typed character one.
+ * Next Unresolved Mention Ctrl+Alt+] (it crosses to the next document of the annotation queue when the
+ * document has no open mention left), Accept Top Candidate Ctrl+Alt+Enter, Choose Candidate Ctrl+Alt+Space,
+ * Mark NIL Ctrl+Alt+N, Reject Ctrl+Alt+Backspace, Link Selection Ctrl+Alt+L, Next / Previous Possible Mention
+ * Ctrl+Alt+' / Ctrl+Alt+; (select the next word or name no mention covers). With auto-advance (the
+ * default) accept, choose, NIL and reject move to the next open mention, and from a document's last one to the
+ * next document of the queue; Link Selection to the document's next open mention: those moves cost nothing.
+ * Accept All Above Threshold has no default key; it counts as one (a user binding or the palette's recent
+ * list). Inside the picker an arrow press or Enter is one key, and every typed character one.
  */
 export const KEY = {
   next: 1,
@@ -15,8 +22,15 @@ export const KEY = {
   acceptAll: 1,
   /** Ctrl+Home: to the document start before the pass over missed mentions. */
   documentStart: 1,
-  /** Switching to another document's mention (uncertainty order across the corpus): one chord. */
+  /**
+   * Reaching another document: Next Unresolved when the document has no open mention left (it opens the next
+   * document of the queue), or, in uncertainty order across the corpus, to another document's mention: one chord.
+   */
   documentSwitch: 1,
+  /** Ctrl+Tab: back to the document just left (a mention it lost after its last decision). */
+  previousEditor: 1,
+  /** Next or Previous Possible Mention. */
+  possible: 1,
   /** Picker: Enter accepts the highlighted item. */
   enter: 1,
 } as const;
@@ -51,7 +65,7 @@ export function detectionOperatingPoint(keys: { readonly hit: number; readonly f
  */
 const WORD = /[\p{L}\p{N}_'’]+|[^\s\p{L}\p{N}_'’]+/gu;
 
-function wordSpans(text: string): [number, number][] {
+export function wordSpans(text: string): [number, number][] {
   return [...text.matchAll(WORD)].map((m) => [m.index, m.index + m[0].length]);
 }
 
@@ -75,7 +89,7 @@ function findKeys(text: string, cursor: number, start: number, end: number): { k
 }
 
 /** Ctrl+Shift+Right presses from `from` until the selection ends at `end`, plus Shift+Left for a word it overshoots. */
-function extendKeys(words: readonly [number, number][], from: number, end: number): number {
+export function extendKeys(words: readonly [number, number][], from: number, end: number): number {
   const straddling = words.find(([s, e]) => s < end && e > end && e > from);
   return words.filter(([, e]) => e > from && e <= end).length + (straddling === undefined ? 0 : 1 + straddling[1] - end);
 }
@@ -115,4 +129,29 @@ export function cursorKeys(text: string, cursor: number, start: number, end: num
   const words = wordSpans(text);
   const moves = cursor < start ? words.filter(([, e]) => e > cursor && e <= start).length + 1 : words.filter(([s]) => s >= start && s < cursor).length;
   return Math.min(moves, findKeys(text, cursor, start, end).keys);
+}
+
+/**
+ * Keys to select [start, end) with Next / Previous Possible Mention from the selection [from, to): the presses
+ * (the cheaper direction) until the possible mention starting at `start` is selected, then Ctrl+Shift+Right to
+ * `end` when the mention is longer, or Ctrl+Shift+Left back to it when shorter. Infinity when no possible mention
+ * starts there.
+ */
+export function possibleKeys(text: string, spans: readonly Span[], from: number, to: number, start: number, end: number): number {
+  const steps = possibleSteps(spans, from, to, start);
+  if (steps === undefined) return Infinity;
+  const words = wordSpans(text);
+  if (steps.span.end <= end) return steps.presses * KEY.possible + (steps.span.end === end ? 0 : extendKeys(words, steps.span.end, end));
+  return steps.presses * KEY.possible + shrinkKeys(text, words, steps.span.end, end);
+}
+
+/**
+ * Ctrl+Shift+Left presses that shrink a selection ending at `from` (its active end) back to `end`: each moves
+ * the end to the previous word start, and Link Selection trims the white space before it. Infinity when the
+ * word start it would stop at is not only white space away from `end` ("Turin, Rita").
+ */
+function shrinkKeys(text: string, words: readonly [number, number][], from: number, end: number): number {
+  const starts = words.map(([s]) => s).filter((s) => s >= end && s < from);
+  if (starts.length === 0 || text.slice(end, starts[0]).trim() !== '') return Infinity;
+  return starts.length;
 }

@@ -1,11 +1,13 @@
 import { throwIfAborted } from '../errors';
 import type { MappedGold } from '../formats/goldMapping';
 import type { LinkedMention, Span } from '../linker/types';
+import { pronounOf } from '../coreference/pronouns';
 import { recursInText } from '../detection/learnedDetection';
 import { accuracyByBlock, accuracyHalves } from './blockAccuracy';
-import { cursorKeys, KEY, selectionKeys } from './keyCosts';
+import { cursorKeys, KEY, possibleKeys, selectionKeys } from './keyCosts';
 import { pickerKeys } from './pickerKeys';
-import type { DecidedSpan, DecisionAction, KeyBreakdown, OnlineLearning, SessionResult, SimulatedDecision, SimulationDocument, SimulationLinker, SimulationOptions } from './simulationTypes';
+import { possibleMentions } from './possibleMentions';
+import { DEFAULT_EDITOR_FLOW, type DecidedSpan, type DecisionAction, type KeyBreakdown, type OnlineLearning, type SessionResult, type SimulatedDecision, type SimulationDocument, type SimulationLinker, type SimulationOptions } from './simulationTypes';
 import { nextSuggestion, type OpenSuggestion } from './visitOrder';
 
 const spanKey = (s: Span): string => `${s.start}:${s.end}`;
@@ -36,7 +38,8 @@ interface DocState {
  */
 export async function simulateSession(docs: readonly SimulationDocument[], linker: SimulationLinker, learner: OnlineLearning | undefined, options: SimulationOptions): Promise<SessionResult> {
   const states: DocState[] = docs.map((doc, index) => ({ index, doc, goldBySpan: new Map(doc.mentions.map((m) => [spanKey(m), m.gold])), opened: false, suggestions: [], wrongAccepted: [], passDone: false, decided: [] }));
-  const keys: KeyBreakdown = { navigation: 0, accept: 0, choose: 0, picker: 0, nil: 0, reject: 0, cursor: 0, linkSelection: 0, acceptAll: 0 };
+  const keys: KeyBreakdown = { navigation: 0, accept: 0, choose: 0, picker: 0, nil: 0, reject: 0, cursor: 0, possible: 0, linkSelection: 0, acceptAll: 0 };
+  const flow = options.flow ?? DEFAULT_EDITOR_FLOW;
   const outcomes: Record<DecisionAction | 'unreachable', number> = { accept: 0, acceptAll: 0, choose: 0, nil: 0, reject: 0, linkSelection: 0, unreachable: 0 };
   const correct: boolean[] = [];
   let sinceRefit = 0;
@@ -146,6 +149,39 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     }
   };
 
+  /** The spans the editor shows as mentions (predictions and stored decisions): Next Possible Mention skips them. */
+  const shown = (st: DocState): Span[] => [...st.suggestions.map((x) => x.linked), ...st.decided];
+
+  /**
+   * Selects a missed mention from the selection `at`: by words or Find (selectionKeys), or with Next / Previous
+   * Possible Mention when the flow has them and that is cheaper. Charges the keys; returns them.
+   */
+  const missedReach = (st: DocState, at: Span, item: Span): { keys: number; via: 'cursor' | 'possible' } => {
+    const byCursor = selectionKeys(st.doc.text, at.start, item.start, item.end);
+    const byPossible = flow.possibleMentions ? possibleKeys(st.doc.text, possibleMentions(st.doc.text, shown(st)), at.start, at.end, item.start, item.end) : Infinity;
+    return byPossible < byCursor ? { keys: byPossible, via: 'possible' } : { keys: byCursor, via: 'cursor' };
+  };
+  const reachMissed = (st: DocState, at: Span, item: Span): void => {
+    const reach = missedReach(st, at, item);
+    keys[reach.via] += reach.keys;
+  };
+
+  /** Link Selection on a missed gold mention the selection is on, and the pick in the picker. */
+  const linkByHand = async (st: DocState, item: Span & { gold: MappedGold }): Promise<void> => {
+    keys.linkSelection += KEY.linkSelection;
+    const [linked] = await linker.linkSpans(st.doc.text, [{ start: item.start, end: item.end }], st.decided);
+    pick(linked.candidates, item.gold);
+    // The editor hides a prediction a stored annotation overlaps (mergeMentions): it needs no decision.
+    st.suggestions = st.suggestions.filter((x) => x.resolved || !overlaps(x.linked, item));
+    await decide(st, item, item.gold.ids[0], 'linkSelection', linked, false);
+  };
+
+  /** In-KB gold mentions (not optional) no suggestion or decision of the document has the span of. */
+  const missedOf = (st: DocState): (Span & { gold: MappedGold })[] => {
+    const known = new Set([...st.suggestions.map((x) => spanKey(x.linked)), ...st.decided.map(spanKey)]);
+    return st.doc.mentions.filter((m) => m.gold.status === 'in-kb' && m.optional !== true && !known.has(spanKey(m)));
+  };
+
   /** From the document start: link the missed in-KB gold mentions and correct wrong acceptances, in text order. */
   const correctionPass = async (index: number): Promise<void> => {
     const st = states[index];
@@ -175,11 +211,8 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
           cursor = item.start;
           continue;
         }
-        keys.cursor += selectionKeys(st.doc.text, cursor, item.start, item.end);
-        keys.linkSelection += KEY.linkSelection;
-        const [linked] = await linker.linkSpans(st.doc.text, [{ start: item.start, end: item.end }], st.decided);
-        pick(linked.candidates, item.gold);
-        await decide(st, item, item.gold.ids[0], 'linkSelection', linked, false);
+        reachMissed(st, { start: cursor, end: cursor }, item);
+        await linkByHand(st, item);
         cursor = item.end;
       } else {
         keys.cursor += cursorKeys(st.doc.text, cursor, item.start, item.end);
@@ -193,6 +226,108 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     for (let s = added(); s !== undefined; s = added()) await act(st, s);
   };
 
+  // --- The annotation queue (flow.acrossDocuments): every document once, in order; see EditorFlow. ---
+
+  /** Whether the previous document was left by auto-advance (its last open mention decided): no key to arrive. */
+  let advancedAway = false;
+  const openOf = (st: DocState): OpenSuggestion[] => st.suggestions.filter((x) => !x.resolved).sort((a, b) => a.linked.start - b.linked.start);
+  /** Where auto-advance goes after a decision ending at `end`: the next open mention at or after it, else the first. */
+  const nextOpen = (st: DocState, end: number): OpenSuggestion | undefined => {
+    const open = openOf(st);
+    return open.find((x) => x.linked.start >= end) ?? open[0];
+  };
+  const span = (x: Span): Span => ({ start: x.start, end: x.end });
+
+  /**
+   * Links the document's missed mentions and corrects Accept All's wrong acceptances from the selection `at`,
+   * the cheapest to reach first. Link Selection moves on to the document's next open mention (auto-advance), or
+   * leaves the selection on the linked span when none is open. Returns the selection after; `acted` whether any.
+   */
+  const linkMissed = async (st: DocState, at: Span, take: (m: Span) => boolean = () => true): Promise<{ at: Span; acted: boolean }> => {
+    let acted = false;
+    for (;;) {
+      throwIfAborted(options.signal);
+      const missed = missedOf(st).filter(take).map((m) => ({ item: m, reach: missedReach(st, at, m) }));
+      const wrong = st.wrongAccepted.filter((w) => take(w.linked)).map((w) => ({ w, keys: cursorKeys(st.doc.text, at.start, w.linked.start, w.linked.end) }));
+      const m = missed.reduce<(typeof missed)[number] | undefined>((a, b) => (a === undefined || b.reach.keys < a.reach.keys ? b : a), undefined);
+      const w = wrong.reduce<(typeof wrong)[number] | undefined>((a, b) => (a === undefined || b.keys < a.keys ? b : a), undefined);
+      if (m === undefined && w === undefined) return { at, acted };
+      acted = true;
+      let end: number;
+      if (m !== undefined && (w === undefined || m.reach.keys <= w.keys)) {
+        keys[m.reach.via] += m.reach.keys;
+        await linkByHand(st, m.item);
+        end = m.item.end;
+        at = span(m.item);
+      } else if (w !== undefined) {
+        keys.cursor += w.keys;
+        st.wrongAccepted.splice(st.wrongAccepted.indexOf(w.w), 1);
+        await act(st, w.w);
+        end = w.w.linked.end;
+        at = span(w.w.linked);
+      } else return { at, acted };
+      const next = nextOpen(st, end);
+      if (next !== undefined) {
+        extraNextManual++;
+        at = span(next.linked);
+      }
+    }
+  };
+
+  /**
+   * One document of the queue: arrive (no key when the previous one was left by auto-advance, else Next
+   * Unresolved), link what the linker missed, then decide the suggestions, each decision moving on; the last
+   * one moves on to the next document. A mention the document lost meanwhile (a suggestion withdrawn by linking
+   * it again) costs Ctrl+Tab back to it.
+   */
+  const queueDocument = async (index: number): Promise<void> => {
+    const st = states[index];
+    await open(index);
+    if (advancedAway) extraNextManual++;
+    else keys.navigation += KEY.documentSwitch;
+    currentDoc = index;
+    documentSwitches++;
+    let at: Span = span(nextOpen(st, 0)?.linked ?? { start: 0, end: 0 });
+    let leftByAdvance = false;
+    for (let round = 0; round < 4; round++) {
+      if (round > 0) {
+        if (missedOf(st).length === 0 && st.wrongAccepted.length === 0 && openOf(st).length === 0) break;
+        if (leftByAdvance) keys.navigation += KEY.previousEditor;
+      }
+      const pass = async (take?: (m: Span) => boolean): Promise<boolean> => {
+        const done = await linkMissed(st, at, take);
+        at = done.at;
+        if (done.acted) leftByAdvance = false;
+        return done.acted;
+      };
+      for (let open = openOf(st); open.length > 0; open = openOf(st)) {
+        throwIfAborted(options.signal);
+        let s = open.find((x) => x.linked.start === at.start && x.linked.end === at.end);
+        if (s === undefined) {
+          keys.navigation += KEY.next;
+          s = nextOpen(st, at.end) as OpenSuggestion;
+          at = span(s.linked);
+        }
+        // Reading along: what the linker missed before this suggestion; before the last decision, the rest too,
+        // but for a pronoun, linked once its antecedent is decided (Ctrl+Tab back to the document, below).
+        const last = open.length === 1;
+        const before = s.linked.start;
+        if (await pass((m) => m.start < before || (last && pronounOf(st.doc.text.slice(m.start, m.end)) === undefined))) continue;
+        await act(st, s);
+        leftByAdvance = true;
+        const next = nextOpen(st, s.linked.end);
+        if (next === undefined) break;
+        extraNextManual++;
+        at = span(next.linked);
+      }
+      await pass();
+    }
+    st.passDone = true;
+    finished++;
+    options.onProgress?.(finished, states.length);
+    advancedAway = leftByAdvance;
+  };
+
   const visit = async (s: OpenSuggestion): Promise<void> => {
     if (s.doc === currentDoc) extraNextManual++;
     else arrive(s.doc);
@@ -201,7 +336,9 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     if (st.suggestions.every((x) => x.resolved)) await correctionPass(s.doc);
   };
 
-  if (options.order === 'document') {
+  if (options.order === 'document' && flow.acrossDocuments) {
+    for (let i = 0; i < states.length; i++) await queueDocument(i);
+  } else if (options.order === 'document') {
     for (let i = 0; i < states.length; i++) {
       await open(i);
       for (let s = nextSuggestion(states[i].suggestions, 'document'); s !== undefined; s = nextSuggestion(states[i].suggestions, 'document')) {

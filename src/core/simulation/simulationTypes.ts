@@ -66,10 +66,31 @@ export interface SimulationDocument {
 
 export type VisitOrder = 'document' | 'uncertainty';
 
+/**
+ * The editor's flow features the session replays (document order only; `DEFAULT_EDITOR_FLOW` is what the editor
+ * ships, `LEGACY_EDITOR_FLOW` the editor before them):
+ * - `acrossDocuments` (entityLinker.annotation.advanceAcrossDocuments): the decision on a document's last open
+ *   mention moves on to the next document of the annotation queue, its first suggestion revealed, with no key;
+ *   Link Selection moves on to the document's next open mention. The annotator links what the linker missed
+ *   first (on arrival, reading the text), then decides the suggestions. Off: suggestions first, then a pass
+ *   from the document start (Ctrl+Home) over the missed mentions, and a key to reach each document.
+ * - `possibleMentions`: Next / Previous Possible Mention (possibleMentions.ts) reach a missed mention when that
+ *   is cheaper than moving by words or Find.
+ */
+export interface EditorFlow {
+  readonly acrossDocuments: boolean;
+  readonly possibleMentions: boolean;
+}
+
+export const DEFAULT_EDITOR_FLOW: EditorFlow = { acrossDocuments: true, possibleMentions: true };
+export const LEGACY_EDITOR_FLOW: EditorFlow = { acrossDocuments: false, possibleMentions: false };
+
 export interface SimulationOptions {
   /** Refit after every this many decisions (with a learner). */
   readonly retrainEvery: number;
   readonly order: VisitOrder;
+  /** The editor's flow features; default DEFAULT_EDITOR_FLOW. */
+  readonly flow?: EditorFlow;
   /** Press Accept All Above Threshold once per document with this threshold; undefined: never. */
   readonly acceptAllThreshold?: number;
   /** Picker rows visible without scrolling: a typed search stops once the gold is among them. */
@@ -99,6 +120,8 @@ export interface KeyBreakdown {
   reject: number;
   /** Ctrl+Home, word moves and selection to reach a missed mention or a wrong acceptance. */
   cursor: number;
+  /** Next / Previous Possible Mention presses (and the Ctrl+Shift+Right that extend their selection). */
+  possible: number;
   linkSelection: number;
   acceptAll: number;
 }
@@ -112,7 +135,7 @@ export interface SessionResult {
   /** Keys with the one-key flow (actions move to the next unresolved mention) and with an explicit Next each. */
   readonly keystrokes: { readonly autoAdvance: number; readonly manual: number };
   readonly keys: KeyBreakdown;
-  /** Next Unresolved presses the manual flow adds to the auto-advance one (one per visit inside a document). */
+  /** Next Unresolved presses the manual flow adds to the auto-advance one (one per move auto-advance made). */
   readonly extraNextManual: number;
   readonly decisions: number;
   /** Share of decisions where the linker's suggestion was what the annotator chose, per block of `blockSize`. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MappedGold } from '../../../src/core/formats/goldMapping';
 import { simulateSession } from '../../../src/core/simulation/simulateSession';
-import { DEFAULT_SIMULATION_OPTIONS, type SimulationDocument, type SimulationOptions } from '../../../src/core/simulation/simulationTypes';
+import { DEFAULT_EDITOR_FLOW, DEFAULT_SIMULATION_OPTIONS, LEGACY_EDITOR_FLOW, type SimulationDocument, type SimulationOptions } from '../../../src/core/simulation/simulationTypes';
 import { FakeLearner, FakeLinker } from './fakeSimulationLinker';
 
 const inKb = (...ids: string[]): MappedGold => ({ ids, status: 'in-kb' });
@@ -24,7 +24,9 @@ function doc(id: string, text: string, golds: [string, MappedGold][]): Simulatio
 const detecting = (...surfaces: string[]) => (text: string) =>
   surfaces.flatMap((s) => [...text.matchAll(new RegExp(`\\b${s}\\b`, 'g'))].map((m) => ({ start: m.index, end: m.index + s.length })));
 
-const options = (o: Partial<SimulationOptions> = {}): SimulationOptions => ({ ...DEFAULT_SIMULATION_OPTIONS, ...o });
+/** The legacy flow (a key per document, missed mentions after the suggestions): the key costs these tests pin. */
+const options = (o: Partial<SimulationOptions> = {}): SimulationOptions => ({ ...DEFAULT_SIMULATION_OPTIONS, flow: LEGACY_EDITOR_FLOW, ...o });
+const queueFlow = (o: Partial<SimulationOptions> = {}): SimulationOptions => ({ ...DEFAULT_SIMULATION_OPTIONS, flow: DEFAULT_EDITOR_FLOW, ...o });
 
 void test('each action costs its keys: accept, choose by arrows, NIL, reject, and a missed mention selected and linked', async () => {
   const text = 'Paris met Troy in London by Berlin.';
@@ -38,7 +40,7 @@ void test('each action costs its keys: accept, choose by arrows, NIL, reject, an
   const d = doc('d', text, [['Paris', inKb('city')], ['Troy', inKb('helen')], ['London', inKb('jack')], ['Berlin', outOfKb]]);
   const r = await simulateSession([d], linker, undefined, options());
   // Troy: Ctrl+Home, Ctrl+Right past "Paris" and "met", Ctrl+Shift+Right over "Troy".
-  assert.deepEqual(r.keys, { navigation: 1, accept: 1, choose: 1, picker: 2 + 2, nil: 1, reject: 1, cursor: 1 + 3, linkSelection: 1, acceptAll: 0 });
+  assert.deepEqual(r.keys, { navigation: 1, accept: 1, choose: 1, picker: 2 + 2, nil: 1, reject: 1, cursor: 1 + 3, possible: 0, linkSelection: 1, acceptAll: 0 });
   assert.equal(r.keystrokes.autoAdvance, 14);
   // Four suggestions visited in one document: three Next presses more without auto-advance.
   assert.equal(r.extraNextManual, 3);
@@ -110,7 +112,7 @@ void test('Accept All is one key; each wrong acceptance costs reaching it and it
   const r = await simulateSession([doc('d', text, [['Paris', inKb('city')], ['London', inKb('jack')]])], linker, undefined, options({ acceptAllThreshold: 0.9 }));
   // Accept All (1); visit "met" (1) and reject it (1); Ctrl+Home (1), Ctrl+Right past "Paris", "met" and onto
   // "London" (3); Choose (1), arrow + Enter (2).
-  assert.deepEqual(r.keys, { navigation: 1, accept: 0, choose: 1, picker: 2, nil: 0, reject: 1, cursor: 4, linkSelection: 0, acceptAll: 1 });
+  assert.deepEqual(r.keys, { navigation: 1, accept: 0, choose: 1, picker: 2, nil: 0, reject: 1, cursor: 4, possible: 0, linkSelection: 0, acceptAll: 1 });
   assert.deepEqual([r.outcomes.acceptAll, r.outcomes.reject, r.outcomes.choose], [1, 1, 1]);
 });
 
@@ -175,4 +177,43 @@ void test('a learner that hands its memory over at once gets the other open docu
   };
   assert.deepEqual(await run(false), { linkSelection: 2, accept: 2 });
   assert.deepEqual(await run(true), { linkSelection: 1, accept: 3 });
+});
+
+void test('the annotation queue: the last decision of a document moves on to the next one with no key; Next Unresolved leaves one without suggestions', async () => {
+  const docs = [doc('a', 'Paris and London.', [['Paris', inKb('city')], ['London', inKb('london')]]), doc('b', 'Nothing here.', []), doc('c', 'Berlin.', [['Berlin', inKb('berlin')]])];
+  const ranking = { Paris: { ids: ['city'] }, London: { ids: ['london'] }, Berlin: { ids: ['berlin'] } };
+  const queued = await simulateSession(docs, new FakeLinker(detecting('Paris', 'London', 'Berlin'), ranking), undefined, queueFlow());
+  // The first document (1), three accepts (3); b is reached by the last accept in a, left with Next Unresolved (1).
+  assert.deepEqual([queued.keys.navigation, queued.keys.accept, queued.keystrokes.autoAdvance], [2, 3, 5]);
+  // Without auto-advance: Next before London, to reach b and to reach c.
+  assert.equal(queued.keystrokes.manual, 5 + 2);
+  assert.equal(queued.documentSwitches, 3);
+  const legacy = await simulateSession(docs, new FakeLinker(detecting('Paris', 'London', 'Berlin'), ranking), undefined, options());
+  // A key to reach each document with suggestions (a and c), none for b.
+  assert.deepEqual([legacy.keys.navigation, legacy.keystrokes.autoAdvance], [2, 5]);
+});
+
+void test('a missed mention is selected with Next / Previous Possible Mention when cheaper, while reading, before the last decision', async () => {
+  const text = 'Paris hired the brilliant young rector of Troy.';
+  const ranking = { Paris: { ids: ['city'] }, rector: { ids: ['berlin'] }, Troy: { ids: ['troy'] } };
+  const d = doc('d', text, [['Paris', inKb('city')], ['rector', inKb('berlin')], ['Troy', inKb('troy')]]);
+  const r = await simulateSession([d], new FakeLinker(detecting('Paris', 'Troy'), ranking), undefined, queueFlow());
+  // At Paris: accept (1) -> Troy, the last open one; before deciding it, Previous Possible Mention from Troy:
+  // "rector" is the first possible mention back (1), Link Selection (1), Enter (1); back on Troy, accept (1).
+  assert.deepEqual({ possible: r.keys.possible, cursor: r.keys.cursor, linkSelection: r.keys.linkSelection, picker: r.keys.picker, accept: r.keys.accept }, { possible: 1, cursor: 0, linkSelection: 1, picker: 1, accept: 2 });
+  assert.equal(r.keystrokes.autoAdvance, 1 + 1 + 1 + 1 + 1 + 1);
+  // The legacy flow: Ctrl+Home, Ctrl+Right past Paris, hired, the, brilliant, young, then Ctrl+Shift+Right (7).
+  const legacy = await simulateSession([d], new FakeLinker(detecting('Paris', 'Troy'), ranking), undefined, options());
+  assert.equal(legacy.keys.cursor, 7);
+  assert.ok(legacy.keystrokes.autoAdvance > r.keystrokes.autoAdvance);
+});
+
+void test('Link Selection over a prediction hides it: a longer missed mention costs no rejection of its part', async () => {
+  const text = 'He was born in Blackpool, Lancashire.';
+  const d = doc('d', text, [['Blackpool, Lancashire', inKb('city')]]);
+  const ranking = { Blackpool: { ids: ['london'] }, 'Blackpool, Lancashire': { ids: ['city'] } };
+  const r = await simulateSession([d], new FakeLinker(detecting('Blackpool'), ranking), undefined, queueFlow());
+  assert.deepEqual([r.outcomes.reject, r.outcomes.linkSelection], [0, 1]);
+  const legacy = await simulateSession([d], new FakeLinker(detecting('Blackpool'), ranking), undefined, options());
+  assert.deepEqual([legacy.outcomes.reject, legacy.outcomes.linkSelection], [1, 1]);
 });

@@ -1,0 +1,74 @@
+import { capitalisedRuns } from '../detection/spanProposals';
+import { FUNCTION_WORDS } from '../detection/functionWords';
+import { pronounOf } from '../coreference/pronouns';
+import { tokenize } from '../linker/tokens';
+import type { Span } from '../linker/types';
+
+/**
+ * The spans Next / Previous Possible Mention (editor commands) step through, so a mention the linker did not
+ * detect is selected in a few presses instead of word by word: in text order, each
+ * - a run of capitalised words (with the particles and joiners of names: "University of Turin", "U.S."),
+ * - a lower-case word that is no function word ("professor", "archaeologist"), or
+ * - a third-person pronoun ("he", "her", "they"),
+ * that overlaps no mention the editor shows (`taken`: predictions and stored annotations). Pure text: the
+ * editor computes them without the linker, and simulate replays the same steps.
+ */
+export function possibleMentions(text: string, taken: readonly Span[]): Span[] {
+  const tokens = tokenize(text);
+  const out: Span[] = [];
+  const inRun = new Set<number>();
+  for (const [first, last] of capitalisedRuns(text, tokens)) {
+    for (let i = first; i <= last; i++) inRun.add(i);
+    out.push({ start: tokens[first].start, end: tokens[last].end });
+  }
+  tokens.forEach((t, i) => {
+    if (!t.word || inRun.has(i)) return;
+    const pronoun = pronounOf(t.surface) !== undefined;
+    const contentWord = !/^\p{Lu}/u.test(t.surface) && !/^\p{N}+$/u.test(t.surface) && t.surface.length > 1 && !FUNCTION_WORDS.has(t.folded);
+    if (pronoun || contentWord) out.push({ start: t.start, end: t.end });
+  });
+  const sorted = [...taken].sort((a, b) => a.start - b.start);
+  return out.filter((s) => !overlapsAny(sorted, s)).sort((a, b) => a.start - b.start);
+}
+
+function overlapsAny(sorted: readonly Span[], s: Span): boolean {
+  for (const t of sorted) {
+    if (t.start >= s.end) return false;
+    if (t.end > s.start) return true;
+  }
+  return false;
+}
+
+/**
+ * The possible mention one press of Next (1) or Previous (-1) Possible Mention selects from the selection
+ * [from, to): forward the first starting at or after `to`, backward the last ending at or before `from`;
+ * wrapping round at either end, like Next Unresolved. Undefined when there is none.
+ */
+export function stepPossible(spans: readonly Span[], from: number, to: number, direction: 1 | -1): Span | undefined {
+  if (spans.length === 0) return undefined;
+  if (direction > 0) return spans.find((s) => s.start >= to) ?? spans[0];
+  return [...spans].reverse().find((s) => s.end <= from) ?? spans[spans.length - 1];
+}
+
+/**
+ * Presses of Next or Previous Possible Mention (the cheaper direction) from the selection [from, to) until the
+ * selection is the possible mention starting at `start`; undefined when none starts there.
+ */
+export function possibleSteps(spans: readonly Span[], from: number, to: number, start: number): { presses: number; span: Span } | undefined {
+  const target = spans.find((s) => s.start === start);
+  if (target === undefined) return undefined;
+  let best: number | undefined;
+  for (const direction of [1, -1] as const) {
+    let at = { start: from, end: to };
+    for (let presses = 1; presses <= spans.length; presses++) {
+      const next = stepPossible(spans, at.start, at.end, direction);
+      if (next === undefined) break;
+      if (next.start === start) {
+        best = Math.min(best ?? presses, presses);
+        break;
+      }
+      at = next;
+    }
+  }
+  return best === undefined ? undefined : { presses: best, span: target };
+}

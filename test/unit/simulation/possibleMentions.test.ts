@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { nextInQueue } from '../../../src/core/simulation/documentQueue';
+import { possibleKeys } from '../../../src/core/simulation/keyCosts';
+import { possibleMentions, possibleSteps, stepPossible } from '../../../src/core/simulation/possibleMentions';
+
+const texts = (text: string, spans: readonly { start: number; end: number }[]): string[] => spans.map((s) => text.slice(s.start, s.end));
+
+void test('possible mentions: capitalised runs, content words and pronouns that no mention covers', () => {
+  const text = 'In 1991 Linda Buck became an assistant professor at the University of Turin, where he taught.';
+  assert.deepEqual(texts(text, possibleMentions(text, [])), ['Linda Buck', 'became', 'assistant', 'professor', 'University of Turin', 'he', 'taught']);
+  const taken = [{ start: text.indexOf('Linda'), end: text.indexOf('Linda') + 'Linda Buck'.length }];
+  assert.deepEqual(texts(text, possibleMentions(text, taken)).slice(0, 2), ['became', 'assistant']);
+});
+
+void test('Next / Previous Possible Mention step from the selection and wrap round; steps take the cheaper direction', () => {
+  const text = 'Paris hired the young rector of Troy.';
+  const spans = possibleMentions(text, []);
+  assert.deepEqual(texts(text, spans), ['Paris', 'hired', 'young', 'rector', 'Troy']);
+  const troy = text.indexOf('Troy');
+  assert.equal(texts(text, [stepPossible(spans, troy, troy + 4, -1)!])[0], 'rector');
+  assert.equal(texts(text, [stepPossible(spans, troy, troy + 4, 1)!])[0], 'Paris');
+  assert.equal(possibleSteps(spans, troy, troy + 4, text.indexOf('rector'))?.presses, 1);
+  assert.equal(possibleSteps(spans, 0, 0, text.indexOf('hired'))?.presses, 2);
+  assert.equal(possibleSteps(spans, 0, 0, text.indexOf('of')), undefined);
+});
+
+void test('possibleKeys extends a selection with Ctrl+Shift+Right or shrinks it with Ctrl+Shift+Left', () => {
+  const text = 'She was an assistant professor at Turin Rita Levi here.';
+  const spans = possibleMentions(text, []);
+  const at = text.indexOf('assistant');
+  // From the start: She, assistant (2 presses), then one Ctrl+Shift+Right over " professor".
+  assert.equal(possibleKeys(text, spans, 0, 0, at, at + 'assistant professor'.length), 2 + 1);
+  const turin = text.indexOf('Turin');
+  // "Turin Rita Levi" is one run, the last possible mention ("here" is a function word): Previous Possible
+  // Mention wraps round to it from the start (1), then Ctrl+Shift+Left back over "Levi" and "Rita" (2).
+  assert.equal(possibleKeys(text, spans, 0, 0, turin, turin + 5), 1 + 2);
+});
+
+void test('the annotation queue: path order, each document once, the visited ones with nothing open skipped, no wrapping', () => {
+  const docs = ['file:///w/b.txt', 'file:///w/a.txt', 'file:///w/c.md', 'file:///w/d.txt'];
+  assert.equal(nextInQueue(docs, 'file:///w/a.txt', () => false), 'file:///w/b.txt');
+  assert.equal(nextInQueue(docs, 'file:///w/a.txt', (d) => d.endsWith('b.txt')), 'file:///w/c.md');
+  assert.equal(nextInQueue(docs, 'file:///w/d.txt', () => false), undefined);
+});
