@@ -10,7 +10,10 @@
  *
  * Variants: plain (no learning), refit (memory reaches the linker at refits only: session 3), memory (the memory
  * at every decision: the default), scorer (memory + the online mention scorer), scorer-shrunk (the same scorer
- * shrunk toward the dictionary's decision until it has seen enough examples; `--prior-n=N`).
+ * shrunk toward the dictionary's decision until it has seen enough examples; `--prior-n=N`). Each variant runs once per
+ * `--conventions=off,N,...` (learned annotation conventions, detection/annotationConventions.ts, off or on with
+ * smoothing strength N; default 4) and per `--surnames=off,on` (surnames of full names in the paragraph,
+ * mentionDetector.ts; default on).
  */
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -43,7 +46,7 @@ function row(file: string, variant: string, r: SessionResult, seconds: number): 
   const o = r.outcomes;
   return [
     file.padEnd(15),
-    variant.padEnd(14),
+    variant.padEnd(22),
     (r.keystrokes.autoAdvance / r.gold).toFixed(2).padStart(5),
     String(o.linkSelection).padStart(5),
     String(o.reject).padStart(6),
@@ -102,8 +105,10 @@ async function main(): Promise<void> {
     for (const file of files) {
       const docs = (await readElevantFile(path.join(DATA, `elevant/${file}.benchmark.jsonl`))).filter((d) => !excluded.has(d.text));
       const sim: SimulationDocument[] = docs.map((d) => ({ id: d.id, text: d.text, mentions: d.mentions.map((m) => ({ start: m.start, end: m.end, gold: mapGold(m), optional: m.optional })) }));
-      for (const v of variants) {
+      for (const v of variants) for (const conv of arg('conventions', '4').split(',')) for (const surnames of arg('surnames', 'on').split(',')) {
         const t = performance.now();
+        session.linker.setConventions(undefined, conv === 'off' ? { learn: false } : { strength: Number(conv) });
+        session.linker.detector.surnames = surnames !== 'off';
         const o = VARIANTS[v];
         const inner = o === undefined ? undefined : new LinkerLearning(session.linker, o);
         LinkerLearning.reset(session.linker);
@@ -120,7 +125,9 @@ async function main(): Promise<void> {
         if (process.argv.includes('--log')) for (const [action, forms] of log) if (action !== 'accept') console.log(`  ${action} (${forms.length}): ${forms.join(' | ')}`);
         if (process.argv.includes('--curve')) console.log(curveParts(decisions));
         LinkerLearning.reset(session.linker);
-        console.log(row(file, v, r, (performance.now() - t) / 1000));
+        console.log(row(file, `${v} c${conv} s${surnames}`, r, (performance.now() - t) / 1000));
+        session.linker.setConventions(undefined);
+        session.linker.detector.surnames = true;
       }
     }
   } finally {

@@ -4,11 +4,15 @@
  * fitted on the training documents' gold spans (dictionary matches and capitalised proposals labelled by
  * whether they are an in-KB gold span; missed gold spans added as positives).
  *
- *   node out/bench/endToEnd.js [--coreference [--on-train]]
+ *   node out/bench/endToEnd.js [--coreference [--on-train]] [--new | --cv] [--only=A|B] [--errors [--errors-new]]
  *
  * --coreference: only the two configurations with scorer + proposals, each without and with coreference (pronouns
  * proposed where an antecedent resolves them, src/core/coreference); --on-train scores them on the training
  * files instead (where coreference's detection default is chosen; the scorer is then fitted in-sample).
+ * --new: the chosen row of session 4 and the session-5 pieces (surnames, cross-fitted scorer examples, learned
+ * annotation conventions); --cv: the same rows scored by 2-fold cross-validation on the training documents (where
+ * the options are chosen); --only=A|B: rows whose name ends with A or B; --errors: each false positive and missed
+ * gold of the chosen row (--errors-new: of the new chosen row) with its top entity's KB type.
  *
  * Gold: elevant labels mapped to wiki11k by title (as bench/quality.ts); only in-KB golds count (e2eMetrics.ts:
  * a prediction with an entity on a NIL or out-of-KB gold span is a false positive; NIL predictions are not
@@ -20,6 +24,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MentionDetector } from '../src/core/detection/mentionDetector';
+import { AnnotationConventions, conventionShape } from '../src/core/detection/annotationConventions';
 import { MentionScorer } from '../src/core/detection/mentionScorer';
 import type { MentionExample } from '../src/core/detection/mentionScorer';
 import { builtInWordFrequencies } from '../src/core/detection/wordFrequencies';
@@ -56,16 +61,45 @@ interface Config {
   readonly scorer: boolean;
   readonly detection: Partial<DetectionOptions>;
   readonly coreference?: boolean;
+  /** Surnames of detected full names in the paragraph (MentionDetector.surnames); off in the rows before it. */
+  readonly surnames?: boolean;
+  /**
+   * The scorer's examples made as a test document meets them: 2 folds of the training documents, each fold's
+   * candidates found with the training names of the other fold only (its own gold forms are no names yet).
+   */
+  readonly crossFit?: boolean;
+  /**
+   * Learned annotation conventions (detection/annotationConventions.ts) at this operating point: counted on the
+   * training documents, each fold linked by a linker trained on the other fold (what survives detection there,
+   * labelled by whether it is an in-KB gold span, by its top entity's KB type and its shape).
+   */
+  readonly conventions?: number;
 }
 
 const COREFERENCE = process.argv.includes('--coreference');
+/** --cv: score on the training documents by 2-fold cross-validation (train on one fold, score the other), to choose. */
+const CV = process.argv.includes('--cv');
+/** --new: only the rows of the session-5 pieces (the chosen row of before and each piece added). */
+const NEW = process.argv.includes('--new');
 const ON_TRAIN = process.argv.includes('--on-train');
+/** --errors: for the chosen configuration only, each false positive and missed in-KB gold with the top entity's KB type. */
+const ERRORS = process.argv.includes('--errors');
 
 /** With --coreference: the scorer + proposals configurations, without and with coreference. */
 function configs(): readonly Config[] {
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  return allConfigs().filter((c) => only === undefined || only.split('|').some((o) => c.name.endsWith(o)));
+}
+
+/** --only=A|B: only the rows whose name ends with A or B. */
+function allConfigs(): readonly Config[] {
+  if (ERRORS) return CONFIGS.filter((c) => c.name === (process.argv.includes('--errors-new') ? NEW_CHOSEN : CHOSEN));
+  if (NEW || CV) return CONFIGS.filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
   if (!COREFERENCE) return CONFIGS;
   return CONFIGS.filter((c) => c.scorer && c.detection.proposals !== false && c.detection.fuzzy !== true).flatMap((c) => [c, { ...c, name: `${c.name} + coreference`, coreference: true }]);
 }
+
+const CHOSEN = 'all-words: training names + scorer + proposals';
 
 const CONFIGS: readonly Config[] = [
   { name: 'previous: dictionary only', learnedNames: false, scorer: false, detection: { functionWords: false, splitCommaNames: false } },
@@ -79,7 +113,14 @@ const CONFIGS: readonly Config[] = [
   { name: 'all-words: training names + scorer', learnedNames: true, scorer: true, detection: { mode: 'all-words', proposals: false } },
   { name: 'all-words: training names + scorer + proposals', learnedNames: true, scorer: true, detection: { mode: 'all-words' } },
   { name: 'all-words: training names + scorer + proposals + fuzzy', learnedNames: true, scorer: true, detection: { mode: 'all-words', fuzzy: true } },
+  // Session 5 (conventions helper): each piece on the chosen row, then together.
+  { name: `${CHOSEN} + surnames`, learnedNames: true, scorer: true, detection: { mode: 'all-words' }, surnames: true },
+  { name: `${CHOSEN} + cross-fitted examples`, learnedNames: true, scorer: true, detection: { mode: 'all-words' }, crossFit: true },
+  ...[0.2, 0.3, 0.4].map((t) => ({ name: `${CHOSEN} + conventions ${t}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: t })),
+  ...[0.2, 0.3, 0.4].map((t) => ({ name: `${CHOSEN} + surnames + cross-fitted + conventions ${t}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, surnames: true, crossFit: true, conventions: t })),
 ];
+
+const NEW_CHOSEN = `${CHOSEN} + surnames + cross-fitted + conventions 0.3`;
 
 async function main(): Promise<void> {
   const kbFile = path.join(DATA, 'wiki11k/Wiki.txt');
@@ -128,17 +169,25 @@ async function main(): Promise<void> {
   console.log('| detection | set | strict P | strict R | strict F1 | overlap F1 | detection F1 | s |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   const sets = ON_TRAIN ? TRAIN.map((n) => ({ name: n, docs: train.filter((d) => d.collection === n) })) : tests;
+  const context: Context = { kb, learnedKb, encoder, index, weights, mapGold };
   for (const config of configs()) {
-    const linker = new Linker({ kb: config.learnedNames ? learnedKb : kb, encoder, index, entityVector: (row) => index.vector(row), rankerWeights: weights, options: { detection: config.detection, coreference: { detect: config.coreference === true } } });
-    let fitNote = '';
-    if (config.scorer) {
-      const t = performance.now();
-      const examples = trainingExamples(linker.detector, train, mapGold);
-      const scorer = MentionScorer.fit(examples);
-      linker.setMentionScorer(scorer);
-      fitNote = ` (scorer: ${examples.length} examples, ${examples.filter((e) => e.label).length} positive, threshold ${scorer.threshold}, fitted in ${((performance.now() - t) / 1000).toFixed(2)} s incl. features)`;
-      console.error(`${config.name}: weights ${JSON.stringify(scorer.namedWeights(), (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))}`);
+    if (CV) {
+      // Train on one fold, score the other, both ways; counts pooled.
+      const pooled = { tp: 0, predicted: 0, gold: 0 };
+      for (const k of [0, 1]) {
+        const { linker } = await trainedLinker(config, folds(train)[1 - k], context);
+        const r = await evaluate({ docs: folds(train)[k], linker, mapGold, mode: 'end-to-end', topK: 10, skipInvalid: true });
+        pooled.tp += r.e2e?.strict.truePositives ?? 0;
+        pooled.predicted += r.e2e?.strict.predicted ?? 0;
+        pooled.gold += r.e2e?.strict.gold ?? 0;
+      }
+      const p = pooled.tp / Math.max(1, pooled.predicted);
+      const rec = pooled.tp / Math.max(1, pooled.gold);
+      console.log(`| ${config.name} | training 2-fold CV | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | |`);
+      continue;
     }
+    const { linker, note } = await trainedLinker(config, train, context);
+    let fitNote = note;
     for (const set of sets) {
       const r = await evaluate({ docs: set.docs, linker, mapGold, mode: 'end-to-end', topK: 10, skipInvalid: true });
       const e = r.e2e;
@@ -146,11 +195,67 @@ async function main(): Promise<void> {
       const pct = (f: number | null): string => (f === null ? '-' : (f * 100).toFixed(1));
       console.log(`| ${config.name}${fitNote} | ${set.name} | ${pct(e.strict.precision)} | ${pct(e.strict.recall)} | **${pct(e.strict.f1)}** | ${pct(e.overlap.f1)} | ${pct(e.detection.f1)} | ${r.seconds.toFixed(1)} |`);
       fitNote = '';
+      if (ERRORS) await printErrors(linker, set.docs, mapGold);
     }
   }
   console.log('');
   console.log(`Total ${((performance.now() - began) / 1000).toFixed(1)} s. WordNet tag counts: ${builtInWordFrequencies()?.size ?? 0} lemmas.`);
   await raw.dispose();
+}
+
+interface Context {
+  readonly kb: KnowledgeBase;
+  readonly learnedKb: KnowledgeBase;
+  readonly encoder: MemoEncoder;
+  readonly index: Awaited<ReturnType<typeof openOrBuildIndex>>['index'];
+  readonly weights: Awaited<ReturnType<typeof loadRankerWeights>>;
+  readonly mapGold: GoldMapper;
+}
+
+/** Two folds of the training documents, by position (deterministic). */
+function folds(docs: readonly GoldDocument[]): [GoldDocument[], GoldDocument[]] {
+  return [docs.filter((_, i) => i % 2 === 0), docs.filter((_, i) => i % 2 === 1)];
+}
+
+/** A linker for `config` trained on `train`: names (the whole context's when train is the bench's, else train's own), scorer, conventions. */
+async function trainedLinker(config: Config, train: readonly GoldDocument[], c: Context, depth = 0): Promise<{ linker: Linker; note: string }> {
+  const names = config.learnedNames ? (depth === 0 && !CV ? c.learnedKb : withTrainingNames(c.kb, train, c.mapGold)) : c.kb;
+  const linker = new Linker({ kb: names, encoder: c.encoder, index: c.index, entityVector: (row) => c.index.vector(row), rankerWeights: c.weights, options: { detection: config.detection, coreference: { detect: config.coreference === true } } });
+  linker.detector.surnames = config.surnames === true;
+  let note = '';
+  if (config.scorer) {
+    const t = performance.now();
+    let examples: MentionExample[];
+    if (config.crossFit && depth === 0) {
+      // Each fold's candidates as a new document meets them: the names of the other fold only.
+      examples = [];
+      for (const k of [0, 1]) {
+        const inner = new Linker({ kb: config.learnedNames ? withTrainingNames(c.kb, folds(train)[1 - k], c.mapGold) : c.kb, encoder: c.encoder, index: c.index, rankerWeights: c.weights, options: { detection: config.detection } });
+        examples.push(...trainingExamples(inner.detector, folds(train)[k], c.mapGold));
+      }
+    } else examples = trainingExamples(linker.detector, train, c.mapGold);
+    const scorer = MentionScorer.fit(examples);
+    linker.setMentionScorer(scorer);
+    note = ` (scorer: ${examples.length} examples, ${examples.filter((e) => e.label).length} positive, threshold ${scorer.threshold}, fitted in ${((performance.now() - t) / 1000).toFixed(2)} s incl. features)`;
+  }
+  if (config.conventions !== undefined && depth === 0) {
+    // What survives detection on each fold when trained on the other, labelled by the gold.
+    const conventions = new AnnotationConventions();
+    for (const k of [0, 1]) {
+      const inner = (await trainedLinker({ ...config, conventions: undefined }, folds(train)[1 - k], c, depth + 1)).linker;
+      for (const doc of folds(train)[k]) {
+        const gold = new Set(inKbSpans(doc, c.mapGold).map((s) => `${s.start}:${s.end}`));
+        for (const m of await inner.linkDocument(doc.text, { topK: 1 })) {
+          const top = m.nil ? undefined : m.candidates[0];
+          if (top === undefined) continue;
+          conventions.add(c.kb.get(top.id)?.type ?? '', conventionShape(m.text), gold.has(`${m.start}:${m.end}`));
+        }
+      }
+    }
+    linker.setConventions(conventions, { learn: false, operatingPoint: config.conventions });
+    note += ` (conventions: ${conventions.size} detections on the training folds)`;
+  }
+  return { linker, note };
 }
 
 function inKbSpans(doc: GoldDocument, mapGold: GoldMapper): { start: number; end: number; ids: readonly string[]; text: string }[] {
@@ -180,6 +285,32 @@ function withTrainingNames(kb: KnowledgeBase, train: readonly GoldDocument[], ma
 /** Gold spans of the training documents as the scorer's examples: in-KB gold spans are the mentions. */
 function trainingExamples(detector: MentionDetector, train: readonly GoldDocument[], mapGold: GoldMapper): MentionExample[] {
   return train.flatMap((doc) => detector.examplesFromMentions(doc.text, inKbSpans(doc, mapGold), [], doc.id));
+}
+
+/** False positives (span, top entity, its type, what the gold says of the span) and missed in-KB golds. */
+async function printErrors(linker: Linker, docs: readonly GoldDocument[], mapGold: GoldMapper): Promise<void> {
+  const entities = linker.detector.entities ?? [];
+  const byId = new Map(entities.map((e) => [e.id, e]));
+  for (const doc of docs) {
+    const linked = await linker.linkDocument(doc.text, { topK: 10 });
+    const gold = new Map(doc.mentions.map((m) => [`${m.start}:${m.end}`, { m, g: mapGold(m) }]));
+    const found = new Set<string>();
+    for (const l of linked) {
+      const top = l.nil ? undefined : l.candidates[0];
+      if (top === undefined) continue;
+      const key = `${l.start}:${l.end}`;
+      const g = gold.get(key);
+      const ok = g !== undefined && g.g.status === 'in-kb' && g.g.ids.includes(top.id);
+      if (ok) found.add(key);
+      else console.log(`FP\t${l.text}\t${byId.get(top.id)?.title ?? top.id}\t${byId.get(top.id)?.type ?? ''}\t${g === undefined ? 'no gold' : g.g.status}`);
+    }
+    for (const [key, { m, g }] of gold) {
+      if (g.status !== 'in-kb' || found.has(key)) continue;
+      const e = byId.get(g.ids[0] ?? '');
+      const near = linked.find((l) => l.start < m.end && m.start < l.end);
+      console.log(`FN\t${m.text}\t${e?.title ?? ''}\t${e?.type ?? ''}\t${near === undefined ? 'undetected' : `overlaps "${near.text}"`}\t${doc.text.slice(Math.max(0, m.start - 30), m.end + 30).replace(/\s+/g, ' ')}`);
+    }
+  }
 }
 
 main().catch((e: unknown) => {

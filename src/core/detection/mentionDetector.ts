@@ -11,6 +11,7 @@ import type { MentionExample, MentionScorer } from './mentionScorer';
 import { capitalisedRuns } from './spanProposals';
 import type { LearnedDetection, LearnedMatch } from './learnedDetection';
 import type { WordFrequencies } from './wordFrequencies';
+import { surnameOf } from '../learning/annotatorMemory';
 
 export interface MentionDetectorInit {
   readonly gazetteer: Gazetteer;
@@ -21,6 +22,8 @@ export interface MentionDetectorInit {
   readonly scorer?: MentionScorer;
   /** Detection names and suppressed forms learned from the annotator (see learnedDetection.ts). */
   readonly learned?: LearnedDetection;
+  /** Surnames of detected full names in the same paragraph (`withParagraphSurnames`); default true. */
+  readonly surnames?: boolean;
 }
 
 /** A span with a label, for learning: accepted / gold / Link Selection (true), rejected / not a mention (false). */
@@ -47,8 +50,10 @@ export class MentionDetector {
   readonly entities: readonly Entity[] | undefined;
   scorer: MentionScorer | undefined;
   learned: LearnedDetection | undefined;
+  surnames: boolean;
 
   constructor(init: MentionDetectorInit) {
+    this.surnames = init.surnames ?? true;
     this.gazetteer = init.gazetteer;
     this.frequencies = init.frequencies;
     this.entities = init.entities;
@@ -78,7 +83,7 @@ export class MentionDetector {
       // an unsure span in (keyCosts.ts, detectionOperatingPoint): its probability reaches 1 - the threshold.
       if (probability >= (suppressed ? Math.max(scorer.threshold, 1 - scorer.threshold) : scorer.threshold)) out.push({ ...mention, probability });
     }
-    return out;
+    return this.surnames ? withParagraphSurnames(text, tokens, out, this.entities, (key) => learned?.suppresses(key) === true) : out;
   }
 
   /**
@@ -184,6 +189,42 @@ export class MentionDetector {
     }
     return parts;
   }
+}
+
+/**
+ * A person named in full is named by surname in the rest of the paragraph ("Gordon Brown ... Brown was educated
+ * at ..."): each capitalised occurrence of the surname of a detected full name (surnameOf: two to four
+ * capitalised words) that no detected mention covers becomes a mention with the full name's entities whose KB
+ * title ends with that surname (so "Trinity College" proposes no "College"); one detected alone as something else
+ * ("Brown", a colour) takes those entities instead (one referent per paragraph). A surname the annotator withdrew
+ * (`suppressed`) is left out. Corpus-independent; the annotator memory does the same across documents for
+ * confirmed names (learnedDetection.ts).
+ */
+export function withParagraphSurnames(text: string, tokens: readonly Token[], found: readonly DetectedMention[], entities: readonly Entity[] | undefined, suppressed: (key: string) => boolean): DetectedMention[] {
+  const bySurname = new Map<string, DetectedMention>();
+  for (const m of found) {
+    const surname = m.rows.length === 0 ? undefined : surnameOf(m.text);
+    if (surname === undefined || bySurname.has(surname) || suppressed(surname)) continue;
+    const rows = m.rows.filter((r) => lastWord(entities?.[r]?.title) === surname);
+    if (rows.length > 0) bySurname.set(surname, { ...m, rows });
+  }
+  if (bySurname.size === 0) return [...found];
+  const out = [...found];
+  for (const t of tokens) {
+    const full = t.word && /^\p{Lu}/u.test(t.surface) ? bySurname.get(t.folded) : undefined;
+    if (full === undefined) continue;
+    // The lone word detected as something else ("Brown", a colour) is taken as the person named in full here.
+    const same = out.findIndex((m) => m.start === t.start && m.end === t.end);
+    if (same >= 0 && !out[same].rows.some((r) => full.rows.includes(r))) out[same] = { ...out[same], rows: full.rows };
+    if (out.some((m) => m.start < t.end && t.start < m.end)) continue;
+    out.push({ start: t.start, end: t.end, text: text.slice(t.start, t.end), rows: full.rows, fuzzy: false, ...(full.probability === undefined ? {} : { probability: full.probability }) });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+function lastWord(title: string | undefined): string | undefined {
+  const words = title === undefined ? [] : tokenize(title).filter((t) => t.word);
+  return words[words.length - 1]?.folded;
 }
 
 function tokensOf(text: string, from: number, to: number): Token[] {

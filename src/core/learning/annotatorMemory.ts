@@ -20,6 +20,20 @@ export interface AnnotatorMemoryJson {
   readonly rejected: Readonly<Record<string, number>>;
   /** formKey -> count of NIL decisions. */
   readonly nil: Readonly<Record<string, number>>;
+  /**
+   * Surface as written + "\u0000" + entity id -> [annotated, skipped]: the entity linked (annotated), or the top
+   * candidate of a detection rejected or marked NIL (skipped); the annotation conventions learn from it
+   * (detection/annotationConventions.ts). Absent in older files.
+   */
+  readonly judged?: Readonly<Record<string, readonly [number, number]>>;
+}
+
+/** One entry of the memory's judgements: a surface form, the entity shown or linked, how often annotated / skipped. */
+export interface Judgement {
+  readonly surface: string;
+  readonly entityId: string;
+  readonly annotated: number;
+  readonly skipped: number;
 }
 
 /** The key every memory lookup uses: NFKC, case-folded tokens joined by one space (as name matching). */
@@ -32,6 +46,7 @@ export class AnnotatorMemory {
   private readonly names = new Map<string, string[]>();
   private readonly rejected = new Map<string, number>();
   private readonly nil = new Map<string, number>();
+  private readonly judged = new Map<string, [number, number]>();
   private decisions = 0;
   /** Surname key -> entity -> count, derived from the confirmed names (built on first use, dropped on a new link). */
   private surnames: Map<string, Map<string, number>> | undefined;
@@ -41,7 +56,7 @@ export class AnnotatorMemory {
     return this.decisions;
   }
 
-  observe(d: Pick<AnnotatorDecision, 'action' | 'entityId' | 'text'>): void {
+  observe(d: Pick<AnnotatorDecision, 'action' | 'entityId' | 'text'> & Partial<Pick<AnnotatorDecision, 'mention'>>): void {
     const key = formKey(d.text);
     if (key.length === 0) return;
     this.decisions++;
@@ -49,6 +64,24 @@ export class AnnotatorMemory {
     if (id !== undefined) this.link(key, d.text.trim(), id, 1);
     else if (d.action === 'nil') this.nil.set(key, (this.nil.get(key) ?? 0) + 1);
     else if (d.action === 'reject') this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
+    // What the conventions learn: the linked entity was annotated; the top candidate shown for a span rejected or
+    // marked NIL was not (a decision without the linker's answer teaches nothing here).
+    const judgedId = id ?? d.mention?.candidates[0]?.id;
+    if (judgedId !== undefined) this.judge(`${d.text.trim()}\u0000${judgedId}`, id !== undefined ? 0 : 1, 1);
+  }
+
+  private judge(key: string, slot: 0 | 1, count: number): void {
+    const c = this.judged.get(key) ?? [0, 0];
+    c[slot] += count;
+    this.judged.set(key, c);
+  }
+
+  /** Every judgement: the surface, the entity linked (annotated) or shown and rejected / marked NIL (skipped). */
+  judgements(): Judgement[] {
+    return [...this.judged].map(([key, [annotated, skipped]]) => {
+      const cut = key.indexOf('\u0000');
+      return { surface: key.slice(0, cut), entityId: key.slice(cut + 1), annotated, skipped };
+    });
   }
 
   /**
@@ -139,6 +172,7 @@ export class AnnotatorMemory {
       names,
       rejected: Object.fromEntries(this.rejected),
       nil: Object.fromEntries(this.nil),
+      ...(this.judged.size === 0 ? {} : { judged: Object.fromEntries([...this.judged].map(([k, c]) => [k, [c[0], c[1]] as const])) }),
     };
   }
 
@@ -171,6 +205,11 @@ export class AnnotatorMemory {
         target.set(key, c);
         memory.decisions += c;
       }
+    }
+    for (const [key, c] of Object.entries(o.judged ?? {})) {
+      const ok = key.includes('\u0000') && Array.isArray(c) && c.length === 2 && c.every((n) => Number.isInteger(n) && n >= 0);
+      if (!ok) return bad(`judgement "${key}" is not "surface\\u0000entity": [annotated, skipped]`);
+      memory.judged.set(key, [c[0], c[1]]);
     }
     return memory;
   }

@@ -12,6 +12,8 @@ import { DEFAULT_DETECTION, Gazetteer } from './gazetteer';
 import { MentionDetector } from '../detection/mentionDetector';
 import type { MentionScorer } from '../detection/mentionScorer';
 import { LearnedDetection } from '../detection/learnedDetection';
+import { conventionsFromJudgements, keptByConvention } from '../detection/annotationConventions';
+import type { AnnotationConventions } from '../detection/annotationConventions';
 import { builtInWordFrequencies } from '../detection/wordFrequencies';
 import type { DetectedMention, DetectionOptions } from './gazetteer';
 import type { LexicalIndex } from './lexicalIndex';
@@ -221,6 +223,9 @@ export class Linker implements DocumentLinker {
   /** Detection by a dictionary of each document's names, looked up in the store (no KB-wide dictionary here). */
   private readonly perDocumentDictionary: boolean;
   private documentDetector: MentionDetector | undefined;
+  /** Annotation conventions (detection/annotationConventions.ts): given ones, whether the memory adds its own, the memo. */
+  private conventionSettings: { readonly given?: AnnotationConventions; readonly learn: boolean; readonly strength?: number; readonly operatingPoint?: number } = { learn: true };
+  private conventionsMemo: AnnotationConventions | undefined;
 
   constructor(init: LinkerInit) {
     if (init.records === undefined && init.kb === undefined) throw new LinkerError('internal', 'Linker: give the KB or its records.');
@@ -266,6 +271,7 @@ export class Linker implements DocumentLinker {
    */
   setLearnedState(state: LearnedState | undefined): void {
     this.nameFeatureCache.clear();
+    this.conventionsMemo = undefined;
     this.learnedResolved = false;
     if (state === undefined) {
       this.learned = undefined;
@@ -275,6 +281,39 @@ export class Linker implements DocumentLinker {
     const parsed = parseLearnedState(state);
     this.learned = { state: parsed.state, memory: parsed.memory };
     if (this.detectorCache !== undefined) this.detectorCache.learned = this.learnedDetection();
+  }
+
+  /**
+   * Learned annotation conventions: linked mentions whose top entity's KB type and surface shape the annotator
+   * does not annotate are dropped (detection/annotationConventions.ts). `given` (e.g. learned from training
+   * documents) plus, with `learn` (default), the annotator memory's judgements; `operatingPoint` defaults to the
+   * key-cost one.
+   */
+  setConventions(given: AnnotationConventions | undefined, options: { readonly learn?: boolean; readonly strength?: number; readonly operatingPoint?: number } = {}): void {
+    this.conventionSettings = { ...(given === undefined ? {} : { given }), learn: options.learn ?? true, ...(options.strength === undefined ? {} : { strength: options.strength }), ...(options.operatingPoint === undefined ? {} : { operatingPoint: options.operatingPoint }) };
+    this.conventionsMemo = undefined;
+  }
+
+  /** The conventions in use (given + learned), undefined when there are none. */
+  get conventions(): AnnotationConventions | undefined {
+    const { given, learn, strength } = this.conventionSettings;
+    const memory = learn ? this.learned?.memory : undefined;
+    if (memory === undefined) return given;
+    this.conventionsMemo ??= conventionsFromJudgements(memory.judgements(), (id) => this.typeOfId(id), strength ?? given?.strength).plus(given);
+    return this.conventionsMemo;
+  }
+
+  private typeOfId(id: string): string | undefined {
+    const row = this.records.rowOf(id);
+    return row === undefined ? undefined : (this.recordArray()[row]?.type ?? '');
+  }
+
+  /** The linked mentions the annotation conventions keep (a form linked before, in the memory or the document, always). */
+  private byConvention(linked: LinkedMention[], context: DocumentContext | undefined): LinkedMention[] {
+    const memory = this.learned?.memory;
+    const linkedInDocument = new Set((context?.decisions ?? []).filter((d) => d.entityId !== null).map((d) => d.text.trim().toLowerCase()));
+    const before = (text: string): boolean => (memory !== undefined && memory.decidedCount(text) > 0) || linkedInDocument.has(text.trim().toLowerCase());
+    return keptByConvention(linked, this.conventions, (id) => this.typeOfId(id), before, this.conventionSettings.operatingPoint);
   }
 
   /** Detection names and suppressed forms from the annotator memory (detection/learnedDetection.ts). */
@@ -460,7 +499,7 @@ export class Linker implements DocumentLinker {
     const t = performance.now();
     const detected = this.detect(text, undefined, options.context);
     this.timings.detection += performance.now() - t;
-    const linked = await this.linkJobs(text, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options);
+    const linked = this.byConvention(await this.linkJobs(text, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options), options.context);
     return this.corefer(text, linked, options, [0, text.length]);
   }
 
@@ -530,7 +569,7 @@ export class Linker implements DocumentLinker {
     const after = previousResult.filter((m) => m.start >= region.toOld).map((m) => shiftMention(m, delta));
     const jobs = detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows }));
     // The kept mentions' confident predictions still count for the coherence of the fresh ones.
-    const fresh = this.corefer(newText, await this.linkJobs(newText, jobs, options, [...before, ...after]), options, [region.from, region.toNew], [...before, ...after]);
+    const fresh = this.corefer(newText, this.byConvention(await this.linkJobs(newText, jobs, options, [...before, ...after]), options.context), options, [region.from, region.toNew], [...before, ...after]);
     return [...before, ...fresh, ...after];
   }
 

@@ -98,3 +98,18 @@ void test('a match "A, B" whose parts are both names is split into two mentions 
   assert.deepEqual(texts(new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES) }).detect(text)), ['Dublin', 'Ohio']);
   assert.deepEqual(texts(new MentionDetector({ gazetteer: new Gazetteer(TINY_ENTITIES, { splitCommaNames: false }) }).detect(text)), ['Dublin, Ohio']);
 });
+
+void test('the surname of a detected full name is a mention of that person in the rest of the paragraph; "College" of "Trinity College" is not', () => {
+  const entities = [
+    { id: 'P1', title: 'Gordon Brown', text: 'Gordon Brown is a British politician.', aliases: [] },
+    { id: 'O1', title: 'Trinity College, Dublin', text: 'A college.', aliases: ['Trinity College'] },
+    { id: 'C1', title: 'Brown (colour)', text: 'A colour.', aliases: ['brown'] },
+  ];
+  const text = 'Gordon Brown studied at Trinity College. Brown then taught; the College hired him.\n\nBrown again.';
+  const detector = new MentionDetector({ gazetteer: new Gazetteer(entities), entities });
+  const found = detector.detect(text, 0, text.indexOf('\n\n'));
+  assert.deepEqual(texts(found), ['Gordon Brown', 'Trinity College', 'Brown']);
+  assert.deepEqual(found[2].rows, [0], 'the surname takes the full name\'s entity');
+  const without = new MentionDetector({ gazetteer: new Gazetteer(entities), entities, surnames: false }).detect(text, 0, text.indexOf('\n\n'));
+  assert.deepEqual(without.map((m) => [m.text, m.rows]), [['Gordon Brown', [0]], ['Trinity College', [1]], ['Brown', [2]]], 'without the rule the lone "Brown" is the colour');
+});

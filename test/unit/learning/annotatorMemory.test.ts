@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnnotatorMemory } from '../../../src/core/learning/annotatorMemory';
 import { LinkerError } from '../../../src/core/errors';
+import type { LinkedMention } from '../../../src/core/linker/types';
 
 void test('the memory counts links per form (smoothed prior), names, NIL and rejected forms', () => {
   const m = new AnnotatorMemory();
@@ -31,4 +32,22 @@ void test('the memory round-trips through JSON and rejects a malformed file with
   assert.equal(back.size, 2);
   assert.throws(() => AnnotatorMemory.fromJSON({ version: 1, forms: { dublin: { Q1: -1 } } }, 'x.json'), (e: unknown) => LinkerError.is(e, 'inputFormat') && e.location.file === 'x.json');
   assert.throws(() => AnnotatorMemory.fromJSON({ version: 2 }), (e: unknown) => LinkerError.is(e, 'inputFormat'));
+});
+
+void test('the memory keeps judgements for the conventions: the linked entity annotated, the shown top candidate of a rejection or NIL skipped', () => {
+  const shown = (id: string): LinkedMention => ({ start: 0, end: 1, text: 'x', nil: false, margin: 1, hardNegatives: [], candidates: [{ id, title: id, score: 1, probability: 1, signals: { retrievedBy: ['lexical'] } }] });
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'accept', entityId: 'Q1', text: 'Turin' });
+  memory.observe({ action: 'reject', entityId: null, text: 'Turin', mention: shown('Q1') });
+  memory.observe({ action: 'nil', entityId: null, text: 'Nobel Prize', mention: shown('Q9') });
+  memory.observe({ action: 'reject', entityId: null, text: 'World War II' });
+  const sorted = (m: AnnotatorMemory): unknown[] => m.judgements().sort((a, b) => a.surface.localeCompare(b.surface));
+  assert.deepEqual(sorted(memory), [
+    { surface: 'Nobel Prize', entityId: 'Q9', annotated: 0, skipped: 1 },
+    { surface: 'Turin', entityId: 'Q1', annotated: 1, skipped: 1 },
+  ]);
+  const back = AnnotatorMemory.fromJSON(JSON.parse(JSON.stringify(memory.toJSON())));
+  assert.deepEqual(sorted(back), sorted(memory));
+  assert.equal(back.size, memory.size, 'judgements are no extra decisions');
+  assert.throws(() => AnnotatorMemory.fromJSON({ ...memory.toJSON(), judged: { Turin: [1, 0] } }, 'mem.json'), /judgement "Turin"/);
 });

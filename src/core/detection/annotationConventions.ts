@@ -1,0 +1,161 @@
+import { LinkerError } from '../errors';
+import { hasUpperCase, isAcronym, tokenize } from '../linker/tokens';
+import { detectionOperatingPoint } from '../simulation/keyCosts';
+
+/**
+ * Learned annotation conventions: whether this annotator (or this benchmark) annotates a detection at all, given
+ * what the linker knows of it — the KB type of its top entity and the shape of its surface form. Every project
+ * has such conventions: OKE annotates persons, places, organisations and roles, not awards or wars ("Nobel
+ * Prize", "World War II" are right links nobody wants); a WSD project annotates lower-case nouns only.
+ *
+ * The model is counts of annotated / skipped decisions per (type, shape), smoothed hierarchically: the share of a
+ * type and shape shrinks toward its type's share, which shrinks toward the share over all decisions, each by
+ * `strength` pseudo-decisions, and the share over all decisions starts at 1 (detect). So a few early rejections
+ * cannot silence a type: with the default strength 4, a type never annotated is withdrawn after about 5 to 10
+ * rejections of its kind (fewer when the annotator rejects most detections of every type), and one Link
+ * Selection of the type brings it back. A detection is kept while its share reaches the key-cost operating
+ * point (keyCosts.ts detectionOperatingPoint: a miss costs far more keys than a false alarm).
+ */
+export interface ConventionCounts {
+  readonly annotated: number;
+  readonly skipped: number;
+}
+
+/** The JSON form of the counts: [type, shape, annotated, skipped]. */
+export type ConventionsJson = readonly (readonly [string, string, number, number])[];
+
+/** Pseudo-decisions each level of the hierarchy is worth when it smooths the level below (chosen on the oke train files). */
+export const DEFAULT_CONVENTION_STRENGTH = 4;
+
+/**
+ * The shape of a surface form, corpus-independent: 'lower' (a common noun: no upper-case letter), 'acronym'
+ * ("UK", "NATO"), 'name' (capitalised), each '/one' or '/multi' by its word count.
+ */
+export function conventionShape(surface: string): string {
+  const words = tokenize(surface).filter((t) => t.word).length;
+  const kind = !hasUpperCase(surface) ? 'lower' : isAcronym(surface.trim()) ? 'acronym' : 'name';
+  return `${kind}/${words > 1 ? 'multi' : 'one'}`;
+}
+
+const EMPTY: ConventionCounts = { annotated: 0, skipped: 0 };
+const SEP = '\u0000';
+
+export class AnnotationConventions {
+  private readonly counts = new Map<string, ConventionCounts>();
+  private readonly byType = new Map<string, ConventionCounts>();
+  private total: ConventionCounts = EMPTY;
+
+  constructor(readonly strength = DEFAULT_CONVENTION_STRENGTH) {
+    if (!(strength > 0)) throw new LinkerError('usage', `The conventions' smoothing strength must be above 0 (got ${strength}).`);
+  }
+
+  /** Decisions counted so far. */
+  get size(): number {
+    return this.total.annotated + this.total.skipped;
+  }
+
+  /** Counts `n` decisions on a detection whose top entity has KB type `type` ('' for none) and surface `shape`. */
+  add(type: string, shape: string, annotated: boolean, n = 1): this {
+    const bump = (c: ConventionCounts): ConventionCounts => (annotated ? { annotated: c.annotated + n, skipped: c.skipped } : { annotated: c.annotated, skipped: c.skipped + n });
+    const key = `${type}${SEP}${shape}`;
+    this.counts.set(key, bump(this.counts.get(key) ?? EMPTY));
+    this.byType.set(type, bump(this.byType.get(type) ?? EMPTY));
+    this.total = bump(this.total);
+    return this;
+  }
+
+  /** This model's counts plus `other`'s (e.g. a benchmark's training documents under the session's decisions). */
+  plus(other: AnnotationConventions | undefined): AnnotationConventions {
+    const out = new AnnotationConventions(this.strength);
+    for (const source of other === undefined ? [this] : [this, other]) {
+      for (const [key, c] of source.counts) {
+        const [type, shape] = key.split(SEP);
+        if (c.annotated > 0) out.add(type, shape, true, c.annotated);
+        if (c.skipped > 0) out.add(type, shape, false, c.skipped);
+      }
+    }
+    return out;
+  }
+
+  /** The counts of one type and shape. */
+  countsOf(type: string, shape: string): ConventionCounts {
+    return this.counts.get(`${type}${SEP}${shape}`) ?? EMPTY;
+  }
+
+  /** The smoothed chance that a detection of this type and shape is annotated (see the class comment). */
+  probability(type: string, shape: string): number {
+    const m = this.strength;
+    const shrink = (c: ConventionCounts, prior: number): number => (c.annotated + m * prior) / (c.annotated + c.skipped + m);
+    const all = shrink(this.total, 1);
+    const ofType = shrink(this.byType.get(type) ?? EMPTY, all);
+    return shrink(this.countsOf(type, shape), ofType);
+  }
+
+  /** Whether detecting such a span pays at the operating point (default: the key-cost one). */
+  keeps(type: string, shape: string, operatingPoint = detectionOperatingPoint()): boolean {
+    return this.probability(type, shape) >= operatingPoint;
+  }
+
+  toJSON(): ConventionsJson {
+    return [...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, c]) => {
+      const [type, shape] = key.split(SEP);
+      return [type, shape, c.annotated, c.skipped] as const;
+    });
+  }
+
+  static fromJSON(json: unknown, source = 'annotation conventions', strength = DEFAULT_CONVENTION_STRENGTH): AnnotationConventions {
+    if (!Array.isArray(json)) throw new LinkerError('inputFormat', `${source}: the annotation conventions must be a list of [type, shape, annotated, skipped].`, { location: { file: source } });
+    const out = new AnnotationConventions(strength);
+    json.forEach((row: unknown, i) => {
+      const ok = Array.isArray(row) && row.length === 4 && typeof row[0] === 'string' && typeof row[1] === 'string' && [row[2], row[3]].every((n) => Number.isInteger(n) && (n as number) >= 0);
+      if (!ok) throw new LinkerError('inputFormat', `${source}: annotation convention ${i} is not [type, shape, annotated, skipped] with counts >= 0.`, { location: { file: source }, hint: 'Delete the entry (or the file) to learn it afresh.' });
+      const [type, shape, annotated, skipped] = row as [string, string, number, number];
+      if (annotated > 0) out.add(type, shape, true, annotated);
+      if (skipped > 0) out.add(type, shape, false, skipped);
+    });
+    return out;
+  }
+}
+
+/** A judgement of the annotator memory (learning/annotatorMemory.ts `judgements()`). */
+export interface JudgementCounts {
+  readonly surface: string;
+  readonly entityId: string;
+  readonly annotated: number;
+  readonly skipped: number;
+}
+
+/** Conventions from the annotator memory's judgements; `typeOf` gives an entity's KB type (undefined: not in the KB, left out). */
+export function conventionsFromJudgements(judgements: readonly JudgementCounts[], typeOf: (entityId: string) => string | undefined, strength = DEFAULT_CONVENTION_STRENGTH): AnnotationConventions {
+  const out = new AnnotationConventions(strength);
+  for (const j of judgements) {
+    const type = typeOf(j.entityId);
+    if (type === undefined) continue;
+    const shape = conventionShape(j.surface);
+    if (j.annotated > 0) out.add(type, shape, true, j.annotated);
+    if (j.skipped > 0) out.add(type, shape, false, j.skipped);
+  }
+  return out;
+}
+
+/** What the filter needs of a linked mention. */
+interface ConventionMention {
+  readonly text: string;
+  readonly nil: boolean;
+  readonly candidates: readonly { readonly id: string }[];
+}
+
+/**
+ * The linked mentions the conventions keep: a mention is dropped when its top entity's type and its shape are
+ * not worth detecting (AnnotationConventions.keeps), unless its form was linked before (`linkedBefore`: the
+ * annotator memory or the document's decisions; a form's own history outweighs its kind's). NIL mentions and
+ * mentions without candidates are kept (nothing is known of their type).
+ */
+export function keptByConvention<M extends ConventionMention>(linked: readonly M[], conventions: AnnotationConventions | undefined, typeOf: (entityId: string) => string | undefined, linkedBefore: (text: string) => boolean, operatingPoint = detectionOperatingPoint()): M[] {
+  if (conventions === undefined || conventions.size === 0) return [...linked];
+  return linked.filter((m) => {
+    const top = m.nil ? undefined : m.candidates[0];
+    if (top === undefined || linkedBefore(m.text)) return true;
+    return conventions.keeps(typeOf(top.id) ?? '', conventionShape(m.text), operatingPoint);
+  });
+}

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AnnotationConventions, conventionShape, conventionsFromJudgements, keptByConvention } from '../../../src/core/detection/annotationConventions';
+import type { Entity } from '../../../src/core/kb/entity';
+import { KnowledgeBase } from '../../../src/core/kb/knowledgeBase';
+import { AnnotatorMemory } from '../../../src/core/learning/annotatorMemory';
+import { Linker } from '../../../src/core/linker/linker';
+import type { LinkedMention } from '../../../src/core/linker/types';
+import { FakeEncoder } from '../../fixtures/linker/fakeEncoder';
+
+void test('the shape of a form: common noun, acronym or name, one word or several', () => {
+  assert.equal(conventionShape('professor'), 'lower/one');
+  assert.equal(conventionShape('heads of state'), 'lower/multi');
+  assert.equal(conventionShape('UK'), 'acronym/one');
+  assert.equal(conventionShape('Nobel Prize'), 'name/multi');
+  assert.equal(conventionShape('Turin'), 'name/one');
+});
+
+void test('a few early rejections cannot silence a type; many can, and the other types and shapes stay', () => {
+  const c = new AnnotationConventions();
+  for (let i = 0; i < 5; i++) c.add('Person', 'name/multi', true);
+  c.add('Award', 'name/multi', false).add('Award', 'name/multi', false);
+  assert.equal(c.keeps('Award', 'name/multi'), true, 'two rejections of a kind leave it proposed');
+  for (let i = 0; i < 8; i++) c.add('Award', 'name/multi', false);
+  assert.equal(c.keeps('Award', 'name/multi'), false, 'ten rejections and no annotation withdraw it');
+  assert.equal(c.keeps('Person', 'name/multi'), true);
+  assert.equal(c.keeps('Award', 'lower/one') || c.probability('Award', 'lower/one') > c.probability('Award', 'name/multi'), true, 'an unseen shape of the type leans on the type, less sure');
+  assert.equal(c.keeps('Event', 'name/multi'), true, 'a type never seen is proposed');
+  // The smoothing: one decision moves a fresh type less than it moves the plain share.
+  const fresh = new AnnotationConventions();
+  fresh.add('Award', 'name/multi', false);
+  assert.ok(fresh.probability('Award', 'name/multi') > 0.5);
+});
+
+void test('conventions round-trip through JSON, add up, and name a bad entry', () => {
+  const c = new AnnotationConventions().add('Location', 'name/one', true, 3).add('Location', 'name/one', false, 2).add('Event', 'name/multi', false);
+  const back = AnnotationConventions.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
+  assert.deepEqual(back.toJSON(), c.toJSON());
+  assert.equal(back.probability('Location', 'name/one'), c.probability('Location', 'name/one'));
+  assert.deepEqual(c.plus(back).countsOf('Location', 'name/one'), { annotated: 6, skipped: 4 });
+  assert.throws(() => AnnotationConventions.fromJSON([['Location', 'name/one', -1, 0]], 'conv.json'), /conv\.json: annotation convention 0/);
+  assert.throws(() => AnnotationConventions.fromJSON({}, 'conv.json'), /must be a list/);
+});
+
+const mention = (text: string, id: string | undefined): LinkedMention => ({ start: 0, end: text.length, text, nil: id === undefined, margin: 1, hardNegatives: [], candidates: id === undefined ? [] : [{ id, title: id, score: 1, probability: 1, signals: { retrievedBy: ['lexical'] } }] });
+
+void test('the filter drops a detection of a withdrawn kind, keeps forms linked before and NIL mentions', () => {
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'accept', entityId: 'p1', text: 'Marie Curie' });
+  memory.observe({ action: 'accept', entityId: 'p2', text: 'Enrico Fermi' });
+  for (const prize of ['Nobel Prize', 'Wolf Prize', 'Copley Medal', 'Nobel Prize', 'Wolf Prize', 'Copley Medal', 'Nobel Prize', 'Wolf Prize']) {
+    memory.observe({ action: 'reject', entityId: null, text: prize, mention: mention(prize, 'a1') });
+  }
+  memory.observe({ action: 'accept', entityId: 'a2', text: 'Fields Medal' });
+  const types: Record<string, string> = { p1: 'Person', p2: 'Person', a1: 'Award', a2: 'Award', a3: 'Award' };
+  const conventions = conventionsFromJudgements(memory.judgements(), (id) => types[id]);
+  assert.deepEqual(conventions.countsOf('Award', 'name/multi'), { annotated: 1, skipped: 8 });
+  const linked = [mention('Pulitzer Prize', 'a3'), mention('Fields Medal', 'a2'), mention('Ada Lovelace', 'p1'), mention('Abel Prize', undefined)];
+  const kept = keptByConvention(linked, conventions, (id) => types[id], (t) => memory.decidedCount(t) > 0);
+  assert.deepEqual(kept.map((m) => m.text), ['Fields Medal', 'Ada Lovelace', 'Abel Prize']);
+  assert.equal(keptByConvention(linked, undefined, (id) => types[id], () => false).length, 4, 'without conventions nothing is dropped');
+});
+
+void test('the linker learns the conventions from the memory\'s judgements and drops a new form of a rejected kind', async () => {
+  const entities: Entity[] = [
+    { id: 'P1', title: 'Marie Curie', text: 'Marie Curie was a physicist and chemist.', aliases: [], type: 'Person' },
+    { id: 'P2', title: 'Enrico Fermi', text: 'Enrico Fermi was a physicist.', aliases: [], type: 'Person' },
+    { id: 'A1', title: 'Nobel Prize', text: 'The Nobel Prize is an award.', aliases: [], type: 'Award' },
+    { id: 'A2', title: 'Wolf Prize', text: 'The Wolf Prize is an award.', aliases: [], type: 'Award' },
+    { id: 'A3', title: 'Copley Medal', text: 'The Copley Medal is an award.', aliases: [], type: 'Award' },
+  ];
+  const linker = new Linker({ kb: new KnowledgeBase('prizes', entities), encoder: new FakeEncoder() });
+  const text = 'Marie Curie won the Copley Medal, as Enrico Fermi did.';
+  const before = await linker.linkDocument(text);
+  assert.deepEqual(before.map((m) => m.text), ['Marie Curie', 'Copley Medal', 'Enrico Fermi']);
+  const memory = new AnnotatorMemory();
+  const shown = (name: string, id: string): LinkedMention => mention(name, id);
+  for (let i = 0; i < 4; i++) memory.observe({ action: 'accept', entityId: 'P1', text: 'Marie Curie' });
+  for (let i = 0; i < 5; i++) {
+    memory.observe({ action: 'reject', entityId: null, text: 'Nobel Prize', mention: shown('Nobel Prize', 'A1') });
+    memory.observe({ action: 'reject', entityId: null, text: 'Wolf Prize', mention: shown('Wolf Prize', 'A2') });
+  }
+  linker.setLearnedState({ version: 1, memory: memory.toJSON(), decisions: memory.size });
+  assert.deepEqual((await linker.linkDocument(text)).map((m) => m.text), ['Marie Curie', 'Enrico Fermi'], 'the Copley Medal, never decided itself, is an award: withdrawn');
+  linker.setConventions(undefined, { learn: false });
+  assert.deepEqual((await linker.linkDocument(text)).map((m) => m.text), ['Marie Curie', 'Copley Medal', 'Enrico Fermi'], 'without the conventions it is proposed');
+});
