@@ -24,8 +24,9 @@ import type { RankingExample, TrainOptions } from '../src/core/learning/rankerTr
 import type { KnowledgeBase } from '../src/core/kb/knowledgeBase';
 import { Linker } from '../src/core/linker/linker';
 import type { LinkerInit } from '../src/core/linker/linker';
-import { HAND_SET_RANKER_WEIGHTS } from '../src/core/linker/ranker';
-import type { RankerWeights } from '../src/core/linker/ranker';
+import { HAND_SET_RANKER_WEIGHTS, KB_KINDS } from '../src/core/linker/ranker';
+import type { KbKind, RankerWeights } from '../src/core/linker/ranker';
+import { kbKindOfIds, withProfiles } from '../src/core/linker/rankerProfiles';
 import type { DocumentDecision, SpanRequest } from '../src/core/linker/types';
 import { describeLeakFree, leakFreeTraining } from '../src/core/training/leakFreeTraining';
 import { SeededRandom } from '../src/core/training/seededRandom';
@@ -129,6 +130,7 @@ export async function domainExamples(d: Domain, encoder: MemoEncoder): Promise<{
           random: m.candidates.filter(isRandom).map((c) => [...(c.features ?? [])]),
           ids: rows.map((c) => c.id),
           mention: doc.mentions[i],
+          profile: kbKindOfIds(rows.map((c) => c.id)),
         });
       });
     }
@@ -143,6 +145,13 @@ export async function domainExamples(d: Domain, encoder: MemoEncoder): Promise<{
 export interface RankerRecipe {
   readonly hidden: number;
   readonly ensemble: number;
+  /**
+   * Profiles per KB kind (ranker.json version 4; each example's `profile` says its kind): 'none' one weight set
+   * for both domains; 'joint' the joint fit, then each kind's profile trained from it on that kind's examples
+   * alone; 'separate' each kind's profile from the hand-set weights on its examples alone (no joint fit: the
+   * top level is the entity profile). Default 'none'.
+   */
+  readonly profiles?: 'none' | 'joint' | 'separate';
   readonly linear?: Partial<TrainOptions>;
   readonly mlp?: Partial<TrainOptions>;
 }
@@ -156,9 +165,21 @@ export const MLP_STAGE: Partial<TrainOptions> = { epochs: 30, learningRate: 0.03
  * (sub-seeds seed * 100 + i), which is again one ranker of the same kind (averageRankers).
  */
 export function fitRecipe(examples: readonly RankingExample[], seed: number, recipe: RankerRecipe): RankerWeights {
+  const fitOn = (ex: readonly RankingExample[], s: number, from: RankerWeights): RankerWeights => {
+    const linear = trainRanker(ex, from, { seed: s, randomNegatives: 16, ...recipe.linear }).weights;
+    return recipe.hidden <= 0 || (from.hidden?.length ?? 0) > 0 ? linear : trainRanker(ex, linear, { seed: s, randomNegatives: 16, hidden: recipe.hidden, ...MLP_STAGE, ...recipe.mlp }).weights;
+  };
+  // Per kind, its examples alone, each weighing 1 (the L2 pull is then in that kind's examples).
+  const ofKind = (k: KbKind): RankingExample[] => examples.filter((e) => e.profile === k).map(({ weight: _w, ...e }) => e);
+  const kinds = KB_KINDS.filter((k) => examples.some((e) => e.profile === k));
   const one = (s: number): RankerWeights => {
-    const linear = trainRanker(examples, HAND_SET_RANKER_WEIGHTS, { seed: s, randomNegatives: 16, ...recipe.linear }).weights;
-    return recipe.hidden <= 0 ? linear : trainRanker(examples, linear, { seed: s, randomNegatives: 16, hidden: recipe.hidden, ...MLP_STAGE, ...recipe.mlp }).weights;
+    if ((recipe.profiles ?? 'none') === 'separate') {
+      const fits = Object.fromEntries(kinds.map((k) => [k, fitOn(ofKind(k), s, HAND_SET_RANKER_WEIGHTS)])) as Partial<Record<KbKind, RankerWeights>>;
+      return withProfiles(fits.entities ?? HAND_SET_RANKER_WEIGHTS, fits);
+    }
+    const joint = fitOn(examples, s, HAND_SET_RANKER_WEIGHTS);
+    if ((recipe.profiles ?? 'none') === 'none') return joint;
+    return withProfiles(joint, Object.fromEntries(kinds.map((k) => [k, fitOn(ofKind(k), s, joint)])));
   };
   if (recipe.ensemble <= 1) return one(seed);
   return averageRankers(Array.from({ length: recipe.ensemble }, (_, i) => one(seed * 100 + i)));

@@ -4,6 +4,7 @@
  *   node out/bench/trainRanker.js [--write] [--seeds=1,2,3] [--quick] [--train-only] [--from-cache] [--hidden=N] [--ensemble=K]
  *   node out/bench/trainRanker.js --measure=elevant|WSD [--only=previous,1,2,3]
  *   add --larger-split to both: elevant trains on oke-2015-eval too and tests on the six other files
+ *   add --profiles=joint|separate to train weights per KB kind (ranker.json version 4; rankerDomains fitRecipe)
  *
  * --from-cache trains on the training examples the last full run kept (.cache/bench/ranker-train-examples.json)
  * instead of linking the training documents again (implies --train-only).
@@ -36,8 +37,9 @@ import { rankingLoss } from '../src/core/learning/rankerTrainer';
 import type { RankingExample } from '../src/core/learning/rankerTrainer';
 import { Linker } from '../src/core/linker/linker';
 import type { LinkerInit } from '../src/core/linker/linker';
-import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, HAND_SET_RANKER_WEIGHTS, compileRanker, serializeRankerWeights } from '../src/core/linker/ranker';
-import type { RankerWeights } from '../src/core/linker/ranker';
+import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, HAND_SET_RANKER_WEIGHTS, KB_KINDS, compileRanker, serializeRankerWeights } from '../src/core/linker/ranker';
+import type { KbKind, RankerWeights } from '../src/core/linker/ranker';
+import { rankerForKind } from '../src/core/linker/rankerProfiles';
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
 import { CACHE, DATA, ROOT, secs } from './benchData';
@@ -57,14 +59,21 @@ const MEASURE = argv.find((a) => a.startsWith('--measure='))?.slice('--measure='
 const ONLY = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const intArg = (name: string, fallback: number): number => Number(argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 /** The shipped recipe (see the header); the flags override it for an experiment. */
-const RECIPE: RankerRecipe = { hidden: intArg('hidden', SHIPPED_RECIPE.hidden), ensemble: intArg('ensemble', SHIPPED_RECIPE.ensemble) };
+const PROFILES = argv.find((a) => a.startsWith('--profiles='))?.slice('--profiles='.length);
+if (PROFILES !== undefined && !['none', 'joint', 'separate'].includes(PROFILES)) throw new Error(`--profiles=${PROFILES}: expected none, joint or separate.`);
+const RECIPE: RankerRecipe = {
+  hidden: intArg('hidden', SHIPPED_RECIPE.hidden),
+  ensemble: intArg('ensemble', SHIPPED_RECIPE.ensemble),
+  profiles: (PROFILES as RankerRecipe['profiles']) ?? SHIPPED_RECIPE.profiles ?? 'none',
+};
 const OUT_FILE = path.join(ROOT, 'src/core/linker/defaultRankerWeights.ts');
-const SEEDS_FILE = path.join(CACHE, 'ranker-seeds.json');
-/** The training examples of the last full run (--from-cache trains on them without linking anything). */
-const EXAMPLES_FILE = path.join(CACHE, 'ranker-train-examples.json');
-const FROM_CACHE = argv.includes('--from-cache');
 /** --larger-split: elevant trains on oke-2015-eval as well (bench/rankerDomains.ts ELEVANT_TRAIN_LARGER). */
 const LARGER = argv.includes('--larger-split');
+/** Each split keeps its own seeds and examples, so both can be measured from cache. */
+const SEEDS_FILE = path.join(CACHE, LARGER ? 'ranker-seeds-larger.json' : 'ranker-seeds.json');
+/** The training examples of the last full run (--from-cache trains on them without linking anything). */
+const EXAMPLES_FILE = path.join(CACHE, LARGER ? 'ranker-train-examples-larger.json' : 'ranker-train-examples.json');
+const FROM_CACHE = argv.includes('--from-cache');
 const ELEVANT_FILES = LARGER ? ELEVANT_TRAIN_LARGER : ELEVANT_TRAIN;
 /**
  * The split the cached examples were made on: a file without it (or with another) was made before the training
@@ -111,7 +120,11 @@ async function main(): Promise<void> {
       const from = FEATURE_NAMES.map((n) => cached.features.indexOf(n));
       if (from.some((k) => k < 0)) throw new Error(`${EXAMPLES_FILE} lacks features of this build; run without --from-cache.`);
       const rows = (fs: readonly (readonly number[])[]): number[][] => fs.map((f) => from.map((k) => f[k]));
-      for (const [domain, { train }] of Object.entries(cached.domains)) examples.push({ domain, ex: train.map((e) => ({ ...e, features: rows(e.features), ...(e.random === undefined ? {} : { random: rows(e.random) }) })) });
+      // Caches made before profiles carry no kind: WordNet's examples are senses, elevant's entities.
+      const kindOf = (domain: string): KbKind => (domain === 'WSD' ? 'senses' : 'entities');
+      for (const [domain, { train }] of Object.entries(cached.domains)) {
+        examples.push({ domain, ex: train.map((e) => ({ ...e, features: rows(e.features), ...(e.random === undefined ? {} : { random: rows(e.random) }), profile: e.profile ?? kindOf(domain) })) });
+      }
       console.log(`training examples from ${path.relative(ROOT, EXAMPLES_FILE)}: ${examples.map((e) => `${e.ex.length} ${e.domain}`).join(', ')}`);
     } else if (!QUICK) {
       // The same format as rankerErrors.js --dump (no test part), for bench/rankerModels.ts --file.
@@ -122,13 +135,17 @@ async function main(): Promise<void> {
     const total = examples.reduce((a, e) => a + e.ex.length, 0);
     const all = examples.flatMap(({ ex }) => ex.map((e) => ({ ...e, weight: total / (examples.length * ex.length) })));
     const trained: RankerWeights[] = [];
-    console.log(`recipe: ${RECIPE.hidden === 0 ? 'linear' : `residual MLP, ${RECIPE.hidden} hidden units`}${RECIPE.ensemble > 1 ? `, average of ${RECIPE.ensemble} fits per seed` : ''}`);
+    console.log(`recipe: ${RECIPE.hidden === 0 ? 'linear' : `residual MLP, ${RECIPE.hidden} hidden units`}${RECIPE.ensemble > 1 ? `, average of ${RECIPE.ensemble} fits per seed` : ''}; profiles per KB kind: ${RECIPE.profiles}`);
     for (const seed of SEEDS) {
       const t = performance.now();
       const w = fitRecipe(all, seed, RECIPE);
       trained.push({ ...w, source: `bench/trainRanker.ts seed ${seed}` });
-      const loss = (x: RankerWeights): string => rankingLoss(all, compileRanker(x)).toFixed(3);
+      // Each example scored with its kind's profile, as the linker scores it.
+      const weightOf = (ex: readonly RankingExample[]): number => ex.reduce((a, e) => a + (e.weight ?? 1), 0);
+      const ofKind = (k: KbKind): RankingExample[] => all.filter((e) => e.profile === k);
+      const loss = (x: RankerWeights): string => (KB_KINDS.reduce((a, k) => a + rankingLoss(ofKind(k), compileRanker(rankerForKind(x, k))) * weightOf(ofKind(k)), 0) / weightOf(all)).toFixed(3);
       console.log(`seed ${seed}: loss ${loss(HAND_SET_RANKER_WEIGHTS)} -> ${loss(w)} in ${(performance.now() - t).toFixed(0)} ms; linear ${JSON.stringify(w.weights)}; ${w.hidden?.length ?? 0} hidden units`);
+      for (const [kind, p] of Object.entries(w.profiles ?? {})) console.log(`  profile ${kind}: ${JSON.stringify(p.weights)}`);
     }
     await refitTiming(all, trained[0]);
     await mkdir(CACHE, { recursive: true });
@@ -221,7 +238,9 @@ function meanRow(name: string, accs: readonly number[]): string {
 
 async function writeDefaults(w: RankerWeights, examples: readonly { domain: string; ex: readonly RankingExample[] }[]): Promise<void> {
   const json = serializeRankerWeights(w, `defaults (bench/trainRanker.ts, seed 1)`);
-  const kind = RECIPE.hidden === 0 ? 'a linear ranker' : `a residual MLP (the linear ranker plus ${RECIPE.hidden} tanh units${RECIPE.ensemble > 1 ? `, averaged over ${RECIPE.ensemble} fits: ${w.hidden?.length ?? 0} units` : ''})`;
+  const kind =
+    (RECIPE.hidden === 0 ? 'a linear ranker' : `a residual MLP (the linear ranker plus ${RECIPE.hidden} tanh units${RECIPE.ensemble > 1 ? `, averaged over ${RECIPE.ensemble} fits: ${w.hidden?.length ?? 0} units` : ''})`) +
+    (RECIPE.profiles === 'joint' ? ' with a profile per KB kind (the joint fit, then each kind\'s examples alone from it)' : RECIPE.profiles === 'separate' ? ' with a profile per KB kind (each from the hand-set weights on its own examples)' : '');
   const text = `import type { RankerWeights } from './ranker';
 
 /**

@@ -1,5 +1,6 @@
-import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, rankerWeightsFromJson, serializeRankerWeights } from '../linker/ranker';
-import type { RankerWeights } from '../linker/ranker';
+import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, KB_KINDS, rankerWeightsFromJson, serializeRankerWeights } from '../linker/ranker';
+import type { KbKind, RankerWeights } from '../linker/ranker';
+import { hasProfile, rankerForKind, withKindRanker } from '../linker/rankerProfiles';
 import { LinkerError } from '../errors';
 import { AnnotatorMemory } from './annotatorMemory';
 import type { AnnotatorMemoryJson } from './annotatorMemory';
@@ -50,10 +51,30 @@ export interface OnlineLearnerJson {
  * One online refit: the base ranker's kind (linear, or the residual MLP of a version-3 ranker.json) trained on the
  * examples from the base and pulled toward it. For an MLP only the linear term and the units' outputs move (the
  * units' input weights stay as shipped): a linear fit over fixed features, as fast as the linear ranker's and
- * well-posed on a few decisions.
+ * well-posed on a few decisions. With profiles per KB kind (version 4), each example trains the profile its
+ * candidates were scored with (`RankingExample.profile`) and the other profiles stay as they are; examples of a
+ * kind without a profile train the top-level weights.
  */
 export function refitRanker(examples: readonly RankingExample[], base: RankerWeights, train: Partial<TrainOptions> = {}, signal?: AbortSignal): TrainResult {
-  return trainRanker(examples, base, { trainHidden: false, ...train, ...(signal === undefined ? {} : { signal }) });
+  const options: Partial<TrainOptions> = { trainHidden: false, ...train, ...(signal === undefined ? {} : { signal }) };
+  if (base.profiles === undefined) return trainRanker(examples, base, options);
+  const groups = new Map<KbKind | undefined, RankingExample[]>();
+  for (const ex of examples) {
+    const kind = ex.profile !== undefined && hasProfile(base, ex.profile) ? ex.profile : undefined;
+    groups.set(kind, [...(groups.get(kind) ?? []), ex]);
+  }
+  let weights = base;
+  let lossBefore = 0;
+  let lossAfter = 0;
+  let ms = 0;
+  for (const [kind, group] of groups) {
+    const fit = trainRanker(group, rankerForKind(base, kind), options);
+    weights = withKindRanker(weights, kind, fit.weights);
+    lossBefore += (fit.lossBefore * group.length) / examples.length;
+    lossAfter += (fit.lossAfter * group.length) / examples.length;
+    ms += fit.ms;
+  }
+  return { weights: { ...weights, source: `trained on ${examples.length} examples (seed ${train.seed ?? 1}) from ${base.source ?? 'the given weights'}` }, lossBefore, lossAfter, examples: examples.length, ms };
 }
 
 export class OnlineLearner {
@@ -148,5 +169,10 @@ function isExample(x: unknown): x is RankingExample {
   const e = x as Partial<RankingExample> | null;
   if (typeof e !== 'object' || e === null || !Array.isArray(e.features) || typeof e.gold !== 'number') return false;
   // Examples stored by a build with another feature list cannot be trained on.
-  return e.gold >= 0 && e.gold < e.features.length && e.features.every((f) => Array.isArray(f) && f.length === FEATURE_NAMES.length);
+  return (
+    e.gold >= 0 &&
+    e.gold < e.features.length &&
+    e.features.every((f) => Array.isArray(f) && f.length === FEATURE_NAMES.length) &&
+    (e.profile === undefined || KB_KINDS.includes(e.profile))
+  );
 }

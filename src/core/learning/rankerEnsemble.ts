@@ -1,4 +1,5 @@
-import { FEATURE_NAMES } from '../linker/ranker';
+import { FEATURE_NAMES, KB_KINDS } from '../linker/ranker';
+import { hasProfile, rankerForKind, withProfiles } from '../linker/rankerProfiles';
 import type { FeatureName, RankerWeights } from '../linker/ranker';
 
 /**
@@ -8,6 +9,14 @@ import type { FeatureName, RankerWeights } from '../linker/ranker';
  */
 export function averageRankers(models: readonly RankerWeights[]): RankerWeights {
   if (models.length === 0) throw new Error('averageRankers needs at least one ranker.');
+  // With profiles per KB kind (version 4): the average of each kind's ranker, and of the top-level weights.
+  const kinds = KB_KINDS.filter((k) => models.some((w) => hasProfile(w, k)));
+  const top = averageFlat(models.map((w) => rankerForKind(w, undefined)));
+  if (kinds.length === 0) return top;
+  return withProfiles(top, Object.fromEntries(kinds.map((k) => [k, averageFlat(models.map((w) => rankerForKind(w, k)))])));
+}
+
+function averageFlat(models: readonly RankerWeights[]): RankerWeights {
   const k = models.length;
   const mean = (get: (w: RankerWeights) => number): number => Math.round((models.reduce((a, w) => a + get(w), 0) / k) * 10000) / 10000;
   const weights = Object.fromEntries(FEATURE_NAMES.map((n) => [n, mean((w) => w.weights[n] ?? 0)])) as Record<FeatureName, number>;

@@ -23,7 +23,8 @@ import { BUILD_NAME_INDEXES, type NameIndexBuilders } from './nameIndexBuilders'
 import { retrievePools, type PoolEntry, type PoolSources } from './candidatePools';
 import { changedRegion, paragraphRanges, shiftMention } from './paragraphs';
 import type { Range } from './paragraphs';
-import { DEFAULT_RANKER_WEIGHTS, compileRanker, usesFeature } from './ranker';
+import { DEFAULT_RANKER_WEIGHTS, usesFeature } from './ranker';
+import { profiledRanker } from './rankerProfiles';
 import type { RankerWeights } from './ranker';
 import { decideMention, scoreMention, setFeature } from './rankMention';
 import type { CandidateInput, DecisionOptions } from './rankMention';
@@ -634,16 +635,18 @@ export class Linker implements DocumentLinker {
     this.timings.ranking += performance.now() - t;
     t = performance.now();
     const weights = this.rankerWeights;
-    const w = compileRanker(weights);
+    // Each mention is scored with the profile of its candidates' KB kind (WordNet senses or entities).
+    const rankerOf = profiledRanker(weights);
+    const ws = prepared.map((inputs) => rankerOf(inputs.map((c) => this.records.entity(c.row).id)));
     const decide = { ...this.options, topK };
-    const scored = prepared.map((inputs) => scoreMention(inputs, w));
+    const scored = prepared.map((inputs, i) => scoreMention(inputs, ws[i]));
     const rank = (d: DecisionOptions): LinkedMention[] => jobs.map((job, i) => decideMention(job, scored[i], this.recordArray(), d));
     if (usesFeature(weights, 'coherence')) {
       // A first look (best candidates only) finds the confident predictions; coherence with them rescores every candidate.
       const context = await this.contextEntities(options.context, [...rank({ ...decide, topK: 1, hardNegatives: 0 }), ...others], signal);
       const sum = contextSum(context);
       if (sum !== undefined) {
-        jobs.forEach((job, i) => setFeature(scored[i], 'coherence', coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), context, sum), w));
+        jobs.forEach((job, i) => setFeature(scored[i], 'coherence', coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), context, sum), ws[i]));
       }
     }
     const out = rank(decide);

@@ -9,7 +9,8 @@ import { DEFAULT_RANKER_WEIGHTS } from './defaultRankerWeights';
  * MLP: with no hidden units it is the linear ranker). Small and named so that a trainer
  * (src/core/learning/rankerTrainer.ts) can fit it on the feature vectors the linker returns
  * (`RankedCandidate.features`, in FEATURE_NAMES order), and so that a user can read what a weight does.
- * Version 1 of ranker.json knew the first five features; version 2 adds the rest; version 3 adds `hidden`.
+ * Version 1 of ranker.json knew the first five features; version 2 adds the rest; version 3 adds `hidden`;
+ * version 4 adds `profiles`, weights per KB kind (rankerProfiles.ts: WordNet senses vs entity KBs).
  */
 export const FEATURE_NAMES_V1 = ['dense', 'lexical', 'exactName', 'exactTitle', 'denseMissing'] as const;
 export const FEATURE_NAMES = [
@@ -30,6 +31,16 @@ export const FEATURE_NAMES = [
   'formPrior',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/** The kinds of KB a ranker may keep its own weights for (version 4 `profiles`, rankerProfiles.ts). */
+export type KbKind = 'senses' | 'entities';
+export const KB_KINDS: readonly KbKind[] = ['senses', 'entities'];
+
+/** One profile: a linear term and, optionally, hidden units (as the top level of a version-3 ranker). */
+export interface RankerProfile {
+  readonly weights: Readonly<Partial<Record<FeatureName, number>>>;
+  readonly hidden?: readonly HiddenUnit[];
+}
 
 /**
  * - dense: cosine of the mention-in-context and entity vectors; when the dense retriever did not return the
@@ -60,11 +71,16 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
  *   kbPrior counts the entity under all its names; 0 without a per-form prior (LinkerInit.formPrior).
  */
 export interface RankerWeights {
-  readonly version: 1 | 2 | 3;
+  readonly version: 1 | 2 | 3 | 4;
   /** The linear term. A missing feature weighs 0 (a version-1 file names only the first five). */
   readonly weights: Readonly<Partial<Record<FeatureName, number>>>;
   /** Version 3: hidden units added to the linear score, each `out * tanh(bias + sum of weights x features)`. */
   readonly hidden?: readonly HiddenUnit[];
+  /**
+   * Version 4: weights per KB kind; a mention is scored with its candidates' kind's profile (rankerForKind), a
+   * kind without one with the top-level `weights` and `hidden`.
+   */
+  readonly profiles?: Readonly<Partial<Record<KbKind, RankerProfile>>>;
   /** Overrides of the linker's NIL decision (see LinkerOptions). */
   readonly nilThreshold?: number;
   readonly minScore?: number;
@@ -103,9 +119,10 @@ export function weightVector(w: RankerWeights): number[] {
   return FEATURE_NAMES.map((n) => w.weights[n] ?? 0);
 }
 
-/** Whether the ranker reads the feature at all (a non-zero weight in the linear term or in a hidden unit). */
+/** Whether the ranker reads the feature at all (a non-zero weight in the linear term or a hidden unit, of any profile). */
 export function usesFeature(w: RankerWeights, name: FeatureName): boolean {
-  return (w.weights[name] ?? 0) !== 0 || (w.hidden ?? []).some((u) => (u.weights[name] ?? 0) !== 0);
+  const reads = (p: RankerProfile): boolean => (p.weights[name] ?? 0) !== 0 || (p.hidden ?? []).some((u) => (u.weights[name] ?? 0) !== 0);
+  return reads(w) || Object.values(w.profiles ?? {}).some(reads);
 }
 
 /** A ranker as arrays in FEATURE_NAMES order, for scoring many rows (compileRanker). */
@@ -157,17 +174,20 @@ export function softmax(scores: readonly number[]): number[] {
 /**
  * The JSON object to write as ranker.json: version 1 (readable by older builds) when only the first five
  * features have non-zero weights and there are no hidden units, version 2 (every feature named) when linear,
- * else version 3 with the hidden units.
+ * version 3 with hidden units, version 4 with profiles per KB kind.
  */
 export function serializeRankerWeights(w: RankerWeights, source = w.source): Record<string, unknown> {
   const hidden = w.hidden ?? [];
-  const v1 = hidden.length === 0 && FEATURE_NAMES.every((n) => (FEATURE_NAMES_V1 as readonly string[]).includes(n) || (w.weights[n] ?? 0) === 0);
+  const profiles = KB_KINDS.filter((k) => w.profiles?.[k] !== undefined);
+  const v1 = hidden.length === 0 && profiles.length === 0 && FEATURE_NAMES.every((n) => (FEATURE_NAMES_V1 as readonly string[]).includes(n) || (w.weights[n] ?? 0) === 0);
   const names: readonly FeatureName[] = v1 ? FEATURE_NAMES_V1 : FEATURE_NAMES;
   const named = (ws: RankerWeights['weights']): Record<string, number> => Object.fromEntries(names.map((n) => [n, ws[n] ?? 0]));
+  const units = (hs: readonly HiddenUnit[] | undefined): Record<string, unknown> => (hs === undefined || hs.length === 0 ? {} : { hidden: hs.map((u) => ({ bias: u.bias, weights: named(u.weights), out: u.out })) });
   return {
-    version: v1 ? 1 : hidden.length === 0 ? 2 : 3,
+    version: profiles.length > 0 ? 4 : v1 ? 1 : hidden.length === 0 ? 2 : 3,
     weights: named(w.weights),
-    ...(hidden.length === 0 ? {} : { hidden: hidden.map((u) => ({ bias: u.bias, weights: named(u.weights), out: u.out })) }),
+    ...units(hidden),
+    ...(profiles.length === 0 ? {} : { profiles: Object.fromEntries(profiles.map((k) => [k, { weights: named(w.profiles![k]!.weights), ...units(w.profiles![k]!.hidden) }])) }),
     ...(w.nilThreshold === undefined ? {} : { nilThreshold: w.nilThreshold }),
     ...(w.minScore === undefined ? {} : { minScore: w.minScore }),
     ...(source === undefined ? {} : { source }),
@@ -190,7 +210,8 @@ export async function loadRankerWeights(modelDir: string): Promise<RankerWeights
 /**
  * Parses ranker.json. Version 1 names only the first five features (the rest weigh 0, which is what a
  * version-1 ranker computed); version 2 may name any of FEATURE_NAMES (a feature it omits weighs 0); version 3
- * adds `hidden` units (a feature a unit omits weighs 0 in it).
+ * adds `hidden` units (a feature a unit omits weighs 0 in it); version 4 adds `profiles`, {"senses" |
+ * "entities": {"weights": {...}, "hidden"?: [...]}}, each checked like the top level.
  */
 export function parseRankerWeights(raw: string, file = RANKER_FILE): RankerWeights {
   let json: unknown;
@@ -211,9 +232,9 @@ export function parseRankerWeights(raw: string, file = RANKER_FILE): RankerWeigh
  * file, or with `keepSource` the object's own `source` when it has one.
  */
 export function rankerWeightsFromJson(json: unknown, file = RANKER_FILE, keepSource = false): RankerWeights {
-  const o = json as { version?: unknown; weights?: unknown; hidden?: unknown; nilThreshold?: unknown; minScore?: unknown; source?: unknown };
-  if (typeof o !== 'object' || o === null || (o.version !== 1 && o.version !== 2 && o.version !== 3) || !isObject(o.weights)) {
-    throw new LinkerError('inputFormat', 'The ranker weights must be {"version": 1, 2 or 3, "weights": {...}} (version 3 may add "hidden": [...]).', {
+  const o = json as { version?: unknown; weights?: unknown; hidden?: unknown; profiles?: unknown; nilThreshold?: unknown; minScore?: unknown; source?: unknown };
+  if (typeof o !== 'object' || o === null || (o.version !== 1 && o.version !== 2 && o.version !== 3 && o.version !== 4) || !isObject(o.weights)) {
+    throw new LinkerError('inputFormat', 'The ranker weights must be {"version": 1, 2, 3 or 4, "weights": {...}} (version 3 may add "hidden": [...], version 4 "profiles": {...}).', {
       location: { file },
       hint: `Expected weights for: ${FEATURE_NAMES.join(', ')}.`,
     });
@@ -222,10 +243,14 @@ export function rankerWeightsFromJson(json: unknown, file = RANKER_FILE, keepSou
   const known: readonly string[] = version === 1 ? FEATURE_NAMES_V1 : FEATURE_NAMES;
   const weights: Partial<Record<FeatureName, number>> = version === 1 ? { ...HAND_SET_RANKER_WEIGHTS.weights } : {};
   Object.assign(weights, namedWeights(o.weights, known, version, file, 'weights'));
-  if (o.hidden !== undefined && version !== 3) {
+  if (o.hidden !== undefined && version < 3) {
     throw new LinkerError('inputFormat', `Hidden units need ranker.json version 3, not ${version}.`, { location: { file }, hint: 'Set "version": 3 or remove "hidden".' });
   }
-  const hidden = version === 3 ? hiddenUnits(o.hidden, file) : [];
+  if (o.profiles !== undefined && version !== 4) {
+    throw new LinkerError('inputFormat', `Profiles per KB kind need ranker.json version 4, not ${version}.`, { location: { file }, hint: 'Set "version": 4 or remove "profiles".' });
+  }
+  const hidden = version >= 3 ? hiddenUnits(o.hidden, file, 'hidden') : [];
+  const profiles = version === 4 ? rankerProfiles(o.profiles, file) : undefined;
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const nilThreshold = num(o.nilThreshold);
   const minScore = num(o.minScore);
@@ -233,6 +258,7 @@ export function rankerWeightsFromJson(json: unknown, file = RANKER_FILE, keepSou
     version,
     weights,
     ...(hidden.length === 0 ? {} : { hidden }),
+    ...(profiles === undefined ? {} : { profiles }),
     ...(nilThreshold === undefined ? {} : { nilThreshold }),
     ...(minScore === undefined ? {} : { minScore }),
     source: keepSource && typeof o.source === 'string' ? o.source : file,
@@ -266,20 +292,39 @@ function namedWeights(ws: Record<string, unknown>, known: readonly string[], ver
   return out;
 }
 
-/** Version 3's `hidden`: an array of {bias, weights: {feature: weight}, out}. */
-function hiddenUnits(hidden: unknown, file: string): HiddenUnit[] {
+/** Version 3's `hidden` (`at` names it: "hidden", "profiles.senses.hidden"): an array of {bias, weights: {feature: weight}, out}. */
+function hiddenUnits(hidden: unknown, file: string, at: string): HiddenUnit[] {
   if (hidden === undefined) return [];
   const bad = (what: string): LinkerError =>
     new LinkerError('inputFormat', `The ranker's hidden units are malformed: ${what}.`, {
       location: { file },
       hint: 'Version 3 expects "hidden": [{"bias": number, "weights": {feature: number}, "out": number}, ...]; regenerate the file with `entity-linker finetune` or delete it to use the default ranker.',
     });
-  if (!Array.isArray(hidden)) throw bad('"hidden" is not an array');
+  if (!Array.isArray(hidden)) throw bad(`"${at}" is not an array`);
   return hidden.map((u: unknown, j) => {
-    if (!isObject(u)) throw bad(`hidden[${j}] is not an object`);
-    if (typeof u.bias !== 'number' || !Number.isFinite(u.bias)) throw bad(`hidden[${j}].bias is not a number`);
-    if (typeof u.out !== 'number' || !Number.isFinite(u.out)) throw bad(`hidden[${j}].out is not a number`);
-    if (!isObject(u.weights)) throw bad(`hidden[${j}].weights is not an object`);
-    return { bias: u.bias, weights: namedWeights(u.weights, FEATURE_NAMES, 3, file, `hidden[${j}].weights`), out: u.out };
+    if (!isObject(u)) throw bad(`${at}[${j}] is not an object`);
+    if (typeof u.bias !== 'number' || !Number.isFinite(u.bias)) throw bad(`${at}[${j}].bias is not a number`);
+    if (typeof u.out !== 'number' || !Number.isFinite(u.out)) throw bad(`${at}[${j}].out is not a number`);
+    if (!isObject(u.weights)) throw bad(`${at}[${j}].weights is not an object`);
+    return { bias: u.bias, weights: namedWeights(u.weights, FEATURE_NAMES, 3, file, `${at}[${j}].weights`), out: u.out };
   });
+}
+
+/** Version 4's `profiles`: {kind: {weights, hidden?}} for the kinds of KB_KINDS. */
+function rankerProfiles(profiles: unknown, file: string): Partial<Record<KbKind, RankerProfile>> | undefined {
+  if (profiles === undefined) return undefined;
+  const bad = (what: string): LinkerError =>
+    new LinkerError('inputFormat', `The ranker's profiles are malformed: ${what}.`, {
+      location: { file },
+      hint: `Version 4 expects "profiles": {${KB_KINDS.map((k) => `"${k}"`).join(' or ')}: {"weights": {feature: number}, "hidden"?: [...]}}; regenerate the file or delete it to use the default ranker.`,
+    });
+  if (!isObject(profiles)) throw bad('"profiles" is not an object');
+  const out: Partial<Record<KbKind, RankerProfile>> = {};
+  for (const [kind, p] of Object.entries(profiles)) {
+    if (!(KB_KINDS as readonly string[]).includes(kind)) throw bad(`"profiles.${kind}" is not a KB kind (${KB_KINDS.join(', ')})`);
+    if (!isObject(p) || !isObject(p.weights)) throw bad(`"profiles.${kind}.weights" is missing or not an object`);
+    const hidden = hiddenUnits(p.hidden, file, `profiles.${kind}.hidden`);
+    out[kind as KbKind] = { weights: namedWeights(p.weights, FEATURE_NAMES, 4, file, `profiles.${kind}.weights`), ...(hidden.length === 0 ? {} : { hidden }) };
+  }
+  return out;
 }

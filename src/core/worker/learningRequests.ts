@@ -1,7 +1,7 @@
 import { type OnlineLearnerJson, OnlineLearner, type RefitReport } from '../learning/onlineLearner';
 import type { RankingExample } from '../learning/rankerTrainer';
 import type { LearnedState } from '../learning/learnedState';
-import { serializeRankerWeights } from '../linker/ranker';
+import { KB_KINDS, serializeRankerWeights } from '../linker/ranker';
 import type { LinkingSession } from '../session/linkingSession';
 import { writeOnlineLearner } from '../training/onlineStateFile';
 import { stackLearnedStates } from '../training/modelLearnedState';
@@ -32,8 +32,8 @@ export interface LearnedBase {
 /**
  * A learner's ranking examples packed into one typed array for the message to the training thread: posting
  * thousands of small arrays costs the sender tens of milliseconds of structured cloning, one Float64Array a
- * copy. Per example: the candidate count, the gold index, the random-negative count, the weight, then the
- * feature rows.
+ * copy. Per example: the candidate count, the gold index, the random-negative count, the weight, the profile
+ * (0 none, else 1 + its index in KB_KINDS), then the feature rows.
  */
 export interface PackedExamples {
   readonly dims: number;
@@ -43,7 +43,7 @@ export interface PackedExamples {
 export function packExamples(examples: readonly RankingExample[]): PackedExamples {
   const dims = examples[0]?.features[0]?.length ?? 0;
   let size = 0;
-  for (const ex of examples) size += 4 + (ex.features.length + (ex.random?.length ?? 0)) * dims;
+  for (const ex of examples) size += 5 + (ex.features.length + (ex.random?.length ?? 0)) * dims;
   const data = new Float64Array(size);
   let at = 0;
   for (const ex of examples) {
@@ -51,6 +51,7 @@ export function packExamples(examples: readonly RankingExample[]): PackedExample
     data[at++] = ex.gold;
     data[at++] = ex.random?.length ?? 0;
     data[at++] = ex.weight ?? 1;
+    data[at++] = ex.profile === undefined ? 0 : 1 + KB_KINDS.indexOf(ex.profile);
     for (const row of [...ex.features, ...(ex.random ?? [])]) {
       data.set(row, at);
       at += dims;
@@ -68,12 +69,13 @@ export function unpackExamples(packed: PackedExamples): RankingExample[] {
     const gold = data[at + 1]!;
     const r = data[at + 2]!;
     const weight = data[at + 3]!;
-    at += 4;
+    const profile = KB_KINDS[data[at + 4]! - 1];
+    at += 5;
     const features = rows(n, at);
     at += n * dims;
     const random = rows(r, at);
     at += r * dims;
-    out.push({ features, gold, ...(r > 0 ? { random } : {}), ...(weight === 1 ? {} : { weight }) });
+    out.push({ features, gold, ...(r > 0 ? { random } : {}), ...(weight === 1 ? {} : { weight }), ...(profile === undefined ? {} : { profile }) });
   }
   return out;
 }

@@ -111,7 +111,7 @@ void test('ranker.json version 3: hidden units change the ranking; malformed uni
   bad({ version: 3, weights: {}, hidden: [{ bias: 'x', weights: {}, out: 1 }] }, /hidden\[0\]\.bias/);
   bad({ version: 3, weights: {}, hidden: [{ bias: 0, weights: { popularity: 1 }, out: 1 }] }, /hidden\[0\]\.weights/);
   bad({ version: 2, weights: {}, hidden: [] }, /version 3/);
-  bad({ version: 4, weights: {} }, /1, 2 or 3/);
+  bad({ version: 5, weights: {} }, /1, 2, 3 or 4/);
   assert.equal(serializeRankerWeights(linear).version, 1, 'no hidden units and only version-1 features: written as version 1');
 });
 
