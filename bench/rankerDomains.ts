@@ -18,6 +18,7 @@ import type { GoldMapper } from '../src/core/formats/goldMapping';
 import type { GoldDocument, GoldMention } from '../src/core/formats/goldDocument';
 import { readGold } from '../src/core/formats/goldFormat';
 import { AnnotatorMemory } from '../src/core/learning/annotatorMemory';
+import { ExemplarMemory } from '../src/core/learning/exemplarMemory';
 import { averageRankers } from '../src/core/learning/rankerEnsemble';
 import { trainRanker } from '../src/core/learning/rankerTrainer';
 import type { RankingExample, TrainOptions } from '../src/core/learning/rankerTrainer';
@@ -91,10 +92,12 @@ export interface DomainExample extends RankingExample {
   readonly mention: GoldMention;
 }
 
-export async function domainExamples(d: Domain, encoder: MemoEncoder): Promise<{ ex: DomainExample[]; memory: AnnotatorMemory }> {
+export async function domainExamples(d: Domain, encoder: MemoEncoder): Promise<{ ex: DomainExample[]; memory: AnnotatorMemory; exemplars: ExemplarMemory }> {
   const linker = new Linker({ kb: d.kb, encoder, rankerWeights: EXTRACTION, ...d.init });
   const rng = new SeededRandom(0);
   const memory = new AnnotatorMemory();
+  // The in-context vectors of the earlier documents' gold mentions (cross-fitted as the memory: never a mention's own).
+  const exemplars = new ExemplarMemory();
   const out: DomainExample[] = [];
   for (const doc of d.train) {
     const golds = doc.mentions.map((m) => d.mapGold(m));
@@ -111,9 +114,11 @@ export async function domainExamples(d: Domain, encoder: MemoEncoder): Promise<{
       return { start: m.start, end: m.end, extraCandidateIds: [...extra] };
     });
     const decisions: DocumentDecision[] = doc.mentions.map((m, i) => ({ start: m.start, end: m.end, text: m.text, entityId: golds[i].status === 'in-kb' ? golds[i].ids[0] : null }));
+    let vectors: readonly (readonly number[] | undefined)[] = [];
     for (const annotating of [false, true]) {
-      linker.setLearnedState(annotating ? { version: 1, memory: memory.toJSON(), decisions: memory.size } : undefined);
-      const linked = await linker.linkSpans(doc.text, requests, { topK: 10000, ...(annotating ? { context: { decisions } } : {}) });
+      linker.setLearnedState(annotating ? { version: 1, memory: memory.toJSON(), ...(exemplars.size === 0 ? {} : { exemplars: exemplars.toJSON() }), decisions: memory.size } : undefined);
+      const linked = await linker.linkSpans(doc.text, requests, { topK: 10000, ...(annotating ? { context: { decisions } } : { mentionVectors: true }) });
+      if (!annotating) vectors = linked.map((m) => m.vector);
       linked.forEach((m, i) => {
         const gold = golds[i];
         if (gold.status !== 'in-kb') return;
@@ -135,10 +140,13 @@ export async function domainExamples(d: Domain, encoder: MemoEncoder): Promise<{
       });
     }
     doc.mentions.forEach((m, i) => {
-      if (golds[i].status === 'in-kb') memory.observe({ action: 'accept', entityId: golds[i].ids[0], text: m.text });
+      if (golds[i].status !== 'in-kb') return;
+      memory.observe({ action: 'accept', entityId: golds[i].ids[0], text: m.text });
+      const v = vectors[i];
+      if (v !== undefined) exemplars.observe(golds[i].ids[0], v);
     });
   }
-  return { ex: out, memory };
+  return { ex: out, memory, exemplars };
 }
 
 /** How the shipped ranker is trained: linear, or with `hidden` units on top of it, averaged over `ensemble` fits. */

@@ -4,6 +4,9 @@ import { hasProfile, rankerForKind, withKindRanker } from '../linker/rankerProfi
 import { LinkerError } from '../errors';
 import { AnnotatorMemory } from './annotatorMemory';
 import type { AnnotatorMemoryJson } from './annotatorMemory';
+import { decisionEntity } from './decision';
+import { ExemplarMemory } from './exemplarMemory';
+import type { ExemplarMemoryJson } from './exemplarMemory';
 import type { AnnotatorDecision } from './decision';
 import type { LearnedState } from './learnedState';
 import { exampleFromDecision, trainRanker } from './rankerTrainer';
@@ -41,6 +44,8 @@ export interface OnlineLearnerJson {
   readonly base: Record<string, unknown>;
   readonly weights?: Record<string, unknown>;
   readonly memory: AnnotatorMemoryJson;
+  /** The confirmed mentions' in-context vectors per entity (decisions whose mention carried its `vector`). */
+  readonly exemplars?: ExemplarMemoryJson;
   readonly examples: readonly RankingExample[];
   readonly decisions: number;
   readonly pending: number;
@@ -80,6 +85,7 @@ export function refitRanker(examples: readonly RankingExample[], base: RankerWei
 export class OnlineLearner {
   readonly options: OnlineLearnerOptions;
   private memory = new AnnotatorMemory();
+  private exemplars = new ExemplarMemory();
   private examples: RankingExample[] = [];
   private weights: RankerWeights | undefined;
   private decisions = 0;
@@ -97,6 +103,8 @@ export class OnlineLearner {
 
   observe(decision: AnnotatorDecision): void {
     this.memory.observe(decision);
+    const confirmed = decisionEntity(decision);
+    if (confirmed !== undefined && decision.mention?.vector !== undefined) this.exemplars.observe(confirmed, decision.mention.vector);
     this.decisions++;
     this.since++;
     const ex = exampleFromDecision(decision);
@@ -128,7 +136,11 @@ export class OnlineLearner {
 
   /** What a Linker takes (Linker.setLearnedState). */
   get state(): LearnedState {
-    return { version: 1, memory: this.memory.toJSON(), decisions: this.decisions, ...(this.weights === undefined ? {} : { weights: this.weights }) };
+    return { version: 1, memory: this.memory.toJSON(), ...this.exemplarsJson(), decisions: this.decisions, ...(this.weights === undefined ? {} : { weights: this.weights }) };
+  }
+
+  private exemplarsJson(): { exemplars?: ExemplarMemoryJson } {
+    return this.exemplars.size === 0 ? {} : { exemplars: this.exemplars.toJSON() };
   }
 
   toJSON(): OnlineLearnerJson {
@@ -137,6 +149,7 @@ export class OnlineLearner {
       base: serializeRankerWeights(this.options.base),
       ...(this.weights === undefined ? {} : { weights: serializeRankerWeights(this.weights) }),
       memory: this.memory.toJSON(),
+      ...this.exemplarsJson(),
       examples: this.examples,
       decisions: this.decisions,
       pending: this.since,
@@ -156,6 +169,7 @@ export class OnlineLearner {
     const base = options.base ?? (o.base === undefined ? DEFAULT_RANKER_WEIGHTS : rankerWeightsFromJson(o.base, file, true));
     const learner = new OnlineLearner({ ...options, base });
     learner.memory = AnnotatorMemory.fromJSON(o.memory, file);
+    if (o.exemplars !== undefined) learner.exemplars = ExemplarMemory.fromJSON(o.exemplars, file);
     learner.examples = o.examples.filter(isExample);
     if (o.weights !== undefined) learner.weights = rankerWeightsFromJson(o.weights, file, true);
     learner.decisions = o.decisions;

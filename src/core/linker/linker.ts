@@ -34,12 +34,13 @@ import { mentionInfo, NameFeatureCache, nameFeatures, nameInfo } from './nameFea
 import type { MentionInfo, NameFeatures } from './nameFeatures';
 import type { AnnotatorMemory } from '../learning/annotatorMemory';
 import { parseLearnedState } from '../learning/learnedState';
+import type { ExemplarMemory } from '../learning/exemplarMemory';
 import type { LearnedState } from '../learning/learnedState';
 import { coherenceScores, contextSum, discourseShares, typeAgreement } from './documentSignals';
 import type { ContextEntity } from './documentSignals';
 import { DEFAULT_TEMPLATE, entityText, mentionText, templateId } from './textTemplates';
 import type { TextTemplateOptions } from './textTemplates';
-import type { DocumentContext, DocumentLinker, LinkedMention, LinkOptions, SpanRequest } from './types';
+import type { DocumentContext, DocumentLinker, LinkedMention, LinkOptions, Span, SpanRequest } from './types';
 import { dotAt } from '../vectorMath';
 import { EntityTraitCache } from '../coreference/entityTraits';
 import { linkPronouns } from '../coreference/pronounLinking';
@@ -202,7 +203,7 @@ export class Linker implements DocumentLinker {
   private readonly indexRows: readonly number[] | undefined;
   private readonly storedVector: ((row: number) => Float32Array | undefined) | undefined;
   private readonly weights: RankerWeights;
-  private learned: { readonly state: LearnedState; readonly memory: AnnotatorMemory } | undefined;
+  private learned: { readonly state: LearnedState; readonly memory: AnnotatorMemory; readonly exemplars?: ExemplarMemory } | undefined;
   private readonly priorOf: (row: number) => number | undefined;
   private formPriorOf: FormPriorLookup | undefined;
   private formPriorLoading: Promise<FormPriorLookup | undefined> | undefined;
@@ -280,7 +281,7 @@ export class Linker implements DocumentLinker {
       return;
     }
     const parsed = parseLearnedState(state);
-    this.learned = { state: parsed.state, memory: parsed.memory };
+    this.learned = { state: parsed.state, memory: parsed.memory, ...(parsed.exemplars === undefined ? {} : { exemplars: parsed.exemplars }) };
     if (this.detectorCache !== undefined) this.detectorCache.learned = this.learnedDetection();
   }
 
@@ -329,6 +330,15 @@ export class Linker implements DocumentLinker {
   /** The ranker weights in use (learned ones when set). */
   get rankerWeights(): RankerWeights {
     return this.learned?.state.weights ?? this.weights;
+  }
+
+  /**
+   * The in-context vectors of spans of `text`, as linking computes them for the dense and `exemplar` features
+   * (what a confirmed mention adds to the exemplar memory; e.g. the training documents' gold mentions).
+   */
+  async mentionVectors(text: string, spans: readonly Span[], signal?: AbortSignal): Promise<Float32Array[]> {
+    const paras = paragraphRanges(text);
+    return this.encoder.encode(spans.map((s) => mentionText(text, s, this.options.template, paragraphOf(paras, s.start))), { signal, role: 'mention', batchSize: this.options.batchSize });
   }
 
   /** The name dictionary, built on first use (seconds for 100k+ names). */
@@ -631,7 +641,7 @@ export class Linker implements DocumentLinker {
     }
     this.timings.retrieval += performance.now() - t;
     t = performance.now();
-    jobs.forEach((job, i) => prepared.push(this.candidateInputs(job, pools[i], options.context)));
+    jobs.forEach((job, i) => prepared.push(this.candidateInputs(job, pools[i], options.context, vectors[i])));
     this.timings.ranking += performance.now() - t;
     t = performance.now();
     const weights = this.rankerWeights;
@@ -649,13 +659,17 @@ export class Linker implements DocumentLinker {
         jobs.forEach((job, i) => setFeature(scored[i], 'coherence', coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), context, sum), ws[i]));
       }
     }
-    const out = rank(decide);
+    const ranked = rank(decide);
+    // The in-context vectors on request (LinkOptions.mentionVectors): a decision on the mention feeds the exemplar memory.
+    const out = options.mentionVectors === true && useDense ? ranked.map((m, i) => ({ ...m, vector: Array.from(vectors[i]) })) : ranked;
     this.timings.ranking += performance.now() - t;
     return out;
   }
 
   /** The ranker inputs of one mention's pool: name, prior, memory and discourse signals. */
-  private candidateInputs(job: MentionJob, pool: Map<number, PoolEntry>, context: DocumentContext | undefined): CandidateInput[] {
+  private candidateInputs(job: MentionJob, pool: Map<number, PoolEntry>, context: DocumentContext | undefined, vector: Float32Array | undefined): CandidateInput[] {
+    const exemplars = vector === undefined ? undefined : this.learned?.exemplars;
+    const vectorNorm = vector === undefined ? 0 : Math.sqrt(dotAt(vector, 0, vector, 0, vector.length));
     let mention: MentionInfo | undefined;
     const memory = this.learned?.memory;
     const rows = [...pool.keys()];
@@ -693,6 +707,7 @@ export class Linker implements DocumentLinker {
         typeAgreement: typeAgreement(entity.type, formTypes),
         nameCount: Math.log1p(1 + entity.aliases.length) / Math.log(21),
         formPrior: Math.log1p(this.formPriorOf?.(row, job.text) ?? 0) / Math.log(1001),
+        exemplar: exemplars === undefined ? 0 : exemplars.similarity(entity.id, vector as Float32Array, vectorNorm),
       });
     });
     return inputs;

@@ -27,6 +27,8 @@ export interface CandidateInput {
   readonly typeAgreement?: number;
   readonly nameCount?: number;
   readonly formPrior?: number;
+  /** Cosine of the mention's in-context vector and the entity's exemplar centroid (0 when absent). */
+  readonly exemplar?: number;
 }
 
 export interface DecisionOptions {
@@ -99,6 +101,7 @@ export function scoreMention(inputs: readonly CandidateInput[], w: RowScorer): S
     f[I.typeAgreement] = c.typeAgreement ?? 0;
     f[I.nameCount] = c.nameCount ?? 0;
     f[I.formPrior] = c.formPrior ?? 0;
+    f[I.exemplar] = c.exemplar ?? 0;
     return f;
   });
   return { inputs, features, scores: features.map((f) => rowScore(w, f)) };

@@ -29,6 +29,7 @@ export const FEATURE_NAMES = [
   'typeAgreement',
   'nameCount',
   'formPrior',
+  'exemplar',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -69,6 +70,9 @@ export interface RankerProfile {
  * - formPrior: log(1 + the KB's count of the entity under the mention's word) / log(1001), e.g. WordNet's tag
  *   count of the sense (the synset's lemma closest to the mention): how often this word means this entity, where
  *   kbPrior counts the entity under all its names; 0 without a per-form prior (LinkerInit.formPrior).
+ * - exemplar: cosine of the mention's in-context vector and the centroid of the in-context vectors of the
+ *   mentions confirmed for the entity (learned state's exemplar memory, src/core/learning/exemplarMemory.ts);
+ *   0 when the entity has none.
  */
 export interface RankerWeights {
   readonly version: 1 | 2 | 3 | 4;

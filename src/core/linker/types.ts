@@ -53,6 +53,8 @@ export interface LinkedMention extends Span {
   readonly margin: number;
   /** The highest-scoring entities other than the chosen one, best first. */
   readonly hardNegatives: readonly RankedCandidate[];
+  /** The mention's in-context vector, when asked for (LinkOptions.mentionVectors): what a decision adds to the exemplar memory. */
+  readonly vector?: readonly number[];
 }
 
 /** A decision the annotator already made in the document being linked (entityId null: NIL or rejected). */
@@ -74,6 +76,8 @@ export interface LinkOptions {
   /** How many candidates to return per mention. */
   readonly topK?: number;
   readonly context?: DocumentContext;
+  /** Return each mention's in-context vector (LinkedMention.vector), so decisions on it can feed the exemplar memory. */
+  readonly mentionVectors?: boolean;
 }
 
 /** The linker API. Usable from a worker thread: everything in and out is structured-cloneable. */

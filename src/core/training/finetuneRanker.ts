@@ -4,6 +4,9 @@ import type { GoldMapper } from '../formats/goldMapping';
 import type { GoldDocument, GoldMention } from '../formats/goldDocument';
 import { spanProblem } from '../formats/goldDocument';
 import { AnnotatorMemory } from '../learning/annotatorMemory';
+import { ExemplarMemory } from '../learning/exemplarMemory';
+import type { ExemplarMemoryJson } from '../learning/exemplarMemory';
+import { exemplarsFromGold } from '../learning/exemplarTraining';
 import type { LearnedState } from '../learning/learnedState';
 import { refitRanker } from '../learning/onlineLearner';
 import type { RankingExample, TrainOptions } from '../learning/rankerTrainer';
@@ -37,8 +40,8 @@ export function memoryFromGold(docs: readonly GoldDocument[], reading: GoldReadi
   return memory;
 }
 
-export function learnedStateOf(memory: AnnotatorMemory, weights?: RankerWeights): LearnedState {
-  return { version: 1, memory: memory.toJSON(), decisions: memory.size, ...(weights === undefined ? {} : { weights }) };
+export function learnedStateOf(memory: AnnotatorMemory, weights?: RankerWeights, exemplars?: ExemplarMemoryJson): LearnedState {
+  return { version: 1, memory: memory.toJSON(), ...(exemplars === undefined ? {} : { exemplars }), decisions: memory.size, ...(weights === undefined ? {} : { weights }) };
 }
 
 /** Candidates scored per training mention: the retrieved set is the hard negatives. */
@@ -50,12 +53,21 @@ const EXAMPLE_DEPTH = 64;
  * split in two halves and each half is linked with the memory of the other, so the ranker learns how much the
  * prior of *other* documents' decisions is worth, as it will be used — never a mention's own label.
  */
-export async function rankingExamples(linker: Linker, docs: readonly GoldDocument[], reading: GoldReading, seed: number, signal?: AbortSignal): Promise<{ examples: RankingExample[]; goldNotRetrieved: number }> {
+export async function rankingExamples(
+  linker: Linker,
+  docs: readonly GoldDocument[],
+  reading: GoldReading,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<{ examples: RankingExample[]; goldNotRetrieved: number; exemplars: ExemplarMemoryJson }> {
   const halves = splitByDocument(docs, 0.5, seed, (d) => d.id);
   const examples: RankingExample[] = [];
   let goldNotRetrieved = 0;
+  // Each half's exemplars (its gold mentions' in-context vectors through this linker's encoder), cross-fitted as the memory.
+  const exemplarsOf = new Map<readonly GoldDocument[], ExemplarMemoryJson>();
+  for (const half of [halves.train, halves.dev]) exemplarsOf.set(half, (await exemplarsFromGold(linker, half, reading.mapGold, signal)).toJSON());
   for (const [part, other] of [[halves.train, halves.dev], [halves.dev, halves.train]] as const) {
-    linker.setLearnedState(learnedStateOf(memoryFromGold(other, reading)));
+    linker.setLearnedState(learnedStateOf(memoryFromGold(other, reading), undefined, exemplarsOf.get(other)));
     for (const doc of part) {
       throwIfAborted(signal);
       const spans: { request: SpanRequest; goldIds: readonly string[] }[] = [];
@@ -79,7 +91,7 @@ export async function rankingExamples(linker: Linker, docs: readonly GoldDocumen
     }
   }
   linker.setLearnedState(undefined);
-  return { examples, goldNotRetrieved };
+  return { examples, goldNotRetrieved, exemplars: ExemplarMemory.merge(exemplarsOf.get(halves.train)!, exemplarsOf.get(halves.dev)!) };
 }
 
 /** The whole linker's accuracy on gold spans (in-KB mentions; NIL answers count as wrong), as `eval` reports it. */
@@ -95,6 +107,8 @@ export interface RankerFit {
   readonly examples: number;
   readonly goldNotRetrieved: number;
   readonly seconds: number;
+  /** The training documents' exemplars through the fit's encoder (what the folder's learned.json should carry). */
+  readonly exemplars: ExemplarMemoryJson;
 }
 
 /**
@@ -110,14 +124,14 @@ export async function fitRanker(
   options: { readonly seed: number; readonly train?: Partial<TrainOptions>; readonly signal?: AbortSignal },
 ): Promise<RankerFit> {
   const started = performance.now();
-  const { examples, goldNotRetrieved } = await rankingExamples(linker, train, reading, options.seed, options.signal);
+  const { examples, goldNotRetrieved, exemplars } = await rankingExamples(linker, train, reading, options.seed, options.signal);
   // The parent's kind (linear or residual MLP), refitted as the online learner does (refitRanker).
   const fitted = refitRanker(examples, base, { seed: options.seed, ...options.train }, options.signal);
   const weights: RankerWeights = { ...fitted.weights, source: `fine-tuned on ${examples.length} training mentions from ${base.source ?? 'the parent weights'}` };
-  linker.setLearnedState(learnedStateOf(memoryFromGold(train, reading), weights));
+  linker.setLearnedState(learnedStateOf(memoryFromGold(train, reading), weights, exemplars));
   try {
     const devAccuracy = await linkerAccuracy(linker, dev, reading, options.signal);
-    return { weights, devAccuracy, examples: examples.length, goldNotRetrieved, seconds: (performance.now() - started) / 1000 };
+    return { weights, devAccuracy, examples: examples.length, goldNotRetrieved, seconds: (performance.now() - started) / 1000, exemplars };
   } finally {
     linker.setLearnedState(undefined);
   }

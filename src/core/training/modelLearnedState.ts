@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { LinkerError } from '../errors';
 import type { AnnotatorMemoryJson } from '../learning/annotatorMemory';
 import { formKey } from '../learning/annotatorMemory';
+import { ExemplarMemory } from '../learning/exemplarMemory';
 import { type LearnedState, parseLearnedState } from '../learning/learnedState';
 
 /**
@@ -61,10 +62,17 @@ export function mergeMemories(a: AnnotatorMemoryJson, b: AnnotatorMemoryJson): A
 
 /**
  * A model folder's state with the workspace's online one on top: the online weights (refitted from the
- * model's) win; memories add up. Either may be absent.
+ * model's) win; memories (the annotator memory, the exemplar centroids) add up. Either may be absent.
  */
 export function stackLearnedStates(base: LearnedState | undefined, online: LearnedState | undefined): LearnedState | undefined {
   if (base === undefined || online === undefined) return online ?? base;
   const weights = online.weights ?? base.weights;
-  return { version: 1, memory: mergeMemories(base.memory, online.memory), decisions: base.decisions + online.decisions, ...(weights === undefined ? {} : { weights }) };
+  const exemplars = base.exemplars === undefined || online.exemplars === undefined ? (online.exemplars ?? base.exemplars) : ExemplarMemory.merge(base.exemplars, online.exemplars);
+  return {
+    version: 1,
+    memory: mergeMemories(base.memory, online.memory),
+    ...(exemplars === undefined ? {} : { exemplars }),
+    decisions: base.decisions + online.decisions,
+    ...(weights === undefined ? {} : { weights }),
+  };
 }
