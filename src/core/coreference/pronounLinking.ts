@@ -16,7 +16,7 @@ export interface PronounLinkingInput {
   readonly decisions?: readonly DocumentDecision[];
   /** Mentions of the document linked earlier and kept (relinking a changed region). */
   readonly others?: readonly LinkedMention[];
-  /** Detection: look for pronouns in this range of the text and add those an antecedent resolves. */
+  /** Detection: look for pronouns (of `options.detectClasses`) in this range of the text and add those an antecedent resolves. */
   readonly propose?: readonly [number, number];
   /** Detection: a linked pronoun no antecedent resolves is dropped (else it stays, NIL). */
   readonly dropUnresolved: boolean;
@@ -28,7 +28,9 @@ export interface PronounLinkingInput {
 
 /** `linked` with pronoun mentions resolved (and, with `propose`, resolved pronouns added), in text order. */
 export function linkPronouns(text: string, input: PronounLinkingInput): LinkedMention[] {
-  const { linked, options } = input;
+  const { linked } = input;
+  // Detecting, the proposal classes apply to the linked mentions too (a detected "It" stays a name when "it" is not proposed).
+  const options = input.propose === undefined ? input.options : { ...input.options, classes: input.options.detectClasses };
   const isPronoun = (m: LinkedMention): boolean => {
     const info = pronounOf(m.text);
     return info !== undefined && options.classes.includes(info.class);

@@ -35,8 +35,11 @@ const LEXICON: ReadonlyMap<string, PronounInfo> = new Map<string, PronounInfo>([
   ['themselves', { class: 'plural', role: 'reflexive' }],
 ]);
 
-/** The pronoun classes resolved by default: persons only (he/she). `it`/`they` did not measure better (docs/BENCHMARKS.md). */
+/** The person classes (he/she): what detection proposes by default (an "it" is often expletive: "it rained"). */
 export const PERSON_CLASSES: readonly PronounClass[] = ['male', 'female'];
+
+/** Every class: what a given pronoun span is resolved as by default (docs/BENCHMARKS.md, coreference cross-validation). */
+export const ALL_PRONOUN_CLASSES: readonly PronounClass[] = ['male', 'female', 'neuter', 'plural'];
 
 /** The pronoun a mention's text is (case-insensitive, surrounding spaces ignored), or undefined. */
 export function pronounOf(text: string): PronounInfo | undefined {

@@ -82,3 +82,24 @@ void test('relinking a changed paragraph resolves its pronouns against the kept 
   const she = relinked.find((m) => m.text === 'She');
   assert.equal(she?.candidates[0].id, 'Q7186');
 });
+
+void test('a given it/its/they span takes the salient non-person by default; he/she only leaves it to the names', async () => {
+  const text = 'Marie Curie was born in Warsaw. It is the capital of Poland.';
+  const at = (f: string): { start: number; end: number } => ({ start: text.indexOf(f), end: text.indexOf(f) + f.length });
+  const spans = [at('Marie Curie'), at('Warsaw'), at('It')];
+  const [, , it] = await makeLinker().linkSpans(text, spans);
+  assert.equal(it.candidates[0].id, 'Q270');
+  assert.deepEqual(it.candidates[0].signals.coreference, at('Warsaw'));
+  // he/she only: "It" is ranked by its name and context, no resolution.
+  const [, , personsOnly] = await makeLinker({ coreference: { classes: ['male', 'female'] } }).linkSpans(text, spans);
+  assert.ok(personsOnly.candidates.every((c) => c.signals.coreference === undefined));
+});
+
+void test('detection proposes he/she only by default (detectClasses): an "It" in the text is no proposal', async () => {
+  const text = 'Marie Curie was born in Warsaw. It is old. She left.';
+  const on = await makeLinker({ coreference: { detect: true } }).linkDocument(text);
+  assert.ok(on.some((m) => m.text === 'She' && m.candidates[0]?.id === 'Q7186'));
+  assert.ok(!on.some((m) => m.text === 'It'));
+  const everything = await makeLinker({ coreference: { detect: true, detectClasses: ['male', 'female', 'neuter', 'plural'] } }).linkDocument(text);
+  assert.equal(everything.find((m) => m.text === 'It')?.candidates[0]?.id, 'Q270');
+});

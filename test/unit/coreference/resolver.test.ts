@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { entityTraits } from '../../../src/core/coreference/entityTraits';
 import type { EntityTraits } from '../../../src/core/coreference/entityTraits';
-import { pronounOf, pronounSpans } from '../../../src/core/coreference/pronouns';
+import { PERSON_CLASSES, pronounOf, pronounSpans } from '../../../src/core/coreference/pronouns';
 import { DEFAULT_COREFERENCE_OPTIONS, resolvePronouns } from '../../../src/core/coreference/resolver';
 import type { AntecedentMention } from '../../../src/core/coreference/resolver';
 import { SentenceIndex } from '../../../src/core/coreference/sentences';
@@ -25,7 +25,10 @@ function mentions(text: string, pairs: readonly (readonly [string, string])[]): 
   });
 }
 
-function resolve(text: string, pairs: readonly (readonly [string, string])[], options = DEFAULT_COREFERENCE_OPTIONS): (string | undefined)[] {
+/** he/she only (these tests are about persons); the it/they tests pass their classes. */
+const PERSONS = { ...DEFAULT_COREFERENCE_OPTIONS, classes: PERSON_CLASSES };
+
+function resolve(text: string, pairs: readonly (readonly [string, string])[], options = PERSONS): (string | undefined)[] {
   const pronouns = pronounSpans(text, options.classes);
   return resolvePronouns(text, pronouns, mentions(text, pairs), traitsOf, options).map((r) => r?.entityId);
 }
@@ -62,7 +65,7 @@ void test('gender evidence: "she" skips a nearer man for a woman, "he" the other
   const text = 'Marie Curie married Pierre Curie. She won twice and he once.';
   assert.deepEqual(resolve(text, [['Marie Curie', 'curie'], ['Pierre Curie', 'pierre']]), ['curie', 'pierre']);
   // Without the gender check, "She" takes the subject (Marie) and so does "he".
-  assert.deepEqual(resolve(text, [['Marie Curie', 'curie'], ['Pierre Curie', 'pierre']], { ...DEFAULT_COREFERENCE_OPTIONS, gender: false }), ['curie', 'curie']);
+  assert.deepEqual(resolve(text, [['Marie Curie', 'curie'], ['Pierre Curie', 'pierre']], { ...PERSONS, gender: false }), ['curie', 'curie']);
 });
 
 void test('a resolved pronoun carries the chain beyond the window, and the window stops a stale antecedent', () => {
@@ -74,7 +77,7 @@ void test('a resolved pronoun carries the chain beyond the window, and the windo
 
 void test('the subject of the previous sentence outranks a later object of it', () => {
   const text = 'Marie Curie taught Pierre Curie physics. He thanked nobody.';
-  const noGender = { ...DEFAULT_COREFERENCE_OPTIONS, gender: false };
+  const noGender = { ...PERSONS, gender: false };
   assert.deepEqual(resolve(text, [['Marie Curie', 'curie'], ['Pierre Curie', 'pierre']], noGender), ['curie']);
   assert.deepEqual(resolve(text, [['Marie Curie', 'curie'], ['Pierre Curie', 'pierre']], { ...noGender, subjectWeight: 1 }), ['pierre']);
 });
@@ -82,7 +85,7 @@ void test('the subject of the previous sentence outranks a later object of it', 
 void test('cataphora lets "his" take the name later in its own sentence, not in the next one', () => {
   const text = 'In his youth, Giulio Natta lived in Imperia.';
   assert.deepEqual(resolve(text, [['Giulio Natta', 'natta']]), ['natta']);
-  assert.deepEqual(resolve(text, [['Giulio Natta', 'natta']], { ...DEFAULT_COREFERENCE_OPTIONS, cataphora: 0 }), [undefined]);
+  assert.deepEqual(resolve(text, [['Giulio Natta', 'natta']], { ...PERSONS, cataphora: 0 }), [undefined]);
   assert.deepEqual(resolve('In his youth he sang. Giulio Natta lived in Imperia.', [['Giulio Natta', 'natta']]), [undefined, undefined]);
 });
 
