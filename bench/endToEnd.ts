@@ -248,7 +248,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
         for (const m of await inner.linkDocument(doc.text, { topK: 1 })) {
           const top = m.nil ? undefined : m.candidates[0];
           if (top === undefined) continue;
-          conventions.add(c.kb.get(top.id)?.type ?? '', conventionShape(m.text), gold.has(`${m.start}:${m.end}`));
+          conventions.add(c.kb.get(top.id)?.type ?? '', conventionShape(m.text, m.partOfName === true), gold.has(`${m.start}:${m.end}`));
         }
       }
     }

@@ -1,6 +1,12 @@
 import { LinkerError } from '../errors';
 import { hasUpperCase, isAcronym, tokenize } from '../linker/tokens';
+import { paragraphRanges } from '../linker/paragraphs';
+import type { Token } from '../linker/tokens';
+import type { Span } from '../linker/types';
 import { detectionOperatingPoint } from '../simulation/keyCosts';
+import { insideLongerName } from './mentionFeatures';
+import { capitalisedRuns } from './spanProposals';
+import { builtInWordFrequencies } from './wordFrequencies';
 
 /**
  * Learned annotation conventions: whether this annotator (or this benchmark) annotates a detection at all, given
@@ -29,12 +35,39 @@ export const DEFAULT_CONVENTION_STRENGTH = 4;
 
 /**
  * The shape of a surface form, corpus-independent: 'lower' (a common noun: no upper-case letter), 'acronym'
- * ("UK", "NATO"), 'name' (capitalised), each '/one' or '/multi' by its word count.
+ * ("UK", "NATO"), 'name' (capitalised), each '/one' or '/multi' by its word count, and '/part' when the detection
+ * is part of a longer capitalised name in its text ("John" of "John Ashbery", "Edinburgh" of "University of
+ * Edinburgh": the dictionary knows the part, not the whole; see `partsOfLongerNames`).
  */
-export function conventionShape(surface: string): string {
+export function conventionShape(surface: string, partOfName = false): string {
   const words = tokenize(surface).filter((t) => t.word).length;
   const kind = !hasUpperCase(surface) ? 'lower' : isAcronym(surface.trim()) ? 'acronym' : 'name';
-  return `${kind}/${words > 1 ? 'multi' : 'one'}`;
+  return `${kind}/${words > 1 ? 'multi' : 'one'}${partOfName ? '/part' : ''}`;
+}
+
+/**
+ * For each span of `text`: whether it lies strictly inside a longer run of capitalised words (capitalisedRuns,
+ * particles such as "of" included) of its paragraph, a title before a name aside (mentionFeatures.ts insideLongerName).
+ */
+export function partsOfLongerNames(text: string, spans: readonly Span[]): boolean[] {
+  const paras = paragraphRanges(text);
+  const frequencies = builtInWordFrequencies();
+  const byParagraph = new Map<number, { tokens: Token[]; runs: [number, number][] }>();
+  return spans.map((s) => {
+    const p = paras.findIndex(([a, b]) => s.start >= a && s.end <= b);
+    if (p < 0) return false;
+    let para = byParagraph.get(p);
+    if (para === undefined) {
+      const [a, b] = paras[p];
+      const tokens = tokenize(text.slice(a, b)).map((t) => ({ ...t, start: t.start + a, end: t.end + a }));
+      para = { tokens, runs: capitalisedRuns(text, tokens) };
+      byParagraph.set(p, para);
+    }
+    const first = para.tokens.findIndex((t) => t.end > s.start);
+    let last = first;
+    while (last + 1 < para.tokens.length && para.tokens[last + 1].start < s.end) last++;
+    return first >= 0 && insideLongerName(para.tokens, para.runs, first, last, frequencies);
+  });
 }
 
 const EMPTY: ConventionCounts = { annotated: 0, skipped: 0 };
@@ -123,6 +156,8 @@ export interface JudgementCounts {
   readonly entityId: string;
   readonly annotated: number;
   readonly skipped: number;
+  /** The detection was part of a longer capitalised name (conventionShape). */
+  readonly partOfName?: boolean;
 }
 
 /** Conventions from the annotator memory's judgements; `typeOf` gives an entity's KB type (undefined: not in the KB, left out). */
@@ -131,7 +166,7 @@ export function conventionsFromJudgements(judgements: readonly JudgementCounts[]
   for (const j of judgements) {
     const type = typeOf(j.entityId);
     if (type === undefined) continue;
-    const shape = conventionShape(j.surface);
+    const shape = conventionShape(j.surface, j.partOfName === true);
     if (j.annotated > 0) out.add(type, shape, true, j.annotated);
     if (j.skipped > 0) out.add(type, shape, false, j.skipped);
   }
@@ -143,6 +178,8 @@ interface ConventionMention {
   readonly text: string;
   readonly nil: boolean;
   readonly candidates: readonly { readonly id: string }[];
+  /** Part of a longer capitalised name in its text (partsOfLongerNames). */
+  readonly partOfName?: boolean;
 }
 
 /**
@@ -156,6 +193,6 @@ export function keptByConvention<M extends ConventionMention>(linked: readonly M
   return linked.filter((m) => {
     const top = m.nil ? undefined : m.candidates[0];
     if (top === undefined || linkedBefore(m.text)) return true;
-    return conventions.keeps(typeOf(top.id) ?? '', conventionShape(m.text), operatingPoint);
+    return conventions.keeps(typeOf(top.id) ?? '', conventionShape(m.text, m.partOfName === true), operatingPoint);
   });
 }

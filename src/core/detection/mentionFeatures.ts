@@ -113,18 +113,41 @@ export function typeKey(span: Pick<SpanEvidence, 'rows' | 'fromGazetteer'>, enti
   return types.length === 0 ? '(untyped)' : types.join('|');
 }
 
-/** True when a run (sorted, not overlapping) strictly contains tokens first..last; binary search. */
-function insideLongerRun(runs: readonly (readonly [number, number])[], first: number, last: number): boolean {
+/** The run (sorted, not overlapping) that strictly contains tokens first..last, if any; binary search. */
+function enclosingRun(runs: readonly (readonly [number, number])[], first: number, last: number): readonly [number, number] | undefined {
   let lo = 0;
   let hi = runs.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (runs[mid][1] < first) lo = mid + 1;
     else if (runs[mid][0] > first) hi = mid - 1;
-    else return last <= runs[mid][1] && runs[mid][1] - runs[mid][0] > last - first;
+    else return last <= runs[mid][1] && runs[mid][1] - runs[mid][0] > last - first ? runs[mid] : undefined;
   }
-  return false;
+  return undefined;
 }
+
+/**
+ * True when tokens first..last are part of a longer capitalised name (capitalisedRuns): "Edinburgh" of
+ * "University of Edinburgh", "John" of "John Ashbery". Not when the run only adds, before the span, capitalised
+ * words that are common nouns or adjectives in WordNet (a title or role: "Prime Minister Ehud Olmert",
+ * "President Barack Obama"; the word next to the name a noun with WordNet tag count >= 3, the others any ordinary
+ * word: "Southern California", "John Ashbery" stay inside): the name itself is the span.
+ */
+export function insideLongerName(tokens: readonly Token[], runs: readonly (readonly [number, number])[], first: number, last: number, frequencies: WordFrequencies | undefined): boolean {
+  const run = enclosingRun(runs, first, last);
+  if (run === undefined) return false;
+  if (run[1] !== last || frequencies === undefined) return true;
+  const before = tokens.slice(run[0], first);
+  const known = (t: Token, noun: boolean): boolean => {
+    const c = frequencies.of(t.folded);
+    return t.word && (noun ? c.noun : c.noun + c.other) >= TITLE_WORD_COUNT;
+  };
+  // Every added word an ordinary word, the one next to the name a noun ("Prime Minister", not "Southern", "John").
+  return !(before.every((t) => known(t, false)) && known(before[before.length - 1], true));
+}
+
+/** WordNet tag count from which a capitalised word before a name reads as an ordinary word (title or role). */
+const TITLE_WORD_COUNT = 3;
 
 /** The feature vector of one span, in MENTION_FEATURE_NAMES order, with an empty memory. */
 export function mentionFeatures(
@@ -169,7 +192,7 @@ export function mentionFeatures(
     ambiguity: Math.min(1, Math.log1p(span.rows.length) / 3),
     prevCapitalised: prev !== undefined && isCapitalised(prev) && !isSentenceStart(text, tokens, span.first - 1) ? 1 : 0,
     nextCapitalised: next !== undefined && isCapitalised(next) ? 1 : 0,
-    insideLongerName: insideLongerRun(runs, span.first, span.last) ? 1 : 0,
+    insideLongerName: insideLongerName(tokens, runs, span.first, span.last, frequencies) ? 1 : 0,
     prevDeterminer: prev !== undefined && DETERMINERS.has(prev.folded) ? 1 : 0,
     prevPreposition: prev !== undefined && PREPOSITIONS.has(prev.folded) ? 1 : 0,
     exactTitle: span.rows.some((r) => entities?.[r]?.title === surface) ? 1 : 0,

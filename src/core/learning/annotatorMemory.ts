@@ -21,7 +21,8 @@ export interface AnnotatorMemoryJson {
   /** formKey -> count of NIL decisions. */
   readonly nil: Readonly<Record<string, number>>;
   /**
-   * Surface as written + "\u0000" + entity id -> [annotated, skipped]: the entity linked (annotated), or the top
+   * Surface as written + "\u0000" + entity id (+ "\u0000part" for a detection that was part of a longer
+   * capitalised name, LinkedMention.partOfName) -> [annotated, skipped]: the entity linked (annotated), or the top
    * candidate of a detection rejected or marked NIL (skipped); the annotation conventions learn from it
    * (detection/annotationConventions.ts). Absent in older files.
    */
@@ -34,6 +35,8 @@ export interface Judgement {
   readonly entityId: string;
   readonly annotated: number;
   readonly skipped: number;
+  /** The detection was part of a longer capitalised name in its text. */
+  readonly partOfName?: boolean;
 }
 
 /** The key every memory lookup uses: NFKC, case-folded tokens joined by one space (as name matching). */
@@ -67,7 +70,7 @@ export class AnnotatorMemory {
     // What the conventions learn: the linked entity was annotated; the top candidate shown for a span rejected or
     // marked NIL was not (a decision without the linker's answer teaches nothing here).
     const judgedId = id ?? d.mention?.candidates[0]?.id;
-    if (judgedId !== undefined) this.judge(`${d.text.trim()}\u0000${judgedId}`, id !== undefined ? 0 : 1, 1);
+    if (judgedId !== undefined) this.judge(`${d.text.trim()}\u0000${judgedId}${d.mention?.partOfName === true ? '\u0000part' : ''}`, id !== undefined ? 0 : 1, 1);
   }
 
   private judge(key: string, slot: 0 | 1, count: number): void {
@@ -79,8 +82,8 @@ export class AnnotatorMemory {
   /** Every judgement: the surface, the entity linked (annotated) or shown and rejected / marked NIL (skipped). */
   judgements(): Judgement[] {
     return [...this.judged].map(([key, [annotated, skipped]]) => {
-      const cut = key.indexOf('\u0000');
-      return { surface: key.slice(0, cut), entityId: key.slice(cut + 1), annotated, skipped };
+      const [surface, entityId, part] = key.split('\u0000');
+      return { surface, entityId, annotated, skipped, ...(part === 'part' ? { partOfName: true } : {}) };
     });
   }
 

@@ -12,7 +12,7 @@ import { DEFAULT_DETECTION, Gazetteer } from './gazetteer';
 import { MentionDetector } from '../detection/mentionDetector';
 import type { MentionScorer } from '../detection/mentionScorer';
 import { LearnedDetection } from '../detection/learnedDetection';
-import { conventionsFromJudgements, keptByConvention } from '../detection/annotationConventions';
+import { conventionsFromJudgements, keptByConvention, partsOfLongerNames } from '../detection/annotationConventions';
 import type { AnnotationConventions } from '../detection/annotationConventions';
 import { builtInWordFrequencies } from '../detection/wordFrequencies';
 import type { DetectedMention, DetectionOptions } from './gazetteer';
@@ -310,8 +310,13 @@ export class Linker implements DocumentLinker {
     return row === undefined ? undefined : (this.recordArray()[row]?.type ?? '');
   }
 
-  /** The linked mentions the annotation conventions keep (a form linked before, in the memory or the document, always). */
-  private byConvention(linked: LinkedMention[], context: DocumentContext | undefined): LinkedMention[] {
+  /**
+   * The linked mentions the annotation conventions keep (a form linked before, in the memory or the document,
+   * always), each marked when it is part of a longer capitalised name of `text` (LinkedMention.partOfName).
+   */
+  private byConvention(text: string, found: LinkedMention[], context: DocumentContext | undefined): LinkedMention[] {
+    const parts = partsOfLongerNames(text, found);
+    const linked = found.map((m, i) => (parts[i] ? { ...m, partOfName: true } : m));
     const memory = this.learned?.memory;
     const linkedInDocument = new Set((context?.decisions ?? []).filter((d) => d.entityId !== null).map((d) => d.text.trim().toLowerCase()));
     const before = (text: string): boolean => (memory !== undefined && memory.decidedCount(text) > 0) || linkedInDocument.has(text.trim().toLowerCase());
@@ -510,7 +515,7 @@ export class Linker implements DocumentLinker {
     const t = performance.now();
     const detected = this.detect(text, undefined, options.context);
     this.timings.detection += performance.now() - t;
-    const linked = this.byConvention(await this.linkJobs(text, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options), options.context);
+    const linked = this.byConvention(text, await this.linkJobs(text, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options), options.context);
     return this.corefer(text, linked, options, [0, text.length]);
   }
 
@@ -580,7 +585,7 @@ export class Linker implements DocumentLinker {
     const after = previousResult.filter((m) => m.start >= region.toOld).map((m) => shiftMention(m, delta));
     const jobs = detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows }));
     // The kept mentions' confident predictions still count for the coherence of the fresh ones.
-    const fresh = this.corefer(newText, this.byConvention(await this.linkJobs(newText, jobs, options, [...before, ...after]), options.context), options, [region.from, region.toNew], [...before, ...after]);
+    const fresh = this.corefer(newText, this.byConvention(newText, await this.linkJobs(newText, jobs, options, [...before, ...after]), options.context), options, [region.from, region.toNew], [...before, ...after]);
     return [...before, ...fresh, ...after];
   }
 

