@@ -67,16 +67,23 @@ export function linkPronouns(text: string, input: PronounLinkingInput): LinkedMe
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** Decisions first; a prediction counts where no decision covers its span. Pronoun predictions are not antecedents. */
+/**
+ * Decisions first; a prediction counts where no decision covers its span. The pronouns being resolved are not
+ * antecedents (they join the chain as they resolve); a kept mention's resolved pronoun is, with its probability,
+ * as it was in the chain when its document was linked whole.
+ */
 function antecedents(input: PronounLinkingInput, isPronoun: (m: LinkedMention) => boolean): AntecedentMention[] {
   const out: AntecedentMention[] = [];
   for (const d of input.decisions ?? []) if (d.entityId !== null) out.push({ start: d.start, end: d.end, entityId: d.entityId, confidence: 1 });
   const decided = (m: Span): boolean => (input.decisions ?? []).some((d) => d.start < m.end && m.start < d.end);
-  for (const m of [...input.linked, ...(input.others ?? [])]) {
+  const add = (m: LinkedMention, kept: boolean): void => {
     const top = m.candidates[0];
-    if (m.nil || top === undefined || isPronoun(m) || decided(m)) continue;
+    if (m.nil || top === undefined || decided(m)) return;
+    if (isPronoun(m) && !(kept && top.signals.coreference !== undefined)) return;
     out.push({ start: m.start, end: m.end, entityId: top.id, confidence: top.probability });
-  }
+  };
+  for (const m of input.linked) add(m, false);
+  for (const m of input.others ?? []) add(m, true);
   return out;
 }
 

@@ -44,6 +44,7 @@ import type { DocumentContext, DocumentLinker, LinkedMention, LinkOptions, Span,
 import { dotAt } from '../vectorMath';
 import { EntityTraitCache } from '../coreference/entityTraits';
 import { linkPronouns } from '../coreference/pronounLinking';
+import { withCoreferenceReach } from '../coreference/relinkReach';
 import { DEFAULT_COREFERENCE_OPTIONS } from '../coreference/resolver';
 import type { CoreferenceOptions } from '../coreference/resolver';
 
@@ -573,8 +574,10 @@ export class Linker implements DocumentLinker {
    */
   async relinkChanged(previousText: string, previousResult: readonly LinkedMention[], newText: string, options: LinkOptions = {}): Promise<LinkedMention[]> {
     this.resetTimings();
-    const region = changedRegion(previousText, newText);
-    if (region === undefined) return [...previousResult];
+    const changed = changedRegion(previousText, newText);
+    if (changed === undefined) return [...previousResult];
+    // With pronoun detection, the following paragraphs whose pronouns the edit can resolve differently too.
+    const region = withCoreferenceReach(newText, changed, { ...DEFAULT_COREFERENCE_OPTIONS, ...this.options.coreference });
     await this.resolveIds(options.context, [], options.signal);
     await this.prepareDocumentDetector(newText, [region.from, region.toNew], options.signal);
     const delta = newText.length - previousText.length;

@@ -103,3 +103,27 @@ void test('detection proposes he/she only by default (detectClasses): an "It" in
   const everything = await makeLinker({ coreference: { detect: true, detectClasses: ['male', 'female', 'neuter', 'plural'] } }).linkDocument(text);
   assert.equal(everything.find((m) => m.text === 'It')?.candidates[0]?.id, 'Q270');
 });
+
+void test('relinking with pronoun detection re-resolves the pronouns of the next paragraph an edit reaches', async () => {
+  const linker = makeLinker({ coreference: { detect: true } });
+  const before = 'Marie Curie was born in Warsaw.\n\nShe studied in Paris.';
+  const after = 'The weather was cold in Warsaw.\n\nShe studied in Paris.';
+  const first = await linker.linkDocument(before);
+  assert.equal(first.find((m) => m.text === 'She')?.candidates[0].id, 'Q7186');
+  // The antecedent is gone: linking the whole new text proposes no "She"; relinking the edited paragraph must agree.
+  const whole = await linker.linkDocument(after);
+  const relinked = await linker.relinkChanged(before, first, after);
+  assert.deepEqual(relinked.map((m) => [m.start, m.text, m.candidates[0]?.id]), whole.map((m) => [m.start, m.text, m.candidates[0]?.id]));
+  assert.ok(!relinked.some((m) => m.text === 'She'));
+});
+
+void test('relinking a paragraph counts the resolved pronouns kept before it, as linking the whole text does', async () => {
+  const linker = makeLinker({ coreference: { detect: true, window: 1 } });
+  // Window 1: the last "She" is two sentences from Curie's name; only the chain through the first "She" reaches it.
+  const before = 'Marie Curie was born in Warsaw.\n\nShe studied.\n\nThe weather was cold.';
+  const after = 'Marie Curie was born in Warsaw.\n\nShe studied.\n\nShe was cold.';
+  const whole = await linker.linkDocument(after);
+  assert.equal(whole.filter((m) => m.text === 'She' && m.candidates[0]?.id === 'Q7186').length, 2);
+  const relinked = await linker.relinkChanged(before, await linker.linkDocument(before), after);
+  assert.deepEqual(relinked.map((m) => [m.start, m.text, m.candidates[0]?.id]), whole.map((m) => [m.start, m.text, m.candidates[0]?.id]));
+});
