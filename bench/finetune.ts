@@ -4,10 +4,14 @@
  *
  *   node out/bench/finetune.js [--only=elevant,wsd] [--seeds=3] [--first-seed=1] [--epochs=4] [--negatives=64] [--lr=0.001]
  *                              [--entity-side] [--strategies=random,hard,mixed] [--quick] [--whole-linker]
+ *                              [--select-on=cross-fit,linker] [--folds=3] [--diagnose]
  *
  * --whole-linker runs `finetune` itself per seed (head + ranker refitted for it + the training documents'
  * learned state, epoch chosen on the whole linker's dev accuracy) and scores the whole linker of the written
- * folder on the test documents against the parent with the shipped ranker (gold spans), with time per epoch.
+ * folder on the test documents against the parent with the shipped ranker (gold spans), with time per epoch;
+ * --select-on lists the selections compared (cross-fit: the default, pooled over --folds folds of the training
+ * documents; linker: the old seeded 20% dev split). --diagnose prints, per epoch's head, the ranker refitted as
+ * the 'linker' selection does with its dev accuracy beside the test accuracy (diagnosis only: nothing is chosen on it).
  *
  * - elevant vs wiki11k (gold = the entity whose title is the label's Wikidata name): train on oke-2015-train,
  *   oke-2016-train, rss-500, reuters-128 and derczynski (dev = a seeded 20% of their documents, for early
@@ -20,7 +24,7 @@
  * Vectors come from the same on-disk caches as bench/quality.ts (.cache/bench/<kb>/), so only the first run
  * encodes. Splits are by document, never by mention. Prints mean ± sample standard deviation over seeds.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TextEncoder } from '../src/core/encoder/encoder';
@@ -40,8 +44,10 @@ import type { NegativeStrategy } from '../src/core/training/negativeMining';
 import { type HeadWeights, identityHead, projectRows } from '../src/core/encoder/finetuned/head';
 import { FinetunedEncoder } from '../src/core/encoder/finetuned/finetunedEncoder';
 import { readFinetunedModel } from '../src/core/encoder/finetuned/finetunedModel';
-import { DEFAULT_RANKER_WEIGHTS, loadRankerWeights } from '../src/core/linker/ranker';
-import { finetune } from '../src/core/training/finetune';
+import { DEFAULT_RANKER_WEIGHTS, type RankerWeights, loadRankerWeights } from '../src/core/linker/ranker';
+import { fitRanker, learnedStateOf, memoryFromGold } from '../src/core/training/finetuneRanker';
+import { HeadSwitchEncoder } from '../src/core/training/headSwitchEncoder';
+import { type FinetuneSelection, finetune } from '../src/core/training/finetune';
 import { describeLeakFree, leakFreeTraining } from '../src/core/training/leakFreeTraining';
 import { readModelLearnedState } from '../src/core/training/modelLearnedState';
 import { wordnetPriorOf } from '../src/core/linker/wordnetSenseCounts';
@@ -82,6 +88,11 @@ interface Section {
   readonly gold: { readonly train: readonly GoldDocument[]; readonly test: readonly GoldDocument[]; readonly mapGold: GoldMapper; readonly candidatesFor?: (m: GoldMention) => readonly string[] | undefined };
 }
 const WHOLE_LINKER = argv.includes('--whole-linker');
+/** Where `finetune`'s gain comes from, per epoch, on the test documents (diagnosis only: nothing is chosen on them). */
+const DIAGNOSE = argv.includes('--diagnose');
+/** `finetune`'s selections compared by --whole-linker (each seed runs each). */
+const SELECTIONS = (arg('select-on')?.split(',') ?? ['cross-fit']) as FinetuneSelection[];
+const FOLDS = arg('folds') === undefined ? undefined : Number(arg('folds'));
 
 async function main(): Promise<void> {
   if (!existsSync(DATA)) {
@@ -98,7 +109,7 @@ async function main(): Promise<void> {
       `initial scale 20; entity-side map ${ENTITY_SIDE ? 'trained' : 'frozen (identity)'}; seeds ${FIRST_SEED}..${FIRST_SEED + SEEDS - 1}; template ${templateId(DEFAULT_TEMPLATE)}.`,
   );
   try {
-    const run = WHOLE_LINKER ? (s: Section) => wholeLinkerTable(s, encoder, modelDir) : runSection;
+    const run = DIAGNOSE ? (s: Section) => diagnoseTable(s, encoder) : WHOLE_LINKER ? (s: Section) => wholeLinkerTable(s, encoder, modelDir) : runSection;
     if (ONLY === undefined || ONLY.includes('elevant')) await run(await elevantSection(encoder));
     if (ONLY === undefined || ONLY.includes('wsd')) await run(await wsdSection(encoder));
   } finally {
@@ -208,15 +219,15 @@ async function wholeLinkerTable(s: Section, parentEncoder: TextEncoder, parentDi
   console.log('');
   console.log(`Whole linker, \`finetune\` (head + ranker + learned state, selected on whole-linker dev accuracy), test documents, gold spans; parent with the shipped ranker: ${pct(base)}.`);
   console.log('');
-  console.log('| seed | dev acc. parent -> folder | test acc. | Δ vs parent | best epoch | s/epoch (train + select) | total s |');
-  console.log('|---|---|---|---|---|---|---|');
-  const accs: number[] = [];
-  for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+  console.log('| selection | seed | selection acc. parent -> folder | test acc. | Δ vs parent | best epoch | ranker | s/epoch (train + select) | total s |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  const accs = new Map<FinetuneSelection, number[]>(SELECTIONS.map((sel) => [sel, []]));
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) for (const selectOn of SELECTIONS) {
     const out = path.join(os.tmpdir(), `el-bench-finetune-${process.pid}-${seed}`);
     const started = performance.now();
     const result = await finetune({
       train: s.gold.train, kb: s.kb, encoder: parent, parentDir, entityVectors: s.entityVectors, entityIndex: index, rankerWeights: DEFAULT_RANKER_WEIGHTS, ...prior,
-      linkerOptions, mapGold: s.gold.mapGold, ...(candidatesFor === undefined ? {} : { candidatesFor }), outDir: out, overwrite: true,
+      linkerOptions, mapGold: s.gold.mapGold, ...(candidatesFor === undefined ? {} : { candidatesFor }), outDir: out, overwrite: true, selectOn, ...(FOLDS === undefined ? {} : { folds: FOLDS }),
       training: { negatives: 'mixed', numNegatives: NEGATIVES, epochs: EPOCHS, seed, optimizer: { lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } },
     });
     const total = (performance.now() - started) / 1000;
@@ -224,14 +235,80 @@ async function wholeLinkerTable(s: Section, parentEncoder: TextEncoder, parentDi
     const learned = await readModelLearnedState(out);
     const linker = new Linker({ kb: s.kb, encoder: new FinetunedEncoder(parent, head), index, rankerWeights: await loadRankerWeights(out), ...(learned === undefined ? {} : { learned }), ...prior, options: linkerOptions });
     const acc = await accuracyOf(linker);
-    accs.push(acc);
+    accs.get(selectOn)!.push(acc);
     const dev = result.manifest.metrics.linker;
     const epochs = result.training.epochs;
     const perEpoch = `${mean(epochs.map((e) => e.seconds)).toFixed(1)} + ${mean(epochs.map((e) => e.selectionSeconds ?? 0)).toFixed(1)}`;
-    console.log(`| ${seed} | ${dev === undefined ? '' : `${pct(dev.before)} -> ${pct(dev.after)}`} | ${pct(acc)} | ${(100 * (acc - base)).toFixed(2)} | ${result.training.bestEpoch} | ${perEpoch} | ${total.toFixed(0)} |`);
+    const ranker = /kept from|did not beat/.test(readFileSync(path.join(out, 'ranker.json'), 'utf8')) ? 'parent' : 'refitted';
+    const crossFit = result.manifest.training?.['crossFit'] as { epoch: number; refit: number; l2: number; byL2: Record<string, number>; base: number }[] | undefined;
+    if (crossFit !== undefined) {
+      const byL2 = (e: { byL2: Record<string, number> }): string => Object.entries(e.byL2).map(([l2, a]) => `l2 ${l2} ${pct(a)}`).join(' ');
+      console.error(`\nSeed ${seed} cross-fit per epoch (out of fold: refit at each pull / parent ranker): ${crossFit.map((e) => `${e.epoch}: ${byL2(e)} / ${pct(e.base)}`).join('; ')}\n`);
+    }
+    console.log(`| ${selectOn} | ${seed} | ${dev === undefined ? '' : `${pct(dev.before)} -> ${pct(dev.after)}`} | ${pct(acc)} | ${(100 * (acc - base)).toFixed(2)} | ${result.training.bestEpoch} | ${ranker} | ${perEpoch} | ${total.toFixed(0)} |`);
     rmSync(out, { recursive: true, force: true });
   }
-  console.log(`| mean ± sd | | ${meanSd(accs.map((a) => 100 * a))} | ${meanSd(accs.map((a) => 100 * (a - base)))} | | | |`);
+  for (const [selectOn, a] of accs) console.log(`| ${selectOn} mean ± sd | | | ${meanSd(a.map((x) => 100 * x))} | ${meanSd(a.map((x) => 100 * (x - base)))} | | | | |`);
+}
+
+/**
+ * Diagnosis of `finetune`'s whole-linker result on the test documents (never used to choose): the parent, the
+ * parent with the training documents' learned state, and for every epoch's head the ranker refitted as
+ * `finetune` does it (dev = its seeded 20%), with the dev accuracy `finetune` selects on beside the test accuracy.
+ */
+async function diagnoseTable(s: Section, parentEncoder: TextEncoder): Promise<void> {
+  const dims = parentEncoder.dims;
+  const index = new ExactIndex(projectRows(identityHead(dims, 1).entity, s.entityVectors, dims), dims);
+  const linkerOptions = { denseTopN: 64, lexicalTopN: 64, hardNegatives: 0 } as const;
+  const reading = { mapGold: s.gold.mapGold, ...(s.gold.candidatesFor === undefined ? {} : { candidatesFor: (m: GoldMention) => s.gold.candidatesFor!(m) }) };
+  const entityPrior = await wordnetPriorOf(s.kb.entities);
+  const encoder = new HeadSwitchEncoder(parentEncoder);
+  const linker = new Linker({ kb: s.kb, encoder, index, rankerWeights: DEFAULT_RANKER_WEIGHTS, ...(entityPrior === undefined ? {} : { entityPrior }), options: linkerOptions });
+  const memory = learnedStateOf(memoryFromGold(s.gold.train, reading));
+  const test = async (weights: RankerWeights | undefined, learned: boolean): Promise<string> => {
+    linker.setLearnedState(learned || weights !== undefined ? { ...memory, ...(learned ? {} : { memory: learnedStateOf(memoryFromGold([], reading)).memory, decisions: 0 }), ...(weights === undefined ? {} : { weights }) } : undefined);
+    const r = await evaluate({ docs: s.gold.test, linker, ...reading, topK: 64, skipInvalid: true });
+    linker.setLearnedState(undefined);
+    console.error(`  test eval ${r.seconds.toFixed(0)} s`);
+    return `${pct(r.metrics.accuracy ?? 0)} (${r.perCollection.map((c) => `${c.key} ${pct(c.accuracy ?? 0)}`).join(', ')})`;
+  };
+  console.log('');
+  console.log(`Diagnosis (test documents, gold spans): parent ${await test(undefined, false)}; parent + learned state of all training documents ${await test(undefined, true)}.`);
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+    const split = splitByDocument(s.gold.train, 0.2, seed, (d) => d.id);
+    const opts = { ...reading, template: DEFAULT_TEMPLATE };
+    const tr = trainingMentions(split.train, s.kb, opts).mentions;
+    const dv = trainingMentions(split.dev, s.kb, opts).mentions;
+    const mentionVectors = await embedAll({ cacheDir: path.join(CACHE, 'finetune-mentions'), modelId: parentEncoder.modelId, dims, texts: [...tr, ...dv].map((m) => m.text), encode: (texts) => parentEncoder.encode(texts, { batchSize: 64, role: 'mention' }) });
+    console.log('');
+    console.log(`Seed ${seed}: ${split.train.length}/${split.dev.length} documents, ${tr.length}/${dv.length} in-KB mentions.`);
+    console.log('');
+    console.log('| epoch | ranker | dev acc. | test acc. (per file) |');
+    console.log('|---|---|---|---|');
+    await trainHead(
+      { dims, entityVectors: s.entityVectors, mentionVectors, train: examples(tr, 0), dev: examples(dv, tr.length), entityIndex: index },
+      { negatives: 'mixed', numNegatives: NEGATIVES, epochs: EPOCHS, patience: EPOCHS, seed, optimizer: { lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } },
+      {
+        select: async (head, epoch) => {
+          encoder.head = head;
+          const fit = await fitRanker(linker, split.train, split.dev, reading, DEFAULT_RANKER_WEIGHTS, { seed });
+          console.error(`  fit ${fit.seconds.toFixed(0)} s`);
+          console.log(`| ${epoch} | refit (${fit.examples} ex.) | ${pct(fit.devAccuracy)} | ${await test(fit.weights, true)} |`);
+          if (epoch === 0 || epoch === EPOCHS) console.log(`| ${epoch} | shipped | | ${await test(DEFAULT_RANKER_WEIGHTS, true)} |`);
+          if (epoch === 0) {
+            const all = await fitRanker(linker, s.gold.train, split.dev, reading, DEFAULT_RANKER_WEIGHTS, { seed });
+            console.log(`| ${epoch} | refit on train + dev (${all.examples} ex.) | | ${await test(all.weights, true)} |`);
+            for (const l2 of [50]) {
+              const strong = await fitRanker(linker, split.train, split.dev, reading, DEFAULT_RANKER_WEIGHTS, { seed, train: { l2 } });
+              console.log(`| ${epoch} | refit, l2 ${l2} | ${pct(strong.devAccuracy)} | ${await test(strong.weights, true)} |`);
+            }
+            console.log(`| ${epoch} | refit, no learned state | | ${await test(fit.weights, false)} |`);
+          }
+          return fit.devAccuracy;
+        },
+      },
+    );
+  }
 }
 
 function examples(ms: readonly TrainingMention[], offset: number): HeadExample[] {

@@ -13,6 +13,7 @@ import { DEFAULT_TEMPLATE, entityText, templateId, type TextTemplateOptions } fr
 import { DEFAULT_DEV_FRACTION, splitByDocument } from '../formats/documentSplit';
 import { type GoldReading, type RankerFit, fitRanker, learnedStateOf, linkerAccuracy, memoryFromGold } from './finetuneRanker';
 import { HeadSwitchEncoder } from './headSwitchEncoder';
+import { DEFAULT_FOLDS, crossFitFinetune } from './finetuneCrossFit';
 import { LEARNED_FILE, mergeMemories } from './modelLearnedState';
 import type { LearnedState } from '../learning/learnedState';
 import { type HeadWeights, identityHead, projectRows } from '../encoder/finetuned/head';
@@ -46,11 +47,16 @@ export interface FinetuneOptions extends ExampleOptions {
   /** Linker options the selection links with (the session's). */
   readonly linkerOptions?: Partial<Omit<LinkerOptions, 'template'>>;
   /**
-   * What picks the epoch to keep: the whole linker's dev accuracy with a ranker refitted for each epoch's head
-   * and the training documents' learned state (default), or the head's dev recall@64 alone (faster, and the
-   * head alone is trained: the parent's ranker weights are kept).
+   * What picks the epoch to keep: 'cross-fit' (the default without `dev`): the whole linker's accuracy pooled
+   * over K folds of the training documents, each linked by a head and a learned state that never saw it and
+   * scored by rankers fitted on the other folds (finetuneCrossFit.ts); 'linker' (the default with `dev`): the
+   * whole linker's dev accuracy with a ranker refitted for each epoch's head and the training documents'
+   * learned state; 'recall': the head's dev recall@64 alone (faster, and the head alone is trained: the
+   * parent's ranker weights are kept).
    */
-  readonly selectOn?: 'linker' | 'recall';
+  readonly selectOn?: FinetuneSelection;
+  /** Folds of the cross-fitted selection (default DEFAULT_FOLDS). */
+  readonly folds?: number;
   /**
    * What the editor learned online from the same annotations (the workspace's state), folded into the folder:
    * its refitted weights are where the ranker's fit starts, its rejected forms join the folder's memory (the
@@ -66,6 +72,9 @@ export interface FinetuneOptions extends ExampleOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FinetuneProgress) => void;
 }
+
+export const FINETUNE_SELECTIONS = ['cross-fit', 'linker', 'recall'] as const;
+export type FinetuneSelection = (typeof FINETUNE_SELECTIONS)[number];
 
 export type FinetuneProgress = TrainingProgress | { readonly stage: 'encode-mentions' | 'encode-entities'; readonly done: number; readonly total: number };
 
@@ -90,6 +99,9 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
   const template = options.template ?? DEFAULT_TEMPLATE;
   const training = headTrainingOptions(options.training);
   const devFraction = options.devFraction ?? DEFAULT_DEV_FRACTION;
+  const selectOn = options.selectOn ?? (options.dev === undefined ? 'cross-fit' : 'linker');
+  const documents = [...options.train, ...(options.dev ?? [])];
+  if (selectOn === 'cross-fit' && !training.trainEntitySide && new Set(documents.map((d) => d.id)).size >= 2) return finetuneCrossFitted(options, documents, template, training);
   let trainDocs = options.train;
   let devDocs = options.dev;
   if (devDocs === undefined) {
@@ -100,19 +112,11 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
   const exampleOptions: ExampleOptions = { mapGold: options.mapGold, candidatesFor: options.candidatesFor, duplicatesOf: options.duplicatesOf, template };
   const train = trainingMentions(trainDocs, kb, exampleOptions);
   const dev = trainingMentions(devDocs, kb, exampleOptions);
-  if (train.mentions.length === 0) {
-    throw new LinkerError('usage', `None of the ${train.counts.mentions} training mentions has its gold entity in the KB '${kb.name}' (${train.counts.nil} NIL, ${train.counts.outOfKb} out of KB, ${train.counts.invalid} invalid).`, {
-      hint: 'Check --kb and --gold-id-map (title maps gold names to KB titles).',
-    });
-  }
+  if (train.mentions.length === 0) throw noMentionError(train.counts, kb.name);
 
   const all: TrainingMention[] = [...train.mentions, ...dev.mentions];
   const mentionVectors = await encodeFlat(encoder, all.map((m) => m.text), 'mention', signal, (done, total) => options.onProgress?.({ stage: 'encode-mentions', done, total }));
-  const entityVectors =
-    options.entityVectors ?? (await encodeFlat(encoder, kb.entities.map((e) => entityText(e, template)), 'entity', signal, (done, total) => options.onProgress?.({ stage: 'encode-entities', done, total })));
-  if (entityVectors.length !== kb.size * encoder.dims) {
-    throw new LinkerError('internal', `Expected ${kb.size} entity vectors of ${encoder.dims} floats, got ${entityVectors.length} floats.`);
-  }
+  const entityVectors = await parentEntityVectors(options, template);
   const asExample = (m: TrainingMention, row: number): HeadExample => ({
     mentionRow: row,
     goldRows: m.goldRows,
@@ -121,7 +125,7 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
   });
   const reading: GoldReading = { mapGold: options.mapGold, ...(options.candidatesFor === undefined ? {} : { candidatesFor: options.candidatesFor }) };
   const rankerBase = options.online?.weights ?? options.rankerWeights;
-  const selector = (options.selectOn ?? 'linker') === 'linker' && !training.trainEntitySide ? linkerSelector({ ...options, rankerWeights: rankerBase }, entityVectors, template, trainDocs, devDocs, reading, training.seed) : undefined;
+  const selector = selectOn !== 'recall' && !training.trainEntitySide ? linkerSelector({ ...options, rankerWeights: rankerBase }, entityVectors, template, trainDocs, devDocs, reading, training.seed) : undefined;
   const linkerBefore = selector === undefined ? undefined : await selector.parentAccuracy();
   const result = await trainHead(
     {
@@ -142,6 +146,40 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
   // The folder's learned state: what every training document (dev included) confirmed; weights are in ranker.json.
   const learned = selector === undefined ? undefined : foldRejections(learnedStateOf(memoryFromGold([...trainDocs, ...devDocs], reading)), options.online);
   const linkerMetrics = linkerBefore === undefined || fit === undefined ? undefined : { before: linkerBefore, after: fit.devAccuracy, selectedOn: 'whole-linker dev accuracy (gold spans)' };
+  return writeFolder(options, {
+    training,
+    result,
+    rankerWeights,
+    rankerHow: fit === undefined ? `ranker weights kept from ${options.rankerWeights.source ?? 'the parent'}` : `${fit.examples} training mentions, whole-linker dev accuracy ${(100 * fit.devAccuracy).toFixed(1)}%`,
+    ...(learned === undefined ? {} : { learned }),
+    ...(linkerMetrics === undefined ? {} : { linkerMetrics }),
+    train,
+    dev,
+    hyperparameters: { devFraction: options.dev === undefined ? devFraction : null },
+    trainingInfo: { devSource: options.dev === undefined ? 'split' : 'given', ...(fit === undefined ? {} : { ranker: { examples: fit.examples, goldNotRetrieved: fit.goldNotRetrieved, seconds: fit.seconds } }) },
+    entityVectors,
+  });
+}
+
+interface FolderContent {
+  readonly training: HeadTrainingOptions;
+  readonly result: HeadTrainingResult;
+  readonly rankerWeights: RankerWeights;
+  readonly rankerHow: string;
+  readonly learned?: LearnedState;
+  readonly linkerMetrics?: { readonly before: number; readonly after: number; readonly selectedOn: string };
+  readonly train: { readonly mentions: readonly TrainingMention[]; readonly counts: ExampleCounts };
+  readonly dev: { readonly mentions: readonly TrainingMention[]; readonly counts: ExampleCounts };
+  readonly hyperparameters: Readonly<Record<string, unknown>>;
+  readonly trainingInfo: Readonly<Record<string, unknown>>;
+  readonly entityVectors: Float32Array;
+}
+
+/** Writes the model folder (head, ranker.json, learned.json, manifest) and the result both selections return. */
+function writeFolder(options: FinetuneOptions, c: FolderContent): FinetuneResult {
+  const { kb, encoder } = options;
+  const template = options.template ?? DEFAULT_TEMPLATE;
+  const { result, learned, train, dev } = c;
   const kbHash = kbContentHash(kb);
   const manifest = writeFinetunedModel(
     options.outDir,
@@ -149,20 +187,19 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
       parentDir: options.parentDir,
       parentModelId: encoder.modelId,
       head: result.head,
-      rankerJson: rankerJsonFor(rankerWeights, fit === undefined ? `ranker weights kept from ${options.rankerWeights.source ?? 'the parent'}` : `${fit.examples} training mentions, whole-linker dev accuracy ${(100 * fit.devAccuracy).toFixed(1)}%`, options.parentDir),
+      rankerJson: rankerJsonFor(c.rankerWeights, c.rankerHow, options.parentDir),
       ...(learned === undefined ? {} : { jsonFiles: { [LEARNED_FILE]: learned } }),
       dataHash: trainingDataHash(kbHash, train.mentions, dev.mentions),
-      hyperparameters: { ...training, devFraction: options.dev === undefined ? devFraction : null, templateId: templateId(template) },
-      seed: training.seed,
-      metrics: { before: result.before, after: result.after, bestEpoch: result.bestEpoch, ...(linkerMetrics === undefined ? {} : { linker: linkerMetrics }) },
+      hyperparameters: { ...c.training, ...c.hyperparameters, templateId: templateId(template) },
+      seed: c.training.seed,
+      metrics: { before: result.before, after: result.after, bestEpoch: result.bestEpoch, ...(c.linkerMetrics === undefined ? {} : { linker: c.linkerMetrics }) },
       training: {
         kb: { name: kb.name, size: kb.size, hash: kbHash },
         trainCounts: train.counts,
         devCounts: dev.counts,
-        devSource: options.dev === undefined ? 'split' : 'given',
+        ...c.trainingInfo,
         epochs: result.epochs,
         seconds: result.seconds,
-        ...(fit === undefined ? {} : { ranker: { examples: fit.examples, goldNotRetrieved: fit.goldNotRetrieved, seconds: fit.seconds } }),
         ...(learned === undefined ? {} : { learned: { decisions: learned.decisions, entitiesWithNames: Object.keys(learned.memory.names).length } }),
       },
     },
@@ -173,9 +210,81 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
     manifest,
     training: result,
     counts: { train: train.counts, dev: dev.counts, trainMentions: train.mentions.length, devMentions: dev.mentions.length },
-    projectedEntities: projectEntities(result.head, entityVectors),
+    projectedEntities: projectEntities(result.head, c.entityVectors),
     ...(learned === undefined ? {} : { learned }),
   };
+}
+
+/**
+ * `finetune` with the cross-fitted selection (finetuneCrossFit.ts) over every given document: the folder gets
+ * the head trained on all of them for the chosen epoch count, the average of the chosen epoch's fold rankers (or
+ * the base weights when refitting did not win out of fold) and the learned state of every document.
+ */
+async function finetuneCrossFitted(options: FinetuneOptions, documents: readonly GoldDocument[], template: TextTemplateOptions, training: HeadTrainingOptions): Promise<FinetuneResult> {
+  const { kb, encoder, signal } = options;
+  const entityVectors = await parentEntityVectors(options, template);
+  const exampleOptions: ExampleOptions = { mapGold: options.mapGold, candidatesFor: options.candidatesFor, duplicatesOf: options.duplicatesOf, template };
+  const reading: GoldReading = { mapGold: options.mapGold, ...(options.candidatesFor === undefined ? {} : { candidatesFor: options.candidatesFor }) };
+  const counts = trainingMentions(documents, kb, exampleOptions).counts;
+  if (counts.inKb === 0) throw noMentionError(counts, kb.name);
+  const rankerBase = options.online?.weights ?? options.rankerWeights;
+  const cv = await crossFitFinetune({
+    docs: documents,
+    folds: options.folds ?? DEFAULT_FOLDS,
+    kb,
+    encoder,
+    entityVectors,
+    ...(options.entityIndex === undefined ? {} : { entityIndex: options.entityIndex }),
+    ...(options.entityPrior === undefined ? {} : { entityPrior: options.entityPrior }),
+    ...(options.formPrior === undefined ? {} : { formPrior: options.formPrior }),
+    ...(options.linkerOptions === undefined ? {} : { linkerOptions: options.linkerOptions }),
+    template,
+    exampleOptions,
+    reading,
+    training,
+    rankerBase,
+    ...(options.ranker === undefined ? {} : { ranker: options.ranker }),
+    encodeMentions: (texts) => encodeFlat(encoder, texts, 'mention', signal, (done, total) => options.onProgress?.({ stage: 'encode-mentions', done, total })),
+    ...(signal === undefined ? {} : { signal }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
+  throwIfAborted(signal);
+  const learned = foldRejections(learnedStateOf(memoryFromGold(documents, reading)), options.online);
+  const chosen = cv.epochs[cv.bestEpoch]!.fit;
+  const selectedOn = `whole-linker accuracy pooled over ${cv.folds} cross-fitted folds of the training documents (gold spans)`;
+  return writeFolder(options, {
+    training,
+    result: { ...cv.training, bestEpoch: cv.bestEpoch, selection: { before: cv.before, after: cv.after } },
+    rankerWeights: cv.weights,
+    rankerHow: cv.refitted ? `${chosen.examples} training mentions, pull toward the parent l2 ${chosen.l2}, ${selectedOn} ${(100 * cv.after).toFixed(1)}%` : `weights kept from ${rankerBase.source ?? 'the parent'} (refitting did not beat them out of fold: ${(100 * chosen.refitAccuracy).toFixed(1)}% vs ${(100 * chosen.baseAccuracy).toFixed(1)}%)`,
+    learned,
+    linkerMetrics: { before: cv.before, after: cv.after, selectedOn },
+    train: { mentions: cv.mentions, counts },
+    dev: { mentions: [], counts: { ...counts, documents: 0, mentions: 0, inKb: 0, nil: 0, outOfKb: 0, invalid: 0, goldNotCandidate: 0 } },
+    hyperparameters: { selectOn: 'cross-fit', folds: cv.folds, devFraction: null },
+    trainingInfo: {
+      devSource: 'cross-fit',
+      crossFit: cv.epochs.map((e) => ({ epoch: e.epoch, refit: e.fit.refitAccuracy, l2: e.fit.l2, byL2: e.fit.byL2, base: e.fit.baseAccuracy, mentions: e.fit.mentions, examples: e.fit.examples, goldNotRetrieved: e.fit.goldNotRetrieved })),
+      ranker: { examples: chosen.examples, goldNotRetrieved: chosen.goldNotRetrieved, refitted: cv.refitted, l2: chosen.l2 },
+    },
+    entityVectors,
+  });
+}
+
+async function parentEntityVectors(options: FinetuneOptions, template: TextTemplateOptions): Promise<Float32Array> {
+  const { kb, encoder } = options;
+  const entityVectors =
+    options.entityVectors ?? (await encodeFlat(encoder, kb.entities.map((e) => entityText(e, template)), 'entity', options.signal, (done, total) => options.onProgress?.({ stage: 'encode-entities', done, total })));
+  if (entityVectors.length !== kb.size * encoder.dims) {
+    throw new LinkerError('internal', `Expected ${kb.size} entity vectors of ${encoder.dims} floats, got ${entityVectors.length} floats.`);
+  }
+  return entityVectors;
+}
+
+function noMentionError(counts: ExampleCounts, kbName: string): LinkerError {
+  return new LinkerError('usage', `None of the ${counts.mentions} training mentions has its gold entity in the KB '${kbName}' (${counts.nil} NIL, ${counts.outOfKb} out of KB, ${counts.invalid} invalid).`, {
+    hint: 'Check --kb and --gold-id-map (title maps gold names to KB titles).',
+  });
 }
 
 /** The parent's entity vectors through the head's entity side, re-normalised (what the fine-tuned encoder gives). */

@@ -7,7 +7,7 @@ import type { LinkerOptions } from '../linker/linker';
 import { entityText } from '../linker/textTemplates';
 import type { Logger } from '../log';
 import type { LinkingSession } from '../session/linkingSession';
-import { type FinetuneProgress, type FinetuneResult, finetune } from './finetune';
+import { type FinetuneProgress, type FinetuneResult, type FinetuneSelection, finetune } from './finetune';
 import type { HeadTrainingOptions } from './trainHead';
 
 export interface SessionFinetuneOptions {
@@ -26,8 +26,10 @@ export interface SessionFinetuneOptions {
   readonly training?: Partial<HeadTrainingOptions>;
   /** See FinetuneOptions.online: the workspace's online-learned state folded into the new folder. */
   readonly online?: LearnedState;
-  /** See FinetuneOptions.selectOn (default: the whole linker's dev accuracy). */
-  readonly selectOn?: 'linker' | 'recall';
+  /** See FinetuneOptions.selectOn (default: cross-fitted without dev documents, the dev accuracy with them). */
+  readonly selectOn?: FinetuneSelection;
+  /** See FinetuneOptions.folds. */
+  readonly folds?: number;
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FinetuneProgress) => void;
@@ -71,6 +73,7 @@ export async function finetuneFromSession(options: SessionFinetuneOptions): Prom
     ...(formPrior === undefined ? {} : { formPrior }),
     linkerOptions: withoutTemplate(session.linker.options),
     ...(options.selectOn === undefined ? {} : { selectOn: options.selectOn }),
+    ...(options.folds === undefined ? {} : { folds: options.folds }),
     ...(options.online === undefined ? {} : { online: options.online }),
     mapGold: options.mapGold,
     candidatesFor: options.candidatesFor,

@@ -157,6 +157,11 @@ export async function trainHead(
      * follow this score (fine-tuning passes the whole linker's dev accuracy), ties broken by dev recall.
      */
     readonly select?: (head: HeadWeights, epoch: number) => Promise<number>;
+    /**
+     * Stop after this epoch (0: the identity head), the learning-rate schedule still that of `epochs`: a head
+     * trained on all the data for the epoch count a cross-fitted selection chose, as its fold heads were trained.
+     */
+    readonly stopAfter?: number;
   } = {},
 ): Promise<HeadTrainingResult> {
   const o = headTrainingOptions(options);
@@ -196,7 +201,8 @@ export async function trainHead(
   let best = { head: cloneHead(head), metrics: before, epoch: 0, selection: selectionBefore };
   const reports: EpochReport[] = [];
   let stale = 0;
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  const lastEpoch = Math.min(o.epochs, hooks.stopAfter ?? o.epochs);
+  for (let epoch = 1; epoch <= lastEpoch; epoch++) {
     const epochStart = now();
     const { mentions, offsets } = projectMentions(head, data, data.train);
     const examples: ContrastiveExample[] = [];

@@ -27,7 +27,7 @@ void test('finetune writes a model folder whose encoder applies the head per rol
   const root = tempDir();
   const out = path.join(root, 'model');
   try {
-    const result = await finetune({ train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING });
+    const result = await finetune({ train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING, selectOn: 'linker' });
     assert.ok(result.training.after['recall@1'] > result.training.before['recall@1'], `dev recall@1 ${result.training.before['recall@1']} -> ${result.training.after['recall@1']}`);
     assert.ok(result.counts.devMentions > 0 && result.counts.trainMentions > result.counts.devMentions);
     assert.deepEqual(new Set(encoder.calls.roles), new Set(['mention', 'entity']));
@@ -58,6 +58,42 @@ void test('finetune writes a model folder whose encoder applies the head per rol
     assert.notDeepEqual(asEntity, asMention, 'each role has its own map');
     const row0 = result.projectedEntities.subarray(0, head.dims);
     for (let i = 0; i < head.dims; i++) assert.ok(Math.abs(asEntity![i]! - row0[i]!) < 1e-5, 'the encoder and the projected index agree');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+void test('finetune selects by default on folds of the training documents: pooled out-of-fold accuracy, a head trained on all of them for the epochs chosen', async () => {
+  const { kb, docs, encoder } = syntheticCorpus();
+  const root = tempDir();
+  const out = path.join(root, 'model');
+  const epochs: number[] = [];
+  try {
+    const result = await finetune({
+      train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: { ...TRAINING, epochs: 3 },
+      onProgress: (p) => (p.stage === 'epoch' ? epochs.push(p.report.epoch) : undefined),
+    });
+    const { manifest, head } = readFinetunedModel(out);
+    assert.equal(manifest.hyperparameters['selectOn'], 'cross-fit');
+    assert.equal(manifest.hyperparameters['folds'], 3);
+    assert.match(manifest.metrics.linker?.selectedOn ?? '', /pooled over 3 cross-fitted folds/);
+    // Every document is trained on (no dev split), and the head kept has exactly the chosen number of epochs.
+    assert.equal(result.counts.trainMentions, docs.length);
+    assert.equal(result.counts.devMentions, 0);
+    const folds = (manifest.training?.['crossFit'] as { epoch: number; refit: number; base: number; mentions: number }[]);
+    assert.deepEqual(folds.map((f) => f.epoch), folds.map((_, i) => i), 'epoch 0 (the identity head) is scored first');
+    assert.ok(folds.every((f) => f.mentions === docs.length), 'every training mention is scored out of fold');
+    const best = Math.max(...folds.map((f) => Math.max(f.refit, f.base)));
+    assert.equal(manifest.metrics.linker?.after, best);
+    assert.equal(manifest.metrics.bestEpoch, folds.find((f) => Math.max(f.refit, f.base) === best)!.epoch);
+    assert.equal(result.training.epochs.length, manifest.metrics.bestEpoch, 'the shipped head stops at the chosen epoch');
+    assert.deepEqual(epochs, folds.slice(1).map((f) => f.epoch), 'one epoch report per scored epoch');
+    if (manifest.metrics.bestEpoch === 0) assert.ok(head.mention.every((x) => x === 0), 'epoch 0 ships the identity head');
+    assert.ok(best > 0.5, `out-of-fold accuracy ${best}`);
+    const ranker = fs.readFileSync(path.join(out, 'ranker.json'), 'utf8');
+    assert.match(ranker, /cross-fitted rankers|refitting did not beat them out of fold/);
+    const learned = await readModelLearnedState(out);
+    assert.equal(learned?.decisions, docs.length, 'the learned state holds every document');
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
