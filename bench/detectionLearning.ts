@@ -13,7 +13,7 @@
  * shrunk toward the dictionary's decision until it has seen enough examples; `--prior-n=N`). Each variant runs once per
  * `--conventions=off,N,...` (learned annotation conventions, detection/annotationConventions.ts, off or on with
  * smoothing strength N; default 4) and per `--surnames=off,on` (surnames of full names in the paragraph,
- * mentionDetector.ts; default on).
+ * mentionDetector.ts; default on), or per `--combos=off:off,4:on,...` (conventions:surnames pairs).
  */
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -101,11 +101,15 @@ async function main(): Promise<void> {
     const options = { ...DEFAULT_SIMULATION_OPTIONS, retrainEvery: 10 };
     console.log('file            | variant        | keys  | miss | false | NIL | acc  | chose | accuracy 1st -> 2nd half | blocks of 50');
     // --exclude=F,G: leave out documents whose text is in those files (oke-2016-train holds 88 oke-2015-eval documents).
-    const excluded = new Set((await Promise.all(arg('exclude', '').split(',').filter(Boolean).map((f) => readElevantFile(path.join(DATA, `elevant/${f}.benchmark.jsonl`))))).flat().map((d) => d.text));
+    // A file's own documents are never left out (scoring oke-2015-eval with --exclude=oke-2015-eval,... keeps them).
+    const excludedBy = await Promise.all(arg('exclude', '').split(',').filter(Boolean).map(async (f) => ({ f, texts: (await readElevantFile(path.join(DATA, `elevant/${f}.benchmark.jsonl`))).map((d) => d.text) })));
     for (const file of files) {
+      const excluded = new Set(excludedBy.filter((e) => e.f !== file).flatMap((e) => e.texts));
       const docs = (await readElevantFile(path.join(DATA, `elevant/${file}.benchmark.jsonl`))).filter((d) => !excluded.has(d.text));
       const sim: SimulationDocument[] = docs.map((d) => ({ id: d.id, text: d.text, mentions: d.mentions.map((m) => ({ start: m.start, end: m.end, gold: mapGold(m), optional: m.optional })) }));
-      for (const v of variants) for (const conv of arg('conventions', '4').split(',')) for (const surnames of arg('surnames', 'on').split(',')) {
+      const combos = arg('combos', '').split(',').filter(Boolean).map((c) => c.split(':'));
+      const settings = combos.length > 0 ? combos : arg('conventions', '4').split(',').flatMap((c) => arg('surnames', 'on').split(',').map((n) => [c, n]));
+      for (const v of variants) for (const [conv, surnames] of settings) {
         const t = performance.now();
         session.linker.setConventions(undefined, conv === 'off' ? { learn: false } : { strength: Number(conv) });
         session.linker.detector.surnames = surnames !== 'off';

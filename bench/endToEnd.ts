@@ -10,8 +10,8 @@
  * proposed where an antecedent resolves them, src/core/coreference); --on-train scores them on the training
  * files instead (where coreference's detection default is chosen; the scorer is then fitted in-sample).
  * --new: the chosen row of session 4 and the session-5 pieces (surnames, cross-fitted scorer examples, learned
- * annotation conventions); --cv: the same rows scored by 2-fold cross-validation on the training documents (where
- * the options are chosen); --only=A|B: rows whose name ends with A or B; --errors: each false positive and missed
+ * annotation conventions), each scored first by 2-fold cross-validation on the training documents (where the
+ * options are chosen), then on the eval files; --cv: the cross-validation rows only; --only=A|B: rows whose name ends with A or B; --errors: each false positive and missed
  * gold of the chosen row (--errors-new: of the new chosen row) with its top entity's KB type.
  *
  * Gold: elevant labels mapped to wiki11k by title (as bench/quality.ts); only in-KB golds count (e2eMetrics.ts:
@@ -171,8 +171,8 @@ async function main(): Promise<void> {
   const sets = ON_TRAIN ? TRAIN.map((n) => ({ name: n, docs: train.filter((d) => d.collection === n) })) : tests;
   const context: Context = { kb, learnedKb, encoder, index, weights, mapGold };
   for (const config of configs()) {
-    if (CV) {
-      // Train on one fold, score the other, both ways; counts pooled.
+    if (CV || NEW) {
+      // Train on one fold, score the other, both ways; counts pooled (--cv; with --new, the eval rows follow).
       const pooled = { tp: 0, predicted: 0, gold: 0 };
       for (const k of [0, 1]) {
         const { linker } = await trainedLinker(config, folds(train)[1 - k], context);
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
       const p = pooled.tp / Math.max(1, pooled.predicted);
       const rec = pooled.tp / Math.max(1, pooled.gold);
       console.log(`| ${config.name} | training 2-fold CV | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | |`);
-      continue;
+      if (!NEW) continue;
     }
     const { linker, note } = await trainedLinker(config, train, context);
     let fitNote = note;
