@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { throwIfAborted } from '../errors';
 import type { GoldDocument } from '../formats/goldDocument';
 import { spanProblem } from '../formats/goldDocument';
+import { exemplarsFromGold } from '../learning/exemplarTraining';
 import { refitRanker } from '../learning/onlineLearner';
 import { averageRankers } from '../learning/rankerEnsemble';
 import type { RankingExample, TrainOptions } from '../learning/rankerTrainer';
 import type { Linker } from '../linker/linker';
-import { type RankerWeights, compileRanker, compiledScore } from '../linker/ranker';
+import { type CompiledRanker, type KbKind, type RankerWeights, compileRanker, compiledScore } from '../linker/ranker';
+import { kbKindOfIds, rankerForKind } from '../linker/rankerProfiles';
 import type { SpanRequest } from '../linker/types';
 import { type GoldReading, learnedStateOf, memoryFromGold } from './finetuneRanker';
 
@@ -23,6 +25,8 @@ import { type GoldReading, learnedStateOf, memoryFromGold } from './finetuneRank
 export interface FoldMention {
   readonly features: readonly (readonly number[])[];
   readonly gold: number;
+  /** The KB kind of the candidates: a version-4 ranker scores the mention with that kind's profile. */
+  readonly profile?: KbKind;
 }
 
 /** Candidates scored per mention (the retrieved set is the hard negatives). */
@@ -49,10 +53,13 @@ export function otherFolds<T>(folds: readonly (readonly T[])[], k: number): T[] 
 
 /**
  * Links the gold spans of a fold's documents with the linker as it is set (its encoder's head) and the learned
- * state of the other folds' documents, and keeps every in-KB mention's candidate features.
+ * state of the other folds' documents (their forms, prior and exemplars), and keeps every in-KB mention's
+ * candidate features.
  */
 export async function linkFold(linker: Linker, fold: readonly GoldDocument[], others: readonly GoldDocument[], reading: GoldReading, signal?: AbortSignal): Promise<FoldMention[]> {
-  linker.setLearnedState(learnedStateOf(memoryFromGold(others, reading)));
+  // The other folds' exemplars through the linker's encoder as it is set (the fold's head), as their memory.
+  const exemplars = (await exemplarsFromGold(linker, others, reading.mapGold, signal)).toJSON();
+  linker.setLearnedState(learnedStateOf(memoryFromGold(others, reading), undefined, exemplars));
   const out: FoldMention[] = [];
   try {
     for (const doc of fold) {
@@ -70,7 +77,7 @@ export async function linkFold(linker: Linker, fold: readonly GoldDocument[], ot
       linked.forEach((l, i) => {
         const complete = l.candidates.every((c) => c.features !== undefined);
         const gold = complete ? l.candidates.findIndex((c) => spans[i]!.goldIds.includes(c.id)) : -1;
-        out.push({ features: complete ? l.candidates.map((c) => [...c.features!]) : [], gold });
+        out.push({ features: complete ? l.candidates.map((c) => [...c.features!]) : [], gold, profile: kbKindOfIds(l.candidates.map((c) => c.id)) });
       });
     }
   } finally {
@@ -81,10 +88,12 @@ export async function linkFold(linker: Linker, fold: readonly GoldDocument[], ot
 
 /** Mentions whose gold the weights score highest among the candidates (ties count as wrong); a gold not retrieved is wrong. */
 export function rowsCorrect(weights: RankerWeights, mentions: readonly FoldMention[]): number {
-  const compiled = compileRanker(weights);
+  const byKind = new Map<KbKind | undefined, CompiledRanker>();
   let correct = 0;
   for (const m of mentions) {
     if (m.gold < 0) continue;
+    let compiled = byKind.get(m.profile);
+    if (compiled === undefined) byKind.set(m.profile, (compiled = compileRanker(rankerForKind(weights, m.profile))));
     const gold = compiledScore(compiled, m.features[m.gold]!);
     if (m.features.every((row, i) => i === m.gold || compiledScore(compiled, row) < gold)) correct++;
   }
@@ -92,7 +101,7 @@ export function rowsCorrect(weights: RankerWeights, mentions: readonly FoldMenti
 }
 
 export function rankingExamplesOf(mentions: readonly FoldMention[]): RankingExample[] {
-  return mentions.filter((m) => m.gold >= 0 && m.features.length >= 2).map((m) => ({ features: m.features, gold: m.gold }));
+  return mentions.filter((m) => m.gold >= 0 && m.features.length >= 2).map((m) => ({ features: m.features, gold: m.gold, ...(m.profile === undefined ? {} : { profile: m.profile }) }));
 }
 
 export interface CrossFit {
@@ -146,8 +155,28 @@ export function crossFit(folds: readonly (readonly FoldMention[])[], base: Ranke
     l2: best!.l2,
     byL2,
     mentions: all.length,
-    weights: averageRankers(best!.fits),
+    weights: mergeEqualUnits(averageRankers(best!.fits)),
     examples: rankingExamplesOf(all).length,
     goldNotRetrieved: all.filter((m) => m.gold < 0).length,
   };
+}
+
+/**
+ * Hidden units that differ only in their output weight summed into one: the fold refits keep a version-3
+ * parent's units' inputs (refitRanker), so their average is the parent's units with averaged outputs.
+ */
+export function mergeEqualUnits(w: RankerWeights): RankerWeights {
+  const merge = (units: RankerWeights['hidden']): RankerWeights['hidden'] => {
+    if (units === undefined) return undefined;
+    const byInputs = new Map<string, { bias: number; weights: (typeof units)[number]['weights']; out: number }>();
+    for (const u of units) {
+      const key = JSON.stringify([u.bias, Object.entries(u.weights).sort(([a], [b]) => (a < b ? -1 : 1))]);
+      const into = byInputs.get(key);
+      if (into === undefined) byInputs.set(key, { bias: u.bias, weights: u.weights, out: u.out });
+      else into.out = Math.round((into.out + u.out) * 10000) / 10000;
+    }
+    return [...byInputs.values()];
+  };
+  const profiles = w.profiles === undefined ? undefined : Object.fromEntries(Object.entries(w.profiles).map(([k, p]) => [k, p === undefined ? p : { ...p, ...(p.hidden === undefined ? {} : { hidden: merge(p.hidden) }) }]));
+  return { ...w, ...(w.hidden === undefined ? {} : { hidden: merge(w.hidden) }), ...(profiles === undefined ? {} : { profiles }) };
 }

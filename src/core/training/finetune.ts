@@ -143,8 +143,9 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
   throwIfAborted(signal);
   const fit = selector?.fits.get(result.bestEpoch);
   const rankerWeights = fit?.weights ?? options.rankerWeights;
-  // The folder's learned state: what every training document (dev included) confirmed; weights are in ranker.json.
-  const learned = selector === undefined ? undefined : foldRejections(learnedStateOf(memoryFromGold([...trainDocs, ...devDocs], reading)), options.online);
+  // The folder's learned state: what every training document (dev included) confirmed, and the training documents'
+  // exemplars through the chosen head (the ranker's `exemplar` feature); weights are in ranker.json.
+  const learned = selector === undefined ? undefined : foldRejections(learnedStateOf(memoryFromGold([...trainDocs, ...devDocs], reading), undefined, fit?.exemplars), options.online);
   const linkerMetrics = linkerBefore === undefined || fit === undefined ? undefined : { before: linkerBefore, after: fit.devAccuracy, selectedOn: 'whole-linker dev accuracy (gold spans)' };
   return writeFolder(options, {
     training,
@@ -249,7 +250,7 @@ async function finetuneCrossFitted(options: FinetuneOptions, documents: readonly
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   throwIfAborted(signal);
-  const learned = foldRejections(learnedStateOf(memoryFromGold(documents, reading)), options.online);
+  const learned = foldRejections(learnedStateOf(memoryFromGold(documents, reading), undefined, cv.exemplars), options.online);
   const chosen = cv.epochs[cv.bestEpoch]!.fit;
   const selectedOn = `whole-linker accuracy pooled over ${cv.folds} cross-fitted folds of the training documents (gold spans)`;
   return writeFolder(options, {

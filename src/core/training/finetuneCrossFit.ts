@@ -3,6 +3,8 @@ import type { GoldDocument } from '../formats/goldDocument';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
 import { ExactIndex } from '../index/exactIndex';
 import type { VectorIndex } from '../index/vectorIndex';
+import type { ExemplarMemoryJson } from '../learning/exemplarMemory';
+import { exemplarsFromGold } from '../learning/exemplarTraining';
 import type { TrainOptions } from '../learning/rankerTrainer';
 import { Linker, type LinkerOptions } from '../linker/linker';
 import type { RankerWeights } from '../linker/ranker';
@@ -59,6 +61,8 @@ export interface CrossFitResult {
   readonly mentions: readonly TrainingMention[];
   readonly counts: ExampleCounts;
   readonly folds: number;
+  /** Every document's exemplars through the shipped head. */
+  readonly exemplars: ExemplarMemoryJson;
 }
 
 /**
@@ -143,6 +147,9 @@ export async function crossFitFinetune(input: CrossFitInput): Promise<CrossFitRe
   const all = folds.flatMap((_, k) => examplesOf(k));
   const final = await trainHead({ ...base, train: all, dev: all }, schedule, { signal, stopAfter: best.epoch, select: async (_head, epoch) => epoch });
   const chosen = epochs[best.epoch]!.fit;
+  // Every document's exemplars through the head shipped (what the folder's learned.json carries).
+  encoder.head = final.head;
+  const exemplars = (await exemplarsFromGold(linker, input.docs, input.reading.mapGold, signal)).toJSON();
   const weights: RankerWeights = best.refitted
     ? { ...chosen.weights, source: `average of ${folds.length} cross-fitted rankers refitted on ${chosen.examples} training mentions from ${input.rankerBase.source ?? 'the parent weights'}` }
     : input.rankerBase;
@@ -157,6 +164,7 @@ export async function crossFitFinetune(input: CrossFitInput): Promise<CrossFitRe
     mentions,
     counts: trainingMentions(input.docs, kb, input.exampleOptions).counts,
     folds: folds.length,
+    exemplars,
   };
 }
 

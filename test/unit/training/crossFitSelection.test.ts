@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, type FeatureName, type RankerWeights } from '../../../src/core/linker/ranker';
-import { type FoldMention, crossFit, documentFolds, otherFolds, rowsCorrect } from '../../../src/core/training/crossFitSelection';
+import { type FoldMention, crossFit, documentFolds, mergeEqualUnits, otherFolds, rowsCorrect } from '../../../src/core/training/crossFitSelection';
 import { SeededRandom } from '../../../src/core/training/seededRandom';
 
 const at = (name: FeatureName): number => FEATURE_NAMES.indexOf(name);
@@ -61,4 +61,18 @@ void test('crossFit keeps the strongest pull toward the base when every pull sco
   assert.equal(fit.refitAccuracy, 1);
   assert.equal(fit.l2, 500);
   assert.deepEqual(Object.keys(crossFit(folds, right, { seed: 1, l2: 7 }).byL2), ['7']);
+});
+
+void test('rowsCorrect scores a mention with the profile of its candidates’ KB kind (version-4 ranker)', () => {
+  const rng = new SeededRandom(4);
+  const profiled: RankerWeights = { version: 4, weights: { lexical: -1 }, profiles: { entities: { weights: { lexical: 1 } } } };
+  const m = mention(rng, true);
+  assert.equal(rowsCorrect(profiled, [{ ...m, profile: 'entities' }]), 1);
+  assert.equal(rowsCorrect(profiled, [{ ...m, profile: 'senses' }]), 0, 'no senses profile: the top-level weights');
+});
+
+void test('mergeEqualUnits sums the outputs of hidden units with the same inputs (averaged fold refits of a version-3 parent)', () => {
+  const unit = { bias: 0.2, weights: { dense: 1.5 }, out: 0.3 };
+  const merged = mergeEqualUnits({ version: 3, weights: {}, hidden: [unit, { ...unit, out: 0.1 }, { ...unit, bias: 0.5 }] });
+  assert.deepEqual(merged.hidden?.map((u) => [u.bias, u.out]), [[0.2, 0.4], [0.5, 0.3]]);
 });

@@ -91,9 +91,11 @@ void test('finetune selects by default on folds of the training documents: poole
     if (manifest.metrics.bestEpoch === 0) assert.ok(head.mention.every((x) => x === 0), 'epoch 0 ships the identity head');
     assert.ok(best > 0.5, `out-of-fold accuracy ${best}`);
     const ranker = fs.readFileSync(path.join(out, 'ranker.json'), 'utf8');
-    assert.match(ranker, /cross-fitted rankers|refitting did not beat them out of fold/);
+    assert.match(ranker, /cross-fitted folds|refitting did not beat them out of fold/);
     const learned = await readModelLearnedState(out);
     assert.equal(learned?.decisions, docs.length, 'the learned state holds every document');
+    const exemplars = learned?.exemplars;
+    assert.ok(exemplars !== undefined && Object.keys(exemplars.entities).length > 0, 'and their exemplars through the shipped head');
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
