@@ -15,6 +15,8 @@ import type { WordFrequencies } from './wordFrequencies';
  * - neighbours: capitalised words just outside the span, or a longer capitalised name around it ("Edinburgh"
  *   in "University of Edinburgh": the name is the whole), a determiner or preposition before it;
  * - exact title: the span, case included, is the title of one of the matched entities (not only an alias);
+ * - person noun: the share of the span's (or its head word's) WordNet noun uses that are in noun.person — roles
+ *   and occupations ("professor", "rector", "leader"), which annotation guidelines such as OKE's annotate;
  * - memory: what the annotator (or the training gold) decided before for this surface form, and for spans
  *   whose matched entities have this KB type (persons and places may be annotated where works are not).
  */
@@ -44,6 +46,7 @@ export const MENTION_FEATURE_NAMES = [
   'prevDeterminer',
   'prevPreposition',
   'exactTitle',
+  'personNoun',
   'surfaceMemory',
   'surfaceSeen',
   'typeMemory',
@@ -149,6 +152,21 @@ export function insideLongerName(tokens: readonly Token[], runs: readonly (reado
 /** WordNet tag count from which a capitalised word before a name reads as an ordinary word (title or role). */
 const TITLE_WORD_COUNT = 3;
 
+/**
+ * The share of noun.person among the WordNet noun uses of the span's lemma, else of its last word (the head:
+ * "associate professor" -> "professor"), a plural's singular tried too; 0 without WordNet's tag counts.
+ */
+function personShare(words: readonly Token[], frequencies: WordFrequencies | undefined): number {
+  if (frequencies === undefined || words.length === 0) return 0;
+  const head = words[words.length - 1].folded;
+  const forms = [words.map((t) => t.folded).join(' '), head, head.endsWith('s') ? head.slice(0, -1) : head];
+  for (const form of forms) {
+    const c = frequencies.of(form);
+    if (c.noun > 0) return Math.min(1, frequencies.personOf(form) / c.noun);
+  }
+  return 0;
+}
+
 /** The feature vector of one span, in MENTION_FEATURE_NAMES order, with an empty memory. */
 export function mentionFeatures(
   text: string,
@@ -196,6 +214,7 @@ export function mentionFeatures(
     prevDeterminer: prev !== undefined && DETERMINERS.has(prev.folded) ? 1 : 0,
     prevPreposition: prev !== undefined && PREPOSITIONS.has(prev.folded) ? 1 : 0,
     exactTitle: span.rows.some((r) => entities?.[r]?.title === surface) ? 1 : 0,
+    personNoun: personShare(words, frequencies),
     // Filled in by the scorer, which holds the memory (see withMemory).
     surfaceMemory: 0,
     surfaceSeen: 0,

