@@ -95,6 +95,17 @@ export function extendKeys(words: readonly [number, number][], from: number, end
 }
 
 /**
+ * Keys to turn the selection [from, to) into [start, end) when both start at the same place (the editor reveals a
+ * mention selected with the cursor at its end): Ctrl+Shift+Right to a longer end, Ctrl+Shift+Left back to a
+ * shorter one; Infinity otherwise.
+ */
+export function resizeKeys(text: string, from: number, to: number, start: number, end: number): number {
+  if (from !== start || from === to) return Infinity;
+  if (end === to) return 0;
+  return end > to ? extendKeys(wordSpans(text), to, end) : shrinkKeys(text, wordSpans(text), to, end);
+}
+
+/**
  * Keys a keyboard user needs to move the cursor from `cursor` to a mention and select it, as Link Selection
  * needs (the command trims white space around a selection), the cheaper of:
  * - by words: Ctrl+Right (cursorWordEndRight on Linux and Windows) to the end of the word before the mention,
@@ -150,7 +161,7 @@ export function possibleKeys(text: string, spans: readonly Span[], from: number,
  * the end to the previous word start, and Link Selection trims the white space before it. Infinity when the
  * word start it would stop at is not only white space away from `end` ("Turin, Rita").
  */
-function shrinkKeys(text: string, words: readonly [number, number][], from: number, end: number): number {
+export function shrinkKeys(text: string, words: readonly [number, number][], from: number, end: number): number {
   const starts = words.map(([s]) => s).filter((s) => s >= end && s < from);
   if (starts.length === 0 || text.slice(end, starts[0]).trim() !== '') return Infinity;
   return starts.length;

@@ -4,7 +4,7 @@ import type { LinkedMention, Span } from '../linker/types';
 import { pronounOf } from '../coreference/pronouns';
 import { recursInText } from '../detection/learnedDetection';
 import { accuracyByBlock, accuracyHalves } from './blockAccuracy';
-import { cursorKeys, KEY, possibleKeys, selectionKeys } from './keyCosts';
+import { cursorKeys, KEY, possibleKeys, resizeKeys, selectionKeys } from './keyCosts';
 import { pickerKeys } from './pickerKeys';
 import { possibleMentions } from './possibleMentions';
 import { DEFAULT_EDITOR_FLOW, type DecidedSpan, type DecisionAction, type KeyBreakdown, type OnlineLearning, type SessionResult, type SimulatedDecision, type SimulationDocument, type SimulationLinker, type SimulationOptions } from './simulationTypes';
@@ -157,7 +157,8 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
    * Possible Mention when the flow has them and that is cheaper. Charges the keys; returns them.
    */
   const missedReach = (st: DocState, at: Span, item: Span): { keys: number; via: 'cursor' | 'possible' } => {
-    const byCursor = selectionKeys(st.doc.text, at.start, item.start, item.end);
+    // From a revealed mention that starts where the missed one does: widen or narrow the selection.
+    const byCursor = Math.min(selectionKeys(st.doc.text, at.end, item.start, item.end), flow.acrossDocuments ? resizeKeys(st.doc.text, at.start, at.end, item.start, item.end) : Infinity);
     const byPossible = flow.possibleMentions ? possibleKeys(st.doc.text, possibleMentions(st.doc.text, shown(st)), at.start, at.end, item.start, item.end) : Infinity;
     return byPossible < byCursor ? { keys: byPossible, via: 'possible' } : { keys: byCursor, via: 'cursor' };
   };
@@ -248,7 +249,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     for (;;) {
       throwIfAborted(options.signal);
       const missed = missedOf(st).filter(take).map((m) => ({ item: m, reach: missedReach(st, at, m) }));
-      const wrong = st.wrongAccepted.filter((w) => take(w.linked)).map((w) => ({ w, keys: cursorKeys(st.doc.text, at.start, w.linked.start, w.linked.end) }));
+      const wrong = st.wrongAccepted.filter((w) => take(w.linked)).map((w) => ({ w, keys: cursorKeys(st.doc.text, at.end, w.linked.start, w.linked.end) }));
       const m = missed.reduce<(typeof missed)[number] | undefined>((a, b) => (a === undefined || b.reach.keys < a.reach.keys ? b : a), undefined);
       const w = wrong.reduce<(typeof wrong)[number] | undefined>((a, b) => (a === undefined || b.keys < a.keys ? b : a), undefined);
       if (m === undefined && w === undefined) return { at, acted };
@@ -308,11 +309,12 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
           s = nextOpen(st, at.end) as OpenSuggestion;
           at = span(s.linked);
         }
-        // Reading along: what the linker missed before this suggestion; before the last decision, the rest too,
+        // Reading along: what the linker missed before this suggestion or overlapping it (Link Selection hides the
+        // suggestion then); before the last decision, the rest too,
         // but for a pronoun, linked once its antecedent is decided (Ctrl+Tab back to the document, below).
         const last = open.length === 1;
-        const before = s.linked.start;
-        if (await pass((m) => m.start < before || (last && pronounOf(st.doc.text.slice(m.start, m.end)) === undefined))) continue;
+        const end = s.linked.end;
+        if (await pass((m) => m.start < end || (last && pronounOf(st.doc.text.slice(m.start, m.end)) === undefined))) continue;
         await act(st, s);
         leftByAdvance = true;
         const next = nextOpen(st, s.linked.end);

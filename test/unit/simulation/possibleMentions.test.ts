@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nextInQueue } from '../../../src/core/simulation/documentQueue';
-import { possibleKeys } from '../../../src/core/simulation/keyCosts';
+import { possibleKeys, resizeKeys } from '../../../src/core/simulation/keyCosts';
 import { possibleMentions, possibleSteps, stepPossible } from '../../../src/core/simulation/possibleMentions';
 
 const texts = (text: string, spans: readonly { start: number; end: number }[]): string[] => spans.map((s) => text.slice(s.start, s.end));
@@ -42,4 +42,14 @@ void test('the annotation queue: path order, each document once, the visited one
   assert.equal(nextInQueue(docs, 'file:///w/a.txt', () => false), 'file:///w/b.txt');
   assert.equal(nextInQueue(docs, 'file:///w/a.txt', (d) => d.endsWith('b.txt')), 'file:///w/c.md');
   assert.equal(nextInQueue(docs, 'file:///w/d.txt', () => false), undefined);
+});
+
+void test('resizeKeys widens or narrows a selection that starts where the mention does', () => {
+  const text = 'Basel, Switzerland and Blackpool, Lancashire, England.';
+  const b = text.indexOf('Blackpool');
+  // Blackpool -> Blackpool, Lancashire, England: ",", "Lancashire", ",", "England".
+  assert.equal(resizeKeys(text, b, b + 'Blackpool'.length, b, b + 'Blackpool, Lancashire, England'.length), 4);
+  // Basel, Switzerland -> Basel: back over "Switzerland" and "," (the comma touches Basel, no white space to trim).
+  assert.equal(resizeKeys(text, 0, 'Basel, Switzerland'.length, 0, 'Basel'.length), 2);
+  assert.equal(resizeKeys(text, 0, 5, 2, 5), Infinity);
 });

@@ -214,6 +214,8 @@ void test('Link Selection over a prediction hides it: a longer missed mention co
   const ranking = { Blackpool: { ids: ['london'] }, 'Blackpool, Lancashire': { ids: ['city'] } };
   const r = await simulateSession([d], new FakeLinker(detecting('Blackpool'), ranking), undefined, queueFlow());
   assert.deepEqual([r.outcomes.reject, r.outcomes.linkSelection], [0, 1]);
+  // The revealed suggestion is selected with the cursor at its end: Ctrl+Shift+Right over "," and "Lancashire".
+  assert.equal(r.keys.cursor, 2);
   const legacy = await simulateSession([d], new FakeLinker(detecting('Blackpool'), ranking), undefined, options());
   assert.deepEqual([legacy.outcomes.reject, legacy.outcomes.linkSelection], [1, 1]);
 });
