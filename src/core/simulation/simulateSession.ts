@@ -30,9 +30,13 @@ interface DocState {
  * Replays an annotation session over gold documents as the editor is used (see keyCosts.ts for the keys):
  * each document is linked when it is opened; Next Unresolved visits the suggestions (in document order, or the
  * least certain first across the corpus); the annotator accepts a right top candidate, chooses the gold one in
- * the picker, marks an out-of-KB or NIL gold mention NIL and rejects a detection that is no gold mention. When
- * a document's suggestions are all decided, a pass from its start links the in-KB gold mentions the linker did
- * not detect (select, Link Selection, pick) and corrects what Accept All took wrongly. Gold mentions out of the
+ * the picker, marks an out-of-KB or NIL gold mention NIL and rejects a detection that is no gold mention. With
+ * the annotation queue (EditorFlow.acrossDocuments, document order) every document comes up once, in order, the
+ * last decision of one opening the next; the in-KB gold mentions the linker did not detect are linked while
+ * reading (before the suggestion they precede or overlap, the rest before the last decision, a pronoun after it),
+ * each selected by words, Find, widening the revealed mention or Next / Previous Possible Mention, whichever is
+ * cheapest. Without it (the legacy flow, and uncertainty order), when a document's suggestions are all decided, a
+ * pass from its start links the missed mentions (select, Link Selection, pick) and corrects what Accept All took wrongly. Gold mentions out of the
  * KB and optional ones that were not detected cost nothing. With a learner, every decision is observed and after every
  * `retrainEvery` decisions it refits and the open documents are linked again (detection included), as the editor does.
  */
