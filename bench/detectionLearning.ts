@@ -13,7 +13,7 @@
  * shrunk toward the dictionary's decision until it has seen enough examples; `--prior-n=N`). Each variant runs once per
  * `--conventions=off,N,...` (learned annotation conventions, detection/annotationConventions.ts, off or on with
  * smoothing strength N; default 4) and per `--surnames=off,on` (surnames of full names in the paragraph,
- * mentionDetector.ts; default on), or per `--combos=off:off,4:on,...` (conventions:surnames pairs).
+ * mentionDetector.ts; default off), or per `--combos=off:off,4:on,...` (conventions:surnames pairs).
  */
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       const docs = (await readElevantFile(path.join(DATA, `elevant/${file}.benchmark.jsonl`))).filter((d) => !excluded.has(d.text));
       const sim: SimulationDocument[] = docs.map((d) => ({ id: d.id, text: d.text, mentions: d.mentions.map((m) => ({ start: m.start, end: m.end, gold: mapGold(m), optional: m.optional })) }));
       const combos = arg('combos', '').split(',').filter(Boolean).map((c) => c.split(':'));
-      const settings = combos.length > 0 ? combos : arg('conventions', '4').split(',').flatMap((c) => arg('surnames', 'on').split(',').map((n) => [c, n]));
+      const settings = combos.length > 0 ? combos : arg('conventions', '4').split(',').flatMap((c) => arg('surnames', 'off').split(',').map((n) => [c, n]));
       for (const v of variants) for (const [conv, surnames] of settings) {
         const t = performance.now();
         session.linker.setConventions(undefined, conv === 'off' ? { learn: false } : { strength: Number(conv) });
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
         LinkerLearning.reset(session.linker);
         console.log(row(file, `${v} c${conv} s${surnames}`, r, (performance.now() - t) / 1000));
         session.linker.setConventions(undefined);
-        session.linker.detector.surnames = true;
+        session.linker.detector.surnames = false;
       }
     }
   } finally {

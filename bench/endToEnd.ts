@@ -63,6 +63,8 @@ interface Config {
   readonly coreference?: boolean;
   /** Surnames of detected full names in the paragraph (MentionDetector.surnames); off in the rows before it. */
   readonly surnames?: boolean;
+  /** The session-5 cues personNoun and titleBeforeName (mentionFeatures.ts MentionCues); off in the rows before them. */
+  readonly cues?: boolean;
   /**
    * The scorer's examples made as a test document meets them: 2 folds of the training documents, each fold's
    * candidates found with the training names of the other fold only (its own gold forms are no names yet).
@@ -114,13 +116,14 @@ const CONFIGS: readonly Config[] = [
   { name: 'all-words: training names + scorer + proposals', learnedNames: true, scorer: true, detection: { mode: 'all-words' } },
   { name: 'all-words: training names + scorer + proposals + fuzzy', learnedNames: true, scorer: true, detection: { mode: 'all-words', fuzzy: true } },
   // Session 5 (conventions helper): each piece on the chosen row, then together.
+  { name: `${CHOSEN} + cues`, learnedNames: true, scorer: true, detection: { mode: 'all-words' }, cues: true },
   { name: `${CHOSEN} + surnames`, learnedNames: true, scorer: true, detection: { mode: 'all-words' }, surnames: true },
   { name: `${CHOSEN} + cross-fitted examples`, learnedNames: true, scorer: true, detection: { mode: 'all-words' }, crossFit: true },
-  ...[0.2, 0.3, 0.4].map((t) => ({ name: `${CHOSEN} + conventions ${t}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: t })),
-  ...[0.2, 0.3, 0.4].map((t) => ({ name: `${CHOSEN} + surnames + cross-fitted + conventions ${t}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, surnames: true, crossFit: true, conventions: t })),
+  ...[0.2, 0.3, 0.4, 0.5].map((t) => ({ name: `${CHOSEN} + conventions ${t}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: t })),
+  ...[0.3, 0.4, 0.5].map((t) => ({ name: `${CHOSEN} + cues + conventions ${t}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, cues: true, conventions: t })),
 ];
 
-const NEW_CHOSEN = `${CHOSEN} + surnames + cross-fitted + conventions 0.3`;
+const NEW_CHOSEN = `${CHOSEN} + conventions 0.4`;
 
 async function main(): Promise<void> {
   const kbFile = path.join(DATA, 'wiki11k/Wiki.txt');
@@ -222,6 +225,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
   const names = config.learnedNames ? (depth === 0 && !CV ? c.learnedKb : withTrainingNames(c.kb, train, c.mapGold)) : c.kb;
   const linker = new Linker({ kb: names, encoder: c.encoder, index: c.index, entityVector: (row) => c.index.vector(row), rankerWeights: c.weights, options: { detection: config.detection, coreference: { detect: config.coreference === true } } });
   linker.detector.surnames = config.surnames === true;
+  linker.detector.cues = { personNoun: config.cues === true, titleBeforeName: config.cues === true };
   let note = '';
   if (config.scorer) {
     const t = performance.now();
@@ -231,6 +235,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
       examples = [];
       for (const k of [0, 1]) {
         const inner = new Linker({ kb: config.learnedNames ? withTrainingNames(c.kb, folds(train)[1 - k], c.mapGold) : c.kb, encoder: c.encoder, index: c.index, rankerWeights: c.weights, options: { detection: config.detection } });
+        inner.detector.cues = linker.detector.cues;
         examples.push(...trainingExamples(inner.detector, folds(train)[k], c.mapGold));
       }
     } else examples = trainingExamples(linker.detector, train, c.mapGold);

@@ -15,11 +15,13 @@ import { builtInWordFrequencies } from './wordFrequencies';
  * Prize", "World War II" are right links nobody wants); a WSD project annotates lower-case nouns only.
  *
  * The model is counts of annotated / skipped decisions per (type, shape), smoothed hierarchically: the share of a
- * type and shape shrinks toward its type's share, which shrinks toward the share over all decisions, each by
- * `strength` pseudo-decisions, and the share over all decisions starts at 1 (detect). So a few early rejections
- * cannot silence a type: with the default strength 4, a type never annotated is withdrawn after about 5 to 10
- * rejections of its kind (fewer when the annotator rejects most detections of every type), and one Link
- * Selection of the type brings it back. A detection is kept while its share reaches the key-cost operating
+ * type and shape shrinks toward the share of its shape over all types, which shrinks toward the share over all
+ * decisions, each by `strength` pseudo-decisions, and the share over all decisions starts at 1 (detect). So a few
+ * early rejections cannot silence a kind: with strength 4, a kind never annotated is withdrawn after about 4 to
+ * 10 rejections (fewer when the annotator rejects most detections of every kind), and Link Selections of the kind
+ * bring it back. The shape, not the type, is the parent: rejecting "President" (a title whose top entity is a
+ * president) must not silence "Bill Clinton" (the same type, a full name).
+  A detection is kept while its share reaches the key-cost operating
  * point (keyCosts.ts detectionOperatingPoint: a miss costs far more keys than a false alarm).
  */
 export interface ConventionCounts {
@@ -75,7 +77,7 @@ const SEP = '\u0000';
 
 export class AnnotationConventions {
   private readonly counts = new Map<string, ConventionCounts>();
-  private readonly byType = new Map<string, ConventionCounts>();
+  private readonly byShape = new Map<string, ConventionCounts>();
   private total: ConventionCounts = EMPTY;
 
   constructor(readonly strength = DEFAULT_CONVENTION_STRENGTH) {
@@ -92,7 +94,7 @@ export class AnnotationConventions {
     const bump = (c: ConventionCounts): ConventionCounts => (annotated ? { annotated: c.annotated + n, skipped: c.skipped } : { annotated: c.annotated, skipped: c.skipped + n });
     const key = `${type}${SEP}${shape}`;
     this.counts.set(key, bump(this.counts.get(key) ?? EMPTY));
-    this.byType.set(type, bump(this.byType.get(type) ?? EMPTY));
+    this.byShape.set(shape, bump(this.byShape.get(shape) ?? EMPTY));
     this.total = bump(this.total);
     return this;
   }
@@ -120,8 +122,8 @@ export class AnnotationConventions {
     const m = this.strength;
     const shrink = (c: ConventionCounts, prior: number): number => (c.annotated + m * prior) / (c.annotated + c.skipped + m);
     const all = shrink(this.total, 1);
-    const ofType = shrink(this.byType.get(type) ?? EMPTY, all);
-    return shrink(this.countsOf(type, shape), ofType);
+    const ofShape = shrink(this.byShape.get(shape) ?? EMPTY, all);
+    return shrink(this.countsOf(type, shape), ofShape);
   }
 
   /** Whether detecting such a span pays at the operating point (default: the key-cost one). */

@@ -5,7 +5,8 @@ import type { Token } from '../linker/tokens';
 import { tokenize } from '../linker/tokens';
 import type { Span } from '../linker/types';
 import { isFunctionWord, isSentenceStart } from './functionWords';
-import { mentionFeatures, typeKey } from './mentionFeatures';
+import { DEFAULT_MENTION_CUES, mentionFeatures, typeKey } from './mentionFeatures';
+import type { MentionCues } from './mentionFeatures';
 import type { SpanEvidence } from './mentionFeatures';
 import type { MentionExample, MentionScorer } from './mentionScorer';
 import { capitalisedRuns } from './spanProposals';
@@ -22,7 +23,11 @@ export interface MentionDetectorInit {
   readonly scorer?: MentionScorer;
   /** Detection names and suppressed forms learned from the annotator (see learnedDetection.ts). */
   readonly learned?: LearnedDetection;
-  /** Surnames of detected full names in the same paragraph (`withParagraphSurnames`); default true. */
+  /**
+   * Surnames of detected full names in the same paragraph (`withParagraphSurnames`); default false: measured on
+   * OKE it adds no right link (the ranker seldom puts the full name's entity first for a bare surname) and costs
+   * precision (bench/endToEnd.ts, docs/BENCHMARKS.md).
+   */
   readonly surnames?: boolean;
 }
 
@@ -51,9 +56,11 @@ export class MentionDetector {
   scorer: MentionScorer | undefined;
   learned: LearnedDetection | undefined;
   surnames: boolean;
+  /** Which optional cues the features use (mentionFeatures.ts MentionCues); all by default. */
+  cues: MentionCues = DEFAULT_MENTION_CUES;
 
   constructor(init: MentionDetectorInit) {
-    this.surnames = init.surnames ?? true;
+    this.surnames = init.surnames ?? false;
     this.gazetteer = init.gazetteer;
     this.frequencies = init.frequencies;
     this.entities = init.entities;
@@ -78,7 +85,7 @@ export class MentionDetector {
         if (!suppressed) out.push(mention);
         continue;
       }
-      const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies, this.entities, runs), surfaceKey(tokens, c), typeKey(c, this.entities));
+      const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies, this.entities, runs, this.cues), surfaceKey(tokens, c), typeKey(c, this.entities));
       // A form the annotator rejected comes back only when the scorer is as sure of it as the cost model lets
       // an unsure span in (keyCosts.ts, detectionOperatingPoint): its probability reaches 1 - the threshold.
       if (probability >= (suppressed ? Math.max(scorer.threshold, 1 - scorer.threshold) : scorer.threshold)) out.push({ ...mention, probability });
@@ -133,7 +140,7 @@ export class MentionDetector {
         const m = matches.get(spanKey(s));
         const evidence: SpanEvidence = { first, last, rows: m?.rows ?? [], fromGazetteer: m !== undefined, fuzzy: m?.fuzzy ?? false };
         out.push({
-          features: mentionFeatures(text, tokens, evidence, this.frequencies, this.entities, runs),
+          features: mentionFeatures(text, tokens, evidence, this.frequencies, this.entities, runs, this.cues),
           surface: surfaceKey(tokens, evidence),
           type: typeKey(evidence, this.entities),
           label: s.label,

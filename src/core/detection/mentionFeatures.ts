@@ -167,6 +167,16 @@ function personShare(words: readonly Token[], frequencies: WordFrequencies | und
   return 0;
 }
 
+/** Cues that can be left out (their features then stay 0), to measure what each adds. */
+export interface MentionCues {
+  /** personNoun from WordNet's noun.person (else 0). */
+  readonly personNoun: boolean;
+  /** A title before a name does not make it part of a longer name (insideLongerName; else any longer run does). */
+  readonly titleBeforeName: boolean;
+}
+
+export const DEFAULT_MENTION_CUES: MentionCues = { personNoun: true, titleBeforeName: true };
+
 /** The feature vector of one span, in MENTION_FEATURE_NAMES order, with an empty memory. */
 export function mentionFeatures(
   text: string,
@@ -176,6 +186,7 @@ export function mentionFeatures(
   entities?: readonly Entity[],
   /** capitalisedRuns(text, tokens), when the caller scores many spans of the same tokens (saves a pass each). */
   runs: readonly (readonly [number, number])[] = capitalisedRuns(text, tokens),
+  cues: MentionCues = DEFAULT_MENTION_CUES,
 ): number[] {
   const inside = tokens.slice(span.first, span.last + 1);
   const words = inside.filter((t) => t.word);
@@ -210,11 +221,11 @@ export function mentionFeatures(
     ambiguity: Math.min(1, Math.log1p(span.rows.length) / 3),
     prevCapitalised: prev !== undefined && isCapitalised(prev) && !isSentenceStart(text, tokens, span.first - 1) ? 1 : 0,
     nextCapitalised: next !== undefined && isCapitalised(next) ? 1 : 0,
-    insideLongerName: insideLongerName(tokens, runs, span.first, span.last, frequencies) ? 1 : 0,
+    insideLongerName: insideLongerName(tokens, runs, span.first, span.last, cues.titleBeforeName ? frequencies : undefined) ? 1 : 0,
     prevDeterminer: prev !== undefined && DETERMINERS.has(prev.folded) ? 1 : 0,
     prevPreposition: prev !== undefined && PREPOSITIONS.has(prev.folded) ? 1 : 0,
     exactTitle: span.rows.some((r) => entities?.[r]?.title === surface) ? 1 : 0,
-    personNoun: personShare(words, frequencies),
+    personNoun: cues.personNoun ? personShare(words, frequencies) : 0,
     // Filled in by the scorer, which holds the memory (see withMemory).
     surfaceMemory: 0,
     surfaceSeen: 0,

@@ -23,7 +23,7 @@ export interface AnnotatorMemoryJson {
   /**
    * Surface as written + "\u0000" + entity id (+ "\u0000part" for a detection that was part of a longer
    * capitalised name, LinkedMention.partOfName) -> [annotated, skipped]: the entity linked (annotated), or the top
-   * candidate of a detection rejected or marked NIL (skipped); the annotation conventions learn from it
+   * candidate of a detection rejected (skipped); the annotation conventions learn from it
    * (detection/annotationConventions.ts). Absent in older files.
    */
   readonly judged?: Readonly<Record<string, readonly [number, number]>>;
@@ -67,9 +67,10 @@ export class AnnotatorMemory {
     if (id !== undefined) this.link(key, d.text.trim(), id, 1);
     else if (d.action === 'nil') this.nil.set(key, (this.nil.get(key) ?? 0) + 1);
     else if (d.action === 'reject') this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
-    // What the conventions learn: the linked entity was annotated; the top candidate shown for a span rejected or
-    // marked NIL was not (a decision without the linker's answer teaches nothing here).
-    const judgedId = id ?? d.mention?.candidates[0]?.id;
+    // What the conventions learn: the linked entity was annotated; the top candidate shown for a rejected span was
+    // not. A NIL says the span is annotated but the shown entity is wrong, so nothing of its type; a decision
+    // without the linker's answer teaches nothing here.
+    const judgedId = id ?? (d.action === 'reject' ? d.mention?.candidates[0]?.id : undefined);
     if (judgedId !== undefined) this.judge(`${d.text.trim()}\u0000${judgedId}${d.mention?.partOfName === true ? '\u0000part' : ''}`, id !== undefined ? 0 : 1, 1);
   }
 
@@ -79,7 +80,7 @@ export class AnnotatorMemory {
     this.judged.set(key, c);
   }
 
-  /** Every judgement: the surface, the entity linked (annotated) or shown and rejected / marked NIL (skipped). */
+  /** Every judgement: the surface, the entity linked (annotated) or shown and rejected (skipped). */
   judgements(): Judgement[] {
     return [...this.judged].map(([key, [annotated, skipped]]) => {
       const [surface, entityId, part] = key.split('\u0000');

@@ -106,7 +106,7 @@ void test('the surname of a detected full name is a mention of that person in th
     { id: 'C1', title: 'Brown (colour)', text: 'A colour.', aliases: ['brown'] },
   ];
   const text = 'Gordon Brown studied at Trinity College. Brown then taught; the College hired him.\n\nBrown again.';
-  const detector = new MentionDetector({ gazetteer: new Gazetteer(entities), entities });
+  const detector = new MentionDetector({ gazetteer: new Gazetteer(entities), entities, surnames: true });
   const found = detector.detect(text, 0, text.indexOf('\n\n'));
   assert.deepEqual(texts(found), ['Gordon Brown', 'Trinity College', 'Brown']);
   assert.deepEqual(found[2].rows, [0], 'the surname takes the full name\'s entity');

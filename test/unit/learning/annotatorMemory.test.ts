@@ -34,7 +34,7 @@ void test('the memory round-trips through JSON and rejects a malformed file with
   assert.throws(() => AnnotatorMemory.fromJSON({ version: 2 }), (e: unknown) => LinkerError.is(e, 'inputFormat'));
 });
 
-void test('the memory keeps judgements for the conventions: the linked entity annotated, the shown top candidate of a rejection or NIL skipped', () => {
+void test('the memory keeps judgements for the conventions: the linked entity annotated, the shown top candidate of a rejection skipped, a NIL nothing', () => {
   const shown = (id: string): LinkedMention => ({ start: 0, end: 1, text: 'x', nil: false, margin: 1, hardNegatives: [], candidates: [{ id, title: id, score: 1, probability: 1, signals: { retrievedBy: ['lexical'] } }] });
   const memory = new AnnotatorMemory();
   memory.observe({ action: 'accept', entityId: 'Q1', text: 'Turin' });
@@ -42,6 +42,7 @@ void test('the memory keeps judgements for the conventions: the linked entity an
   memory.observe({ action: 'nil', entityId: null, text: 'Nobel Prize', mention: shown('Q9') });
   memory.observe({ action: 'reject', entityId: null, text: 'World War II' });
   const sorted = (m: AnnotatorMemory): unknown[] => m.judgements().sort((a, b) => a.surface.localeCompare(b.surface));
+  memory.observe({ action: 'reject', entityId: null, text: 'Nobel Prize', mention: shown('Q9') });
   assert.deepEqual(sorted(memory), [
     { surface: 'Nobel Prize', entityId: 'Q9', annotated: 0, skipped: 1 },
     { surface: 'Turin', entityId: 'Q1', annotated: 1, skipped: 1 },
