@@ -1,7 +1,7 @@
 /**
  * Coreference (src/core/coreference): pronoun golds linked to their antecedent's entity.
  *
- *   node out/bench/coreference.js [--part=train|heldout|cv|all]
+ *   node out/bench/coreference.js [--part=train|heldout|cv|all|counts]
  *
  * train: the options are chosen here, on oke-2015-train + oke-2016-train only, less the training documents whose
  *   text is a held-out document's and repeated texts (leakFreeTraining). (a) "annotator" mode: every other
@@ -10,16 +10,18 @@
  *   not only the few whose entity wiki11k holds; (b) the linker's own predictions as antecedents (gold spans,
  *   wiki11k), in-KB pronoun golds.
  * heldout: the 7 held-out elevant files pooled (bench/rankerDomains.ts split), gold spans, 64 candidates, in-KB
- *   accuracy with coreference off and on through the Linker, in one run; variants (he/she only, no gender evidence,
- *   cataphora) re-resolve the off run's predictions; accuracy on the pronoun golds alone; how many pronoun golds
- *   have an antecedent in their document at all.
- * cv: file-level cross-validation of the options, it/its/they included (the leak-free training files hold no
- *   it/they gold): one linker run with coreference off over the training documents and the 7 held-out files,
- *   every option of cvGrid() re-resolves it; for each held-out file the option is chosen on the training
- *   documents + the 6 other files (criterion: pronoun gold spans right in the unnormalised sense, an in-KB gold
- *   first and not NIL, any other gold NIL; ties keep the earlier option, the shipped default first) and measured
- *   on that file alone. Per file and pooled: coreference off, the default, the default with every class, the
- *   fold's choice; then the option chosen on all of them.
+ *   accuracy with coreference off and on through the Linker, in one run; variants (he/she only, no definite
+ *   descriptions, no gender evidence, cataphora) re-resolve the off run's predictions; accuracy on the pronoun
+ *   golds alone; how many pronoun golds have an antecedent in their document at all.
+ * cv: file-level cross-validation of the options, it/its/they and definite descriptions included (the leak-free
+ *   training files hold no such gold): one linker run with coreference off over the training documents and the
+ *   7 held-out files, every option of cvGrid() re-resolves it; for each held-out file the option is chosen on the
+ *   training documents + the 6 other files and measured on that file alone, by two criteria over the anaphor gold
+ *   spans (pronouns, definite descriptions): the in-KB ones right (ties: the next), and the spans right in the
+ *   unnormalised sense (an in-KB gold first and not NIL, any other gold NIL); ties keep the earlier option, the
+ *   previous default first. Per file and pooled: coreference off, he/she, pronouns, pronouns + descriptions, each
+ *   criterion's fold choice; then the option chosen on all of them.
+ * counts (also printed by cv): nominal anaphora ("the company") among the golds per unit; no linking.
  */
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -27,7 +29,7 @@ import * as path from 'node:path';
 import { coreferenceKb } from '../src/core/coreference/entityTraits';
 import type { CoreferenceKb, EntityTraits } from '../src/core/coreference/entityTraits';
 import { linkPronouns } from '../src/core/coreference/pronounLinking';
-import { ALL_PRONOUN_CLASSES, PERSON_CLASSES, pronounOf } from '../src/core/coreference/pronouns';
+import { ALL_PRONOUN_CLASSES, PERSON_CLASSES, nominalOf, pronounOf } from '../src/core/coreference/pronouns';
 import type { PronounClass } from '../src/core/coreference/pronouns';
 import { DEFAULT_COREFERENCE_OPTIONS, resolvePronouns } from '../src/core/coreference/resolver';
 import type { AntecedentMention, CoreferenceOptions } from '../src/core/coreference/resolver';
@@ -247,6 +249,7 @@ async function heldOut(d: Domain, encoder: MemoEncoder, kbLookups: CoreferenceKb
     row(name, new RecordingLinker(replay(off), (text, linked) => linkPronouns(text, { linked, dropUnresolved: false, ...kbLookups, options })));
   const dflt = DEFAULT_COREFERENCE_OPTIONS;
   await variant('on, he/she only (the previous default)', { ...dflt, classes: PERSON_CLASSES });
+  await variant('on, pronouns only (no definite descriptions)', { ...dflt, classes: ALL_PRONOUN_CLASSES });
   await variant('on, without gender evidence', { ...dflt, gender: false });
   await variant('on, without cataphora', { ...dflt, cataphora: 0 });
 }
@@ -256,7 +259,7 @@ async function heldOut(d: Domain, encoder: MemoEncoder, kbLookups: CoreferenceKb
 /** One option changed at a time from the default, for each set of pronoun classes; the shipped default first. */
 function cvGrid(): { name: string; options: CoreferenceOptions | undefined }[] {
   const d = DEFAULT_COREFERENCE_OPTIONS;
-  const classSets: [string, readonly PronounClass[]][] = [['he/she', ['male', 'female']], ['he/she/it', ['male', 'female', 'neuter']], ['he/she/it/they', ALL_CLASSES]];
+  const classSets: [string, readonly PronounClass[]][] = [['he/she', ['male', 'female']], ['he/she/it', ['male', 'female', 'neuter']], ['he/she/it/they', ALL_CLASSES], ['he/she/it/they + nominal', [...ALL_CLASSES, 'nominal']]];
   const changes: [string, Partial<CoreferenceOptions>][] = [
     ['', {}],
     [', subject x1', { subjectWeight: 1 }],
@@ -287,10 +290,13 @@ interface UnitCounts {
   pronounsRight: number;
   pronounsInKb: number;
   pronounsInKbRight: number;
+  /** Of the anaphors counted as pronouns above: the definite descriptions ("the company") in KB, and right. */
+  nominalsInKb: number;
+  nominalsInKbRight: number;
 }
 
 function unitCounts(docs: readonly GoldDocument[], mapGold: GoldMapper, records: ReadonlyMap<string, LinkedMention[]>): UnitCounts {
-  const c: UnitCounts = { mentions: 0, inKb: 0, inKbRight: 0, overallRight: 0, pronouns: 0, pronounsRight: 0, pronounsInKb: 0, pronounsInKbRight: 0 };
+  const c: UnitCounts = { mentions: 0, inKb: 0, inKbRight: 0, overallRight: 0, pronouns: 0, pronounsRight: 0, pronounsInKb: 0, pronounsInKbRight: 0, nominalsInKb: 0, nominalsInKbRight: 0 };
   for (const doc of docs) {
     const linked = records.get(doc.text) ?? [];
     for (const m of doc.mentions) {
@@ -306,12 +312,16 @@ function unitCounts(docs: readonly GoldDocument[], mapGold: GoldMapper, records:
         c.inKb++;
         if (first !== undefined && g.ids.includes(first)) c.inKbRight++;
       }
-      if (pronounOf(m.text) === undefined) continue;
+      const nominal = nominalOf(m.text) !== undefined;
+      if (pronounOf(m.text) === undefined && !nominal) continue;
       c.pronouns++;
       if (right) c.pronounsRight++;
       if (inKb) {
+        const firstRight = first !== undefined && g.ids.includes(first);
         c.pronounsInKb++;
-        if (first !== undefined && g.ids.includes(first)) c.pronounsInKbRight++;
+        if (firstRight) c.pronounsInKbRight++;
+        if (nominal) c.nominalsInKb++;
+        if (nominal && firstRight) c.nominalsInKbRight++;
       }
     }
   }
@@ -324,16 +334,59 @@ function addCounts(a: UnitCounts, b: UnitCounts): UnitCounts {
   return out;
 }
 
-async function crossValidation(d: Domain, encoder: MemoEncoder, kbLookups: CoreferenceKb): Promise<void> {
+/**
+ * How many gold mentions are nominal anaphora per unit: definite descriptions with an entity; of those, with an
+ * earlier gold mention of the same entity (an antecedent); in the KB; in the KB with an earlier in-KB mention.
+ * Beside them, bare lower-case golds ("company", OKE's convention: the class, Q783794) with an earlier gold
+ * mention of the same id.
+ */
+function nominalCounts(units: ReadonlyMap<string, readonly GoldDocument[]>, mapGold: GoldMapper): void {
   console.log('');
-  console.log('## File-level cross-validation: options chosen on the training documents + the other held-out files');
+  console.log('Nominal anaphora among the golds (definite descriptions: "the|this|that|these|those" + lower-case words):');
   console.log('');
+  console.log('| unit | definite descriptions with an entity | with an earlier gold mention of it | in KB | in KB with an earlier in-KB mention | bare lower-case golds with an earlier mention of the same id |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [unit, docs] of units) {
+    const c = [0, 0, 0, 0, 0];
+    for (const doc of docs) {
+      const ms = [...doc.mentions].sort((a, b) => a.start - b.start);
+      ms.forEach((m, i) => {
+        if (m.goldIds.length === 0 || pronounOf(m.text) !== undefined) return;
+        const earlier = ms.slice(0, i).filter((o) => o.goldIds.some((id) => m.goldIds.includes(id)));
+        if (nominalOf(m.text) === undefined) {
+          if (/^\p{Ll}/u.test(m.text) && earlier.length > 0) c[4]++;
+          return;
+        }
+        c[0]++;
+        if (earlier.length > 0) c[1]++;
+        const g = mapGold(m);
+        if (g.status !== 'in-kb') return;
+        c[2]++;
+        if (ms.slice(0, i).some((o) => mapGold(o).ids.some((id) => g.ids.includes(id)))) c[3]++;
+      });
+    }
+    console.log(`| ${unit} | ${c.join(' | ')} |`);
+  }
+}
+
+/** The leak-free training documents as one unit, then each held-out file. */
+function unitsOf(d: Domain): Map<string, GoldDocument[]> {
   const units = new Map<string, GoldDocument[]>([['training', [...d.train]]]);
   for (const doc of d.test) {
     const key = doc.collection ?? '?';
     units.set(key, [...(units.get(key) ?? []), doc]);
   }
+  return units;
+}
+
+async function crossValidation(d: Domain, encoder: MemoEncoder, kbLookups: CoreferenceKb): Promise<void> {
+  console.log('');
+  console.log('## File-level cross-validation: options chosen on the training documents + the other held-out files');
+  console.log('');
+  const units = unitsOf(d);
   const files = [...units.keys()].filter((k) => k !== 'training');
+  nominalCounts(units, d.mapGold);
+  console.log('');
   const base = new RecordingLinker(new Linker({ kb: d.kb, encoder, ...d.init, options: { ...POOL, coreference: { link: false } } }));
   const t0 = performance.now();
   await evaluate({ docs: [...d.train, ...d.test], linker: base, mapGold: d.mapGold, topK: 64, skipInvalid: true });
@@ -347,11 +400,11 @@ async function crossValidation(d: Domain, encoder: MemoEncoder, kbLookups: Coref
     if (options !== undefined) await evaluate({ docs: [...d.train, ...d.test], linker: l, mapGold: d.mapGold, topK: 64, skipInvalid: true });
     counts.push(new Map([...units].map(([u, docs]) => [u, unitCounts(docs, d.mapGold, l.byText)])));
   }
-  // Two criteria: the in-KB pronoun golds right (the target's numerator; ties: the spans right), and the pronoun
-  // gold spans right in the unnormalised sense (which 406 out-of-KB pronoun golds of 437 dominate: it favours NIL).
+  // Two criteria: the in-KB anaphor golds right (the target's numerator; ties: the spans right), and the anaphor
+  // gold spans right in the unnormalised sense (which the out-of-KB pronoun golds dominate: it favours NIL).
   const criteria: { name: string; score: (c: UnitCounts) => number }[] = [
-    { name: 'in-KB pronoun golds right', score: (c) => c.pronounsInKbRight * 100000 + c.pronounsRight },
-    { name: 'pronoun gold spans right (unnormalised)', score: (c) => c.pronounsRight },
+    { name: 'in-KB anaphor golds right', score: (c) => c.pronounsInKbRight * 100000 + c.pronounsRight },
+    { name: 'anaphor gold spans right (unnormalised)', score: (c) => c.pronounsRight },
   ];
   const choose = (score: (c: UnitCounts) => number, leaveOut: string | undefined): number => {
     let best = 0;
@@ -367,12 +420,12 @@ async function crossValidation(d: Domain, encoder: MemoEncoder, kbLookups: Coref
     return best;
   };
   const index = (name: string): number => variants.findIndex((v) => v.name === name);
-  const fixed = [index('off'), index('he/she'), index('he/she/it/they')];
-  const cell = (c: UnitCounts): string => `${pct(c.inKbRight / c.inKb)} (${c.inKbRight}/${c.inKb}); ${c.pronounsInKbRight}/${c.pronounsInKb}; ${c.pronounsRight}/${c.pronouns}`;
-  console.log('Per held-out file: in-KB accuracy (right/in KB); pronoun golds in KB right; pronoun gold spans right (in-KB first and not NIL; others NIL).');
+  const fixed = [index('off'), index('he/she'), index('he/she/it/they'), index('he/she/it/they + nominal')];
+  const cell = (c: UnitCounts): string => `${pct(c.inKbRight / c.inKb)} (${c.inKbRight}/${c.inKb}); ${c.pronounsInKbRight}/${c.pronounsInKb}; ${c.nominalsInKbRight}/${c.nominalsInKb}; ${c.pronounsRight}/${c.pronouns}`;
+  console.log('Per held-out file: in-KB accuracy (right/in KB); anaphor golds (pronouns and definite descriptions) in KB right; of them definite descriptions in KB right; anaphor gold spans right (in-KB first and not NIL; others NIL).');
   console.log('');
-  console.log(`| file | off | he/she (previous default) | he/she/it/they | ${criteria.map((c) => `chosen on the other files by ${c.name}`).join(' | ')} |`);
-  console.log(`|---|---|---|---|${criteria.map(() => '---|').join('')}`);
+  console.log(`| file | off | he/she (previous default) | he/she/it/they | he/she/it/they + nominal | ${criteria.map((c) => `chosen on the other files by ${c.name}`).join(' | ')} |`);
+  console.log(`|---|---|---|---|---|${criteria.map(() => '---|').join('')}`);
   const zero = unitCounts([], d.mapGold, new Map());
   const pooled = [...fixed, ...criteria].map(() => zero);
   for (const f of files) {
@@ -380,19 +433,19 @@ async function crossValidation(d: Domain, encoder: MemoEncoder, kbLookups: Coref
     const row = [...fixed, ...chosen].map((i) => counts[i].get(f) ?? zero);
     row.forEach((c, k) => { pooled[k] = addCounts(pooled[k], c); });
     console.log(`| ${f} | ${row.map(cell).join(' | ')} |`);
-    console.log(`|  (fold's choices) | | | | ${chosen.map((i) => variants[i].name).join(' | ')} |`);
+    console.log(`|  (fold's choices) | | | | | ${chosen.map((i) => variants[i].name).join(' | ')} |`);
   }
   console.log(`| **pooled** | ${pooled.map(cell).join(' | ')} |`);
   console.log('');
   console.log(`Unnormalised accuracy pooled (all ${pooled[0].mentions} mentions): ${pooled.map((c) => pct(c.overallRight / c.mentions)).join(' / ')}.`);
   for (const c of criteria) console.log(`Chosen on the training documents and all 7 files by ${c.name}: **${variants[choose(c.score, undefined)].name}**.`);
   console.log('');
-  console.log('| option | pronoun gold spans right, all units | training alone | in-KB pronoun golds right, all units |');
-  console.log('|---|---:|---:|---:|');
+  console.log('| option | anaphor gold spans right, all units | training alone | in-KB anaphor golds right, all units | of them definite descriptions |');
+  console.log('|---|---:|---:|---:|---:|');
   variants.forEach((v, i) => {
     const sum = [...counts[i].values()].reduce(addCounts, zero);
     const tr = counts[i].get('training') ?? zero;
-    console.log(`| ${v.name} | ${sum.pronounsRight}/${sum.pronouns} | ${tr.pronounsRight}/${tr.pronouns} | ${sum.pronounsInKbRight}/${sum.pronounsInKb} |`);
+    console.log(`| ${v.name} | ${sum.pronounsRight}/${sum.pronouns} | ${tr.pronounsRight}/${tr.pronouns} | ${sum.pronounsInKbRight}/${sum.pronounsInKb} | ${sum.nominalsInKbRight}/${sum.nominalsInKb} |`);
   });
 }
 
@@ -413,6 +466,7 @@ async function main(): Promise<void> {
     }
     if (PART === 'heldout' || PART === 'all') await heldOut(d, encoder, kbLookups);
     if (PART === 'cv' || PART === 'all') await crossValidation(d, encoder, kbLookups);
+    if (PART === 'counts') nominalCounts(unitsOf(d), d.mapGold);
   } finally {
     await opened.encoder.dispose();
   }

@@ -17,6 +17,8 @@ export interface EntityTraits {
   readonly person: number;
   /** The gender the description's pronouns and gendered nouns say, when they agree on one. */
   readonly gender?: Gender;
+  /** The folded words of the entity's type, title and description (a definite description's head must be one). */
+  readonly words?: ReadonlySet<string>;
 }
 
 const PERSON_TYPE = /\bperson\b/i;
@@ -30,17 +32,20 @@ const FEMALE_WORDS = new Set(['she', 'her', 'hers', 'herself', 'woman', 'queen',
 export function entityTraits(entity: Entity): EntityTraits {
   let male = 0;
   let female = 0;
+  const words = new Set<string>();
   for (const t of tokenize(entity.text)) {
+    if (t.word) words.add(t.folded);
     if (MALE_WORDS.has(t.folded)) male++;
     else if (FEMALE_WORDS.has(t.folded)) female++;
   }
+  for (const t of tokenize(`${entity.type ?? ''} ${entity.title}`)) if (t.word) words.add(t.folded);
   const gender: Gender | undefined = male > female ? 'male' : female > male ? 'female' : undefined;
   const typed = entity.type !== undefined && entity.type !== '';
   let person: number;
   if ((typed && PERSON_TYPE.test(entity.type ?? '')) || LIFE_DATES.test(entity.text)) person = 1;
   else if (gender !== undefined) person = 0.5;
   else person = typed ? 0 : 0.2;
-  return gender === undefined ? { person } : { person, gender };
+  return gender === undefined ? { person, words } : { person, gender, words };
 }
 
 /** Traits by KB row, computed on first use. */

@@ -5,7 +5,7 @@
  */
 import type { DocumentDecision, LinkedMention, RankedCandidate, Span } from '../linker/types';
 import type { EntityTraits } from './entityTraits';
-import { pronounOf, pronounSpans } from './pronouns';
+import { anaphorOf, pronounSpans } from './pronouns';
 import type { AntecedentMention, CoreferenceOptions, PronounMention, Resolution } from './resolver';
 import { resolvePronouns } from './resolver';
 
@@ -26,19 +26,19 @@ export interface PronounLinkingInput {
   readonly options: CoreferenceOptions;
 }
 
-/** `linked` with pronoun mentions resolved (and, with `propose`, resolved pronouns added), in text order. */
+/**
+ * `linked` with pronoun mentions (and, with the 'nominal' class, definite descriptions) resolved and, with
+ * `propose`, resolved pronouns added; in text order.
+ */
 export function linkPronouns(text: string, input: PronounLinkingInput): LinkedMention[] {
   const { linked } = input;
   // Detecting, the proposal classes apply to the linked mentions too (a detected "It" stays a name when "it" is not proposed).
   const options = input.propose === undefined ? input.options : { ...input.options, classes: input.options.detectClasses };
-  const isPronoun = (m: LinkedMention): boolean => {
-    const info = pronounOf(m.text);
-    return info !== undefined && options.classes.includes(info.class);
-  };
+  const isPronoun = (m: LinkedMention): boolean => anaphorOf(m.text, options.classes) !== undefined;
   const pronouns: (PronounMention & { readonly linked?: LinkedMention })[] = [];
   for (const m of linked) {
-    const info = pronounOf(m.text);
-    if (info !== undefined && options.classes.includes(info.class)) pronouns.push({ start: m.start, end: m.end, info, linked: m });
+    const info = anaphorOf(m.text, options.classes);
+    if (info !== undefined) pronouns.push({ start: m.start, end: m.end, info, linked: m });
   }
   const taken = (s: Span): boolean => linked.some((m) => m.start < s.end && s.start < m.end);
   if (input.propose !== undefined) {
@@ -51,7 +51,9 @@ export function linkPronouns(text: string, input: PronounLinkingInput): LinkedMe
     const r = resolutions[i];
     const title = r === undefined ? undefined : input.titleOf(r.entityId);
     if (r === undefined || title === undefined) {
-      byStart.set(p.start, p.linked === undefined || input.dropUnresolved ? null : { ...p.linked, nil: true });
+      // An unresolved definite description keeps its name-ranked result ("the company" may name the class itself).
+      if (p.info.class === 'nominal' && p.linked !== undefined) byStart.set(p.start, p.linked);
+      else byStart.set(p.start, p.linked === undefined || input.dropUnresolved ? null : { ...p.linked, nil: true });
     } else {
       byStart.set(p.start, resolvedMention(text, p, p.linked, r, title));
     }

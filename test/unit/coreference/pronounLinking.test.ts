@@ -127,3 +127,20 @@ void test('relinking a paragraph counts the resolved pronouns kept before it, as
   const relinked = await linker.relinkChanged(before, await linker.linkDocument(before), after);
   assert.deepEqual(relinked.map((m) => [m.start, m.text, m.candidates[0]?.id]), whole.map((m) => [m.start, m.text, m.candidates[0]?.id]));
 });
+
+void test('a given definite description takes the salient entity whose description holds its head noun (class nominal, default)', async () => {
+  const text = 'Marie Curie studied in Paris. The city was large. The novel was long.';
+  const at = (f: string): { start: number; end: number } => ({ start: text.indexOf(f), end: text.indexOf(f) + f.length });
+  const spans = [at('Marie Curie'), at('Paris'), at('The city'), at('The novel')];
+  const [, , city, novel] = await makeLinker().linkSpans(text, spans);
+  // "city" is in Paris's description, not in Marie Curie's: Paris, though Curie is the subject.
+  assert.equal(city.candidates[0].id, 'Q90');
+  assert.deepEqual(city.candidates[0].signals.coreference, at('Paris'));
+  // Without the class, no definite description is resolved.
+  const pronounsOnly = makeLinker({ coreference: { classes: ['male', 'female', 'neuter', 'plural'] } });
+  const [, , plainCity, plainNovel] = await pronounsOnly.linkSpans(text, spans);
+  assert.ok(plainCity.candidates.every((c) => c.signals.coreference === undefined));
+  // No earlier "novel": the description keeps its name-ranked result, not made NIL.
+  assert.deepEqual(novel.candidates.map((c) => c.id), plainNovel.candidates.map((c) => c.id));
+  assert.equal(novel.nil, plainNovel.nil);
+});

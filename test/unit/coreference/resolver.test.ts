@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { entityTraits } from '../../../src/core/coreference/entityTraits';
+import { entityTraits as traitsOfEntity } from '../../../src/core/coreference/entityTraits';
+import type { Entity } from '../../../src/core/kb/entity';
 import type { EntityTraits } from '../../../src/core/coreference/entityTraits';
-import { PERSON_CLASSES, pronounOf, pronounSpans } from '../../../src/core/coreference/pronouns';
+import { PERSON_CLASSES, anaphorOf, nominalOf, pronounOf, pronounSpans } from '../../../src/core/coreference/pronouns';
 import { DEFAULT_COREFERENCE_OPTIONS, resolvePronouns } from '../../../src/core/coreference/resolver';
 import type { AntecedentMention } from '../../../src/core/coreference/resolver';
 import { SentenceIndex } from '../../../src/core/coreference/sentences';
@@ -90,10 +91,31 @@ void test('cataphora lets "his" take the name later in its own sentence, not in 
 });
 
 void test('entity traits read the type, life dates and the gender of the description', () => {
+  const entityTraits = (e: Entity): EntityTraits => {
+    const { person, gender } = traitsOfEntity(e);
+    return gender === undefined ? { person } : { person, gender };
+  };
   assert.deepEqual(entityTraits({ id: '1', title: 'A', text: 'A (1838 – 1865) was an actor; he died young.', aliases: [] }), { person: 1, gender: 'male' });
   assert.deepEqual(entityTraits({ id: '2', title: 'B', text: 'B is an actress.', aliases: [], type: 'Person' }), { person: 1, gender: 'female' });
   assert.deepEqual(entityTraits({ id: '3', title: 'C', text: 'a person who writes', aliases: [], type: 'noun.person' }), { person: 1 });
   assert.deepEqual(entityTraits({ id: '4', title: 'Paris', text: 'Paris is the capital of France.', aliases: [], type: 'Location' }), { person: 0 });
   assert.deepEqual(entityTraits({ id: '5', title: 'D', text: 'D is a character; she sings.', aliases: [], type: 'Fictional Character' }), { person: 0.5, gender: 'female' });
   assert.deepEqual(entityTraits({ id: '6', title: 'E', text: 'E is something.', aliases: [] }), { person: 0.2 });
+});
+
+void test('nominalOf reads a definite description and its head; anaphorOf needs the nominal class for it', () => {
+  assert.deepEqual(nominalOf('the record company'), { class: 'nominal', role: 'subject', head: 'company' });
+  assert.equal(nominalOf('The Beatles'), undefined);
+  assert.equal(nominalOf('company'), undefined);
+  assert.equal(anaphorOf('the band', ['male', 'female', 'neuter', 'plural']), undefined);
+  assert.equal(anaphorOf('the band', ['nominal'])?.head, 'band');
+  assert.equal(anaphorOf('its', ['nominal']), undefined);
+  // The head must be a word of the antecedent's type, title or description (a plural head its singular).
+  const text = 'The Beatles met Marie Curie. The bands played.';
+  const words = (s: string): ReadonlySet<string> => new Set(s.split(' '));
+  const traits: Record<string, EntityTraits> = { beatles: { person: 0, words: words('english rock band') }, curie: { person: 1, words: words('physicist') } };
+  const pronoun = { start: text.indexOf('The bands'), end: text.indexOf('The bands') + 9, info: anaphorOf('The bands', ['nominal']) ?? assert.fail() };
+  const [r] = resolvePronouns(text, [pronoun], mentions(text, [['The Beatles', 'beatles'], ['Marie Curie', 'curie']]), (id) => traits[id], { ...DEFAULT_COREFERENCE_OPTIONS, classes: ['nominal'] });
+  assert.equal(r?.entityId, 'beatles');
+  assert.ok(traitsOfEntity({ id: 'x', title: 'Apple Inc.', text: 'Apple is a technology company.', aliases: [], type: 'Organization' }).words?.has('company'));
 });
