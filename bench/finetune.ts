@@ -228,6 +228,11 @@ async function wholeLinkerTable(s: Section, parentEncoder: TextEncoder, parentDi
     const result = await finetune({
       train: s.gold.train, kb: s.kb, encoder: parent, parentDir, entityVectors: s.entityVectors, entityIndex: index, rankerWeights: DEFAULT_RANKER_WEIGHTS, ...prior,
       linkerOptions, mapGold: s.gold.mapGold, ...(candidatesFor === undefined ? {} : { candidatesFor }), outDir: out, overwrite: true, selectOn, ...(FOLDS === undefined ? {} : { folds: FOLDS }),
+      onProgress: (p) => {
+        const at = `${((performance.now() - started) / 1000).toFixed(0)} s`;
+        if (p.stage === 'epoch') console.error(`  [${at}] ${selectOn} seed ${seed} epoch ${p.report.epoch}: head ${p.report.seconds.toFixed(1)} s, selection ${(p.report.selectionSeconds ?? 0).toFixed(1)} s, score ${pct(p.report.selection ?? 0)}`);
+        else if (p.stage === 'evaluate' && 'epoch' in p && p.done === 0) console.error(`  [${at}] ${selectOn} seed ${seed} scoring epoch ${p.epoch}`);
+      },
       training: { negatives: 'mixed', numNegatives: NEGATIVES, epochs: EPOCHS, seed, optimizer: { lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0.01, warmupFraction: 0.1, clipNorm: 1 } },
     });
     const total = (performance.now() - started) / 1000;

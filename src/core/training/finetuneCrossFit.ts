@@ -98,7 +98,8 @@ export async function crossFitFinetune(input: CrossFitInput): Promise<CrossFitRe
     if (train.length === 0) continue;
     await trainHead({ ...base, train, dev: examplesOf(k) }, schedule, {
       signal,
-      onProgress: (p) => (p.stage === 'epoch' ? foldReports.push(p.report) : input.onProgress?.(p)),
+      // Their epoch reports are kept for the selection's; their training progress is passed on.
+      onProgress: (p) => (p.stage === 'epoch' ? foldReports.push(p.report) : p.stage === 'evaluate' ? undefined : input.onProgress?.(p)),
       select: async (head, epoch) => {
         kept[epoch] = head;
         return 0;
