@@ -36,6 +36,11 @@ export function nextAfterDecision<M extends FlowMention>(open: readonly M[], dec
   return others.find((m) => m.start >= decided.end) ?? others[0];
 }
 
+/** The mention to reveal on arriving at a document: its first open one, or by uncertainty its least certain. */
+export function firstToVisit<M extends FlowMention>(open: readonly M[], order: AdvanceOrder = 'document'): M | undefined {
+  return order === 'uncertainty' ? byUncertainty(open)[0] : [...open].sort((a, b) => a.start - b.start)[0];
+}
+
 /**
  * Next Unresolved by uncertainty: from an open mention at the cursor, the one after it in least-certain-first
  * order (wrapping round); from anywhere else, the least certain of all.

@@ -7,6 +7,8 @@ import { reportError } from '../errorReporting';
 import { type EditorMention, isUnresolved } from '../linking/editorMention';
 import type { MentionService } from '../linking/mentionService';
 import { type AdvanceOrder, describeUndo, nextAfterDecision, nextByUncertainty } from './annotationFlow';
+import { possibleMentions, stepPossible } from '../../core/simulation/possibleMentions';
+import type { AnnotationQueue } from './annotationQueue';
 import { pickCandidate } from './candidatePicker';
 import type { AcceptCandidateArgs } from './mentionHover';
 import type { MentionReveal } from './mentionReveal';
@@ -20,6 +22,8 @@ export const EDITOR_COMMAND_IDS = [
   'entityLinker.reject',
   'entityLinker.nextMention',
   'entityLinker.previousMention',
+  'entityLinker.nextPossibleMention',
+  'entityLinker.previousPossibleMention',
   'entityLinker.linkSelection',
   'entityLinker.acceptAllAbove',
   'entityLinker.undoAnnotation',
@@ -40,6 +44,9 @@ export interface EditorCommandServices {
   readonly autoAdvance: () => boolean;
   /** Document order or least certain first (entityLinker.annotation.advanceOrder). */
   readonly advanceOrder: () => AdvanceOrder;
+  /** Whether a document with no open mention left moves on to the next of the queue (entityLinker.annotation.advanceAcrossDocuments). */
+  readonly acrossDocuments: () => boolean;
+  readonly queue: Pick<AnnotationQueue, 'advanceFrom' | 'visit'>;
   readonly reveal: MentionReveal;
   /** Drops the linking session and links open documents again with the current settings. */
   readonly reload: () => Promise<void>;
@@ -93,6 +100,10 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     const offset = editor.document.offsetAt(direction > 0 ? editor.selection.end : editor.selection.start);
     const open = s.mentions.mentionsOf(editor.document).filter((m) => m.anchored && isUnresolved(m));
     if (open.length === 0) {
+      if (direction > 0 && s.acrossDocuments()) {
+        await s.queue.advanceFrom(editor.document);
+        return undefined;
+      }
       void vscode.window.setStatusBarMessage('Entity Linker: no unresolved mentions in this document.', 3000);
       return undefined;
     }
@@ -112,18 +123,45 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
    * the next unresolved mention (document order, wrapping round, or least certain first) with its sentence in view. A decision made
    * elsewhere (a panel, a test passing a mention) leaves the cursor alone.
    */
-  const advance = (t: { document: vscode.TextDocument; mention: EditorMention }): void => {
+  const advance = async (t: { document: vscode.TextDocument; mention: EditorMention }, options: { acrossDocuments?: boolean; fromSelection?: boolean } = {}): Promise<void> => {
     const editor = vscode.window.activeTextEditor;
     if (!s.autoAdvance() || editor === undefined || editor.document !== t.document) return;
+    s.queue.visit(t.document);
     const cursor = editor.document.offsetAt(editor.selection.active);
-    if (cursor < t.mention.start || cursor > t.mention.end) return;
+    // Link Selection's selection may hold the white space it trimmed: the decision was made from it all the same.
+    if (options.fromSelection !== true && (cursor < t.mention.start || cursor > t.mention.end)) return;
+    const acrossDocuments = options.acrossDocuments ?? true;
     const open = s.mentions.mentionsOf(t.document).filter((m) => m.anchored && isUnresolved(m));
     const next = nextAfterDecision(open, t.mention, s.advanceOrder());
     if (next === undefined) {
-      void vscode.window.setStatusBarMessage('Entity Linker: every mention of this document is resolved.', 4000);
+      if (!acrossDocuments) return;
+      if (s.acrossDocuments()) await s.queue.advanceFrom(t.document);
+      else void vscode.window.setStatusBarMessage('Entity Linker: every mention of this document is resolved.', 4000);
       return;
     }
     s.reveal.show(editor, next.start, next.end);
+  };
+
+  /**
+   * Next / Previous Possible Mention: selects the next word or name no mention covers (possibleMentions.ts), so
+   * a mention the linker missed is selected in a few presses; Ctrl+Shift+Right then extends the selection and
+   * Link Selection links it.
+   */
+  const possible = (direction: 1 | -1) => (): { start: number; end: number; text: string } | undefined => {
+    const editor = vscode.window.activeTextEditor;
+    if (editor === undefined) return undefined;
+    const { document } = editor;
+    const text = document.getText();
+    const spans = possibleMentions(text, s.mentions.mentionsOf(document).filter((m) => m.anchored));
+    const next = stepPossible(spans, document.offsetAt(editor.selection.start), document.offsetAt(editor.selection.end), direction);
+    if (next === undefined) {
+      void vscode.window.setStatusBarMessage('Entity Linker: every word of this document is a mention or a function word.', 3000);
+      return undefined;
+    }
+    // Anchored at the start, active at the end: Ctrl+Shift+Right extends it.
+    editor.selection = new vscode.Selection(document.positionAt(next.start), document.positionAt(next.end));
+    editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return { start: next.start, end: next.end, text: text.slice(next.start, next.end) };
   };
 
   /** Undo or redo, then show what it changed: the mention revealed and flashed, the change in the status bar. */
@@ -151,7 +189,7 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       if (t === undefined) return undefined;
       await s.mentions.acceptMention(t.document, t.mention);
       const kbId = s.mentions.mentionsOf(t.document).find((m) => m.start === t.mention.start && m.end === t.mention.end)?.kbId;
-      advance(t);
+      await advance(t);
       return kbId;
     }),
     'entityLinker.acceptCandidate': guarded('Accept', async (arg) => {
@@ -167,7 +205,7 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       const kbId = await pickCandidate(t.document, t.mention, s.mentions.links);
       if (kbId !== undefined) {
         await s.mentions.acceptMention(t.document, t.mention, kbId);
-        advance(t);
+        await advance(t);
       }
       return kbId;
     }),
@@ -175,16 +213,18 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       const t = await target(arg);
       if (t === undefined) return;
       await s.mentions.markMentionNil(t.document, t.mention);
-      advance(t);
+      await advance(t);
     }),
     'entityLinker.reject': guarded('Reject', async (arg) => {
       const t = await target(arg);
       if (t === undefined) return;
       await s.mentions.rejectMention(t.document, t.mention);
-      advance(t);
+      await advance(t);
     }),
     'entityLinker.nextMention': guarded('Next Mention', move(1)),
     'entityLinker.previousMention': guarded('Previous Mention', move(-1)),
+    'entityLinker.nextPossibleMention': guarded('Next Possible Mention', async () => possible(1)()),
+    'entityLinker.previousPossibleMention': guarded('Previous Possible Mention', async () => possible(-1)()),
     'entityLinker.linkSelection': guarded('Link Selection', async (arg) => {
       let document: vscode.TextDocument | undefined;
       let start: number;
@@ -207,7 +247,11 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       const mention = await s.mentions.linkSpan(document, start, end);
       if (!isMentionArgs(arg)) {
         const kbId = await pickCandidate(document, mention, s.mentions.links);
-        if (kbId !== undefined) await s.mentions.acceptMention(document, mention, kbId);
+        if (kbId !== undefined) {
+          await s.mentions.acceptMention(document, mention, kbId);
+          // On to the document's next open mention (never to another document: more may be missed here).
+          await advance({ document, mention }, { acrossDocuments: false, fromSelection: true });
+        }
       }
       return mention.linked?.candidates[0]?.id;
     }),

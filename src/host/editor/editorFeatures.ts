@@ -8,6 +8,7 @@ import { DocumentLinking } from '../linking/documentLinking';
 import { isLinkable, type LinkingSettings } from '../linking/linkingSettings';
 import type { LinkService } from '../linking/linkService';
 import { MentionService } from '../linking/mentionService';
+import { AnnotationQueue } from './annotationQueue';
 import { AnnotationStatusBar } from './annotationStatusBar';
 import type { EditorTestApi } from './editorTestApi';
 import { MentionCodeActions } from './mentionCodeActions';
@@ -31,6 +32,8 @@ export class EditorFeatures extends Disposable {
   readonly decorations: MentionDecorations;
   /** Moves the cursor to a mention with its sentence in view (commands, undo and redo use it). */
   readonly reveal: MentionReveal;
+  /** The documents cross-document auto-advance walks (entityLinker.annotation.advanceAcrossDocuments). */
+  readonly queue: AnnotationQueue;
 
   constructor(links: LinkService, private readonly settings: () => LinkingSettings, private readonly logger: Logger, showLog: () => void) {
     super();
@@ -39,6 +42,7 @@ export class EditorFeatures extends Disposable {
     this.mentions = this.register(new MentionService(links, this.linking, this.annotations, () => settings().ambiguousMargin, logger));
     this.decorations = this.register(new MentionDecorations(this.mentions));
     this.reveal = this.register(new MentionReveal());
+    this.queue = new AnnotationQueue(this.mentions, this.reveal, settings, () => settings().advanceOrder, logger);
     this.register(new AnnotationStatusBar(this.mentions));
     const tree = this.register(new MentionTree(this.mentions, logger));
     this.register(vscode.window.createTreeView(MENTIONS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }));

@@ -5,7 +5,9 @@ import { sentenceAround } from './annotationFlow';
 const FLASH_MS = 700;
 
 /**
- * Moves the annotator to a mention: the cursor on it (at its start, so the hover and the keybindings act on it),
+ * Moves the annotator to a mention: the mention selected, anchored at its start with the cursor at its end (the
+ * keybindings act on the mention at the cursor, and Ctrl+Shift+Right / Left widen or narrow the selection for
+ * Link Selection when the mention should be longer or shorter),
  * its sentence kept in view, and on request a short flash so the eye finds what an undo or redo changed.
  */
 export class MentionReveal extends Disposable {
@@ -26,7 +28,7 @@ export class MentionReveal extends Disposable {
   show(editor: vscode.TextEditor, start: number, end: number, options: { flash?: boolean } = {}): void {
     const document = editor.document;
     const range = new vscode.Range(document.positionAt(start), document.positionAt(end));
-    editor.selection = new vscode.Selection(range.end, range.start);
+    editor.selection = new vscode.Selection(range.start, range.end);
     const sentence = sentenceAround(document.getText(), start, end);
     editor.revealRange(new vscode.Range(document.positionAt(sentence.start), document.positionAt(sentence.end)), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     // A sentence taller than the viewport: the mention itself must still show.

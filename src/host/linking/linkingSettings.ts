@@ -34,6 +34,8 @@ export interface LinkingSettings {
   readonly autoAdvance: boolean;
   /** The order Next and auto-advance visit open mentions in: document order, or least certain first. */
   readonly advanceOrder: 'document' | 'uncertainty';
+  /** After a document's last open mention, auto-advance and Next Unresolved open the next document of the annotation queue. */
+  readonly advanceAcrossDocuments: boolean;
 }
 
 /** Paths a workspace could point at anything: in an untrusted workspace only the user's own value counts. */
@@ -85,6 +87,7 @@ export function readLinkingSettings(config: vscode.WorkspaceConfiguration, warn:
     ambiguousMargin: clampNumber(config.get<number>('annotation.ambiguousMargin'), 0, 100, 0.5),
     autoAdvance: config.get<boolean>('annotation.autoAdvance') ?? true,
     advanceOrder: config.get<string>('annotation.advanceOrder') === 'uncertainty' ? 'uncertainty' : 'document',
+    advanceAcrossDocuments: config.get<boolean>('annotation.advanceAcrossDocuments') ?? true,
   };
 }
 

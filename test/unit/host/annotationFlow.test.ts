@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AnnotationRecord } from '../../../src/core/annotations/annotationRecord';
-import { describeUndo, nextAfterDecision, nextByUncertainty, resolvedCount, sentenceAround } from '../../../src/host/editor/annotationFlow';
+import { describeUndo, firstToVisit, nextAfterDecision, nextByUncertainty, resolvedCount, sentenceAround } from '../../../src/host/editor/annotationFlow';
 import type { EditorMention } from '../../../src/host/linking/editorMention';
 
 const TEXT = 'Steve Jobs co-founded Apple. It makes the iPhone!\n\nHe moved to New York. The end';
@@ -62,4 +62,11 @@ void test('by uncertainty the least certain open mention comes next, ties in doc
   assert.deepEqual(nextByUncertainty(open, undefined), open[1], 'from outside a mention: the least certain');
   assert.deepEqual(nextByUncertainty(open, at('iPhone')), open[3]);
   assert.deepEqual(nextByUncertainty(open, at('Steve Jobs')), open[1], 'after the most certain it wraps round');
+});
+
+void test('arriving at a document reveals its first open mention, or by uncertainty its least certain', () => {
+  const open = [{ ...at('New York'), confidence: 0.2 }, { ...at('Steve Jobs'), confidence: 0.9 }, { ...at('Apple'), confidence: 0.2 }];
+  assert.deepEqual(firstToVisit(open), open[1]);
+  assert.deepEqual(firstToVisit(open, 'uncertainty'), open[2], 'ties in document order');
+  assert.equal(firstToVisit([]), undefined);
 });
