@@ -42,8 +42,8 @@ const WSD_TRAIN = ['semeval2013', 'semeval2015', 'senseval3'];
 const WSD_TEST = ['senseval2', 'semeval2007'];
 const RANDOM_NEGATIVES = 32;
 export const POOL = { denseTopN: 64, lexicalTopN: 64, hardNegatives: 0 } as const;
-/** The weights the features are computed with: hand-set, plus a negligible coherence weight so it is computed. */
-export const EXTRACTION: RankerWeights = { version: 2, weights: { ...HAND_SET_RANKER_WEIGHTS.weights, coherence: 1e-9 }, source: 'extraction' };
+/** The weights the features are computed with: hand-set, plus negligible coherence and demonym weights so they are computed (demonym: and its candidates retrieved). */
+export const EXTRACTION: RankerWeights = { version: 2, weights: { ...HAND_SET_RANKER_WEIGHTS.weights, coherence: 1e-9, demonym: 1e-9 }, source: 'extraction' };
 
 export interface Domain {
   readonly name: string;

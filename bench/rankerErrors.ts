@@ -4,19 +4,23 @@
  * for the ranking errors, which features favour the wrong winner over the gold and by how much (weight x
  * feature difference, the linear score's own decomposition).
  *
- *   node out/bench/rankerErrors.js [--dump]
+ *   node out/bench/rankerErrors.js [--dump] [--domain=elevant|WSD] [--list] [--weights=ranker.json]
+ *
+ * --list prints every held-out error of elevant with titles (mention: winner > gold, the gold's rank); --weights
+ * takes another ranker than the shipped one (e.g. a seed of bench/trainRanker.ts written as ranker.json).
  *
  * --dump also writes the features of the training examples and of the held-out mentions to
  * .cache/bench/ranker-features.json (for offline feature and model experiments; the held-out part is only
  * ever used to report, never to choose).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GoldDocument } from '../src/core/formats/goldDocument';
 import { Linker } from '../src/core/linker/linker';
-import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, weightVector } from '../src/core/linker/ranker';
+import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, parseRankerWeights, weightVector } from '../src/core/linker/ranker';
+import { rankerForKind } from '../src/core/linker/rankerProfiles';
 import type { RankerWeights } from '../src/core/linker/ranker';
 import type { SpanRequest } from '../src/core/linker/types';
 import { silentLogger } from '../src/core/log';
@@ -27,6 +31,9 @@ import { domainExamples, elevantDomain, wsdDomain } from './rankerDomains';
 import type { Domain, DomainExample } from './rankerDomains';
 
 const DUMP = process.argv.includes('--dump');
+const LIST = process.argv.includes('--list');
+const DOMAIN = process.argv.find((a) => a.startsWith('--domain='))?.slice('--domain='.length);
+const WEIGHTS_FILE = process.argv.find((a) => a.startsWith('--weights='))?.slice('--weights='.length);
 
 /** One held-out in-KB mention as the linker scored it. */
 export interface HeldOutMention {
@@ -37,6 +44,7 @@ export interface HeldOutMention {
   readonly features: readonly (readonly number[])[];
   /** Index of the first acceptable gold among the candidates; -1 when it was not scored (retrieval miss). */
   readonly gold: number;
+  readonly goldTitle?: string;
 }
 
 async function main(): Promise<void> {
@@ -47,12 +55,15 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const opened = await openEncoder({ packageRoot: ROOT, provider: 'cpu', logger: silentLogger });
   const encoder = new MemoEncoder(opened.encoder);
-  console.log(`# Ranker errors (bench/rankerErrors.ts), ${new Date().toISOString().slice(0, 10)}; ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}; weights ${DEFAULT_RANKER_WEIGHTS.source}`);
+  const weights = WEIGHTS_FILE === undefined ? DEFAULT_RANKER_WEIGHTS : parseRankerWeights(await readFile(WEIGHTS_FILE, 'utf8'), WEIGHTS_FILE);
+  console.log(`# Ranker errors (bench/rankerErrors.ts), ${new Date().toISOString().slice(0, 10)}; ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}; weights ${weights.source}`);
   const dump: Record<string, { train: DomainExample[]; test: HeldOutMention[] }> = {};
   try {
-    for (const d of [await elevantDomain(encoder), await wsdDomain(encoder)]) {
-      const test = await heldOut(d, encoder, DEFAULT_RANKER_WEIGHTS);
-      breakdown(d.name, test, DEFAULT_RANKER_WEIGHTS);
+    for (const name of ['elevant', 'WSD'].filter((n) => DOMAIN === undefined || DOMAIN === n)) {
+      const d = name === 'elevant' ? await elevantDomain(encoder) : await wsdDomain(encoder);
+      const test = await heldOut(d, encoder, weights);
+      breakdown(d.name, test, rankerForKind(weights, name === 'WSD' ? 'senses' : 'entities'));
+      if (LIST && d.name === 'elevant') listErrors(d, test);
       if (DUMP) dump[d.name] = { train: (await domainExamples(d, encoder)).ex, test };
     }
   } finally {
@@ -89,10 +100,22 @@ async function heldOut(d: Domain, encoder: MemoEncoder, weights: RankerWeights):
         ids: cands.map((c) => c.id),
         features: cands.map((c) => [...(c.features ?? [])]),
         gold: cands.findIndex((c) => gold.ids.includes(c.id)),
+        goldTitle: d.kb.get(gold.ids[0] ?? '')?.title ?? gold.ids[0] ?? '?',
       });
     });
   }
   return out;
+}
+
+/** Every ranking error and retrieval miss, with titles, grouped by the gold's title. */
+function listErrors(d: Domain, test: readonly HeldOutMention[]): void {
+  const title = (id: string | undefined): string => (id === undefined ? '?' : (d.kb.get(id)?.title ?? id));
+  console.log('');
+  console.log('All errors (document: "mention": winner > gold (gold rank, or "not scored")):');
+  for (const m of test) {
+    if (m.gold === 0) continue;
+    console.log(`- ${m.doc}: "${m.text}": ${title(m.ids[0])} > ${m.gold < 0 ? `${m.goldTitle ?? '?'} (not scored)` : `${title(m.ids[m.gold])} (rank ${m.gold + 1})`}`);
+  }
 }
 
 function breakdown(name: string, test: readonly HeldOutMention[], weights: RankerWeights): void {

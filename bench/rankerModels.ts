@@ -14,7 +14,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RankingExample } from '../src/core/learning/rankerTrainer';
 import { FEATURE_NAMES, compileRanker, compiledScore } from '../src/core/linker/ranker';
-import type { RankerWeights } from '../src/core/linker/ranker';
+import type { FeatureName, KbKind, RankerWeights } from '../src/core/linker/ranker';
+import { rankerForKind } from '../src/core/linker/rankerProfiles';
 import { CACHE } from './benchData';
 import { fitRecipe } from './rankerDomains';
 import type { RankerRecipe } from './rankerDomains';
@@ -57,6 +58,8 @@ const FILE = argv.find((a) => a.startsWith('--file='))?.slice(7) ?? path.join(CA
 interface Config {
   readonly name: string;
   readonly fit: (train: readonly RankingExample[], seed: number) => RankerWeights;
+  /** Features left out (their column read as 0, their weight frozen at the hand-set 0): the ranker without them. */
+  readonly drop?: readonly FeatureName[];
 }
 
 const recipe = (r: RankerRecipe) => (train: readonly RankingExample[], seed: number): RankerWeights => fitRecipe(train, seed, r);
@@ -75,10 +78,15 @@ const ALL: Config[] = [
   { name: 'ens3-mlp8', fit: recipe({ hidden: 8, ensemble: 3 }) },
   { name: 'ens3-mlp4', fit: recipe({ hidden: 4, ensemble: 3 }) },
   { name: 'ens3-linear', fit: recipe({ hidden: 0, ensemble: 3 }) },
+  { name: 'profiles-joint', fit: recipe({ hidden: 0, ensemble: 1, profiles: 'joint' }) },
+  { name: 'profiles-separate', fit: recipe({ hidden: 0, ensemble: 1, profiles: 'separate' }) },
+  { name: 'linear-no-demonym', fit: recipe({ hidden: 0, ensemble: 1, linear: { frozen: ['demonym'] } }), drop: ['demonym'] },
+  { name: 'profiles-joint-no-demonym', fit: recipe({ hidden: 0, ensemble: 1, profiles: 'joint', linear: { frozen: ['demonym'] } }), drop: ['demonym'] },
 ];
 
-function accuracy(w: RankerWeights, mentions: readonly { features: readonly (readonly number[])[]; gold: number }[]): number {
-  const m = compileRanker(w);
+/** Accuracy with the profile of the mentions' KB kind (rankerForKind), as the linker scores them. */
+function accuracy(w: RankerWeights, mentions: readonly { features: readonly (readonly number[])[]; gold: number }[], kind: KbKind): number {
+  const m = compileRanker(rankerForKind(w, kind));
   let right = 0;
   for (const x of mentions) {
     if (x.gold < 0) continue;
@@ -110,11 +118,13 @@ function main(): void {
   const dump = JSON.parse(readFileSync(FILE, 'utf8')) as Dumped;
   remapDump(dump);
   const names = Object.keys(dump.domains);
-  const strip = (e: DumpedExample): RankingExample => ({ features: e.features, gold: e.gold, ...(e.random === undefined ? {} : { random: e.random }) });
-  const domains = names.map((n) => ({ train: dump.domains[n].train, folds: folds(dump.domains[n].train), test: dump.domains[n].test }));
+  // WordNet's examples are senses, elevant's entities (dumps made before profiles carry no kind).
+  const kindOf = (domain: string): KbKind => (domain === 'WSD' ? 'senses' : 'entities');
+  const strip = (e: DumpedExample, kind: KbKind): RankingExample => ({ features: e.features, gold: e.gold, ...(e.random === undefined ? {} : { random: e.random }), profile: kind });
+  const domains = names.map((n) => ({ kind: kindOf(n), train: dump.domains[n].train, folds: folds(dump.domains[n].train), test: dump.domains[n].test }));
   /** The runs: with --test one (all training examples, the held-out mentions), else one per fold. */
   const runs = (TEST ? [-1] : Array.from({ length: FOLDS }, (_, f) => f)).map((f) => ({
-    fit: pooled(domains.map((d) => d.train.filter((_, i) => d.folds[i].fold !== f).map(strip))),
+    fit: pooled(domains.map((d) => d.train.filter((_, i) => d.folds[i].fold !== f).map((e) => strip(e, d.kind)))),
     evals: domains.map((d) => (f < 0 ? d.test : d.train.filter((_, i) => d.folds[i].fold === f && d.folds[i].zeroShot))),
   }));
   console.log(`${TEST ? 'held-out test' : `${FOLDS}-fold cross-validation over the training documents (zero-shot examples scored)`}; ${names.map((n, i) => `${n} scored ${runs.reduce((a, r) => a + r.evals[i].length, 0)}`).join('; ')}; seeds ${SEEDS.join(', ')}`);
@@ -127,9 +137,11 @@ function main(): void {
       const right = names.map(() => 0);
       const total = names.map(() => 0);
       for (const r of runs) {
-        const w = c.fit(r.fit, seed);
+        const drop = (c.drop ?? []).map((n) => FEATURE_NAMES.indexOf(n));
+        const without = <E extends { features: readonly (readonly number[])[] }>(e: E): E => (drop.length === 0 ? e : { ...e, features: e.features.map((f) => f.map((x, k) => (drop.includes(k) ? 0 : x))) });
+        const w = c.fit(r.fit.map((e) => ({ ...without(e), ...(e.random === undefined ? {} : { random: without({ features: e.random }).features }) })), seed);
         r.evals.forEach((ev, i) => {
-          right[i] += accuracy(w, ev) * ev.length;
+          right[i] += accuracy(w, ev.map((e: { features: readonly (readonly number[])[]; gold: number }) => without(e)), domains[i].kind) * ev.length;
           total[i] += ev.length;
         });
       }

@@ -5,6 +5,9 @@
  *   node out/bench/trainRanker.js --measure=elevant|WSD [--only=previous,1,2,3]
  *   add --larger-split to both: elevant trains on oke-2015-eval too and tests on the six other files
  *   add --profiles=joint|separate to train weights per KB kind (ranker.json version 4; rankerDomains fitRecipe)
+ *   --drop=f1,f2 trains without those features (their columns read 0, weights frozen at 0); --tag=NAME names the
+ *   seeds "NAME seed N" (--only=NAME-N) and --append adds them to the saved seeds of the same split, so that
+ *   variants are measured side by side in one --measure run
  *
  * --from-cache trains on the training examples the last full run kept (.cache/bench/ranker-train-examples.json)
  * instead of linking the training documents again (implies --train-only).
@@ -38,7 +41,7 @@ import type { RankingExample } from '../src/core/learning/rankerTrainer';
 import { Linker } from '../src/core/linker/linker';
 import type { LinkerInit } from '../src/core/linker/linker';
 import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, HAND_SET_RANKER_WEIGHTS, KB_KINDS, compileRanker, serializeRankerWeights } from '../src/core/linker/ranker';
-import type { KbKind, RankerWeights } from '../src/core/linker/ranker';
+import type { FeatureName, KbKind, RankerWeights } from '../src/core/linker/ranker';
 import { rankerForKind } from '../src/core/linker/rankerProfiles';
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
@@ -57,11 +60,18 @@ const TRAIN_ONLY = argv.includes('--train-only');
 const MEASURE = argv.find((a) => a.startsWith('--measure='))?.slice('--measure='.length);
 /** With --measure: the rows to run ("previous" and seed numbers), to split a long measurement into short runs. */
 const ONLY = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const DROP = (argv.find((a) => a.startsWith('--drop='))?.slice('--drop='.length).split(',') ?? []) as FeatureName[];
+const TAG = argv.find((a) => a.startsWith('--tag='))?.slice('--tag='.length);
+const APPEND = argv.includes('--append');
+/** A saved seed's --only key: "1" for "seed 1", "NAME-1" for a tagged "NAME seed 1". */
+const onlyKey = (w: RankerWeights): string => (w.source ?? '').replace('bench/trainRanker.ts ', '').replace(/^seed /, '').replace(/ seed /, '-');
 const intArg = (name: string, fallback: number): number => Number(argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 /** The shipped recipe (see the header); the flags override it for an experiment. */
 const PROFILES = argv.find((a) => a.startsWith('--profiles='))?.slice('--profiles='.length);
 if (PROFILES !== undefined && !['none', 'joint', 'separate'].includes(PROFILES)) throw new Error(`--profiles=${PROFILES}: expected none, joint or separate.`);
 const RECIPE: RankerRecipe = {
+  ...SHIPPED_RECIPE,
+  ...(DROP.length === 0 ? {} : { linear: { ...SHIPPED_RECIPE.linear, frozen: DROP } }),
   hidden: intArg('hidden', SHIPPED_RECIPE.hidden),
   ensemble: intArg('ensemble', SHIPPED_RECIPE.ensemble),
   profiles: (PROFILES as RankerRecipe['profiles']) ?? SHIPPED_RECIPE.profiles ?? 'none',
@@ -99,7 +109,7 @@ async function main(): Promise<void> {
       // Seeds trained on the larger split have seen oke-2015-eval: never measure them on the other split's test files.
       if ((saved.split ?? 'leak-free 1') !== EXAMPLES_SPLIT) throw new Error(`${SEEDS_FILE} was trained on another split (${saved.split ?? 'leak-free 1'}); train again with the same --larger-split setting.`);
       const d = MEASURE === 'WSD' ? await wsdDomain(encoder, QUICK) : await elevantDomain(encoder, QUICK, ELEVANT_FILES);
-      const trained = saved.trained.filter((w) => ONLY === undefined || ONLY.includes(w.source?.replace('bench/trainRanker.ts seed ', '') ?? ''));
+      const trained = saved.trained.filter((w) => ONLY === undefined || ONLY.includes(onlyKey(w)));
       await measure(d, encoder, trained, undefined, ONLY === undefined || ONLY.includes('previous') ? saved.previous : undefined);
       return;
     }
@@ -133,13 +143,16 @@ async function main(): Promise<void> {
     }
     // Both domains weigh the same in the loss.
     const total = examples.reduce((a, e) => a + e.ex.length, 0);
-    const all = examples.flatMap(({ ex }) => ex.map((e) => ({ ...e, weight: total / (examples.length * ex.length) })));
+    const dropped = DROP.map((n) => FEATURE_NAMES.indexOf(n));
+    if (dropped.some((k) => k < 0)) throw new Error(`--drop=${DROP.join(',')}: not all are features (${FEATURE_NAMES.join(', ')}).`);
+    const zero = (rows: readonly (readonly number[])[]): number[][] => rows.map((f) => f.map((x, k) => (dropped.includes(k) ? 0 : x)));
+    const all = examples.flatMap(({ ex }) => ex.map((e) => ({ ...e, features: zero(e.features), ...(e.random === undefined ? {} : { random: zero(e.random) }), weight: total / (examples.length * ex.length) })));
     const trained: RankerWeights[] = [];
     console.log(`recipe: ${RECIPE.hidden === 0 ? 'linear' : `residual MLP, ${RECIPE.hidden} hidden units`}${RECIPE.ensemble > 1 ? `, average of ${RECIPE.ensemble} fits per seed` : ''}; profiles per KB kind: ${RECIPE.profiles}`);
     for (const seed of SEEDS) {
       const t = performance.now();
       const w = fitRecipe(all, seed, RECIPE);
-      trained.push({ ...w, source: `bench/trainRanker.ts seed ${seed}` });
+      trained.push({ ...w, source: `bench/trainRanker.ts ${TAG === undefined ? '' : `${TAG} `}seed ${seed}` });
       // Each example scored with its kind's profile, as the linker scores it.
       const weightOf = (ex: readonly RankingExample[]): number => ex.reduce((a, e) => a + (e.weight ?? 1), 0);
       const ofKind = (k: KbKind): RankingExample[] => all.filter((e) => e.profile === k);
@@ -149,7 +162,9 @@ async function main(): Promise<void> {
     }
     await refitTiming(all, trained[0]);
     await mkdir(CACHE, { recursive: true });
-    await writeFile(SEEDS_FILE, JSON.stringify({ split: EXAMPLES_SPLIT, previous: DEFAULT_RANKER_WEIGHTS, trained }));
+    const kept = APPEND && existsSync(SEEDS_FILE) ? (JSON.parse(await readFile(SEEDS_FILE, 'utf8')) as { split?: string; trained: RankerWeights[] }) : undefined;
+    const earlier = kept?.split === EXAMPLES_SPLIT ? kept.trained.filter((w) => !trained.some((t) => t.source === w.source)) : [];
+    await writeFile(SEEDS_FILE, JSON.stringify({ split: EXAMPLES_SPLIT, previous: DEFAULT_RANKER_WEIGHTS, trained: [...earlier, ...trained] }));
     if (!TRAIN_ONLY && !FROM_CACHE) for (const d of domains) await measure(d, encoder, trained, memories.get(d.name) ?? new AnnotatorMemory());
     if (WRITE && !QUICK) await writeDefaults(trained[0], examples);
   } finally {

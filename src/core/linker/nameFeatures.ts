@@ -67,7 +67,14 @@ const gramCount = (grams: Map<string, number>): number => {
   return n;
 };
 
-export function mentionInfo(text: string): MentionInfo {
+/**
+ * A lower-case article before a mention is no part of the name ("the United States", "the US"): the name features
+ * compare what follows it. A capitalised one may be ("The Hague", "The Who") and stays.
+ */
+const LEADING_ARTICLE = /^(?:the|a|an)\s+(?=\S)/u;
+
+export function mentionInfo(mention: string): MentionInfo {
+  const text = mention.replace(LEADING_ARTICLE, '');
   const key = nameKey(text);
   const letters = text.replace(/[^\p{L}]/gu, '');
   const grams = charNgrams(key);

@@ -29,6 +29,8 @@ export interface CandidateInput {
   readonly formPrior?: number;
   /** Cosine of the mention's in-context vector and the entity's exemplar centroid (0 when absent). */
   readonly exemplar?: number;
+  /** 1 when the mention is a WordNet demonym / pertainym of one of the entity's names (demonyms.ts). */
+  readonly demonym?: number;
 }
 
 export interface DecisionOptions {
@@ -102,6 +104,7 @@ export function scoreMention(inputs: readonly CandidateInput[], w: RowScorer): S
     f[I.nameCount] = c.nameCount ?? 0;
     f[I.formPrior] = c.formPrior ?? 0;
     f[I.exemplar] = c.exemplar ?? 0;
+    f[I.demonym] = c.demonym ?? 0;
     return f;
   });
   return { inputs, features, scores: features.map((f) => rowScore(w, f)) };

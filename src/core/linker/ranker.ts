@@ -30,6 +30,7 @@ export const FEATURE_NAMES = [
   'nameCount',
   'formPrior',
   'exemplar',
+  'demonym',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -73,6 +74,8 @@ export interface RankerProfile {
  * - exemplar: cosine of the mention's in-context vector and the centroid of the in-context vectors of the
  *   mentions confirmed for the entity (learned state's exemplar memory, src/core/learning/exemplarMemory.ts);
  *   0 when the entity has none.
+ * - demonym: 1 when the mention is a demonym or pertainym of one of the entity's names by WordNet ("American" ->
+ *   United States, "French" -> France, "Soviets" -> Soviet Union; demonyms.ts), else 0.
  */
 export interface RankerWeights {
   readonly version: 1 | 2 | 3 | 4;

@@ -36,3 +36,12 @@ void test('exactCase needs the same case; acronym matches the initials with or w
   assert.equal(features('WHO', 'The Who').acronym, 0);
   assert.equal(features('Who', 'World Health Organization').acronym, 0);
 });
+
+void test('a lower-case leading article is no part of the mention\'s name; a capitalised one may be', () => {
+  // "the" would otherwise favour names holding "the" ("Energy policy of the United States") over the country.
+  assert.equal(features('the United States', 'United States of America').lexical, 1);
+  assert.equal(features('the United States', 'United States').exactCase, 1);
+  assert.equal(features('the US', 'United States').acronym, 1);
+  assert.ok(features('The Hague', 'Hague Convention').lexical < 1, 'a capitalised article stays part of the name');
+  assert.equal(features('The Hague', 'The Hague').exactCase, 1);
+});
