@@ -6,6 +6,8 @@
  *                                                      and WSD) and caches their listwise examples, the WSD memory
  *                                                      and exemplars (.cache/bench/wsd-exemplars.json)
  *   node out/bench/wsdExemplars.js --measure=ROWS [--seeds=1,2,3] [--wsd-only]
+ *   add --no-memory to both: the annotating pass (and so the trained weights) sees the exemplars without the
+ *   annotator memory (no confirmed names, prior or type agreement); pair it with the exemplars-only row
  *
  * The examples are bench/rankerDomains.ts domainExamples: each training mention linked zero-shot and "while
  * annotating" with the memory and the exemplars of the EARLIER training documents only (cross-fitted: a mention
@@ -14,7 +16,8 @@
  * it zeroed (the same ranker without the signal), per seed. The test documents are linked with the learned state
  * of all training documents: the annotator memory (names, prior) and the exemplars.
  * ROWS (comma-separated): base = first sense, the shipped weights alone and with the memory; ablation = trained
- * without the signal + memory; exemplar = trained with it + memory + exemplars. Heavy: run under flock /tmp/heavy.lock.
+ * without the signal + memory; exemplar = trained with it + memory + exemplars; exemplars-only = trained with it,
+ * linked with the exemplars and no annotator memory. Heavy: run under flock /tmp/heavy.lock.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -40,7 +43,9 @@ const PREPARE = argv.includes('--prepare');
 const ROWS = argv.find((a) => a.startsWith('--measure='))?.slice('--measure='.length).split(',') ?? [];
 const SEEDS = (argv.find((a) => a.startsWith('--seeds='))?.slice('--seeds='.length) ?? '1,2,3').split(',').map(Number);
 const WSD_ONLY = argv.includes('--wsd-only');
-const FILE = path.join(CACHE, 'wsd-exemplars.json');
+/** --no-memory: the training examples' annotating pass and the test state have the exemplars without the annotator memory. */
+const NO_MEMORY = argv.includes('--no-memory');
+const FILE = path.join(CACHE, NO_MEMORY ? 'wsd-exemplars-no-memory.json' : 'wsd-exemplars.json');
 const EXEMPLAR = FEATURE_NAMES.indexOf('exemplar');
 
 interface Prepared {
@@ -74,7 +79,7 @@ async function prepare(encoder: MemoEncoder): Promise<void> {
   let wsd: { memory: AnnotatorMemory; exemplars: ExemplarMemoryJson } | undefined;
   for (const d of [await elevantDomain(encoder), await wsdDomain(encoder)]) {
     const t = performance.now();
-    const { ex, memory, exemplars } = await domainExamples(d, encoder);
+    const { ex, memory, exemplars } = await domainExamples(d, encoder, { memory: !NO_MEMORY });
     domains[d.name] = ex.map(({ features, gold, random, profile }) => ({ features, gold, ...(random === undefined ? {} : { random }), ...(profile === undefined ? {} : { profile }) }));
     const withExemplar = ex.filter((e) => e.features.some((f) => f[EXEMPLAR] !== 0)).length;
     console.log(`${d.name}: ${ex.length} examples (${withExemplar} with a candidate that has exemplars), ${exemplars.size} entities with exemplars, in ${secs(performance.now() - t)} s`);
@@ -120,16 +125,20 @@ async function measure(encoder: MemoEncoder): Promise<void> {
     await run('shipped weights', linker(DEFAULT_RANKER_WEIGHTS));
     await run('shipped weights + memory of the training decisions', linker(DEFAULT_RANKER_WEIGHTS, memoryOnly));
   }
+  // The exemplars without the annotator memory (no confirmed names, prior or type agreement from the training documents).
+  const exemplarsOnly: LearnedState = { version: 1, memory: new AnnotatorMemory().toJSON(), exemplars: prepared.exemplars, decisions: memoryOnly.decisions };
   for (const [row, examples, state] of [
     ['ablation', withoutExemplar(all), memoryOnly],
     ['exemplar', all, full],
+    ['exemplars-only', all, exemplarsOnly],
   ] as const) {
     if (!ROWS.includes(row)) continue;
     const accs: number[] = [];
     for (const seed of SEEDS) {
       const w = fitRecipe(examples, seed, SHIPPED_RECIPE);
       console.log(`<!-- ${row} seed ${seed}: exemplar weight ${(w.weights.exemplar ?? 0).toFixed(3)}; ${JSON.stringify(w.weights)} -->`);
-      accs.push(await run(`${row === 'exemplar' ? 'trained with `exemplar` + memory + exemplars' : 'trained without `exemplar` + memory'}, seed ${seed}`, linker(w, state)));
+      const what = { ablation: 'trained without `exemplar` + memory', exemplar: 'trained with `exemplar` + memory + exemplars', 'exemplars-only': 'trained with `exemplar` + exemplars, no memory' }[row];
+      accs.push(await run(`${what}, seed ${seed}`, linker(w, state)));
     }
     const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
     const sd = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, accs.length - 1));
