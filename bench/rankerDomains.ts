@@ -195,9 +195,5 @@ export function fitRecipe(examples: readonly RankingExample[], seed: number, rec
   return averageRankers(Array.from({ length: recipe.ensemble }, (_, i) => one(seed * 100 + i)));
 }
 
-/**
- * The recipe of the shipped weights (chosen by cross-validation on the training documents, docs/BENCHMARKS.md):
- * linear, with a profile per KB kind from the joint fit (session 5: WSD 69.72 -> 70.46 in that cross-validation,
- * elevant equal).
- */
-export const SHIPPED_RECIPE: RankerRecipe = { hidden: 0, ensemble: 1, profiles: 'joint' };
+/** The recipe of the shipped weights (chosen by cross-validation on the training documents, docs/BENCHMARKS.md). */
+export const SHIPPED_RECIPE: RankerRecipe = { hidden: 0, ensemble: 1 };
