@@ -12,7 +12,7 @@
  * The examples are bench/rankerDomains.ts domainExamples: each training mention linked zero-shot and "while
  * annotating" with the memory and the exemplars of the EARLIER training documents only (cross-fitted: a mention
  * never meets its own vector). The ranker is trained with the shipped recipe (fitRecipe, linear, both domains
- * weighing the same; --wsd-only: the WSD examples alone), once with the `exemplar` column as linked and once with
+ * weighing the same; --profiles=none|joint|separate overrides its profiles per KB kind; --wsd-only: the WSD examples alone), once with the `exemplar` column as linked and once with
  * it zeroed (the same ranker without the signal), per seed. The test documents are linked with the learned state
  * of all training documents: the annotator memory (names, prior) and the exemplars.
  * ROWS (comma-separated): base = first sense, the shipped weights alone and with the memory; ablation = trained
@@ -37,6 +37,7 @@ import { openEncoder } from '../src/core/session/openEncoder';
 import { CACHE, DATA, ROOT, secs } from './benchData';
 import { MemoEncoder, givenOrderLinker } from './qualityLinkers';
 import { SHIPPED_RECIPE, domainExamples, elevantDomain, fitRecipe, wsdDomain } from './rankerDomains';
+import type { RankerRecipe } from './rankerDomains';
 
 const argv = process.argv.slice(2);
 const PREPARE = argv.includes('--prepare');
@@ -45,6 +46,9 @@ const SEEDS = (argv.find((a) => a.startsWith('--seeds='))?.slice('--seeds='.leng
 const WSD_ONLY = argv.includes('--wsd-only');
 /** --no-memory: the training examples' annotating pass and the test state have the exemplars without the annotator memory. */
 const NO_MEMORY = argv.includes('--no-memory');
+/** --profiles=none|joint|separate: the ranker recipe's profiles per KB kind (bench/rankerDomains.ts fitRecipe); default the shipped recipe's. */
+const PROFILES = (argv.find((a) => a.startsWith('--profiles='))?.slice('--profiles='.length) ?? SHIPPED_RECIPE.profiles ?? 'none') as 'none' | 'joint' | 'separate';
+const RECIPE: RankerRecipe = { ...SHIPPED_RECIPE, profiles: PROFILES };
 const FILE = path.join(CACHE, NO_MEMORY ? 'wsd-exemplars-no-memory.json' : 'wsd-exemplars.json');
 const EXEMPLAR = FEATURE_NAMES.indexOf('exemplar');
 
@@ -109,7 +113,7 @@ async function measure(encoder: MemoEncoder): Promise<void> {
   const memoryOnly: LearnedState = { version: 1, memory: prepared.memory, decisions: AnnotatorMemory.fromJSON(prepared.memory).size };
   const full: LearnedState = { ...memoryOnly, exemplars: prepared.exemplars };
   console.log('');
-  console.log(`Test: ${d.test.length} documents; training state: ${memoryOnly.decisions} decisions, ${Object.keys(prepared.exemplars.entities).length} senses with exemplars; training on ${names.join(' + ')} (${all.length} examples).`);
+  console.log(`Test: ${d.test.length} documents; training state: ${memoryOnly.decisions} decisions, ${Object.keys(prepared.exemplars.entities).length} senses with exemplars; training on ${names.join(' + ')} (${all.length} examples); recipe ${JSON.stringify(RECIPE)}.`);
   console.log('');
   console.log('| row | in KB | accuracy | time (s) |');
   console.log('|---|---:|---:|---:|');
@@ -135,8 +139,9 @@ async function measure(encoder: MemoEncoder): Promise<void> {
     if (!ROWS.includes(row)) continue;
     const accs: number[] = [];
     for (const seed of SEEDS) {
-      const w = fitRecipe(examples, seed, SHIPPED_RECIPE);
-      console.log(`<!-- ${row} seed ${seed}: exemplar weight ${(w.weights.exemplar ?? 0).toFixed(3)}; ${JSON.stringify(w.weights)} -->`);
+      const w = fitRecipe(examples, seed, RECIPE);
+      const senses = w.profiles?.senses?.weights.exemplar;
+      console.log(`<!-- ${row} seed ${seed}: exemplar weight ${(w.weights.exemplar ?? 0).toFixed(3)}${senses === undefined ? '' : `, senses profile ${senses.toFixed(3)}`}; ${JSON.stringify(w.weights)} -->`);
       const what = { ablation: 'trained without `exemplar` + memory', exemplar: 'trained with `exemplar` + memory + exemplars', 'exemplars-only': 'trained with `exemplar` + exemplars, no memory' }[row];
       accs.push(await run(`${what}, seed ${seed}`, linker(w, state)));
     }
