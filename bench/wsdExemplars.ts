@@ -17,7 +17,8 @@
  * of all training documents: the annotator memory (names, prior) and the exemplars.
  * ROWS (comma-separated): base = first sense, the shipped weights alone and with the memory; ablation = trained
  * without the signal + memory; exemplar = trained with it + memory + exemplars; exemplars-only = trained with it,
- * linked with the exemplars and no annotator memory. Heavy: run under flock /tmp/heavy.lock.
+ * linked with the exemplars and no annotator memory; shipped-exemplars = the shipped weights (DEFAULT_RANKER_WEIGHTS,
+ * whatever exemplar weight they carry) with memory + exemplars and with the exemplars alone. Heavy: run under flock /tmp/heavy.lock.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -124,13 +125,17 @@ async function measure(encoder: MemoEncoder): Promise<void> {
     return report.metrics.accuracy ?? 0;
   };
   const linker = (weights: RankerWeights, learned?: LearnedState): Linker => new Linker({ kb: d.kb, encoder, rankerWeights: weights, ...(learned === undefined ? {} : { learned }), ...d.init });
+  // The exemplars without the annotator memory (no confirmed names, prior or type agreement from the training documents).
+  const exemplarsOnly: LearnedState = { version: 1, memory: new AnnotatorMemory().toJSON(), exemplars: prepared.exemplars, decisions: memoryOnly.decisions };
+  if (ROWS.includes('shipped-exemplars')) {
+    await run('shipped weights + memory + exemplars of the training decisions', linker(DEFAULT_RANKER_WEIGHTS, full));
+    await run('shipped weights + exemplars of the training decisions (no memory)', linker(DEFAULT_RANKER_WEIGHTS, exemplarsOnly));
+  }
   if (ROWS.includes('base')) {
     await run('first sense (given order)', givenOrderLinker);
     await run('shipped weights', linker(DEFAULT_RANKER_WEIGHTS));
     await run('shipped weights + memory of the training decisions', linker(DEFAULT_RANKER_WEIGHTS, memoryOnly));
   }
-  // The exemplars without the annotator memory (no confirmed names, prior or type agreement from the training documents).
-  const exemplarsOnly: LearnedState = { version: 1, memory: new AnnotatorMemory().toJSON(), exemplars: prepared.exemplars, decisions: memoryOnly.decisions };
   for (const [row, examples, state] of [
     ['ablation', withoutExemplar(all), memoryOnly],
     ['exemplar', all, full],
