@@ -8,6 +8,9 @@
  *   --drop=f1,f2 trains without those features (their columns read 0, weights frozen at 0); --tag=NAME names the
  *   seeds "NAME seed N" (--only=NAME-N) and --append adds them to the saved seeds of the same split, so that
  *   variants are measured side by side in one --measure run
+ *   --also-without=f1,f2 adds a copy of every training example that reads one of them with those features 0 (the
+ *   example as linked without that memory, e.g. no exemplars: the editor's decisions do not carry mention vectors
+ *   yet), so the weights also fit the case where the feature is missing
  *
  * --from-cache trains on the training examples the last full run kept (.cache/bench/ranker-train-examples.json)
  * instead of linking the training documents again (implies --train-only).
@@ -63,6 +66,8 @@ const ONLY = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 const DROP = (argv.find((a) => a.startsWith('--drop='))?.slice('--drop='.length).split(',') ?? []) as FeatureName[];
 const TAG = argv.find((a) => a.startsWith('--tag='))?.slice('--tag='.length);
 const APPEND = argv.includes('--append');
+/** Default: the shipped recipe's (SHIPPED_RECIPE.alsoWithout); `--also-without=` (empty) for none. */
+const ALSO_WITHOUT = (argv.find((a) => a.startsWith('--also-without='))?.slice('--also-without='.length).split(',').filter((f) => f !== '') ?? SHIPPED_RECIPE.alsoWithout ?? []) as FeatureName[];
 /** A saved seed's --only key: "1" for "seed 1", "NAME-1" for a tagged "NAME seed 1". */
 const onlyKey = (w: RankerWeights): string => (w.source ?? '').replace('bench/trainRanker.ts ', '').replace(/^seed /, '').replace(/ seed /, '-');
 const intArg = (name: string, fallback: number): number => Number(argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -142,6 +147,17 @@ async function main(): Promise<void> {
       await writeFile(EXAMPLES_FILE, JSON.stringify({ split: EXAMPLES_SPLIT, features: FEATURE_NAMES, domains: Object.fromEntries(examples.map((e) => [e.domain, { train: e.ex, test: [] }])) }));
     }
     // Both domains weigh the same in the loss.
+    const without = ALSO_WITHOUT.map((n) => FEATURE_NAMES.indexOf(n));
+    if (without.some((k) => k < 0)) throw new Error(`--also-without=${ALSO_WITHOUT.join(',')}: not all are features.`);
+    if (without.length > 0) {
+      const reads = (e: RankingExample): boolean => e.features.some((f) => without.some((k) => f[k] !== 0));
+      const blank = (rows: readonly (readonly number[])[]): number[][] => rows.map((f) => f.map((x, k) => (without.includes(k) ? 0 : x)));
+      for (const e of examples) {
+        const copies = e.ex.filter(reads).map((x) => ({ ...x, features: blank(x.features), ...(x.random === undefined ? {} : { random: blank(x.random) }) }));
+        console.log(`${e.domain}: ${copies.length} examples read ${ALSO_WITHOUT.join(', ')}; added a copy of each without`);
+        e.ex = [...e.ex, ...copies];
+      }
+    }
     const total = examples.reduce((a, e) => a + e.ex.length, 0);
     const dropped = DROP.map((n) => FEATURE_NAMES.indexOf(n));
     if (dropped.some((k) => k < 0)) throw new Error(`--drop=${DROP.join(',')}: not all are features (${FEATURE_NAMES.join(', ')}).`);
@@ -255,7 +271,7 @@ async function writeDefaults(w: RankerWeights, examples: readonly { domain: stri
   const json = serializeRankerWeights(w, `defaults (bench/trainRanker.ts, seed 1)`);
   const kind =
     (RECIPE.hidden === 0 ? 'a linear ranker' : `a residual MLP (the linear ranker plus ${RECIPE.hidden} tanh units${RECIPE.ensemble > 1 ? `, averaged over ${RECIPE.ensemble} fits: ${w.hidden?.length ?? 0} units` : ''})`) +
-    (RECIPE.profiles === 'joint' ? ' with a profile per KB kind (the joint fit, then each kind\'s examples alone from it)' : RECIPE.profiles === 'separate' ? ' with a profile per KB kind (each from the hand-set weights on its own examples)' : '');
+    (RECIPE.profiles === 'joint' ? ' with a profile per KB kind\n * (the joint fit, then each kind\'s examples alone from it)' : RECIPE.profiles === 'separate' ? ' with a profile per KB kind\n * (each from the hand-set weights on its own examples)' : '');
   const text = `import type { RankerWeights } from './ranker';
 
 /**
@@ -263,7 +279,8 @@ async function writeDefaults(w: RankerWeights, examples: readonly { domain: stri
  * do not edit by hand): ${kind}, trained with listwise softmax cross-entropy over the retrieved candidates plus
  * random KB negatives, from the hand-set version-1 weights, on elevant ${ELEVANT_FILES.join(' + ')} (wiki11k)
  * and WSD semeval2013 + semeval2015 + senseval3 (WordNet), less the training documents whose text is a test
- * document's and repeated texts (bench/rankerDomains.ts); ${examples.map((e) => `${e.ex.length} ${e.domain} examples`).join(', ')}.
+ * document's and repeated texts (bench/rankerDomains.ts); ${examples.map((e) => `${e.ex.length} ${e.domain} examples`).join(', ')}${ALSO_WITHOUT.length === 0 ? '' : ` (with a copy
+ * without ${ALSO_WITHOUT.join(', ')} of each example that reads it: trainRanker --also-without)`}.
  * Never report quality on those documents (docs/BENCHMARKS.md uses the others).
  */
 export const DEFAULT_RANKER_WEIGHTS: RankerWeights = ${JSON.stringify(json, null, 2).replace(/"(\w+)":/g, '$1:').replace(/"/g, "'")};

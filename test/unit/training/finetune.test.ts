@@ -172,7 +172,7 @@ void test('finetune refits a version-3 parent ranker as version 3 (its hidden un
   const { kb, docs, encoder } = syntheticCorpus();
   const root = tempDir();
   const out = path.join(root, 'model');
-  const parent = { ...DEFAULT_RANKER_WEIGHTS, version: 3 as const, hidden: [{ bias: 0.2, weights: { dense: 1.5, exactName: -0.5 }, out: 0.8 }] };
+  const parent = { ...DEFAULT_RANKER_WEIGHTS, profiles: undefined, version: 3 as const, hidden: [{ bias: 0.2, weights: { dense: 1.5, exactName: -0.5 }, out: 0.8 }] };
   try {
     await finetune({ train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: parent, outDir: out, training: { ...TRAINING, epochs: 1 } });
     const json = JSON.parse(fs.readFileSync(path.join(out, 'ranker.json'), 'utf8')) as { version: number };
