@@ -9,8 +9,8 @@
  * --whole-linker runs `finetune` itself per seed (head + ranker refitted for it + the training documents'
  * learned state, epoch chosen on the whole linker's dev accuracy) and scores the whole linker of the written
  * folder on the test documents against the parent with the shipped ranker (gold spans), with time per epoch;
- * --select-on lists the selections compared (cross-fit: the default, pooled over --folds folds of the training
- * documents; linker: the old seeded 20% dev split). --diagnose prints, per epoch's head, the ranker refitted as
+ * --select-on lists the selections compared (linker: the default, a seeded 20% dev split; cross-fit: pooled
+ * over --folds folds of the training documents). --diagnose prints, per epoch's head, the ranker refitted as
  * the 'linker' selection does with its dev accuracy beside the test accuracy (diagnosis only: nothing is chosen on it).
  *
  * - elevant vs wiki11k (gold = the entity whose title is the label's Wikidata name): train on oke-2015-train,
@@ -91,7 +91,7 @@ const WHOLE_LINKER = argv.includes('--whole-linker');
 /** Where `finetune`'s gain comes from, per epoch, on the test documents (diagnosis only: nothing is chosen on them). */
 const DIAGNOSE = argv.includes('--diagnose');
 /** `finetune`'s selections compared by --whole-linker (each seed runs each). */
-const SELECTIONS = (arg('select-on')?.split(',') ?? ['cross-fit']) as FinetuneSelection[];
+const SELECTIONS = (arg('select-on')?.split(',') ?? ['linker']) as FinetuneSelection[];
 const FOLDS = arg('folds') === undefined ? undefined : Number(arg('folds'));
 
 async function main(): Promise<void> {

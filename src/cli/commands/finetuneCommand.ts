@@ -52,11 +52,11 @@ built, so linking with --model DIR starts at once.
   --batch-size N        mentions per step (default ${DEFAULT_HEAD_TRAINING.batchSize}, at most ${MAX_BATCH})
   --lr X                AdamW peak learning rate (default ${DEFAULT_HEAD_TRAINING.optimizer.lr}; 10% warmup, linear decay)
   --entity-side         also train the entity-side map (slower; see the manual)
-  --select-on S         cross-fit (default without --dev: whole-linker accuracy pooled over 3 folds of the
-                        training documents, each linked by a head and learned state that never saw it; ranker =
-                        the fold rankers averaged, or the parent's when refitting does not win) | linker (default
-                        with --dev: whole-linker dev accuracy, ranker refitted per epoch) | recall (dev
-                        recall@64 of the head alone; faster; the parent's ranker is kept, no learned.json)
+  --select-on S         linker (default: whole-linker dev accuracy, ranker refitted per epoch) | cross-fit
+                        (whole-linker accuracy pooled over 3 folds of the training documents, each linked by a
+                        head and learned state that never saw it; ranker = the fold rankers averaged, or the
+                        parent's when refitting does not win) | recall (dev recall@64 of the head alone;
+                        faster; the parent's ranker is kept, no learned.json)
   --seed N              seed of the split, the shuffling and the sampling: 0 to 2^32-1 (default ${DEFAULT_HEAD_TRAINING.seed})
   --out DIR             the new model folder
   --overwrite           replace DIR when it is an earlier fine-tuned model or empty (only once training has
@@ -120,7 +120,7 @@ export const finetuneCommand: CliCommand = {
       optimizer: { ...DEFAULT_HEAD_TRAINING.optimizer, lr: parseCheckedNumber('lr', values.lr, DEFAULT_HEAD_TRAINING.optimizer.lr, learningRateProblem) },
       ...(values['sample-temperature'] === undefined ? {} : { sampleTemperature: parseNumber('sample-temperature', values['sample-temperature'], 1, 1e-6, 1e6) }),
     };
-    // Unset: finetune's default (cross-fit without --dev, linker with it).
+    // Unset: finetune's default (linker).
     const selectOn = values['select-on'] === undefined ? undefined : parseChoice<FinetuneSelection>('select-on', values['select-on'], FINETUNE_SELECTIONS, 'cross-fit');
     const idMapFor = goldIdMapArg(values['gold-id-map']);
     // The output folder too: a file, a foreign folder or the parent model as --out fails now, not after training.

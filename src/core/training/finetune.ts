@@ -47,12 +47,13 @@ export interface FinetuneOptions extends ExampleOptions {
   /** Linker options the selection links with (the session's). */
   readonly linkerOptions?: Partial<Omit<LinkerOptions, 'template'>>;
   /**
-   * What picks the epoch to keep: 'cross-fit' (the default without `dev`): the whole linker's accuracy pooled
-   * over K folds of the training documents, each linked by a head and a learned state that never saw it and
-   * scored by rankers fitted on the other folds (finetuneCrossFit.ts); 'linker' (the default with `dev`): the
-   * whole linker's dev accuracy with a ranker refitted for each epoch's head and the training documents'
-   * learned state; 'recall': the head's dev recall@64 alone (faster, and the head alone is trained: the
-   * parent's ranker weights are kept).
+   * What picks the epoch to keep: 'linker' (the default): the whole linker's dev accuracy with a ranker
+   * refitted for each epoch's head and the training documents' learned state; 'cross-fit': the whole linker's
+   * accuracy pooled over K folds of the training documents (dev documents too), each linked by a head and a
+   * learned state that never saw it and scored by rankers fitted on the other folds (finetuneCrossFit.ts; less
+   * variance, but on elevant it never kept the head and scored below 'linker' held out: docs/BENCHMARKS.md);
+   * 'recall': the head's dev recall@64 alone (faster, and the head alone is trained: the parent's ranker
+   * weights are kept).
    */
   readonly selectOn?: FinetuneSelection;
   /** Folds of the cross-fitted selection (default DEFAULT_FOLDS). */
@@ -99,7 +100,7 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
   const template = options.template ?? DEFAULT_TEMPLATE;
   const training = headTrainingOptions(options.training);
   const devFraction = options.devFraction ?? DEFAULT_DEV_FRACTION;
-  const selectOn = options.selectOn ?? (options.dev === undefined ? 'cross-fit' : 'linker');
+  const selectOn = options.selectOn ?? 'linker';
   const documents = [...options.train, ...(options.dev ?? [])];
   if (selectOn === 'cross-fit' && !training.trainEntitySide && new Set(documents.map((d) => d.id)).size >= 2) return finetuneCrossFitted(options, documents, template, training);
   let trainDocs = options.train;

@@ -26,7 +26,7 @@ export interface SessionFinetuneOptions {
   readonly training?: Partial<HeadTrainingOptions>;
   /** See FinetuneOptions.online: the workspace's online-learned state folded into the new folder. */
   readonly online?: LearnedState;
-  /** See FinetuneOptions.selectOn (default: cross-fitted without dev documents, the dev accuracy with them). */
+  /** See FinetuneOptions.selectOn (default: the whole linker's dev accuracy). */
   readonly selectOn?: FinetuneSelection;
   /** See FinetuneOptions.folds. */
   readonly folds?: number;

@@ -27,7 +27,7 @@ void test('finetune writes a model folder whose encoder applies the head per rol
   const root = tempDir();
   const out = path.join(root, 'model');
   try {
-    const result = await finetune({ train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING, selectOn: 'linker' });
+    const result = await finetune({ train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING });
     assert.ok(result.training.after['recall@1'] > result.training.before['recall@1'], `dev recall@1 ${result.training.before['recall@1']} -> ${result.training.after['recall@1']}`);
     assert.ok(result.counts.devMentions > 0 && result.counts.trainMentions > result.counts.devMentions);
     assert.deepEqual(new Set(encoder.calls.roles), new Set(['mention', 'entity']));
@@ -63,14 +63,14 @@ void test('finetune writes a model folder whose encoder applies the head per rol
   }
 });
 
-void test('finetune selects by default on folds of the training documents: pooled out-of-fold accuracy, a head trained on all of them for the epochs chosen', async () => {
+void test('finetune --select-on cross-fit selects on folds of the training documents: pooled out-of-fold accuracy, a head trained on all of them for the epochs chosen', async () => {
   const { kb, docs, encoder } = syntheticCorpus();
   const root = tempDir();
   const out = path.join(root, 'model');
   const epochs: number[] = [];
   try {
     const result = await finetune({
-      train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: { ...TRAINING, epochs: 3 },
+      train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: { ...TRAINING, epochs: 3 }, selectOn: 'cross-fit',
       onProgress: (p) => (p.stage === 'epoch' ? epochs.push(p.report.epoch) : undefined),
     });
     const { manifest, head } = readFinetunedModel(out);
