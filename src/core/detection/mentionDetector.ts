@@ -56,7 +56,7 @@ export class MentionDetector {
   scorer: MentionScorer | undefined;
   learned: LearnedDetection | undefined;
   surnames: boolean;
-  /** Which optional cues the features use (mentionFeatures.ts MentionCues); all by default. */
+  /** Which optional cues the features use (mentionFeatures.ts MentionCues); none by default. */
   cues: MentionCues = DEFAULT_MENTION_CUES;
 
   constructor(init: MentionDetectorInit) {

@@ -85,10 +85,12 @@ void test('role and occupation nouns are a cue (WordNet noun.person share of the
     const start = text.indexOf(surface);
     const first = tokens.findIndex((t) => t.start === start);
     const last = tokens.findIndex((t) => t.end === start + surface.length);
-    return mentionFeatures(text, tokens, { first, last, rows: [], fromGazetteer: true, fuzzy: false }, frequencies)[MENTION_FEATURE_NAMES.indexOf('personNoun')];
+    return mentionFeatures(text, tokens, { first, last, rows: [], fromGazetteer: true, fuzzy: false }, frequencies, undefined, undefined, { personNoun: true, titleBeforeName: true })[MENTION_FEATURE_NAMES.indexOf('personNoun')];
   };
   assert.equal(personNoun('She became a professor of physics.', 'professor'), 1);
   assert.equal(personNoun('She became an associate professors of physics.', 'associate professors'), 1, 'the head word, singular');
   assert.equal(personNoun('The river flows.', 'river'), 0);
   assert.ok(personNoun('The leader spoke.', 'leader') > 0.5);
+  const tokens = tokenize('She became a professor.');
+  assert.equal(mentionFeatures('She became a professor.', tokens, { first: 3, last: 3, rows: [], fromGazetteer: true, fuzzy: false }, frequencies)[MENTION_FEATURE_NAMES.indexOf('personNoun')], 0, 'off by default');
 });
