@@ -11,8 +11,9 @@
  * files instead (where coreference's detection default is chosen; the scorer is then fitted in-sample).
  * --new: the chosen row of session 4 and the session-5 pieces (surnames, cross-fitted scorer examples, learned
  * annotation conventions), each scored first by 2-fold cross-validation on the training documents (where the
- * options are chosen), then on the eval files; --cv: the cross-validation rows only; --only=A|B: rows whose name ends with A or B; --errors: each false positive and missed
- * gold of the chosen row (--errors-new: of the new chosen row) with its top entity's KB type.
+ * options are chosen; --cv-seeds=N repeats it over N fold assignments), then on the eval files; --cv: the
+ * cross-validation rows only; --only=A|B: rows whose name ends with A or B; --errors: each false positive and
+ * missed gold of the chosen row (--errors-new: of the new chosen row) with its top entity's KB type.
  *
  * Gold: elevant labels mapped to wiki11k by title (as bench/quality.ts); only in-KB golds count (e2eMetrics.ts:
  * a prediction with an entity on a NIL or out-of-KB gold span is a false positive; NIL predictions are not
@@ -123,7 +124,7 @@ const CONFIGS: readonly Config[] = [
   ...[0.3, 0.4, 0.5].map((t) => ({ name: `${CHOSEN} + cues + conventions ${t}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, cues: true, conventions: t })),
 ];
 
-const NEW_CHOSEN = `${CHOSEN} + conventions 0.4`;
+const NEW_CHOSEN = `${CHOSEN} + conventions 0.3`;
 
 async function main(): Promise<void> {
   const kbFile = path.join(DATA, 'wiki11k/Wiki.txt');
@@ -177,16 +178,17 @@ async function main(): Promise<void> {
     if (CV || NEW) {
       // Train on one fold, score the other, both ways; counts pooled (--cv; with --new, the eval rows follow).
       const pooled = { tp: 0, predicted: 0, gold: 0 };
-      for (const k of [0, 1]) {
-        const { linker } = await trainedLinker(config, folds(train)[1 - k], context);
-        const r = await evaluate({ docs: folds(train)[k], linker, mapGold, mode: 'end-to-end', topK: 10, skipInvalid: true });
+      for (let seed = 0; seed < CV_SEEDS; seed++) for (const k of [0, 1]) {
+        const split = folds(train, seed);
+        const { linker } = await trainedLinker(config, split[1 - k], context);
+        const r = await evaluate({ docs: split[k], linker, mapGold, mode: 'end-to-end', topK: 10, skipInvalid: true });
         pooled.tp += r.e2e?.strict.truePositives ?? 0;
         pooled.predicted += r.e2e?.strict.predicted ?? 0;
         pooled.gold += r.e2e?.strict.gold ?? 0;
       }
       const p = pooled.tp / Math.max(1, pooled.predicted);
       const rec = pooled.tp / Math.max(1, pooled.gold);
-      console.log(`| ${config.name} | training 2-fold CV | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | |`);
+      console.log(`| ${config.name} | training 2-fold CV${CV_SEEDS > 1 ? ` x ${CV_SEEDS}` : ''} | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | |`);
       if (!NEW) continue;
     }
     const { linker, note } = await trainedLinker(config, train, context);
@@ -215,10 +217,19 @@ interface Context {
   readonly mapGold: GoldMapper;
 }
 
-/** Two folds of the training documents, by position (deterministic). */
-function folds(docs: readonly GoldDocument[]): [GoldDocument[], GoldDocument[]] {
-  return [docs.filter((_, i) => i % 2 === 0), docs.filter((_, i) => i % 2 === 1)];
+/** Two folds of the training documents: by position for seed 0, else after a seeded shuffle (deterministic). */
+function folds(docs: readonly GoldDocument[], seed = 0): [GoldDocument[], GoldDocument[]] {
+  let order = docs.map((d, i) => ({ d, i }));
+  if (seed > 0) {
+    let state = (seed * 2654435761) >>> 0;
+    const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    order = order.map((x) => ({ x, r: next() })).sort((a, b) => a.r - b.r).map(({ x }, i) => ({ d: x.d, i }));
+  }
+  return [order.filter((x) => x.i % 2 === 0).map((x) => x.d), order.filter((x) => x.i % 2 === 1).map((x) => x.d)];
 }
+
+/** --cv-seeds=N: cross-validate over N fold assignments (seed 0 = by position), counts pooled. */
+const CV_SEEDS = Number(process.argv.find((a) => a.startsWith('--cv-seeds='))?.slice('--cv-seeds='.length) ?? '1');
 
 /** A linker for `config` trained on `train`: names (the whole context's when train is the bench's, else train's own), scorer, conventions. */
 async function trainedLinker(config: Config, train: readonly GoldDocument[], c: Context, depth = 0): Promise<{ linker: Linker; note: string }> {
