@@ -116,6 +116,14 @@ export class OnlineLearner {
     if (this.examples.length > this.options.maxExamples) this.examples.splice(0, this.examples.length - this.options.maxExamples);
   }
 
+  /**
+   * A confirmed mention's in-context vector that arrived after its decision (the editor asks the link thread for
+   * it once the decision is stored): feeds the exemplar memory as a decision carrying it would have.
+   */
+  observeExemplar(entityId: string, vector: readonly number[]): void {
+    this.exemplars.observe(entityId, vector);
+  }
+
   /** Retrains the ranker on every kept example, from the base weights. Synchronous; seconds only past ~10k examples. */
   refit(signal?: AbortSignal): RefitReport {
     const newDecisions = this.since;

@@ -53,6 +53,8 @@ export class AdaptationLoop {
   private learner: OnlineLearner;
   private running: AbortController | undefined;
   private duringRefit: AnnotatorDecision[] = [];
+  /** Exemplar vectors that arrived while a refit ran: replayed into the refitted learner. */
+  private exemplarsDuringRefit: { readonly entityId: string; readonly vector: readonly number[] }[] = [];
   private refits = 0;
   private adaptedFrom = 0;
   private last: AdaptationStatus['last'];
@@ -93,6 +95,19 @@ export class AdaptationLoop {
     if (this.running === undefined && this.learner.pending >= Math.max(1, this.options.refitEvery())) void this.refit();
   }
 
+  /**
+   * Confirmed mentions' in-context vectors that arrived after their decisions (see OnlineLearner.observeExemplar):
+   * kept across a refit in flight like decisions, and handed to the linker with the memory.
+   */
+  observeExemplars(items: readonly { readonly entityId: string; readonly vector: readonly number[] }[]): void {
+    if (this.disposed || items.length === 0) return;
+    for (const item of items) {
+      this.learner.observeExemplar(item.entityId, item.vector);
+      if (this.running !== undefined) this.exemplarsDuringRefit.push(item);
+    }
+    void this.remember();
+  }
+
   /** The memory to the linker now (see AdaptationChannel.remember); messages keep their order, so a later refit's state wins. */
   private async remember(): Promise<void> {
     const channel = this.options.channel;
@@ -111,6 +126,7 @@ export class AdaptationLoop {
     const controller = new AbortController();
     this.running = controller;
     this.duringRefit = [];
+    this.exemplarsDuringRefit = [];
     this.options.onStatus?.(this.status);
     const now = this.options.now ?? Date.now;
     const started = now();
@@ -122,6 +138,7 @@ export class AdaptationLoop {
       const refitted = { ...snapshot, ...(result.weights === undefined ? {} : { weights: result.weights }), pending: 0 };
       const next = OnlineLearner.fromJSON(refitted, { base: this.learner.options.base });
       for (const d of this.duringRefit) next.observe(d);
+      for (const e of this.exemplarsDuringRefit) next.observeExemplar(e.entityId, e.vector);
       this.learner = next;
       this.adaptedFrom = result.report.decisions;
       this.refits++;
@@ -133,6 +150,7 @@ export class AdaptationLoop {
     } finally {
       this.running = undefined;
       this.duringRefit = [];
+      this.exemplarsDuringRefit = [];
       this.options.onStatus?.(this.status);
     }
     // Decisions that piled up during the refit start the next one (not after a cancel: the next decision will).

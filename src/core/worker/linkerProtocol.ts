@@ -73,7 +73,9 @@ export type WorkerRequest =
    */
   | { readonly id: number; readonly kind: 'setLearned'; readonly state: LearnedState | null; readonly keepRuns?: boolean }
   /** The open session's ranker weights and the decisions its model folder learned from (the online learner's base). */
-  | { readonly id: number; readonly kind: 'learnedBase' };
+  | { readonly id: number; readonly kind: 'learnedBase' }
+  /** The in-context vectors of decided spans under the session's model (what a decision adds to the exemplar memory). */
+  | { readonly id: number; readonly kind: 'mentionVectors'; readonly text: string; readonly spans: readonly { readonly start: number; readonly end: number }[] };
 
 export type WorkerRequestKind = WorkerRequest['kind'];
 
@@ -92,6 +94,7 @@ export interface WorkerResults {
   refit: RefitResult;
   setLearned: null;
   learnedBase: LearnedBase;
+  mentionVectors: number[][];
 }
 
 export interface SerializedError {
@@ -116,7 +119,12 @@ export type WorkerOutbound =
   | { readonly kind: 'log'; readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
   | { readonly kind: 'closed' };
 
-const REQUEST_KINDS: readonly string[] = ['open', 'linkDocument', 'linkSpans', 'searchKb', 'entities', 'forget', 'ping', 'compareTexts', 'exportGold', 'finetune', 'refit', 'setLearned', 'learnedBase'];
+/** Every request kind, as a record so that a kind added to WorkerRequest without being listed here fails to compile. */
+const REQUEST_KIND_SET: Readonly<Record<WorkerRequestKind, true>> = {
+  open: true, linkDocument: true, linkSpans: true, searchKb: true, entities: true, forget: true, ping: true, compareTexts: true,
+  exportGold: true, finetune: true, refit: true, setLearned: true, learnedBase: true, mentionVectors: true,
+};
+const REQUEST_KINDS: readonly string[] = Object.keys(REQUEST_KIND_SET);
 
 /** Type guard for messages arriving in the worker. */
 export function isWorkerInbound(value: unknown): value is WorkerInbound {

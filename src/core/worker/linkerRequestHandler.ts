@@ -68,6 +68,8 @@ export class LinkerRequestHandler {
         });
       case 'learnedBase':
         return learnedBase(this.require());
+      case 'mentionVectors':
+        return this.serially(async () => (await this.require().linker.mentionVectors(request.text, request.spans, signal)).map((v) => Array.from(v)));
     }
   }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { recursInText } from '../../core/detection/learnedDetection';
 import { LinkerError } from '../../core/errors';
+import { decisionEntity, type AnnotatorDecision } from '../../core/learning/decision';
 import type { LearnedState } from '../../core/learning/learnedState';
 import { OnlineLearner } from '../../core/learning/onlineLearner';
 import type { Logger } from '../../core/log';
@@ -84,12 +85,34 @@ export class OnlineLearning extends Disposable {
     const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.getText();
     if (affectsOthers(decisions, predictions) || (text !== undefined && decisions.some((d) => recursInText(text, d)))) this.relinkDocument(uri);
     this.recentForms.push(...decisions.map((d) => ({ key, text: d.text })));
+    if (text !== undefined) void this.addExemplars(text, decisions);
     if (this.loop !== undefined) {
       this.loop.observe(decisions);
       return;
     }
     this.waiting.push(...decisions);
     void this.start();
+  }
+
+  /**
+   * The exemplar memory learns the in-context vectors of the mentions the annotator confirmed: asked of the link
+   * thread after the decision (the decision itself is observed at once, without waiting for the encoder).
+   */
+  private async addExemplars(text: string, decisions: readonly AnnotatorDecision[]): Promise<void> {
+    const confirmed = decisions.flatMap((d) => {
+      const entityId = decisionEntity(d);
+      return entityId === undefined || d.mention?.vector !== undefined || d.end > text.length || text.slice(d.start, d.end) !== d.text ? [] : [{ entityId, span: { start: d.start, end: d.end } }];
+    });
+    if (confirmed.length === 0) return;
+    const generation = this.generation;
+    try {
+      const vectors = await this.mentions.links.request({ kind: 'mentionVectors', text, spans: confirmed.map((c) => c.span) });
+      const loop = await this.start();
+      if (loop === undefined || generation !== this.generation || this.isDisposed) return;
+      loop.observeExemplars(confirmed.map((c, i) => ({ entityId: c.entityId, vector: vectors[i] })));
+    } catch (e) {
+      if (!LinkerError.is(e, 'cancelled')) this.logger.debug(`Online learning: no exemplar vectors: ${(e as Error).message}`);
+    }
   }
 
   /** Links a document again from scratch, so its other mentions of a decided form see the decision at once. */

@@ -82,4 +82,30 @@ suite('Entity Linker: detection learns online', () => {
     const saved = JSON.parse(fs.readFileSync(path.join(root, '.entity-links', ONLINE_STATE_FILE), 'utf8')) as { memory: { names: Record<string, string[]> } };
     assert.ok(!(saved.memory.names.Q312 ?? []).includes(form), 'no refit ran (the training thread writes the file at refits)');
   });
+
+  test('a confirmed mention\'s in-context vector joins the exemplar memory, kept in the workspace state', async function () {
+    this.timeout(120_000);
+    await vscode.workspace.getConfiguration('entityLinker').update('learning.refitEvery', 1, vscode.ConfigurationTarget.Workspace);
+    const text = 'The grove company pressed cider. The grove company sold it.\n';
+    const uri = await open('exemplar-first.txt', text);
+    const state = path.join(root, '.entity-links', ONLINE_STATE_FILE);
+    const exemplarsOf = (id: string): number => {
+      if (!fs.existsSync(state)) return 0;
+      const saved = JSON.parse(fs.readFileSync(state, 'utf8')) as { exemplars?: { entities: Record<string, { n: number }> } };
+      return saved.exemplars?.entities[id]?.n ?? 0;
+    };
+    const before = exemplarsOf('Q312');
+    const first = text.indexOf('grove company');
+    await api.mentionBackend().relabel({ uri, start: first, end: first + 'grove company'.length }, 'Q312');
+    // The vector is asked of the link thread after the decision; the training thread saves it with a later refit.
+    const second = text.lastIndexOf('grove company');
+    const deadline = Date.now() + 60_000;
+    while (exemplarsOf('Q312') <= before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (exemplarsOf('Q312') <= before && !api.mentions(uri).some((m) => m.start === second && m.status !== 'predicted')) {
+        await api.mentionBackend().relabel({ uri, start: second, end: second + 'grove company'.length }, 'Q312');
+      }
+    }
+    assert.ok(exemplarsOf('Q312') > before, `the state file holds the confirmed mentions' vectors for Q312: ${fs.existsSync(state) ? fs.readFileSync(state, 'utf8').slice(0, 300) : 'no file'}`);
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LinkerError } from '../../../src/core/errors';
 import type { AnnotatorDecision } from '../../../src/core/learning/decision';
-import type { LearnedState } from '../../../src/core/learning/learnedState';
+import { parseLearnedState, type LearnedState } from '../../../src/core/learning/learnedState';
 import { OnlineLearner, type OnlineLearnerJson } from '../../../src/core/learning/onlineLearner';
 import { FEATURE_NAMES } from '../../../src/core/linker/ranker';
 import type { LinkedMention } from '../../../src/core/linker/types';
@@ -139,4 +139,24 @@ void test('adaptation: with channel.remember the memory reaches the linker after
   const waiting = new AdaptationLoop({ channel: plain.channel, refitEvery: () => 5 });
   waiting.observe([decision(1)]);
   assert.equal(waiting.appliedState, undefined);
+});
+
+void test('adaptation: exemplar vectors that arrive after their decision reach the linker, and survive a refit in flight', async () => {
+  const gated = gatedChannel();
+  const remembered: LearnedState[] = [];
+  const loop = new AdaptationLoop({ channel: { ...gated.channel, remember: async (s) => void remembered.push(s) }, refitEvery: () => 1 });
+  loop.observe([decision(1)]);
+  assert.equal(loop.status.running, true);
+  // The editor asks the link thread for the confirmed mention's vector; it comes back while the refit runs.
+  loop.observeExemplars([{ entityId: 'B', vector: [1, 0, 0] }]);
+  await settle();
+  const last = remembered[remembered.length - 1];
+  assert.ok(last.exemplars !== undefined, 'the vector is handed to the linker with the memory');
+  assert.equal(parseLearnedState(last).exemplars?.count('B'), 1);
+  gated.release();
+  await settle();
+  assert.equal(gated.applied.length, 1);
+  const applied = parseLearnedState(gated.applied[0]).exemplars;
+  assert.equal(applied?.count('B'), 1, 'the refitted learner replays the vector that arrived during the refit');
+  assert.ok((applied?.similarity('B', [1, 0, 0]) ?? 0) > 0.99);
 });
