@@ -57,7 +57,16 @@ export function mergeMemories(a: AnnotatorMemoryJson, b: AnnotatorMemoryJson): A
     for (const [k, c] of Object.entries(y)) out[k] = (out[k] ?? 0) + c;
     return out;
   };
-  return { version: 1, forms, names, rejected: add(a.rejected, b.rejected), nil: add(a.nil, b.nil) };
+  // The conventions' judgements (annotated, skipped) per form and entity add up like the other counts.
+  const judged: Record<string, [number, number]> = {};
+  for (const source of [a.judged ?? {}, b.judged ?? {}]) {
+    for (const [key, [annotated, skipped]] of Object.entries(source)) {
+      const into = (judged[key] ??= [0, 0]);
+      into[0] += annotated;
+      into[1] += skipped;
+    }
+  }
+  return { version: 1, forms, names, rejected: add(a.rejected, b.rejected), nil: add(a.nil, b.nil), ...(Object.keys(judged).length === 0 ? {} : { judged }) };
 }
 
 /**

@@ -46,3 +46,16 @@ void test('a model folder without learned.json has no learned state; a damaged o
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+void test('stacked memories keep the annotation conventions\' judgements (a folded online state does not forget what the annotator skips)', () => {
+  const reject = (text: string, shown: string) => ({ text, action: 'reject' as const, entityId: null, mention: { start: 0, end: text.length, text, candidates: [{ id: shown, title: shown, score: 1, probability: 0.9, signals: { retrievedBy: ['dense' as const] } }], nil: false, margin: 1, hardNegatives: [] } });
+  const model = new AnnotatorMemory();
+  model.observe(reject('Nobel Prize', 'Q7191'));
+  const online = new AnnotatorMemory();
+  online.observe(reject('Nobel Prize', 'Q7191'));
+  online.observe({ text: 'Paris', action: 'accept', entityId: 'Q90' });
+  const merged = AnnotatorMemory.fromJSON(mergeMemories(model.toJSON(), online.toJSON()));
+  const byKey = new Map(merged.judgements().map((j) => [`${j.surface}|${j.entityId}`, j]));
+  assert.equal(byKey.get('Nobel Prize|Q7191')?.skipped, 2, 'both rejections of the award are kept');
+  assert.equal(byKey.get('Paris|Q90')?.annotated, 1);
+});
