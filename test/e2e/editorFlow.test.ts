@@ -43,9 +43,9 @@ void test('annotating in the editor: open a document, hover a mention, accept by
     await page.locator('.view-lines').first().click();
     await page.keyboard.press('Control+Home');
     await page.keyboard.press('Control+Alt+BracketRight');
-    await page.locator('.statusbar-item', { hasText: /Ln 1, Col 1 \(10 selected\)/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: /Ln 1, Col 11 \(10 selected\)/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.keyboard.press('Control+Alt+BracketRight');
-    await page.locator('.statusbar-item', { hasText: /Ln 1, Col 23 \(5 selected\)/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('.statusbar-item', { hasText: /Ln 1, Col 28 \(5 selected\)/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
     const hover = page.locator('.monaco-hover', { hasText: 'Apple Inc.' }).first();
@@ -68,7 +68,7 @@ void test('annotating in the editor: open a document, hover a mention, accept by
 
     // The accept moved the cursor on to the next unresolved mention (New York): Choose Candidate there and pick
     // from a live KB search.
-    await page.locator('.statusbar-item', { hasText: /Ln 3, Col 19 \(8 selected\)/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('.statusbar-item', { hasText: /Ln 3, Col 27 \(8 selected\)/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await page.keyboard.press('Control+Alt+Space');
     const picker = page.locator('.quick-input-widget');
     await picker.locator('.quick-input-title', { hasText: 'Link "New York": He later moved to «New York».' }).waitFor({ state: 'visible', timeout: 10_000 });

@@ -46,7 +46,12 @@ export class MentionHoverProvider implements vscode.HoverProvider {
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const offset = document.offsetAt(position);
-    const mention = this.mentions.mentionsOf(document).find((m) => m.anchored && m.start <= offset && offset < m.end);
+    // Next Unresolved selects a mention with the cursor at its end: Show Hover (Ctrl+K Ctrl+I) then asks at the
+    // offset just past it, which counts only when exactly that mention is selected (a mouse there is on the next character).
+    const editor = vscode.window.activeTextEditor;
+    const selection = editor?.document === document && !editor.selection.isEmpty ? editor.selection : undefined;
+    const selectedEnd = (m: { start: number; end: number }): boolean => selection !== undefined && offset === m.end && document.offsetAt(selection.start) === m.start && document.offsetAt(selection.end) === m.end;
+    const mention = this.mentions.mentionsOf(document).find((m) => m.anchored && ((m.start <= offset && offset < m.end) || selectedEnd(m)));
     if (mention === undefined) return undefined;
     const candidates = (mention.linked?.candidates ?? mention.annotation?.candidates.map((c) => ({ ...c, probability: undefined })) ?? []).slice(0, HOVER_CANDIDATES);
     const entities = await this.mentions.links.entities(candidates.map((c) => c.id)).catch(() => candidates.map((): Entity | undefined => undefined));
