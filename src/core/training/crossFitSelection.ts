@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { throwIfAborted } from '../errors';
 import type { GoldDocument } from '../formats/goldDocument';
-import { spanProblem } from '../formats/goldDocument';
 import { exemplarsFromGold } from '../learning/exemplarTraining';
 import { refitRanker } from '../learning/onlineLearner';
 import { averageRankers } from '../learning/rankerEnsemble';
@@ -9,8 +8,7 @@ import type { RankingExample, TrainOptions } from '../learning/rankerTrainer';
 import type { Linker } from '../linker/linker';
 import { type CompiledRanker, type KbKind, type RankerWeights, compileRanker, compiledScore } from '../linker/ranker';
 import { kbKindOfIds, rankerForKind } from '../linker/rankerProfiles';
-import type { SpanRequest } from '../linker/types';
-import { type GoldReading, learnedStateOf, memoryFromGold } from './finetuneRanker';
+import { type GoldReading, goldSpanRequests, learnedStateOf, memoryFromGold } from './finetuneRanker';
 
 /**
  * Cross-fitted selection for `finetune`: instead of one seeded 20% dev split (62 in-KB mentions on elevant, so
@@ -64,14 +62,7 @@ export async function linkFold(linker: Linker, fold: readonly GoldDocument[], ot
   try {
     for (const doc of fold) {
       throwIfAborted(signal);
-      const spans: { request: SpanRequest; goldIds: readonly string[] }[] = [];
-      for (const m of doc.mentions) {
-        if (spanProblem(doc.text, m.start, m.end, m.text) !== undefined) continue;
-        const gold = reading.mapGold(m);
-        if (gold.status !== 'in-kb') continue;
-        const candidateIds = m.candidateIds ?? reading.candidatesFor?.(m, doc);
-        spans.push({ request: candidateIds === undefined ? { start: m.start, end: m.end } : { start: m.start, end: m.end, candidateIds }, goldIds: gold.ids });
-      }
+      const spans = goldSpanRequests(doc, reading);
       if (spans.length === 0) continue;
       const linked = await linker.linkSpans(doc.text, spans.map((s) => s.request), { signal, topK: FOLD_DEPTH });
       linked.forEach((l, i) => {

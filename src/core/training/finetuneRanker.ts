@@ -47,6 +47,19 @@ export function learnedStateOf(memory: AnnotatorMemory, weights?: RankerWeights,
 /** Candidates scored per training mention: the retrieved set is the hard negatives. */
 const EXAMPLE_DEPTH = 64;
 
+/** The link requests for a gold document's in-KB mentions (with their given candidates), and each one's gold ids. */
+export function goldSpanRequests(doc: GoldDocument, reading: GoldReading): { request: SpanRequest; goldIds: readonly string[] }[] {
+  const spans: { request: SpanRequest; goldIds: readonly string[] }[] = [];
+  for (const m of doc.mentions) {
+    if (spanProblem(doc.text, m.start, m.end, m.text) !== undefined) continue;
+    const gold = reading.mapGold(m);
+    if (gold.status !== 'in-kb') continue;
+    const candidateIds = m.candidateIds ?? reading.candidatesFor?.(m, doc);
+    spans.push({ request: candidateIds === undefined ? { start: m.start, end: m.end } : { start: m.start, end: m.end, candidateIds }, goldIds: gold.ids });
+  }
+  return spans;
+}
+
 /**
  * Ranking examples from linking the gold spans of `docs`: the retrieved candidates with the linker's features,
  * the gold among them. The memory features (annotator prior, confirmed names) are cross-fitted: the documents are
@@ -70,14 +83,7 @@ export async function rankingExamples(
     linker.setLearnedState(learnedStateOf(memoryFromGold(other, reading), undefined, exemplarsOf.get(other)));
     for (const doc of part) {
       throwIfAborted(signal);
-      const spans: { request: SpanRequest; goldIds: readonly string[] }[] = [];
-      for (const m of doc.mentions) {
-        if (spanProblem(doc.text, m.start, m.end, m.text) !== undefined) continue;
-        const gold = reading.mapGold(m);
-        if (gold.status !== 'in-kb') continue;
-        const candidateIds = m.candidateIds ?? reading.candidatesFor?.(m, doc);
-        spans.push({ request: candidateIds === undefined ? { start: m.start, end: m.end } : { start: m.start, end: m.end, candidateIds }, goldIds: gold.ids });
-      }
+      const spans = goldSpanRequests(doc, reading);
       if (spans.length === 0) continue;
       const linked = await linker.linkSpans(doc.text, spans.map((s) => s.request), { signal, topK: EXAMPLE_DEPTH });
       linked.forEach((l, i) => {
