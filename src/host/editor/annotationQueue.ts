@@ -113,7 +113,7 @@ export class AnnotationQueue {
   }
 }
 
-/** Files under `dir` whose extension is one of `extensions`, skipping dot folders and node_modules; at most MAX_FILES. */
+/** Files under `dir` whose extension is one of `extensions`, skipping dot folders, node_modules and linked folders; at most MAX_FILES. */
 async function walk(dir: vscode.Uri, extensions: ReadonlySet<string>, out: vscode.Uri[]): Promise<void> {
   if (extensions.size === 0) return;
   let entries: [string, vscode.FileType][];
@@ -126,7 +126,8 @@ async function walk(dir: vscode.Uri, extensions: ReadonlySet<string>, out: vscod
     if (out.length >= MAX_FILES) return;
     const uri = vscode.Uri.joinPath(dir, name);
     if (type & vscode.FileType.Directory) {
-      if (!name.startsWith('.') && name !== 'node_modules') await walk(uri, extensions, out);
+      // A linked folder is not followed: a link back up the tree would be walked again and again.
+      if (!name.startsWith('.') && name !== 'node_modules' && !(type & vscode.FileType.SymbolicLink)) await walk(uri, extensions, out);
     } else if (type & vscode.FileType.File && extensions.has(path.extname(name).slice(1).toLowerCase())) {
       out.push(uri);
     }
