@@ -38,6 +38,9 @@ void test('annotating in the editor: open a document, hover a mention, accept by
     await input.press('Enter');
     // The status bar names the KB once the session is ready.
     await page.locator('.statusbar-item', { hasText: /tiny\.jsonl \(4\) · use-lite · cpu/ }).first().waitFor({ state: 'visible', timeout: 120_000 });
+    // And the document is linked (its three mentions counted in the status bar) before the keys: the session can be
+    // ready while the first link still loads what it needs (the demonym table), and Next Unresolved would find nothing.
+    await page.locator('.statusbar-item', { hasText: /^\s*0\/3\s*$/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
     // Decorations are drawn in an overlay layer (not as text spans), so the flow is driven by keyboard:
     // next unresolved mention twice (Steve Jobs, then Apple), show the hover, accept the top candidate.
     await page.locator('.view-lines').first().click();
