@@ -277,11 +277,26 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
         await part(`editor ${label} ${theme}`, async () => {
           await page.locator('.tab', { hasText: 'story.txt' }).first().click();
           await page.locator('.view-lines').first().click();
+          // The keys are bound with editorTextFocus: press them only once the editor has the focus.
+          await page.locator('.monaco-editor.focused').first().waitFor({ state: 'attached', timeout: 10_000 });
           await page.keyboard.press('Control+End');
           await page.keyboard.press('Control+Alt+BracketRight');
           await shot(wb, `editor-${label}-${theme}`, shots);
+          const title = page.locator('.quick-input-widget .quick-input-title', { hasText: /^Link "/ });
           await page.keyboard.press('Control+Alt+Space');
-          await page.locator('.quick-input-widget .quick-input-title', { hasText: /^Link "/ }).waitFor({ state: 'visible', timeout: 15_000 });
+          const shown = await title.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+          if (!shown) {
+            // Once on CI the picker did not come up here (not reproduced): say what the workbench showed, then press again.
+            const status = (await page.locator('.statusbar-item').allTextContents()).filter((t) => t.trim() !== '').join(' | ');
+            const active = String(await page.evaluate('document.activeElement?.className ?? "none"'));
+            figures.push(`editor ${label} ${theme}: no picker 15 s after Ctrl+Alt+Space; status bar: ${status}; focus: ${active}; pressed again`);
+            await page.keyboard.press('Escape');
+            await page.locator('.view-lines').first().click();
+            await page.keyboard.press('Control+End');
+            await page.keyboard.press('Control+Alt+BracketRight');
+            await page.keyboard.press('Control+Alt+Space');
+            await title.waitFor({ state: 'visible', timeout: 30_000 });
+          }
           await page.locator('.quick-input-widget .monaco-list-row').nth(1).waitFor({ state: 'visible' });
           await shot(wb, `picker-${label}-${theme}`, shots);
           await page.keyboard.press('Escape');
