@@ -47,14 +47,23 @@ export function lemmaKeyOf(form: string): string {
 }
 
 /**
+ * The least edit similarity at which a form counts as an inflection of a lemma ("feet" -> "foot" 0.5, "ran" ->
+ * "run" 0.67); below it the form names none of the synset's lemmas ("Houston" -> "moon" 0.43).
+ */
+export const MIN_INFLECTION_SIMILARITY = 0.5;
+
+/**
  * The tag count of the synset's lemma that the form names: the lemma equal to the form, else the closest by
- * edit similarity (an inflected form: "stands" -> "stand", "ran" -> "run"), the larger count on a tie.
+ * edit similarity (an inflected form: "stands" -> "stand", "ran" -> "run"), the larger count on a tie; 0 when
+ * the form is no lemma of the synset nor close to one (a candidate found by its meaning, not its name: the
+ * sense counts of "moon" say nothing about the Moon as a reading of "Houston").
  */
 export function formCount(lemmas: readonly LemmaCount[], formKey: string): number {
   let best = -1;
   let count = 0;
   for (const l of lemmas) {
     const sim = l.lemma === formKey ? 2 : editSimilarity(formKey, l.lemma);
+    if (sim < MIN_INFLECTION_SIMILARITY) continue;
     if (sim > best || (sim === best && l.count > count)) {
       best = sim;
       count = l.count;

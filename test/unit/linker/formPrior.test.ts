@@ -28,6 +28,7 @@ void test('per-lemma sense counts: a synset keeps each lemma\'s own count; the f
   assert.equal(formCount(frumpSense, lemmaKeyOf('Frump')), 9);
   assert.equal(formCount(lemmas.get('wn:02086723-n') ?? [], lemmaKeyOf('domestic  dog')), 3);
   assert.equal(formCount(lemmas.get('wn:01930512-v') ?? [], lemmaKeyOf('ran')), 7);
+  assert.equal(formCount(frumpSense, lemmaKeyOf('Houston')), 0, 'a form that is no lemma of the synset (nor an inflection of one) has no count there');
 });
 
 const weights: RankerWeights = { version: 2, weights: { ...TEST_WEIGHTS.weights, formPrior: 50 }, source: 'test' };
