@@ -50,7 +50,7 @@ import { HeadSwitchEncoder } from '../src/core/training/headSwitchEncoder';
 import { type FinetuneSelection, finetune } from '../src/core/training/finetune';
 import { describeLeakFree, leakFreeTraining } from '../src/core/training/leakFreeTraining';
 import { readModelLearnedState } from '../src/core/training/modelLearnedState';
-import { wordnetPriorOf } from '../src/core/linker/wordnetSenseCounts';
+import { wordnetFormPriorOf, wordnetPriorOf } from '../src/core/linker/wordnetSenseCounts';
 import { evaluate } from '../src/core/eval/evaluate';
 import { ExactIndex } from '../src/core/index/exactIndex';
 import { Linker } from '../src/core/linker/linker';
@@ -214,7 +214,9 @@ async function wholeLinkerTable(s: Section, parentEncoder: TextEncoder, parentDi
   const candidatesFor = s.gold.candidatesFor === undefined ? undefined : (m: GoldMention): readonly string[] | undefined => s.gold.candidatesFor!(m);
   const accuracyOf = async (linker: Linker): Promise<number> => (await evaluate({ docs: s.gold.test, linker, mapGold: s.gold.mapGold, ...(candidatesFor === undefined ? {} : { candidatesFor }), topK: 64, skipInvalid: true })).metrics.accuracy ?? 0;
   const entityPrior = await wordnetPriorOf(s.kb.entities);
-  const prior = entityPrior === undefined ? {} : { entityPrior };
+  // WordNet's per-lemma sense counts (the formPrior feature), as the CLI's finetune and eval pass them.
+  const formPrior = await wordnetFormPriorOf(s.kb.entities);
+  const prior = { ...(entityPrior === undefined ? {} : { entityPrior }), ...(formPrior === undefined ? {} : { formPrior }) };
   const base = await accuracyOf(new Linker({ kb: s.kb, encoder: parent, index, ...prior, options: linkerOptions }));
   console.log('');
   console.log(`Whole linker, \`finetune\` (head + ranker + learned state, selected on whole-linker dev accuracy), test documents, gold spans; parent with the shipped ranker: ${pct(base)}.`);
