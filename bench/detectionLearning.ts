@@ -18,6 +18,7 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { conventionShape } from '../src/core/detection/annotationConventions';
 import { createGoldMapper } from '../src/core/formats/goldMapping';
 import { readElevantFile } from '../src/core/formats/elevantReader';
 import type { Logger } from '../src/core/log';
@@ -85,6 +86,39 @@ function curveParts(decisions: readonly SimulatedDecision[]): string {
   return `  1st half: ${parts[0]}\n  2nd half: ${parts[1]}`;
 }
 
+/**
+ * The wrong suggestions of each half (--errors): each rejected detection, link by hand and wrong NIL, with what
+ * the session knew of its form before (linked, rejected or NIL before, or new) and, for a rejection, the KB type of
+ * the top candidate and the surface shape (the annotation conventions' key), counted by category.
+ */
+function errorParts(decisions: readonly SimulatedDecision[], typeOf: (id: string) => string, withdrawn?: (d: SimulatedDecision) => boolean): string {
+  const mid = Math.floor(decisions.length / 2);
+  const history = new Map<string, Set<string>>();
+  const tags = decisions.map((d) => {
+    const form = d.text.slice(d.start, d.end);
+    const key = form.toLowerCase();
+    const seen = [...(history.get(key) ?? [])].sort().join('+') || 'new';
+    const set = history.get(key) ?? new Set<string>();
+    set.add(d.action === 'reject' ? 'rejected' : d.action === 'nil' ? 'nil' : 'linked');
+    history.set(key, set);
+    if (d.action === 'reject') return `reject ${seen} ${typeOf(d.shown.candidates[0]?.id ?? '')}/${conventionShape(form, d.shown.partOfName === true)}: ${form}`;
+    if (d.action === 'linkSelection') return `by hand ${seen}${withdrawn?.(d) === true ? ' (kind withdrawn)' : ''}: ${form}`;
+    if (d.action === 'nil' && !d.shown.nil) return `nil shown ${seen}: ${form}`;
+    if (d.action === 'choose') return `choose ${seen}: ${form}`;
+    return undefined;
+  });
+  return [tags.slice(0, mid), tags.slice(mid)].map((half, h) => {
+    const groups = new Map<string, string[]>();
+    for (const t of half) {
+      if (t === undefined) continue;
+      const [head, form] = t.split(': ');
+      groups.set(head, [...(groups.get(head) ?? []), form]);
+    }
+    const lines = [...groups].sort((a, b) => b[1].length - a[1].length).map(([head, forms]) => `    ${String(forms.length).padStart(3)} ${head}: ${forms.join(' | ')}`);
+    return `  ${h === 0 ? '1st' : '2nd'} half errors (${half.filter((t) => t !== undefined).length} of ${half.length}):\n${lines.join('\n')}`;
+  }).join('\n');
+}
+
 async function main(): Promise<void> {
   if (!existsSync(path.join(DATA, 'wiki11k/Wiki.txt'))) {
     console.log(`SKIPPED: ${DATA} is missing (the bench reads wiki11k and elevant from ../shared/data).`);
@@ -119,8 +153,12 @@ async function main(): Promise<void> {
         const log = new Map<string, string[]>();
         const decisions: SimulatedDecision[] = [];
         // Every decision is recorded (the learning curve's parts, below); --log prints them by action with their forms.
+        // Whether the conventions withdrew the kind (KB type of the gold entity, shape) when a mention was linked by hand.
+        const withdrawnAt = new Set<SimulatedDecision>();
         const recorder = (d: SimulatedDecision): void => {
           decisions.push(d);
+          const conventions = session.linker.conventions;
+          if (d.action === 'linkSelection' && d.kbId !== null && conventions !== undefined && conventions.size > 0 && !conventions.keeps(session.kb.get(d.kbId)?.type ?? '', conventionShape(d.text.slice(d.start, d.end)))) withdrawnAt.add(d);
           const list = log.get(d.action) ?? [];
           list.push(d.text.slice(d.start, d.end));
           log.set(d.action, list);
@@ -128,6 +166,7 @@ async function main(): Promise<void> {
         const r = await simulateSession(sim, linker, inner, { ...options, onDecision: recorder });
         if (process.argv.includes('--log')) for (const [action, forms] of log) if (action !== 'accept') console.log(`  ${action} (${forms.length}): ${forms.join(' | ')}`);
         if (process.argv.includes('--curve')) console.log(curveParts(decisions));
+        if (process.argv.includes('--errors')) console.log(errorParts(decisions, (id) => session.kb.get(id)?.type ?? '-', (d) => withdrawnAt.has(d)));
         LinkerLearning.reset(session.linker);
         console.log(row(file, `${v} c${conv} s${surnames}`, r, (performance.now() - t) / 1000));
         session.linker.setConventions(undefined);

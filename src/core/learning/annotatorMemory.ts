@@ -1,5 +1,5 @@
 import { LinkerError } from '../errors';
-import { nameKey, tokenize } from '../linker/tokens';
+import { hasUpperCase, nameKey, tokenize } from '../linker/tokens';
 import type { AnnotatorDecision } from './decision';
 import { decisionEntity } from './decision';
 
@@ -14,7 +14,7 @@ export interface AnnotatorMemoryJson {
   readonly version: 1;
   /** formKey -> entity id -> count. */
   readonly forms: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  /** entity id -> surface forms as written (first spelling seen per form key). */
+  /** entity id -> surface forms as written (first spelling seen per form key; a lower-case one besides a capitalised one). */
   readonly names: Readonly<Record<string, readonly string[]>>;
   /** formKey -> count of reject decisions. */
   readonly rejected: Readonly<Record<string, number>>;
@@ -66,7 +66,9 @@ export class AnnotatorMemory {
     const id = decisionEntity(d);
     if (id !== undefined) this.link(key, d.text.trim(), id, 1);
     else if (d.action === 'nil') this.nil.set(key, (this.nil.get(key) ?? 0) + 1);
-    else if (d.action === 'reject') this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
+    // A span rejected where it stood inside a longer capitalised name ("Turin" of "Polytechnic Institute of Turin")
+    // says nothing of the form standing alone: only its judgement (below) keeps it, for the conventions.
+    else if (d.action === 'reject' && d.mention?.partOfName !== true) this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
     // What the conventions learn: the linked entity was annotated; the top candidate shown for a rejected span was
     // not. A NIL says the span is annotated but the shown entity is wrong, so nothing of its type; a decision
     // without the linker's answer teaches nothing here.
@@ -78,6 +80,27 @@ export class AnnotatorMemory {
     const c = this.judged.get(key) ?? [0, 0];
     c[slot] += count;
     this.judged.set(key, c);
+  }
+
+  /**
+   * How often the form was linked (annotated) and rejected (skipped) where it stood as a part of a longer
+   * capitalised name (`partOfName`) or alone, from the judgements; links without a judgement (a decision without
+   * the linker's answer) count as alone. "Paris" linked alone says nothing of "Paris" of "University of Paris".
+   */
+  judgedCounts(form: string, partOfName: boolean): { readonly annotated: number; readonly skipped: number } {
+    const key = formKey(form);
+    let annotated = 0;
+    let skipped = 0;
+    let linked = 0;
+    for (const [k, c] of this.judged) {
+      const [surface, , part] = k.split('\u0000');
+      if (formKey(surface) !== key) continue;
+      linked += c[0];
+      if ((part === 'part') !== partOfName) continue;
+      annotated += c[0];
+      skipped += c[1];
+    }
+    return { annotated: partOfName ? annotated : annotated + Math.max(0, this.decidedCount(form) - linked), skipped };
   }
 
   /** Every judgement: the surface, the entity linked (annotated) or shown and rejected (skipped). */
@@ -106,7 +129,7 @@ export class AnnotatorMemory {
     return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
   }
 
-  /** Every confirmed name: the entity and the form as first written (detection names, learnedDetection.ts). */
+  /** Every confirmed name: the entity and the form as first written, and in lower case when confirmed so (detection names, learnedDetection.ts). */
   confirmedNames(): { readonly entityId: string; readonly surface: string }[] {
     return [...this.names].flatMap(([entityId, list]) => list.map((surface) => ({ entityId, surface })));
   }
@@ -225,7 +248,9 @@ export class AnnotatorMemory {
     counts.set(id, (counts.get(id) ?? 0) + count);
     let list = this.names.get(id);
     if (list === undefined) this.names.set(id, (list = []));
-    if (!list.some((n) => formKey(n) === key)) list.push(surface);
+    // One spelling per form, and a lower-case one besides a capitalised one: a form confirmed in lower case
+    // ("professor" after "Professor Rutherford") is a common noun, detected in lower case from then on.
+    if (!list.some((n) => formKey(n) === key && (hasUpperCase(surface) || !hasUpperCase(n)))) list.push(surface);
   }
 }
 

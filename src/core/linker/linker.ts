@@ -12,8 +12,8 @@ import { DEFAULT_DETECTION, Gazetteer } from './gazetteer';
 import { MentionDetector } from '../detection/mentionDetector';
 import type { MentionScorer } from '../detection/mentionScorer';
 import { LearnedDetection } from '../detection/learnedDetection';
-import { conventionsFromJudgements, keptByConvention, partsOfLongerNames } from '../detection/annotationConventions';
-import type { AnnotationConventions } from '../detection/annotationConventions';
+import { conventionsFromJudgements, formVerdict, keptByConvention, partsOfLongerNames } from '../detection/annotationConventions';
+import type { AnnotationConventions, FormVerdict } from '../detection/annotationConventions';
 import { builtInWordFrequencies } from '../detection/wordFrequencies';
 import type { DetectedMention, DetectionOptions } from './gazetteer';
 import type { LexicalIndex } from './lexicalIndex';
@@ -322,16 +322,26 @@ export class Linker implements DocumentLinker {
   }
 
   /**
-   * The linked mentions the annotation conventions keep (a form linked before, in the memory or the document,
-   * always), each marked when it is part of a longer capitalised name of `text` (LinkedMention.partOfName).
+   * The linked mentions the annotation conventions keep (a form's own decisions where it stands the same way, in
+   * the memory or the document, first: formVerdict), each marked when it is part of a longer capitalised name of
+   * `text` (LinkedMention.partOfName).
    */
   private byConvention(text: string, found: LinkedMention[], context: DocumentContext | undefined): LinkedMention[] {
     const parts = partsOfLongerNames(text, found);
     const linked = found.map((m, i) => (parts[i] ? { ...m, partOfName: true } : m));
     const memory = this.learned?.memory;
-    const linkedInDocument = new Set((context?.decisions ?? []).filter((d) => d.entityId !== null).map((d) => d.text.trim().toLowerCase()));
-    const before = (text: string): boolean => (memory !== undefined && memory.decidedCount(text) > 0) || linkedInDocument.has(text.trim().toLowerCase());
-    return keptByConvention(linked, this.conventions, (id) => this.typeOfId(id), before, this.conventionSettings.operatingPoint);
+    // The forms decided in this document, each as a part of a longer name or alone, with the memory's (formVerdict).
+    const decided = context?.decisions ?? [];
+    const partsHere = partsOfLongerNames(text, decided);
+    const counted = (form: string, part: boolean): { annotated: number; skipped: number } => {
+      const key = form.trim().toLowerCase();
+      const here = decided.filter((d, i) => partsHere[i] === part && d.text.trim().toLowerCase() === key);
+      const linkedHere = here.filter((d) => d.entityId !== null).length;
+      const counts = memory?.judgedCounts(form, part) ?? { annotated: 0, skipped: 0 };
+      return { annotated: counts.annotated + linkedHere, skipped: counts.skipped + here.length - linkedHere };
+    };
+    const verdict: FormVerdict = (form, part) => formVerdict((p) => counted(form, p), part, this.conventionSettings.operatingPoint);
+    return keptByConvention(linked, this.conventions, (id) => this.typeOfId(id), verdict, this.conventionSettings.operatingPoint);
   }
 
   /** Detection names and suppressed forms from the annotator memory (detection/learnedDetection.ts). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnnotationConventions, conventionShape, conventionsFromJudgements, keptByConvention, partsOfLongerNames } from '../../../src/core/detection/annotationConventions';
+import { AnnotationConventions, conventionShape, conventionsFromJudgements, formVerdict, keptByConvention, partsOfLongerNames } from '../../../src/core/detection/annotationConventions';
 import type { Entity } from '../../../src/core/kb/entity';
 import { KnowledgeBase } from '../../../src/core/kb/knowledgeBase';
 import { AnnotatorMemory } from '../../../src/core/learning/annotatorMemory';
@@ -59,9 +59,9 @@ void test('the filter drops a detection of a withdrawn kind, keeps forms linked 
   const conventions = conventionsFromJudgements(memory.judgements(), (id) => types[id]);
   assert.deepEqual(conventions.countsOf('Award', 'name/multi'), { annotated: 1, skipped: 8 });
   const linked = [mention('Pulitzer Prize', 'a3'), mention('Fields Medal', 'a2'), mention('Ada Lovelace', 'p1'), mention('Abel Prize', undefined)];
-  const kept = keptByConvention(linked, conventions, (id) => types[id], (t) => memory.decidedCount(t) > 0);
+  const kept = keptByConvention(linked, conventions, (id) => types[id], (t) => (memory.decidedCount(t) > 0 ? true : undefined));
   assert.deepEqual(kept.map((m) => m.text), ['Fields Medal', 'Ada Lovelace', 'Abel Prize']);
-  assert.equal(keptByConvention(linked, undefined, (id) => types[id], () => false).length, 4, 'without conventions nothing is dropped');
+  assert.equal(keptByConvention(linked, undefined, (id) => types[id], () => undefined).length, 4, 'without conventions nothing is dropped');
 });
 
 void test('the linker learns the conventions from the memory\'s judgements and drops a new form of a rejected kind', async () => {
@@ -109,4 +109,44 @@ void test('a part of a longer capitalised name is its own shape, learned apart f
   ];
   const linked = await new Linker({ kb: new KnowledgeBase('places', entities), encoder: new FakeEncoder() }).linkDocument(text);
   assert.deepEqual(linked.map((m) => [m.text, m.partOfName === true]), [['Edinburgh', true], ['Edinburgh', false]]);
+});
+
+void test('a form\'s own history counts where it stands the same way: rejected inside a longer name, it goes there and stays alone', () => {
+  const part = (text: string, id: string): LinkedMention => ({ ...mention(text, id), partOfName: true });
+  const conventions = new AnnotationConventions();
+  for (let i = 0; i < 10; i++) conventions.add('Location', 'name/one/part', false);
+  conventions.add('Location', 'name/one', true, 5);
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'accept', entityId: 'L1', text: 'Paris', mention: mention('Paris', 'L1') });
+  memory.observe({ action: 'accept', entityId: 'L4', text: 'Lyon', mention: mention('Lyon', 'L4') });
+  memory.observe({ action: 'reject', entityId: null, text: 'Lyon', mention: part('Lyon', 'L4') });
+  memory.observe({ action: 'reject', entityId: null, text: 'Turin', mention: part('Turin', 'L2') });
+  const verdict = (text: string, partOfName: boolean): boolean | undefined => formVerdict((p) => memory.judgedCounts(text, p), partOfName);
+  const label = (ms: readonly LinkedMention[]): string[] => ms.map((m) => `${m.text}${m.partOfName === true ? '/part' : ''}`);
+  const linked = [part('Paris', 'L1'), part('Lyon', 'L4'), mention('Lyon', 'L4'), part('Turin', 'L2'), mention('Turin', 'L2'), part('Rome', 'L3'), mention('Rome', 'L3')];
+  assert.deepEqual(label(keptByConvention(linked, conventions, () => 'Location', verdict)), ['Paris/part', 'Lyon', 'Turin', 'Rome'], 'a form linked alone is kept in a longer name until rejected there; a kind withdrawn goes');
+  assert.deepEqual(label(keptByConvention(linked, undefined, () => 'Location', verdict)), ['Paris/part', 'Lyon', 'Turin', 'Rome/part', 'Rome'], 'without conventions only the forms rejected inside longer names go');
+  const counts = (annotated: number, skipped: number) => () => ({ annotated, skipped });
+  assert.equal(formVerdict(counts(1, 3), false, 0.2), true, 'a form linked once pays until rejected four times (at 0.2)');
+  assert.equal(formVerdict(counts(1, 5), false, 0.2), false);
+  assert.equal(formVerdict(counts(0, 0), false), undefined);
+});
+
+void test('the linker keeps a form rejected inside a longer name where it stands alone, and withdraws it there even when linked alone', async () => {
+  const entities: Entity[] = [
+    { id: 'L1', title: 'Paris', text: 'Paris is the capital of France.', aliases: [], type: 'Location' },
+    { id: 'L2', title: 'Turin', text: 'Turin is a city in Italy.', aliases: [], type: 'Location' },
+  ];
+  const linker = new Linker({ kb: new KnowledgeBase('places', entities), encoder: new FakeEncoder() });
+  const text = 'She studied at the University of Paris and taught at the Polytechnic Institute of Turin. Paris was her home, Turin her town.';
+  const at = (m: LinkedMention): string => `${m.text}@${m.start}`;
+  const alone = [`Paris@${text.indexOf('Paris was')}`, `Turin@${text.indexOf('Turin her')}`];
+  assert.deepEqual((await linker.linkDocument(text)).map(at), [`Paris@${text.indexOf('Paris')}`, `Turin@${text.indexOf('Turin')}`, ...alone]);
+  const memory = new AnnotatorMemory();
+  const part = (name: string, id: string): LinkedMention => ({ ...mention(name, id), partOfName: true });
+  memory.observe({ action: 'accept', entityId: 'L1', text: 'Paris', mention: mention('Paris', 'L1') });
+  memory.observe({ action: 'reject', entityId: null, text: 'Paris', mention: part('Paris', 'L1') });
+  memory.observe({ action: 'reject', entityId: null, text: 'Turin', mention: part('Turin', 'L2') });
+  linker.setLearnedState({ version: 1, memory: memory.toJSON(), decisions: memory.size });
+  assert.deepEqual((await linker.linkDocument(text)).map(at), alone, 'the parts of the longer names withdrawn, the forms alone kept');
 });

@@ -52,3 +52,31 @@ void test('the memory keeps judgements for the conventions: the linked entity an
   assert.equal(back.size, memory.size, 'judgements are no extra decisions');
   assert.throws(() => AnnotatorMemory.fromJSON({ ...memory.toJSON(), judged: { Turin: [1, 0] } }, 'mem.json'), /judgement "Turin"/);
 });
+
+void test('a form confirmed in lower case after a capitalised spelling is kept as a name in lower case too (a common noun)', () => {
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'accept', entityId: 'Q1', text: 'Professor' });
+  memory.observe({ action: 'add', entityId: 'Q1', text: 'professor' });
+  memory.observe({ action: 'add', entityId: 'Q1', text: 'PROFESSOR' });
+  assert.deepEqual(memory.namesOf('Q1'), ['Professor', 'professor'], 'one lower-case spelling besides the capitalised one; no third');
+  const lowerFirst = new AnnotatorMemory();
+  lowerFirst.observe({ action: 'add', entityId: 'Q1', text: 'professor' });
+  lowerFirst.observe({ action: 'accept', entityId: 'Q1', text: 'Professor' });
+  assert.deepEqual(lowerFirst.namesOf('Q1'), ['professor']);
+});
+
+void test('a rejection inside a longer capitalised name is judged as such and does not count against the form standing alone', () => {
+  const shown = (id: string, partOfName: boolean): LinkedMention => ({ start: 0, end: 1, text: 'x', nil: false, margin: 1, hardNegatives: [], candidates: [{ id, title: id, score: 1, probability: 1, signals: { retrievedBy: ['lexical'] } }], ...(partOfName ? { partOfName: true } : {}) });
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'reject', entityId: null, text: 'Turin', mention: shown('Q1', true) });
+  memory.observe({ action: 'reject', entityId: null, text: 'Turin', mention: shown('Q1', true) });
+  assert.equal(memory.rejectedCount('Turin'), 0, '"Turin" of "Polytechnic Institute of Turin" rejected: "Turin" alone is not');
+  memory.observe({ action: 'accept', entityId: 'Q1', text: 'Turin', mention: shown('Q1', false) });
+  memory.observe({ action: 'accept', entityId: 'Q1', text: 'turin' });
+  assert.deepEqual(memory.judgedCounts('Turin', true), { annotated: 0, skipped: 2 });
+  assert.deepEqual(memory.judgedCounts('TURIN', false), { annotated: 2, skipped: 0 }, 'a link without the linker\'s answer counts as standing alone');
+  memory.observe({ action: 'reject', entityId: null, text: 'Turin', mention: shown('Q1', false) });
+  assert.equal(memory.rejectedCount('Turin'), 1);
+  const back = AnnotatorMemory.fromJSON(JSON.parse(JSON.stringify(memory.toJSON())));
+  assert.deepEqual(back.judgedCounts('Turin', true), { annotated: 0, skipped: 2 });
+});
