@@ -4,7 +4,7 @@ import { type GoldDocument, spanProblem } from '../../core/formats/goldDocument'
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { LinkerLearning, simulationLinker } from '../../core/simulation/linkerSimulation';
 import { simulateSession } from '../../core/simulation/simulateSession';
-import { DEFAULT_SIMULATION_OPTIONS, LEGACY_EDITOR_FLOW, type SessionResult, type SimulationDocument, type SimulationOptions, type VisitOrder } from '../../core/simulation/simulationTypes';
+import { DEFAULT_EDITOR_FLOW, DEFAULT_SIMULATION_OPTIONS, LEGACY_EDITOR_FLOW, LINK_SELECTION_ACCEPT_ABOVE, type SessionResult, type SimulationDocument, type SimulationOptions, type VisitOrder } from '../../core/simulation/simulationTypes';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
 import type { CliIo } from '../cliIo';
@@ -22,8 +22,10 @@ linked as it is opened; the annotator visits the suggestions (Next Unresolved, o
 with auto-advance), accepts a right top candidate (1 key), chooses the gold one (Choose Candidate, then arrows
 to its rank + Enter, or its title typed until the picker's KB search shows it + arrows + Enter), marks an
 out-of-KB or NIL gold mention NIL (1) and rejects a detection that is no gold mention (1). In-KB gold mentions the
-linker did not detect are selected (Ctrl+Right / Ctrl+Shift+Right by words, or Find when cheaper), linked with
-Link Selection and picked. Out-of-KB gold mentions it did not detect cost nothing. Run twice: with online learning
+linker did not detect are selected (Ctrl+Right / Ctrl+Shift+Right by words, Find, or Next / Previous Possible
+Mention, whichever is cheaper) and linked with Link Selection, which accepts a top candidate of at least
+--link-selection-accept-above at once (a wrong one costs Undo, Choose Candidate and the picker) and otherwise opens
+the picker. Out-of-KB gold mentions it did not detect cost nothing. Run twice: with online learning
 (as in the editor: after every N decisions the ranker and the annotator memory refit and open documents are linked
 again; confirmed forms and surnames are detected, rejected forms withdrawn; a document is linked again at once when
 a decided form recurs in it) and without. Estimates the effort of a project before starting it.
@@ -42,6 +44,10 @@ a decided form recurs in it) and without. Estimates the effort of a project befo
                        mentions by words or Find (default: auto-advance crosses to the next document, Link Selection
                        moves on, missed mentions are linked while reading, reached by Next / Previous Possible Mention
                        when cheaper)
+  --link-selection-accept-above P
+                       Link Selection accepts the top candidate at once, without the picker, when its probability
+                       is at least P (entityLinker.annotation.linkSelectionAcceptAbove, default ${LINK_SELECTION_ACCEPT_ABOVE});
+                       a wrong one costs Undo, Choose Candidate and the picker; 1: the picker always opens
   --accept-above P     press Accept All Above Threshold (one key) in each document at confidence P; every wrong
                        acceptance costs reaching it and its correction (default: not used)
   --top-k N            ranked candidates shown per mention (default 5, as the editor's linking.topK)
@@ -66,6 +72,7 @@ export const simulateCommand: CliCommand = {
       order: { type: 'string' },
       flow: { type: 'string' },
       'accept-above': { type: 'string' },
+      'link-selection-accept-above': { type: 'string' },
       'top-k': { type: 'string' },
       block: { type: 'string' },
       'learn-detection': { type: 'boolean' },
@@ -84,12 +91,13 @@ export const simulateCommand: CliCommand = {
     const flow = parseChoice<Flow>('flow', values.flow, ['auto', 'manual'], 'auto');
     // A probability: -1, NaN and 5 get the same message.
     const threshold = values['accept-above'] === undefined ? undefined : parseNumber('accept-above', values['accept-above'], 0.9, 0, 1);
+    const linkSelectionAcceptAbove = values['link-selection-accept-above'] === undefined ? undefined : parseNumber('link-selection-accept-above', values['link-selection-accept-above'], LINK_SELECTION_ACCEPT_ABOVE, 0, 1);
     const options: SimulationOptions = {
       ...DEFAULT_SIMULATION_OPTIONS,
       retrainEvery: parsePositiveInt('retrain-every', values['retrain-every'], DEFAULT_SIMULATION_OPTIONS.retrainEvery),
       blockSize: parsePositiveInt('block', values.block, DEFAULT_SIMULATION_OPTIONS.blockSize),
       order,
-      ...(values['legacy-flow'] === true ? { flow: LEGACY_EDITOR_FLOW } : {}),
+      flow: { ...(values['legacy-flow'] === true ? LEGACY_EDITOR_FLOW : DEFAULT_EDITOR_FLOW), ...(linkSelectionAcceptAbove === undefined ? {} : { linkSelectionAcceptAbove }) },
       ...(threshold === undefined ? {} : { acceptAllThreshold: threshold }),
       signal,
     };
@@ -188,7 +196,7 @@ function formatReport(r: Report): string {
   const p = r.sessions.withoutLearning;
   const flowName = (f: Flow): string => (f === 'auto' ? 'one key per decision (auto-advance)' : 'Next Unresolved before each mention');
   const keysLine = (s: SessionResult): string =>
-    `navigation ${s.keys.navigation}, accept ${s.keys.accept}, choose ${s.keys.choose} + picker ${s.keys.picker}, NIL ${s.keys.nil}, reject ${s.keys.reject}, cursor ${s.keys.cursor}, Possible Mention ${s.keys.possible}, Link Selection ${s.keys.linkSelection}, Accept All ${s.keys.acceptAll}`;
+    `navigation ${s.keys.navigation}, accept ${s.keys.accept}, choose ${s.keys.choose} + picker ${s.keys.picker}, NIL ${s.keys.nil}, reject ${s.keys.reject}, cursor ${s.keys.cursor}, Possible Mention ${s.keys.possible}, Link Selection ${s.keys.linkSelection}, Undo ${s.keys.undo}, Accept All ${s.keys.acceptAll}`;
   const outcomeLine = (s: SessionResult): string =>
     `${s.decisions} decisions: ${s.outcomes.accept} accepted, ${s.outcomes.acceptAll} by Accept All, ${s.outcomes.choose} chosen, ${s.outcomes.nil} NIL, ${s.outcomes.reject} rejected, ${s.outcomes.linkSelection} linked by hand (${s.outcomes.unreachable} not reachable in the picker); ${s.refits} refits`;
   const lines = [

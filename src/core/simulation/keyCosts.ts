@@ -9,6 +9,8 @@ import { possibleSteps } from './possibleMentions';
  * Ctrl+Alt+' / Ctrl+Alt+; (select the next word or name no mention covers). With auto-advance (the
  * default) accept, choose, NIL and reject move to the next open mention, and from a document's last one to the
  * next document of the queue; Link Selection to the document's next open mention: those moves cost nothing.
+ * Link Selection accepts a top candidate of at least entityLinker.annotation.linkSelectionAcceptAbove at once (no
+ * picker key); a wrong one is corrected with Undo Annotation Action Ctrl+Alt+Z, Choose Candidate and the picker.
  * Accept All Above Threshold has no default key; it counts as one (a user binding or the palette's recent
  * list). Inside the picker an arrow press or Enter is one key, and every typed character one.
  */
@@ -33,6 +35,8 @@ export const KEY = {
   possible: 1,
   /** Picker: Enter accepts the highlighted item. */
   enter: 1,
+  /** Undo Annotation Action Ctrl+Alt+Z (it reveals what it undid): to correct what Link Selection accepted at once. */
+  undo: 1,
 } as const;
 
 /**

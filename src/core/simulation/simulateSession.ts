@@ -5,6 +5,7 @@ import { pronounOf } from '../coreference/pronouns';
 import { recursInText } from '../detection/learnedDetection';
 import { accuracyByBlock, accuracyHalves } from './blockAccuracy';
 import { cursorKeys, KEY, possibleKeys, resizeKeys, selectionKeys } from './keyCosts';
+import { topToAcceptAtOnce } from './linkSelectionAccept';
 import { pickerKeys } from './pickerKeys';
 import { possibleMentions } from './possibleMentions';
 import { DEFAULT_EDITOR_FLOW, type DecidedSpan, type DecisionAction, type KeyBreakdown, type OnlineLearning, type SessionResult, type SimulatedDecision, type SimulationDocument, type SimulationLinker, type SimulationOptions } from './simulationTypes';
@@ -42,7 +43,7 @@ interface DocState {
  */
 export async function simulateSession(docs: readonly SimulationDocument[], linker: SimulationLinker, learner: OnlineLearning | undefined, options: SimulationOptions): Promise<SessionResult> {
   const states: DocState[] = docs.map((doc, index) => ({ index, doc, goldBySpan: new Map(doc.mentions.map((m) => [spanKey(m), m.gold])), opened: false, suggestions: [], wrongAccepted: [], passDone: false, decided: [] }));
-  const keys: KeyBreakdown = { navigation: 0, accept: 0, choose: 0, picker: 0, nil: 0, reject: 0, cursor: 0, possible: 0, linkSelection: 0, acceptAll: 0 };
+  const keys: KeyBreakdown = { navigation: 0, accept: 0, choose: 0, picker: 0, nil: 0, reject: 0, cursor: 0, possible: 0, linkSelection: 0, acceptAll: 0, undo: 0 };
   const flow = options.flow ?? DEFAULT_EDITOR_FLOW;
   const outcomes: Record<DecisionAction | 'unreachable', number> = { accept: 0, acceptAll: 0, choose: 0, nil: 0, reject: 0, linkSelection: 0, unreachable: 0 };
   const correct: boolean[] = [];
@@ -171,11 +172,21 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     keys[reach.via] += reach.keys;
   };
 
-  /** Link Selection on a missed gold mention the selection is on, and the pick in the picker. */
+  /**
+   * Link Selection on a missed gold mention the selection is on, and the pick in the picker; or, when the flow
+   * accepts a confident top candidate at once (topToAcceptAtOnce), nothing more for a right one and Undo, Choose
+   * Candidate and the pick for a wrong one.
+   */
   const linkByHand = async (st: DocState, item: Span & { gold: MappedGold }): Promise<void> => {
     keys.linkSelection += KEY.linkSelection;
     const [linked] = await linker.linkSpans(st.doc.text, [{ start: item.start, end: item.end }], st.decided);
-    pick(linked.candidates, item.gold);
+    const atOnce = topToAcceptAtOnce(linked, flow.linkSelectionAcceptAbove);
+    if (atOnce === undefined) pick(linked.candidates, item.gold);
+    else if (!item.gold.ids.includes(atOnce)) {
+      keys.undo += KEY.undo;
+      keys.choose += KEY.choose;
+      pick(linked.candidates, item.gold);
+    }
     // The editor hides a prediction a stored annotation overlaps (mergeMentions): it needs no decision.
     st.suggestions = st.suggestions.filter((x) => x.resolved || !overlaps(x.linked, item));
     await decide(st, item, item.gold.ids[0], 'linkSelection', linked, false);

@@ -76,13 +76,21 @@ export type VisitOrder = 'document' | 'uncertainty';
  *   from the document start (Ctrl+Home) over the missed mentions, and a key to reach each document.
  * - `possibleMentions`: Next / Previous Possible Mention (possibleMentions.ts) reach a missed mention when that
  *   is cheaper than moving by words or Find.
+ * - `linkSelectionAcceptAbove` (entityLinker.annotation.linkSelectionAcceptAbove): Link Selection accepts the top
+ *   candidate of the selected span at once, without the picker, when its probability reaches this (and the
+ *   linker does not call it NIL); a wrong one is corrected with Undo Annotation Action (which reveals the span,
+ *   back to an open suggestion), Choose Candidate and the picker. Undefined or 1: the picker always opens.
  */
 export interface EditorFlow {
   readonly acrossDocuments: boolean;
   readonly possibleMentions: boolean;
+  readonly linkSelectionAcceptAbove?: number;
 }
 
-export const DEFAULT_EDITOR_FLOW: EditorFlow = { acrossDocuments: true, possibleMentions: true };
+/** The editor's default of entityLinker.annotation.linkSelectionAcceptAbove (package.json). */
+export const LINK_SELECTION_ACCEPT_ABOVE = 0.7;
+
+export const DEFAULT_EDITOR_FLOW: EditorFlow = { acrossDocuments: true, possibleMentions: true, linkSelectionAcceptAbove: LINK_SELECTION_ACCEPT_ABOVE };
 export const LEGACY_EDITOR_FLOW: EditorFlow = { acrossDocuments: false, possibleMentions: false };
 
 export interface SimulationOptions {
@@ -124,6 +132,8 @@ export interface KeyBreakdown {
   possible: number;
   linkSelection: number;
   acceptAll: number;
+  /** Undo Annotation Action: correcting a top candidate Link Selection accepted at once. */
+  undo: number;
 }
 
 export interface SessionResult {

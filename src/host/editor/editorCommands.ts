@@ -7,6 +7,7 @@ import { reportError } from '../errorReporting';
 import { type EditorMention, isUnresolved } from '../linking/editorMention';
 import type { MentionService } from '../linking/mentionService';
 import { type AdvanceOrder, describeUndo, nextAfterDecision, nextByUncertainty } from './annotationFlow';
+import { topToAcceptAtOnce } from '../../core/simulation/linkSelectionAccept';
 import { possibleMentions, stepPossible } from '../../core/simulation/possibleMentions';
 import type { AnnotationQueue } from './annotationQueue';
 import { pickCandidate } from './candidatePicker';
@@ -46,6 +47,8 @@ export interface EditorCommandServices {
   readonly advanceOrder: () => AdvanceOrder;
   /** Whether a document with no open mention left moves on to the next of the queue (entityLinker.annotation.advanceAcrossDocuments). */
   readonly acrossDocuments: () => boolean;
+  /** Link Selection accepts a top candidate this probable at once, without the picker (entityLinker.annotation.linkSelectionAcceptAbove; 1: never). */
+  readonly linkSelectionAcceptAbove: () => number;
   readonly queue: Pick<AnnotationQueue, 'advanceFrom' | 'visit'>;
   readonly reveal: MentionReveal;
   /** Drops the linking session and links open documents again with the current settings. */
@@ -246,7 +249,10 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       if (start >= end) throw new LinkerError('usage', 'The selection holds only white space.');
       const mention = await s.mentions.linkSpan(document, start, end);
       if (!isMentionArgs(arg)) {
-        const kbId = await pickCandidate(document, mention, s.mentions.links);
+        // A confident top candidate is taken at once; Undo Annotation Action brings the span back to choose another.
+        const atOnce = mention.linked === undefined ? undefined : topToAcceptAtOnce(mention.linked, s.linkSelectionAcceptAbove());
+        if (atOnce !== undefined) void vscode.window.setStatusBarMessage(`Entity Linker: linked "${mention.text}" as ${mention.linked?.candidates[0]?.title ?? atOnce} (${percent(mention.linked?.candidates[0]?.probability ?? 0)}); another entity: Undo (Ctrl+Alt+Z), then Choose Candidate.`, 8000);
+        const kbId = atOnce ?? (await pickCandidate(document, mention, s.mentions.links));
         if (kbId !== undefined) {
           await s.mentions.acceptMention(document, mention, kbId);
           // On to the document's next open mention (never to another document: more may be missed here).

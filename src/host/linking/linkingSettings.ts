@@ -4,6 +4,7 @@ import { ANNOTATION_DIR } from '../../core/annotations/annotationPaths';
 import type { DetectionMode } from '../../core/linker/gazetteer';
 import type { KbSourceSpec } from '../../core/kb/sniffFormat';
 import { parseSourceArg } from '../../core/kb/sniffFormat';
+import { LINK_SELECTION_ACCEPT_ABOVE } from '../../core/simulation/simulationTypes';
 import { parseStoreUrl } from '../../core/store/storeUrl';
 
 /** Settings of document linking and annotation (contributes.configuration, sections "Knowledge base", "Linking", "Annotation"). */
@@ -36,6 +37,8 @@ export interface LinkingSettings {
   readonly advanceOrder: 'document' | 'uncertainty';
   /** After a document's last open mention, auto-advance and Next Unresolved open the next document of the annotation queue. */
   readonly advanceAcrossDocuments: boolean;
+  /** Link Selection accepts a top candidate at least this probable without opening the picker (1: always the picker). */
+  readonly linkSelectionAcceptAbove: number;
 }
 
 /** Paths a workspace could point at anything: in an untrusted workspace only the user's own value counts. */
@@ -88,6 +91,7 @@ export function readLinkingSettings(config: vscode.WorkspaceConfiguration, warn:
     autoAdvance: config.get<boolean>('annotation.autoAdvance') ?? true,
     advanceOrder: config.get<string>('annotation.advanceOrder') === 'uncertainty' ? 'uncertainty' : 'document',
     advanceAcrossDocuments: config.get<boolean>('annotation.advanceAcrossDocuments') ?? true,
+    linkSelectionAcceptAbove: clampNumber(config.get<number>('annotation.linkSelectionAcceptAbove'), 0, 1, LINK_SELECTION_ACCEPT_ABOVE),
   };
 }
 

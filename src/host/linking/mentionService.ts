@@ -92,7 +92,9 @@ export class MentionService extends Disposable implements MentionBackend {
       if (existing !== undefined) doc.remove(existing.id);
       doc.add(this.newAnnotation(mention, { kbId: null, status: 'suggested' }));
     });
-    return this.mentionsOf(document).find((m) => m.start === start && m.end === end) ?? mention;
+    // The stored suggestion with the ranking just made (with its probabilities: Link Selection may accept the top one at once).
+    const stored = this.mentionsOf(document).find((m) => m.start === start && m.end === end);
+    return stored === undefined ? mention : { ...stored, linked: stored.linked ?? linked };
   }
 
   /** Accepts every prediction whose top candidate's probability is at least `threshold`, as one undoable step. */

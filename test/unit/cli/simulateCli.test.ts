@@ -29,6 +29,10 @@ void test('simulate --help exits 0 and is listed; usage errors exit 1', () => {
   assert.match(badOrder.stderr, /--order must be one of document, uncertainty/);
   assert.equal(run(['simulate', '--gold', 'x.jsonl', '--retrain-every', '0']).code, 1);
   assert.equal(run(['simulate', '--gold', 'x.jsonl', '--accept-above', '2']).code, 1);
+  const badLinkSelection = run(['simulate', '--gold', 'x.jsonl', '--link-selection-accept-above', '1.5']);
+  assert.equal(badLinkSelection.code, 1);
+  assert.match(badLinkSelection.stderr, /--link-selection-accept-above needs a number from 0 to 1/);
+  assert.match(help.stdout, /--link-selection-accept-above P/);
 });
 
 void test('simulate --json counts the keys of a session with and without learning', { skip: noModel }, () => {

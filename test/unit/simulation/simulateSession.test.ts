@@ -26,7 +26,8 @@ const detecting = (...surfaces: string[]) => (text: string) =>
 
 /** The legacy flow (a key per document, missed mentions after the suggestions): the key costs these tests pin. */
 const options = (o: Partial<SimulationOptions> = {}): SimulationOptions => ({ ...DEFAULT_SIMULATION_OPTIONS, flow: LEGACY_EDITOR_FLOW, ...o });
-const queueFlow = (o: Partial<SimulationOptions> = {}): SimulationOptions => ({ ...DEFAULT_SIMULATION_OPTIONS, flow: DEFAULT_EDITOR_FLOW, ...o });
+/** The queue flow with the picker after every Link Selection (the tests below pin its keys; accepting at once has its own). */
+const queueFlow = (o: Partial<SimulationOptions> = {}): SimulationOptions => ({ ...DEFAULT_SIMULATION_OPTIONS, flow: { ...DEFAULT_EDITOR_FLOW, linkSelectionAcceptAbove: undefined }, ...o });
 
 void test('each action costs its keys: accept, choose by arrows, NIL, reject, and a missed mention selected and linked', async () => {
   const text = 'Paris met Troy in London by Berlin.';
@@ -40,7 +41,7 @@ void test('each action costs its keys: accept, choose by arrows, NIL, reject, an
   const d = doc('d', text, [['Paris', inKb('city')], ['Troy', inKb('helen')], ['London', inKb('jack')], ['Berlin', outOfKb]]);
   const r = await simulateSession([d], linker, undefined, options());
   // Troy: Ctrl+Home, Ctrl+Right past "Paris" and "met", Ctrl+Shift+Right over "Troy".
-  assert.deepEqual(r.keys, { navigation: 1, accept: 1, choose: 1, picker: 2 + 2, nil: 1, reject: 1, cursor: 1 + 3, possible: 0, linkSelection: 1, acceptAll: 0 });
+  assert.deepEqual(r.keys, { navigation: 1, accept: 1, choose: 1, picker: 2 + 2, nil: 1, reject: 1, cursor: 1 + 3, possible: 0, linkSelection: 1, acceptAll: 0, undo: 0 });
   assert.equal(r.keystrokes.autoAdvance, 14);
   // Four suggestions visited in one document: three Next presses more without auto-advance.
   assert.equal(r.extraNextManual, 3);
@@ -112,7 +113,7 @@ void test('Accept All is one key; each wrong acceptance costs reaching it and it
   const r = await simulateSession([doc('d', text, [['Paris', inKb('city')], ['London', inKb('jack')]])], linker, undefined, options({ acceptAllThreshold: 0.9 }));
   // Accept All (1); visit "met" (1) and reject it (1); Ctrl+Home (1), Ctrl+Right past "Paris", "met" and onto
   // "London" (3); Choose (1), arrow + Enter (2).
-  assert.deepEqual(r.keys, { navigation: 1, accept: 0, choose: 1, picker: 2, nil: 0, reject: 1, cursor: 4, possible: 0, linkSelection: 0, acceptAll: 1 });
+  assert.deepEqual(r.keys, { navigation: 1, accept: 0, choose: 1, picker: 2, nil: 0, reject: 1, cursor: 4, possible: 0, linkSelection: 0, acceptAll: 1, undo: 0 });
   assert.deepEqual([r.outcomes.acceptAll, r.outcomes.reject, r.outcomes.choose], [1, 1, 1]);
 });
 
@@ -218,4 +219,24 @@ void test('Link Selection over a prediction hides it: a longer missed mention co
   assert.equal(r.keys.cursor, 2);
   const legacy = await simulateSession([d], new FakeLinker(detecting('Blackpool'), ranking), undefined, options());
   assert.deepEqual([legacy.outcomes.reject, legacy.outcomes.linkSelection], [1, 1]);
+});
+
+void test('Link Selection accepting a confident top candidate at once: no picker for a right one; Undo, Choose and the picker for a wrong one', async () => {
+  const text = 'Paris hired the brilliant young rector of Troy.';
+  const d = doc('d', text, [['Paris', inKb('city')], ['rector', inKb('berlin')], ['Troy', inKb('troy')]]);
+  const run = (ranking: Record<string, { ids: string[]; probs?: number[] }>, threshold: number | undefined) =>
+    simulateSession([d], new FakeLinker(detecting('Paris', 'Troy'), { Paris: { ids: ['city'] }, Troy: { ids: ['troy'] }, ...ranking }), undefined, queueFlow({ flow: { ...DEFAULT_EDITOR_FLOW, linkSelectionAcceptAbove: threshold } }));
+  const picker = await run({ rector: { ids: ['berlin'], probs: [0.8] } }, undefined);
+  const right = await run({ rector: { ids: ['berlin'], probs: [0.8] } }, 0.5);
+  // The picker's Enter is saved; nothing else changes.
+  assert.deepEqual([picker.keys.picker, right.keys.picker, right.keys.undo, right.keys.choose], [1, 0, 0, 0]);
+  assert.equal(right.keystrokes.autoAdvance, picker.keystrokes.autoAdvance - 1);
+  assert.equal(right.outcomes.linkSelection, 1);
+  // A wrong top candidate above the threshold: Undo (1), Choose Candidate (1), Down + Enter to the gold one (2).
+  const wrong = await run({ rector: { ids: ['troy', 'berlin'], probs: [0.7, 0.2] } }, 0.5);
+  assert.deepEqual([wrong.keys.linkSelection, wrong.keys.undo, wrong.keys.choose, wrong.keys.picker], [1, 1, 1, 2]);
+  assert.equal(wrong.keystrokes.autoAdvance, picker.keystrokes.autoAdvance - 1 + 2 + 2);
+  // Below the threshold the picker opens as before.
+  const unsure = await run({ rector: { ids: ['troy', 'berlin'], probs: [0.4, 0.2] } }, 0.5);
+  assert.deepEqual([unsure.keys.undo, unsure.keys.choose, unsure.keys.picker], [0, 0, 2]);
 });
