@@ -7,6 +7,12 @@ export interface PickerChoice {
   readonly via: 'ranked' | 'search' | 'unreachable';
 }
 
+/**
+ * The ranked candidate Choose Candidate highlights when its picker opens: the second, since the annotator who wanted
+ * the first would have pressed Accept (with one candidate, that one).
+ */
+export const CHOOSE_HIGHLIGHTS = 1;
+
 export interface PickerSettings {
   readonly visibleRows: number;
   readonly searchLimit: number;
@@ -14,18 +20,20 @@ export interface PickerSettings {
 
 /**
  * Keys to choose one of `goldIds` in the candidate picker (src/host/editor/candidatePicker.ts), the cheaper of:
- * - arrows: the ranked candidates are listed first, the first one highlighted: its rank's arrow presses + Enter;
+ * - arrows: the ranked candidates are listed first, the one at rank `highlighted` highlighted (Choose Candidate
+ *   highlights the second, CHOOSE_HIGHLIGHTS: the first is what Accept takes; Link Selection the first): the arrow
+ *   presses from it to the gold one's rank + Enter;
  * - typing the entity's title: after each character the picker lists the ranked candidates whose label or id
  *   contains the query, then the KB search hits; typing stops once a gold entity is among the first
  *   `visibleRows` rows, then arrows to it + Enter.
  * A gold entity neither ranked nor found by typing its whole title is unreachable; it is charged the whole
  * title typed + Enter (the annotator tried).
  */
-export function pickerKeys(ranked: readonly { readonly id: string; readonly title: string }[], goldIds: readonly string[], linker: Pick<SimulationLinker, 'searchKb' | 'titleOf'>, settings: PickerSettings): PickerChoice {
+export function pickerKeys(ranked: readonly { readonly id: string; readonly title: string }[], goldIds: readonly string[], linker: Pick<SimulationLinker, 'searchKb' | 'titleOf'>, settings: PickerSettings, highlighted = 0): PickerChoice {
   const gold = new Set(goldIds);
   const rank = ranked.findIndex((c) => gold.has(c.id));
-  const byArrows = rank < 0 ? Infinity : rank + KEY.enter;
-  // Typing costs at least one character and Enter: it cannot beat the first two ranks.
+  const byArrows = rank < 0 ? Infinity : Math.abs(rank - Math.min(highlighted, ranked.length - 1)) + KEY.enter;
+  // Typing costs at least one character and Enter: it cannot beat two keys by arrows.
   if (byArrows <= 2) return { keys: byArrows, via: 'ranked' };
   let bySearch = Infinity;
   let longestTitle = 0;

@@ -6,7 +6,7 @@ import { recursInText } from '../detection/learnedDetection';
 import { accuracyByBlock, accuracyHalves } from './blockAccuracy';
 import { cursorKeys, KEY, possibleKeys, resizeKeys, selectionKeys } from './keyCosts';
 import { topToAcceptAtOnce } from './linkSelectionAccept';
-import { pickerKeys } from './pickerKeys';
+import { CHOOSE_HIGHLIGHTS, pickerKeys } from './pickerKeys';
 import { possibleMentions } from './possibleMentions';
 import { DEFAULT_EDITOR_FLOW, type DecidedSpan, type DecisionAction, type KeyBreakdown, type OnlineLearning, type SessionResult, type SimulatedDecision, type SimulationDocument, type SimulationLinker, type SimulationOptions } from './simulationTypes';
 import { nextSuggestion, type OpenSuggestion } from './visitOrder';
@@ -106,8 +106,9 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     }
   };
 
-  const pick = (ranked: LinkedMention['candidates'], gold: MappedGold): void => {
-    const choice = pickerKeys(ranked, gold.ids, linker, options);
+  /** The picker's keys; `highlighted`: the rank it opens on (Choose Candidate: CHOOSE_HIGHLIGHTS, Link Selection: 0). */
+  const pick = (ranked: LinkedMention['candidates'], gold: MappedGold, highlighted = 0): void => {
+    const choice = pickerKeys(ranked, gold.ids, linker, options, highlighted);
     keys.picker += choice.keys;
     if (choice.via === 'unreachable') outcomes.unreachable++;
   };
@@ -126,7 +127,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
         await decide(st, s.linked, top.id, 'accept', s.linked, true);
       } else {
         keys.choose += KEY.choose;
-        pick(s.linked.candidates, gold);
+        pick(s.linked.candidates, gold, CHOOSE_HIGHLIGHTS);
         await decide(st, s.linked, gold.ids[0], 'choose', s.linked, false);
       }
     } else {
@@ -185,7 +186,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     else if (!item.gold.ids.includes(atOnce)) {
       keys.undo += KEY.undo;
       keys.choose += KEY.choose;
-      pick(linked.candidates, item.gold);
+      pick(linked.candidates, item.gold, CHOOSE_HIGHLIGHTS);
     }
     // The editor hides a prediction a stored annotation overlaps (mergeMentions): it needs no decision.
     st.suggestions = st.suggestions.filter((x) => x.resolved || !overlaps(x.linked, item));

@@ -18,10 +18,11 @@ const SENTENCE_CHARS = 110;
 /**
  * Quick Pick over the mention's ranked candidates (each with its type and a one-line description) plus a live
  * search of the whole KB by title and alias (in the linker worker, so typing stays responsive). The title shows
- * the mention in its sentence, and the editor scrolls the mention below the picker first. Resolves to the
- * chosen entity id, or undefined.
+ * the mention in its sentence, and the editor scrolls the mention below the picker first. `highlighted`: the rank
+ * of the candidate highlighted at first (Choose Candidate: the second, CHOOSE_HIGHLIGHTS; the last when there are
+ * fewer). Resolves to the chosen entity id, or undefined.
  */
-export async function pickCandidate(document: vscode.TextDocument, mention: EditorMention, links: LinkService): Promise<string | undefined> {
+export async function pickCandidate(document: vscode.TextDocument, mention: EditorMention, links: LinkService, highlighted = 0): Promise<string | undefined> {
   const candidates: readonly { id: string; title: string; score: number; probability?: number }[] = mention.linked?.candidates ?? mention.annotation?.candidates ?? [];
   const entities = await links.entities(candidates.map((c) => c.id)).catch(() => candidates.map((): Entity | undefined => undefined));
   const ranked: CandidateItem[] = candidates.map((c, i) => {
@@ -57,6 +58,8 @@ export async function pickCandidate(document: vscode.TextDocument, mention: Edit
         picker.onDidHide(() => resolve(undefined)),
       );
       picker.show();
+      const first = ranked[Math.min(highlighted, ranked.length - 1)];
+      if (highlighted > 0 && first !== undefined) picker.activeItems = [first];
     });
   } finally {
     for (const d of disposables) d.dispose();

@@ -8,6 +8,7 @@ import { type EditorMention, isUnresolved } from '../linking/editorMention';
 import type { MentionService } from '../linking/mentionService';
 import { type AdvanceOrder, describeUndo, nextAfterDecision, nextByUncertainty } from './annotationFlow';
 import { topToAcceptAtOnce } from '../../core/simulation/linkSelectionAccept';
+import { CHOOSE_HIGHLIGHTS } from '../../core/simulation/pickerKeys';
 import { possibleMentions, stepPossible } from '../../core/simulation/possibleMentions';
 import type { AnnotationQueue } from './annotationQueue';
 import { pickCandidate } from './candidatePicker';
@@ -205,7 +206,8 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     'entityLinker.chooseCandidate': guarded('Choose Candidate', async (arg) => {
       const t = await target(arg);
       if (t === undefined) return undefined;
-      const kbId = await pickCandidate(t.document, t.mention, s.mentions.links);
+      // The first candidate is what Accept takes: the picker opens on the second.
+      const kbId = await pickCandidate(t.document, t.mention, s.mentions.links, CHOOSE_HIGHLIGHTS);
       if (kbId !== undefined) {
         await s.mentions.acceptMention(t.document, t.mention, kbId);
         await advance(t);

@@ -77,4 +77,23 @@ suite('Entity Linker: Link Selection accepts a confident top candidate without t
     await linking;
     await until('the picked span to be stored as accepted', () => statusOf('young') === 'accepted');
   });
+
+  test('Choose Candidate opens the picker on the second candidate: Enter takes it (the first is what Accept takes)', async function () {
+    this.timeout(60_000);
+    const uri = editor.document.uri.toString();
+    const before = api.mentions(uri).find((m) => m.text === 'Steve Jobs');
+    assert.ok(before?.kbId !== undefined && before.status === 'predicted', 'Steve Jobs is an open prediction with a top candidate');
+    select('Steve Jobs');
+    let done = false;
+    const choosing = Promise.resolve(vscode.commands.executeCommand('entityLinker.chooseCandidate')).finally(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const deadline = Date.now() + 30_000; !done && Date.now() < deadline; ) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    assert.ok(done, 'the picker took Enter');
+    await choosing;
+    const after = await until('the choice to be stored', () => api.mentions(uri).find((m) => m.text === 'Steve Jobs' && m.status === 'accepted'));
+    assert.ok(after.kbId !== undefined && after.kbId !== before.kbId, `Enter took the second candidate, not the top ${before.kbId}`);
+  });
 });

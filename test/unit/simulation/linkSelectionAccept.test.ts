@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { topToAcceptAtOnce } from '../../../src/core/simulation/linkSelectionAccept';
+import { CHOOSE_HIGHLIGHTS, pickerKeys } from '../../../src/core/simulation/pickerKeys';
 
 const linked = (probabilities: readonly number[], nil = false) => ({ nil, candidates: probabilities.map((probability, i) => ({ id: `e${i}`, probability })) });
 
@@ -16,4 +17,15 @@ void test('the picker opens for a span the linker calls NIL, one without candida
   assert.equal(topToAcceptAtOnce(linked([0.9]), undefined), undefined);
   assert.equal(topToAcceptAtOnce(linked([1]), 1), undefined);
   assert.equal(topToAcceptAtOnce({ nil: false, candidates: [{ id: 'x' }] }, 0.5), undefined, 'no probability counts as 0');
+});
+
+void test('the picker opens on a highlighted rank: Choose Candidate on the second (Enter takes it), arrows from there to the others', () => {
+  const ranked = ['a', 'b', 'c'].map((id) => ({ id, title: id.toUpperCase() }));
+  const kb = { searchKb: () => [], titleOf: (id: string) => id.toUpperCase() };
+  const settings = { visibleRows: 10, searchLimit: 30 };
+  assert.equal(pickerKeys(ranked, ['b'], kb, settings).keys, 2, 'from the first: Down + Enter');
+  assert.equal(pickerKeys(ranked, ['b'], kb, settings, CHOOSE_HIGHLIGHTS).keys, 1);
+  assert.equal(pickerKeys(ranked, ['a'], kb, settings, CHOOSE_HIGHLIGHTS).keys, 2, 'Up + Enter');
+  assert.equal(pickerKeys(ranked, ['c'], kb, settings, CHOOSE_HIGHLIGHTS).keys, 2);
+  assert.equal(pickerKeys(ranked.slice(0, 1), ['a'], kb, settings, CHOOSE_HIGHLIGHTS).keys, 1, 'one candidate: it is highlighted');
 });
