@@ -27,7 +27,10 @@ import * as path from 'node:path';
 import type { MentionDetector } from '../src/core/detection/mentionDetector';
 import { AnnotationConventions, conventionShape } from '../src/core/detection/annotationConventions';
 import { MentionScorer } from '../src/core/detection/mentionScorer';
-import type { MentionExample } from '../src/core/detection/mentionScorer';
+import { LearnedDetection } from '../src/core/detection/learnedDetection';
+import { chainDecisions } from '../src/core/detection/chainConvention';
+import { AnnotatorMemory } from '../src/core/learning/annotatorMemory';
+import type { MentionExample, MentionFitOptions } from '../src/core/detection/mentionScorer';
 import { builtInWordFrequencies } from '../src/core/detection/wordFrequencies';
 import { evaluate } from '../src/core/eval/evaluate';
 import { createGoldMapper } from '../src/core/formats/goldMapping';
@@ -77,6 +80,15 @@ interface Config {
    * labelled by whether it is an in-KB gold span, by its top entity's KB type and its shape).
    */
   readonly conventions?: number;
+  /**
+   * Place chains "A, B" as the training gold annotates them (LearnedDetection.wholeCommaChains): a chain that is one
+   * in-KB gold span votes whole, one whose two parts are gold spans votes split (session 6).
+   */
+  readonly chains?: boolean;
+  /** MentionDetector.articles (a lower-case article cut from a dictionary match); the detector's default where absent. */
+  readonly articles?: boolean;
+  /** Mention scorer fit options (session 6: regularisation, threshold); the defaults where absent. */
+  readonly fit?: Partial<MentionFitOptions>;
 }
 
 const COREFERENCE = process.argv.includes('--coreference');
@@ -87,9 +99,16 @@ const NEW = process.argv.includes('--new');
 const ON_TRAIN = process.argv.includes('--on-train');
 /** --errors: for the chosen configuration only, each false positive and missed in-KB gold with the top entity's KB type. */
 const ERRORS = process.argv.includes('--errors');
+/**
+ * --cv-errors: the training CV's errors of the rows chosen (--only, default the new chosen row), each classified
+ * (linking, boundary, out-of-KB gold, no gold; missed: not a candidate, below the scorer's threshold, dropped by the
+ * conventions, NIL) and counted over the folds of --cv-seeds fold assignments; the eval files are not touched.
+ */
+const CV_ERRORS = process.argv.includes('--cv-errors');
 
 /** With --coreference: the scorer + proposals configurations, without and with coreference. */
 function configs(): readonly Config[] {
+  if (CV_ERRORS && !process.argv.some((a) => a.startsWith('--only='))) return CONFIGS.filter((c) => c.name === NEW_CHOSEN);
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   return allConfigs().filter((c) => only === undefined || only.split('|').some((o) => c.name.endsWith(o)));
 }
@@ -97,7 +116,7 @@ function configs(): readonly Config[] {
 /** --only=A|B: only the rows whose name ends with A or B. */
 function allConfigs(): readonly Config[] {
   if (ERRORS) return CONFIGS.filter((c) => c.name === (process.argv.includes('--errors-new') ? NEW_CHOSEN : CHOSEN));
-  if (NEW || CV) return CONFIGS.filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
+  if (NEW || CV || CV_ERRORS) return [...CONFIGS, ...SESSION6].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
   if (!COREFERENCE) return CONFIGS;
   return CONFIGS.filter((c) => c.scorer && c.detection.proposals !== false && c.detection.fuzzy !== true).flatMap((c) => [c, { ...c, name: `${c.name} + coreference`, coreference: true }]);
 }
@@ -125,6 +144,14 @@ const CONFIGS: readonly Config[] = [
 ];
 
 const NEW_CHOSEN = `${CHOSEN} + conventions 0.3`;
+
+/** Session 6 (e2e helper): pieces on the session-5 chosen row (conventions 0.3). */
+const SESSION6: readonly Config[] = [
+  { name: `${NEW_CHOSEN} + articles`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, articles: true },
+  { name: `${NEW_CHOSEN} + chains`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, chains: true },
+  { name: `${NEW_CHOSEN} + chains + articles`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, chains: true, articles: true },
+  ...[1e-2, 3e-2, 1e-1, 3e-1].map((l2) => ({ name: `${NEW_CHOSEN} + l2 ${l2}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, fit: { l2 } })),
+];
 
 async function main(): Promise<void> {
   const kbFile = path.join(DATA, 'wiki11k/Wiki.txt');
@@ -173,8 +200,20 @@ async function main(): Promise<void> {
   console.log('| detection | set | strict P | strict R | strict F1 | overlap F1 | detection F1 | s |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   const sets = ON_TRAIN ? TRAIN.map((n) => ({ name: n, docs: train.filter((d) => d.collection === n) })) : tests;
-  const context: Context = { kb, learnedKb, encoder, index, weights, mapGold };
+  const context: Context = { kb, learnedKb, train, encoder, index, weights, mapGold };
   for (const config of configs()) {
+    if (CV_ERRORS) {
+      const counts = new Map<string, number>();
+      for (let seed = 0; seed < CV_SEEDS; seed++) for (const k of [0, 1]) {
+        const split = folds(train, seed);
+        const { linker, note } = await trainedLinker(config, split[1 - k], context);
+        const w = linker.mentionScorer?.namedWeights() ?? {};
+        console.log(`fold ${seed}.${k}${note}; weights ${Object.entries(w).map(([n, x]) => `${n} ${x.toFixed(2)}`).join(', ')}`);
+        await classifyErrors(linker, split[k], mapGold, counts, `${seed}.${k}`);
+      }
+      console.log(`\n${config.name}, training 2-fold CV x ${CV_SEEDS}: ${[...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join('; ')}`);
+      continue;
+    }
     if (CV || NEW) {
       // Train on one fold, score the other, both ways; counts pooled (--cv; with --new, the eval rows follow).
       const pooled = { tp: 0, predicted: 0, gold: 0 };
@@ -188,7 +227,7 @@ async function main(): Promise<void> {
       }
       const p = pooled.tp / Math.max(1, pooled.predicted);
       const rec = pooled.tp / Math.max(1, pooled.gold);
-      console.log(`| ${config.name} | training 2-fold CV${CV_SEEDS > 1 ? ` x ${CV_SEEDS}` : ''} | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | |`);
+      console.log(`| ${config.name} | training 2-fold CV${BY_COLLECTION ? ' by file' : ''}${CV_SEEDS > 1 ? ` x ${CV_SEEDS}` : ''} | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | |`);
       if (!NEW) continue;
     }
     const { linker, note } = await trainedLinker(config, train, context);
@@ -211,6 +250,8 @@ async function main(): Promise<void> {
 interface Context {
   readonly kb: KnowledgeBase;
   readonly learnedKb: KnowledgeBase;
+  /** The documents learnedKb was built from (a fold of them gets its own names). */
+  readonly train: readonly GoldDocument[];
   readonly encoder: MemoEncoder;
   readonly index: Awaited<ReturnType<typeof openOrBuildIndex>>['index'];
   readonly weights: Awaited<ReturnType<typeof loadRankerWeights>>;
@@ -219,6 +260,7 @@ interface Context {
 
 /** Two folds of the training documents: by position for seed 0, else after a seeded shuffle (deterministic). */
 function folds(docs: readonly GoldDocument[], seed = 0): [GoldDocument[], GoldDocument[]] {
+  if (BY_COLLECTION && docs.some((d) => d.collection === TRAIN[0]) && docs.some((d) => d.collection !== TRAIN[0])) return [docs.filter((d) => d.collection === TRAIN[0]), docs.filter((d) => d.collection !== TRAIN[0])];
   let order = docs.map((d, i) => ({ d, i }));
   if (seed > 0) {
     let state = (seed * 2654435761) >>> 0;
@@ -228,15 +270,26 @@ function folds(docs: readonly GoldDocument[], seed = 0): [GoldDocument[], GoldDo
   return [order.filter((x) => x.i % 2 === 0).map((x) => x.d), order.filter((x) => x.i % 2 === 1).map((x) => x.d)];
 }
 
+/**
+ * --cv-by-collection: the two folds are the training files (oke-2015-train's documents vs the leak-free rest of
+ * oke-2016-train): each side is scored after training on the other file's annotations, as a held-out file is.
+ */
+const BY_COLLECTION = process.argv.includes('--cv-by-collection');
+
 /** --cv-seeds=N: cross-validate over N fold assignments (seed 0 = by position), counts pooled. */
 const CV_SEEDS = Number(process.argv.find((a) => a.startsWith('--cv-seeds='))?.slice('--cv-seeds='.length) ?? '1');
 
-/** A linker for `config` trained on `train`: names (the whole context's when train is the bench's, else train's own), scorer, conventions. */
+/**
+ * A linker for `config` trained on `train`: names (the context's when train is the bench's whole training set, else
+ * train's own: a CV fold never sees the names of the fold it is scored on), scorer, conventions.
+ */
 async function trainedLinker(config: Config, train: readonly GoldDocument[], c: Context, depth = 0): Promise<{ linker: Linker; note: string }> {
-  const names = config.learnedNames ? (depth === 0 && !CV ? c.learnedKb : withTrainingNames(c.kb, train, c.mapGold)) : c.kb;
+  const names = config.learnedNames ? (train === c.train ? c.learnedKb : withTrainingNames(c.kb, train, c.mapGold)) : c.kb;
   const linker = new Linker({ kb: names, encoder: c.encoder, index: c.index, entityVector: (row) => c.index.vector(row), rankerWeights: c.weights, options: { detection: config.detection, coreference: { detect: config.coreference === true } } });
   linker.detector.surnames = config.surnames === true;
   linker.detector.cues = { personNoun: config.cues === true, titleBeforeName: config.cues === true };
+  if (config.articles !== undefined) linker.detector.articles = config.articles;
+  if (config.chains === true) linker.detector.learned = chainConvention(train, c.mapGold, (id) => names.entities.findIndex((e) => e.id === id));
   let note = '';
   if (config.scorer) {
     const t = performance.now();
@@ -250,7 +303,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
         examples.push(...trainingExamples(inner.detector, folds(train)[k], c.mapGold));
       }
     } else examples = trainingExamples(linker.detector, train, c.mapGold);
-    const scorer = MentionScorer.fit(examples);
+    const scorer = MentionScorer.fit(examples, config.fit);
     linker.setMentionScorer(scorer);
     note = ` (scorer: ${examples.length} examples, ${examples.filter((e) => e.label).length} positive, threshold ${scorer.threshold}, fitted in ${((performance.now() - t) / 1000).toFixed(2)} s incl. features)`;
   }
@@ -298,6 +351,13 @@ function withTrainingNames(kb: KnowledgeBase, train: readonly GoldDocument[], ma
   return new KnowledgeBase(`${kb.name}+oke-train-names`, entities);
 }
 
+/** The training gold's practice on place chains "A, B" (chainConvention.ts) as the votes of learned detection. */
+function chainConvention(train: readonly GoldDocument[], mapGold: GoldMapper, rowOf: (id: string) => number | undefined): LearnedDetection {
+  const memory = new AnnotatorMemory();
+  for (const doc of train) for (const d of chainDecisions(doc.text, inKbSpans(doc, mapGold).map((s) => ({ ...s, entityId: s.ids[0] ?? '' })))) memory.observe(d);
+  return LearnedDetection.fromMemory(memory, rowOf);
+}
+
 /** Gold spans of the training documents as the scorer's examples: in-KB gold spans are the mentions. */
 function trainingExamples(detector: MentionDetector, train: readonly GoldDocument[], mapGold: GoldMapper): MentionExample[] {
   return train.flatMap((doc) => detector.examplesFromMentions(doc.text, inKbSpans(doc, mapGold), [], doc.id));
@@ -325,6 +385,56 @@ async function printErrors(linker: Linker, docs: readonly GoldDocument[], mapGol
       const e = byId.get(g.ids[0] ?? '');
       const near = linked.find((l) => l.start < m.end && m.start < l.end);
       console.log(`FN\t${m.text}\t${e?.title ?? ''}\t${e?.type ?? ''}\t${near === undefined ? 'undetected' : `overlaps "${near.text}"`}\t${doc.text.slice(Math.max(0, m.start - 30), m.end + 30).replace(/\s+/g, ' ')}`);
+    }
+  }
+}
+
+/**
+ * The errors of one linker on `docs`, classified and counted into `counts` (one TSV line each: fold, class, span
+ * text, top entity or gold entity, scorer probability, context). True positives are counted as 'TP'.
+ */
+async function classifyErrors(linker: Linker, docs: readonly GoldDocument[], mapGold: GoldMapper, counts: Map<string, number>, fold: string): Promise<void> {
+  const byId = new Map((linker.detector.entities ?? []).map((e) => [e.id, e]));
+  const scorer = linker.mentionScorer;
+  const count = (c: string): void => void counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const doc of docs) {
+    const linked = await linker.linkDocument(doc.text, { topK: 10 });
+    const detected = linker.detector.detect(doc.text);
+    // Every candidate the detector considers, with its probability: the same detector with a threshold of 0.
+    const all = scorer === undefined ? detected : (linker.detector.scorer = MentionScorer.fromJSON({ ...scorer.toJSON(), threshold: 0 }), linker.detector.detect(doc.text));
+    linker.detector.scorer = scorer;
+    const golds = doc.mentions.map((m) => ({ m, g: mapGold(m) }));
+    const at = (s: { start: number; end: number }): string => doc.text.slice(Math.max(0, s.start - 40), s.end + 40).replace(/\s+/g, ' ');
+    const found = new Set<string>();
+    for (const l of linked) {
+      const top = l.nil ? undefined : l.candidates[0];
+      if (top === undefined) continue;
+      const same = golds.find(({ m }) => m.start === l.start && m.end === l.end);
+      const over = golds.find(({ m }) => m.start < l.end && l.start < m.end);
+      let c: string;
+      if (same !== undefined && same.g.status === 'in-kb') c = same.g.ids.includes(top.id) ? 'TP' : 'FP wrong entity';
+      else if (same !== undefined) c = 'FP out-of-KB gold span';
+      else if (over !== undefined) c = over.g.status === 'in-kb' ? 'FP boundary of an in-KB gold' : 'FP boundary of an out-of-KB gold';
+      else c = 'FP no gold';
+      if (c === 'TP') found.add(`${l.start}:${l.end}`);
+      count(c);
+      if (c !== 'TP') console.log(`${fold}\t${c}\t${l.text}\t${byId.get(top.id)?.title ?? top.id}\t${byId.get(top.id)?.type ?? ''}\tp=${(detected.find((d) => d.start === l.start && d.end === l.end)?.probability ?? NaN).toFixed(2)}\ttop=${top.probability.toFixed(2)}\t${over === undefined ? '' : `gold "${over.m.text}"`}\t${at(l)}`);
+    }
+    for (const { m, g } of golds) {
+      if (g.status !== 'in-kb' || found.has(`${m.start}:${m.end}`)) continue;
+      const l = linked.find((x) => x.start === m.start && x.end === m.end);
+      const near = linked.find((x) => x.start < m.end && m.start < x.end && !(x.start === m.start && x.end === m.end));
+      const cand = all.find((x) => x.start === m.start && x.end === m.end);
+      let c: string;
+      if (l !== undefined) c = l.nil ? 'FN linked NIL' : 'FN wrong entity';
+      else if (near !== undefined) c = 'FN boundary';
+      else if (detected.some((x) => x.start === m.start && x.end === m.end)) c = 'FN dropped by conventions';
+      else if (cand !== undefined) c = 'FN below threshold';
+      else if (all.some((x) => x.start < m.end && m.start < x.end)) c = 'FN not a candidate (overlapping candidate)';
+      else c = 'FN not a candidate';
+      count(c);
+      const e = byId.get(g.ids[0] ?? '');
+      console.log(`${fold}\t${c}\t${m.text}\t${e?.title ?? ''}\t${e?.type ?? ''}\tp=${(cand?.probability ?? NaN).toFixed(2)}\t${near === undefined ? '' : `near "${near.text}"`}\t\t${at(m)}`);
     }
   }
 }

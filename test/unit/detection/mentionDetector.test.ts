@@ -113,3 +113,19 @@ void test('the surname of a detected full name is a mention of that person in th
   const without = new MentionDetector({ gazetteer: new Gazetteer(entities), entities, surnames: false }).detect(text, 0, text.indexOf('\n\n'));
   assert.deepEqual(without.map((m) => [m.text, m.rows]), [['Gordon Brown', [0]], ['Trinity College', [1]], ['Brown', [2]]], 'without the rule the lone "Brown" is the colour');
 });
+
+void test('a dictionary match opening with a lower-case article is cut to the name after it, or dropped', () => {
+  const entities = [
+    { id: 'T1', title: 'The President', text: 'a film', aliases: [] },
+    { id: 'T2', title: 'President of the United States', text: 'the head of state', aliases: ['president'] },
+    { id: 'T3', title: 'Detroit', text: 'a city in Michigan', aliases: ['The D'] },
+    { id: 'T4', title: 'The Hague', text: 'a city in the Netherlands', aliases: [] },
+  ];
+  const d = new MentionDetector({ gazetteer: new Gazetteer(entities, { mode: 'all-words' }), entities });
+  const text = 'A letter from the president reached the D; The Hague replied.';
+  assert.deepEqual(texts(d.detect(text)), ['the president', 'the D', 'The Hague'], 'off by default');
+  d.articles = true;
+  const cut = d.detect(text);
+  assert.deepEqual(texts(cut), ['president', 'The Hague']);
+  assert.deepEqual(cut[0].rows, [1], 'the rest keeps the rows the dictionary gives it');
+});
