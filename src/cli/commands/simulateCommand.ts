@@ -19,9 +19,9 @@ const USAGE = `Usage: entity-linker simulate --gold PATH [--gold-format FORMAT] 
 
 Replays an annotation session over gold documents as the editor is used, and counts the keys: each document is
 linked as it is opened; the annotator visits the suggestions (Next Unresolved, or the next one after an action
-with auto-advance), accepts a right top candidate (1 key), chooses the gold one (Choose Candidate, then arrows
-to its rank + Enter, or its title typed until the picker's KB search shows it + arrows + Enter), marks an
-out-of-KB or NIL gold mention NIL (1) and rejects a detection that is no gold mention (1). In-KB gold mentions the
+with auto-advance), accepts a right top candidate (1 key), chooses the gold one (Choose Candidate, which opens on
+the second candidate, then arrows to its rank + Enter, or its title typed until the picker's KB search shows it +
+arrows + Enter), marks an out-of-KB or NIL gold mention NIL (1) and rejects a detection that is no gold mention (1). In-KB gold mentions the
 linker did not detect are selected (Ctrl+Right / Ctrl+Shift+Right by words, Find, or Next / Previous Possible
 Mention, whichever is cheaper) and linked with Link Selection, which accepts a top candidate of at least
 --link-selection-accept-above at once (a wrong one costs Undo, Choose Candidate and the picker) and otherwise opens
