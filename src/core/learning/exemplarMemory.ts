@@ -44,6 +44,11 @@ export class ExemplarMemory {
     if (!(this.options.maxEntities >= 1)) throw new LinkerError('usage', `ExemplarMemory: maxEntities must be at least 1, not ${this.options.maxEntities}.`);
   }
 
+  /** The dimension of the vectors held (0 while empty). */
+  get dimensions(): number {
+    return this.dims;
+  }
+
   /** Entities with exemplars. */
   get size(): number {
     return this.centroids.size;

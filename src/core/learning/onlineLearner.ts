@@ -104,7 +104,7 @@ export class OnlineLearner {
   observe(decision: AnnotatorDecision): void {
     this.memory.observe(decision);
     const confirmed = decisionEntity(decision);
-    if (confirmed !== undefined && decision.mention?.vector !== undefined) this.exemplars.observe(confirmed, decision.mention.vector);
+    if (confirmed !== undefined && decision.mention?.vector !== undefined) this.addExemplar(confirmed, decision.mention.vector);
     this.decisions++;
     this.since++;
     const ex = exampleFromDecision(decision);
@@ -121,6 +121,31 @@ export class OnlineLearner {
    * it once the decision is stored): feeds the exemplar memory as a decision carrying it would have.
    */
   observeExemplar(entityId: string, vector: readonly number[]): void {
+    this.addExemplar(entityId, vector);
+  }
+
+  /**
+   * What became of the exemplars kept for another model: set when a vector of another dimension arrived (the
+   * workspace's state was learned with another model) and the memory started afresh; undefined otherwise.
+   */
+  get exemplarsReplaced(): { readonly entities: number; readonly from: number; readonly to: number } | undefined {
+    return this.replaced;
+  }
+
+  private replaced: { entities: number; from: number; to: number } | undefined;
+
+  /**
+   * One confirmed mention's vector into the exemplar memory. The memory's vectors are one model's: when the
+   * model changed to one with other dimensions, the old centroids can never be compared with this model's
+   * vectors, so the memory starts afresh with this one (said by exemplarsReplaced) instead of refusing every
+   * later vector.
+   */
+  private addExemplar(entityId: string, vector: readonly number[]): void {
+    const dims = this.exemplars.dimensions;
+    if (dims !== 0 && vector.length !== dims && vector.length > 0) {
+      this.replaced = { entities: this.exemplars.size, from: dims, to: vector.length };
+      this.exemplars = new ExemplarMemory(this.exemplars.options);
+    }
     this.exemplars.observe(entityId, vector);
   }
 

@@ -99,13 +99,17 @@ export class AdaptationLoop {
    * Confirmed mentions' in-context vectors that arrived after their decisions (see OnlineLearner.observeExemplar):
    * kept across a refit in flight like decisions, and handed to the linker with the memory.
    */
-  observeExemplars(items: readonly { readonly entityId: string; readonly vector: readonly number[] }[]): void {
-    if (this.disposed || items.length === 0) return;
+  observeExemplars(items: readonly { readonly entityId: string; readonly vector: readonly number[] }[]): OnlineLearner['exemplarsReplaced'] {
+    if (this.disposed || items.length === 0) return undefined;
+    const before = this.learner.exemplarsReplaced;
     for (const item of items) {
       this.learner.observeExemplar(item.entityId, item.vector);
       if (this.running !== undefined) this.exemplarsDuringRefit.push(item);
     }
     void this.remember();
+    const after = this.learner.exemplarsReplaced;
+    // Only a replacement these vectors caused (the memory kept for another model started afresh).
+    return after !== before ? after : undefined;
   }
 
   /** The memory to the linker now (see AdaptationChannel.remember); messages keep their order, so a later refit's state wins. */

@@ -109,7 +109,10 @@ export class OnlineLearning extends Disposable {
       const vectors = await this.mentions.links.request({ kind: 'mentionVectors', text, spans: confirmed.map((c) => c.span) });
       const loop = await this.start();
       if (loop === undefined || generation !== this.generation || this.isDisposed) return;
-      loop.observeExemplars(confirmed.map((c, i) => ({ entityId: c.entityId, vector: vectors[i] })));
+      const replaced = loop.observeExemplars(confirmed.map((c, i) => ({ entityId: c.entityId, vector: vectors[i] })));
+      if (replaced !== undefined) {
+        this.logger.info(`Online learning: the exemplars of ${replaced.entities} entities were learned with another model (${replaced.from}-d vectors, this one gives ${replaced.to}-d): the exemplar memory starts afresh with this model.`);
+      }
     } catch (e) {
       if (!LinkerError.is(e, 'cancelled')) this.logger.debug(`Online learning: no exemplar vectors: ${(e as Error).message}`);
     }

@@ -51,3 +51,21 @@ void test('the learner round-trips through JSON and keeps its examples, memory a
   assert.deepEqual(structuredClone(learner.state), learner.state);
   assert.throws(() => OnlineLearner.fromJSON({ version: 1 }, {}, 'state.json'), (e: unknown) => LinkerError.is(e, 'inputFormat') && e.location.file === 'state.json');
 });
+
+void test('exemplars kept for another model (other dimensions) give way to the new model\'s instead of refusing them', () => {
+  const learner = new OnlineLearner();
+  learner.observeExemplar('Q1', [1, 0, 0]);
+  learner.observeExemplar('Q2', [0, 1, 0]);
+  const restored = OnlineLearner.fromJSON(learner.toJSON());
+  assert.equal(restored.exemplarsReplaced, undefined);
+  // The workspace's state was learned with a 3-d model; the model now gives 4-d vectors.
+  restored.observeExemplar('Q3', [0, 0, 0, 1]);
+  assert.deepEqual(restored.exemplarsReplaced, { entities: 2, from: 3, to: 4 });
+  const state = restored.state;
+  assert.equal(state.exemplars?.dims, 4);
+  assert.deepEqual(Object.keys(state.exemplars?.entities ?? {}), ['Q3']);
+  // Vectors of the new model keep coming in without another replacement.
+  restored.observeExemplar('Q3', [0, 0, 1, 0]);
+  assert.deepEqual(restored.exemplarsReplaced, { entities: 2, from: 3, to: 4 });
+  assert.equal(Object.keys(restored.state.exemplars?.entities ?? {}).length, 1);
+});

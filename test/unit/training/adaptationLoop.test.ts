@@ -160,3 +160,13 @@ void test('adaptation: exemplar vectors that arrive after their decision reach t
   assert.equal(applied?.count('B'), 1, 'the refitted learner replays the vector that arrived during the refit');
   assert.ok((applied?.similarity('B', [1, 0, 0]) ?? 0) > 0.99);
 });
+
+void test('adaptation: vectors of a model with other dimensions say that the exemplar memory started afresh', async () => {
+  const gated = gatedChannel();
+  const loop = new AdaptationLoop({ channel: gated.channel, refitEvery: () => 100 });
+  assert.equal(loop.observeExemplars([{ entityId: 'B', vector: [1, 0, 0] }]), undefined);
+  assert.equal(loop.observeExemplars([{ entityId: 'C', vector: [0, 1, 0] }]), undefined);
+  assert.deepEqual(loop.observeExemplars([{ entityId: 'B', vector: [1, 0, 0, 0] }]), { entities: 2, from: 3, to: 4 });
+  assert.equal(loop.observeExemplars([{ entityId: 'C', vector: [0, 1, 0, 0] }]), undefined, 'said once');
+  await settle();
+});
