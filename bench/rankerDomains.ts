@@ -104,7 +104,7 @@ export async function domainExamples(d: Domain, encoder: MemoEncoder, options: {
     const golds = doc.mentions.map((m) => d.mapGold(m));
     const requests: SpanRequest[] = doc.mentions.map((m, i) => {
       const given = m.candidateIds ?? d.candidatesFor?.(m);
-      if (given !== undefined) return { start: m.start, end: m.end, candidateIds: given };
+      if (given !== undefined) return { start: m.start, end: m.end, candidateIds: given, ...(m.lemma === undefined ? {} : { lemma: m.lemma }) };
       const gold = golds[i];
       if (gold.status !== 'in-kb') return { start: m.start, end: m.end };
       const extra = new Set(gold.ids);

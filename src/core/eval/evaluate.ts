@@ -84,7 +84,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     } else {
       const requests: SpanRequest[] = mentions.map((m) => {
         const candidateIds = m.candidateIds ?? options.candidatesFor?.(m, doc);
-        return candidateIds === undefined ? { start: m.start, end: m.end } : { start: m.start, end: m.end, candidateIds };
+        const lemma = m.lemma === undefined ? {} : { lemma: m.lemma };
+        return candidateIds === undefined ? { start: m.start, end: m.end, ...lemma } : { start: m.start, end: m.end, candidateIds, ...lemma };
       });
       linked = requests.length === 0 ? [] : await options.linker.linkSpans(doc.text, requests, { signal: options.signal, topK });
       if (linked.length !== requests.length) {

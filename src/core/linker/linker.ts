@@ -191,6 +191,8 @@ interface MentionJob {
   readonly givenRows?: readonly number[];
   /** Rows of SpanRequest.extraCandidateIds: score these besides the retrieved ones. */
   readonly extraRows?: readonly number[];
+  /** SpanRequest.lemma: the form the per-form prior reads (else `text`). */
+  readonly lemma?: string;
 }
 
 export class Linker implements DocumentLinker {
@@ -547,7 +549,7 @@ export class Linker implements DocumentLinker {
       if (!(s.start >= 0 && s.end > s.start && s.end <= text.length)) {
         throw new LinkerError('usage', `Span ${i} [${s.start}, ${s.end}) is not inside the text (length ${text.length}).`);
       }
-      const job: MentionJob = { start: s.start, end: s.end, text: text.slice(s.start, s.end) };
+      const job: MentionJob = { start: s.start, end: s.end, text: text.slice(s.start, s.end), ...(s.lemma === undefined || s.lemma.trim() === '' ? {} : { lemma: s.lemma }) };
       if (s.candidateIds === undefined) return s.extraCandidateIds === undefined ? job : { ...job, extraRows: this.rowsOf(s.extraCandidateIds) };
       return { ...job, givenRows: this.rowsOf(s.candidateIds) };
     });
@@ -736,7 +738,7 @@ export class Linker implements DocumentLinker {
         discourse: discourse.get(entity.id) ?? 0,
         typeAgreement: typeAgreement(entity.type, formTypes),
         nameCount: Math.log1p(1 + entity.aliases.length) / Math.log(21),
-        formPrior: Math.log1p(this.formPriorOf?.(row, job.text) ?? 0) / Math.log(1001),
+        formPrior: Math.log1p(this.formPriorOf?.(row, job.lemma ?? job.text) ?? 0) / Math.log(1001),
         exemplar: exemplars === undefined ? 0 : exemplars.similarity(entity.id, vector as Float32Array, vectorNorm),
         demonym: demonymMatch(demonyms, this.namesOf(row, memory)),
       });

@@ -15,6 +15,11 @@ export interface SpanRequest extends Span {
    * 'given' without a given rank. Ignored with `candidateIds`.
    */
   readonly extraCandidateIds?: readonly string[];
+  /**
+   * The dictionary lemma of the span when the caller knows it (a WSD instance's `lemma`): the KB's per-form
+   * prior (`formPrior`) reads it instead of the surface form, so irregular forms ("took", "mice") find their lemma.
+   */
+  readonly lemma?: string;
 }
 
 /** Which retriever put a candidate into the set, and the raw signal values the ranker combined. */

@@ -56,6 +56,20 @@ void test('formPrior: the KB\'s count of the entity under the mention\'s word, l
   assert.equal((await makeLinker(loading).linkSpans(text, spans))[0].candidates[0].id, 'Q2');
 });
 
+void test('formPrior reads the span\'s lemma when the caller gives it (a WSD instance), else the surface form', async () => {
+  // "Dublins" is no lemma; its lemma "Dublin" has the count.
+  const text = 'Dublins grew fast.';
+  const counts: FormPriorLookup = (row, form) => (form === 'Dublin' && row === 1 ? 1000 : 0);
+  const surface = (await makeLinker(counts).linkSpans(text, [{ start: 0, end: 7, candidateIds: ['Q1', 'Q2'] }]))[0];
+  const byLemma = (await makeLinker(counts).linkSpans(text, [{ start: 0, end: 7, candidateIds: ['Q1', 'Q2'], lemma: 'Dublin' }]))[0];
+  const k = FEATURE_NAMES.indexOf('formPrior');
+  const q2 = (m: typeof surface) => m.candidates.find((c) => c.id === 'Q2')?.features?.[k];
+  assert.equal(q2(surface), 0);
+  assert.ok(Math.abs((q2(byLemma) ?? 0) - 1) < 1e-12);
+  assert.equal(byLemma.candidates[0].id, 'Q2');
+  assert.equal(byLemma.text, 'Dublins', 'the mention is still the surface form');
+});
+
 void test('formPrior from the per-name counts the KB snapshot keeps equals the one read from index.sense, on the whole built-in WordNet', async () => {
   const { kb } = await loadKnowledgeBase([{ path: 'wordnet', format: 'wordnet' }], { strict: true });
   const counts = await wordnetNameCounts(kb.entities);
