@@ -71,6 +71,19 @@ async function waitResolved(page: Page, count: number): Promise<void> {
   });
 }
 
+/** The last lines of the Entity Linker log of this workbench's run (for a failure message). */
+function extensionLogTail(artifactsDir: string, lines = 8): string {
+  const logs = path.join(artifactsDir, 'user-data', 'logs');
+  const runs = fs.existsSync(logs) ? fs.readdirSync(logs).sort() : [];
+  for (const run of runs.reverse()) {
+    for (const host of fs.readdirSync(path.join(logs, run))) {
+      const file = path.join(logs, run, host, 'entity-linker.entity-linker', 'Entity Linker.log');
+      if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join(' | ');
+    }
+  }
+  return '(no log found)';
+}
+
 async function openFile(wb: Workbench, name: string): Promise<void> {
   await wb.page.keyboard.press('Escape');
   await wb.page.keyboard.press('Control+P');
@@ -164,7 +177,8 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
           await picker.locator('.quick-input-title', { hasText: /^Link ".+": .*«.+».*/ }).waitFor({ state: 'visible', timeout: 15_000 });
           const second = picker.locator('.monaco-list-row').nth(1);
           await second.waitFor({ state: 'visible' });
-          assert.match((await second.textContent()) ?? '', /(person|place|city|machine|university|company|fruit) · \d+ %/, 'a ranked candidate shows its type and confidence');
+          // A ranked candidate shows its type and confidence (the type may come a moment later from a busy link thread).
+          await second.filter({ hasText: /(person|place|city|machine|university|company|fruit) · \d+ %/ }).waitFor({ state: 'visible', timeout: 15_000 });
           // It opens on the second candidate (Accept takes the first): Enter takes it.
           await picker.locator('.monaco-list-row.focused', { hasText: /^\s*2\. / }).waitFor({ state: 'visible', timeout: 5_000 });
           await shot(wb, 'picker-session-1200-dark', shots);
@@ -296,7 +310,9 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
             await page.keyboard.press('Control+End');
             await page.keyboard.press('Control+Alt+BracketRight');
             await page.keyboard.press('Control+Alt+Space');
-            await title.waitFor({ state: 'visible', timeout: 30_000 });
+            await title.waitFor({ state: 'visible', timeout: 30_000 }).catch((e: unknown) => {
+              throw new Error(`${String(e).split('\n')[0]}; the extension's log ends: ${extensionLogTail(wb.artifactsDir)}`);
+            });
           }
           await page.locator('.quick-input-widget .monaco-list-row').nth(1).waitFor({ state: 'visible' });
           await shot(wb, `picker-${label}-${theme}`, shots);

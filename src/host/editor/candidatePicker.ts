@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { settledWithin } from '../../core/deadline';
 import type { Entity } from '../../core/kb/entity';
 import type { EntityHit } from '../../core/worker/linkerProtocol';
 import { sentenceAround } from './annotationFlow';
@@ -14,6 +15,8 @@ interface CandidateItem extends vscode.QuickPickItem {
 const DESCRIPTION_CHARS = 120;
 /** Characters of the mention's sentence in the picker's title. */
 const SENTENCE_CHARS = 110;
+/** How long the picker waits for the candidates' types and descriptions before it opens without them. */
+const DETAILS_WAIT_MS = 1000;
 
 /**
  * Quick Pick over the mention's ranked candidates (each with its type and a one-line description) plus a live
@@ -24,17 +27,22 @@ const SENTENCE_CHARS = 110;
  */
 export async function pickCandidate(document: vscode.TextDocument, mention: EditorMention, links: LinkService, highlighted = 0): Promise<string | undefined> {
   const candidates: readonly { id: string; title: string; score: number; probability?: number }[] = mention.linked?.candidates ?? mention.annotation?.candidates ?? [];
-  const entities = await links.entities(candidates.map((c) => c.id)).catch(() => candidates.map((): Entity | undefined => undefined));
-  const ranked: CandidateItem[] = candidates.map((c, i) => {
-    const entity = entities[i];
-    const confidence = c.probability === undefined ? `score ${c.score.toFixed(2)}` : `${Math.round(c.probability * 100)} %`;
-    return {
-      kbId: c.id,
-      label: `${i + 1}. ${c.title}`,
-      description: [entity?.type, confidence, c.id].filter((x) => x !== undefined && x !== '').join(' · '),
-      detail: oneLine(entity?.text ?? '', DESCRIPTION_CHARS) || '(no description in the KB)',
-    };
-  });
+  const itemsOf = (entities: readonly (Entity | undefined)[] | undefined): CandidateItem[] =>
+    candidates.map((c, i) => {
+      const entity = entities?.[i];
+      const confidence = c.probability === undefined ? `score ${c.score.toFixed(2)}` : `${Math.round(c.probability * 100)} %`;
+      return {
+        kbId: c.id,
+        label: `${i + 1}. ${c.title}`,
+        description: [entity?.type, confidence, c.id].filter((x) => x !== undefined && x !== '').join(' · '),
+        detail: entities === undefined ? '(the description is on its way from the link thread)' : oneLine(entity?.text ?? '', DESCRIPTION_CHARS) || '(no description in the KB)',
+      };
+    });
+  // The candidates' types and descriptions come from the link thread. The picker does not wait on a busy thread
+  // for long: past DETAILS_WAIT_MS it opens with the ranked titles and fills the details in when they come.
+  const details = links.entities(candidates.map((c) => c.id)).catch(() => candidates.map((): Entity | undefined => undefined));
+  const early = await settledWithin(details, DETAILS_WAIT_MS);
+  let ranked = itemsOf(early);
   await keepMentionBelowPicker(document, mention);
   const picker = vscode.window.createQuickPick<CandidateItem>();
   picker.title = `Link "${mention.text}": ${sentenceOf(document.getText(), mention)}`;
@@ -43,6 +51,7 @@ export async function pickCandidate(document: vscode.TextDocument, mention: Edit
   const rankedSection: vscode.QuickPickItem = { label: 'ranked candidates', kind: vscode.QuickPickItemKind.Separator };
   picker.items = [rankedSection as CandidateItem, ...ranked];
   const disposables: vscode.Disposable[] = [];
+  let closed = false;
   try {
     return await new Promise<string | undefined>((resolve) => {
       disposables.push(
@@ -60,8 +69,20 @@ export async function pickCandidate(document: vscode.TextDocument, mention: Edit
       picker.show();
       const first = ranked[Math.min(highlighted, ranked.length - 1)];
       if (highlighted > 0 && first !== undefined) picker.activeItems = [first];
+      if (early === undefined) {
+        void details.then((entities) => {
+          const active = picker.activeItems[0]?.kbId;
+          ranked = itemsOf(entities);
+          // While the annotator searches, the search results stay; the details show with the ranked list again.
+          if (closed || picker.value !== '') return;
+          picker.items = [rankedSection as CandidateItem, ...ranked];
+          const again = ranked.find((r) => r.kbId === active);
+          if (again !== undefined) picker.activeItems = [again];
+        });
+      }
     });
   } finally {
+    closed = true;
     for (const d of disposables) d.dispose();
     picker.dispose();
   }
