@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ANNOTATION_DIR } from '../../core/annotations/annotationPaths';
+import { settledWithin } from '../../core/deadline';
 import type { Logger } from '../../core/log';
 import { nextInQueue } from '../../core/simulation/documentQueue';
 import { isUnresolved } from '../linking/editorMention';
@@ -109,7 +110,7 @@ export class AnnotationQueue {
     const linking = this.mentions.linking;
     const deadline = Date.now() + LINK_WAIT_MS;
     while (!linking.isTracked(document.uri) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    await Promise.race([linking.whenIdle(document.uri), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+    await settledWithin(linking.whenIdle(document.uri), deadline - Date.now());
   }
 }
 
