@@ -5,7 +5,7 @@ import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import { checkModelOutDir } from '../../core/encoder/finetuned/finetunedModel';
 import { defaultCacheDir } from '../../core/session/linkingSession';
 import { finetuneFromSession } from '../../core/training/finetuneSession';
-import { FINETUNE_SELECTIONS, type FinetuneSelection } from '../../core/training/finetune';
+import { FINETUNE_LEARNING, FINETUNE_SELECTIONS, type FinetuneLearning, type FinetuneSelection } from '../../core/training/finetune';
 import { NEGATIVE_STRATEGIES, type NegativeStrategy } from '../../core/training/negativeMining';
 import { DEFAULT_HEAD_TRAINING } from '../../core/training/trainHead';
 import type { CliCommand } from '../cliCommand';
@@ -57,6 +57,10 @@ built, so linking with --model DIR starts at once.
                         head and learned state that never saw it; ranker = the fold rankers averaged, or the
                         parent's when refitting does not win) | recall (dev recall@64 of the head alone;
                         faster; the parent's ranker is kept, no learned.json)
+  --learn WHAT          all (default: head, ranker and learned.json) | exemplars (learned.json holds the
+                        training documents' exemplars alone, no confirmed names or prior; the parent's
+                        encoder and ranker are kept, nothing is trained: for WordNet senses, where the
+                        memory and a refit cost held-out accuracy)
   --seed N              seed of the split, the shuffling and the sampling: 0 to 2^32-1 (default ${DEFAULT_HEAD_TRAINING.seed})
   --out DIR             the new model folder
   --overwrite           replace DIR when it is an earlier fine-tuned model or empty (only once training has
@@ -89,6 +93,7 @@ export const finetuneCommand: CliCommand = {
       'entity-side': { type: 'boolean' },
       seed: { type: 'string' },
       'select-on': { type: 'string' },
+      learn: { type: 'string' },
       out: { type: 'string' },
       overwrite: { type: 'boolean' },
       'no-index': { type: 'boolean' },
@@ -122,6 +127,10 @@ export const finetuneCommand: CliCommand = {
     };
     // Unset: finetune's default (linker).
     const selectOn = values['select-on'] === undefined ? undefined : parseChoice<FinetuneSelection>('select-on', values['select-on'], FINETUNE_SELECTIONS, 'cross-fit');
+    const learn = parseChoice<FinetuneLearning>('learn', values.learn, FINETUNE_LEARNING, 'all');
+    if (learn === 'exemplars' && values['select-on'] !== undefined) {
+      throw new LinkerError('usage', '--learn exemplars trains nothing, so there is nothing to select on.', { hint: 'Leave out --select-on, or --learn.' });
+    }
     const idMapFor = goldIdMapArg(values['gold-id-map']);
     // The output folder too: a file, a foreign folder or the parent model as --out fails now, not after training.
     checkModelOutDir(values.out, { overwrite: values.overwrite === true, ...(values.model === undefined ? {} : { parentDir: values.model }) });
@@ -148,6 +157,7 @@ export const finetuneCommand: CliCommand = {
         overwrite: values.overwrite === true,
         training,
         selectOn,
+        ...(learn === 'all' ? {} : { learn }),
         logger: io.logger,
         signal,
         onProgress: (p) => {

@@ -47,6 +47,11 @@ export interface GoldDocument {
   readonly mentions: readonly GoldMention[];
   /** The collection the document belongs to (a Zeshel world, a WSD set, a benchmark file): the unit of macro averages. */
   readonly collection?: string;
+  /**
+   * The larger document this one is a part of (a WSD sentence's text, as "collection/text id"): train/dev splits
+   * and folds keep a group on one side (documentGroup), since its parts share topic and senses.
+   */
+  readonly group?: string;
 }
 
 /** Called for a record a reader leaves out on purpose (a rejected Prodigy answer, a pending annotation). */

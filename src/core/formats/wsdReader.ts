@@ -100,7 +100,9 @@ export function parseWsd(xml: string, file: string, keyText: string, keyFile: st
   };
   const flush = (): void => {
     if (current !== undefined) {
-      docs.push({ id: current.id, path: file, text: current.tokens.join(' '), mentions: current.mentions, collection });
+      // A sentence's text is its group: splits keep the sentences of one text together (documentGroup).
+      const group = unit === 'sentence' && textId !== undefined ? { group: `${collection}/${textId}` } : {};
+      docs.push({ id: current.id, path: file, text: current.tokens.join(' '), mentions: current.mentions, collection, ...group });
       current = undefined;
     }
   };
@@ -159,6 +161,7 @@ export function parseWsd(xml: string, file: string, keyText: string, keyFile: st
     } else if ((name === 'sentence' && unit === 'sentence') || (name === 'text' && unit === 'text')) {
       flush();
     }
+    if (name === 'text') textId = undefined;
   };
   parser.onerror = (error) => {
     throw new LinkerError('inputFormat', `XML error: ${error.message.split('\n')[0]}.`, { location: { file, line: parser.line + 1 }, cause: error });

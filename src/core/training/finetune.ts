@@ -15,10 +15,13 @@ import { type GoldReading, type RankerFit, fitRanker, learnedStateOf, linkerAccu
 import { HeadSwitchEncoder } from './headSwitchEncoder';
 import { DEFAULT_FOLDS, crossFitFinetune } from './finetuneCrossFit';
 import { LEARNED_FILE, mergeMemories } from './modelLearnedState';
+import { AnnotatorMemory } from '../learning/annotatorMemory';
+import { exemplarsFromGold } from '../learning/exemplarTraining';
 import type { LearnedState } from '../learning/learnedState';
 import { type HeadWeights, identityHead, projectRows } from '../encoder/finetuned/head';
 import { type ExampleCounts, type ExampleOptions, type TrainingMention, trainingDataHash, trainingMentions } from './trainingExamples';
 import { headTrainingOptions, type HeadExample, type HeadTrainingOptions, type HeadTrainingResult, type TrainingProgress, trainHead } from './trainHead';
+import { documentGroup } from './documentGroups';
 
 export interface FinetuneOptions extends ExampleOptions {
   /** Training documents (any gold format, or exported training JSONL read as gold). */
@@ -64,6 +67,13 @@ export interface FinetuneOptions extends ExampleOptions {
    * accepted and NIL decisions are the training documents themselves, so they are not counted twice).
    */
   readonly online?: LearnedState;
+  /**
+   * What the run learns: 'all' (the default: head, ranker and learned.json with the annotator memory and the
+   * exemplars); 'exemplars': the training documents' exemplars alone (learned.json without confirmed names or
+   * prior), the parent's encoder (no head trained: an identity head) and its ranker weights kept. For WordNet
+   * senses, where the memory and a refit on in-domain sentences cost held-out accuracy (docs/BENCHMARKS.md).
+   */
+  readonly learn?: FinetuneLearning;
   /** Options of the ranker's training (seed defaults to the head's). */
   readonly ranker?: Partial<TrainOptions>;
   readonly outDir: string;
@@ -75,6 +85,8 @@ export interface FinetuneOptions extends ExampleOptions {
 }
 
 export const FINETUNE_SELECTIONS = ['cross-fit', 'linker', 'recall'] as const;
+export const FINETUNE_LEARNING = ['all', 'exemplars'] as const;
+export type FinetuneLearning = (typeof FINETUNE_LEARNING)[number];
 export type FinetuneSelection = (typeof FINETUNE_SELECTIONS)[number];
 
 export type FinetuneProgress = TrainingProgress | { readonly stage: 'encode-mentions' | 'encode-entities'; readonly done: number; readonly total: number };
@@ -98,15 +110,17 @@ export interface FinetuneResult {
 export async function finetune(options: FinetuneOptions): Promise<FinetuneResult> {
   const { kb, encoder, signal } = options;
   const template = options.template ?? DEFAULT_TEMPLATE;
-  const training = headTrainingOptions(options.training);
+  const exemplarsOnly = options.learn === 'exemplars';
+  // --learn exemplars: no epoch (the identity head, its dev metrics before = after), nothing selected.
+  const training = exemplarsOnly ? { ...headTrainingOptions(options.training), epochs: 0 } : headTrainingOptions(options.training);
   const devFraction = options.devFraction ?? DEFAULT_DEV_FRACTION;
   const selectOn = options.selectOn ?? 'linker';
   const documents = [...options.train, ...(options.dev ?? [])];
-  if (selectOn === 'cross-fit' && !training.trainEntitySide && new Set(documents.map((d) => d.id)).size >= 2) return finetuneCrossFitted(options, documents, template, training);
+  if (selectOn === 'cross-fit' && !exemplarsOnly && !training.trainEntitySide && new Set(documents.map(documentGroup)).size >= 2) return finetuneCrossFitted(options, documents, template, training);
   let trainDocs = options.train;
   let devDocs = options.dev;
   if (devDocs === undefined) {
-    const split = splitByDocument(options.train, devFraction, training.seed, (d) => d.id);
+    const split = splitByDocument(options.train, devFraction, training.seed, documentGroup);
     trainDocs = split.train;
     devDocs = split.dev;
   }
@@ -126,7 +140,7 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
   });
   const reading: GoldReading = { mapGold: options.mapGold, ...(options.candidatesFor === undefined ? {} : { candidatesFor: options.candidatesFor }) };
   const rankerBase = options.online?.weights ?? options.rankerWeights;
-  const selector = selectOn !== 'recall' && !training.trainEntitySide ? linkerSelector({ ...options, rankerWeights: rankerBase }, entityVectors, template, trainDocs, devDocs, reading, training.seed) : undefined;
+  const selector = selectOn !== 'recall' && !exemplarsOnly && !training.trainEntitySide ? linkerSelector({ ...options, rankerWeights: rankerBase }, entityVectors, template, trainDocs, devDocs, reading, training.seed) : undefined;
   const linkerBefore = selector === undefined ? undefined : await selector.parentAccuracy();
   const result = await trainHead(
     {
@@ -146,18 +160,20 @@ export async function finetune(options: FinetuneOptions): Promise<FinetuneResult
   const rankerWeights = fit?.weights ?? options.rankerWeights;
   // The folder's learned state: what every training document (dev included) confirmed, and the training documents'
   // exemplars through the chosen head (the ranker's `exemplar` feature); weights are in ranker.json.
-  const learned = selector === undefined ? undefined : foldRejections(learnedStateOf(memoryFromGold([...trainDocs, ...devDocs], reading), undefined, fit?.exemplars), options.online);
+  const learned = exemplarsOnly
+    ? await exemplarsOnlyState(options, template, [...trainDocs, ...devDocs])
+    : selector === undefined ? undefined : foldRejections(learnedStateOf(memoryFromGold([...trainDocs, ...devDocs], reading), undefined, fit?.exemplars), options.online);
   const linkerMetrics = linkerBefore === undefined || fit === undefined ? undefined : { before: linkerBefore, after: fit.devAccuracy, selectedOn: 'whole-linker dev accuracy (gold spans)' };
   return writeFolder(options, {
     training,
     result,
     rankerWeights,
-    rankerHow: fit === undefined ? `ranker weights kept from ${options.rankerWeights.source ?? 'the parent'}` : `${fit.examples} training mentions, whole-linker dev accuracy ${(100 * fit.devAccuracy).toFixed(1)}%`,
+    rankerHow: fit === undefined ? `ranker weights kept from ${options.rankerWeights.source ?? 'the parent'}${exemplarsOnly ? ' (learn: exemplars)' : ''}` : `${fit.examples} training mentions, whole-linker dev accuracy ${(100 * fit.devAccuracy).toFixed(1)}%`,
     ...(learned === undefined ? {} : { learned }),
     ...(linkerMetrics === undefined ? {} : { linkerMetrics }),
     train,
     dev,
-    hyperparameters: { devFraction: options.dev === undefined ? devFraction : null },
+    hyperparameters: { devFraction: options.dev === undefined ? devFraction : null, ...(exemplarsOnly ? { learn: 'exemplars' } : {}) },
     trainingInfo: { devSource: options.dev === undefined ? 'split' : 'given', ...(fit === undefined ? {} : { ranker: { examples: fit.examples, goldNotRetrieved: fit.goldNotRetrieved, seconds: fit.seconds } }) },
     entityVectors,
   });
@@ -271,6 +287,17 @@ async function finetuneCrossFitted(options: FinetuneOptions, documents: readonly
     },
     entityVectors,
   });
+}
+
+/**
+ * `learn: 'exemplars'`: the documents' exemplars through the parent encoder (which the folder keeps: identity
+ * head), without the annotator memory; `decisions` counts the gold mentions observed.
+ */
+async function exemplarsOnlyState(options: FinetuneOptions, template: TextTemplateOptions, docs: readonly GoldDocument[]): Promise<LearnedState> {
+  const linker = new Linker({ kb: options.kb, encoder: options.encoder, rankerWeights: options.rankerWeights, options: { ...options.linkerOptions, template } });
+  const exemplars = (await exemplarsFromGold(linker, docs, options.mapGold, options.signal)).toJSON();
+  const observed = Object.values(exemplars.entities).reduce((a, e) => a + e.n, 0);
+  return { version: 1, memory: new AnnotatorMemory().toJSON(), exemplars, decisions: observed };
 }
 
 async function parentEntityVectors(options: FinetuneOptions, template: TextTemplateOptions): Promise<Float32Array> {

@@ -16,6 +16,7 @@ import type { GoldReading } from './finetuneRanker';
 import { HeadSwitchEncoder } from './headSwitchEncoder';
 import { type ExampleCounts, type ExampleOptions, type TrainingMention, trainingMentions } from './trainingExamples';
 import { type EpochReport, type HeadExample, type HeadTrainingOptions, type HeadTrainingResult, type TrainingProgress, trainHead } from './trainHead';
+import { documentGroup } from './documentGroups';
 
 /** Folds of the cross-fitted selection when none is asked for. */
 export const DEFAULT_FOLDS = 3;
@@ -76,7 +77,7 @@ export interface CrossFitResult {
 export async function crossFitFinetune(input: CrossFitInput): Promise<CrossFitResult> {
   const { kb, signal, training } = input;
   const dims = input.encoder.dims;
-  const folds = documentFolds(input.docs, Math.min(input.folds, input.docs.length), training.seed, (d) => d.id);
+  const folds = documentFolds(input.docs, Math.min(input.folds, new Set(input.docs.map(documentGroup)).size), training.seed, documentGroup);
   const perFold = folds.map((f) => trainingMentions(f, kb, input.exampleOptions));
   const mentions = perFold.flatMap((f) => f.mentions);
   const mentionVectors = await input.encodeMentions(mentions.map((m) => m.text));

@@ -15,6 +15,7 @@ import type { RankerWeights } from '../linker/ranker';
 import { kbKindOfIds } from '../linker/rankerProfiles';
 import type { SpanRequest } from '../linker/types';
 import { splitByDocument } from '../formats/documentSplit';
+import { documentGroup } from './documentGroups';
 
 /** How gold documents are read against the KB (as eval and the head's training read them). */
 export interface GoldReading {
@@ -73,7 +74,7 @@ export async function rankingExamples(
   seed: number,
   signal?: AbortSignal,
 ): Promise<{ examples: RankingExample[]; goldNotRetrieved: number; exemplars: ExemplarMemoryJson }> {
-  const halves = splitByDocument(docs, 0.5, seed, (d) => d.id);
+  const halves = splitByDocument(docs, 0.5, seed, documentGroup);
   const examples: RankingExample[] = [];
   let goldNotRetrieved = 0;
   // Each half's exemplars (its gold mentions' in-context vectors through this linker's encoder), cross-fitted as the memory.

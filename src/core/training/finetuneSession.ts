@@ -7,7 +7,7 @@ import type { LinkerOptions } from '../linker/linker';
 import { entityText } from '../linker/textTemplates';
 import type { Logger } from '../log';
 import type { LinkingSession } from '../session/linkingSession';
-import { type FinetuneProgress, type FinetuneResult, type FinetuneSelection, finetune } from './finetune';
+import { type FinetuneLearning, type FinetuneProgress, type FinetuneResult, type FinetuneSelection, finetune } from './finetune';
 import type { HeadTrainingOptions } from './trainHead';
 
 export interface SessionFinetuneOptions {
@@ -30,6 +30,8 @@ export interface SessionFinetuneOptions {
   readonly selectOn?: FinetuneSelection;
   /** See FinetuneOptions.folds. */
   readonly folds?: number;
+  /** See FinetuneOptions.learn (default 'all'). */
+  readonly learn?: FinetuneLearning;
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FinetuneProgress) => void;
@@ -74,6 +76,7 @@ export async function finetuneFromSession(options: SessionFinetuneOptions): Prom
     linkerOptions: withoutTemplate(session.linker.options),
     ...(options.selectOn === undefined ? {} : { selectOn: options.selectOn }),
     ...(options.folds === undefined ? {} : { folds: options.folds }),
+    ...(options.learn === undefined ? {} : { learn: options.learn }),
     ...(options.online === undefined ? {} : { online: options.online }),
     mapGold: options.mapGold,
     candidatesFor: options.candidatesFor,

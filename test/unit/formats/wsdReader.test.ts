@@ -19,11 +19,12 @@ void test('WSD: each sentence is a document of space-joined tokens; instances ca
     for (const m of d.mentions) assert.equal(d.text.slice(m.start, m.end), m.text);
   }
   assert.equal(docs[2].mentions[0].text, 'Cafés', 'character references are decoded');
+  assert.deepEqual(docs.map((d) => d.group), ['tiny/d000', 'tiny/d000', 'tiny/d001'], "a sentence's group is its text (splits keep a text together)");
 });
 
 void test('WSD: unit "text" joins a whole text into one document', async () => {
   const docs = await readWsdFiles(formatFixture('wsd', 'tiny.data.xml'), { unit: 'text' });
-  assert.deepEqual(docs.map((d) => [d.id, d.mentions.length]), [['d000', 3], ['d001', 1]]);
+  assert.deepEqual(docs.map((d) => [d.id, d.mentions.length, d.group]), [['d000', 3, undefined], ['d001', 1, undefined]]);
   assert.equal(docs[0].text, "The bank closed . It didn't reopen");
   const reopen = docs[0].mentions[2];
   assert.equal(docs[0].text.slice(reopen.start, reopen.end), 'reopen');

@@ -156,6 +156,51 @@ void test('splitByDocument keeps documents whole, depends on the seed, and not o
   assert.notDeepEqual(new Set(other.dev.map((x) => x.doc)), devDocs);
 });
 
+void test('finetune splits dev by document group (a WSD sentence\'s text), never a group across train and dev', async () => {
+  const { kb, docs, encoder } = syntheticCorpus();
+  // Two texts: one of 2 sentences, one of the rest. A dev split by sentence would take 20% of the sentences.
+  const grouped = docs.map((d, i) => ({ ...d, group: i < 2 ? 'set/d000' : 'set/d001' }));
+  const root = tempDir();
+  try {
+    const result = await finetune({ train: grouped, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: path.join(root, 'model'), training: { ...TRAINING, epochs: 1 }, selectOn: 'recall' });
+    assert.ok([2, docs.length - 2].includes(result.counts.dev.documents), `dev holds one whole text: ${result.counts.dev.documents} of ${docs.length} sentences`);
+    assert.equal(result.counts.dev.documents + result.counts.train.documents, docs.length);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+void test('finetune learn "exemplars" writes the exemplars alone: no memory, the parent ranker and encoder kept, no epoch', async () => {
+  const { kb, docs, encoder } = syntheticCorpus();
+  const root = tempDir();
+  const out = path.join(root, 'model');
+  const epochs: number[] = [];
+  try {
+    const result = await finetune({
+      train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING, learn: 'exemplars',
+      onProgress: (p) => (p.stage === 'epoch' ? epochs.push(p.report.epoch) : undefined),
+    });
+    assert.deepEqual(epochs, [], 'nothing trained');
+    assert.equal(result.training.bestEpoch, 0);
+    const learned = await readModelLearnedState(out);
+    assert.deepEqual(learned?.memory.names, {}, 'no confirmed names');
+    assert.deepEqual(learned?.memory.forms, {}, 'no annotators\' prior');
+    const gold0 = docs[0]!.mentions[0]!.goldIds[0]!;
+    assert.ok((learned?.exemplars?.entities[gold0]?.n ?? 0) >= 1, 'the gold entity has exemplars');
+    assert.equal(learned?.decisions, docs.reduce((a, d) => a + d.mentions.length, 0));
+    assert.deepEqual((await loadRankerWeights(out)).weights, DEFAULT_RANKER_WEIGHTS.weights, 'the parent ranker kept');
+    assert.equal(readFinetunedModel(out).manifest.hyperparameters['learn'], 'exemplars');
+    const loaded = await FinetunedEncoder.load(out, { provider: 'cpu', logger: silentLogger }, async () => encoder);
+    const text = entityText(kb.entities[0]!);
+    const [mine] = await loaded.encode([text], { role: 'mention' });
+    const [parent] = await encoder.encode([text], { role: 'mention' });
+    const norm = Math.hypot(...parent!);
+    for (let i = 0; i < parent!.length; i++) assert.ok(Math.abs(mine![i]! - parent![i]! / norm) < 1e-5, 'the identity head: the parent encoder');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
 void test('loadEncoder dispatches a fine-tuned folder and says when its parent folder is gone', async () => {
   const { kb, docs, encoder } = syntheticCorpus();
   const root = tempDir();
