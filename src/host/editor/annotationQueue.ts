@@ -92,7 +92,10 @@ export class AnnotationQueue {
         vscode.window.onDidChangeTextEditorSelection((e) => (cancelled ||= e.textEditor === editor && e.kind !== undefined && e.kind !== vscode.TextEditorSelectionChangeKind.Command)),
       );
       await this.whenLinked(document);
-      if (cancelled) return document;
+      if (cancelled) {
+        this.logger.info(`Annotation queue: ${name} shown; its first mention is not selected because the editor or the cursor moved while it was linked.`);
+        return document;
+      }
       const first = firstToVisit(this.mentions.mentionsOf(document).filter((m) => m.anchored && isUnresolved(m)), this.order());
       if (first === undefined) {
         void vscode.window.setStatusBarMessage(`Entity Linker: ${name} has no suggestions: Link Selection for what the linker missed, Next Unresolved (Ctrl+Alt+]) moves on.`, 8000);

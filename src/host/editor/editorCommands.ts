@@ -63,6 +63,13 @@ interface MentionArgs {
   readonly end: number;
 }
 
+/** The mention a decision acts on; `atCursor`: the active editor's cursor was on it when the command started. */
+interface Target {
+  readonly document: vscode.TextDocument;
+  readonly mention: EditorMention;
+  readonly atCursor: boolean;
+}
+
 function isMentionArgs(v: unknown): v is MentionArgs {
   return typeof v === 'object' && v !== null && typeof (v as MentionArgs).uri === 'string' && typeof (v as MentionArgs).start === 'number' && typeof (v as MentionArgs).end === 'number';
 }
@@ -80,11 +87,14 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     }
   };
   /** The mention the command acts on: from its arguments, else the one at the active editor's cursor. */
-  const target = async (arg: unknown): Promise<{ document: vscode.TextDocument; mention: EditorMention } | undefined> => {
+  const target = async (arg: unknown): Promise<Target | undefined> => {
     if (isMentionArgs(arg)) {
       const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
       const mention = s.mentions.mentionsOf(document).find((m) => m.start === arg.start && m.end === arg.end) ?? s.mentions.editorMentionAt(document, arg.start);
-      return mention === undefined ? undefined : { document, mention };
+      if (mention === undefined) return undefined;
+      const editor = vscode.window.activeTextEditor;
+      const cursor = editor?.document === document ? document.offsetAt(editor.selection.active) : -1;
+      return { document, mention, atCursor: mention.start <= cursor && cursor <= mention.end };
     }
     const editor = vscode.window.activeTextEditor;
     if (editor === undefined) return undefined;
@@ -93,7 +103,7 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       void vscode.window.setStatusBarMessage('Entity Linker: no mention at the cursor.', 3000);
       return undefined;
     }
-    return { document: editor.document, mention };
+    return { document: editor.document, mention, atCursor: true };
   };
   const activeDocument = (arg: unknown): Thenable<vscode.TextDocument> | vscode.TextDocument | undefined =>
     typeof arg === 'string' ? vscode.workspace.openTextDocument(vscode.Uri.parse(arg)) : vscode.window.activeTextEditor?.document;
@@ -127,13 +137,14 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
    * the next unresolved mention (document order, wrapping round, or least certain first) with its sentence in view. A decision made
    * elsewhere (a panel, a test passing a mention) leaves the cursor alone.
    */
-  const advance = async (t: { document: vscode.TextDocument; mention: EditorMention }, options: { acrossDocuments?: boolean; fromSelection?: boolean } = {}): Promise<void> => {
+  const advance = async (t: Target, options: { acrossDocuments?: boolean } = {}): Promise<void> => {
     const editor = vscode.window.activeTextEditor;
     if (!s.autoAdvance() || editor === undefined || editor.document !== t.document) return;
     s.queue.visit(t.document);
-    const cursor = editor.document.offsetAt(editor.selection.active);
-    // Link Selection's selection may hold the white space it trimmed: the decision was made from it all the same.
-    if (options.fromSelection !== true && (cursor < t.mention.start || cursor > t.mention.end)) return;
+    // Where the cursor was when the command started, not now: the extension host's copy of the selection can
+    // briefly read an older one while the window catches up with a quick second key (the decision would then
+    // look made elsewhere and the cursor would stay behind).
+    if (!t.atCursor) return;
     const acrossDocuments = options.acrossDocuments ?? true;
     const open = s.mentions.mentionsOf(t.document).filter((m) => m.anchored && isUnresolved(m));
     const next = nextAfterDecision(open, t.mention, s.advanceOrder());
@@ -258,7 +269,8 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
         if (kbId !== undefined) {
           await s.mentions.acceptMention(document, mention, kbId);
           // On to the document's next open mention (never to another document: more may be missed here).
-          await advance({ document, mention }, { acrossDocuments: false, fromSelection: true });
+          // Link Selection's selection may hold the white space it trimmed: the decision was made from it all the same.
+          await advance({ document, mention, atCursor: true }, { acrossDocuments: false });
         }
       }
       return mention.linked?.candidates[0]?.id;

@@ -55,7 +55,7 @@ suite('Entity Linker: the annotation queue and Possible Mention, by keyboard com
     await vscode.commands.executeCommand('entityLinker.acceptTop');
     assert.equal(selected(), 'Apple', 'auto-advance inside the document');
     await vscode.commands.executeCommand('entityLinker.acceptTop');
-    assert.equal(activeName(), DOCS[1][0], 'the last decision moved on to the next document');
+    assert.equal(activeName(), DOCS[1][0], `the last decision moved on to the next document (selected: ${JSON.stringify(selected())}; mentions: ${JSON.stringify(api.mentions(active().document.uri.toString()).map((m) => [m.text, m.status]))})`);
     assert.equal(selected(), 'Steve Jobs', 'its first open mention is selected');
     assert.equal(statusOf('Steve Jobs'), 'predicted', 'nothing is decided in the new document');
     // The revealed mention is selected with the cursor at its end: Ctrl+Shift+Right widens it for Link Selection.
