@@ -14,7 +14,8 @@ const REFRESH_DELAY_MS = 600;
 /**
  * The corpus view: the current model against every accepted/NIL label of the workspace. The report is
  * computed in core (src/core/analysis) once per change; a change while the panel is hidden only marks it stale,
- * so typing in an editor never pays for a 10,000-mention report nobody looks at.
+ * so typing in an editor never pays for a 10,000-mention report nobody looks at, and hiding the panel while it
+ * ranks stops the ranking (the link thread is the editor's too).
  */
 export class CorpusPanel extends ViewPanel {
   private stale = false;
@@ -29,8 +30,14 @@ export class CorpusPanel extends ViewPanel {
   constructor(panel: vscode.WebviewPanel, context: PanelContext) {
     super(panel, context, 'corpus', 'Entity Linker: Corpus');
     this.register(panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.channel.reset();
-      else if (this.stale) void this.refresh();
+      if (panel.visible) {
+        if (this.stale) void this.refresh();
+        return;
+      }
+      this.channel.reset();
+      // Hidden mid-report: stop ranking (it holds the link thread the editor's candidates and picker wait on)
+      // and report again when the view is shown.
+      if (this.stopLoading()) this.stale = true;
     }));
   }
 

@@ -63,9 +63,17 @@ export abstract class ViewPanel extends Disposable {
       return;
     }
     if (controller.signal.aborted || this.isDisposed) return;
+    this.loading = undefined;
     this.last = data;
     this.willShow(data);
     this.channel.post({ type: 'show', data });
+  }
+
+  /** Stops the load in flight, if any (its result is dropped); resolves to whether one was running. */
+  protected stopLoading(): boolean {
+    const running = this.loading !== undefined && !this.loading.signal.aborted;
+    this.loading?.abort();
+    return running;
   }
 
   /** Runs `onQuiet` once the backend's changes pause for `delayMs` (one relabel can fire several). */

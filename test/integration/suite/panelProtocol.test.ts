@@ -7,7 +7,9 @@ import { MentionPanel } from '../../../src/host/panels/mentionPanel';
 import type { PanelContext } from '../../../src/host/panels/viewPanel';
 import type { RenderedEvent } from '../../../src/host/panels/panelChannel';
 import { NEGATIVES_SHOWN } from '../../../src/host/panels/mentionViewData';
+import type { LabelledMention, MentionBackend } from '../../../src/host/linking/mentionBackend';
 import { PanelTestBackend } from './panelTestBackend';
+import { until } from './waitUntil';
 
 const EXTENSION_ID = 'entity-linker.entity-linker';
 
@@ -111,6 +113,35 @@ suite('Entity Linker: panel protocol in the extension host', () => {
       assert.deepEqual(table.rows.map((r) => r[0]).sort(), backend.doc.records.filter((r) => r.status === 'accepted' || r.status === 'nil').map((r) => r.text).sort());
     } finally {
       panel.dispose();
+    }
+  });
+
+  test('corpus view hidden while it ranks stops ranking (the link thread is the editor\'s too) and reports again once shown', async function () {
+    this.timeout(60_000);
+    // The backend's ranking of the labelled mentions never ends by itself: only its signal can stop it.
+    const rankings: AbortSignal[] = [];
+    const slow: MentionBackend = Object.assign(Object.create(backend) as PanelTestBackend, {
+      labelledMentions: (signal?: AbortSignal): Promise<LabelledMention[]> => {
+        assert.ok(signal, 'the corpus view passes a signal');
+        rankings.push(signal);
+        return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true }));
+      },
+    });
+    const panel = CorpusPanel.create({ ...context, backend: () => slow });
+    try {
+      void panel.refresh();
+      await until('the ranking to start', () => rankings.length === 1);
+      // A text editor opened in the panel's column hides it.
+      const note = await vscode.workspace.openTextDocument({ content: 'a note\n' });
+      await vscode.window.showTextDocument(note, { viewColumn: panel.panel.viewColumn, preview: false });
+      await until('the hidden view to stop ranking', () => rankings[0].aborted);
+      assert.equal(panel.panel.visible, false);
+      panel.panel.reveal(panel.panel.viewColumn);
+      await until('the view, shown again, to rank again', () => rankings.length === 2);
+      assert.equal(rankings[1].aborted, false);
+    } finally {
+      panel.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 });
