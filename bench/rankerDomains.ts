@@ -32,6 +32,8 @@ import type { DocumentDecision, SpanRequest } from '../src/core/linker/types';
 import { describeLeakFree, leakFreeTraining } from '../src/core/training/leakFreeTraining';
 import { SeededRandom } from '../src/core/training/seededRandom';
 import { wordnetFormPriorOf } from '../src/core/linker/wordnetSenseCounts';
+import { ExactIndex } from '../src/core/index/exactIndex';
+import type { VectorIndex } from '../src/core/index/vectorIndex';
 import { DATA, openWiki11k, openWordNet } from './benchData';
 import type { MemoEncoder } from './qualityLinkers';
 
@@ -41,6 +43,8 @@ export const ELEVANT_TRAIN_LARGER = [...ELEVANT_TRAIN, 'oke-2015-eval'];
 const WSD_TRAIN = ['semeval2013', 'semeval2015', 'senseval3'];
 const WSD_TEST = ['senseval2', 'semeval2007'];
 const RANDOM_NEGATIVES = 32;
+/** The domain name of senseNameExamples' examples (trainRanker --sense-names; in the examples cache). */
+export const SENSE_NAMES_DOMAIN = 'WSD names';
 export const POOL = { denseTopN: 64, lexicalTopN: 64, hardNegatives: 0 } as const;
 /** The weights the features are computed with: hand-set, plus negligible coherence and demonym weights so they are computed (demonym: and its candidates retrieved). */
 export const EXTRACTION: RankerWeights = { version: 2, weights: { ...HAND_SET_RANKER_WEIGHTS.weights, coherence: 1e-9, demonym: 1e-9 }, source: 'extraction' };
@@ -54,6 +58,11 @@ export interface Domain {
   readonly randomNegatives: number;
   readonly train: readonly GoldDocument[];
   readonly test: readonly GoldDocument[];
+  /**
+   * WSD: an exact index over the vectors of the training documents' senses (KB rows `rows`), for senseNameExamples:
+   * the nearest synsets to a mention in context, as a KB-wide dense index returns them for a name.
+   */
+  readonly senseIndex?: { readonly index: VectorIndex; readonly rows: readonly number[] };
 }
 
 export async function elevantDomain(encoder: MemoEncoder, quick = false, trainFiles: readonly string[] = ELEVANT_TRAIN): Promise<Domain> {
@@ -82,7 +91,61 @@ export async function wsdDomain(encoder: MemoEncoder, quick = false): Promise<Do
   console.log(`WSD vs WordNet: ${w.setup.join('; ')}.`);
   console.log(describeLeakFree('WSD', split));
   const formPrior = await wordnetFormPriorOf(w.kb.entities);
-  return { name: 'WSD', kb: w.kb, init: { entityVector: w.vectors.of, entityPrior: w.prior, ...(formPrior === undefined ? {} : { formPrior }), options: POOL }, mapGold: w.mapGold, candidatesFor: w.candidatesFor, randomNegatives: 0, train, test };
+  const rows = [...new Set(train.flatMap((doc) => doc.mentions.flatMap((m) => (w.candidatesFor(m) ?? []).map((id) => w.kb.rowOf(id)))))].filter((r): r is number => r !== undefined && w.vectors.of(r) !== undefined).sort((a, b) => a - b);
+  const flat = new Float32Array(rows.length * encoder.dims);
+  rows.forEach((r, i) => flat.set(w.vectors.of(r)!, i * encoder.dims));
+  const senseIndex = { index: new ExactIndex(flat, encoder.dims), rows };
+  return { name: 'WSD', kb: w.kb, init: { entityVector: w.vectors.of, entityPrior: w.prior, ...(formPrior === undefined ? {} : { formPrior }), options: POOL }, mapGold: w.mapGold, candidatesFor: w.candidatesFor, randomNegatives: 0, train, test, senseIndex };
+}
+
+/**
+ * The WSD training nouns linked as the built-in WordNet KB links a name (trainRanker --sense-names): no given
+ * sense list; the candidates are what retrieval returns — the nearest synsets in context among the training
+ * documents' senses (Domain.senseIndex), the lexical and n-gram name matches over all of WordNet — plus the
+ * lemma's senses (scored even when not retrieved; no given order), and `randomNegatives` synsets of other lemmas
+ * as random negatives. Candidates whose names do not match the mention then compete with the senses, so the
+ * senses profile learns to read names (with given senses only, name features never discriminate). Zero-shot
+ * only (no memory, no document decisions), one example per noun whose gold was scored.
+ */
+export async function senseNameExamples(d: Domain, encoder: MemoEncoder, randomNegatives = RANDOM_NEGATIVES): Promise<DomainExample[]> {
+  if (d.senseIndex === undefined || d.candidatesFor === undefined) throw new Error(`senseNameExamples: domain ${d.name} has no sense index.`);
+  const { index, rows: indexRows } = d.senseIndex;
+  const linker = new Linker({ kb: d.kb, encoder, rankerWeights: EXTRACTION, ...d.init, index, entityIndexRows: indexRows });
+  const rng = new SeededRandom(0);
+  const out: DomainExample[] = [];
+  for (const doc of d.train) {
+    const nouns = doc.mentions.map((m, i) => ({ m, gold: d.mapGold(m), i })).filter(({ m, gold }) => m.pos === 'NOUN' && gold.status === 'in-kb');
+    if (nouns.length === 0) continue;
+    const randoms = nouns.map(({ m }) => {
+      const senses = new Set(d.candidatesFor?.(m) ?? []);
+      const picked = new Set<string>();
+      for (let k = 0; k < randomNegatives; k++) {
+        const id = d.kb.entities[indexRows[rng.int(indexRows.length)]].id;
+        if (!senses.has(id)) picked.add(id);
+      }
+      return picked;
+    });
+    const requests: SpanRequest[] = nouns.map(({ m }, j) => ({ start: m.start, end: m.end, extraCandidateIds: [...(d.candidatesFor?.(m) ?? []), ...randoms[j]], ...(m.lemma === undefined ? {} : { lemma: m.lemma }) }));
+    const linked = await linker.linkSpans(doc.text, requests, { topK: 10000 });
+    linked.forEach((lm, j) => {
+      const { m, gold } = nouns[j];
+      if (gold.status !== 'in-kb') return;
+      const isRandom = (c: (typeof lm.candidates)[number]): boolean => randoms[j].has(c.id) && c.signals.retrievedBy.every((b) => b === 'given');
+      const scored = lm.candidates.filter((c) => !isRandom(c));
+      const goldIndex = scored.findIndex((c) => gold.ids.includes(c.id));
+      if (goldIndex < 0) return;
+      const rows = scored.filter((c, k) => k === goldIndex || !gold.ids.includes(c.id));
+      out.push({
+        features: rows.map((c) => [...(c.features ?? [])]),
+        gold: rows.findIndex((c) => gold.ids.includes(c.id)),
+        random: lm.candidates.filter(isRandom).map((c) => [...(c.features ?? [])]),
+        ids: rows.map((c) => c.id),
+        mention: m,
+        profile: kbKindOfIds(rows.map((c) => c.id)),
+      });
+    });
+  }
+  return out;
 }
 
 /** Listwise examples from the training documents: zero-shot, then while annotating (context + memory). */
@@ -189,7 +252,8 @@ export function fitRecipe(examples: readonly RankingExample[], seed: number, rec
       const fits = Object.fromEntries(kinds.map((k) => [k, fitOn(ofKind(k), s, HAND_SET_RANKER_WEIGHTS)])) as Partial<Record<KbKind, RankerWeights>>;
       return withProfiles(fits.entities ?? HAND_SET_RANKER_WEIGHTS, fits);
     }
-    const joint = fitOn(examples, s, HAND_SET_RANKER_WEIGHTS);
+    // Examples weighing 0 (trainRanker --sense-names) train their kind's profile only, not the joint fit.
+    const joint = fitOn(examples.filter((e) => (e.weight ?? 1) > 0), s, HAND_SET_RANKER_WEIGHTS);
     if ((recipe.profiles ?? 'none') === 'none') return joint;
     return withProfiles(joint, Object.fromEntries(kinds.map((k) => [k, fitOn(ofKind(k), s, joint)])));
   };

@@ -8,6 +8,11 @@
  *   --drop=f1,f2 trains without those features (their columns read 0, weights frozen at 0); --tag=NAME names the
  *   seeds "NAME seed N" (--only=NAME-N) and --append adds them to the saved seeds of the same split, so that
  *   variants are measured side by side in one --measure run
+ *   --sense-names adds the WSD training nouns linked as the built-in WordNet KB links a name (retrieved candidates,
+ *   the lemma's senses without their given order, random synsets of other lemmas: bench/rankerDomains.ts
+ *   senseNameExamples) as a third domain 'WSD names', so the senses profile learns to read names (they train
+ *   that profile only: they weigh 0 in the joint fit, so the entities profile is unchanged); with
+ *   --from-cache it takes that domain from the cache (which a run with --sense-names wrote), else leaves it out
  *   --also-without=f1,f2 adds a copy of every training example that reads one of them with those features 0 (the
  *   example as linked without that memory, e.g. no exemplars: the editor's decisions do not carry mention vectors
  *   yet), so the weights also fit the case where the feature is missing
@@ -51,7 +56,7 @@ import { openEncoder } from '../src/core/session/openEncoder';
 import { CACHE, DATA, ROOT, secs } from './benchData';
 import { MemoEncoder, givenOrderLinker } from './qualityLinkers';
 import { pct } from './qualityTables';
-import { ELEVANT_TRAIN, ELEVANT_TRAIN_LARGER, SHIPPED_RECIPE, domainExamples, elevantDomain, fitRecipe, wsdDomain } from './rankerDomains';
+import { ELEVANT_TRAIN, ELEVANT_TRAIN_LARGER, SENSE_NAMES_DOMAIN, SHIPPED_RECIPE, domainExamples, elevantDomain, fitRecipe, senseNameExamples, wsdDomain } from './rankerDomains';
 import type { Domain, RankerRecipe } from './rankerDomains';
 
 const argv = process.argv.slice(2);
@@ -66,6 +71,7 @@ const ONLY = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 const DROP = (argv.find((a) => a.startsWith('--drop='))?.slice('--drop='.length).split(',') ?? []) as FeatureName[];
 const TAG = argv.find((a) => a.startsWith('--tag='))?.slice('--tag='.length);
 const APPEND = argv.includes('--append');
+const SENSE_NAMES = argv.includes('--sense-names');
 /** Default: the shipped recipe's (SHIPPED_RECIPE.alsoWithout); `--also-without=` (empty) for none. */
 const ALSO_WITHOUT = (argv.find((a) => a.startsWith('--also-without='))?.slice('--also-without='.length).split(',').filter((f) => f !== '') ?? SHIPPED_RECIPE.alsoWithout ?? []) as FeatureName[];
 /** A saved seed's --only key: "1" for "seed 1", "NAME-1" for a tagged "NAME seed 1". */
@@ -127,6 +133,12 @@ async function main(): Promise<void> {
       examples.push({ domain: d.name, ex });
       memories.set(d.name, memory);
       console.log(`${d.name}: ${d.train.length} training documents, ${ex.length} examples (two per in-KB mention whose gold was scored) in ${secs(performance.now() - t)} s`);
+      if (SENSE_NAMES && d.senseIndex !== undefined) {
+        const t2 = performance.now();
+        const names = await senseNameExamples(d, encoder);
+        examples.push({ domain: SENSE_NAMES_DOMAIN, ex: names });
+        console.log(`${SENSE_NAMES_DOMAIN}: ${names.length} examples (one per training noun, retrieved candidates + the lemma's senses, ${d.senseIndex.rows.length} synsets indexed) in ${secs(performance.now() - t2)} s`);
+      }
     }
     if (FROM_CACHE) {
       const cached = JSON.parse(await readFile(EXAMPLES_FILE, 'utf8')) as { split?: string; features: string[]; domains: Record<string, { train: RankingExample[] }> };
@@ -138,9 +150,11 @@ async function main(): Promise<void> {
       // Caches made before profiles carry no kind: WordNet's examples are senses, elevant's entities.
       const kindOf = (domain: string): KbKind => (domain === 'WSD' ? 'senses' : 'entities');
       for (const [domain, { train }] of Object.entries(cached.domains)) {
+        if (domain === SENSE_NAMES_DOMAIN && !SENSE_NAMES) continue;
         examples.push({ domain, ex: train.map((e) => ({ ...e, features: rows(e.features), ...(e.random === undefined ? {} : { random: rows(e.random) }), profile: e.profile ?? kindOf(domain) })) });
       }
       console.log(`training examples from ${path.relative(ROOT, EXAMPLES_FILE)}: ${examples.map((e) => `${e.ex.length} ${e.domain}`).join(', ')}`);
+      if (SENSE_NAMES && !examples.some((e) => e.domain === SENSE_NAMES_DOMAIN)) throw new Error(`${EXAMPLES_FILE} has no '${SENSE_NAMES_DOMAIN}' examples; run once with --sense-names without --from-cache.`);
     } else if (!QUICK) {
       // The same format as rankerErrors.js --dump (no test part), for bench/rankerModels.ts --file.
       await mkdir(CACHE, { recursive: true });
@@ -158,11 +172,14 @@ async function main(): Promise<void> {
         e.ex = [...e.ex, ...copies];
       }
     }
-    const total = examples.reduce((a, e) => a + e.ex.length, 0);
     const dropped = DROP.map((n) => FEATURE_NAMES.indexOf(n));
     if (dropped.some((k) => k < 0)) throw new Error(`--drop=${DROP.join(',')}: not all are features (${FEATURE_NAMES.join(', ')}).`);
     const zero = (rows: readonly (readonly number[])[]): number[][] => rows.map((f) => f.map((x, k) => (dropped.includes(k) ? 0 : x)));
-    const all = examples.flatMap(({ ex }) => ex.map((e) => ({ ...e, features: zero(e.features), ...(e.random === undefined ? {} : { random: zero(e.random) }), weight: total / (examples.length * ex.length) })));
+    // The 'WSD names' examples weigh 0: they train the senses profile, not the joint fit (fitRecipe), which then
+    // stays what the two domains make it (and with it the entities profile).
+    const weighed = examples.filter((e) => e.domain !== SENSE_NAMES_DOMAIN);
+    const weighedTotal = weighed.reduce((a, e) => a + e.ex.length, 0);
+    const all = examples.flatMap(({ domain, ex }) => ex.map((e) => ({ ...e, features: zero(e.features), ...(e.random === undefined ? {} : { random: zero(e.random) }), weight: domain === SENSE_NAMES_DOMAIN ? 0 : weighedTotal / (weighed.length * ex.length) })));
     const trained: RankerWeights[] = [];
     console.log(`recipe: ${RECIPE.hidden === 0 ? 'linear' : `residual MLP, ${RECIPE.hidden} hidden units`}${RECIPE.ensemble > 1 ? `, average of ${RECIPE.ensemble} fits per seed` : ''}; profiles per KB kind: ${RECIPE.profiles}`);
     for (const seed of SEEDS) {
@@ -280,7 +297,9 @@ async function writeDefaults(w: RankerWeights, examples: readonly { domain: stri
  * random KB negatives, from the hand-set version-1 weights, on elevant ${ELEVANT_FILES.join(' + ')} (wiki11k)
  * and WSD semeval2013 + semeval2015 + senseval3 (WordNet), less the training documents whose text is a test
  * document's and repeated texts (bench/rankerDomains.ts); ${examples.map((e) => `${e.ex.length} ${e.domain} examples`).join(', ')}${ALSO_WITHOUT.length === 0 ? '' : ` (with a copy
- * without ${ALSO_WITHOUT.join(', ')} of each example that reads it: trainRanker --also-without)`}.
+ * without ${ALSO_WITHOUT.join(', ')} of each example that reads it: trainRanker --also-without)`}${SENSE_NAMES ? `;
+ * the senses profile also on the WSD training nouns linked as the built-in KB links a name (trainRanker
+ * --sense-names: retrieved candidates and random synsets of other lemmas, so that it reads names)` : ''}.
  * Never report quality on those documents (docs/BENCHMARKS.md uses the others).
  */
 export const DEFAULT_RANKER_WEIGHTS: RankerWeights = ${JSON.stringify(json, null, 2).replace(/"(\w+)":/g, '$1:').replace(/"/g, "'")};
