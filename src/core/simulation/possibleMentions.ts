@@ -10,16 +10,23 @@ import type { Span } from '../linker/types';
  * - a run of capitalised words (with the particles and joiners of names: "University of Turin", "U.S."),
  * - a lower-case word that is no function word ("professor", "archaeologist"), or
  * - a third-person pronoun ("he", "her", "they"),
- * that overlaps no mention the editor shows (`taken`: predictions and stored annotations). Pure text: the
- * editor computes them without the linker, and simulate replays the same steps.
+ * that overlaps no mention the editor shows (`taken`: predictions and stored annotations); and a run of
+ * capitalised words that strictly contains shown mentions and overlaps no other ("Polytechnic Institute of Turin"
+ * around a suggested "Turin": Previous Possible Mention from the suggestion selects the whole name). Pure text:
+ * the editor computes them without the linker, and simulate replays the same steps.
  */
 export function possibleMentions(text: string, taken: readonly Span[]): Span[] {
   const tokens = tokenize(text);
   const out: Span[] = [];
   const inRun = new Set<number>();
+  const sorted = [...taken].sort((a, b) => a.start - b.start);
+  const around: Span[] = [];
   for (const [first, last] of capitalisedRuns(text, tokens)) {
     for (let i = first; i <= last; i++) inRun.add(i);
-    out.push({ start: tokens[first].start, end: tokens[last].end });
+    const run = { start: tokens[first].start, end: tokens[last].end };
+    out.push(run);
+    const inside = sorted.filter((t) => t.start < run.end && t.end > run.start);
+    if (inside.length > 0 && inside.every((t) => t.start >= run.start && t.end <= run.end && t.end - t.start < run.end - run.start)) around.push(run);
   }
   tokens.forEach((t, i) => {
     if (!t.word || inRun.has(i)) return;
@@ -27,8 +34,7 @@ export function possibleMentions(text: string, taken: readonly Span[]): Span[] {
     const contentWord = !/^\p{Lu}/u.test(t.surface) && !/^\p{N}+$/u.test(t.surface) && t.surface.length > 1 && !FUNCTION_WORDS.has(t.folded);
     if (pronoun || contentWord) out.push({ start: t.start, end: t.end });
   });
-  const sorted = [...taken].sort((a, b) => a.start - b.start);
-  return out.filter((s) => !overlapsAny(sorted, s)).sort((a, b) => a.start - b.start);
+  return [...out.filter((s) => !overlapsAny(sorted, s)), ...around].sort((a, b) => a.start - b.start);
 }
 
 function overlapsAny(sorted: readonly Span[], s: Span): boolean {
@@ -41,13 +47,14 @@ function overlapsAny(sorted: readonly Span[], s: Span): boolean {
 
 /**
  * The possible mention one press of Next (1) or Previous (-1) Possible Mention selects from the selection
- * [from, to): forward the first starting at or after `to`, backward the last ending at or before `from`;
- * wrapping round at either end, like Next Unresolved. Undefined when there is none.
+ * [from, to): forward the first starting at or after `to`, backward the last (by start) ending at or before
+ * `from` or, for a selection, starting before it and ending at or after its end (a name around it); wrapping
+ * round at either end, like Next Unresolved. Undefined when there is none.
  */
 export function stepPossible(spans: readonly Span[], from: number, to: number, direction: 1 | -1): Span | undefined {
   if (spans.length === 0) return undefined;
   if (direction > 0) return spans.find((s) => s.start >= to) ?? spans[0];
-  return [...spans].reverse().find((s) => s.end <= from) ?? spans[spans.length - 1];
+  return [...spans].reverse().find((s) => s.end <= from || (from < to && s.start < from && s.end >= to)) ?? spans[spans.length - 1];
 }
 
 /**

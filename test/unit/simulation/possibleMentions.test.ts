@@ -25,6 +25,24 @@ void test('Next / Previous Possible Mention step from the selection and wrap rou
   assert.equal(possibleSteps(spans, 0, 0, text.indexOf('of')), undefined);
 });
 
+void test('a capitalised run around a shown mention is a stop, reached by Previous Possible Mention from the mention', () => {
+  const text = 'He taught at the Polytechnic Institute of Turin and in Milan.';
+  const turin = { start: text.indexOf('Turin'), end: text.indexOf('Turin') + 5 };
+  const spans = possibleMentions(text, [turin]);
+  assert.deepEqual(texts(text, spans), ['He', 'taught', 'Polytechnic Institute of Turin', 'Milan']);
+  // From the suggested "Turin" (selected), one press back selects the whole name; forward goes on to "Milan".
+  assert.equal(texts(text, [stepPossible(spans, turin.start, turin.end, -1)!])[0], 'Polytechnic Institute of Turin');
+  assert.equal(texts(text, [stepPossible(spans, turin.start, turin.end, 1)!])[0], 'Milan');
+  assert.equal(possibleSteps(spans, turin.start, turin.end, text.indexOf('Polytechnic'))?.presses, 1);
+  // A run a shown mention only partly overlaps, or one that is itself shown, is no stop.
+  const institute = { start: text.indexOf('Institute'), end: text.indexOf(' and') + 4 };
+  assert.deepEqual(texts(text, possibleMentions(text, [institute])), ['He', 'taught', 'Milan']);
+  const whole = { start: text.indexOf('Polytechnic'), end: turin.end };
+  assert.deepEqual(texts(text, possibleMentions(text, [whole])), ['He', 'taught', 'Milan']);
+  // A cursor (no selection) inside a word still steps back past it, as before.
+  assert.equal(texts(text, [stepPossible(spans, text.indexOf('Milan') + 2, text.indexOf('Milan') + 2, -1)!])[0], 'Polytechnic Institute of Turin');
+});
+
 void test('possibleKeys extends a selection with Ctrl+Shift+Right or shrinks it with Ctrl+Shift+Left', () => {
   const text = 'She was an assistant professor at Turin Rita Levi here.';
   const spans = possibleMentions(text, []);

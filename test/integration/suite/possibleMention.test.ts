@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HostTestApi } from '../../../src/host/hostTestApi';
+import { openEditorWorkspace } from './editorFixtures';
+
+/** "California" is in the tiny KB, "University of California" is not: the linker suggests the part of the name. */
+const NAME = 'possible/university.txt';
+const TEXT = 'She studied at the University of California and then moved to New York.\n';
+
+suite('Entity Linker: Possible Mention selects the name around a suggestion', () => {
+  let api: HostTestApi;
+  let root: string;
+
+  const active = (): vscode.TextEditor => {
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'an editor is active');
+    return editor;
+  };
+  const selected = (): string => active().document.getText(active().selection);
+
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    ({ api, root } = await openEditorWorkspace({ 'linking.debounceMs': 30 }, (r) => {
+      fs.mkdirSync(path.join(r, 'possible'), { recursive: true });
+      fs.writeFileSync(path.join(r, NAME), TEXT);
+    }));
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(path.join(root, 'possible'), { recursive: true, force: true });
+    fs.rmSync(path.join(root, '.entity-links', `${NAME}.jsonl`), { force: true });
+  });
+
+  test('Previous Possible Mention from a suggested part of a longer name selects the whole name; Next goes on past it', async function () {
+    this.timeout(120_000);
+    const document = await vscode.workspace.openTextDocument(path.join(root, NAME));
+    const editor = await vscode.window.showTextDocument(document);
+    await api.whenLinked(document.uri.toString());
+    const shown = api.mentions(document.uri.toString()).map((m) => m.text);
+    assert.ok(shown.includes('California'), `the part of the name is suggested (mentions: ${JSON.stringify(shown)})`);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await vscode.commands.executeCommand('entityLinker.nextMention');
+    assert.equal(selected(), 'California');
+    await vscode.commands.executeCommand('entityLinker.previousPossibleMention');
+    assert.equal(selected(), 'University of California', 'one press back selects the name around the suggestion');
+    await vscode.commands.executeCommand('entityLinker.previousPossibleMention');
+    assert.equal(selected(), 'studied', 'the next press back goes on to the word before the name');
+    await vscode.commands.executeCommand('entityLinker.nextPossibleMention');
+    assert.equal(selected(), 'University of California');
+    await vscode.commands.executeCommand('entityLinker.nextPossibleMention');
+    assert.equal(selected(), 'moved', 'forward from the name steps past the suggestion inside it');
+  });
+});
