@@ -27,6 +27,7 @@ import * as path from 'node:path';
 import type { MentionDetector } from '../src/core/detection/mentionDetector';
 import { AnnotationConventions, conventionShape } from '../src/core/detection/annotationConventions';
 import { MentionScorer } from '../src/core/detection/mentionScorer';
+import { MENTION_FEATURE_NAMES } from '../src/core/detection/mentionFeatures';
 import { LearnedDetection } from '../src/core/detection/learnedDetection';
 import { chainDecisions } from '../src/core/detection/chainConvention';
 import { AnnotatorMemory } from '../src/core/learning/annotatorMemory';
@@ -87,6 +88,10 @@ interface Config {
   readonly chains?: boolean;
   /** MentionDetector.articles (a lower-case article cut from a dictionary match); the detector's default where absent. */
   readonly articles?: boolean;
+  /** MentionCues.personTitle (session 7): a person's title opening a run leaves its title and name alone. */
+  readonly personTitle?: boolean;
+  /** Session 7 probe: the scorer's insideLongerName weight set to -20 (a part of a longer capitalised name is never a mention). */
+  readonly dropParts?: boolean;
   /** Mention scorer fit options (session 6: regularisation, threshold); the defaults where absent. */
   readonly fit?: Partial<MentionFitOptions>;
 }
@@ -116,7 +121,7 @@ function configs(): readonly Config[] {
 /** --only=A|B: only the rows whose name ends with A or B. */
 function allConfigs(): readonly Config[] {
   if (ERRORS) return CONFIGS.filter((c) => c.name === (process.argv.includes('--errors-new') ? NEW_CHOSEN : CHOSEN));
-  if (NEW || CV || CV_ERRORS) return [...CONFIGS, ...SESSION6].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
+  if (NEW || CV || CV_ERRORS) return [...CONFIGS, ...SESSION6, ...SESSION7].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
   if (!COREFERENCE) return CONFIGS;
   return CONFIGS.filter((c) => c.scorer && c.detection.proposals !== false && c.detection.fuzzy !== true).flatMap((c) => [c, { ...c, name: `${c.name} + coreference`, coreference: true }]);
 }
@@ -151,6 +156,16 @@ const SESSION6: readonly Config[] = [
   { name: `${NEW_CHOSEN} + chains`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, chains: true },
   { name: `${NEW_CHOSEN} + chains + articles`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, chains: true, articles: true },
   ...[1e-2, 3e-2, 1e-1, 3e-1].map((l2) => ({ name: `${NEW_CHOSEN} + l2 ${l2}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, fit: { l2 } })),
+];
+
+/** Session 7 (e2e helper): pieces on the session-5 chosen row (conventions 0.3). */
+const SESSION7: readonly Config[] = [
+  { name: `${NEW_CHOSEN} + context memory`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, fit: { contextMemory: true } },
+  { name: `${NEW_CHOSEN} + person titles`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, personTitle: true },
+  { name: `${NEW_CHOSEN} + context memory + person titles`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, fit: { contextMemory: true }, personTitle: true },
+  { name: `${NEW_CHOSEN} + person titles + parts dropped`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, personTitle: true, dropParts: true },
+  { name: `${NEW_CHOSEN} + parts dropped`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, dropParts: true },
+  ...[0.1, 0.15, 0.2, 0.25, 0.3, 0.4].map((threshold) => ({ name: `${NEW_CHOSEN} + threshold ${threshold}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, fit: { threshold } })),
 ];
 
 async function main(): Promise<void> {
@@ -287,7 +302,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
   const names = config.learnedNames ? (train === c.train ? c.learnedKb : withTrainingNames(c.kb, train, c.mapGold)) : c.kb;
   const linker = new Linker({ kb: names, encoder: c.encoder, index: c.index, entityVector: (row) => c.index.vector(row), rankerWeights: c.weights, options: { detection: config.detection, coreference: { detect: config.coreference === true } } });
   linker.detector.surnames = config.surnames === true;
-  linker.detector.cues = { personNoun: config.cues === true, titleBeforeName: config.cues === true };
+  linker.detector.cues = { personNoun: config.cues === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true };
   if (config.articles !== undefined) linker.detector.articles = config.articles;
   if (config.chains === true) linker.detector.learned = chainConvention(train, c.mapGold, (id) => names.entities.findIndex((e) => e.id === id));
   let note = '';
@@ -303,7 +318,9 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
         examples.push(...trainingExamples(inner.detector, folds(train)[k], c.mapGold));
       }
     } else examples = trainingExamples(linker.detector, train, c.mapGold);
-    const scorer = MentionScorer.fit(examples, config.fit);
+    const fitted = MentionScorer.fit(examples, config.fit);
+    const inside = MENTION_FEATURE_NAMES.indexOf('insideLongerName');
+    const scorer = config.dropParts === true ? MentionScorer.fromJSON({ ...fitted.toJSON(), weights: fitted.weights.map((w, k) => (k === inside ? -20 : w)) }) : fitted;
     linker.setMentionScorer(scorer);
     note = ` (scorer: ${examples.length} examples, ${examples.filter((e) => e.label).length} positive, threshold ${scorer.threshold}, fitted in ${((performance.now() - t) / 1000).toFixed(2)} s incl. features)`;
   }

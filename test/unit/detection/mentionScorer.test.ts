@@ -119,3 +119,25 @@ void test('the dictionary prior shrinks a dictionary match toward the dictionary
   assert.equal(back.probability(dictionary, 'new'), shrunk.probability(dictionary, 'new'));
   assert.equal(plain.toJSON().dictionaryPrior, undefined);
 });
+
+void test('context memory: a form rejected inside longer names keeps its own record standing alone', () => {
+  // "turin" is a mention standing alone (3 documents) and a non-mention inside "University of Turin" (12); the
+  // features are otherwise the same, so only the memory tells the two apart.
+  const alone = vec({ oneToken: 1, capitalisedShare: 1 });
+  const inside = vec({ oneToken: 1, capitalisedShare: 1, insideLongerName: 1 });
+  const data: MentionExample[] = [];
+  for (let d = 0; d < 15; d++) data.push({ features: d < 3 ? alone : inside, surface: 'turin', label: d < 3, group: `t${d}` });
+  // Other forms teach the memory weight: each always a mention or never, wherever it stands.
+  for (let d = 0; d < 40; d++) data.push({ features: d % 4 < 2 ? alone : inside, surface: `w${d % 8}`, label: d % 8 < 4, group: `w${d}` });
+  const split = MentionScorer.fit(data, { contextMemory: true });
+  const pooled = MentionScorer.fit(data);
+  assert.deepEqual(split.memoryOf('turin'), { positive: 3, negative: 0 });
+  assert.deepEqual(split.memoryOf('turin', true), { positive: 0, negative: 12 });
+  assert.deepEqual(pooled.memoryOf('turin', true), { positive: 3, negative: 12 }, 'without context memory one record per form');
+  const p = split.probability(alone, 'turin');
+  assert.ok(p > 0.5 && p > pooled.probability(alone, 'turin') + 0.2, `alone: ${p} vs pooled ${pooled.probability(alone, 'turin')}`);
+  assert.ok(split.probability(inside, 'turin') < 0.5);
+  const back = MentionScorer.fromJSON(JSON.parse(JSON.stringify(split.toJSON())));
+  assert.equal(back.probability(alone, 'turin'), p);
+  assert.equal(pooled.toJSON().contextMemory, undefined);
+});
