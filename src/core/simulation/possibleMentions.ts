@@ -13,7 +13,9 @@ import type { Span } from '../linker/types';
  * that overlaps no mention the editor shows (`taken`: predictions and stored annotations); and a run of
  * capitalised words that strictly contains shown mentions and overlaps no other ("Polytechnic Institute of Turin"
  * around a suggested "Turin": Previous Possible Mention from the suggestion selects the whole name). Pure text:
- * the editor computes them without the linker, and simulate replays the same steps.
+ * the editor computes them without the linker, and simulate replays the same steps. A run with particles also
+ * offers the name after each ("Southampton" of "Mayor of Southampton"), reached from the whole run by Next and
+ * before it by Previous.
  */
 export function possibleMentions(text: string, taken: readonly Span[]): Span[] {
   const tokens = tokenize(text);
@@ -25,6 +27,8 @@ export function possibleMentions(text: string, taken: readonly Span[]): Span[] {
     for (let i = first; i <= last; i++) inRun.add(i);
     const run = { start: tokens[first].start, end: tokens[last].end };
     out.push(run);
+    // The name after each particle of the run: "Southampton" of "Mayor of Southampton", "Turin" of "University of Turin".
+    for (let i = first + 1; i < last; i++) if (tokens[i].word && !/^\p{Lu}/u.test(tokens[i].surface) && tokens[i + 1].word) out.push({ start: tokens[i + 1].start, end: run.end });
     const inside = sorted.filter((t) => t.start < run.end && t.end > run.start);
     if (inside.length > 0 && inside.every((t) => t.start >= run.start && t.end <= run.end && t.end - t.start < run.end - run.start)) around.push(run);
   }
@@ -47,13 +51,14 @@ function overlapsAny(sorted: readonly Span[], s: Span): boolean {
 
 /**
  * The possible mention one press of Next (1) or Previous (-1) Possible Mention selects from the selection
- * [from, to): forward the first starting at or after `to`, backward the last (by start) ending at or before
- * `from` or, for a selection, starting before it and ending at or after its end (a name around it); wrapping
- * round at either end, like Next Unresolved. Undefined when there is none.
+ * [from, to): forward the first starting at or after `to` or, for a selection, inside it and ending with it (the
+ * name after a particle of the selected run), backward the last (by start) ending at or before `from` or, for a
+ * selection, starting before it and ending at or after its end (a name around it); wrapping round at either end,
+ * like Next Unresolved. Undefined when there is none.
  */
 export function stepPossible(spans: readonly Span[], from: number, to: number, direction: 1 | -1): Span | undefined {
   if (spans.length === 0) return undefined;
-  if (direction > 0) return spans.find((s) => s.start >= to) ?? spans[0];
+  if (direction > 0) return spans.find((s) => s.start >= to || (from < to && s.start > from && s.end === to)) ?? spans[0];
   return [...spans].reverse().find((s) => s.end <= from || (from < to && s.start < from && s.end >= to)) ?? spans[spans.length - 1];
 }
 

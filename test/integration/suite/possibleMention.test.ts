@@ -7,9 +7,9 @@ import { openEditorWorkspace } from './editorFixtures';
 
 /** "California" is in the tiny KB, "University of California" is not: the linker suggests the part of the name. */
 const NAME = 'possible/university.txt';
-const TEXT = 'She studied at the University of California and then moved to New York.\n';
+const TEXT = 'She studied at the University of California and then moved to New York.\nHer brother was Mayor of Southampton.\n';
 
-suite('Entity Linker: Possible Mention selects the name around a suggestion', () => {
+suite('Entity Linker: Possible Mention selects the name around a suggestion and the name after a particle', () => {
   let api: HostTestApi;
   let root: string;
 
@@ -52,5 +52,16 @@ suite('Entity Linker: Possible Mention selects the name around a suggestion', ()
     assert.equal(selected(), 'University of California');
     await vscode.commands.executeCommand('entityLinker.nextPossibleMention');
     assert.equal(selected(), 'moved', 'forward from the name steps past the suggestion inside it');
+  });
+
+  test('Next Possible Mention from a selected run with a particle selects the name after it; Previous goes back to the run', async function () {
+    this.timeout(60_000);
+    const editor = active();
+    const start = TEXT.indexOf('Mayor');
+    editor.selection = new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(start + 'Mayor of Southampton'.length));
+    await vscode.commands.executeCommand('entityLinker.nextPossibleMention');
+    assert.equal(selected(), 'Southampton');
+    await vscode.commands.executeCommand('entityLinker.previousPossibleMention');
+    assert.equal(selected(), 'Mayor of Southampton');
   });
 });

@@ -8,7 +8,7 @@ const texts = (text: string, spans: readonly { start: number; end: number }[]): 
 
 void test('possible mentions: capitalised runs, content words and pronouns that no mention covers', () => {
   const text = 'In 1991 Linda Buck became an assistant professor at the University of Turin, where he taught.';
-  assert.deepEqual(texts(text, possibleMentions(text, [])), ['Linda Buck', 'became', 'assistant', 'professor', 'University of Turin', 'he', 'taught']);
+  assert.deepEqual(texts(text, possibleMentions(text, [])), ['Linda Buck', 'became', 'assistant', 'professor', 'University of Turin', 'Turin', 'he', 'taught']);
   const taken = [{ start: text.indexOf('Linda'), end: text.indexOf('Linda') + 'Linda Buck'.length }];
   assert.deepEqual(texts(text, possibleMentions(text, taken)).slice(0, 2), ['became', 'assistant']);
 });
@@ -41,6 +41,21 @@ void test('a capitalised run around a shown mention is a stop, reached by Previo
   assert.deepEqual(texts(text, possibleMentions(text, [whole])), ['He', 'taught', 'Milan']);
   // A cursor (no selection) inside a word still steps back past it, as before.
   assert.equal(texts(text, [stepPossible(spans, text.indexOf('Milan') + 2, text.indexOf('Milan') + 2, -1)!])[0], 'Polytechnic Institute of Turin');
+});
+
+void test('the name after a particle of a run is a stop: Next from the whole run selects it, Previous meets it first', () => {
+  const text = 'Speed served as Mayor of Southampton until his death.';
+  const spans = possibleMentions(text, []);
+  assert.deepEqual(texts(text, spans), ['Speed', 'served', 'Mayor of Southampton', 'Southampton', 'his', 'death']);
+  const run = { start: text.indexOf('Mayor'), end: text.indexOf(' until') };
+  const southampton = text.indexOf('Southampton');
+  assert.equal(texts(text, [stepPossible(spans, run.start, run.end, 1)!])[0], 'Southampton');
+  assert.equal(texts(text, [stepPossible(spans, southampton, run.end, 1)!])[0], 'his');
+  assert.equal(texts(text, [stepPossible(spans, southampton, run.end, -1)!])[0], 'Mayor of Southampton');
+  const death = text.indexOf('death');
+  assert.equal(possibleSteps(spans, death, death + 5, southampton)?.presses, 2);
+  // From the start: Previous wraps round to death, his, then the name (Next would take 4: Speed, served, the run, it).
+  assert.equal(possibleKeys(text, spans, 0, 0, southampton, run.end), 3);
 });
 
 void test('possibleKeys extends a selection with Ctrl+Shift+Right or shrinks it with Ctrl+Shift+Left', () => {
