@@ -225,6 +225,11 @@ export interface RankerRecipe {
    * top level is the entity profile). Default 'none'.
    */
   readonly profiles?: 'none' | 'joint' | 'separate';
+  /**
+   * The weight, in their kind's profile, of the examples that weigh 0 in the joint fit (trainRanker --sense-names:
+   * the 'WSD names' examples) against 1 for the kind's other examples. Default 1.
+   */
+  readonly profileOnlyWeight?: number;
   /** Features whose examples are also trained without them (bench/trainRanker.ts --also-without). */
   readonly alsoWithout?: readonly FeatureName[];
   readonly linear?: Partial<TrainOptions>;
@@ -244,8 +249,10 @@ export function fitRecipe(examples: readonly RankingExample[], seed: number, rec
     const linear = trainRanker(ex, from, { seed: s, randomNegatives: 16, ...recipe.linear }).weights;
     return recipe.hidden <= 0 || (from.hidden?.length ?? 0) > 0 ? linear : trainRanker(ex, linear, { seed: s, randomNegatives: 16, hidden: recipe.hidden, ...MLP_STAGE, ...recipe.mlp }).weights;
   };
-  // Per kind, its examples alone, each weighing 1 (the L2 pull is then in that kind's examples).
-  const ofKind = (k: KbKind): RankingExample[] => examples.filter((e) => e.profile === k).map(({ weight: _w, ...e }) => e);
+  // Per kind, its examples alone, each weighing 1 (the L2 pull is then in that kind's examples), those left out of
+  // the joint fit recipe.profileOnlyWeight.
+  const profileOnly = recipe.profileOnlyWeight ?? 1;
+  const ofKind = (k: KbKind): RankingExample[] => examples.filter((e) => e.profile === k).map(({ weight, ...e }) => (weight === 0 && profileOnly !== 1 ? { ...e, weight: profileOnly } : e));
   const kinds = KB_KINDS.filter((k) => examples.some((e) => e.profile === k));
   const one = (s: number): RankerWeights => {
     if ((recipe.profiles ?? 'none') === 'separate') {

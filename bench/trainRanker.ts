@@ -11,7 +11,8 @@
  *   --sense-names adds the WSD training nouns linked as the built-in WordNet KB links a name (retrieved candidates,
  *   the lemma's senses without their given order, random synsets of other lemmas: bench/rankerDomains.ts
  *   senseNameExamples) as a third domain 'WSD names', so the senses profile learns to read names (they train
- *   that profile only: they weigh 0 in the joint fit, so the entities profile is unchanged); with
+ *   that profile only: they weigh 0 in the joint fit, so the entities profile is unchanged; in the senses
+ *   profile each weighs --sense-names-weight=F, default 1, against 1 for a WSD example); with
  *   --from-cache it takes that domain from the cache (which a run with --sense-names wrote), else leaves it out
  *   --also-without=f1,f2 adds a copy of every training example that reads one of them with those features 0 (the
  *   example as linked without that memory, e.g. no exemplars: the editor's decisions do not carry mention vectors
@@ -86,6 +87,7 @@ const RECIPE: RankerRecipe = {
   hidden: intArg('hidden', SHIPPED_RECIPE.hidden),
   ensemble: intArg('ensemble', SHIPPED_RECIPE.ensemble),
   profiles: (PROFILES as RankerRecipe['profiles']) ?? SHIPPED_RECIPE.profiles ?? 'none',
+  ...(argv.some((a) => a.startsWith('--sense-names-weight=')) ? { profileOnlyWeight: intArg('sense-names-weight', 1) } : {}),
 };
 const OUT_FILE = path.join(ROOT, 'src/core/linker/defaultRankerWeights.ts');
 /** --larger-split: elevant trains on oke-2015-eval as well (bench/rankerDomains.ts ELEVANT_TRAIN_LARGER). */
