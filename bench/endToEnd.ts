@@ -90,6 +90,8 @@ interface Config {
   readonly articles?: boolean;
   /** MentionCues.personTitle (session 7): a person's title opening a run leaves its title and name alone. */
   readonly personTitle?: boolean;
+  /** MentionCues.personNoun alone (session 7; `cues` sets it with titleBeforeName). */
+  readonly personNoun?: boolean;
   /** Session 7 probe: the scorer's insideLongerName weight set to -20 (a part of a longer capitalised name is never a mention). */
   readonly dropParts?: boolean;
   /** Mention scorer fit options (session 6: regularisation, threshold); the defaults where absent. */
@@ -164,6 +166,7 @@ const SESSION7: readonly Config[] = [
   { name: `${NEW_CHOSEN} + person titles`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, personTitle: true },
   { name: `${NEW_CHOSEN} + context memory + person titles`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, fit: { contextMemory: true }, personTitle: true },
   { name: `${NEW_CHOSEN} + person titles + parts dropped`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, personTitle: true, dropParts: true },
+  { name: `${NEW_CHOSEN} + person titles + person nouns`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, personTitle: true, personNoun: true },
   { name: `${NEW_CHOSEN} + parts dropped`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, dropParts: true },
   ...[0.1, 0.15, 0.2, 0.25, 0.3, 0.4].map((threshold) => ({ name: `${NEW_CHOSEN} + threshold ${threshold}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, fit: { threshold } })),
 ];
@@ -302,7 +305,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
   const names = config.learnedNames ? (train === c.train ? c.learnedKb : withTrainingNames(c.kb, train, c.mapGold)) : c.kb;
   const linker = new Linker({ kb: names, encoder: c.encoder, index: c.index, entityVector: (row) => c.index.vector(row), rankerWeights: c.weights, options: { detection: config.detection, coreference: { detect: config.coreference === true } } });
   linker.detector.surnames = config.surnames === true;
-  linker.detector.cues = { personNoun: config.cues === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true };
+  linker.detector.cues = { personNoun: config.cues === true || config.personNoun === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true };
   if (config.articles !== undefined) linker.detector.articles = config.articles;
   if (config.chains === true) linker.detector.learned = chainConvention(train, c.mapGold, (id) => names.entities.findIndex((e) => e.id === id));
   let note = '';
