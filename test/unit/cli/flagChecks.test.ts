@@ -29,6 +29,11 @@ void test('flags are checked before any input is read: a bad --gold-id-map or --
     }
     const ft = runCli(['finetune', '--train', missing, '--out', s.at('m'), '--gold-id-map', 'bogus']);
     assert.equal(ft.code, 1, ft.stderr);
+    // --learn is checked before any input is read: a bad value, and exemplars (nothing trained) with a selection.
+    const learn = runCli(['finetune', '--train', missing, '--out', s.at('m'), '--learn', 'heads']);
+    assert.match(learn.stderr, /--learn must be one of all, exemplars, got 'heads'/, learn.stderr);
+    const select = runCli(['finetune', '--train', missing, '--out', s.at('m'), '--learn', 'exemplars', '--select-on', 'recall']);
+    assert.match(select.stderr, /--learn exemplars trains nothing/, select.stderr);
     for (const value of ['-1', 'NaN', '5']) {
       const r = runCli(['simulate', '--gold', missing, `--accept-above=${value}`]);
       assert.equal(r.code, 1, r.stderr);
