@@ -8,7 +8,7 @@
  *   --drop=f1,f2 trains without those features (their columns read 0, weights frozen at 0); --tag=NAME names the
  *   seeds "NAME seed N" (--only=NAME-N) and --append adds them to the saved seeds of the same split, so that
  *   variants are measured side by side in one --measure run
- *   --sense-names adds the WSD training nouns linked as the built-in WordNet KB links a name (retrieved candidates,
+ *   --sense-names (the default since session 7; --no-sense-names leaves them out) adds the WSD training nouns linked as the built-in WordNet KB links a name (retrieved candidates,
  *   the lemma's senses without their given order, random synsets of other lemmas: bench/rankerDomains.ts
  *   senseNameExamples) as a third domain 'WSD names', so the senses profile learns to read names (they train
  *   that profile only: they weigh 0 in the joint fit, so the entities profile is unchanged; in the senses
@@ -72,7 +72,8 @@ const ONLY = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 const DROP = (argv.find((a) => a.startsWith('--drop='))?.slice('--drop='.length).split(',') ?? []) as FeatureName[];
 const TAG = argv.find((a) => a.startsWith('--tag='))?.slice('--tag='.length);
 const APPEND = argv.includes('--append');
-const SENSE_NAMES = argv.includes('--sense-names');
+/** On by default since session 7 (the shipped senses profile reads names); --no-sense-names leaves them out. */
+const SENSE_NAMES = !argv.includes('--no-sense-names');
 /** Default: the shipped recipe's (SHIPPED_RECIPE.alsoWithout); `--also-without=` (empty) for none. */
 const ALSO_WITHOUT = (argv.find((a) => a.startsWith('--also-without='))?.slice('--also-without='.length).split(',').filter((f) => f !== '') ?? SHIPPED_RECIPE.alsoWithout ?? []) as FeatureName[];
 /** A saved seed's --only key: "1" for "seed 1", "NAME-1" for a tagged "NAME seed 1". */
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
         examples.push({ domain, ex: train.map((e) => ({ ...e, features: rows(e.features), ...(e.random === undefined ? {} : { random: rows(e.random) }), profile: e.profile ?? kindOf(domain) })) });
       }
       console.log(`training examples from ${path.relative(ROOT, EXAMPLES_FILE)}: ${examples.map((e) => `${e.ex.length} ${e.domain}`).join(', ')}`);
-      if (SENSE_NAMES && !examples.some((e) => e.domain === SENSE_NAMES_DOMAIN)) throw new Error(`${EXAMPLES_FILE} has no '${SENSE_NAMES_DOMAIN}' examples; run once with --sense-names without --from-cache.`);
+      if (SENSE_NAMES && !examples.some((e) => e.domain === SENSE_NAMES_DOMAIN)) throw new Error(`${EXAMPLES_FILE} has no '${SENSE_NAMES_DOMAIN}' examples; run once without --from-cache.`);
     } else if (!QUICK) {
       // The same format as rankerErrors.js --dump (no test part), for bench/rankerModels.ts --file.
       await mkdir(CACHE, { recursive: true });
