@@ -76,10 +76,28 @@ export class AnnotatorMemory {
     if (judgedId !== undefined) this.judge(`${d.text.trim()}\u0000${judgedId}${d.mention?.partOfName === true ? '\u0000part' : ''}`, id !== undefined ? 0 : 1, 1);
   }
 
+  /**
+   * Takes back a decision observed before (the annotator undid it, or changed it: a relink replaces the accept it
+   * corrects), as if it had never been made: every count `observe` added for it is taken away (never below 0), and
+   * a name no longer confirmed by any link is dropped. `d` must be the decision as observed (same mention).
+   */
+  retract(d: Pick<AnnotatorDecision, 'action' | 'entityId' | 'text'> & Partial<Pick<AnnotatorDecision, 'mention'>>): void {
+    const key = formKey(d.text);
+    if (key.length === 0) return;
+    this.decisions = Math.max(0, this.decisions - 1);
+    const id = decisionEntity(d);
+    if (id !== undefined) this.unlink(key, id);
+    else if (d.action === 'nil') decrement(this.nil, key);
+    else if (d.action === 'reject' && d.mention?.partOfName !== true) decrement(this.rejected, key);
+    const judgedId = id ?? (d.action === 'reject' ? d.mention?.candidates[0]?.id : undefined);
+    if (judgedId !== undefined) this.judge(`${d.text.trim()}\u0000${judgedId}${d.mention?.partOfName === true ? '\u0000part' : ''}`, id !== undefined ? 0 : 1, -1);
+  }
+
   private judge(key: string, slot: 0 | 1, count: number): void {
     const c = this.judged.get(key) ?? [0, 0];
-    c[slot] += count;
-    this.judged.set(key, c);
+    c[slot] = Math.max(0, c[slot] + count);
+    if (c[0] === 0 && c[1] === 0) this.judged.delete(key);
+    else this.judged.set(key, c);
   }
 
   /**
@@ -241,6 +259,24 @@ export class AnnotatorMemory {
     return memory;
   }
 
+  /** One link of the form to the entity fewer; the entity loses the form's spellings when none is left. */
+  private unlink(key: string, id: string): void {
+    const counts = this.forms.get(key);
+    const n = counts?.get(id);
+    if (counts === undefined || n === undefined) return;
+    this.surnames = undefined;
+    if (n > 1) {
+      counts.set(id, n - 1);
+      return;
+    }
+    counts.delete(id);
+    if (counts.size === 0) this.forms.delete(key);
+    const list = this.names.get(id)?.filter((surface) => formKey(surface) !== key);
+    if (list === undefined) return;
+    if (list.length === 0) this.names.delete(id);
+    else this.names.set(id, list);
+  }
+
   private link(key: string, surface: string, id: string, count: number): void {
     this.surnames = undefined;
     let counts = this.forms.get(key);
@@ -275,4 +311,11 @@ function sum(counts: ReadonlyMap<string, number>): number {
 
 function isCount(c: unknown): c is number {
   return typeof c === 'number' && Number.isInteger(c) && c > 0;
+}
+
+/** One fewer for `key`, dropping it at 0. */
+function decrement(counts: Map<string, number>, key: string): void {
+  const n = counts.get(key) ?? 0;
+  if (n <= 1) counts.delete(key);
+  else counts.set(key, n - 1);
 }

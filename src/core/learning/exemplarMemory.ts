@@ -83,6 +83,23 @@ export class ExemplarMemory {
   }
 
   /**
+   * Takes one exemplar back out of the entity's centroid (its decision was undone): the inverse of `observe` with
+   * the same vector; the entity is dropped with its last exemplar. A vector of other dimensions is ignored.
+   */
+  forget(entityId: string, vector: ArrayLike<number>): void {
+    const c = this.centroids.get(entityId);
+    const norm = Math.sqrt(dot(vector, vector));
+    if (c === undefined || vector.length !== this.dims || !(norm > 0) || !Number.isFinite(norm)) return;
+    if (c.n <= 1) {
+      this.centroids.delete(entityId);
+      return;
+    }
+    for (let k = 0; k < this.dims; k++) c.sum[k] -= vector[k] / norm;
+    c.n--;
+    c.norm = undefined;
+  }
+
+  /**
    * Cosine of `vector` and the entity's centroid; 0 when the entity has no exemplars (or the dimensions differ:
    * a memory of another encoder says nothing). `vectorNorm` saves recomputing the mention's norm per candidate.
    */

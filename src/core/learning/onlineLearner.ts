@@ -117,11 +117,41 @@ export class OnlineLearner {
   }
 
   /**
+   * Takes back a decision observed before (undone, or replaced: a relink corrects an accept): the annotator memory
+   * forgets it and its ranking example leaves the refit's training set (the last one equal to it), as if it had
+   * never been made; it counts as a change for the next refit. The exemplar of a decision that carried its vector
+   * goes too; one that arrived apart (observeExemplar) is taken back with retractExemplar.
+   */
+  retract(decision: AnnotatorDecision): void {
+    this.memory.retract(decision);
+    const confirmed = decisionEntity(decision);
+    if (confirmed !== undefined && decision.mention?.vector !== undefined) this.exemplars.forget(confirmed, decision.mention.vector);
+    this.decisions = Math.max(0, this.decisions - 1);
+    this.since++;
+    const ex = exampleFromDecision(decision);
+    if (ex === undefined) {
+      this.skipped = Math.max(0, this.skipped - 1);
+      return;
+    }
+    for (let i = this.examples.length - 1; i >= 0; i--) {
+      if (sameExample(this.examples[i], ex)) {
+        this.examples.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  /**
    * A confirmed mention's in-context vector that arrived after its decision (the editor asks the link thread for
    * it once the decision is stored): feeds the exemplar memory as a decision carrying it would have.
    */
   observeExemplar(entityId: string, vector: readonly number[]): void {
     this.addExemplar(entityId, vector);
+  }
+
+  /** Takes back an exemplar given by observeExemplar (its decision was undone). */
+  retractExemplar(entityId: string, vector: readonly number[]): void {
+    this.exemplars.forget(entityId, vector);
   }
 
   /**
@@ -153,7 +183,8 @@ export class OnlineLearner {
   refit(signal?: AbortSignal): RefitReport {
     const newDecisions = this.since;
     const result = refitRanker(this.examples, this.options.base, this.options.train, signal);
-    if (this.examples.length > 0) this.weights = { ...result.weights, source: `refitted on ${this.examples.length} annotator decisions from ${this.options.base.source ?? 'the base weights'}` };
+    // No example left (every one retracted): back to the base weights.
+    this.weights = this.examples.length > 0 ? { ...result.weights, source: `refitted on ${this.examples.length} annotator decisions from ${this.options.base.source ?? 'the base weights'}` } : undefined;
     this.since = 0;
     return {
       decisions: this.decisions,
@@ -210,6 +241,10 @@ export class OnlineLearner {
     learner.skipped = typeof o.skipped === 'number' ? o.skipped : 0;
     return learner;
   }
+}
+
+function sameExample(a: RankingExample, b: RankingExample): boolean {
+  return a.gold === b.gold && a.profile === b.profile && a.features.length === b.features.length && a.features.every((row, i) => row.length === b.features[i].length && row.every((v, j) => v === b.features[i][j]));
 }
 
 function isExample(x: unknown): x is RankingExample {

@@ -52,9 +52,10 @@ export interface AdaptationLoopOptions {
 export class AdaptationLoop {
   private learner: OnlineLearner;
   private running: AbortController | undefined;
-  private duringRefit: AnnotatorDecision[] = [];
+  /** Decisions observed (and retracted: `undo`) while a refit ran: replayed, in order, into the refitted learner. */
+  private duringRefit: { readonly decision: AnnotatorDecision; readonly undo?: true }[] = [];
   /** Exemplar vectors that arrived while a refit ran: replayed into the refitted learner. */
-  private exemplarsDuringRefit: { readonly entityId: string; readonly vector: readonly number[] }[] = [];
+  private exemplarsDuringRefit: { readonly entityId: string; readonly vector: readonly number[]; readonly undo?: true }[] = [];
   private refits = 0;
   private adaptedFrom = 0;
   private last: AdaptationStatus['last'];
@@ -88,7 +89,22 @@ export class AdaptationLoop {
     if (this.disposed || decisions.length === 0) return;
     for (const d of decisions) {
       this.learner.observe(d);
-      if (this.running !== undefined) this.duringRefit.push(d);
+      if (this.running !== undefined) this.duringRefit.push({ decision: d });
+    }
+    this.options.onStatus?.(this.status);
+    void this.remember();
+    if (this.running === undefined && this.learner.pending >= Math.max(1, this.options.refitEvery())) void this.refit();
+  }
+
+  /**
+   * Earlier decisions the annotator undid or replaced (DecisionTracker.update's `retracted`): the learner forgets
+   * them (OnlineLearner.retract), the memory goes to the linker at once, and they count toward the next refit.
+   */
+  retract(decisions: readonly AnnotatorDecision[]): void {
+    if (this.disposed || decisions.length === 0) return;
+    for (const d of decisions) {
+      this.learner.retract(d);
+      if (this.running !== undefined) this.duringRefit.push({ decision: d, undo: true });
     }
     this.options.onStatus?.(this.status);
     void this.remember();
@@ -110,6 +126,16 @@ export class AdaptationLoop {
     const after = this.learner.exemplarsReplaced;
     // Only a replacement these vectors caused (the memory kept for another model started afresh).
     return after !== before ? after : undefined;
+  }
+
+  /** Exemplars given by observeExemplars whose decisions were undone: taken back, kept across a refit in flight. */
+  retractExemplars(items: readonly { readonly entityId: string; readonly vector: readonly number[] }[]): void {
+    if (this.disposed || items.length === 0) return;
+    for (const item of items) {
+      this.learner.retractExemplar(item.entityId, item.vector);
+      if (this.running !== undefined) this.exemplarsDuringRefit.push({ ...item, undo: true });
+    }
+    void this.remember();
   }
 
   /** The memory to the linker now (see AdaptationChannel.remember); messages keep their order, so a later refit's state wins. */
@@ -141,8 +167,14 @@ export class AdaptationLoop {
       if (controller.signal.aborted) return undefined;
       const refitted = { ...snapshot, ...(result.weights === undefined ? {} : { weights: result.weights }), pending: 0 };
       const next = OnlineLearner.fromJSON(refitted, { base: this.learner.options.base });
-      for (const d of this.duringRefit) next.observe(d);
-      for (const e of this.exemplarsDuringRefit) next.observeExemplar(e.entityId, e.vector);
+      for (const { decision, undo } of this.duringRefit) {
+        if (undo === true) next.retract(decision);
+        else next.observe(decision);
+      }
+      for (const e of this.exemplarsDuringRefit) {
+        if (e.undo === true) next.retractExemplar(e.entityId, e.vector);
+        else next.observeExemplar(e.entityId, e.vector);
+      }
       this.learner = next;
       this.adaptedFrom = result.report.decisions;
       this.refits++;

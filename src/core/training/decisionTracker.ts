@@ -15,10 +15,12 @@ function signature(r: Pick<AnnotationRecord, 'status' | 'kbId'>): string {
  * or rejected is one decision. The linker's prediction for the same span at that moment is attached (its
  * candidates carry the ranker's features), so the decision says whether the top candidate was taken
  * (accept), another chosen (relink), or a span linked that the linker had not proposed (add).
- * Undoing a decision is not un-learned: the memory counts what the annotator did, and a redo counts again.
+ * A decision of this session that is undone, or changed into another (a relink correcting an accept, a NIL
+ * replacing a rejection), is retracted: `update` returns it so that the learner forgets it, and the memory counts
+ * what the annotator finally decided, not each step (a redo decides again). Baseline records are never retracted.
  */
 export class DecisionTracker {
-  private readonly seen = new Map<string, Map<string, string>>();
+  private readonly seen = new Map<string, Map<string, Seen>>();
 
   /** Whether the document's baseline was taken. */
   knows(document: string): boolean {
@@ -27,32 +29,54 @@ export class DecisionTracker {
 
   /** Records the document's current records as already decided (first sight of the document). */
   baseline(document: string, records: readonly AnnotationRecord[]): void {
-    this.seen.set(document, new Map(records.map((r) => [r.id, signature(r)])));
+    this.seen.set(document, new Map(records.map((r) => [r.id, { signature: signature(r) }])));
   }
 
   /** The decisions made since the last call for this document (the baseline is taken on first sight). */
   changes(document: string, records: readonly AnnotationRecord[], predictions: readonly LinkedMention[], now = Date.now()): AnnotatorDecision[] {
+    return this.update(document, records, predictions, now).decisions;
+  }
+
+  /**
+   * The decisions made since the last call for this document, and the earlier decisions of this session they undo
+   * or replace (`retracted`, as they were returned then).
+   */
+  update(document: string, records: readonly AnnotationRecord[], predictions: readonly LinkedMention[], now = Date.now()): { decisions: AnnotatorDecision[]; retracted: AnnotatorDecision[] } {
     const known = this.seen.get(document);
     if (known === undefined) {
       this.baseline(document, records);
-      return [];
+      return { decisions: [], retracted: [] };
     }
-    const out: AnnotatorDecision[] = [];
-    const current = new Map<string, string>();
+    const decisions: AnnotatorDecision[] = [];
+    const retracted: AnnotatorDecision[] = [];
+    const current = new Map<string, Seen>();
     for (const r of records) {
       const sig = signature(r);
-      current.set(r.id, sig);
-      if (known.get(r.id) === sig) continue;
+      const before = known.get(r.id);
+      if (before?.signature === sig) {
+        current.set(r.id, before);
+        continue;
+      }
+      if (before?.decision !== undefined) retracted.push(before.decision);
       const decision = decisionOf(document, r, predictions, now);
-      if (decision !== undefined) out.push(decision);
+      if (decision !== undefined) decisions.push(decision);
+      current.set(r.id, { signature: sig, ...(decision === undefined ? {} : { decision }) });
     }
+    // A record gone (an undone add, a removed suggestion) takes its decision with it.
+    for (const [id, before] of known) if (!current.has(id) && before.decision !== undefined) retracted.push(before.decision);
     this.seen.set(document, current);
-    return out;
+    return { decisions, retracted };
   }
 
   forget(document: string): void {
     this.seen.delete(document);
   }
+}
+
+/** What the tracker keeps of a record: its signature and, for a decision of this session, the decision. */
+interface Seen {
+  readonly signature: string;
+  readonly decision?: AnnotatorDecision;
 }
 
 function decisionOf(document: string, r: AnnotationRecord, predictions: readonly LinkedMention[], now: number): AnnotatorDecision | undefined {

@@ -80,3 +80,27 @@ void test('a rejection inside a longer capitalised name is judged as such and do
   const back = AnnotatorMemory.fromJSON(JSON.parse(JSON.stringify(memory.toJSON())));
   assert.deepEqual(back.judgedCounts('Turin', true), { annotated: 0, skipped: 2 });
 });
+
+void test('retract takes back exactly what observe counted: links and names, NIL, rejections and judgements, never below zero', () => {
+  const m = new AnnotatorMemory();
+  const shown = { start: 0, end: 5, text: 'Paris', candidates: [{ id: 'Q90', title: 'Paris', score: 1, probability: 0.9, signals: { retrievedBy: ['dense' as const] } }], nil: false, margin: 1, hardNegatives: [] } as LinkedMention;
+  m.observe({ action: 'accept', entityId: 'Q90', text: 'Paris', mention: shown });
+  m.observe({ action: 'accept', entityId: 'Q90', text: 'Paris', mention: shown });
+  m.observe({ action: 'reject', entityId: null, text: 'Paris', mention: shown });
+  m.observe({ action: 'nil', entityId: null, text: 'Mayor' });
+  m.retract({ action: 'reject', entityId: null, text: 'Paris', mention: shown });
+  assert.equal(m.rejectedCount('Paris'), 0);
+  assert.deepEqual(m.judgements(), [{ surface: 'Paris', entityId: 'Q90', annotated: 2, skipped: 0 }]);
+  m.retract({ action: 'accept', entityId: 'Q90', text: 'Paris', mention: shown });
+  assert.equal(m.prior('Paris', 'Q90'), 1 / 2, 'one link left');
+  assert.deepEqual(m.namesOf('Q90'), ['Paris']);
+  m.retract({ action: 'accept', entityId: 'Q90', text: 'Paris', mention: shown });
+  assert.equal(m.prior('Paris', 'Q90'), 0);
+  assert.deepEqual(m.namesOf('Q90'), [], 'a name no link confirms any more is dropped');
+  assert.deepEqual(m.judgements(), []);
+  m.retract({ action: 'nil', entityId: null, text: 'Mayor' });
+  m.retract({ action: 'nil', entityId: null, text: 'Mayor' });
+  assert.equal(m.nilCount('Mayor'), 0);
+  assert.deepEqual(m.rejectedOrNilForms(), []);
+  assert.equal(m.size, 0, 'decisions counted down, not below zero');
+});

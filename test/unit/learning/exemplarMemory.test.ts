@@ -56,3 +56,19 @@ void test('JSON round trip, merge adds up, and a malformed memory is an error na
   assert.throws(() => ExemplarMemory.fromJSON({ version: 1, dims: 2, entities: { a: { n: 1, sum: 'AAAA' } } }, 'learned.json'), isFormat);
   assert.throws(() => ExemplarMemory.fromJSON({ version: 1, dims: 2, entities: { a: { n: 0, sum: json.entities.a.sum } } }, 'learned.json'), isFormat);
 });
+
+void test('forget takes one exemplar back out of its centroid; the last one takes the entity with it', () => {
+  const m = new ExemplarMemory();
+  m.observe('Q1', [1, 0]);
+  m.observe('Q1', [0, 2]);
+  assert.equal(m.count('Q1'), 2);
+  m.forget('Q1', [0, 2]);
+  assert.equal(m.count('Q1'), 1);
+  assert.ok(Math.abs(m.similarity('Q1', [1, 0]) - 1) < 1e-6, 'the centroid is the remaining exemplar again');
+  m.forget('Q1', [5, 5, 5]);
+  assert.equal(m.count('Q1'), 1, 'a vector of other dimensions is ignored');
+  m.forget('Q1', [1, 0]);
+  assert.equal(m.count('Q1'), 0);
+  assert.equal(m.size, 0);
+  assert.equal(m.similarity('Q1', [1, 0]), 0);
+});

@@ -69,3 +69,24 @@ void test('exemplars kept for another model (other dimensions) give way to the n
   assert.deepEqual(restored.exemplarsReplaced, { entities: 2, from: 3, to: 4 });
   assert.equal(Object.keys(restored.state.exemplars?.entities ?? {}).length, 1);
 });
+
+void test('a retracted decision (undone, or replaced by a relink) leaves the memory and the refit\'s examples as if never made', async () => {
+  const linker = makeLinker();
+  const learner = new OnlineLearner({ base: TEST_WEIGHTS });
+  const [mention] = await linker.linkSpans(TEXT, [{ start: 0, end: 6 }]);
+  assert.equal(mention.candidates[0].id, 'Q1');
+  // A slip: Dublin accepted as Q1, then corrected to Q2 (the tracker retracts the accept and reports the relink).
+  const slip: AnnotatorDecision = { document: 'd', start: 0, end: 6, text: 'Dublin', action: 'accept', entityId: 'Q1', mention };
+  learner.observe(slip);
+  learner.observe({ document: 'd', start: 10, end: 16, text: 'Dublin', action: 'accept', entityId: 'Q1', mention });
+  assert.equal(learner.toJSON().examples.length, 2);
+  learner.retract(slip);
+  learner.observe({ ...slip, action: 'relink', entityId: 'Q2' });
+  const json = learner.toJSON();
+  assert.equal(json.decisions, 2, 'two decisions stand: the other accept and the relink');
+  assert.deepEqual(json.examples.map((e) => e.gold), [0, 1], 'the slip\'s example is gone; the relink\'s is there');
+  assert.deepEqual(json.memory.forms, { dublin: { Q1: 1, Q2: 1 } });
+  learner.retract({ document: 'd', start: 10, end: 16, text: 'Dublin', action: 'accept', entityId: 'Q1', mention });
+  assert.deepEqual(learner.toJSON().memory.forms, { dublin: { Q2: 1 } });
+  assert.deepEqual(learner.state.memory.names, { Q2: ['Dublin'] }, 'Q1 no longer has the name');
+});

@@ -74,6 +74,22 @@ void test('adaptation: a refit every N decisions; decisions made during a refit 
   assert.equal(loop.appliedState?.decisions, 4);
 });
 
+void test('adaptation: a decision retracted while a refit runs is forgotten by the refitted learner too', async () => {
+  const gated = gatedChannel();
+  const loop = new AdaptationLoop({ channel: gated.channel, refitEvery: () => 2 });
+  const slip = decision(1, 'A');
+  loop.observe([slip, decision(2)]);
+  assert.equal(loop.status.running, true);
+  // While the refit runs, the annotator corrects the slip: the accept of A goes, the relink to B comes.
+  loop.retract([slip]);
+  loop.observe([decision(1)]);
+  gated.release();
+  await settle();
+  const memory = gated.applied[0]!.memory as { forms: Record<string, Record<string, number>> };
+  assert.deepEqual(memory.forms, { apple: { B: 2 } }, 'the refit saw the slip, the state it applied does not');
+  assert.equal(loop.status.decisions, 2);
+});
+
 void test('adaptation: a cancelled refit applies nothing, loses no decision, and the next one runs', async () => {
   const gated = gatedChannel();
   const errors: unknown[] = [];

@@ -48,6 +48,32 @@ void test('decisions: the first sight of a document is its baseline; new and cha
   assert.equal(tracker.knows(doc), false);
 });
 
+void test('update: an undone or changed decision of this session is retracted, as it was reported; a baseline record never is', () => {
+  const tracker = new DecisionTracker();
+  const doc = 'notes.txt';
+  const old = record('a', 0, 5, 'Apple', 'accepted', 'Q312');
+  tracker.update(doc, [old], []);
+  const predictions = [predicted(10, 15, 'Paris', ['Q90', 'Q91']), predicted(20, 25, 'Texas', ['Q60'])];
+  const accepted = record('b', 10, 15, 'Paris', 'accepted', 'Q90');
+  const first = tracker.update(doc, [old, accepted], predictions);
+  assert.deepEqual(first.decisions.map((d) => [d.text, d.action, d.entityId]), [['Paris', 'accept', 'Q90']]);
+  assert.deepEqual(first.retracted, []);
+  // The annotator corrects the slip: the accept is retracted (the same object as reported) and the relink decided.
+  const relinked = tracker.update(doc, [old, { ...accepted, kbId: 'Q91' }], predictions);
+  assert.equal(relinked.retracted.length, 1);
+  assert.equal(relinked.retracted[0], first.decisions[0]);
+  assert.deepEqual(relinked.decisions.map((d) => [d.action, d.entityId]), [['relink', 'Q91']]);
+  // Undo removes the record: its decision goes with it. The baseline record changed: nothing of it is retracted.
+  const undone = tracker.update(doc, [{ ...old, kbId: 'Q89' }], predictions);
+  assert.deepEqual(undone.retracted, relinked.decisions);
+  assert.deepEqual(undone.decisions.map((d) => [d.text, d.action]), [['Apple', 'add']]);
+  // A decision turned back into a suggestion (Undo of Link Selection's accept) is retracted without a new one.
+  const rejected = record('c', 20, 25, 'Texas', 'rejected', null);
+  const made = tracker.update(doc, [{ ...old, kbId: 'Q89' }, rejected], predictions);
+  const back = tracker.update(doc, [{ ...old, kbId: 'Q89' }, { ...rejected, status: 'suggested' }], predictions);
+  assert.deepEqual(back, { decisions: [], retracted: made.decisions });
+});
+
 void test('a document\'s decisions as linking context; a decision bears on the same form elsewhere in the document', () => {
   const records = [record('a', 0, 5, 'Apple', 'accepted', 'Q89'), record('b', 10, 13, 'The', 'rejected', null), record('c', 20, 25, 'Maybe', 'suggested', null)];
   assert.deepEqual(documentContextOf(records).decisions, [
