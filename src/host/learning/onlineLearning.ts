@@ -33,6 +33,10 @@ export class OnlineLearning extends Disposable {
   private readonly recentForms: { readonly key: string; readonly text: string }[] = [];
   /** Decisions seen before the loop could start (the session was still loading). */
   private readonly waiting: Parameters<AdaptationLoop['observe']>[0][number][] = [];
+  /** The exemplar each confirmed decision of this session gave (taken back if the decision is retracted). */
+  private readonly exemplarOf = new WeakMap<AnnotatorDecision, { readonly entityId: string; readonly vector: readonly number[] }>();
+  /** Decisions retracted before their exemplar vectors came back from the link thread: those vectors are dropped. */
+  private readonly retractedEarly = new WeakSet<AnnotatorDecision>();
   private readonly statusItem: vscode.StatusBarItem;
   private readonly adapted = this.register(new vscode.EventEmitter<AdaptationStatus>());
   /** Fires after each refit has reached the linker (tests wait on it). */
@@ -78,18 +82,29 @@ export class OnlineLearning extends Disposable {
     if (doc === undefined) return;
     const key = uri.toString();
     const predictions = this.mentions.linking.mentions(uri);
-    const decisions = this.tracker.changes(key, doc.records, predictions);
-    if (decisions.length === 0 || !this.readSettings().enabled) return;
+    // An undo, or a decision changed into another, retracts the earlier decision: learned is what was finally decided.
+    const { decisions, retracted } = this.tracker.update(key, doc.records, predictions);
+    const changed = [...retracted, ...decisions];
+    if (changed.length === 0 || !this.readSettings().enabled) return;
     // A decision on a form that occurs again in the document (predicted there, or not yet detected: a form linked
     // with Link Selection, the surname of a decided full name) re-links it at once with the decision in its context.
     const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.getText();
-    if (affectsOthers(decisions, predictions) || (text !== undefined && decisions.some((d) => recursInText(text, d)))) this.relinkDocument(uri);
-    this.recentForms.push(...decisions.map((d) => ({ key, text: d.text })));
+    if (affectsOthers(changed, predictions) || (text !== undefined && changed.some((d) => recursInText(text, d)))) this.relinkDocument(uri);
+    this.recentForms.push(...changed.map((d) => ({ key, text: d.text })));
     if (text !== undefined) void this.addExemplars(text, decisions);
+    for (const r of retracted) if (!this.exemplarOf.has(r)) this.retractedEarly.add(r);
+    const exemplars = retracted.flatMap((r) => this.exemplarOf.get(r) ?? []);
     if (this.loop !== undefined) {
+      this.loop.retract(retracted);
+      this.loop.retractExemplars(exemplars);
       this.loop.observe(decisions);
       return;
     }
+    for (const r of retracted) {
+      const at = this.waiting.indexOf(r);
+      if (at >= 0) this.waiting.splice(at, 1);
+    }
+    if (decisions.length === 0) return;
     this.waiting.push(...decisions);
     void this.start();
   }
@@ -101,7 +116,7 @@ export class OnlineLearning extends Disposable {
   private async addExemplars(text: string, decisions: readonly AnnotatorDecision[]): Promise<void> {
     const confirmed = decisions.flatMap((d) => {
       const entityId = decisionEntity(d);
-      return entityId === undefined || d.mention?.vector !== undefined || d.end > text.length || text.slice(d.start, d.end) !== d.text ? [] : [{ entityId, span: { start: d.start, end: d.end } }];
+      return entityId === undefined || d.mention?.vector !== undefined || d.end > text.length || text.slice(d.start, d.end) !== d.text ? [] : [{ decision: d, entityId, span: { start: d.start, end: d.end } }];
     });
     if (confirmed.length === 0) return;
     const generation = this.generation;
@@ -109,7 +124,10 @@ export class OnlineLearning extends Disposable {
       const vectors = await this.mentions.links.request({ kind: 'mentionVectors', text, spans: confirmed.map((c) => c.span) });
       const loop = await this.start();
       if (loop === undefined || generation !== this.generation || this.isDisposed) return;
-      const replaced = loop.observeExemplars(confirmed.map((c, i) => ({ entityId: c.entityId, vector: vectors[i] })));
+      // A decision undone while its vector was on its way gives none.
+      const kept = confirmed.flatMap((c, i) => (this.retractedEarly.has(c.decision) ? [] : [{ decision: c.decision, entityId: c.entityId, vector: vectors[i] }]));
+      for (const k of kept) this.exemplarOf.set(k.decision, { entityId: k.entityId, vector: k.vector });
+      const replaced = loop.observeExemplars(kept.map(({ entityId, vector }) => ({ entityId, vector })));
       if (replaced !== undefined) {
         this.logger.info(`Online learning: the exemplars of ${replaced.entities} entities were learned with another model (${replaced.from}-d vectors, this one gives ${replaced.to}-d): the exemplar memory starts afresh with this model.`);
       }

@@ -13,6 +13,8 @@ const TEXT = 'We had an Apple after lunch.\n\nThen we had an Apple after lunch.\
 suite('Entity Linker: online adaptation', () => {
   let api: HostTestApi;
   let root: string;
+  /** What the first test left for the second: the document, the Apples' spans, the top before and after the correction and the prior it taught. */
+  let correction: { uri: string; first: { start: number; end: number }; second: { start: number; end: number }; top: string; to: string; prior: number } | undefined;
 
   suiteSetup(async function () {
     this.timeout(120_000);
@@ -69,5 +71,27 @@ suite('Entity Linker: online adaptation', () => {
     assert.ok(decisionsIn() >= decisionsBefore + 1, `the saved state counts the correction (${decisionsBefore} before, ${decisionsIn()} after)`);
     assert.equal(apples()[1]?.kbId, corrected, 'the next identical mention follows the correction');
     assert.equal(apples()[1]?.status, 'predicted', 'it is still a suggestion, not a decision');
+    correction = { uri, first: { start: first.start, end: first.end }, second: { start: second.start, end: second.end }, top, to: corrected, prior: feature(details, corrected, 'annotatorPrior') ?? 0 };
+  });
+
+  test('undoing the correction un-learns it: the next identical mention goes back to its first top candidate', async function () {
+    this.timeout(120_000);
+    assert.ok(correction, 'the previous test corrected the first Apple');
+    const { uri, second, top, to, prior } = correction;
+    assert.equal(await vscode.commands.executeCommand('entityLinker.undoAnnotation', uri), true);
+    type Details = Awaited<ReturnType<ReturnType<HostTestApi['mentionBackend']>['details']>>;
+    const feature = (details: Details, id: string, name: (typeof FEATURE_NAMES)[number]): number | undefined => details?.linked.candidates.find((c) => c.id === id)?.features?.[FEATURE_NAMES.indexOf(name)];
+    let details: Details;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await api.whenLinked(uri);
+      details = await api.mentionBackend().details({ uri, ...second });
+      const back = api.mentions(uri).filter((m) => m.text === 'Apple')[1]?.kbId === top;
+      if ((back && (feature(details, to, 'annotatorPrior') ?? 0) < prior && feature(details, to, 'discourse') !== 1) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.ok((feature(details, to, 'annotatorPrior') ?? 0) < prior, `the annotators' prior of the undone correction is taken back (${prior} before the undo): ${JSON.stringify(details?.linked.candidates)}`);
+    assert.notEqual(feature(details, to, 'discourse'), 1, 'the document no longer holds the decision');
+    assert.equal(api.mentions(uri).filter((m) => m.text === 'Apple')[1]?.kbId, top, 'the next identical mention is back on its first top candidate');
   });
 });
