@@ -146,6 +146,12 @@ suite('Entity Linker: linking and annotating in the editor', () => {
     assert.equal(find(document.uri, 'Apple')?.status, 'rejected', 'decided mentions are left alone');
     assert.equal(await vscode.commands.executeCommand('entityLinker.undoAnnotation', uri), true);
     assert.equal(find(document.uri, 'New York')?.status, 'predicted');
+    // Undo the rejection and the NIL too: online learning takes them back, so Apple and Steve Jobs are proposed
+    // again (here, and in the suites after this one, which link them).
+    assert.equal(await vscode.commands.executeCommand('entityLinker.undoAnnotation', uri), true);
+    await until('Apple to be proposed again once its rejection is undone', () => find(document.uri, 'Apple')?.status === 'predicted');
+    assert.equal(await vscode.commands.executeCommand('entityLinker.undoAnnotation', uri), true);
+    await until('Steve Jobs to be proposed again once its NIL is undone', () => find(document.uri, 'Steve Jobs')?.status === 'predicted');
   });
 
   test('link a selection: the span is linked and stored as a suggestion', async function () {
