@@ -72,8 +72,7 @@ export class AnnotatorMemory {
     // What the conventions learn: the linked entity was annotated; the top candidate shown for a rejected span was
     // not. A NIL says the span is annotated but the shown entity is wrong, so nothing of its type; a decision
     // without the linker's answer teaches nothing here.
-    const judgedId = id ?? (d.action === 'reject' ? d.mention?.candidates[0]?.id : undefined);
-    if (judgedId !== undefined) this.judge(`${d.text.trim()}\u0000${judgedId}${d.mention?.partOfName === true ? '\u0000part' : ''}`, id !== undefined ? 0 : 1, 1);
+    this.judge(d, id, 1);
   }
 
   /**
@@ -89,11 +88,18 @@ export class AnnotatorMemory {
     if (id !== undefined) this.unlink(key, id);
     else if (d.action === 'nil') decrement(this.nil, key);
     else if (d.action === 'reject' && d.mention?.partOfName !== true) decrement(this.rejected, key);
-    const judgedId = id ?? (d.action === 'reject' ? d.mention?.candidates[0]?.id : undefined);
-    if (judgedId !== undefined) this.judge(`${d.text.trim()}\u0000${judgedId}${d.mention?.partOfName === true ? '\u0000part' : ''}`, id !== undefined ? 0 : 1, -1);
+    this.judge(d, id, -1);
   }
 
-  private judge(key: string, slot: 0 | 1, count: number): void {
+  /**
+   * Adds `count` (1 for observe, -1 for retract) to the decision's judgement, if it makes one: the linked entity
+   * annotated, or the top candidate shown for a rejected span skipped.
+   */
+  private judge(d: Pick<AnnotatorDecision, 'action' | 'text'> & Partial<Pick<AnnotatorDecision, 'mention'>>, linked: string | undefined, count: number): void {
+    const judgedId = linked ?? (d.action === 'reject' ? d.mention?.candidates[0]?.id : undefined);
+    if (judgedId === undefined) return;
+    const key = `${d.text.trim()}\u0000${judgedId}${d.mention?.partOfName === true ? '\u0000part' : ''}`;
+    const slot = linked !== undefined ? 0 : 1;
     const c = this.judged.get(key) ?? [0, 0];
     c[slot] = Math.max(0, c[slot] + count);
     if (c[0] === 0 && c[1] === 0) this.judged.delete(key);

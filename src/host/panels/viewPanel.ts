@@ -69,7 +69,7 @@ export abstract class ViewPanel extends Disposable {
     this.channel.post({ type: 'show', data });
   }
 
-  /** Stops the load in flight, if any (its result is dropped); resolves to whether one was running. */
+  /** Stops the load in flight, if any (its result is dropped); says whether one was running. */
   protected stopLoading(): boolean {
     const running = this.loading !== undefined && !this.loading.signal.aborted;
     this.loading?.abort();
