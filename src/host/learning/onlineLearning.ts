@@ -88,8 +88,11 @@ export class OnlineLearning extends Disposable {
     if (changed.length === 0 || !this.readSettings().enabled) return;
     // A decision on a form that occurs again in the document (predicted there, or not yet detected: a form linked
     // with Link Selection, the surname of a decided full name) re-links it at once with the decision in its context.
+    // So does an undone or replaced decision: a run made while it stood may have left its own span out (a NIL or a
+    // rejection withdraws the form there), and without a new run the undone mention would not be shown again.
+    // (The run starts on a timer, after the memory without the retracted decision has gone to the link thread.)
     const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.getText();
-    if (affectsOthers(changed, predictions) || (text !== undefined && changed.some((d) => recursInText(text, d)))) this.relinkDocument(uri);
+    if (retracted.length > 0 || affectsOthers(changed, predictions) || (text !== undefined && changed.some((d) => recursInText(text, d)))) this.relinkDocument(uri);
     this.recentForms.push(...changed.map((d) => ({ key, text: d.text })));
     if (text !== undefined) void this.addExemplars(text, decisions);
     for (const r of retracted) if (!this.exemplarOf.has(r)) this.retractedEarly.add(r);

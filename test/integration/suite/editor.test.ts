@@ -154,6 +154,24 @@ suite('Entity Linker: linking and annotating in the editor', () => {
     await until('Steve Jobs to be proposed again once its NIL is undone', () => find(document.uri, 'Steve Jobs')?.status === 'predicted');
   });
 
+  test('undoing a NIL after the document was linked again brings the mention back', async function () {
+    this.timeout(60_000);
+    fs.writeFileSync(path.join(root, 'relinked.txt'), 'Steve Jobs spoke in New York.\n');
+    const editor = await openLinked('relinked.txt');
+    const { document } = editor;
+    const uri = document.uri.toString();
+    const jobs = find(document.uri, 'Steve Jobs');
+    assert.equal(jobs?.status, 'predicted');
+    await vscode.commands.executeCommand('entityLinker.markNil', { uri, start: jobs.start, end: jobs.end });
+    // An edit links the document again while the NIL stands: the run with it in the context leaves the span out.
+    await editor.edit((b) => b.insert(document.positionAt(document.getText().length), 'He smiled.\n'));
+    await document.save();
+    await api.whenLinked(uri);
+    assert.equal(find(document.uri, 'Steve Jobs')?.status, 'nil');
+    assert.equal(await vscode.commands.executeCommand('entityLinker.undoAnnotation', uri), true);
+    await until('Steve Jobs to be proposed again once its NIL is undone', () => find(document.uri, 'Steve Jobs')?.status === 'predicted', 10_000);
+  });
+
   test('link a selection: the span is linked and stored as a suggestion', async function () {
     this.timeout(60_000);
     const editor = await openLinked('second.txt');
