@@ -9,7 +9,7 @@ import { TRAINING_COMMAND_IDS, createTrainingCommands, type TrainingCommandServi
 import { mentionRefOfTreeItem } from './editor/mentionTree';
 
 /** Every command the extension contributes; package.json `contributes.commands` lists exactly these. */
-export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable', 'entityLinker.curateDisagreements', 'entityLinker.setKbStorePassword', ...EDITOR_COMMAND_IDS, ...TRAINING_COMMAND_IDS] as const;
+export const COMMAND_IDS = ['entityLinker.showLog', 'entityLinker.compareTexts', 'entityLinker.showMention', 'entityLinker.showCorpus', 'entityLinker.copyPanelTable', 'entityLinker.curateDisagreements', 'entityLinker.setKbStorePassword', 'entityLinker.forgetLearning', ...EDITOR_COMMAND_IDS, ...TRAINING_COMMAND_IDS] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
@@ -28,6 +28,8 @@ export interface CommandServices {
   readonly curation: CurationFlow;
   /** Asks for the KB store's password, keeps it in SecretStorage and reloads the linker (linking/kbStoreSecret.ts). */
   readonly setKbStorePassword: () => Promise<void>;
+  /** Forget What Was Learned (learning/forgetLearning.ts): the decisions forgotten, undefined if declined. */
+  readonly forgetLearning: (options: unknown) => Promise<number | undefined>;
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;
@@ -44,6 +46,7 @@ export function createCommands(services: CommandServices): Record<CommandId, Com
     'entityLinker.copyPanelTable': () => reporting(services, 'Copy Panel Table', () => services.panels.copyTable()),
     'entityLinker.curateDisagreements': () => reporting(services, 'Curate Disagreements', () => services.curation.run()),
     'entityLinker.setKbStorePassword': () => reporting(services, 'Set KB Store Password', () => services.setKbStorePassword()),
+    'entityLinker.forgetLearning': (options?: unknown) => reporting(services, 'Forget What Was Learned', () => services.forgetLearning(options)),
     ...createEditorCommands(services.editor),
     ...createTrainingCommands(services.training),
   };

@@ -6,6 +6,7 @@ import { Disposable } from './disposable';
 import { reportError } from './errorReporting';
 import { EditorFeatures } from './editor/editorFeatures';
 import type { HostTestApi } from './hostTestApi';
+import { forgetLearning } from './learning/forgetLearning';
 import { readLearningSettings } from './learning/learningSettings';
 import { OnlineLearning } from './learning/onlineLearning';
 import { LinkService } from './linking/linkService';
@@ -61,7 +62,8 @@ export class EntityLinker extends Disposable {
     const setKbStorePassword = async (): Promise<void> => {
       if (await storeSecret.ask(this.settings().linking.kbStore)) await this.reloadLinker();
     };
-    const commands = createCommands({ logger: this.logger, showLog, links: this.links, panels: this.panels, editor, training, curation: this.curation, setKbStorePassword });
+    const forget = (options: unknown): Promise<number | undefined> => forgetLearning(this.learning, options);
+    const commands = createCommands({ logger: this.logger, showLog, links: this.links, panels: this.panels, editor, training, curation: this.curation, setKbStorePassword, forgetLearning: forget });
     for (const id of COMMAND_IDS) {
       const handler = commands[id];
       this.register(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)));

@@ -71,6 +71,15 @@ export class DecisionTracker {
   forget(document: string): void {
     this.seen.delete(document);
   }
+
+  /**
+   * Every decision seen so far becomes baseline (the learner that observed them was reset: Forget What Was
+   * Learned): undoing or changing one later retracts nothing, so the new learner never takes back what it never
+   * learned.
+   */
+  settle(): void {
+    for (const [document, records] of this.seen) this.seen.set(document, new Map([...records].map(([id, seen]) => [id, { signature: seen.signature }])));
+  }
 }
 
 /** What the tracker keeps of a record: its signature and, for a decision of this session, the decision. */

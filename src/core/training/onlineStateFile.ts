@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ANNOTATION_DIR, ANNOTATOR_FOLDER_PREFIX, checkAnnotatorName } from '../annotations/annotationPaths';
 import { readTextIfExists, writeTextAtomic } from '../atomicFile';
@@ -35,3 +36,12 @@ export async function writeOnlineLearner(file: string, json: OnlineLearnerJson):
   await writeTextAtomic(file, `${JSON.stringify(json)}\n`);
 }
 
+
+/** Deletes a workspace's saved learner (Forget What Was Learned); nothing to delete is not an error. */
+export async function deleteOnlineLearner(file: string): Promise<void> {
+  try {
+    await rm(file, { force: true });
+  } catch (e) {
+    throw new LinkerError('usage', `Could not delete the online learning state (${(e as Error).message}).`, { location: { file }, hint: 'Delete the file by hand; the annotations are not in it.', cause: e });
+  }
+}

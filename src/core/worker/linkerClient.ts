@@ -169,9 +169,9 @@ export class InProcessLinkerClient implements LinkerClient {
 }
 
 /** Requests that run on the training thread: long CPU-bound work that linking must never queue behind. */
-export const TRAINING_REQUEST_KINDS: readonly WorkerRequest['kind'][] = ['finetune', 'exportGold', 'refit'];
+export const TRAINING_REQUEST_KINDS: readonly WorkerRequest['kind'][] = ['finetune', 'exportGold', 'refit', 'forgetLearned'];
 /** Training-thread requests that need no session there (pure computation on what the request carries). */
-const SESSIONLESS_KINDS: readonly WorkerRequest['kind'][] = ['refit'];
+const SESSIONLESS_KINDS: readonly WorkerRequest['kind'][] = ['refit', 'forgetLearned'];
 
 /** How long an idle training thread keeps its session before it is stopped (its memory is returned). */
 export const TRAINING_IDLE_MS = 60_000;

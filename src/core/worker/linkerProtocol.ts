@@ -66,6 +66,8 @@ export type WorkerRequest =
   | { readonly id: number; readonly kind: 'finetune'; readonly request: FinetuneRequest }
   /** Refits an online learner's ranker (no session needed; runs on the training thread). */
   | { readonly id: number; readonly kind: 'refit'; readonly learner: OnlineLearnerJson; readonly examples?: PackedExamples; readonly persistTo?: string }
+  /** Deletes a workspace's saved learner once the refits that write it have finished (training thread, no session). */
+  | { readonly id: number; readonly kind: 'forgetLearned'; readonly file: string }
   /**
    * Puts the workspace's learned state on top of the model's (null: the model's alone) and links with it.
    * `keepRuns`: only the memory moved (one decision between refits): the documents' last runs stay for
@@ -92,6 +94,7 @@ export interface WorkerResults {
   exportGold: ExportSummary;
   finetune: FinetuneSummary;
   refit: RefitResult;
+  forgetLearned: null;
   setLearned: null;
   learnedBase: LearnedBase;
   mentionVectors: number[][];
@@ -122,7 +125,7 @@ export type WorkerOutbound =
 /** Every request kind, as a record so that a kind added to WorkerRequest without being listed here fails to compile. */
 const REQUEST_KIND_SET: Readonly<Record<WorkerRequestKind, true>> = {
   open: true, linkDocument: true, linkSpans: true, searchKb: true, entities: true, forget: true, ping: true, compareTexts: true,
-  exportGold: true, finetune: true, refit: true, setLearned: true, learnedBase: true, mentionVectors: true,
+  exportGold: true, finetune: true, refit: true, forgetLearned: true, setLearned: true, learnedBase: true, mentionVectors: true,
 };
 const REQUEST_KINDS: readonly string[] = Object.keys(REQUEST_KIND_SET);
 

@@ -8,6 +8,7 @@ import type { EntityHit, SessionInfo, TextComparison, WorkerRequest, WorkerResul
 import { dotAt } from '../vectorMath';
 import { exportStore, finetuneStore } from './trainingRequests';
 import { applyLearned, learnedBase, refitLearner } from './learningRequests';
+import { deleteOnlineLearner } from '../training/onlineStateFile';
 
 const SNIPPET_CHARS = 160;
 export { SHORTEST_PREFIX } from '../linker/kbSearch';
@@ -27,6 +28,8 @@ export class LinkerRequestHandler {
   private linkQueue: Promise<unknown> = Promise.resolve();
   /** The open session's cache folder (fine-tuning caches the new model's entity vectors there). */
   private cacheDir: string | undefined;
+  /** The refits that write a workspace's learner (persistTo): forgetting it waits for them, so none writes it back after. */
+  private persisting: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly logger: Logger) {}
 
@@ -57,8 +60,15 @@ export class LinkerRequestHandler {
         return this.serially(() => exportStore(this.require(), request.request, signal, onProgress));
       case 'finetune':
         return this.serially(() => finetuneStore(this.require(), this.cacheDir!, request.request, this.logger, signal, onProgress));
-      case 'refit':
-        return refitLearner(request.learner, request.examples, signal, request.persistTo);
+      case 'refit': {
+        const refit = refitLearner(request.learner, request.examples, signal, request.persistTo);
+        if (request.persistTo !== undefined) this.persisting = Promise.all([this.persisting, refit.catch(() => undefined)]);
+        return refit;
+      }
+      case 'forgetLearned':
+        await this.persisting;
+        await deleteOnlineLearner(request.file);
+        return null;
       case 'setLearned':
         // Between link runs, so one run never mixes two states.
         return this.serially(async () => {

@@ -7,7 +7,7 @@ import { OnlineLearner } from '../../core/learning/onlineLearner';
 import type { Logger } from '../../core/log';
 import { rankerWeightsFromJson } from '../../core/linker/ranker';
 import { AdaptationLoop, type AdaptationStatus } from '../../core/training/adaptationLoop';
-import { onlineStateFileFor, readOnlineLearner } from '../../core/training/onlineStateFile';
+import { deleteOnlineLearner, onlineStateFileFor, readOnlineLearner } from '../../core/training/onlineStateFile';
 import { DecisionTracker, affectsOthers, documentContextOf } from '../../core/training/decisionTracker';
 import { refitRequest } from '../../core/worker/learningRequests';
 import { Disposable } from '../disposable';
@@ -271,6 +271,42 @@ export class OnlineLearning extends Disposable {
     if (this.loop === undefined) this.statusItem.hide();
   }
 
+  /** How many decisions the workspace's learned state holds: this session's loop, or the saved file (0: none). */
+  async learnedDecisions(): Promise<number> {
+    if (this.loop !== undefined) return this.loop.status.decisions;
+    const file = this.stateFile;
+    return file === undefined ? 0 : savedDecisions(file);
+  }
+
+  /**
+   * Forget What Was Learned: the linker goes back to the model folder's ranker and memory, the workspace's saved
+   * state (this annotator's) is deleted once no refit can write it back, and the decisions made so far become
+   * baseline (undoing one later takes nothing back). The annotations stay; decisions from now on are learned
+   * afresh. Returns how many decisions the forgotten state held (0: there was nothing to forget).
+   */
+  async forget(): Promise<number> {
+    const file = this.stateFile;
+    const decisions = await this.learnedDecisions();
+    this.generation++;
+    const previous = this.loop;
+    this.loop = undefined;
+    this.starting = undefined;
+    this.waiting.length = 0;
+    this.recentForms.length = 0;
+    this.tracker.settle();
+    previous?.dispose();
+    this.statusItem.hide();
+    const links = this.mentions.links;
+    if (file !== undefined) {
+      // On the training thread, after the refits in flight there (they write the file).
+      if (links.state === 'ready') await links.request({ kind: 'forgetLearned', file });
+      else await deleteOnlineLearner(file);
+    }
+    if (links.state === 'ready') await this.apply(null);
+    this.logger.info(`Online learning: forgot what was learned from ${decisions} decisions${file === undefined ? '' : ` (${file} deleted)`}; the linker ranks with the model's own weights again.`);
+    return decisions;
+  }
+
   private async onSettings(): Promise<void> {
     const { enabled } = this.readSettings();
     try {
@@ -318,5 +354,15 @@ async function fileExists(file: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** How many decisions a saved state holds (0 when there is none or it cannot be read: forgetting deletes it anyway). */
+async function savedDecisions(file: string): Promise<number> {
+  try {
+    const json = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(file))).toString('utf8')) as { decisions?: unknown };
+    return typeof json.decisions === 'number' ? json.decisions : 0;
+  } catch {
+    return 0;
   }
 }

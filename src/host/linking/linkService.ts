@@ -113,7 +113,7 @@ export class LinkService extends Disposable {
   }
 
   /** Any other worker request against the open session (export, fine-tuning), opening the session first. */
-  async request<K extends 'exportGold' | 'finetune' | 'refit' | 'setLearned' | 'learnedBase' | 'mentionVectors'>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
+  async request<K extends 'exportGold' | 'finetune' | 'refit' | 'forgetLearned' | 'setLearned' | 'learnedBase' | 'mentionVectors'>(body: RequestBody<K>, options: RequestOptions = {}): Promise<WorkerResults[K]> {
     const { client } = await this.session();
     return client.request(body, options);
   }

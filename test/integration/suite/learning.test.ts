@@ -6,6 +6,7 @@ import { FEATURE_NAMES } from '../../../src/core/linker/ranker';
 import { ONLINE_STATE_FILE } from '../../../src/core/training/onlineStateFile';
 import type { HostTestApi } from '../../../src/host/hostTestApi';
 import { openEditorWorkspace } from './editorFixtures';
+import { until } from './waitUntil';
 
 /** Two paragraphs, the same name in the same words: what the annotator decides for one should carry over. */
 const TEXT = 'We had an Apple after lunch.\n\nThen we had an Apple after lunch.\n';
@@ -18,7 +19,9 @@ suite('Entity Linker: online adaptation', () => {
 
   suiteSetup(async function () {
     this.timeout(120_000);
-    ({ api, root } = await openEditorWorkspace({ 'learning.enabled': true, 'learning.refitEvery': 1 }, (dir) => fs.rmSync(path.join(dir, '.entity-links', ONLINE_STATE_FILE), { force: true })));
+    ({ api, root } = await openEditorWorkspace({ 'learning.enabled': true, 'learning.refitEvery': 1 }));
+    // Earlier suites' decisions are forgotten (the saved state and the linker's): this suite starts from the model.
+    await vscode.commands.executeCommand('entityLinker.forgetLearning', { ask: false });
   });
 
   suiteTeardown(async () => {
@@ -93,5 +96,30 @@ suite('Entity Linker: online adaptation', () => {
     assert.ok((feature(details, to, 'annotatorPrior') ?? 0) < prior, `the annotators' prior of the undone correction is taken back (${prior} before the undo): ${JSON.stringify(details?.linked.candidates)}`);
     assert.notEqual(feature(details, to, 'discourse'), 1, 'the document no longer holds the decision');
     assert.equal(api.mentions(uri).filter((m) => m.text === 'Apple')[1]?.kbId, top, 'the next identical mention is back on its first top candidate');
+  });
+
+  test('Forget What the Linker Learned: the saved state goes, the linker ranks with the model alone, and learning starts afresh', async function () {
+    this.timeout(120_000);
+    assert.ok(correction, 'the first test corrected the first Apple');
+    const { uri, second, to } = correction;
+    const state = path.join(root, '.entity-links', ONLINE_STATE_FILE);
+    const priorOf = async (): Promise<number> => {
+      await api.whenLinked(uri);
+      const details = await api.mentionBackend().details({ uri, ...second });
+      return details?.linked.candidates.find((c) => c.id === to)?.features?.[FEATURE_NAMES.indexOf('annotatorPrior')] ?? 0;
+    };
+    // The correction again (Redo): learned again.
+    assert.equal(await vscode.commands.executeCommand('entityLinker.redoAnnotation', uri), true);
+    await until('the redone correction to be learned', async () => fs.existsSync(state) && (await priorOf()) > 0, 60_000);
+    const forgotten = await vscode.commands.executeCommand<number>('entityLinker.forgetLearning', { ask: false });
+    assert.ok(forgotten !== undefined && forgotten >= 1, `the state held the correction (${forgotten} decisions)`);
+    assert.equal(fs.existsSync(state), false, 'the saved state is deleted');
+    await until('the document to be linked with the model alone', async () => (await priorOf()) === 0, 30_000);
+    assert.equal(api.mentions(uri).filter((m) => m.text === 'Apple')[0]?.status, 'accepted', 'the annotation stays');
+    // A decision made now is the new state's first; the one made before forgetting is not learned again.
+    const [, next] = api.mentions(uri).filter((m) => m.text === 'Apple');
+    assert.ok(next !== undefined);
+    await api.mentionBackend().relabel({ uri, start: next.start, end: next.end }, to);
+    await until('the new decision to be saved as the only one', () => fs.existsSync(state) && (JSON.parse(fs.readFileSync(state, 'utf8')) as { decisions: number }).decisions === 1, 60_000);
   });
 });

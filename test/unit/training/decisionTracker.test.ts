@@ -74,6 +74,22 @@ void test('update: an undone or changed decision of this session is retracted, a
   assert.deepEqual(back, { decisions: [], retracted: made.decisions });
 });
 
+void test('settle: the decisions seen so far become baseline (a forgotten learner), so undoing one retracts nothing; later ones still are', () => {
+  const tracker = new DecisionTracker();
+  const doc = 'notes.txt';
+  tracker.update(doc, [], []);
+  const predictions = [predicted(10, 15, 'Paris', ['Q90', 'Q91']), predicted(20, 25, 'Texas', ['Q60'])];
+  const accepted = record('b', 10, 15, 'Paris', 'accepted', 'Q90');
+  assert.equal(tracker.update(doc, [accepted], predictions).decisions.length, 1);
+  tracker.settle();
+  assert.deepEqual(tracker.update(doc, [accepted], predictions), { decisions: [], retracted: [] }, 'settling changes no record');
+  const rejected = record('c', 20, 25, 'Texas', 'rejected', null);
+  const made = tracker.update(doc, [accepted, rejected], predictions);
+  assert.deepEqual(made.decisions.map((d) => [d.text, d.action]), [['Texas', 'reject']]);
+  // Undo of both: the accept made before settling is not retracted, the rejection made after it is.
+  assert.deepEqual(tracker.update(doc, [], predictions), { decisions: [], retracted: made.decisions });
+});
+
 void test('a document\'s decisions as linking context; a decision bears on the same form elsewhere in the document', () => {
   const records = [record('a', 0, 5, 'Apple', 'accepted', 'Q89'), record('b', 10, 13, 'The', 'rejected', null), record('c', 20, 25, 'Maybe', 'suggested', null)];
   assert.deepEqual(documentContextOf(records).decisions, [
