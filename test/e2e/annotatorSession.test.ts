@@ -226,6 +226,28 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
       assert.equal((await resolved(page)).resolved, 20, 'cancelled: nothing accepted');
     });
 
+    await part('forget what was learned', async () => {
+      // Twenty decisions adapted the linker (refit every 10): the status bar says so, and the command asks before it
+      // drops the learned state. Escape keeps it; Enter on the dialog's Forget drops it, the annotations stay.
+      const adapted = page.locator('.statusbar-item', { hasText: /Adapted · \d+/ }).first();
+      await adapted.waitFor({ state: 'visible', timeout: 30_000 });
+      const dialog = page.locator('.monaco-dialog-box', { hasText: /Forget what the linker learned from \d+ decision\(s\) in this workspace\?/ });
+      await wb.runCommand('Entity Linker: Forget What the Linker Learned in This Workspace');
+      await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+      await shot(wb, 'forget-learning-1200-dark', shots);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
+      assert.equal(await adapted.isVisible(), true, 'cancelled: still adapted');
+      await wb.runCommand('Entity Linker: Forget What the Linker Learned in This Workspace');
+      await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      const said = await page.locator('.statusbar-item', { hasText: /forgot what was learned from \d+ decision\(s\)/ }).first().textContent({ timeout: 15_000 });
+      await adapted.waitFor({ state: 'hidden', timeout: 15_000 });
+      assert.equal(fs.existsSync(path.join(wb.workspace, '.entity-links', '.online-learning.json')), false, 'the saved state is deleted');
+      await waitResolved(page, 20);
+      figures.push(`forget: the dialog named the decisions; Escape kept the state; Enter: "${said?.trim()}", the status bar's Adapted item gone, 20 decisions still stored`);
+    });
+
     await part('empty document', async () => {
       // A document without mentions says so once, naming the KB.
       await openFile(wb, 'empty.txt');
