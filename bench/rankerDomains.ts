@@ -104,7 +104,9 @@ export async function wsdDomain(encoder: MemoEncoder, quick = false): Promise<Do
  * documents' senses (Domain.senseIndex), the lexical and n-gram name matches over all of WordNet — plus the
  * lemma's senses (scored even when not retrieved; no given order), and `randomNegatives` synsets of other lemmas
  * as random negatives. Candidates whose names do not match the mention then compete with the senses, so the
- * senses profile learns to read names (with given senses only, name features never discriminate). Zero-shot
+ * profile they train (their kind: retrievedSenses, the profile of synsets retrieved for a name, apart from the
+ * given sense lists' `senses` since session 8) learns to read names (with given senses only, name features
+ * never discriminate). Zero-shot
  * only (no memory, no document decisions), one example per noun whose gold was scored.
  */
 export async function senseNameExamples(d: Domain, encoder: MemoEncoder, randomNegatives = RANDOM_NEGATIVES): Promise<DomainExample[]> {
@@ -141,7 +143,7 @@ export async function senseNameExamples(d: Domain, encoder: MemoEncoder, randomN
         random: lm.candidates.filter(isRandom).map((c) => [...(c.features ?? [])]),
         ids: rows.map((c) => c.id),
         mention: m,
-        profile: kbKindOfIds(rows.map((c) => c.id)),
+        profile: kbKindOfIds(rows.map((c) => c.id), true),
       });
     });
   }

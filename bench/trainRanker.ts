@@ -14,6 +14,8 @@
  *   that profile only: they weigh 0 in the joint fit, so the entities profile is unchanged; in the senses
  *   profile each weighs --sense-names-weight=F, default 1, against 1 for a WSD example); with
  *   --from-cache it takes that domain from the cache (which a run with --sense-names wrote), else leaves it out
+ *   --names-profile=retrievedSenses|senses: the profile the 'WSD names' examples train (default retrievedSenses,
+ *   the profile of synsets retrieved for a name; senses: session 7's recipe, one profile with the WSD examples)
  *   --also-without=f1,f2 adds a copy of every training example that reads one of them with those features 0 (the
  *   example as linked without that memory, e.g. no exemplars: the editor's decisions do not carry mention vectors
  *   yet), so the weights also fit the case where the feature is missing
@@ -74,6 +76,13 @@ const TAG = argv.find((a) => a.startsWith('--tag='))?.slice('--tag='.length);
 const APPEND = argv.includes('--append');
 /** On by default since session 7 (the shipped senses profile reads names); --no-sense-names leaves them out. */
 const SENSE_NAMES = !argv.includes('--no-sense-names');
+/**
+ * The profile the 'WSD names' examples train: retrievedSenses (default since session 8: the profile of synsets
+ * the linker retrieved for a name, apart from a given sense list's) or senses (`--names-profile=senses`, session
+ * 7's shipped recipe: one senses profile for both, which costs WSD with exemplars).
+ */
+const NAMES_PROFILE = (argv.find((a) => a.startsWith('--names-profile='))?.slice('--names-profile='.length) ?? 'retrievedSenses') as KbKind;
+if (!['senses', 'retrievedSenses'].includes(NAMES_PROFILE)) throw new Error(`--names-profile=${NAMES_PROFILE}: expected senses or retrievedSenses.`);
 /** Default: the shipped recipe's (SHIPPED_RECIPE.alsoWithout); `--also-without=` (empty) for none. */
 const ALSO_WITHOUT = (argv.find((a) => a.startsWith('--also-without='))?.slice('--also-without='.length).split(',').filter((f) => f !== '') ?? SHIPPED_RECIPE.alsoWithout ?? []) as FeatureName[];
 /** A saved seed's --only key: "1" for "seed 1", "NAME-1" for a tagged "NAME seed 1". */
@@ -138,7 +147,7 @@ async function main(): Promise<void> {
       console.log(`${d.name}: ${d.train.length} training documents, ${ex.length} examples (two per in-KB mention whose gold was scored) in ${secs(performance.now() - t)} s`);
       if (SENSE_NAMES && d.senseIndex !== undefined) {
         const t2 = performance.now();
-        const names = await senseNameExamples(d, encoder);
+        const names = (await senseNameExamples(d, encoder)).map((e) => ({ ...e, profile: NAMES_PROFILE }));
         examples.push({ domain: SENSE_NAMES_DOMAIN, ex: names });
         console.log(`${SENSE_NAMES_DOMAIN}: ${names.length} examples (one per training noun, retrieved candidates + the lemma's senses, ${d.senseIndex.rows.length} synsets indexed) in ${secs(performance.now() - t2)} s`);
       }
@@ -150,11 +159,13 @@ async function main(): Promise<void> {
       const from = FEATURE_NAMES.map((n) => cached.features.indexOf(n));
       if (from.some((k) => k < 0)) throw new Error(`${EXAMPLES_FILE} lacks features of this build; run without --from-cache.`);
       const rows = (fs: readonly (readonly number[])[]): number[][] => fs.map((f) => from.map((k) => f[k]));
-      // Caches made before profiles carry no kind: WordNet's examples are senses, elevant's entities.
+      // Caches made before profiles carry no kind: WordNet's examples are senses, elevant's entities; the names
+      // domain's are retrieved synsets (caches of session 7 called them senses).
       const kindOf = (domain: string): KbKind => (domain === 'WSD' ? 'senses' : 'entities');
       for (const [domain, { train }] of Object.entries(cached.domains)) {
         if (domain === SENSE_NAMES_DOMAIN && !SENSE_NAMES) continue;
-        examples.push({ domain, ex: train.map((e) => ({ ...e, features: rows(e.features), ...(e.random === undefined ? {} : { random: rows(e.random) }), profile: e.profile ?? kindOf(domain) })) });
+        const profileOf = (e: RankingExample): KbKind => (domain === SENSE_NAMES_DOMAIN ? NAMES_PROFILE : (e.profile ?? kindOf(domain)));
+        examples.push({ domain, ex: train.map((e) => ({ ...e, features: rows(e.features), ...(e.random === undefined ? {} : { random: rows(e.random) }), profile: profileOf(e) })) });
       }
       console.log(`training examples from ${path.relative(ROOT, EXAMPLES_FILE)}: ${examples.map((e) => `${e.ex.length} ${e.domain}`).join(', ')}`);
       if (SENSE_NAMES && !examples.some((e) => e.domain === SENSE_NAMES_DOMAIN)) throw new Error(`${EXAMPLES_FILE} has no '${SENSE_NAMES_DOMAIN}' examples; run once without --from-cache.`);

@@ -1,6 +1,6 @@
 import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, KB_KINDS, rankerWeightsFromJson, serializeRankerWeights } from '../linker/ranker';
 import type { KbKind, RankerWeights } from '../linker/ranker';
-import { hasProfile, rankerForKind, withKindRanker } from '../linker/rankerProfiles';
+import { profileOf, rankerForKind, withKindRanker } from '../linker/rankerProfiles';
 import { LinkerError } from '../errors';
 import { AnnotatorMemory } from './annotatorMemory';
 import type { AnnotatorMemoryJson } from './annotatorMemory';
@@ -57,15 +57,17 @@ export interface OnlineLearnerJson {
  * examples from the base and pulled toward it. For an MLP only the linear term and the units' outputs move (the
  * units' input weights stay as shipped): a linear fit over fixed features, as fast as the linear ranker's and
  * well-posed on a few decisions. With profiles per KB kind (version 4), each example trains the profile its
- * candidates were scored with (`RankingExample.profile`) and the other profiles stay as they are; examples of a
- * kind without a profile train the top-level weights.
+ * candidates were scored with (`RankingExample.profile`) and the other profiles stay as they are (examples of
+ * retrieved synsets scored with the `senses` profile, rankerProfiles.profileOf, start a `retrievedSenses` profile
+ * of their own from it, so the editor's decisions never move a given sense list's weights); examples of a kind
+ * without a profile train the top-level weights.
  */
 export function refitRanker(examples: readonly RankingExample[], base: RankerWeights, train: Partial<TrainOptions> = {}, signal?: AbortSignal): TrainResult {
   const options: Partial<TrainOptions> = { trainHidden: false, ...train, ...(signal === undefined ? {} : { signal }) };
   if (base.profiles === undefined) return trainRanker(examples, base, options);
   const groups = new Map<KbKind | undefined, RankingExample[]>();
   for (const ex of examples) {
-    const kind = ex.profile !== undefined && hasProfile(base, ex.profile) ? ex.profile : undefined;
+    const kind = ex.profile !== undefined && profileOf(base, ex.profile) !== undefined ? ex.profile : undefined;
     groups.set(kind, [...(groups.get(kind) ?? []), ex]);
   }
   let weights = base;

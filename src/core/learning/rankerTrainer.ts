@@ -1,7 +1,7 @@
 import { throwIfAborted } from '../errors';
 import { FEATURE_NAMES, compileRanker, compiledScore } from '../linker/ranker';
 import type { CompiledRanker, FeatureName, KbKind, RankerWeights } from '../linker/ranker';
-import { kbKindOfIds } from '../linker/rankerProfiles';
+import { kbKindOfCandidates } from '../linker/rankerProfiles';
 import { logSumExp } from '../training/denseMath';
 import { SeededRandom } from '../training/seededRandom';
 import type { AnnotatorDecision } from './decision';
@@ -26,7 +26,7 @@ export interface RankingExample {
   /** Weight of the example in the loss (default 1). */
   readonly weight?: number;
   /**
-   * The KB kind of the candidates (kbKindOfIds): a refit trains that kind's profile of a version-4 ranker
+   * The kind of the candidates (kbKindOfCandidates): a refit trains that kind's profile of a version-4 ranker
    * (refitRanker); absent, the top-level weights.
    */
   readonly profile?: KbKind;
@@ -91,7 +91,7 @@ export function exampleFromDecision(d: AnnotatorDecision): RankingExample | unde
   if (id === undefined || candidates.length < 2) return undefined;
   const gold = candidates.findIndex((c) => c.id === id);
   if (gold < 0 || candidates.some((c) => c.features === undefined || c.features.length !== FEATURE_NAMES.length)) return undefined;
-  return { features: candidates.map((c) => [...(c.features as readonly number[])]), gold, profile: kbKindOfIds(candidates.map((c) => c.id)) };
+  return { features: candidates.map((c) => [...(c.features as readonly number[])]), gold, profile: kbKindOfCandidates(candidates) };
 }
 
 /** Mean weighted listwise loss of a ranker (linear weights or compiled) on the examples' retrieved candidates. */

@@ -676,9 +676,9 @@ export class Linker implements DocumentLinker {
     this.timings.ranking += performance.now() - t;
     t = performance.now();
     const weights = this.rankerWeights;
-    // Each mention is scored with the profile of its candidates' KB kind (WordNet senses or entities).
+    // Each mention is scored with the profile of its candidates' kind (a given sense list, retrieved synsets, entities).
     const rankerOf = profiledRanker(weights);
-    const ws = prepared.map((inputs) => rankerOf(inputs.map((c) => this.records.entity(c.row).id)));
+    const ws = prepared.map((inputs, i) => rankerOf(inputs.map((c) => this.records.entity(c.row).id), jobs[i].givenRows === undefined));
     const decide = { ...this.options, topK };
     const scored = prepared.map((inputs, i) => scoreMention(inputs, ws[i]));
     const rank = (d: DecisionOptions): LinkedMention[] => jobs.map((job, i) => decideMention(job, scored[i], this.recordArray(), d));

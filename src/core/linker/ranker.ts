@@ -34,9 +34,15 @@ export const FEATURE_NAMES = [
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
-/** The kinds of KB a ranker may keep its own weights for (version 4 `profiles`, rankerProfiles.ts). */
-export type KbKind = 'senses' | 'entities';
-export const KB_KINDS: readonly KbKind[] = ['senses', 'entities'];
+/**
+ * The kinds of candidate set a ranker may keep its own weights for (version 4 `profiles`, rankerProfiles.ts):
+ * `senses` a caller-given list of WordNet senses (one lemma's, as WSD data gives them), `entities` an entity KB's,
+ * `retrievedSenses` WordNet synsets the linker retrieved for a name (the built-in KB in the editor and `link`).
+ * A ranker without a `retrievedSenses` profile scores those with its `senses` profile (ranker.json of session 7
+ * and before). New kinds go at the end: the worker's packed examples number the kinds in this order.
+ */
+export type KbKind = 'senses' | 'entities' | 'retrievedSenses';
+export const KB_KINDS: readonly KbKind[] = ['senses', 'entities', 'retrievedSenses'];
 
 /** One profile: a linear term and, optionally, hidden units (as the top level of a version-3 ranker). */
 export interface RankerProfile {
@@ -218,7 +224,7 @@ export async function loadRankerWeights(modelDir: string): Promise<RankerWeights
  * Parses ranker.json. Version 1 names only the first five features (the rest weigh 0, which is what a
  * version-1 ranker computed); version 2 may name any of FEATURE_NAMES (a feature it omits weighs 0); version 3
  * adds `hidden` units (a feature a unit omits weighs 0 in it); version 4 adds `profiles`, {"senses" |
- * "entities": {"weights": {...}, "hidden"?: [...]}}, each checked like the top level.
+ * "entities" | "retrievedSenses": {"weights": {...}, "hidden"?: [...]}}, each checked like the top level.
  */
 export function parseRankerWeights(raw: string, file = RANKER_FILE): RankerWeights {
   let json: unknown;

@@ -7,7 +7,7 @@ import { averageRankers } from '../learning/rankerEnsemble';
 import type { RankingExample, TrainOptions } from '../learning/rankerTrainer';
 import type { Linker } from '../linker/linker';
 import { type CompiledRanker, type KbKind, type RankerWeights, compileRanker, compiledScore } from '../linker/ranker';
-import { kbKindOfIds, rankerForKind } from '../linker/rankerProfiles';
+import { kbKindOfCandidates, rankerForKind } from '../linker/rankerProfiles';
 import { type GoldReading, goldSpanRequests, learnedStateOf, memoryFromGold } from './finetuneRanker';
 
 /**
@@ -68,7 +68,7 @@ export async function linkFold(linker: Linker, fold: readonly GoldDocument[], ot
       linked.forEach((l, i) => {
         const complete = l.candidates.every((c) => c.features !== undefined);
         const gold = complete ? l.candidates.findIndex((c) => spans[i]!.goldIds.includes(c.id)) : -1;
-        out.push({ features: complete ? l.candidates.map((c) => [...c.features!]) : [], gold, profile: kbKindOfIds(l.candidates.map((c) => c.id)) });
+        out.push({ features: complete ? l.candidates.map((c) => [...c.features!]) : [], gold, profile: kbKindOfCandidates(l.candidates) });
       });
     }
   } finally {

@@ -12,7 +12,7 @@ import { refitRanker } from '../learning/onlineLearner';
 import type { RankingExample, TrainOptions } from '../learning/rankerTrainer';
 import type { Linker } from '../linker/linker';
 import type { RankerWeights } from '../linker/ranker';
-import { kbKindOfIds } from '../linker/rankerProfiles';
+import { kbKindOfCandidates } from '../linker/rankerProfiles';
 import type { SpanRequest } from '../linker/types';
 import { splitByDocument } from '../formats/documentSplit';
 import { documentGroup } from './documentGroups';
@@ -93,7 +93,7 @@ export async function rankingExamples(
           goldNotRetrieved++;
           return;
         }
-        if (l.candidates.length >= 2) examples.push({ features: l.candidates.map((c) => [...c.features!]), gold, profile: kbKindOfIds(l.candidates.map((c) => c.id)) });
+        if (l.candidates.length >= 2) examples.push({ features: l.candidates.map((c) => [...c.features!]), gold, profile: kbKindOfCandidates(l.candidates) });
       });
     }
   }

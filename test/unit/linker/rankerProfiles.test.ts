@@ -8,8 +8,9 @@ import { exampleFromDecision } from '../../../src/core/learning/rankerTrainer';
 import type { RankingExample } from '../../../src/core/learning/rankerTrainer';
 import { Linker } from '../../../src/core/linker/linker';
 import { FEATURE_NAMES, parseRankerWeights, serializeRankerWeights } from '../../../src/core/linker/ranker';
-import type { RankerWeights } from '../../../src/core/linker/ranker';
-import { kbKindOfIds, rankerForKind, withKindRanker } from '../../../src/core/linker/rankerProfiles';
+import type { KbKind, RankerWeights } from '../../../src/core/linker/ranker';
+import { kbKindOfCandidates, kbKindOfIds, rankerForKind, withKindRanker } from '../../../src/core/linker/rankerProfiles';
+import type { KindCandidate } from '../../../src/core/linker/rankerProfiles';
 import { entityText } from '../../../src/core/linker/textTemplates';
 import { packExamples, unpackExamples } from '../../../src/core/worker/learningRequests';
 import { BruteForceIndex, FakeEncoder } from '../../fixtures/linker/fakeEncoder';
@@ -80,7 +81,7 @@ void test('ranker.json version 4: profiles round-trip; a bad profile names the f
 });
 
 /** Examples where the gold has feature `name` = 1 and the other candidate 0: training raises that weight. */
-function examples(name: (typeof FEATURE_NAMES)[number], profile?: 'senses' | 'entities'): RankingExample[] {
+function examples(name: (typeof FEATURE_NAMES)[number], profile?: KbKind): RankingExample[] {
   const row = (v: number): number[] => FEATURE_NAMES.map((n) => (n === name ? v : 0));
   return Array.from({ length: 8 }, () => ({ features: [row(0), row(1)], gold: 1, ...(profile === undefined ? {} : { profile }) }));
 }
@@ -128,4 +129,55 @@ void test('examples carry their candidates\' kind through a decision, the refit 
   const avg = averageRankers([a, b]);
   assert.equal(avg.weights.dense, 2);
   assert.equal(avg.profiles?.senses?.weights.formPrior, 3);
+});
+
+/** A KB of WordNet senses alone: a name's retrieved candidates are all synsets (kind retrievedSenses). */
+function sensesLinker(weights: RankerWeights): Linker {
+  const kb = new KnowledgeBase('senses', SENSES);
+  const encoder = new FakeEncoder();
+  const index = new BruteForceIndex(kb.entities.map((e) => encoder.vector(entityText(e))), encoder.dims);
+  return new Linker({ kb, encoder, index, rankerWeights: weights });
+}
+
+void test('retrieved synsets are scored with the retrievedSenses profile, a given sense list with senses; without one, retrieved synsets use senses', async () => {
+  const bank = 'Bank of the river, sloping land by the water.';
+  const retrievedTop = async (l: Linker): Promise<string> => (await l.linkSpans(bank, [{ start: 0, end: 4 }]))[0].candidates[0].id;
+  // The context favours the river sense (dense); the senses profile turns the dense cosine around.
+  const both: RankerWeights = { version: 4, weights: TEST_WEIGHTS.weights, profiles: { senses: { weights: { dense: -100 } }, retrievedSenses: { weights: { dense: 100 } } } };
+  assert.equal(await retrievedTop(sensesLinker(both)), SENSES[0].id);
+  assert.equal(await top(sensesLinker(both), bank, 4, SENSES.map((s) => s.id)), SENSES[1].id);
+  // A ranker.json of session 7 (no retrievedSenses profile): retrieved synsets fall back to the senses profile, not the top level.
+  const sensesOnly: RankerWeights = { ...both, profiles: { senses: both.profiles!.senses! } };
+  assert.equal(await retrievedTop(sensesLinker(sensesOnly)), SENSES[1].id);
+  assert.equal(await retrievedTop(sensesLinker({ ...both, version: 2, profiles: undefined })), SENSES[0].id);
+  // The decision's example carries the retrieved kind; a given list's the senses kind.
+  const l = sensesLinker(both);
+  const [retrieved] = await l.linkSpans(bank, [{ start: 0, end: 4 }]);
+  assert.equal(exampleFromDecision({ document: 'd', start: 0, end: 4, text: 'Bank', action: 'relink', entityId: retrieved.candidates[1].id, mention: retrieved })?.profile, 'retrievedSenses');
+  const [given] = await l.linkSpans(bank, [{ start: 0, end: 4, candidateIds: SENSES.map((s) => s.id) }]);
+  assert.equal(exampleFromDecision({ document: 'd', start: 0, end: 4, text: 'Bank', action: 'relink', entityId: given.candidates[1].id, mention: given })?.profile, 'senses');
+});
+
+void test('the kind of a candidate set: WordNet synsets retrieved for a name are retrievedSenses, a list given by the caller senses', () => {
+  assert.equal(kbKindOfIds(['wn:09213565-n'], true), 'retrievedSenses');
+  assert.equal(kbKindOfIds(['wn:09213565-n', 'Q1'], true), 'entities');
+  const c = (id: string, ...by: string[]): KindCandidate => ({ id, signals: { retrievedBy: by } });
+  assert.equal(kbKindOfCandidates([c('wn:09213565-n', 'given'), c('wn:08420278-n', 'given')]), 'senses');
+  assert.equal(kbKindOfCandidates([c('wn:09213565-n', 'given', 'dense'), c('wn:08420278-n', 'given')]), 'retrievedSenses');
+  assert.equal(kbKindOfCandidates([c('wn:09213565-n', 'lexical')]), 'retrievedSenses');
+  assert.equal(kbKindOfCandidates([c('Q1', 'given')]), 'entities');
+});
+
+void test('a refit on retrieved synsets starts a retrievedSenses profile from the senses one and leaves the senses profile (and a given list) as it was', () => {
+  const base: RankerWeights = { version: 4, weights: { dense: 1 }, profiles: { senses: { weights: { dense: 2 } }, entities: { weights: { dense: 1 } } }, source: 'base' };
+  const fit = refitRanker(examples('lexical', 'retrievedSenses'), base, { seed: 1 }).weights;
+  assert.ok((fit.profiles?.retrievedSenses?.weights.lexical ?? 0) > 0.5, JSON.stringify(fit.profiles));
+  assert.deepEqual(fit.profiles?.senses, base.profiles?.senses);
+  assert.deepEqual(fit.weights, base.weights);
+  // Pulled toward where it started: the senses profile's dense weight, not the top level's.
+  assert.ok(Math.abs((fit.profiles?.retrievedSenses?.weights.dense ?? 0) - 2) < 0.5, JSON.stringify(fit.profiles?.retrievedSenses));
+  const json = serializeRankerWeights(fit);
+  assert.ok((parseRankerWeights(JSON.stringify(json)).profiles?.retrievedSenses?.weights.lexical ?? 0) > 0.5);
+  const packed: RankingExample[] = [{ features: [[1, 2], [3, 4]], gold: 0, profile: 'retrievedSenses' }];
+  assert.deepEqual(unpackExamples(packExamples(packed)), packed);
 });
