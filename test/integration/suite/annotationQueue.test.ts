@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostTestApi } from '../../../src/host/hostTestApi';
-import { openEditorWorkspace } from './editorFixtures';
+import { activeEditor, openEditorWorkspace, selectedText } from './editorFixtures';
 import { until } from './waitUntil';
 
 /** The queue's documents, in path order; the third has nothing the tiny KB knows. */
@@ -18,13 +18,9 @@ suite('Entity Linker: the annotation queue and Possible Mention, by keyboard com
   let api: HostTestApi;
   let root: string;
 
-  const active = (): vscode.TextEditor => {
-    const editor = vscode.window.activeTextEditor;
-    assert.ok(editor, 'an editor is active');
-    return editor;
-  };
+  const active = activeEditor;
   const activeName = (): string => path.relative(root, active().document.uri.fsPath).split(path.sep).join('/');
-  const selected = (): string => active().document.getText(active().selection);
+  const selected = selectedText;
   const statusOf = (text: string): string | undefined => api.mentions(active().document.uri.toString()).find((m) => m.text === text)?.status;
 
   suiteSetup(async function () {

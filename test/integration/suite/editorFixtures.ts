@@ -46,3 +46,16 @@ export async function openEditorWorkspace(settings: Readonly<Record<string, unkn
   assert.ok(ext);
   return { api: await ext.activate(), root };
 }
+
+/** The active text editor (fails when there is none). */
+export function activeEditor(): vscode.TextEditor {
+  const editor = vscode.window.activeTextEditor;
+  assert.ok(editor, 'an editor is active');
+  return editor;
+}
+
+/** The text the active editor's selection covers. */
+export function selectedText(): string {
+  const editor = activeEditor();
+  return editor.document.getText(editor.selection);
+}

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostTestApi } from '../../../src/host/hostTestApi';
-import { openEditorWorkspace } from './editorFixtures';
+import { activeEditor, openEditorWorkspace, selectedText } from './editorFixtures';
 
 /** "California" is in the tiny KB, "University of California" is not: the linker suggests the part of the name. */
 const NAME = 'possible/university.txt';
@@ -13,12 +13,7 @@ suite('Entity Linker: Possible Mention selects the name around a suggestion and 
   let api: HostTestApi;
   let root: string;
 
-  const active = (): vscode.TextEditor => {
-    const editor = vscode.window.activeTextEditor;
-    assert.ok(editor, 'an editor is active');
-    return editor;
-  };
-  const selected = (): string => active().document.getText(active().selection);
+  const selected = selectedText;
 
   suiteSetup(async function () {
     this.timeout(120_000);
@@ -56,7 +51,7 @@ suite('Entity Linker: Possible Mention selects the name around a suggestion and 
 
   test('Next Possible Mention from a selected run with a particle selects the name after it; Previous goes back to the run', async function () {
     this.timeout(60_000);
-    const editor = active();
+    const editor = activeEditor();
     const start = TEXT.indexOf('Mayor');
     editor.selection = new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(start + 'Mayor of Southampton'.length));
     await vscode.commands.executeCommand('entityLinker.nextPossibleMention');
