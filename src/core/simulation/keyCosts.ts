@@ -37,6 +37,11 @@ export const KEY = {
   enter: 1,
   /** Undo Annotation Action Ctrl+Alt+Z (it reveals what it undid): to correct what Link Selection accepted at once. */
   undo: 1,
+  /**
+   * Reject Remaining (EditorFlow.rejectRemaining; proposed, Ctrl+Alt+Shift+Backspace): rejects the open mention at
+   * the cursor and every open one after it in the document, and moves on like the last decision of the document.
+   */
+  rejectRemaining: 1,
 } as const;
 
 /**

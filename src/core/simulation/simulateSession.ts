@@ -136,6 +136,16 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     }
   };
 
+  /**
+   * Reject Remaining on the first of `rest`: one key rejects every open suggestion of it, each a rejection the
+   * learner observes in text order (the editor stores them as one undoable step).
+   */
+  const rejectRemaining = async (st: DocState, rest: readonly OpenSuggestion[]): Promise<void> => {
+    keys.reject += KEY.rejectRemaining;
+    for (const x of rest) x.resolved = true;
+    for (const x of rest) await decide(st, x.linked, null, 'reject', x.linked, false);
+  };
+
   const open = async (index: number): Promise<void> => {
     const st = states[index];
     if (st.opened) return;
@@ -328,12 +338,16 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
         // Reading along: what the linker missed before this suggestion or overlapping it (Link Selection hides the
         // suggestion then); before the last decision, the rest too,
         // but for a pronoun, linked once its antecedent is decided (Ctrl+Tab back to the document, below).
-        const last = open.length === 1;
+        // Reject Remaining (flow.rejectRemaining): the suggestion at the cursor and every one open after it are no
+        // mentions, and none is open before it: one key rejects them all, the document's last decision.
+        const rest = flow.rejectRemaining === true && s === open[0] && open.length > 1 && open.every((x) => st.goldBySpan.get(spanKey(x.linked)) === undefined) ? open : undefined;
+        const last = open.length === 1 || rest !== undefined;
         const end = s.linked.end;
         if (await pass((m) => m.start < end || (last && pronounOf(st.doc.text.slice(m.start, m.end)) === undefined))) continue;
-        await act(st, s);
+        if (rest === undefined) await act(st, s);
+        else await rejectRemaining(st, rest);
         leftByAdvance = true;
-        const next = nextOpen(st, s.linked.end);
+        const next = nextOpen(st, (rest?.[rest.length - 1] ?? s).linked.end);
         if (next === undefined) break;
         extraNextManual++;
         at = span(next.linked);

@@ -80,11 +80,16 @@ export type VisitOrder = 'document' | 'uncertainty';
  *   candidate of the selected span at once, without the picker, when its probability reaches this (and the
  *   linker does not call it NIL); a wrong one is corrected with Undo Annotation Action (which reveals the span,
  *   back to an open suggestion), Choose Candidate and the picker. Undefined or 1: the picker always opens.
+ * - `rejectRemaining` (with `acrossDocuments`; the editor's Reject Remaining command, keyCosts.ts KEY.rejectRemaining):
+ *   when the open suggestion the annotator is on is the document's first open one and it and every open one after
+ *   it are no mentions (two or more), one key (KEY.rejectRemaining, counted under `reject`) rejects them all; each
+ *   is a rejection the learner sees.
  */
 export interface EditorFlow {
   readonly acrossDocuments: boolean;
   readonly possibleMentions: boolean;
   readonly linkSelectionAcceptAbove?: number;
+  readonly rejectRemaining?: boolean;
 }
 
 /** The editor's default of entityLinker.annotation.linkSelectionAcceptAbove (package.json). */

@@ -241,3 +241,29 @@ void test('Link Selection accepting a confident top candidate at once: no picker
   const unsure = await run({ rector: { ids: ['troy', 'berlin'], probs: [0.4, 0.2] } }, 0.5);
   assert.deepEqual([unsure.keys.undo, unsure.keys.choose, unsure.keys.picker], [0, 0, 2]);
 });
+
+void test('Reject Remaining: one key rejects the rest of a document when none of it is a mention; each rejection is learned', async () => {
+  const ranking = { Paris: { ids: ['city'] }, met: { ids: ['troy'] }, London: { ids: ['london'] }, Berlin: { ids: ['berlin'] }, Troy: { ids: ['troy'] } };
+  const docs = [
+    // Paris is a mention, then only false suggestions: accept, then one key for met, London and Berlin.
+    doc('a', 'Paris met London and Berlin.', [['Paris', inKb('city')]]),
+    // A mention (Troy) after the false ones: each is rejected on its own.
+    doc('b', 'London met Berlin and Troy.', [['Troy', inKb('troy')]]),
+    // One false suggestion left: a plain Reject.
+    doc('c', 'Berlin.', []),
+  ];
+  const run = async (rejectRemaining: boolean): Promise<{ reject: number; keys: number; rejected: string[] }> => {
+    const linker = new FakeLinker(detecting('Paris', 'met', 'London', 'Berlin', 'Troy'), ranking);
+    const learner = new FakeLearner(linker);
+    const r = await simulateSession(docs, linker, learner, queueFlow({ flow: { ...DEFAULT_EDITOR_FLOW, linkSelectionAcceptAbove: undefined, rejectRemaining }, retrainEvery: 100 }));
+    assert.equal(r.outcomes.reject, 7);
+    assert.equal(r.decisions, 9);
+    return { reject: r.keys.reject, keys: r.keystrokes.autoAdvance, rejected: learner.seen.filter((d) => d.status === 'rejected').map((d) => `${d.documentId}:${d.text.slice(d.start, d.end)}`) };
+  };
+  const each = await run(false);
+  const batch = await run(true);
+  assert.deepEqual(batch.rejected, ['a:met', 'a:London', 'a:Berlin', 'b:London', 'b:met', 'b:Berlin', 'c:Berlin']);
+  assert.deepEqual(each.rejected, batch.rejected);
+  assert.deepEqual([each.reject, batch.reject], [7, 1 + 3 + 1]);
+  assert.equal(each.keys - batch.keys, 2);
+});
