@@ -45,6 +45,11 @@ const WSD_TEST = ['senseval2', 'semeval2007'];
 const RANDOM_NEGATIVES = 32;
 /** The domain name of senseNameExamples' examples (trainRanker --sense-names; in the examples cache). */
 export const SENSE_NAMES_DOMAIN = 'WSD names';
+/**
+ * The domain of the WSD examples whose annotating pass has the exemplars alone: no annotator memory, no document
+ * context (trainRanker --senses-no-memory; in the examples cache): the state `finetune --learn exemplars` links in.
+ */
+export const SENSES_NO_MEMORY_DOMAIN = 'WSD exemplars only';
 export const POOL = { denseTopN: 64, lexicalTopN: 64, hardNegatives: 0 } as const;
 /** The weights the features are computed with: hand-set, plus negligible coherence and demonym weights so they are computed (demonym: and its candidates retrieved). */
 export const EXTRACTION: RankerWeights = { version: 2, weights: { ...HAND_SET_RANKER_WEIGHTS.weights, coherence: 1e-9, demonym: 1e-9 }, source: 'extraction' };
@@ -157,8 +162,11 @@ export interface DomainExample extends RankingExample {
   readonly mention: GoldMention;
 }
 
-/** `memory: false` (bench/wsdExemplars.ts --no-memory): the annotating pass gets the exemplars without the annotator memory. */
-export async function domainExamples(d: Domain, encoder: MemoEncoder, options: { readonly memory?: boolean } = {}): Promise<{ ex: DomainExample[]; memory: AnnotatorMemory; exemplars: ExemplarMemory }> {
+/**
+ * `memory: false` (bench/wsdExemplars.ts --no-memory): the annotating pass gets the exemplars without the annotator
+ * memory; `context: false`: nor the document's other gold decisions (discourse, coherence, type agreement).
+ */
+export async function domainExamples(d: Domain, encoder: MemoEncoder, options: { readonly memory?: boolean; readonly context?: boolean } = {}): Promise<{ ex: DomainExample[]; memory: AnnotatorMemory; exemplars: ExemplarMemory }> {
   const linker = new Linker({ kb: d.kb, encoder, rankerWeights: EXTRACTION, ...d.init });
   const rng = new SeededRandom(0);
   const memory = new AnnotatorMemory();
@@ -184,7 +192,7 @@ export async function domainExamples(d: Domain, encoder: MemoEncoder, options: {
     for (const annotating of [false, true]) {
       const known = options.memory === false ? new AnnotatorMemory() : memory;
       linker.setLearnedState(annotating ? { version: 1, memory: known.toJSON(), ...(exemplars.size === 0 ? {} : { exemplars: exemplars.toJSON() }), decisions: memory.size } : undefined);
-      const linked = await linker.linkSpans(doc.text, requests, { topK: 10000, ...(annotating ? { context: { decisions } } : { mentionVectors: true }) });
+      const linked = await linker.linkSpans(doc.text, requests, { topK: 10000, ...(annotating ? (options.context === false ? {} : { context: { decisions } }) : { mentionVectors: true }) });
       if (!annotating) vectors = linked.map((m) => m.vector);
       linked.forEach((m, i) => {
         const gold = golds[i];

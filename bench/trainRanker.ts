@@ -16,6 +16,7 @@
  *   --from-cache it takes that domain from the cache (which a run with --sense-names wrote), else leaves it out
  *   --names-profile=retrievedSenses|senses: the profile the 'WSD names' examples train (default retrievedSenses,
  *   the profile of synsets retrieved for a name; senses: session 7's recipe, one profile with the WSD examples)
+ *   --senses-no-memory trains the senses profile on the WSD examples annotated with the exemplars alone (below)
  *   --also-without=f1,f2 adds a copy of every training example that reads one of them with those features 0 (the
  *   example as linked without that memory, e.g. no exemplars: the editor's decisions do not carry mention vectors
  *   yet), so the weights also fit the case where the feature is missing
@@ -59,7 +60,7 @@ import { openEncoder } from '../src/core/session/openEncoder';
 import { CACHE, DATA, ROOT, secs } from './benchData';
 import { MemoEncoder, givenOrderLinker } from './qualityLinkers';
 import { pct } from './qualityTables';
-import { ELEVANT_TRAIN, ELEVANT_TRAIN_LARGER, SENSE_NAMES_DOMAIN, SHIPPED_RECIPE, domainExamples, elevantDomain, fitRecipe, senseNameExamples, wsdDomain } from './rankerDomains';
+import { ELEVANT_TRAIN, ELEVANT_TRAIN_LARGER, SENSES_NO_MEMORY_DOMAIN, SENSE_NAMES_DOMAIN, SHIPPED_RECIPE, domainExamples, elevantDomain, fitRecipe, senseNameExamples, wsdDomain } from './rankerDomains';
 import type { Domain, RankerRecipe } from './rankerDomains';
 
 const argv = process.argv.slice(2);
@@ -83,6 +84,14 @@ const SENSE_NAMES = !argv.includes('--no-sense-names');
  */
 const NAMES_PROFILE = (argv.find((a) => a.startsWith('--names-profile='))?.slice('--names-profile='.length) ?? 'retrievedSenses') as KbKind;
 if (!['senses', 'retrievedSenses'].includes(NAMES_PROFILE)) throw new Error(`--names-profile=${NAMES_PROFILE}: expected senses or retrievedSenses.`);
+/**
+ * --senses-no-memory: the senses profile (given sense lists) is trained on the WSD examples whose annotating pass
+ * had the earlier documents' exemplars alone, without the annotator memory and the document's other gold decisions
+ * (domain 'WSD exemplars only'), the state `finetune --learn exemplars` and zero-shot eval give it; the WSD examples as before (with the memory) train the joint fit only,
+ * so the joint fit and the entities profile are unchanged. With --from-cache a cache without that domain gets it
+ * (the WSD training documents are linked once more and the domain added to the cache).
+ */
+const SENSES_NO_MEMORY = argv.includes('--senses-no-memory');
 /** Default: the shipped recipe's (SHIPPED_RECIPE.alsoWithout); `--also-without=` (empty) for none. */
 const ALSO_WITHOUT = (argv.find((a) => a.startsWith('--also-without='))?.slice('--also-without='.length).split(',').filter((f) => f !== '') ?? SHIPPED_RECIPE.alsoWithout ?? []) as FeatureName[];
 /** A saved seed's --only key: "1" for "seed 1", "NAME-1" for a tagged "NAME seed 1". */
@@ -151,6 +160,7 @@ async function main(): Promise<void> {
         examples.push({ domain: SENSE_NAMES_DOMAIN, ex: names });
         console.log(`${SENSE_NAMES_DOMAIN}: ${names.length} examples (one per training noun, retrieved candidates + the lemma's senses, ${d.senseIndex.rows.length} synsets indexed) in ${secs(performance.now() - t2)} s`);
       }
+      if (SENSES_NO_MEMORY && d.name === 'WSD') examples.push(await sensesNoMemory(d, encoder));
     }
     if (FROM_CACHE) {
       const cached = JSON.parse(await readFile(EXAMPLES_FILE, 'utf8')) as { split?: string; features: string[]; domains: Record<string, { train: RankingExample[] }> };
@@ -163,12 +173,19 @@ async function main(): Promise<void> {
       // domain's are retrieved synsets (caches of session 7 called them senses).
       const kindOf = (domain: string): KbKind => (domain === 'WSD' ? 'senses' : 'entities');
       for (const [domain, { train }] of Object.entries(cached.domains)) {
-        if (domain === SENSE_NAMES_DOMAIN && !SENSE_NAMES) continue;
+        if ((domain === SENSE_NAMES_DOMAIN && !SENSE_NAMES) || (domain === SENSES_NO_MEMORY_DOMAIN && !SENSES_NO_MEMORY)) continue;
         const profileOf = (e: RankingExample): KbKind => (domain === SENSE_NAMES_DOMAIN ? NAMES_PROFILE : (e.profile ?? kindOf(domain)));
         examples.push({ domain, ex: train.map((e) => ({ ...e, features: rows(e.features), ...(e.random === undefined ? {} : { random: rows(e.random) }), profile: profileOf(e) })) });
       }
       console.log(`training examples from ${path.relative(ROOT, EXAMPLES_FILE)}: ${examples.map((e) => `${e.ex.length} ${e.domain}`).join(', ')}`);
       if (SENSE_NAMES && !examples.some((e) => e.domain === SENSE_NAMES_DOMAIN)) throw new Error(`${EXAMPLES_FILE} has no '${SENSE_NAMES_DOMAIN}' examples; run once without --from-cache.`);
+      if (SENSES_NO_MEMORY && !examples.some((e) => e.domain === SENSES_NO_MEMORY_DOMAIN)) {
+        if (cached.features.join() !== FEATURE_NAMES.join()) throw new Error(`${EXAMPLES_FILE} has other features than this build; run without --from-cache.`);
+        const added = await sensesNoMemory(await wsdDomain(encoder, QUICK), encoder);
+        examples.push(added);
+        await writeFile(EXAMPLES_FILE, JSON.stringify({ ...cached, domains: { ...cached.domains, [SENSES_NO_MEMORY_DOMAIN]: { train: added.ex, test: [] } } }));
+        console.log(`added '${SENSES_NO_MEMORY_DOMAIN}' to ${path.relative(ROOT, EXAMPLES_FILE)}`);
+      }
     } else if (!QUICK) {
       // The same format as rankerErrors.js --dump (no test part), for bench/rankerModels.ts --file.
       await mkdir(CACHE, { recursive: true });
@@ -191,9 +208,21 @@ async function main(): Promise<void> {
     const zero = (rows: readonly (readonly number[])[]): number[][] => rows.map((f) => f.map((x, k) => (dropped.includes(k) ? 0 : x)));
     // The 'WSD names' examples weigh 0: they train the senses profile, not the joint fit (fitRecipe), which then
     // stays what the two domains make it (and with it the entities profile).
-    const weighed = examples.filter((e) => e.domain !== SENSE_NAMES_DOMAIN);
+    // Likewise the 'WSD without memory' examples (--senses-no-memory) train the senses profile alone, and the WSD
+    // examples with the memory then the joint fit alone (no profile).
+    const profileOnly = (domain: string): boolean => domain === SENSE_NAMES_DOMAIN || domain === SENSES_NO_MEMORY_DOMAIN;
+    const jointOnly = (domain: string): boolean => SENSES_NO_MEMORY && domain === 'WSD';
+    const weighed = examples.filter((e) => !profileOnly(e.domain));
     const weighedTotal = weighed.reduce((a, e) => a + e.ex.length, 0);
-    const all = examples.flatMap(({ domain, ex }) => ex.map((e) => ({ ...e, features: zero(e.features), ...(e.random === undefined ? {} : { random: zero(e.random) }), weight: domain === SENSE_NAMES_DOMAIN ? 0 : weighedTotal / (weighed.length * ex.length) })));
+    const all = examples.flatMap(({ domain, ex }) =>
+      ex.map(({ profile, ...e }) => ({
+        ...e,
+        features: zero(e.features),
+        ...(e.random === undefined ? {} : { random: zero(e.random) }),
+        weight: profileOnly(domain) ? 0 : weighedTotal / (weighed.length * ex.length),
+        ...(jointOnly(domain) || profile === undefined ? {} : { profile }),
+      })),
+    );
     const trained: RankerWeights[] = [];
     console.log(`recipe: ${RECIPE.hidden === 0 ? 'linear' : `residual MLP, ${RECIPE.hidden} hidden units`}${RECIPE.ensemble > 1 ? `, average of ${RECIPE.ensemble} fits per seed` : ''}; profiles per KB kind: ${RECIPE.profiles}`);
     for (const seed of SEEDS) {
@@ -219,6 +248,14 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log(`Total ${secs(performance.now() - t0)} s.`);
+}
+
+/** The WSD training documents' examples with the exemplars alone in the annotating pass (--senses-no-memory). */
+async function sensesNoMemory(d: Domain, encoder: MemoEncoder): Promise<{ domain: string; ex: RankingExample[] }> {
+  const t = performance.now();
+  const { ex } = await domainExamples(d, encoder, { memory: false, context: false });
+  console.log(`${SENSES_NO_MEMORY_DOMAIN}: ${ex.length} examples (the annotating pass with the earlier documents' exemplars, no annotator memory, no document context) in ${secs(performance.now() - t)} s`);
+  return { domain: SENSES_NO_MEMORY_DOMAIN, ex };
 }
 
 /** One refit of the trained kind on 1,000 decisions (the issue's bound: < 1 s), as OnlineLearner.refit runs it. */
