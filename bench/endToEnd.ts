@@ -33,6 +33,7 @@ import { chainDecisions } from '../src/core/detection/chainConvention';
 import { AnnotatorMemory } from '../src/core/learning/annotatorMemory';
 import type { MentionExample, MentionFitOptions } from '../src/core/detection/mentionScorer';
 import { builtInWordFrequencies } from '../src/core/detection/wordFrequencies';
+import { isRoleWord } from '../src/core/detection/roleTitles';
 import { evaluate } from '../src/core/eval/evaluate';
 import { createGoldMapper } from '../src/core/formats/goldMapping';
 import type { GoldMapper } from '../src/core/formats/goldMapping';
@@ -96,6 +97,14 @@ interface Config {
   readonly dropParts?: boolean;
   /** Mention scorer fit options (session 6: regularisation, threshold); the defaults where absent. */
   readonly fit?: Partial<MentionFitOptions>;
+  /**
+   * Session 8: what a gold span whose entity wiki11k lacks (out-of-KB) or a NIL span teaches the scorer: 'negative'
+   * (before: every candidate not an in-KB gold span is a negative), 'unlabelled' (left out of the examples: annotated,
+   * so no evidence against detecting the form) or 'mention' (a positive: the span is annotated).
+   */
+  readonly notInKb?: 'negative' | 'unlabelled' | 'mention' | 'unlabelled if named' | 'mention if named';
+  /** Session 8: MentionDetector.roleTitles (a role word that is one of its entities' title kept, WordNet compounds taken in). */
+  readonly roleTitles?: boolean;
 }
 
 const COREFERENCE = process.argv.includes('--coreference');
@@ -122,8 +131,8 @@ function configs(): readonly Config[] {
 
 /** --only=A|B: only the rows whose name ends with A or B. */
 function allConfigs(): readonly Config[] {
-  if (ERRORS) return CONFIGS.filter((c) => c.name === (process.argv.includes('--errors-new') ? NEW_CHOSEN : CHOSEN));
-  if (NEW || CV || CV_ERRORS) return [...CONFIGS, ...SESSION6, ...SESSION7].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
+  if (ERRORS && !process.argv.some((a) => a.startsWith('--only='))) return CONFIGS.filter((c) => c.name === (process.argv.includes('--errors-new') ? NEW_CHOSEN : CHOSEN));
+  if (NEW || CV || CV_ERRORS || ERRORS || CLASSES) return [...CONFIGS, ...SESSION6, ...SESSION7, ...SESSION8].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
   if (!COREFERENCE) return CONFIGS;
   return CONFIGS.filter((c) => c.scorer && c.detection.proposals !== false && c.detection.fuzzy !== true).flatMap((c) => [c, { ...c, name: `${c.name} + coreference`, coreference: true }]);
 }
@@ -169,6 +178,19 @@ const SESSION7: readonly Config[] = [
   { name: `${NEW_CHOSEN} + person titles + person nouns`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, personTitle: true, personNoun: true },
   { name: `${NEW_CHOSEN} + parts dropped`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, dropParts: true },
   ...[0.1, 0.15, 0.2, 0.25, 0.3, 0.4].map((threshold) => ({ name: `${NEW_CHOSEN} + threshold ${threshold}`, learnedNames: true, scorer: true, detection: { mode: 'all-words' as const }, conventions: 0.3, fit: { threshold } })),
+];
+
+/** The default detection since session 7 (person titles on). */
+const DEFAULT_ROW = SESSION7[1];
+
+/** Session 8 (e2e helper): pieces on the session-7 default (person titles). */
+const SESSION8: readonly Config[] = [
+  { ...DEFAULT_ROW, name: `${DEFAULT_ROW.name} + out-of-KB golds unlabelled`, notInKb: 'unlabelled' },
+  { ...DEFAULT_ROW, name: `${DEFAULT_ROW.name} + out-of-KB golds as mentions`, notInKb: 'mention' },
+  { ...DEFAULT_ROW, name: `${DEFAULT_ROW.name} + named out-of-KB golds unlabelled`, notInKb: 'unlabelled if named' },
+  { ...DEFAULT_ROW, name: `${DEFAULT_ROW.name} + named out-of-KB golds as mentions`, notInKb: 'mention if named' },
+  { ...DEFAULT_ROW, name: `${DEFAULT_ROW.name} + role titles`, roleTitles: true },
+  { ...DEFAULT_ROW, name: `${DEFAULT_ROW.name} + role titles + named out-of-KB golds unlabelled`, roleTitles: true, notInKb: 'unlabelled if named' },
 ];
 
 async function main(): Promise<void> {
@@ -258,6 +280,7 @@ async function main(): Promise<void> {
       console.log(`| ${config.name}${fitNote} | ${set.name} | ${pct(e.strict.precision)} | ${pct(e.strict.recall)} | **${pct(e.strict.f1)}** | ${pct(e.overlap.f1)} | ${pct(e.detection.f1)} | ${r.seconds.toFixed(1)} |`);
       fitNote = '';
       if (ERRORS) await printErrors(linker, set.docs, mapGold);
+      if (CLASSES) await printClasses(linker, set.docs, mapGold);
     }
   }
   console.log('');
@@ -307,6 +330,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
   linker.detector.surnames = config.surnames === true;
   linker.detector.cues = { personNoun: config.cues === true || config.personNoun === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true };
   if (config.articles !== undefined) linker.detector.articles = config.articles;
+  linker.detector.roleTitles = config.roleTitles === true;
   if (config.chains === true) linker.detector.learned = chainConvention(train, c.mapGold, (id) => names.entities.findIndex((e) => e.id === id));
   let note = '';
   if (config.scorer) {
@@ -320,7 +344,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
         inner.detector.cues = linker.detector.cues;
         examples.push(...trainingExamples(inner.detector, folds(train)[k], c.mapGold));
       }
-    } else examples = trainingExamples(linker.detector, train, c.mapGold);
+    } else examples = trainingExamples(linker.detector, train, c.mapGold, config.notInKb, names);
     const fitted = MentionScorer.fit(examples, config.fit);
     const inside = MENTION_FEATURE_NAMES.indexOf('insideLongerName');
     const scorer = config.dropParts === true ? MentionScorer.fromJSON({ ...fitted.toJSON(), weights: fitted.weights.map((w, k) => (k === inside ? -20 : w)) }) : fitted;
@@ -378,9 +402,46 @@ function chainConvention(train: readonly GoldDocument[], mapGold: GoldMapper, ro
   return LearnedDetection.fromMemory(memory, rowOf);
 }
 
-/** Gold spans of the training documents as the scorer's examples: in-KB gold spans are the mentions. */
-function trainingExamples(detector: MentionDetector, train: readonly GoldDocument[], mapGold: GoldMapper): MentionExample[] {
-  return train.flatMap((doc) => detector.examplesFromMentions(doc.text, inKbSpans(doc, mapGold), [], doc.id));
+/**
+ * Gold spans of the training documents as the scorer's examples: in-KB gold spans are the mentions; the other gold
+ * spans (out-of-KB, NIL) are negatives, left out or mentions as `notInKb` says.
+ */
+function trainingExamples(detector: MentionDetector, train: readonly GoldDocument[], mapGold: GoldMapper, notInKb: Config['notInKb'] = 'negative', kb?: KnowledgeBase): MentionExample[] {
+  // 'if named': only the gold spans whose form is a name of some KB entity (the KB knows the form, not the gold's entity).
+  const named = notInKb.endsWith('if named') && kb !== undefined ? new Set(kb.entities.flatMap((e) => [e.title, ...e.aliases].map((n) => n.toLowerCase()))) : undefined;
+  return train.flatMap((doc) => {
+    const inKb = inKbSpans(doc, mapGold);
+    const others = doc.mentions.filter((m) => !inKb.some((s) => s.start === m.start && s.end === m.end) && (named === undefined || named.has(m.text.toLowerCase())));
+    if (notInKb.startsWith('mention')) return detector.examplesFromMentions(doc.text, [...inKb, ...others], [], doc.id);
+    return detector.examplesFromMentions(doc.text, inKb, [], doc.id, notInKb.startsWith('unlabelled') ? others : []);
+  });
+}
+
+/** --classes: strict P / R of each row on role words (roleTitles.ts isRoleWord of the last word) and on the other spans. */
+const CLASSES = process.argv.includes('--classes');
+
+/** Strict precision and recall per class of span: role words (the last word, or its singular, a WordNet person noun) and the rest. */
+async function printClasses(linker: Linker, docs: readonly GoldDocument[], mapGold: GoldMapper): Promise<void> {
+  const frequencies = builtInWordFrequencies();
+  if (frequencies === undefined) return;
+  const classOf = (text: string): 'role' | 'other' => {
+    const last = text.trim().split(/\s+/).pop()?.toLowerCase() ?? '';
+    return isRoleWord(last, frequencies) || (last.endsWith('s') && isRoleWord(last.slice(0, -1), frequencies)) ? 'role' : 'other';
+  };
+  const n = { role: { tp: 0, predicted: 0, gold: 0 }, other: { tp: 0, predicted: 0, gold: 0 } };
+  for (const doc of docs) {
+    const gold = inKbSpans(doc, mapGold);
+    for (const g of gold) n[classOf(g.text)].gold++;
+    for (const l of await linker.linkDocument(doc.text, { topK: 1 })) {
+      const top = l.nil ? undefined : l.candidates[0];
+      if (top === undefined) continue;
+      const c = n[classOf(l.text)];
+      c.predicted++;
+      if (gold.some((g) => g.start === l.start && g.end === l.end && g.ids.includes(top.id))) c.tp++;
+    }
+  }
+  const pct = (a: number, b: number): string => (b === 0 ? '-' : ((100 * a) / b).toFixed(1));
+  console.log(`|   by class | role words: TP ${n.role.tp} of ${n.role.predicted} predicted, ${n.role.gold} gold (P ${pct(n.role.tp, n.role.predicted)} / R ${pct(n.role.tp, n.role.gold)}); other: TP ${n.other.tp} of ${n.other.predicted}, ${n.other.gold} gold (P ${pct(n.other.tp, n.other.predicted)} / R ${pct(n.other.tp, n.other.gold)}) | | | | | | |`);
 }
 
 /** False positives (span, top entity, its type, what the gold says of the span) and missed in-KB golds. */

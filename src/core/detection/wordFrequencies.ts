@@ -72,6 +72,11 @@ export class WordFrequencies {
     return this.counts.size;
   }
 
+  /** Whether WordNet has the case-folded word or phrase as a lemma (with or without tagged uses). */
+  has(folded: string): boolean {
+    return this.counts.get(folded) !== undefined;
+  }
+
   /**
    * Tagged uses of the word's noun senses in WordNet's noun.person lexicographer file (roles and occupations:
    * "professor", "leader"); 0 when WordNet lacks it or the counts came from another table (the cached snapshot
