@@ -4,7 +4,7 @@
  * fitted on the training documents' gold spans (dictionary matches and capitalised proposals labelled by
  * whether they are an in-KB gold span; missed gold spans added as positives).
  *
- *   node out/bench/endToEnd.js [--coreference [--on-train]] [--new | --cv] [--only=A|B] [--errors [--errors-new]]
+ *   node out/bench/endToEnd.js [--coreference [--on-train]] [--new | --cv] [--only=A|B] [--errors [--errors-new]] [--classes]
  *
  * --coreference: only the two configurations with scorer + proposals, each without and with coreference (pronouns
  * proposed where an antecedent resolves them, src/core/coreference); --on-train scores them on the training
@@ -13,7 +13,8 @@
  * annotation conventions), each scored first by 2-fold cross-validation on the training documents (where the
  * options are chosen; --cv-seeds=N repeats it over N fold assignments), then on the eval files; --cv: the
  * cross-validation rows only; --only=A|B: rows whose name ends with A or B; --errors: each false positive and
- * missed gold of the chosen row (--errors-new: of the new chosen row) with its top entity's KB type.
+ * missed gold of the chosen row (--errors-new: of the new chosen row; with --only, of those rows) with its top
+ * entity's KB type; --classes: the eval rows of --only with strict P / R on role words and on the other spans.
  *
  * Gold: elevant labels mapped to wiki11k by title (as bench/quality.ts); only in-KB golds count (e2eMetrics.ts:
  * a prediction with an entity on a NIL or out-of-KB gold span is a false positive; NIL predictions are not
