@@ -257,6 +257,8 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
 
   /** Whether the previous document was left by auto-advance (its last open mention decided): no key to arrive. */
   let advancedAway = false;
+  /** Whether the last action of linkMissed was a Link Selection (not a correction). */
+  let lastWasLink = false;
   const openOf = (st: DocState): OpenSuggestion[] => st.suggestions.filter((x) => !x.resolved).sort((a, b) => a.linked.start - b.linked.start);
   /** Where auto-advance goes after a decision ending at `end`: the next open mention at or after it, else the first. */
   const nextOpen = (st: DocState, end: number): OpenSuggestion | undefined => {
@@ -272,6 +274,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
    */
   const linkMissed = async (st: DocState, at: Span, take: (m: Span) => boolean = () => true): Promise<{ at: Span; acted: boolean }> => {
     let acted = false;
+    lastWasLink = false;
     for (;;) {
       throwIfAborted(options.signal);
       const missed = missedOf(st).filter(take).map((m) => ({ item: m, reach: missedReach(st, at, m) }));
@@ -284,12 +287,14 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
       if (m !== undefined && (w === undefined || m.reach.keys <= w.keys)) {
         keys[m.reach.via] += m.reach.keys;
         await linkByHand(st, m.item);
+        lastWasLink = true;
         end = m.item.end;
         at = span(m.item);
       } else if (w !== undefined) {
         keys.cursor += w.keys;
         st.wrongAccepted.splice(st.wrongAccepted.indexOf(w.w), 1);
         await act(st, w.w);
+        lastWasLink = false;
         end = w.w.linked.end;
         at = span(w.w.linked);
       } else return { at, acted };
@@ -346,18 +351,23 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
         if (await pass((m) => m.start < end || (last && pronounOf(st.doc.text.slice(m.start, m.end)) === undefined))) continue;
         if (rest === undefined) await act(st, s);
         else await rejectRemaining(st, rest);
+        lastWasLink = false;
         leftByAdvance = true;
         const next = nextOpen(st, (rest?.[rest.length - 1] ?? s).linked.end);
         if (next === undefined) break;
         extraNextManual++;
         at = span(next.linked);
       }
-      await pass();
+      // What is left after the last decision (a pronoun) is linked after Ctrl+Tab back to the document.
+      const away = leftByAdvance;
+      if ((await pass()) && away) keys.navigation += KEY.previousEditor;
     }
     st.passDone = true;
     finished++;
     options.onProgress?.(finished, states.length);
-    advancedAway = leftByAdvance;
+    // Link Selection and Move On (flow.linkSelectionMovesOn) as the document's last action leaves it too.
+    const done = openOf(st).length === 0 && missedOf(st).length === 0 && st.wrongAccepted.length === 0;
+    advancedAway = leftByAdvance || (flow.linkSelectionMovesOn === true && lastWasLink && done);
   };
 
   const visit = async (s: OpenSuggestion): Promise<void> => {

@@ -84,12 +84,16 @@ export type VisitOrder = 'document' | 'uncertainty';
  *   when the open suggestion the annotator is on is the document's first open one and it and every open one after
  *   it are no mentions (two or more), one key (KEY.rejectRemaining, counted under `reject`) rejects them all; each
  *   is a rejection the learner sees.
+ * - `linkSelectionMovesOn` (with `acrossDocuments`; the editor's Link Selection and Move On, the same key cost as
+ *   Link Selection): when the document's last action is linking a missed mention and nothing is left to do in it,
+ *   it moves on to the next document of the queue as a last decision does (no Next Unresolved to leave it).
  */
 export interface EditorFlow {
   readonly acrossDocuments: boolean;
   readonly possibleMentions: boolean;
   readonly linkSelectionAcceptAbove?: number;
   readonly rejectRemaining?: boolean;
+  readonly linkSelectionMovesOn?: boolean;
 }
 
 /** The editor's default of entityLinker.annotation.linkSelectionAcceptAbove (package.json). */

@@ -267,3 +267,26 @@ void test('Reject Remaining: one key rejects the rest of a document when none of
   assert.deepEqual([each.reject, batch.reject], [7, 1 + 3 + 1]);
   assert.equal(each.keys - batch.keys, 2);
 });
+
+void test('Link Selection and Move On: a document whose last action links a missed mention is left without Next Unresolved', async () => {
+  const ranking = { Troy: { ids: ['troy'] }, Berlin: { ids: ['berlin'] } };
+  // Troy is not detected: the annotator links it, the document's only action; Berlin opens the second document.
+  const docs = [doc('a', 'Nothing but Troy here.', [['Troy', inKb('troy')]]), doc('b', 'Berlin.', [['Berlin', inKb('berlin')]])];
+  const run = async (linkSelectionMovesOn: boolean) => (await simulateSession(docs, new FakeLinker(detecting('Berlin'), ranking), undefined, queueFlow({ flow: { ...DEFAULT_EDITOR_FLOW, linkSelectionAcceptAbove: undefined, linkSelectionMovesOn } }))).keys;
+  const plain = await run(false);
+  const movesOn = await run(true);
+  // The first document (1) and Next Unresolved to leave a (1); with Move On only the first.
+  assert.deepEqual([plain.navigation, movesOn.navigation], [2, 1]);
+  assert.deepEqual({ ...plain, navigation: 0 }, { ...movesOn, navigation: 0 });
+});
+
+void test('a pronoun linked after the document\'s last decision costs Ctrl+Tab back to the document', async () => {
+  const ranking = { Paris: { ids: ['city'] }, He: { ids: ['troy'] }, Berlin: { ids: ['berlin'] } };
+  const docs = [doc('a', 'Paris came. He left.', [['Paris', inKb('city')], ['He', inKb('troy')]]), doc('b', 'Berlin.', [['Berlin', inKb('berlin')]])];
+  const r = await simulateSession(docs, new FakeLinker(detecting('Paris', 'Berlin'), ranking), undefined, queueFlow());
+  // The first document (1); accepting Paris moves on to b, Ctrl+Tab back (1) to link He, Next Unresolved to b (1).
+  assert.equal(r.keys.navigation, 3);
+  assert.equal(r.outcomes.linkSelection, 1);
+  const movesOn = await simulateSession(docs, new FakeLinker(detecting('Paris', 'Berlin'), ranking), undefined, queueFlow({ flow: { ...DEFAULT_EDITOR_FLOW, linkSelectionAcceptAbove: undefined, linkSelectionMovesOn: true } }));
+  assert.equal(movesOn.keys.navigation, 2);
+});
