@@ -40,27 +40,27 @@ export const DEFAULT_RANKER_WEIGHTS: RankerWeights = {
   profiles: {
     senses: {
       weights: {
-        dense: 7.44,
-        lexical: 6.4992,
-        exactName: 2.4626,
-        exactTitle: -0.036,
-        denseMissing: -0.9389,
-        nameDense: 2.3979,
-        ngram: 1.6093,
-        tokenOverlap: -4.5877,
-        edit: 3.9743,
-        exactCase: 0.5693,
-        acronym: 2.13,
-        givenPrior: -0.0947,
-        kbPrior: 0.3898,
-        annotatorPrior: 0.1817,
-        discourse: 3.1323,
-        coherence: 2.6527,
-        typeAgreement: 6.8478,
-        nameCount: 0.9595,
-        formPrior: 4.6983,
-        exemplar: 2.3409,
-        demonym: -0.1377
+        dense: 7.2379,
+        lexical: 4.4904,
+        exactName: 2.6378,
+        exactTitle: -0.124,
+        denseMissing: 0,
+        nameDense: 1.7977,
+        ngram: -1.052,
+        tokenOverlap: -4.2686,
+        edit: 0.3196,
+        exactCase: 0.5837,
+        acronym: 2.1077,
+        givenPrior: 0.1879,
+        kbPrior: 0.5666,
+        annotatorPrior: 0.7774,
+        discourse: 2.9045,
+        coherence: 2.6744,
+        typeAgreement: 6.8017,
+        nameCount: 0.6122,
+        formPrior: 3.923,
+        exemplar: 2.2741,
+        demonym: 0.8769
       }
     },
     entities: {
@@ -86,6 +86,31 @@ export const DEFAULT_RANKER_WEIGHTS: RankerWeights = {
         formPrior: 3.1684,
         exemplar: 1.8732,
         demonym: 1.0391
+      }
+    },
+    retrievedSenses: {
+      weights: {
+        dense: 7.7592,
+        lexical: 9.3945,
+        exactName: 2.6938,
+        exactTitle: -0.0564,
+        denseMissing: -0.6457,
+        nameDense: 3.001,
+        ngram: 2.8889,
+        tokenOverlap: -5.1692,
+        edit: 4.5243,
+        exactCase: 0.508,
+        acronym: 2.1031,
+        givenPrior: 0.317,
+        kbPrior: 1.2452,
+        annotatorPrior: 0.0773,
+        discourse: 2.1894,
+        coherence: 2.8126,
+        typeAgreement: 6.4716,
+        nameCount: 1.1866,
+        formPrior: 5.3804,
+        exemplar: 1.8698,
+        demonym: 0.2169
       }
     }
   },
