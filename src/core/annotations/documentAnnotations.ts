@@ -186,6 +186,20 @@ export class DocumentAnnotations {
     this.commit([this.decided(r, { kbId: r.kbId, title: r.title, status: 'rejected' })]);
   }
 
+  /**
+   * Rejects several spans as one undoable step (Reject Remaining): stored records by id, and predictions not
+   * stored yet added as rejected. Returns the ids of all of them.
+   */
+  rejectMany(ids: readonly string[], fresh: readonly NewAnnotation[]): string[] {
+    const decided = ids.map((id) => {
+      const r = this.require(id);
+      return this.decided(r, { kbId: r.kbId, title: r.title, status: 'rejected' });
+    });
+    const created = fresh.map((a) => this.create({ ...a, status: 'rejected' }));
+    this.commit([...decided, ...created]);
+    return [...ids, ...created.map((r) => r.id)];
+  }
+
   /** Moves or resizes a mention (resolving a review); its text becomes the document's text there. */
   setSpan(id: string, start: number, end: number): void {
     const r = this.require(id);

@@ -22,11 +22,13 @@ export const EDITOR_COMMAND_IDS = [
   'entityLinker.acceptCandidate',
   'entityLinker.markNil',
   'entityLinker.reject',
+  'entityLinker.rejectRemaining',
   'entityLinker.nextMention',
   'entityLinker.previousMention',
   'entityLinker.nextPossibleMention',
   'entityLinker.previousPossibleMention',
   'entityLinker.linkSelection',
+  'entityLinker.linkSelectionAndMoveOn',
   'entityLinker.acceptAllAbove',
   'entityLinker.undoAnnotation',
   'entityLinker.redoAnnotation',
@@ -198,6 +200,46 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     return true;
   };
 
+  /**
+   * Link Selection: the selected span is linked and a confident top candidate accepted at once, else picked. Then on
+   * to the document's next open mention; with nothing open left, `moveOn` (Link Selection and Move On, for the last
+   * missed mention of a document) goes on to the next document of the queue as a decision on the last open mention
+   * does, while plain Link Selection stays (more may be missed here).
+   */
+  const linkSelected = async (arg: unknown, moveOn: boolean): Promise<string | undefined> => {
+    let document: vscode.TextDocument | undefined;
+    let start: number;
+    let end: number;
+    if (isMentionArgs(arg)) {
+      document = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
+      ({ start, end } = arg);
+    } else {
+      const editor = vscode.window.activeTextEditor;
+      if (editor === undefined || editor.selection.isEmpty) throw new LinkerError('usage', 'Select the text of a mention first.');
+      document = editor.document;
+      start = document.offsetAt(editor.selection.start);
+      end = document.offsetAt(editor.selection.end);
+    }
+    const text = document.getText();
+    // Surrounding spaces are not part of a mention.
+    while (start < end && /\s/.test(text[start])) start++;
+    while (end > start && /\s/.test(text[end - 1])) end--;
+    if (start >= end) throw new LinkerError('usage', 'The selection holds only white space.');
+    const mention = await s.mentions.linkSpan(document, start, end);
+    if (!isMentionArgs(arg)) {
+      // A confident top candidate is taken at once; Undo Annotation Action brings the span back to choose another.
+      const atOnce = mention.linked === undefined ? undefined : topToAcceptAtOnce(mention.linked, s.linkSelectionAcceptAbove());
+      if (atOnce !== undefined) void vscode.window.setStatusBarMessage(`Entity Linker: linked "${mention.text}" as ${mention.linked?.candidates[0]?.title ?? atOnce} (${percent(mention.linked?.candidates[0]?.probability ?? 0)}); another entity: Undo (Ctrl+Alt+Z), then Choose Candidate.`, 8000);
+      const kbId = atOnce ?? (await pickCandidate(document, mention, s.mentions.links));
+      if (kbId !== undefined) {
+        await s.mentions.acceptMention(document, mention, kbId);
+        // Link Selection's selection may hold the white space it trimmed: the decision was made from it all the same.
+        await advance({ document, mention, atCursor: true }, { acrossDocuments: moveOn });
+      }
+    }
+    return mention.linked?.candidates[0]?.id;
+  };
+
   return {
     'entityLinker.acceptTop': guarded('Accept', async (arg) => {
       const t = await target(arg);
@@ -237,44 +279,22 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       await s.mentions.rejectMention(t.document, t.mention);
       await advance(t);
     }),
+    'entityLinker.rejectRemaining': guarded('Reject Remaining', async (arg) => {
+      // The mention at the cursor and every open one after it in the document are no mentions: one key, one undoable step.
+      const t = await target(arg);
+      if (t === undefined) return 0;
+      const remaining = s.mentions.mentionsOf(t.document).filter((m) => m.anchored && (m.status === 'predicted' || m.status === 'suggested') && m.start >= t.mention.start);
+      const count = await s.mentions.rejectMentions(t.document, remaining);
+      if (count > 0) void vscode.window.setStatusBarMessage(`Entity Linker: rejected ${count} mention(s) (undo: Ctrl+Alt+Z).`, 6000);
+      await advance(t);
+      return count;
+    }),
     'entityLinker.nextMention': guarded('Next Mention', move(1)),
     'entityLinker.previousMention': guarded('Previous Mention', move(-1)),
     'entityLinker.nextPossibleMention': guarded('Next Possible Mention', async () => possible(1)()),
     'entityLinker.previousPossibleMention': guarded('Previous Possible Mention', async () => possible(-1)()),
-    'entityLinker.linkSelection': guarded('Link Selection', async (arg) => {
-      let document: vscode.TextDocument | undefined;
-      let start: number;
-      let end: number;
-      if (isMentionArgs(arg)) {
-        document = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
-        ({ start, end } = arg);
-      } else {
-        const editor = vscode.window.activeTextEditor;
-        if (editor === undefined || editor.selection.isEmpty) throw new LinkerError('usage', 'Select the text of a mention first.');
-        document = editor.document;
-        start = document.offsetAt(editor.selection.start);
-        end = document.offsetAt(editor.selection.end);
-      }
-      const text = document.getText();
-      // Surrounding spaces are not part of a mention.
-      while (start < end && /\s/.test(text[start])) start++;
-      while (end > start && /\s/.test(text[end - 1])) end--;
-      if (start >= end) throw new LinkerError('usage', 'The selection holds only white space.');
-      const mention = await s.mentions.linkSpan(document, start, end);
-      if (!isMentionArgs(arg)) {
-        // A confident top candidate is taken at once; Undo Annotation Action brings the span back to choose another.
-        const atOnce = mention.linked === undefined ? undefined : topToAcceptAtOnce(mention.linked, s.linkSelectionAcceptAbove());
-        if (atOnce !== undefined) void vscode.window.setStatusBarMessage(`Entity Linker: linked "${mention.text}" as ${mention.linked?.candidates[0]?.title ?? atOnce} (${percent(mention.linked?.candidates[0]?.probability ?? 0)}); another entity: Undo (Ctrl+Alt+Z), then Choose Candidate.`, 8000);
-        const kbId = atOnce ?? (await pickCandidate(document, mention, s.mentions.links));
-        if (kbId !== undefined) {
-          await s.mentions.acceptMention(document, mention, kbId);
-          // On to the document's next open mention (never to another document: more may be missed here).
-          // Link Selection's selection may hold the white space it trimmed: the decision was made from it all the same.
-          await advance({ document, mention, atCursor: true }, { acrossDocuments: false });
-        }
-      }
-      return mention.linked?.candidates[0]?.id;
-    }),
+    'entityLinker.linkSelection': guarded('Link Selection', async (arg) => linkSelected(arg, false)),
+    'entityLinker.linkSelectionAndMoveOn': guarded('Link Selection and Move On', async (arg) => linkSelected(arg, true)),
     'entityLinker.acceptAllAbove': guarded('Accept All Above Threshold', async (arg, thresholdArg) => {
       const document = await activeDocument(arg);
       if (document === undefined) return 0;

@@ -83,6 +83,17 @@ export class MentionService extends Disposable implements MentionBackend {
     });
   }
 
+  /** Rejects the mentions as one undoable step (Reject Remaining); returns how many. */
+  async rejectMentions(document: vscode.TextDocument, mentions: readonly EditorMention[]): Promise<number> {
+    if (mentions.length === 0) return 0;
+    await this.annotations.act(document.uri, (doc) => {
+      const stored = mentions.flatMap((m) => (m.annotation !== undefined && doc.get(m.annotation.id) !== undefined ? [m.annotation.id] : []));
+      const fresh = mentions.filter((m) => m.annotation === undefined || doc.get(m.annotation.id) === undefined).map((m) => this.newAnnotation(m, { kbId: null, status: 'rejected' }));
+      doc.rejectMany(stored, fresh);
+    });
+    return mentions.length;
+  }
+
   /** Links a span the user selected and stores it as a suggestion (the ranked candidates, no decision yet). */
   async linkSpan(document: vscode.TextDocument, start: number, end: number): Promise<EditorMention> {
     const [linked] = await this.links.linkSpans(document.getText(), [{ start, end }]);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostTestApi } from '../../../src/host/hostTestApi';
-import { activeEditor, openEditorWorkspace, selectedText } from './editorFixtures';
+import { activeEditor, linkSelectionPickingFirst, openEditorWorkspace, removeDocuments, selectedText, writeDocuments } from './editorFixtures';
 import { until } from './waitUntil';
 
 /** The queue's documents, in path order; the third has nothing the tiny KB knows. */
@@ -25,19 +24,12 @@ suite('Entity Linker: the annotation queue and Possible Mention, by keyboard com
 
   suiteSetup(async function () {
     this.timeout(120_000);
-    ({ api, root } = await openEditorWorkspace({ 'linking.debounceMs': 30 }, (r) => {
-      for (const [name, text] of DOCS) {
-        fs.mkdirSync(path.dirname(path.join(r, name)), { recursive: true });
-        fs.writeFileSync(path.join(r, name), text);
-      }
-    }));
+    ({ api, root } = await openEditorWorkspace({ 'linking.debounceMs': 30 }, (r) => writeDocuments(r, DOCS)));
   });
 
   suiteTeardown(async () => {
     await vscode.workspace.getConfiguration('entityLinker').update('annotation.advanceAcrossDocuments', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    fs.rmSync(path.join(root, 'queue'), { recursive: true, force: true });
-    for (const [name] of DOCS) fs.rmSync(path.join(root, '.entity-links', `${name}.jsonl`), { force: true });
+    await removeDocuments(root, 'queue', DOCS);
   });
 
   test('the decision on the last open mention opens the next document of the queue with its first mention selected', async function () {
@@ -74,14 +66,7 @@ suite('Entity Linker: the annotation queue and Possible Mention, by keyboard com
     await vscode.commands.executeCommand('entityLinker.nextPossibleMention');
     assert.equal(selected(), 'engineer');
     // Link Selection opens the candidate picker; Enter takes its first row.
-    let done = false;
-    const linking = Promise.resolve(vscode.commands.executeCommand('entityLinker.linkSelection')).finally(() => (done = true));
-    for (const deadline = Date.now() + 30_000; !done && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    }
-    assert.ok(done, 'the picker took Enter');
-    await linking;
+    await linkSelectionPickingFirst('entityLinker.linkSelection');
     await until('the linked span to be stored as accepted', () => statusOf('engineer') === 'accepted');
     assert.equal(selected(), 'Steve Jobs', 'Link Selection moved on to the next open mention (wrapping round)');
   });

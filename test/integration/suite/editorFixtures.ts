@@ -59,3 +59,33 @@ export function selectedText(): string {
   const editor = activeEditor();
   return editor.document.getText(editor.selection);
 }
+
+/** Writes a suite's own documents (paths relative to the workspace root). */
+export function writeDocuments(root: string, docs: readonly (readonly [string, string])[]): void {
+  for (const [name, text] of docs) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+}
+
+/** Closes the editors and removes a suite's documents (under `folder`) and their annotation files. */
+export async function removeDocuments(root: string, folder: string, docs: readonly (readonly [string, string])[]): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  fs.rmSync(path.join(root, folder), { recursive: true, force: true });
+  for (const [name] of docs) fs.rmSync(path.join(root, '.entity-links', `${name}.jsonl`), { force: true });
+}
+
+/**
+ * Runs a Link Selection command by keyboard: a confident top candidate is accepted at once, else the candidate
+ * picker opens and Enter takes its first row. Fails if the command has not finished within 30 s.
+ */
+export async function linkSelectionPickingFirst(command: string): Promise<void> {
+  let done = false;
+  const linking = Promise.resolve(vscode.commands.executeCommand(command)).finally(() => (done = true));
+  for (const deadline = Date.now() + 30_000; !done && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  }
+  assert.ok(done, `${command} finished (the picker took Enter)`);
+  await linking;
+}

@@ -218,3 +218,25 @@ void test('a document without annotations gets no file unless asked; removing th
     cleanup();
   }
 });
+
+void test('rejectMany: stored suggestions and predictions not stored yet are rejected as one undoable step', async () => {
+  const { store, cleanup } = tempStore('alice');
+  try {
+    const doc = await store.open('a.txt', SAMPLE);
+    const stored = doc.add({ ...span(SAMPLE, 'Charles Babbage'), candidates });
+    const accepted = doc.add({ ...span(SAMPLE, 'Ada Lovelace'), kbId: 'Q7259' });
+    const before = JSON.stringify(doc.records);
+    const ids = doc.rejectMany([stored], [{ ...span(SAMPLE, 'London'), kbId: 'Q84', candidates }, { ...span(SAMPLE, 'Babbage', 1) }]);
+    assert.equal(ids.length, 3);
+    assert.deepEqual(doc.records.map((r) => [r.text, r.status]).sort(), [['Ada Lovelace', 'accepted'], ['Babbage', 'rejected'], ['Charles Babbage', 'rejected'], ['London', 'rejected']]);
+    assert.equal(doc.get(accepted)!.status, 'accepted', 'what is not named is left alone');
+    assert.ok(ids.every((id) => doc.get(id)!.annotator === 'alice'));
+    assert.equal(doc.undo(), true);
+    assert.equal(JSON.stringify(doc.records), before, 'one undo brings all of them back');
+    assert.equal(doc.redo(), true);
+    assert.equal(doc.records.filter((r) => r.status === 'rejected').length, 3);
+    assert.throws(() => doc.rejectMany(['nope'], []), /no annotation with id nope/);
+  } finally {
+    cleanup();
+  }
+});
