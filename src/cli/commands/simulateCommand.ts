@@ -48,11 +48,12 @@ a decided form recurs in it) and without. Estimates the effort of a project befo
                        Link Selection accepts the top candidate at once, without the picker, when its probability
                        is at least P (entityLinker.annotation.linkSelectionAcceptAbove, default ${LINK_SELECTION_ACCEPT_ABOVE});
                        a wrong one costs Undo, Choose Candidate and the picker; 1: the picker always opens
-  --reject-remaining   reject the rest of a document with one key (Reject Remaining) when the open suggestion
-                       the annotator is on and every one after it are no mentions (default: one Reject each)
-  --link-selection-moves-on
-                       a document whose last action links a missed mention is left by that Link Selection (Link
-                       Selection and Move On), not by a Next Unresolved
+  --no-reject-remaining
+                       one Reject per false suggestion (default: when the open suggestion the annotator is on and
+                       every one after it are no mentions, Reject Remaining rejects them with one key)
+  --no-link-selection-moves-on
+                       a document whose last action links a missed mention is left with Next Unresolved (default:
+                       by that Link Selection, with Link Selection and Move On)
   --accept-above P     press Accept All Above Threshold (one key) in each document at confidence P; every wrong
                        acceptance costs reaching it and its correction (default: not used)
   --top-k N            ranked candidates shown per mention (default 5, as the editor's linking.topK)
@@ -82,8 +83,8 @@ export const simulateCommand: CliCommand = {
       block: { type: 'string' },
       'learn-detection': { type: 'boolean' },
       'legacy-flow': { type: 'boolean' },
-      'reject-remaining': { type: 'boolean' },
-      'link-selection-moves-on': { type: 'boolean' },
+      'no-reject-remaining': { type: 'boolean' },
+      'no-link-selection-moves-on': { type: 'boolean' },
       'skip-invalid': { type: 'boolean' },
       json: { type: 'boolean' },
     }, USAGE);
@@ -104,7 +105,7 @@ export const simulateCommand: CliCommand = {
       retrainEvery: parsePositiveInt('retrain-every', values['retrain-every'], DEFAULT_SIMULATION_OPTIONS.retrainEvery),
       blockSize: parsePositiveInt('block', values.block, DEFAULT_SIMULATION_OPTIONS.blockSize),
       order,
-      flow: { ...(values['legacy-flow'] === true ? LEGACY_EDITOR_FLOW : DEFAULT_EDITOR_FLOW), ...(linkSelectionAcceptAbove === undefined ? {} : { linkSelectionAcceptAbove }), ...(values['reject-remaining'] === true ? { rejectRemaining: true } : {}), ...(values['link-selection-moves-on'] === true ? { linkSelectionMovesOn: true } : {}) },
+      flow: { ...(values['legacy-flow'] === true ? LEGACY_EDITOR_FLOW : DEFAULT_EDITOR_FLOW), ...(linkSelectionAcceptAbove === undefined ? {} : { linkSelectionAcceptAbove }), ...(values['no-reject-remaining'] === true ? { rejectRemaining: false } : {}), ...(values['no-link-selection-moves-on'] === true ? { linkSelectionMovesOn: false } : {}) },
       ...(threshold === undefined ? {} : { acceptAllThreshold: threshold }),
       signal,
     };

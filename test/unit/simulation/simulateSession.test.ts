@@ -283,7 +283,7 @@ void test('Link Selection and Move On: a document whose last action links a miss
 void test('a pronoun linked after the document\'s last decision costs Ctrl+Tab back to the document', async () => {
   const ranking = { Paris: { ids: ['city'] }, He: { ids: ['troy'] }, Berlin: { ids: ['berlin'] } };
   const docs = [doc('a', 'Paris came. He left.', [['Paris', inKb('city')], ['He', inKb('troy')]]), doc('b', 'Berlin.', [['Berlin', inKb('berlin')]])];
-  const r = await simulateSession(docs, new FakeLinker(detecting('Paris', 'Berlin'), ranking), undefined, queueFlow());
+  const r = await simulateSession(docs, new FakeLinker(detecting('Paris', 'Berlin'), ranking), undefined, queueFlow({ flow: { ...DEFAULT_EDITOR_FLOW, linkSelectionAcceptAbove: undefined, linkSelectionMovesOn: false } }));
   // The first document (1); accepting Paris moves on to b, Ctrl+Tab back (1) to link He, Next Unresolved to b (1).
   assert.equal(r.keys.navigation, 3);
   assert.equal(r.outcomes.linkSelection, 1);
