@@ -22,12 +22,27 @@ function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'el-finetune-'));
 }
 
-void test('finetune writes a model folder whose encoder applies the head per role and beats the parent on dev', async () => {
-  const { kb, docs, encoder } = syntheticCorpus();
+type FinetuneOptions = Parameters<typeof finetune>[0];
+
+/**
+ * Runs `body` with the synthetic corpus, a temporary folder (removed afterwards), the model folder to write
+ * (`out`, inside it) and the options each test starts from (the shipped ranker, TRAINING).
+ */
+async function withCorpus(body: (c: ReturnType<typeof syntheticCorpus> & { root: string; out: string; options: FinetuneOptions }) => Promise<void>): Promise<void> {
+  const corpus = syntheticCorpus();
   const root = tempDir();
   const out = path.join(root, 'model');
+  const options: FinetuneOptions = { train: corpus.docs, kb: corpus.kb, encoder: corpus.encoder, parentDir: root, mapGold: createGoldMapper(corpus.kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING };
   try {
-    const result = await finetune({ train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING });
+    await body({ ...corpus, root, out, options });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+void test('finetune writes a model folder whose encoder applies the head per role and beats the parent on dev', async () => {
+  await withCorpus(async ({ kb, docs, encoder, root, out, options }) => {
+    const result = await finetune(options);
     assert.ok(result.training.after['recall@1'] > result.training.before['recall@1'], `dev recall@1 ${result.training.before['recall@1']} -> ${result.training.after['recall@1']}`);
     assert.ok(result.counts.devMentions > 0 && result.counts.trainMentions > result.counts.devMentions);
     assert.deepEqual(new Set(encoder.calls.roles), new Set(['mention', 'entity']));
@@ -58,19 +73,14 @@ void test('finetune writes a model folder whose encoder applies the head per rol
     assert.notDeepEqual(asEntity, asMention, 'each role has its own map');
     const row0 = result.projectedEntities.subarray(0, head.dims);
     for (let i = 0; i < head.dims; i++) assert.ok(Math.abs(asEntity![i]! - row0[i]!) < 1e-5, 'the encoder and the projected index agree');
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 void test('finetune --select-on cross-fit selects on folds of the training documents: pooled out-of-fold accuracy, a head trained on all of them for the epochs chosen', async () => {
-  const { kb, docs, encoder } = syntheticCorpus();
-  const root = tempDir();
-  const out = path.join(root, 'model');
-  const epochs: number[] = [];
-  try {
+  await withCorpus(async ({ docs, out, options }) => {
+    const epochs: number[] = [];
     const result = await finetune({
-      train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: { ...TRAINING, epochs: 3 }, selectOn: 'cross-fit',
+      ...options, training: { ...TRAINING, epochs: 3 }, selectOn: 'cross-fit',
       onProgress: (p) => (p.stage === 'epoch' ? epochs.push(p.report.epoch) : undefined),
     });
     const { manifest, head } = readFinetunedModel(out);
@@ -96,20 +106,15 @@ void test('finetune --select-on cross-fit selects on folds of the training docum
     assert.equal(learned?.decisions, docs.length, 'the learned state holds every document');
     const exemplars = learned?.exemplars;
     assert.ok(exemplars !== undefined && Object.keys(exemplars.entities).length > 0, 'and their exemplars through the shipped head');
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 void test('a cancelled fine-tuning run leaves no output folder', async () => {
-  const { kb, docs, encoder } = syntheticCorpus();
-  const root = tempDir();
-  const out = path.join(root, 'model');
-  const controller = new AbortController();
-  try {
+  await withCorpus(async ({ root, options }) => {
+    const controller = new AbortController();
     await assert.rejects(
       finetune({
-        train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING,
+        ...options, training: TRAINING,
         signal: controller.signal,
         onProgress: (p) => {
           if (p.stage === 'train' && p.epoch === 2) controller.abort();
@@ -118,17 +123,12 @@ void test('a cancelled fine-tuning run leaves no output folder', async () => {
       (e: unknown) => LinkerError.is(e, 'cancelled'),
     );
     assert.deepEqual(fs.readdirSync(root), []);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 void test('a damaged head file is a modelLoad error; an existing output folder is kept without overwrite', async () => {
-  const { kb, docs, encoder } = syntheticCorpus();
-  const root = tempDir();
-  const out = path.join(root, 'model');
-  const opts = { train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: { ...TRAINING, epochs: 1 } };
-  try {
+  await withCorpus(async ({ out, options }) => {
+    const opts = { ...options, training: { ...TRAINING, epochs: 1 } };
     await finetune(opts);
     await assert.rejects(finetune(opts), (e: unknown) => LinkerError.is(e, 'usage'));
     const before = fs.readFileSync(path.join(out, 'manifest.json'), 'utf8');
@@ -139,9 +139,7 @@ void test('a damaged head file is a modelLoad error; an existing output folder i
     bytes[10] ^= 0xff;
     fs.writeFileSync(file, bytes);
     assert.throws(() => readFinetunedModel(out), (e: unknown) => LinkerError.is(e, 'modelLoad'));
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 void test('splitByDocument keeps documents whole, depends on the seed, and not on input order', () => {
@@ -157,27 +155,20 @@ void test('splitByDocument keeps documents whole, depends on the seed, and not o
 });
 
 void test('finetune splits dev by document group (a WSD sentence\'s text), never a group across train and dev', async () => {
-  const { kb, docs, encoder } = syntheticCorpus();
-  // Two texts: one of 2 sentences, one of the rest. A dev split by sentence would take 20% of the sentences.
-  const grouped = docs.map((d, i) => ({ ...d, group: i < 2 ? 'set/d000' : 'set/d001' }));
-  const root = tempDir();
-  try {
-    const result = await finetune({ train: grouped, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: path.join(root, 'model'), training: { ...TRAINING, epochs: 1 }, selectOn: 'recall' });
+  await withCorpus(async ({ docs, options }) => {
+    // Two texts: one of 2 sentences, one of the rest. A dev split by sentence would take 20% of the sentences.
+    const grouped = docs.map((d, i) => ({ ...d, group: i < 2 ? 'set/d000' : 'set/d001' }));
+    const result = await finetune({ ...options, train: grouped, training: { ...TRAINING, epochs: 1 }, selectOn: 'recall' });
     assert.ok([2, docs.length - 2].includes(result.counts.dev.documents), `dev holds one whole text: ${result.counts.dev.documents} of ${docs.length} sentences`);
     assert.equal(result.counts.dev.documents + result.counts.train.documents, docs.length);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 void test('finetune learn "exemplars" writes the exemplars alone: no memory, the parent ranker and encoder kept, no epoch', async () => {
-  const { kb, docs, encoder } = syntheticCorpus();
-  const root = tempDir();
-  const out = path.join(root, 'model');
-  const epochs: number[] = [];
-  try {
+  await withCorpus(async ({ kb, docs, encoder, out, options }) => {
+    const epochs: number[] = [];
     const result = await finetune({
-      train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: TRAINING, learn: 'exemplars',
+      ...options, training: TRAINING, learn: 'exemplars',
       onProgress: (p) => (p.stage === 'epoch' ? epochs.push(p.report.epoch) : undefined),
     });
     assert.deepEqual(epochs, [], 'nothing trained');
@@ -196,37 +187,25 @@ void test('finetune learn "exemplars" writes the exemplars alone: no memory, the
     const [parent] = await encoder.encode([text], { role: 'mention' });
     const norm = Math.hypot(...parent!);
     for (let i = 0; i < parent!.length; i++) assert.ok(Math.abs(mine![i]! - parent![i]! / norm) < 1e-5, 'the identity head: the parent encoder');
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 void test('loadEncoder dispatches a fine-tuned folder and says when its parent folder is gone', async () => {
-  const { kb, docs, encoder } = syntheticCorpus();
-  const root = tempDir();
-  const out = path.join(root, 'model');
-  try {
-    await finetune({ train: docs, kb, encoder, parentDir: path.join(root, 'gone'), mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: DEFAULT_RANKER_WEIGHTS, outDir: out, training: { ...TRAINING, epochs: 1 } });
+  await withCorpus(async ({ root, out, options }) => {
+    await finetune({ ...options, parentDir: path.join(root, 'gone'), training: { ...TRAINING, epochs: 1 } });
     await assert.rejects(loadEncoder(out, { provider: 'cpu', logger: silentLogger }), (e: unknown) => LinkerError.is(e, 'modelMissing') && /gone/.test((e as Error).message));
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 void test('finetune refits a version-3 parent ranker as version 3 (its hidden units kept) and eval loads it', async () => {
-  const { kb, docs, encoder } = syntheticCorpus();
-  const root = tempDir();
-  const out = path.join(root, 'model');
-  const parent = { ...DEFAULT_RANKER_WEIGHTS, profiles: undefined, version: 3 as const, hidden: [{ bias: 0.2, weights: { dense: 1.5, exactName: -0.5 }, out: 0.8 }] };
-  try {
-    await finetune({ train: docs, kb, encoder, parentDir: root, mapGold: createGoldMapper(kb, { kind: 'id' }), rankerWeights: parent, outDir: out, training: { ...TRAINING, epochs: 1 } });
+  await withCorpus(async ({ out, options }) => {
+    const parent = { ...DEFAULT_RANKER_WEIGHTS, profiles: undefined, version: 3 as const, hidden: [{ bias: 0.2, weights: { dense: 1.5, exactName: -0.5 }, out: 0.8 }] };
+    await finetune({ ...options, rankerWeights: parent, training: { ...TRAINING, epochs: 1 } });
     const json = JSON.parse(fs.readFileSync(path.join(out, 'ranker.json'), 'utf8')) as { version: number };
     assert.equal(json.version, 3);
     const loaded = await loadRankerWeights(out);
     assert.equal(loaded.hidden?.length, 1);
     assert.equal(loaded.hidden?.[0]?.weights.dense, 1.5, "the unit's inputs are the parent's");
     assert.equal(loaded.hidden?.[0]?.bias, 0.2);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
