@@ -191,13 +191,18 @@ export class DocumentAnnotations {
    * stored yet added as rejected. Returns the ids of all of them.
    */
   rejectMany(ids: readonly string[], fresh: readonly NewAnnotation[]): string[] {
-    const decided = ids.map((id) => {
+    return this.decideMany(ids.map((id) => {
       const r = this.require(id);
-      return this.decided(r, { kbId: r.kbId, title: r.title, status: 'rejected' });
-    });
-    const created = fresh.map((a) => this.create({ ...a, status: 'rejected' }));
-    this.commit([...decided, ...created]);
-    return [...ids, ...created.map((r) => r.id)];
+      return { id, kbId: r.kbId, title: r.title };
+    }), fresh, 'rejected');
+  }
+
+  /**
+   * Accepts several spans as one undoable step (Accept Remaining): stored records by id, each with the entity
+   * taken, and predictions not stored yet added as accepted (their kbId). Returns the ids of all of them.
+   */
+  acceptMany(stored: readonly { readonly id: string; readonly kbId: string; readonly title?: string }[], fresh: readonly NewAnnotation[]): string[] {
+    return this.decideMany(stored, fresh, 'accepted');
   }
 
   /** Moves or resizes a mention (resolving a review); its text becomes the document's text there. */
@@ -322,6 +327,14 @@ export class DocumentAnnotations {
   }
 
   /** A record after a user decision: who and when, and no review note (deciding is reviewing). */
+  /** One undoable step deciding stored records (by id, with their entity) and adding new ones, all with `status`. */
+  private decideMany(stored: readonly { readonly id: string; readonly kbId: string | null; readonly title?: string }[], fresh: readonly NewAnnotation[], status: 'accepted' | 'rejected'): string[] {
+    const decided = stored.map((d) => this.decided(this.require(d.id), { kbId: d.kbId, title: d.title, status }));
+    const created = fresh.map((a) => this.create({ ...a, status }));
+    this.commit([...decided, ...created]);
+    return [...stored.map((d) => d.id), ...created.map((r) => r.id)];
+  }
+
   private decided(r: AnnotationRecord, decision: { kbId: string | null; title: string | undefined; status: AnnotationStatus }, span?: { start: number; end: number }): AnnotationRecord {
     const { review: _review, title: _title, duplicateIds, ...rest } = r;
     // Duplicates were declared of the old label; they mean nothing for another one.

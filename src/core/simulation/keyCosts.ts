@@ -38,10 +38,15 @@ export const KEY = {
   /** Undo Annotation Action Ctrl+Alt+Z (it reveals what it undid): to correct what Link Selection accepted at once. */
   undo: 1,
   /**
-   * Reject Remaining (EditorFlow.rejectRemaining; proposed, Ctrl+Alt+Shift+Backspace): rejects the open mention at
+   * Reject Remaining (EditorFlow.rejectRemaining; Ctrl+Alt+Shift+Backspace): rejects the open mention at
    * the cursor and every open one after it in the document, and moves on like the last decision of the document.
    */
   rejectRemaining: 1,
+  /**
+   * Accept Remaining (EditorFlow.acceptRemaining; Ctrl+Alt+Shift+Enter): accepts the top candidate of the open
+   * mention at the cursor and of every open one after it in the document, and moves on like the last decision.
+   */
+  acceptRemaining: 1,
 } as const;
 
 /**

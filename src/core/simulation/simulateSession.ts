@@ -146,6 +146,22 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
     for (const x of rest) await decide(st, x.linked, null, 'reject', x.linked, false);
   };
 
+  /**
+   * Accept Remaining on the first of `rest`: one key accepts the top candidate of every open suggestion of it, each
+   * an accept the learner observes in text order (the editor stores them as one undoable step).
+   */
+  const acceptRemaining = async (st: DocState, rest: readonly OpenSuggestion[]): Promise<void> => {
+    keys.accept += KEY.acceptRemaining;
+    for (const x of rest) x.resolved = true;
+    for (const x of rest) await decide(st, x.linked, x.linked.candidates[0]!.id, 'accept', x.linked, true);
+  };
+  /** The suggestion's top candidate is the gold entity (Accept takes it). */
+  const topRight = (st: DocState, x: OpenSuggestion): boolean => {
+    const gold = st.goldBySpan.get(spanKey(x.linked));
+    const top = x.linked.nil ? undefined : x.linked.candidates[0];
+    return gold?.status === 'in-kb' && top !== undefined && gold.ids.includes(top.id);
+  };
+
   const open = async (index: number): Promise<void> => {
     const st = states[index];
     if (st.opened) return;
@@ -345,15 +361,19 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
         // but for a pronoun, linked once its antecedent is decided (Ctrl+Tab back to the document, below).
         // Reject Remaining (flow.rejectRemaining): the suggestion at the cursor and every one open after it are no
         // mentions, and none is open before it: one key rejects them all, the document's last decision.
-        const rest = flow.rejectRemaining === true && s === open[0] && open.length > 1 && open.every((x) => st.goldBySpan.get(spanKey(x.linked)) === undefined) ? open : undefined;
-        const last = open.length === 1 || rest !== undefined;
+        // Accept Remaining (flow.acceptRemaining): likewise when every one of them has the right top candidate.
+        const whole = s === open[0] && open.length > 1;
+        const rest = flow.rejectRemaining === true && whole && open.every((x) => st.goldBySpan.get(spanKey(x.linked)) === undefined) ? open : undefined;
+        const right = flow.acceptRemaining === true && whole && open.every((x) => topRight(st, x)) ? open : undefined;
+        const last = open.length === 1 || rest !== undefined || right !== undefined;
         const end = s.linked.end;
         if (await pass((m) => m.start < end || (last && pronounOf(st.doc.text.slice(m.start, m.end)) === undefined))) continue;
-        if (rest === undefined) await act(st, s);
-        else await rejectRemaining(st, rest);
+        if (rest !== undefined) await rejectRemaining(st, rest);
+        else if (right !== undefined) await acceptRemaining(st, right);
+        else await act(st, s);
         lastWasLink = false;
         leftByAdvance = true;
-        const next = nextOpen(st, (rest?.[rest.length - 1] ?? s).linked.end);
+        const next = nextOpen(st, (rest?.[rest.length - 1] ?? right?.[right.length - 1] ?? s).linked.end);
         if (next === undefined) break;
         extraNextManual++;
         at = span(next.linked);

@@ -84,6 +84,9 @@ export type VisitOrder = 'document' | 'uncertainty';
  *   when the open suggestion the annotator is on is the document's first open one and it and every open one after
  *   it are no mentions (two or more), one key (KEY.rejectRemaining, counted under `reject`) rejects them all; each
  *   is a rejection the learner sees.
+ * - `acceptRemaining` (with `acrossDocuments`; the editor's Accept Remaining command, KEY.acceptRemaining, counted
+ *   under `accept`): likewise when every open suggestion from the document's first open one on has the right top
+ *   candidate; each is an accept the learner sees.
  * - `linkSelectionMovesOn` (with `acrossDocuments`; the editor's Link Selection and Move On, the same key cost as
  *   Link Selection): when the document's last action is linking a missed mention and nothing is left to do in it,
  *   it moves on to the next document of the queue as a last decision does (no Next Unresolved to leave it).
@@ -93,13 +96,14 @@ export interface EditorFlow {
   readonly possibleMentions: boolean;
   readonly linkSelectionAcceptAbove?: number;
   readonly rejectRemaining?: boolean;
+  readonly acceptRemaining?: boolean;
   readonly linkSelectionMovesOn?: boolean;
 }
 
 /** The editor's default of entityLinker.annotation.linkSelectionAcceptAbove (package.json). */
 export const LINK_SELECTION_ACCEPT_ABOVE = 0.7;
 
-export const DEFAULT_EDITOR_FLOW: EditorFlow = { acrossDocuments: true, possibleMentions: true, linkSelectionAcceptAbove: LINK_SELECTION_ACCEPT_ABOVE, rejectRemaining: true, linkSelectionMovesOn: true };
+export const DEFAULT_EDITOR_FLOW: EditorFlow = { acrossDocuments: true, possibleMentions: true, linkSelectionAcceptAbove: LINK_SELECTION_ACCEPT_ABOVE, rejectRemaining: true, acceptRemaining: true, linkSelectionMovesOn: true };
 export const LEGACY_EDITOR_FLOW: EditorFlow = { acrossDocuments: false, possibleMentions: false };
 
 export interface SimulationOptions {

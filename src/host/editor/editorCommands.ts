@@ -23,6 +23,7 @@ export const EDITOR_COMMAND_IDS = [
   'entityLinker.markNil',
   'entityLinker.reject',
   'entityLinker.rejectRemaining',
+  'entityLinker.acceptRemaining',
   'entityLinker.nextMention',
   'entityLinker.previousMention',
   'entityLinker.nextPossibleMention',
@@ -200,6 +201,17 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     return true;
   };
 
+  /** Reject / Accept Remaining: `decide` the mention at the cursor (or given) and every open one after it. */
+  const remaining = (verb: 'rejected' | 'accepted', decide: (document: vscode.TextDocument, mentions: readonly EditorMention[]) => Promise<number>) => async (arg: unknown): Promise<number> => {
+    const t = await target(arg);
+    if (t === undefined) return 0;
+    const open = s.mentions.mentionsOf(t.document).filter((m) => m.anchored && (m.status === 'predicted' || m.status === 'suggested') && m.start >= t.mention.start);
+    const count = await decide(t.document, open);
+    if (count > 0) void vscode.window.setStatusBarMessage(`Entity Linker: ${verb} ${count} mention(s) (undo: Ctrl+Alt+Z).`, 6000);
+    await advance(t);
+    return count;
+  };
+
   /**
    * Link Selection: the selected span is linked and a confident top candidate accepted at once, else picked. Then on
    * to the document's next open mention; with nothing open left, `moveOn` (Link Selection and Move On, for the last
@@ -279,16 +291,10 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       await s.mentions.rejectMention(t.document, t.mention);
       await advance(t);
     }),
-    'entityLinker.rejectRemaining': guarded('Reject Remaining', async (arg) => {
-      // The mention at the cursor and every open one after it in the document are no mentions: one key, one undoable step.
-      const t = await target(arg);
-      if (t === undefined) return 0;
-      const remaining = s.mentions.mentionsOf(t.document).filter((m) => m.anchored && (m.status === 'predicted' || m.status === 'suggested') && m.start >= t.mention.start);
-      const count = await s.mentions.rejectMentions(t.document, remaining);
-      if (count > 0) void vscode.window.setStatusBarMessage(`Entity Linker: rejected ${count} mention(s) (undo: Ctrl+Alt+Z).`, 6000);
-      await advance(t);
-      return count;
-    }),
+    // The mention at the cursor and every open one after it in the document are no mentions / rightly linked:
+    // one key, one undoable step, then on as after a decision.
+    'entityLinker.rejectRemaining': guarded('Reject Remaining', remaining('rejected', (document, mentions) => s.mentions.rejectMentions(document, mentions))),
+    'entityLinker.acceptRemaining': guarded('Accept Remaining', remaining('accepted', (document, mentions) => s.mentions.acceptMentions(document, mentions))),
     'entityLinker.nextMention': guarded('Next Mention', move(1)),
     'entityLinker.previousMention': guarded('Previous Mention', move(-1)),
     'entityLinker.nextPossibleMention': guarded('Next Possible Mention', async () => possible(1)()),

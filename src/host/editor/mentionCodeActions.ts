@@ -6,7 +6,7 @@ export const MENTION_ACTION_KINDS = [vscode.CodeActionKind.QuickFix.append('enti
 
 /**
  * The labelling actions at the cursor as code actions (Ctrl+.): accept the top candidate, choose another,
- * NIL, reject (this one, or with every open one after it); on a selection that is no mention, link it. Each runs the same command as its keybinding.
+ * NIL, reject; accept or reject this one with every open one after it; on a selection that is no mention, link it. Each runs the same command as its keybinding.
  */
 export class MentionCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: MENTION_ACTION_KINDS };
@@ -27,10 +27,13 @@ export class MentionCodeActions implements vscode.CodeActionProvider {
       actions.push(action(`Choose the entity for "${mention.text}"…`, quickFix, 'entityLinker.chooseCandidate', args));
       if (mention.status !== 'nil') actions.push(action(`Mark "${mention.text}" NIL (not in the KB)`, quickFix, 'entityLinker.markNil', args));
       if (mention.status !== 'rejected') actions.push(action(`Reject "${mention.text}" (not a mention)`, quickFix, 'entityLinker.reject', args));
-      // Reject Remaining: this one and every open mention after it (the rest of the document is no mentions).
+      // Accept / Reject Remaining: this one and every open mention after it (the rest of the document is linked
+      // right / is no mentions).
       const after = this.mentions.mentionsOf(document).filter((m) => m.anchored && (m.status === 'predicted' || m.status === 'suggested') && m.start > mention.start).length;
       if (after > 0 && (mention.status === 'predicted' || mention.status === 'suggested')) {
-        actions.push(action(`Reject "${mention.text}" and the ${after} open mention${after === 1 ? '' : 's'} after it`, quickFix, 'entityLinker.rejectRemaining', args));
+        const rest = `"${mention.text}" and the ${after} open mention${after === 1 ? '' : 's'} after it`;
+        actions.push(action(`Accept the top candidates of ${rest}`, quickFix, 'entityLinker.acceptRemaining', args));
+        actions.push(action(`Reject ${rest}`, quickFix, 'entityLinker.rejectRemaining', args));
       }
       const ref = { ...args, ...(mention.annotation === undefined ? {} : { annotationId: mention.annotation.id }) };
       actions.push(action(`Show the hardest negatives of "${mention.text}"`, quickFix, 'entityLinker.showMention', ref));

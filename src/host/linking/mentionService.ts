@@ -94,6 +94,22 @@ export class MentionService extends Disposable implements MentionBackend {
     return mentions.length;
   }
 
+  /** Accepts the top candidate of each mention as one undoable step (Accept Remaining); returns how many (those without a candidate are left). */
+  async acceptMentions(document: vscode.TextDocument, mentions: readonly EditorMention[]): Promise<number> {
+    const chosen = await Promise.all(mentions.map(async (m) => {
+      const id = m.linked?.nil === true ? undefined : (m.kbId ?? m.linked?.candidates[0]?.id ?? m.annotation?.candidates[0]?.id);
+      return id === undefined ? undefined : { mention: m, id, title: await this.titleOf(m, id) };
+    }));
+    const taken = chosen.filter((c) => c !== undefined);
+    if (taken.length === 0) return 0;
+    await this.annotations.act(document.uri, (doc) => {
+      const stored = taken.flatMap((c) => (c.mention.annotation !== undefined && doc.get(c.mention.annotation.id) !== undefined ? [{ id: c.mention.annotation.id, kbId: c.id, ...(c.title === undefined ? {} : { title: c.title }) }] : []));
+      const fresh = taken.filter((c) => c.mention.annotation === undefined || doc.get(c.mention.annotation.id) === undefined).map((c) => this.newAnnotation(c.mention, { kbId: c.id, title: c.title, status: 'accepted' }));
+      doc.acceptMany(stored, fresh);
+    });
+    return taken.length;
+  }
+
   /** Links a span the user selected and stores it as a suggestion (the ranked candidates, no decision yet). */
   async linkSpan(document: vscode.TextDocument, start: number, end: number): Promise<EditorMention> {
     const [linked] = await this.links.linkSpans(document.getText(), [{ start, end }]);

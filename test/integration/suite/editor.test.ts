@@ -106,7 +106,7 @@ suite('Entity Linker: linking and annotating in the editor', () => {
     assert.match(markdown, /American businessman/);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(document.positionAt(jobs.start + 1), document.positionAt(jobs.start + 1)));
     const titles = actions.map((a) => a.title);
-    for (const expected of [/^Choose the entity/, /^Mark "Steve Jobs" NIL/, /^Reject "Steve Jobs" \(not a mention\)/, /^Reject "Steve Jobs" and the \d+ open mentions? after it/, /^Show the hardest negatives of "Steve Jobs"/]) {
+    for (const expected of [/^Choose the entity/, /^Mark "Steve Jobs" NIL/, /^Reject "Steve Jobs" \(not a mention\)/, /^Reject "Steve Jobs" and the \d+ open mentions? after it/, /^Accept the top candidates of "Steve Jobs" and the \d+ open mentions? after it/, /^Show the hardest negatives of "Steve Jobs"/]) {
       assert.ok(titles.some((t) => expected.test(t)), `code action ${expected} in ${JSON.stringify(titles)}`);
     }
     assert.match(markdown, /command:entityLinker\.showMention\?/, 'the hover links to the hard-negatives panel');

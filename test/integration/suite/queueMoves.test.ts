@@ -10,6 +10,7 @@ const DOCS: readonly [string, string][] = [
   ['moves/1-rest-false.txt', 'Apple makes phones; New York and California are only names in a list here.\n'],
   ['moves/2-missed.txt', 'A young chemist spoke.\n'],
   ['moves/3-last.txt', 'Steve Jobs spoke.\n'],
+  ['moves/4-right.txt', 'Steve Jobs visited New York.\n'],
 ];
 
 suite('Entity Linker: Reject Remaining and Link Selection and Move On, by keyboard commands', () => {
@@ -63,5 +64,21 @@ suite('Entity Linker: Reject Remaining and Link Selection and Move On, by keyboa
     assert.equal(statusIn(DOCS[1][0], 'chemist'), 'accepted');
     assert.equal(activeName(), DOCS[2][0], 'no open mention was left: on to the next document, no Next Unresolved');
     assert.equal(selectedText(), 'Steve Jobs', 'its first open mention is selected');
+  });
+
+  test('Accept Remaining accepts the top candidates of the mention at the cursor and every open one after it in one undoable step', async function () {
+    this.timeout(120_000);
+    const document = await vscode.workspace.openTextDocument(path.join(root, DOCS[3][0]));
+    const editor = await vscode.window.showTextDocument(document);
+    const uri = document.uri.toString();
+    await api.whenLinked(uri);
+    const tops = api.mentions(uri).map((m) => [m.text, m.kbId]);
+    assert.deepEqual(tops.map(([text]) => text), ['Steve Jobs', 'New York']);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await vscode.commands.executeCommand('entityLinker.nextMention');
+    assert.equal(await vscode.commands.executeCommand<number>('entityLinker.acceptRemaining'), 2);
+    assert.deepEqual(['Steve Jobs', 'New York'].map((t) => [statusIn(DOCS[3][0], t), api.mentions(uri).find((m) => m.text === t)?.kbId]), tops.map(([, kbId]) => ['accepted', kbId]));
+    assert.equal(await vscode.commands.executeCommand('entityLinker.undoAnnotation', uri), true);
+    await until('both to be open again', () => statusIn(DOCS[3][0], 'Steve Jobs') === 'predicted' && statusIn(DOCS[3][0], 'New York') === 'predicted');
   });
 });

@@ -240,3 +240,19 @@ void test('rejectMany: stored suggestions and predictions not stored yet are rej
     cleanup();
   }
 });
+
+void test('acceptMany: stored suggestions take the entity given, predictions not stored yet are added accepted, as one undoable step', async () => {
+  const { store, cleanup } = tempStore('alice');
+  try {
+    const doc = await store.open('a.txt', SAMPLE);
+    const stored = doc.add({ ...span(SAMPLE, 'Charles Babbage'), candidates });
+    const before = JSON.stringify(doc.records);
+    const ids = doc.acceptMany([{ id: stored, kbId: 'Q46633', title: 'Charles Babbage' }], [{ ...span(SAMPLE, 'London'), kbId: 'Q84', title: 'London' }]);
+    assert.equal(ids.length, 2);
+    assert.deepEqual(doc.records.map((r) => [r.text, r.status, r.kbId, r.title]).sort(), [['Charles Babbage', 'accepted', 'Q46633', 'Charles Babbage'], ['London', 'accepted', 'Q84', 'London']]);
+    assert.equal(doc.undo(), true);
+    assert.equal(JSON.stringify(doc.records), before, 'one undo takes both back');
+  } finally {
+    cleanup();
+  }
+});

@@ -51,12 +51,17 @@ void test('simulate --json counts the keys of a session with and without learnin
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { gold: number; keystrokes: number; keystrokesPerMention: number; accuracyByBlock: number[]; withoutLearning: { keystrokes: number; keystrokesPerMention: number; accuracyByBlock: number[] } };
   assert.equal(out.gold, 3);
-  // Every name is detected and linked right: one key to reach the document, one Accept each.
-  assert.equal(out.keystrokes, 4);
-  assert.equal(out.keystrokesPerMention, 4 / 3);
+  // Every name is detected and linked right: one key to reach the document, Accept Remaining on the first.
+  assert.equal(out.keystrokes, 2);
+  assert.equal(out.keystrokesPerMention, 2 / 3);
   assert.deepEqual(out.accuracyByBlock, [1]);
-  assert.equal(out.withoutLearning.keystrokes, 4);
-  const textOut = run(['simulate', '--gold', gold, '--kb', `jsonl:${kb}`, '--cache', path.join(dir, 'cache'), '--flow', 'manual']);
+  assert.equal(out.withoutLearning.keystrokes, 2);
+  // Without Accept Remaining: one Accept each.
+  const each = run(['simulate', '--gold', gold, '--kb', `jsonl:${kb}`, '--cache', path.join(dir, 'cache'), '--json', '--no-accept-remaining']);
+  assert.equal(each.code, 0, each.stderr);
+  assert.equal((JSON.parse(each.stdout) as { keystrokes: number }).keystrokes, 4);
+  // The manual flow: Next Unresolved before each Accept.
+  const textOut = run(['simulate', '--gold', gold, '--kb', `jsonl:${kb}`, '--cache', path.join(dir, 'cache'), '--flow', 'manual', '--no-accept-remaining']);
   assert.equal(textOut.code, 0, textOut.stderr);
   assert.match(textOut.stdout, /per in-KB gold mention\s+2\.00\s+2\.00/);
 });

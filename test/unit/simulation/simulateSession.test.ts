@@ -184,7 +184,7 @@ void test('a learner that hands its memory over at once gets the other open docu
 void test('the annotation queue: the last decision of a document moves on to the next one with no key; Next Unresolved leaves one without suggestions', async () => {
   const docs = [doc('a', 'Paris and London.', [['Paris', inKb('city')], ['London', inKb('london')]]), doc('b', 'Nothing here.', []), doc('c', 'Berlin.', [['Berlin', inKb('berlin')]])];
   const ranking = { Paris: { ids: ['city'] }, London: { ids: ['london'] }, Berlin: { ids: ['berlin'] } };
-  const queued = await simulateSession(docs, new FakeLinker(detecting('Paris', 'London', 'Berlin'), ranking), undefined, queueFlow());
+  const queued = await simulateSession(docs, new FakeLinker(detecting('Paris', 'London', 'Berlin'), ranking), undefined, queueFlow({ flow: { ...DEFAULT_EDITOR_FLOW, linkSelectionAcceptAbove: undefined, acceptRemaining: false } }));
   // The first document (1), three accepts (3); b is reached by the last accept in a, left with Next Unresolved (1).
   assert.deepEqual([queued.keys.navigation, queued.keys.accept, queued.keystrokes.autoAdvance], [2, 3, 5]);
   // Without auto-advance: Next before London, to reach b and to reach c.
@@ -266,6 +266,31 @@ void test('Reject Remaining: one key rejects the rest of a document when none of
   assert.deepEqual(each.rejected, batch.rejected);
   assert.deepEqual([each.reject, batch.reject], [7, 1 + 3 + 1]);
   assert.equal(each.keys - batch.keys, 2);
+});
+
+void test('Accept Remaining: one key accepts the rest of a document when every top candidate in it is right; each accept is learned', async () => {
+  const ranking = { Paris: { ids: ['city'] }, London: { ids: ['london'] }, Berlin: { ids: ['berlin'] }, Troy: { ids: ['troy'] } };
+  const docs = [
+    // All three right: one key.
+    doc('a', 'Paris, London and Berlin.', [['Paris', inKb('city')], ['London', inKb('london')], ['Berlin', inKb('berlin')]]),
+    // A wrong top first (Troy is gold for another entity): chosen, then the two right ones with one key.
+    doc('b', 'Troy, London and Berlin.', [['Troy', inKb('other')], ['London', inKb('london')], ['Berlin', inKb('berlin')]]),
+    // One right suggestion: a plain Accept.
+    doc('c', 'Paris.', [['Paris', inKb('city')]]),
+  ];
+  const run = async (acceptRemaining: boolean): Promise<{ accept: number; accepted: string[] }> => {
+    const linker = new FakeLinker(detecting('Paris', 'London', 'Berlin', 'Troy'), { ...ranking, Troy: { ids: ['troy', 'other'] } });
+    const learner = new FakeLearner(linker);
+    const r = await simulateSession(docs, linker, learner, queueFlow({ flow: { ...DEFAULT_EDITOR_FLOW, linkSelectionAcceptAbove: undefined, acceptRemaining }, retrainEvery: 100 }));
+    assert.equal(r.outcomes.accept, 6);
+    assert.equal(r.outcomes.choose, 1);
+    return { accept: r.keys.accept, accepted: learner.seen.filter((d) => d.action === 'accept').map((d) => `${d.documentId}:${d.text.slice(d.start, d.end)}`) };
+  };
+  const each = await run(false);
+  const batch = await run(true);
+  assert.deepEqual(batch.accepted, ['a:Paris', 'a:London', 'a:Berlin', 'b:London', 'b:Berlin', 'c:Paris']);
+  assert.deepEqual(each.accepted, batch.accepted);
+  assert.deepEqual([each.accept, batch.accept], [6, 1 + 1 + 1]);
 });
 
 void test('Link Selection and Move On: a document whose last action links a missed mention is left without Next Unresolved', async () => {
