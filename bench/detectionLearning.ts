@@ -6,7 +6,7 @@
  * on the held-out eval files.
  *
  *   node out/bench/detectionLearning.js [--files=oke-2015-train,oke-2016-train] [--variants=plain,refit,memory,scorer]
- *     [--exclude=oke-2015-eval,oke-2016-eval] [--log] [--no-reject-remaining] [--no-accept-remaining] [--no-link-selection-moves-on]
+ *     [--exclude=oke-2015-eval,oke-2016-eval] [--log] [--no-reject-remaining] [--no-accept-remaining] [--no-link-at-caret] [--no-link-selection-moves-on]
  *
  * Variants: plain (no learning), refit (memory reaches the linker at refits only: session 3), memory (the memory
  * at every decision: the default), scorer (memory + the online mention scorer), scorer-shrunk (the same scorer
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const mapGold = createGoldMapper(session.kb, { kind: 'title' });
     const linker = simulationLinker(session.linker, session.kb, 5);
     // --no-reject-remaining, --no-accept-remaining, --no-link-selection-moves-on: the flow without Reject / Accept Remaining / Link Selection and Move On (EditorFlow).
-    const flow = { ...DEFAULT_EDITOR_FLOW, rejectRemaining: !process.argv.includes('--no-reject-remaining'), linkSelectionMovesOn: !process.argv.includes('--no-link-selection-moves-on'), acceptRemaining: !process.argv.includes('--no-accept-remaining') };
+    const flow = { ...DEFAULT_EDITOR_FLOW, rejectRemaining: !process.argv.includes('--no-reject-remaining'), linkSelectionMovesOn: !process.argv.includes('--no-link-selection-moves-on'), acceptRemaining: !process.argv.includes('--no-accept-remaining'), linkAtCaret: !process.argv.includes('--no-link-at-caret') };
     const options = { ...DEFAULT_SIMULATION_OPTIONS, retrainEvery: 10, flow };
     console.log('file            | variant        | keys  | miss | false | NIL | acc  | chose | accuracy 1st -> 2nd half | blocks of 50');
     // --exclude=F,G: leave out documents whose text is in those files (oke-2016-train holds 88 oke-2015-eval documents).

@@ -54,6 +54,8 @@ a decided form recurs in it) and without. Estimates the effort of a project befo
   --no-accept-remaining
                        one Accept per right suggestion (default: when the open suggestion the annotator is on and
                        every one after it have the right top candidate, Accept Remaining accepts them with one key)
+  --no-link-at-caret   a missed mention is selected before Link Selection (default: one that is the name at the caret
+                       is linked with the caret in it, as the editor's Link Selection with nothing selected)
   --no-link-selection-moves-on
                        a document whose last action links a missed mention is left with Next Unresolved (default:
                        by that Link Selection, with Link Selection and Move On)
@@ -88,6 +90,7 @@ export const simulateCommand: CliCommand = {
       'legacy-flow': { type: 'boolean' },
       'no-reject-remaining': { type: 'boolean' },
       'no-accept-remaining': { type: 'boolean' },
+      'no-link-at-caret': { type: 'boolean' },
       'no-link-selection-moves-on': { type: 'boolean' },
       'skip-invalid': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -109,7 +112,7 @@ export const simulateCommand: CliCommand = {
       retrainEvery: parsePositiveInt('retrain-every', values['retrain-every'], DEFAULT_SIMULATION_OPTIONS.retrainEvery),
       blockSize: parsePositiveInt('block', values.block, DEFAULT_SIMULATION_OPTIONS.blockSize),
       order,
-      flow: { ...(values['legacy-flow'] === true ? LEGACY_EDITOR_FLOW : DEFAULT_EDITOR_FLOW), ...(linkSelectionAcceptAbove === undefined ? {} : { linkSelectionAcceptAbove }), ...(values['no-reject-remaining'] === true ? { rejectRemaining: false } : {}), ...(values['no-accept-remaining'] === true ? { acceptRemaining: false } : {}), ...(values['no-link-selection-moves-on'] === true ? { linkSelectionMovesOn: false } : {}) },
+      flow: { ...(values['legacy-flow'] === true ? LEGACY_EDITOR_FLOW : DEFAULT_EDITOR_FLOW), ...(linkSelectionAcceptAbove === undefined ? {} : { linkSelectionAcceptAbove }), ...(values['no-reject-remaining'] === true ? { rejectRemaining: false } : {}), ...(values['no-accept-remaining'] === true ? { acceptRemaining: false } : {}), ...(values['no-link-at-caret'] === true ? { linkAtCaret: false } : {}), ...(values['no-link-selection-moves-on'] === true ? { linkSelectionMovesOn: false } : {}) },
       ...(threshold === undefined ? {} : { acceptAllThreshold: threshold }),
       signal,
     };

@@ -1,5 +1,5 @@
 import type { Span } from '../linker/types';
-import { possibleSteps } from './possibleMentions';
+import { nameAtCaret, possibleSteps } from './possibleMentions';
 
 /**
  * What each editor command costs at the keyboard, as package.json binds it (one chord each):
@@ -181,4 +181,21 @@ export function shrinkKeys(text: string, words: readonly [number, number][], fro
   const starts = words.map(([s]) => s).filter((s) => s >= end && s < from);
   if (starts.length === 0 || text.slice(end, starts[0]).trim() !== '') return Infinity;
   return starts.length;
+}
+
+/**
+ * Keys to put the caret on a missed mention for Link Selection without a selection (EditorFlow.linkAtCaret): the
+ * name at the caret (possibleMentions.ts nameAtCaret) must be the mention; Ctrl+Right to the end of its first word,
+ * or Ctrl+Left back to its start; none when the caret is in it already. Infinity when the name at the caret is
+ * another span ("Southampton" inside "Mayor of Southampton").
+ */
+export function caretKeys(text: string, cursor: number, start: number, end: number): number {
+  const words = wordSpans(text);
+  const first = words.find(([s, e]) => s >= start && e <= end);
+  if (first === undefined) return Infinity;
+  const name = nameAtCaret(text, first[0]);
+  if (name === undefined || name.start !== start || name.end !== end) return Infinity;
+  if (cursor >= first[0] && cursor <= first[1]) return 0;
+  if (cursor < first[0]) return words.filter(([, e]) => e > cursor && e <= first[1]).length;
+  return words.filter(([s]) => s >= first[0] && s < cursor).length;
 }

@@ -41,6 +41,24 @@ export function possibleMentions(text: string, taken: readonly Span[]): Span[] {
   return [...out.filter((s) => !overlapsAny(sorted, s)), ...around].sort((a, b) => a.start - b.start);
 }
 
+/**
+ * What Link Selection links when nothing is selected: the name at the caret — the run of capitalised words (with
+ * the particles of names: "University of Turin") holding the word the caret is in or touches; a capitalised word
+ * that starts no run itself ("New", "The": function words) with the run right after it ("New York", "The Hague");
+ * else that word. Undefined when the caret is at no word. Pure text, so the editor and simulate agree.
+ */
+export function nameAtCaret(text: string, offset: number): Span | undefined {
+  const tokens = tokenize(text);
+  const at = tokens.findIndex((t) => t.word && t.start <= offset && offset <= t.end);
+  if (at < 0) return undefined;
+  const runs = capitalisedRuns(text, tokens);
+  const run = runs.find(([first, last]) => first <= at && at <= last);
+  if (run !== undefined) return { start: tokens[run[0]].start, end: tokens[run[1]].end };
+  const after = runs.find(([first]) => first === at + 1);
+  if (after !== undefined && /^\p{Lu}/u.test(tokens[at].surface) && text.slice(tokens[at].end, tokens[at + 1].start) === ' ') return { start: tokens[at].start, end: tokens[after[1]].end };
+  return { start: tokens[at].start, end: tokens[at].end };
+}
+
 function overlapsAny(sorted: readonly Span[], s: Span): boolean {
   for (const t of sorted) {
     if (t.start >= s.end) return false;

@@ -4,7 +4,7 @@ import type { LinkedMention, Span } from '../linker/types';
 import { pronounOf } from '../coreference/pronouns';
 import { recursInText } from '../detection/learnedDetection';
 import { accuracyByBlock, accuracyHalves } from './blockAccuracy';
-import { cursorKeys, KEY, possibleKeys, resizeKeys, selectionKeys } from './keyCosts';
+import { caretKeys, cursorKeys, KEY, possibleKeys, resizeKeys, selectionKeys } from './keyCosts';
 import { topToAcceptAtOnce } from './linkSelectionAccept';
 import { CHOOSE_HIGHLIGHTS, pickerKeys } from './pickerKeys';
 import { possibleMentions } from './possibleMentions';
@@ -190,7 +190,12 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
    */
   const missedReach = (st: DocState, at: Span, item: Span): { keys: number; via: 'cursor' | 'possible' } => {
     // From a revealed mention that starts where the missed one does: widen or narrow the selection.
-    const byCursor = Math.min(selectionKeys(st.doc.text, at.end, item.start, item.end), flow.acrossDocuments ? resizeKeys(st.doc.text, at.start, at.end, item.start, item.end) : Infinity);
+    const byCursor = Math.min(
+      selectionKeys(st.doc.text, at.end, item.start, item.end),
+      flow.acrossDocuments ? resizeKeys(st.doc.text, at.start, at.end, item.start, item.end) : Infinity,
+      // Link Selection without a selection links the name at the caret: only the caret need reach it.
+      flow.linkAtCaret === true ? caretKeys(st.doc.text, at.end, item.start, item.end) : Infinity,
+    );
     const byPossible = flow.possibleMentions ? possibleKeys(st.doc.text, possibleMentions(st.doc.text, shown(st)), at.start, at.end, item.start, item.end) : Infinity;
     return byPossible < byCursor ? { keys: byPossible, via: 'possible' } : { keys: byCursor, via: 'cursor' };
   };

@@ -87,6 +87,9 @@ export type VisitOrder = 'document' | 'uncertainty';
  * - `acceptRemaining` (with `acrossDocuments`; the editor's Accept Remaining command, KEY.acceptRemaining, counted
  *   under `accept`): likewise when every open suggestion from the document's first open one on has the right top
  *   candidate; each is an accept the learner sees.
+ * - `linkAtCaret` (the editor's Link Selection with nothing selected links the name at the caret, nameAtCaret):
+ *   a missed mention that is the name at the caret is reached by putting the caret in its first word (caretKeys),
+ *   with no Ctrl+Shift+Right to select it.
  * - `linkSelectionMovesOn` (with `acrossDocuments`; the editor's Link Selection and Move On, the same key cost as
  *   Link Selection): when the document's last action is linking a missed mention and nothing is left to do in it,
  *   it moves on to the next document of the queue as a last decision does (no Next Unresolved to leave it).
@@ -97,13 +100,14 @@ export interface EditorFlow {
   readonly linkSelectionAcceptAbove?: number;
   readonly rejectRemaining?: boolean;
   readonly acceptRemaining?: boolean;
+  readonly linkAtCaret?: boolean;
   readonly linkSelectionMovesOn?: boolean;
 }
 
 /** The editor's default of entityLinker.annotation.linkSelectionAcceptAbove (package.json). */
 export const LINK_SELECTION_ACCEPT_ABOVE = 0.7;
 
-export const DEFAULT_EDITOR_FLOW: EditorFlow = { acrossDocuments: true, possibleMentions: true, linkSelectionAcceptAbove: LINK_SELECTION_ACCEPT_ABOVE, rejectRemaining: true, acceptRemaining: true, linkSelectionMovesOn: true };
+export const DEFAULT_EDITOR_FLOW: EditorFlow = { acrossDocuments: true, possibleMentions: true, linkSelectionAcceptAbove: LINK_SELECTION_ACCEPT_ABOVE, rejectRemaining: true, acceptRemaining: true, linkAtCaret: true, linkSelectionMovesOn: true };
 export const LEGACY_EDITOR_FLOW: EditorFlow = { acrossDocuments: false, possibleMentions: false };
 
 export interface SimulationOptions {

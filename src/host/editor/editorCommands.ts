@@ -9,7 +9,7 @@ import type { MentionService } from '../linking/mentionService';
 import { type AdvanceOrder, describeUndo, nextAfterDecision, nextByUncertainty } from './annotationFlow';
 import { topToAcceptAtOnce } from '../../core/simulation/linkSelectionAccept';
 import { CHOOSE_HIGHLIGHTS } from '../../core/simulation/pickerKeys';
-import { possibleMentions, stepPossible } from '../../core/simulation/possibleMentions';
+import { nameAtCaret, possibleMentions, stepPossible } from '../../core/simulation/possibleMentions';
 import type { AnnotationQueue } from './annotationQueue';
 import { pickCandidate } from './candidatePicker';
 import type { AcceptCandidateArgs } from './mentionHover';
@@ -227,10 +227,16 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       ({ start, end } = arg);
     } else {
       const editor = vscode.window.activeTextEditor;
-      if (editor === undefined || editor.selection.isEmpty) throw new LinkerError('usage', 'Select the text of a mention first.');
+      if (editor === undefined) throw new LinkerError('usage', 'Select the text of a mention first.');
       document = editor.document;
       start = document.offsetAt(editor.selection.start);
       end = document.offsetAt(editor.selection.end);
+      if (editor.selection.isEmpty) {
+        // Nothing selected: the name at the caret (the capitalised run around it, else the word).
+        const name = nameAtCaret(document.getText(), start);
+        if (name === undefined) throw new LinkerError('usage', 'Put the cursor in a name or select the text of a mention first.');
+        ({ start, end } = name);
+      }
     }
     const text = document.getText();
     // Surrounding spaces are not part of a mention.

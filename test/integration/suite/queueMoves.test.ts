@@ -52,14 +52,15 @@ suite('Entity Linker: Reject Remaining and Link Selection and Move On, by keyboa
     assert.equal(statusIn(DOCS[0][0], 'Apple'), 'accepted');
   });
 
-  test('Link Selection and Move On links the last missed mention of a document and opens the next one', async function () {
+  test('Link Selection and Move On links the last missed mention of a document (the word at the caret) and opens the next one', async function () {
     this.timeout(120_000);
     assert.equal(activeName(), DOCS[1][0]);
     const document = activeEditor().document;
     await api.whenLinked(document.uri.toString());
     assert.deepEqual(api.mentions(document.uri.toString()), [], 'the linker suggests nothing here');
-    const start = document.getText().indexOf('chemist');
-    activeEditor().selection = new vscode.Selection(document.positionAt(start), document.positionAt(start + 'chemist'.length));
+    // Nothing selected: the caret in the word is enough (the name at the caret).
+    const inWord = document.positionAt(document.getText().indexOf('chemist') + 3);
+    activeEditor().selection = new vscode.Selection(inWord, inWord);
     await linkSelectionPickingFirst('entityLinker.linkSelectionAndMoveOn');
     assert.equal(statusIn(DOCS[1][0], 'chemist'), 'accepted');
     assert.equal(activeName(), DOCS[2][0], 'no open mention was left: on to the next document, no Next Unresolved');

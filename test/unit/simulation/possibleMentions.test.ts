@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nextInQueue } from '../../../src/core/simulation/documentQueue';
-import { possibleKeys, resizeKeys } from '../../../src/core/simulation/keyCosts';
-import { possibleMentions, possibleSteps, stepPossible } from '../../../src/core/simulation/possibleMentions';
+import { caretKeys, possibleKeys, resizeKeys } from '../../../src/core/simulation/keyCosts';
+import { nameAtCaret, possibleMentions, possibleSteps, stepPossible } from '../../../src/core/simulation/possibleMentions';
 
 const texts = (text: string, spans: readonly { start: number; end: number }[]): string[] => spans.map((s) => text.slice(s.start, s.end));
 
@@ -85,4 +85,24 @@ void test('resizeKeys widens or narrows a selection that starts where the mentio
   // Basel, Switzerland -> Basel: back over "Switzerland" and "," (the comma touches Basel, no white space to trim).
   assert.equal(resizeKeys(text, 0, 'Basel, Switzerland'.length, 0, 'Basel'.length), 2);
   assert.equal(resizeKeys(text, 0, 5, 2, 5), Infinity);
+});
+
+void test('the name at the caret: the capitalised run around the word the caret is in or touches, else the word; caretKeys reaches it', () => {
+  const text = 'She met the Mayor of Southampton and a young chemist.';
+  const at = (word: string, k = 1): number => text.indexOf(word) + k;
+  const slice = (s: { start: number; end: number } | undefined): string | undefined => (s === undefined ? undefined : text.slice(s.start, s.end));
+  assert.equal(slice(nameAtCaret(text, at('Southampton', 3))), 'Mayor of Southampton', 'the whole run, particle included');
+  assert.equal(slice(nameAtCaret(text, at('Mayor', 0))), 'Mayor of Southampton', 'at the start of the run');
+  assert.equal(slice(nameAtCaret(text, at('chemist', 'chemist'.length))), 'chemist', 'a lower-case word, the caret at its end');
+  assert.equal(slice(nameAtCaret(text, text.indexOf('.') + 1)), undefined, 'after the full stop: no word');
+  const york = 'In New York the Mayor spoke.';
+  assert.equal(york.slice(nameAtCaret(york, 4)!.start, nameAtCaret(york, 4)!.end), 'New York', 'a capitalised function word with the run after it');
+  assert.equal(york.slice(nameAtCaret(york, 9)!.start, nameAtCaret(york, 9)!.end), 'York', 'from inside the run, only the run');
+  assert.equal(york.slice(nameAtCaret(york, 1)!.start, nameAtCaret(york, 1)!.end), 'In', 'a sentence-initial "In" before another word is itself');
+  // From the start: Ctrl+Right to the end of "Mayor" is four presses (She, met, the, Mayor); none when already in it.
+  const mayor = { start: text.indexOf('Mayor'), end: text.indexOf(' and') };
+  assert.equal(caretKeys(text, 0, mayor.start, mayor.end), 4);
+  assert.equal(caretKeys(text, at('Mayor', 2), mayor.start, mayor.end), 0);
+  // "Southampton" alone is not the name at the caret (the run is): the caret cannot link it.
+  assert.equal(caretKeys(text, 0, text.indexOf('Southampton'), text.indexOf(' and')), Infinity);
 });

@@ -293,6 +293,17 @@ void test('Accept Remaining: one key accepts the rest of a document when every t
   assert.deepEqual([each.accept, batch.accept], [6, 1 + 1 + 1]);
 });
 
+void test('Link Selection at the caret: a missed name is reached with the caret, not selected word by word', async () => {
+  const text = 'Paris hired the New York lawyer.';
+  const d = doc('d', text, [['Paris', inKb('city')], ['New York', inKb('nyc')]]);
+  const ranking = { Paris: { ids: ['city'] }, 'New York': { ids: ['nyc'] } };
+  const run = async (linkAtCaret: boolean): Promise<number> => (await simulateSession([d], new FakeLinker(detecting('Paris'), ranking), undefined, queueFlow({ flow: { ...DEFAULT_EDITOR_FLOW, linkSelectionAcceptAbove: undefined, possibleMentions: false, linkAtCaret } }))).keys.cursor;
+  // From Paris: Ctrl+Right past "hired", "the" to the end of "New" (3), then Ctrl+Shift+Right over "York" (1) to select it.
+  assert.equal(await run(false), 4);
+  // The caret at the end of "New" is in the name: Link Selection takes "New York" as it is.
+  assert.equal(await run(true), 3);
+});
+
 void test('Link Selection and Move On: a document whose last action links a missed mention is left without Next Unresolved', async () => {
   const ranking = { Troy: { ids: ['troy'] }, Berlin: { ids: ['berlin'] } };
   // Troy is not detected: the annotator links it, the document's only action; Berlin opens the second document.
