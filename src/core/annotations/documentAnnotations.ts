@@ -326,7 +326,6 @@ export class DocumentAnnotations {
     }
   }
 
-  /** A record after a user decision: who and when, and no review note (deciding is reviewing). */
   /** One undoable step deciding stored records (by id, with their entity) and adding new ones, all with `status`. */
   private decideMany(stored: readonly { readonly id: string; readonly kbId: string | null; readonly title?: string }[], fresh: readonly NewAnnotation[], status: 'accepted' | 'rejected'): string[] {
     const decided = stored.map((d) => this.decided(this.require(d.id), { kbId: d.kbId, title: d.title, status }));
@@ -335,6 +334,7 @@ export class DocumentAnnotations {
     return [...stored.map((d) => d.id), ...created.map((r) => r.id)];
   }
 
+  /** A record after a user decision: who and when, and no review note (deciding is reviewing). */
   private decided(r: AnnotationRecord, decision: { kbId: string | null; title: string | undefined; status: AnnotationStatus }, span?: { start: number; end: number }): AnnotationRecord {
     const { review: _review, title: _title, duplicateIds, ...rest } = r;
     // Duplicates were declared of the old label; they mean nothing for another one.

@@ -36,7 +36,6 @@ export async function writeOnlineLearner(file: string, json: OnlineLearnerJson):
   await writeTextAtomic(file, `${JSON.stringify(json)}\n`);
 }
 
-
 /** Deletes a workspace's saved learner (Forget What Was Learned); nothing to delete is not an error. */
 export async function deleteOnlineLearner(file: string): Promise<void> {
   try {

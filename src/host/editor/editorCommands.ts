@@ -4,7 +4,7 @@ import { LinkerError } from '../../core/errors';
 import { type GoldFormat, readGold } from '../../core/formats/goldFormat';
 import type { Logger } from '../../core/log';
 import { reportError } from '../errorReporting';
-import { type EditorMention, isUnresolved } from '../linking/editorMention';
+import { type EditorMention, isOpenSuggestion, isUnresolved } from '../linking/editorMention';
 import type { MentionService } from '../linking/mentionService';
 import { type AdvanceOrder, describeUndo, nextAfterDecision, nextByUncertainty } from './annotationFlow';
 import { topToAcceptAtOnce } from '../../core/simulation/linkSelectionAccept';
@@ -205,7 +205,7 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
   const remaining = (verb: 'rejected' | 'accepted', decide: (document: vscode.TextDocument, mentions: readonly EditorMention[]) => Promise<number>) => async (arg: unknown): Promise<number> => {
     const t = await target(arg);
     if (t === undefined) return 0;
-    const open = s.mentions.mentionsOf(t.document).filter((m) => m.anchored && (m.status === 'predicted' || m.status === 'suggested') && m.start >= t.mention.start);
+    const open = s.mentions.mentionsOf(t.document).filter((m) => isOpenSuggestion(m) && m.start >= t.mention.start);
     const count = await decide(t.document, open);
     if (count > 0) void vscode.window.setStatusBarMessage(`Entity Linker: ${verb} ${count} mention(s) (undo: Ctrl+Alt+Z).`, 6000);
     await advance(t);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isOpenSuggestion } from '../linking/editorMention';
 import type { MentionService } from '../linking/mentionService';
 
 /** Code action kinds this provider returns (declared to VS Code so it can ask only when they are wanted). */
@@ -29,8 +30,8 @@ export class MentionCodeActions implements vscode.CodeActionProvider {
       if (mention.status !== 'rejected') actions.push(action(`Reject "${mention.text}" (not a mention)`, quickFix, 'entityLinker.reject', args));
       // Accept / Reject Remaining: this one and every open mention after it (the rest of the document is linked
       // right / is no mentions).
-      const after = this.mentions.mentionsOf(document).filter((m) => m.anchored && (m.status === 'predicted' || m.status === 'suggested') && m.start > mention.start).length;
-      if (after > 0 && (mention.status === 'predicted' || mention.status === 'suggested')) {
+      const after = this.mentions.mentionsOf(document).filter((m) => isOpenSuggestion(m) && m.start > mention.start).length;
+      if (after > 0 && isOpenSuggestion(mention)) {
         const rest = `"${mention.text}" and the ${after} open mention${after === 1 ? '' : 's'} after it`;
         actions.push(action(`Accept the top candidates of ${rest}`, quickFix, 'entityLinker.acceptRemaining', args));
         actions.push(action(`Reject ${rest}`, quickFix, 'entityLinker.rejectRemaining', args));

@@ -254,13 +254,8 @@ export class OnlineLearning extends Disposable {
    * from their own file; their decisions start a loop of their own.
    */
   async annotatorChanged(reopen: () => Promise<unknown>): Promise<void> {
-    this.generation++;
-    const previous = this.loop;
-    this.loop = undefined;
-    this.starting = undefined;
-    this.waiting.length = 0;
     this.tracker = new DecisionTracker();
-    previous?.dispose();
+    const previous = this.stopLoop();
     await reopen();
     try {
       if (previous?.appliedState !== undefined) await this.apply(null);
@@ -269,6 +264,20 @@ export class OnlineLearning extends Disposable {
       if (!LinkerError.is(e, 'cancelled')) this.logger.warn(`Online learning: switching annotator: ${(e as Error).message}`);
     }
     if (this.loop === undefined) this.statusItem.hide();
+  }
+
+  /**
+   * Stops this session's loop (a refit in flight is cancelled; its vectors and decisions still on their way are
+   * dropped by the generation count) so that the next decision starts a new one. Returns the stopped loop.
+   */
+  private stopLoop(): AdaptationLoop | undefined {
+    this.generation++;
+    const previous = this.loop;
+    this.loop = undefined;
+    this.starting = undefined;
+    this.waiting.length = 0;
+    previous?.dispose();
+    return previous;
   }
 
   /** How many decisions the workspace's learned state holds: this session's loop, or the saved file (0: none). */
@@ -287,14 +296,9 @@ export class OnlineLearning extends Disposable {
   async forget(): Promise<number> {
     const file = this.stateFile;
     const decisions = await this.learnedDecisions();
-    this.generation++;
-    const previous = this.loop;
-    this.loop = undefined;
-    this.starting = undefined;
-    this.waiting.length = 0;
     this.recentForms.length = 0;
     this.tracker.settle();
-    previous?.dispose();
+    this.stopLoop();
     this.statusItem.hide();
     const links = this.mentions.links;
     if (file !== undefined) {

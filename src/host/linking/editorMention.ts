@@ -97,6 +97,11 @@ export function predictedStyle(confidence: number, margin: number, options: Merg
   return 'predictedLow';
 }
 
+/** A suggestion nobody decided yet, where its text is (what Accept / Reject Remaining decide). */
+export function isOpenSuggestion(m: EditorMention): boolean {
+  return m.anchored && (m.status === 'predicted' || m.status === 'suggested');
+}
+
 /** Whether a mention still waits for a decision (next/previous unresolved). */
 export function isUnresolved(m: EditorMention): boolean {
   return m.status === 'predicted' || m.status === 'suggested' || m.status === 'needsReview';

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NewAnnotation } from '../../core/annotations/documentAnnotations';
+import type { AnnotationRecord } from '../../core/annotations/annotationRecord';
+import type { DocumentAnnotations, NewAnnotation } from '../../core/annotations/documentAnnotations';
 import { LinkerError, throwIfAborted } from '../../core/errors';
 import type { Entity } from '../../core/kb/entity';
 import type { LinkedMention } from '../../core/linker/types';
@@ -57,11 +58,11 @@ export class MentionService extends Disposable implements MentionBackend {
   // --- actions on an editor mention (each one undoable step, saved at once) ---
 
   async acceptMention(document: vscode.TextDocument, mention: EditorMention, kbId?: string): Promise<void> {
-    const id = kbId ?? mention.kbId ?? mention.linked?.candidates[0]?.id ?? mention.annotation?.candidates[0]?.id;
+    const id = kbId ?? topCandidateId(mention);
     if (id === undefined) throw new LinkerError('usage', `"${mention.text}" has no candidate to accept.`, { hint: 'Choose an entity (Choose Candidate) or mark it NIL.' });
     const title = await this.titleOf(mention, id);
     await this.annotations.act(document.uri, (doc) => {
-      const record = mention.annotation === undefined ? undefined : doc.get(mention.annotation.id);
+      const record = storedRecord(doc, mention);
       if (record !== undefined) doc.relink(record.id, id, title);
       else doc.add(this.newAnnotation(mention, { kbId: id, title, status: 'accepted' }));
     });
@@ -69,7 +70,7 @@ export class MentionService extends Disposable implements MentionBackend {
 
   async markMentionNil(document: vscode.TextDocument, mention: EditorMention): Promise<void> {
     await this.annotations.act(document.uri, (doc) => {
-      const record = mention.annotation === undefined ? undefined : doc.get(mention.annotation.id);
+      const record = storedRecord(doc, mention);
       if (record !== undefined) doc.markNil(record.id);
       else doc.add(this.newAnnotation(mention, { kbId: null, status: 'nil' }));
     });
@@ -77,7 +78,7 @@ export class MentionService extends Disposable implements MentionBackend {
 
   async rejectMention(document: vscode.TextDocument, mention: EditorMention): Promise<void> {
     await this.annotations.act(document.uri, (doc) => {
-      const record = mention.annotation === undefined ? undefined : doc.get(mention.annotation.id);
+      const record = storedRecord(doc, mention);
       if (record !== undefined) doc.reject(record.id);
       else doc.add(this.newAnnotation(mention, { kbId: null, status: 'rejected' }));
     });
@@ -87,8 +88,8 @@ export class MentionService extends Disposable implements MentionBackend {
   async rejectMentions(document: vscode.TextDocument, mentions: readonly EditorMention[]): Promise<number> {
     if (mentions.length === 0) return 0;
     await this.annotations.act(document.uri, (doc) => {
-      const stored = mentions.flatMap((m) => (m.annotation !== undefined && doc.get(m.annotation.id) !== undefined ? [m.annotation.id] : []));
-      const fresh = mentions.filter((m) => m.annotation === undefined || doc.get(m.annotation.id) === undefined).map((m) => this.newAnnotation(m, { kbId: null, status: 'rejected' }));
+      const stored = mentions.flatMap((m) => storedRecord(doc, m)?.id ?? []);
+      const fresh = mentions.filter((m) => storedRecord(doc, m) === undefined).map((m) => this.newAnnotation(m, { kbId: null, status: 'rejected' }));
       doc.rejectMany(stored, fresh);
     });
     return mentions.length;
@@ -97,14 +98,17 @@ export class MentionService extends Disposable implements MentionBackend {
   /** Accepts the top candidate of each mention as one undoable step (Accept Remaining); returns how many (those without a candidate are left). */
   async acceptMentions(document: vscode.TextDocument, mentions: readonly EditorMention[]): Promise<number> {
     const chosen = await Promise.all(mentions.map(async (m) => {
-      const id = m.linked?.nil === true ? undefined : (m.kbId ?? m.linked?.candidates[0]?.id ?? m.annotation?.candidates[0]?.id);
+      const id = m.linked?.nil === true ? undefined : topCandidateId(m);
       return id === undefined ? undefined : { mention: m, id, title: await this.titleOf(m, id) };
     }));
     const taken = chosen.filter((c) => c !== undefined);
     if (taken.length === 0) return 0;
     await this.annotations.act(document.uri, (doc) => {
-      const stored = taken.flatMap((c) => (c.mention.annotation !== undefined && doc.get(c.mention.annotation.id) !== undefined ? [{ id: c.mention.annotation.id, kbId: c.id, ...(c.title === undefined ? {} : { title: c.title }) }] : []));
-      const fresh = taken.filter((c) => c.mention.annotation === undefined || doc.get(c.mention.annotation.id) === undefined).map((c) => this.newAnnotation(c.mention, { kbId: c.id, title: c.title, status: 'accepted' }));
+      const stored = taken.flatMap((c) => {
+        const record = storedRecord(doc, c.mention);
+        return record === undefined ? [] : [{ id: record.id, kbId: c.id, ...(c.title === undefined ? {} : { title: c.title }) }];
+      });
+      const fresh = taken.filter((c) => storedRecord(doc, c.mention) === undefined).map((c) => this.newAnnotation(c.mention, { kbId: c.id, title: c.title, status: 'accepted' }));
       doc.acceptMany(stored, fresh);
     });
     return taken.length;
@@ -284,3 +288,12 @@ function contextOf(text: string, start: number, end: number): { before: string; 
   return { before, after };
 }
 
+/** The record a mention's annotation is in the document's store now (undefined: a prediction, or gone). */
+function storedRecord(doc: DocumentAnnotations, m: EditorMention): AnnotationRecord | undefined {
+  return m.annotation === undefined ? undefined : doc.get(m.annotation.id);
+}
+
+/** What Accept takes: the mention's entity, else its top candidate (the linker's, else the stored one's). */
+function topCandidateId(m: EditorMention): string | undefined {
+  return m.kbId ?? m.linked?.candidates[0]?.id ?? m.annotation?.candidates[0]?.id;
+}
