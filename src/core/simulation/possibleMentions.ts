@@ -15,18 +15,24 @@ import type { Span } from '../linker/types';
  * around a suggested "Turin": Previous Possible Mention from the suggestion selects the whole name). Pure text:
  * the editor computes them without the linker, and simulate replays the same steps. A run with particles also
  * offers the name after each ("Southampton" of "Mayor of Southampton"), reached from the whole run by Next and
- * before it by Previous.
+ * before it by Previous. `names` (when given): the spans of the text the KB has a name for in any case
+ * (kbNameSpans.ts); a lower-case word is then a stop only where one of them overlaps it ("professor" for the KB's
+ * Professor, "royal engineers"), so the presses skip the common words no entity is named by.
  */
-export function possibleMentions(text: string, taken: readonly Span[]): Span[] {
+export function possibleMentions(text: string, taken: readonly Span[], names?: readonly Span[]): Span[] {
   const tokens = tokenize(text);
   const out: Span[] = [];
   const inRun = new Set<number>();
   const sorted = [...taken].sort((a, b) => a.start - b.start);
   const around: Span[] = [];
+  const sortedNames = names === undefined ? undefined : [...names].sort((a, b) => a.start - b.start);
   for (const [first, last] of capitalisedRuns(text, tokens)) {
     for (let i = first; i <= last; i++) inRun.add(i);
     const run = { start: tokens[first].start, end: tokens[last].end };
     out.push(run);
+    // A capitalised function word right before the run ("New York", "The Hague"), as nameAtCaret takes it: the whole too.
+    const before = tokens[first - 1];
+    if (before?.word === true && /^\p{Lu}/u.test(before.surface) && text.slice(before.end, run.start) === ' ') out.push({ start: before.start, end: run.end });
     // The name after each particle of the run: "Southampton" of "Mayor of Southampton", "Turin" of "University of Turin".
     for (let i = first + 1; i < last; i++) if (tokens[i].word && !/^\p{Lu}/u.test(tokens[i].surface) && tokens[i + 1].word) out.push({ start: tokens[i + 1].start, end: run.end });
     const inside = sorted.filter((t) => t.start < run.end && t.end > run.start);
@@ -36,7 +42,7 @@ export function possibleMentions(text: string, taken: readonly Span[]): Span[] {
     if (!t.word || inRun.has(i)) return;
     const pronoun = pronounOf(t.surface) !== undefined;
     const contentWord = !/^\p{Lu}/u.test(t.surface) && !/^\p{N}+$/u.test(t.surface) && t.surface.length > 1 && !FUNCTION_WORDS.has(t.folded);
-    if (pronoun || contentWord) out.push({ start: t.start, end: t.end });
+    if (pronoun || (contentWord && (names === undefined || overlapsAny(sortedNames ?? [], t)))) out.push({ start: t.start, end: t.end });
   });
   return [...out.filter((s) => !overlapsAny(sorted, s)), ...around].sort((a, b) => a.start - b.start);
 }

@@ -25,6 +25,8 @@ interface DocState {
   passDone: boolean;
   /** Decisions made in the document so far (the linker's document context). */
   readonly decided: DecidedSpan[];
+  /** The KB's name spans of the text (EditorFlow.possibleMentionKbNames), asked for once. */
+  names?: readonly Span[];
 }
 
 /**
@@ -184,6 +186,13 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
   /** The spans the editor shows as mentions (predictions and stored decisions): Next Possible Mention skips them. */
   const shown = (st: DocState): Span[] => [...st.suggestions.map((x) => x.linked), ...st.decided];
 
+  /** The KB's name spans Possible Mention stops at (flow.possibleMentionKbNames); undefined: every content word. */
+  const namesOf = (st: DocState): readonly Span[] | undefined => {
+    if (flow.possibleMentionKbNames !== true || linker.nameSpans === undefined) return undefined;
+    st.names ??= linker.nameSpans(st.doc.text);
+    return st.names;
+  };
+
   /**
    * Selects a missed mention from the selection `at`: by words or Find (selectionKeys), or with Next / Previous
    * Possible Mention when the flow has them and that is cheaper. Charges the keys; returns them.
@@ -196,7 +205,7 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
       // Link Selection without a selection links the name at the caret: only the caret need reach it.
       flow.linkAtCaret === true ? caretKeys(st.doc.text, at.end, item.start, item.end) : Infinity,
     );
-    const byPossible = flow.possibleMentions ? possibleKeys(st.doc.text, possibleMentions(st.doc.text, shown(st)), at.start, at.end, item.start, item.end) : Infinity;
+    const byPossible = flow.possibleMentions ? possibleKeys(st.doc.text, possibleMentions(st.doc.text, shown(st), namesOf(st)), at.start, at.end, item.start, item.end) : Infinity;
     return byPossible < byCursor ? { keys: byPossible, via: 'possible' } : { keys: byCursor, via: 'cursor' };
   };
   const reachMissed = (st: DocState, at: Span, item: Span): void => {

@@ -20,6 +20,11 @@ export interface SimulationLinker {
   searchKb(query: string, limit: number): readonly string[];
   /** The title the annotator types to find an entity (undefined for an unknown id). */
   titleOf(id: string): string | undefined;
+  /**
+   * The spans of a text the KB has a name for in any case (kbNameSpans.ts): Possible Mention's stops at lower-case
+   * words with EditorFlow.possibleMentionKbNames. Absent: every content word is a stop.
+   */
+  nameSpans?(text: string): readonly Span[];
 }
 
 /** One annotator decision, as the editor stores it. */
@@ -93,6 +98,9 @@ export type VisitOrder = 'document' | 'uncertainty';
  * - `linkSelectionMovesOn` (with `acrossDocuments`; the editor's Link Selection and Move On, the same key cost as
  *   Link Selection): when the document's last action is linking a missed mention and nothing is left to do in it,
  *   it moves on to the next document of the queue as a last decision does (no Next Unresolved to leave it).
+ * - `possibleMentionKbNames` (with `possibleMentions`): Next / Previous Possible Mention stop at a lower-case word
+ *   only where the KB has a name covering it (SimulationLinker.nameSpans; the editor asks the link thread for
+ *   them), not at every content word; capitalised runs and pronouns stay stops.
  */
 export interface EditorFlow {
   readonly acrossDocuments: boolean;
@@ -102,6 +110,7 @@ export interface EditorFlow {
   readonly acceptRemaining?: boolean;
   readonly linkAtCaret?: boolean;
   readonly linkSelectionMovesOn?: boolean;
+  readonly possibleMentionKbNames?: boolean;
 }
 
 /** The editor's default of entityLinker.annotation.linkSelectionAcceptAbove (package.json). */

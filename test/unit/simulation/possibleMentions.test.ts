@@ -13,6 +13,18 @@ void test('possible mentions: capitalised runs, content words and pronouns that 
   assert.deepEqual(texts(text, possibleMentions(text, taken)).slice(0, 2), ['became', 'assistant']);
 });
 
+void test('a capitalised function word before a run makes a stop with it ("New York"), as Link Selection at the caret takes it', () => {
+  const text = 'The artist settled in New York, where Rico Lebrun worked.';
+  const spans = possibleMentions(text, []);
+  assert.deepEqual(texts(text, spans), ['artist', 'settled', 'New York', 'York', 'Rico Lebrun', 'worked']);
+  // One press from "settled" selects the whole name (before: "York" alone, then Ctrl+Shift+Left cannot reach "New").
+  const settled = text.indexOf('settled');
+  assert.equal(possibleKeys(text, spans, settled, settled + 'settled'.length, text.indexOf('New'), text.indexOf(',')), 1);
+  // A sentence-initial "The" with a run after it offers the whole too; a line break in between does not.
+  assert.deepEqual(texts('The Hague is far.', possibleMentions('The Hague is far.', [])).slice(0, 2), ['The Hague', 'Hague']);
+  assert.deepEqual(texts('Go to New\nYork.', possibleMentions('Go to New\nYork.', [])), ['Go', 'York']);
+});
+
 void test('Next / Previous Possible Mention step from the selection and wrap round; steps take the cheaper direction', () => {
   const text = 'Paris hired the young rector of Troy.';
   const spans = possibleMentions(text, []);
