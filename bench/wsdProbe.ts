@@ -9,6 +9,7 @@
  *                                            fold scored with the exemplars of the other folds, per variant of the
  *                                            exemplar signal, through the shipped senses profile (its `exemplar`
  *                                            column replaced by the variant's value times a weight from a grid)
+ *   --unit=text (with any of these)          each Raganato <text> one document instead of each sentence (own cache)
  *   node out/bench/wsdProbe.js --test=VARIANT:WEIGHT[,...]   the same scoring on the test sets with the exemplars
  *                                            of all training documents (report once per chosen setting)
  *
@@ -32,7 +33,32 @@ import { MemoEncoder } from './qualityLinkers';
 
 const argv = process.argv.slice(2);
 const arg = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const FILE = path.join(CACHE, 'wsd-probe.json');
+// --unit=text: each Raganato <text> is one document (sentences joined by a space: contexts and coherence span
+// them); --unit=paragraphs: the same with each sentence its own paragraph (contexts stay in the sentence).
+const UNIT_ARG = arg('unit') ?? 'sentence';
+if (!['sentence', 'text', 'paragraphs'].includes(UNIT_ARG)) throw new Error(`--unit=${UNIT_ARG}: expected sentence, text or paragraphs.`);
+const UNIT = UNIT_ARG === 'sentence' ? 'sentence' : 'text';
+const FILE = path.join(CACHE, UNIT_ARG === 'sentence' ? 'wsd-probe.json' : `wsd-probe-${UNIT_ARG}.json`);
+
+/** Sentence documents of one text joined as paragraphs (blank lines), mention offsets shifted; ids are the texts'. */
+function textsOfParagraphs(sentences: readonly GoldDocument[]): GoldDocument[] {
+  const byText = new Map<string, GoldDocument[]>();
+  for (const d of sentences) byText.set(d.group ?? d.id, [...(byText.get(d.group ?? d.id) ?? []), d]);
+  return [...byText].map(([group, ds]) => {
+    let text = '';
+    const mentions: GoldDocument['mentions'][number][] = [];
+    for (const d of ds) {
+      if (text.length > 0) text += '\n\n';
+      mentions.push(...d.mentions.map((m) => ({ ...m, start: m.start + text.length, end: m.end + text.length })));
+      text += d.text;
+    }
+    return { ...ds[0], id: group.slice(group.indexOf('/') + 1), text, mentions, group: undefined };
+  });
+}
+const readUnits = async (name: string): Promise<GoldDocument[]> => {
+  const docs = await readGold(path.join(DATA, 'wsd', name), 'wsd', { wsdUnit: UNIT_ARG === 'paragraphs' ? 'sentence' : UNIT });
+  return UNIT_ARG === 'paragraphs' ? textsOfParagraphs(docs) : docs;
+};
 const TRAIN = ['semeval2013', 'semeval2015', 'senseval3'];
 const TEST = ['senseval2', 'semeval2007'];
 const EXEMPLAR = FEATURE_NAMES.indexOf('exemplar');
@@ -55,7 +81,7 @@ async function prepare(): Promise<void> {
   const opened = await openEncoder({ packageRoot: ROOT, provider: 'cpu', logger: silentLogger });
   try {
     const encoder = new MemoEncoder(opened.encoder);
-    const sets = Object.fromEntries(await Promise.all([...TRAIN, ...TEST].map(async (n) => [n, await readGold(path.join(DATA, 'wsd', n), 'wsd')] as const)));
+    const sets = Object.fromEntries(await Promise.all([...TRAIN, ...TEST].map(async (n) => [n, await readUnits(n)] as const)));
     const w = await openWordNet(encoder, Object.values(sets).flat());
     const formPrior = await wordnetFormPriorOf(w.kb.entities);
     const linker = new Linker({ kb: w.kb, encoder, rankerWeights: DEFAULT_RANKER_WEIGHTS, entityVector: w.vectors.of, entityPrior: w.prior, ...(formPrior === undefined ? {} : { formPrior }) });
@@ -189,7 +215,7 @@ async function load(): Promise<Mention[]> {
   const json = JSON.parse(await readFile(FILE, 'utf8')) as { features: string[]; mentions: ProbeMention[] };
   if (json.features.join() !== FEATURE_NAMES.join()) throw new Error(`${FILE} was made with other features; run --prepare again.`);
   // Training documents whose text is a test document's are left out (src/core/training/leakFreeTraining.ts).
-  const read = async (names: readonly string[]): Promise<GoldDocument[]> => (await Promise.all(names.map((n) => readGold(path.join(DATA, 'wsd', n), 'wsd')))).flat();
+  const read = async (names: readonly string[]): Promise<GoldDocument[]> => (await Promise.all(names.map((n) => readGold(path.join(DATA, 'wsd', n), 'wsd', { wsdUnit: UNIT })))).flat();
   const testDocs = await read(TEST);
   const split = leakFreeTraining(await read(TRAIN), testDocs);
   const kept = new Set([...split.train, ...testDocs].map((d) => d.id));

@@ -3,6 +3,7 @@ import { readTextInput } from '../core/inputFile';
 import { createGoldMapper, GOLD_ID_MAPPING_KINDS, type GoldIdMappingKind, type GoldMapper } from '../core/formats/goldMapping';
 import type { GoldDocument, GoldMention, InvalidSpanListener } from '../core/formats/goldDocument';
 import { readGold, sniffGoldFormat, type GoldFormat } from '../core/formats/goldFormat';
+import type { WsdUnit } from '../core/formats/wsdReader';
 import { loadWordNetLexicon } from '../core/kb/wordnetLexicon';
 import type { LinkingSession } from '../core/session/linkingSession';
 import type { CliIo } from './cliIo';
@@ -10,11 +11,6 @@ import { parseChoice } from './options';
 
 /* Gold data on the command line, shared by eval, export and finetune. */
 
-/**
- * Reads every path of a repeatable gold option; records a reader leaves out are counted by reason. With
- * `onInvalidSpan` (eval --skip-invalid) mentions whose offsets do not fit their text are left out and reported
- * there instead of failing the read.
- */
 /** The gold-input options that eval, export and simulate share (parseArgs specs). */
 export const GOLD_INPUT_OPTIONS = {
   gold: { type: 'string', multiple: true },
@@ -31,13 +27,32 @@ export function goldIdMapArg(value: string | undefined): (wsd: boolean) => GoldI
   return (wsd) => asked ?? (wsd ? 'sense-key' : 'id');
 }
 
-export async function readGoldArgs(paths: readonly string[], format: GoldFormat | 'auto', io: CliIo, skipped?: Map<string, number>, onInvalidSpan?: InvalidSpanListener): Promise<{ docs: GoldDocument[]; formats: GoldFormat[] }> {
+/** --wsd-unit: what one WSD gold document is (eval and finetune; the same for both when a model is evaluated). */
+export const WSD_UNIT_OPTION = { 'wsd-unit': { type: 'string' } } as const;
+/** The --wsd-unit usage lines, its text starting at `column` as the command's other options do. */
+export function wsdUnitHelp(column: number): string {
+  const pad = ' '.repeat(column);
+  return `${'  --wsd-unit U'.padEnd(column)}wsd gold: sentence (default: each sentence one document) | text (each <text> one
+${pad}document: contexts may cross sentences, document coherence spans the text)`;
+}
+
+export function wsdUnitArg(value: string | undefined): WsdUnit {
+  return parseChoice<WsdUnit>('wsd-unit', value, ['sentence', 'text'], 'sentence');
+}
+
+/**
+ * Reads every path of a repeatable gold option; records a reader leaves out are counted by reason. With
+ * `onInvalidSpan` (eval --skip-invalid) mentions whose offsets do not fit their text are left out and reported
+ * there instead of failing the read. `wsdUnit` (--wsd-unit): a WSD sentence or a whole text as one document.
+ */
+export async function readGoldArgs(paths: readonly string[], format: GoldFormat | 'auto', io: CliIo, skipped?: Map<string, number>, onInvalidSpan?: InvalidSpanListener, wsdUnit?: WsdUnit): Promise<{ docs: GoldDocument[]; formats: GoldFormat[] }> {
   const formats = await Promise.all(paths.map((p) => (format === 'auto' ? sniffGoldFormat(p) : Promise.resolve(format))));
   const docs: GoldDocument[] = [];
   for (const [i, p] of paths.entries()) {
     docs.push(
       ...(await readGold(p, formats[i], {
         onInvalidSpan,
+        ...(wsdUnit === undefined ? {} : { wsdUnit }),
         onSkip: (source, reason) => {
           if (skipped === undefined) io.err(`skipped ${source.file}${source.line === undefined ? '' : `:${source.line}`}: ${reason}`);
           else skipped.set(reason, (skipped.get(reason) ?? 0) + 1);

@@ -4,7 +4,7 @@ import type { Fraction } from '../../core/eval/metrics';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { GOLD_INPUT_OPTIONS, goldIdMapArg, goldMappingFor, readGoldArgs } from '../goldArgs';
+import { GOLD_INPUT_OPTIONS, WSD_UNIT_OPTION, goldIdMapArg, goldMappingFor, readGoldArgs, wsdUnitArg, wsdUnitHelp } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -21,6 +21,7 @@ recall, end-to-end precision/recall/F1, with breakdowns per document and per sur
   --mode M            disambiguation (gold spans given, default) | end-to-end (mentions detected too)
   --top-k N           candidates ranked per mention (default 64)
   --skip-invalid      skip gold mentions whose offsets or text are wrong (listed) instead of failing
+${wsdUnitHelp(22)}
   --json              print {"metrics":{...},"e2e":{...},"perDocument":[...],"seconds"} (fractions in 0..1)
 ${ENGINE_OPTIONS_HELP}
   With wsd gold and no --kb, the KB is WordNet with every part of speech and each mention is ranked among the
@@ -34,6 +35,7 @@ export const evalCommand: CliCommand = {
     const { values } = parseCommandArgs(args, {
       ...ENGINE_OPTIONS,
       ...GOLD_INPUT_OPTIONS,
+      ...WSD_UNIT_OPTION,
       mode: { type: 'string' },
       'top-k': { type: 'string' },
       'skip-invalid': { type: 'boolean' },
@@ -51,10 +53,11 @@ export const evalCommand: CliCommand = {
     const mode = parseChoice<EvaluationMode>('mode', values.mode, ['disambiguation', 'end-to-end'], 'disambiguation');
     const topK = parsePositiveInt('top-k', values['top-k'], 64);
     const idMapFor = goldIdMapArg(values['gold-id-map']);
+    const wsdUnit = wsdUnitArg(values['wsd-unit']);
 
     const skipInvalid = values['skip-invalid'] === true;
     const invalidAtRead: InvalidMention[] = [];
-    const { docs, formats } = await readGoldArgs(goldPaths, format, io, undefined, skipInvalid ? (source, problem) => invalidAtRead.push({ documentId: source.record ?? '', source, problem }) : undefined);
+    const { docs, formats } = await readGoldArgs(goldPaths, format, io, undefined, skipInvalid ? (source, problem) => invalidAtRead.push({ documentId: source.record ?? '', source, problem }) : undefined, wsdUnit);
     const wsd = formats.includes('wsd');
     const idMap = idMapFor(wsd);
     const engineValues = wsd && (values.kb ?? []).length === 0 && values['kb-config'] === undefined ? { ...values, kb: ['wordnet:all'] } : values;

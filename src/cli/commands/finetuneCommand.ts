@@ -10,7 +10,7 @@ import { NEGATIVE_STRATEGIES, type NegativeStrategy } from '../../core/training/
 import { DEFAULT_HEAD_TRAINING } from '../../core/training/trainHead';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { goldIdMapArg, goldMappingFor, readDuplicates, readGoldArgs } from '../goldArgs';
+import { WSD_UNIT_OPTION, goldIdMapArg, goldMappingFor, readDuplicates, readGoldArgs, wsdUnitArg, wsdUnitHelp } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseCheckedNumber, parseChoice, parseCommandArgs, parseNumber, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -44,6 +44,7 @@ built, so linking with --model DIR starts at once.
   --dev-fraction X      share of training documents split off as dev without --dev, from 0 up to 1
                         (default ${DEFAULT_DEV_FRACTION})
   --gold-id-map M       id | iri-suffix | title | sense-key (as eval; sense-key for wsd gold)
+${wsdUnitHelp(24)}
   --duplicates FILE     ids declared the same entity, one group per line (tab, comma or space separated)
   --negatives S         random | hard | mixed (default ${DEFAULT_HEAD_TRAINING.negatives}; mixed: half top-scoring wrong entities, half random)
   --num-negatives N     negatives per mention (default ${DEFAULT_HEAD_TRAINING.numNegatives}, at most ${MAX_NEGATIVES})
@@ -83,6 +84,7 @@ export const finetuneCommand: CliCommand = {
       'dev-format': { type: 'string' },
       'dev-fraction': { type: 'string' },
       'gold-id-map': { type: 'string' },
+      ...WSD_UNIT_OPTION,
       duplicates: { type: 'string' },
       negatives: { type: 'string' },
       'num-negatives': { type: 'string' },
@@ -132,10 +134,11 @@ export const finetuneCommand: CliCommand = {
       throw new LinkerError('usage', '--learn exemplars trains nothing, so there is nothing to select on.', { hint: 'Leave out --select-on, or --learn.' });
     }
     const idMapFor = goldIdMapArg(values['gold-id-map']);
+    const wsdUnit = wsdUnitArg(values['wsd-unit']);
     // The output folder too: a file, a foreign folder or the parent model as --out fails now, not after training.
     checkModelOutDir(values.out, { overwrite: values.overwrite === true, ...(values.model === undefined ? {} : { parentDir: values.model }) });
-    const train = await readGoldArgs(trainPaths, trainFormat, io);
-    const dev = values.dev === undefined ? undefined : await readGoldArgs(values.dev, devFormat, io);
+    const train = await readGoldArgs(trainPaths, trainFormat, io, undefined, undefined, wsdUnit);
+    const dev = values.dev === undefined ? undefined : await readGoldArgs(values.dev, devFormat, io, undefined, undefined, wsdUnit);
     const wsd = [...train.formats, ...(dev?.formats ?? [])].includes('wsd');
     const idMap = idMapFor(wsd);
     const duplicatesOf = values.duplicates === undefined ? undefined : await readDuplicates(values.duplicates);
