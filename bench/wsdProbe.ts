@@ -9,6 +9,8 @@
  *                                            fold scored with the exemplars of the other folds, per variant of the
  *                                            exemplar signal, through the shipped senses profile (its `exemplar`
  *                                            column replaced by the variant's value times a weight from a grid)
+ *   node out/bench/wsdProbe.js --cv --by-set --self=0.5,1.01   + self-exemplars: a text's confident predictions as
+ *                                            exemplars for its other mentions (1.01: none, the control)
  *   --unit=text (with any of these)          each Raganato <text> one document instead of each sentence (own cache)
  *   node out/bench/wsdProbe.js --test=VARIANT:WEIGHT[,...]   the same scoring on the test sets with the exemplars
  *                                            of all training documents (report once per chosen setting)
@@ -211,6 +213,44 @@ function accuracy(ms: readonly Mention[], store: Store, variant: Variant, weight
   return right / ms.length;
 }
 
+/** The shipped senses profile's scores of a mention's candidates with `x` as the exemplar column. */
+function scoresWith(profile: ReturnType<typeof compileRanker>, m: Mention, x: readonly number[], weight: number): number[] {
+  return m.rows.map((r, i) => compiledScore(profile, r.map((f, k) => (k === EXEMPLAR ? 0 : f))) + weight * x[i]);
+}
+
+/**
+ * Self-exemplars (transductive, no gold): pass 1 ranks with the store's centroids; each top whose softmax
+ * probability is at least `threshold` (of a mention with two or more senses) becomes an exemplar of its sense for
+ * the OTHER mentions of the same text (a Raganato <text>); pass 2 ranks with the store's and the text's exemplars.
+ * Right answers of pass 2.
+ */
+function selfExemplarRight(ms: readonly Mention[], store: Store, weight: number, threshold: number): number {
+  const profile = compileRanker(rankerForKind(DEFAULT_RANKER_WEIGHTS, 'senses'));
+  const textOf = (m: Mention): string => m.doc.replace(/\.s\d+$/, '');
+  const tops = ms.map((m) => {
+    const s = scoresWith(profile, m, VARIANTS.centroid(m, store), weight);
+    const max = Math.max(...s);
+    const z = s.reduce((a, x) => a + Math.exp(x - max), 0);
+    return { best: s.indexOf(max), p: 1 / z };
+  });
+  const pseudo = new Map<string, { i: number; v: Float32Array }[]>();
+  ms.forEach((m, i) => {
+    if (tops[i].p < threshold || m.ids.length < 2) return;
+    const key = `${textOf(m)}|${m.ids[tops[i].best]}`;
+    pseudo.set(key, [...(pseudo.get(key) ?? []), { i, v: unit(m.v) }]);
+  });
+  let right = 0;
+  ms.forEach((m, i) => {
+    const x = m.ids.map((id) => {
+      const list = [...(store.get(id) ?? []), ...(pseudo.get(`${textOf(m)}|${id}`) ?? []).filter((e) => e.i !== i).map((e) => e.v)];
+      return list.length === 0 ? 0 : centroidCos(m.v, list);
+    });
+    const s = scoresWith(profile, m, x, weight);
+    if (m.gold >= 0 && s.indexOf(Math.max(...s)) === m.gold) right++;
+  });
+  return right;
+}
+
 async function load(): Promise<Mention[]> {
   const json = JSON.parse(await readFile(FILE, 'utf8')) as { features: string[]; mentions: ProbeMention[] };
   if (json.features.join() !== FEATURE_NAMES.join()) throw new Error(`${FILE} was made with other features; run --prepare again.`);
@@ -256,6 +296,11 @@ async function cv(): Promise<void> {
       if (acc > best.acc) best = { acc, wa, wb };
     }
     console.log(`| ${a} + ${b} | best ${a} ${best.wa}, ${b} ${best.wb}: ${(100 * best.acc).toFixed(2)} |`);
+  }
+  // --self=T[,T]: self-exemplars from each text's confident predictions (selfExemplarRight), per fold and pooled.
+  for (const t of (arg('self') ?? '').split(',').filter((x) => x !== '').map(Number)) {
+    const rights = parts.map((p) => selfExemplarRight(p.test, p.store, SHIPPED_EXEMPLAR, t));
+    console.log(`| self-exemplars p >= ${t} | ${(100 * rights.reduce((a, b) => a + b, 0) / train.length).toFixed(2)} | ${parts.map((p, i) => `${(100 * rights[i] / p.test.length).toFixed(2)}`).join(' | ')} |`);
   }
 }
 
