@@ -10,7 +10,8 @@
  *                                            exemplar signal, through the shipped senses profile (its `exemplar`
  *                                            column replaced by the variant's value times a weight from a grid)
  *   node out/bench/wsdProbe.js --cv --by-set --self=0.5,1.01   + self-exemplars: a text's confident predictions as
- *                                            exemplars for its other mentions (1.01: none, the control)
+ *                                            exemplars for its other mentions (1.01: none, the control);
+ *                                            --self-zero: without the other folds' gold exemplars
  *   --unit=text (with any of these)          each Raganato <text> one document instead of each sentence (own cache)
  *   node out/bench/wsdProbe.js --test=VARIANT:WEIGHT[,...]   the same scoring on the test sets with the exemplars
  *                                            of all training documents (report once per chosen setting)
@@ -299,7 +300,8 @@ async function cv(): Promise<void> {
   }
   // --self=T[,T]: self-exemplars from each text's confident predictions (selfExemplarRight), per fold and pooled.
   for (const t of (arg('self') ?? '').split(',').filter((x) => x !== '').map(Number)) {
-    const rights = parts.map((p) => selfExemplarRight(p.test, p.store, SHIPPED_EXEMPLAR, t));
+    // --self-zero: without the other folds' exemplars (the zero-shot linker plus the text's own).
+    const rights = parts.map((p) => selfExemplarRight(p.test, argv.includes('--self-zero') ? new Map() : p.store, SHIPPED_EXEMPLAR, t));
     console.log(`| self-exemplars p >= ${t} | ${(100 * rights.reduce((a, b) => a + b, 0) / train.length).toFixed(2)} | ${parts.map((p, i) => `${(100 * rights[i] / p.test.length).toFixed(2)}`).join(' | ')} |`);
   }
 }
