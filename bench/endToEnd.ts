@@ -96,7 +96,7 @@ interface Config {
   readonly personNoun?: boolean;
   /** Session 7 probe: the scorer's insideLongerName weight set to -20 (a part of a longer capitalised name is never a mention). */
   readonly dropParts?: boolean;
-  /** Mention scorer fit options (session 6: regularisation, threshold); the defaults where absent. */
+  /** Mention scorer fit options (session 6: regularisation, threshold); the defaults where absent, but threshold 'auto' (before session 9). */
   readonly fit?: Partial<MentionFitOptions>;
   /**
    * Session 8: what a gold span whose entity wiki11k lacks (out-of-KB) or a NIL span teaches the scorer: 'negative'
@@ -106,6 +106,10 @@ interface Config {
   readonly notInKb?: 'negative' | 'unlabelled' | 'mention' | 'unlabelled if named' | 'mention if named';
   /** Session 8: MentionDetector.roleTitles (a role word that is one of its entities' title kept, WordNet compounds taken in). */
   readonly roleTitles?: boolean;
+  /** Session 9: MentionDetector.rolesPastConventions (role titles pass the conventions by kind). */
+  readonly rolesPastConventions?: boolean;
+  /** Session 9: MentionDetector.articlesYield (a match opening with a lower-case article yields to a longer one after it). */
+  readonly articlesYield?: boolean;
 }
 
 const COREFERENCE = process.argv.includes('--coreference');
@@ -133,7 +137,7 @@ function configs(): readonly Config[] {
 /** --only=A|B: only the rows whose name ends with A or B. */
 function allConfigs(): readonly Config[] {
   if (ERRORS && !process.argv.some((a) => a.startsWith('--only='))) return CONFIGS.filter((c) => c.name === (process.argv.includes('--errors-new') ? NEW_CHOSEN : CHOSEN));
-  if (NEW || CV || CV_ERRORS || ERRORS || CLASSES) return [...CONFIGS, ...SESSION6, ...SESSION7, ...SESSION8].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
+  if (NEW || CV || CV_ERRORS || ERRORS || CLASSES) return [...CONFIGS, ...SESSION6, ...SESSION7, ...SESSION8, ...SESSION9].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
   if (!COREFERENCE) return CONFIGS;
   return CONFIGS.filter((c) => c.scorer && c.detection.proposals !== false && c.detection.fuzzy !== true).flatMap((c) => [c, { ...c, name: `${c.name} + coreference`, coreference: true }]);
 }
@@ -192,6 +196,20 @@ const SESSION8: readonly Config[] = [
   { ...DEFAULT_ROW, name: `${DEFAULT_ROW.name} + named out-of-KB golds as mentions`, notInKb: 'mention if named' },
   { ...DEFAULT_ROW, name: `${DEFAULT_ROW.name} + role titles`, roleTitles: true },
   { ...DEFAULT_ROW, name: `${DEFAULT_ROW.name} + role titles + named out-of-KB golds unlabelled`, roleTitles: true, notInKb: 'unlabelled if named' },
+];
+
+/** The default detection since session 8 (role titles on). */
+const DEFAULT_ROW_8 = SESSION8[4];
+
+/** Session 9 (e2e helper): pieces on the session-8 default (role titles). */
+const SESSION9: readonly Config[] = [
+  { ...DEFAULT_ROW_8, name: `${DEFAULT_ROW_8.name} + roles past conventions`, rolesPastConventions: true },
+  { ...DEFAULT_ROW_8, name: `${DEFAULT_ROW_8.name} + smoothed threshold`, fit: { threshold: 'smoothed' } },
+  { ...DEFAULT_ROW_8, name: `${DEFAULT_ROW_8.name} + roles past conventions + smoothed threshold`, rolesPastConventions: true, fit: { threshold: 'smoothed' } },
+  { ...DEFAULT_ROW_8, name: `${DEFAULT_ROW_8.name} + articles yield + smoothed threshold`, articlesYield: true, fit: { threshold: 'smoothed' } },
+  { ...DEFAULT_ROW_8, name: `${DEFAULT_ROW_8.name} + roles past conventions + articles yield + smoothed threshold`, rolesPastConventions: true, articlesYield: true, fit: { threshold: 'smoothed' } },
+  { ...DEFAULT_ROW_8, name: `${DEFAULT_ROW_8.name} + articles yield`, articlesYield: true },
+  { ...DEFAULT_ROW_8, name: `${DEFAULT_ROW_8.name} + roles past conventions + articles yield`, rolesPastConventions: true, articlesYield: true },
 ];
 
 async function main(): Promise<void> {
@@ -332,6 +350,8 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
   linker.detector.cues = { personNoun: config.cues === true || config.personNoun === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true };
   if (config.articles !== undefined) linker.detector.articles = config.articles;
   linker.detector.roleTitles = config.roleTitles === true;
+  linker.detector.rolesPastConventions = config.rolesPastConventions === true;
+  linker.detector.articlesYield = config.articlesYield === true;
   if (config.chains === true) linker.detector.learned = chainConvention(train, c.mapGold, (id) => names.entities.findIndex((e) => e.id === id));
   let note = '';
   if (config.scorer) {
@@ -346,7 +366,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
         examples.push(...trainingExamples(inner.detector, folds(train)[k], c.mapGold));
       }
     } else examples = trainingExamples(linker.detector, train, c.mapGold, config.notInKb, names);
-    const fitted = MentionScorer.fit(examples, config.fit);
+    const fitted = MentionScorer.fit(examples, { threshold: 'auto', ...config.fit });
     const inside = MENTION_FEATURE_NAMES.indexOf('insideLongerName');
     const scorer = config.dropParts === true ? MentionScorer.fromJSON({ ...fitted.toJSON(), weights: fitted.weights.map((w, k) => (k === inside ? -20 : w)) }) : fitted;
     linker.setMentionScorer(scorer);

@@ -76,6 +76,17 @@ export class MentionDetector {
    * 65.9 -> 68.0 / 65.3 -> 65.8 (bench/endToEnd.ts, BENCHMARKS.md "Session 8 (e2e)").
    */
   roleTitles = true;
+  /**
+   * Role titles pass the learned annotation conventions by kind (the linker drops no role title for its entity's KB
+   * type and shape, only when the form's own decisions withdraw it): DetectedMention.role marks them. On by default
+   * (session 9; with articlesYield and the scorer's 'smoothed' threshold, BENCHMARKS.md "Session 9 (e2e)").
+   */
+  rolesPastConventions = true;
+  /**
+   * A dictionary match opening with a lower-case article yields to a longer one starting after the article ("the
+   * City" of "the City of London": dictionaryMatches). On by default (session 9, BENCHMARKS.md "Session 9 (e2e)").
+   */
+  articlesYield = true;
 
   constructor(init: MentionDetectorInit) {
     this.surnames = init.surnames ?? false;
@@ -99,15 +110,16 @@ export class MentionDetector {
     for (const c of candidates) {
       const mention = { start: c.start, end: c.end, text: text.slice(c.start, c.end), rows: c.rows, fuzzy: c.fuzzy };
       const suppressed = learned?.suppresses(surfaceKey(tokens, c)) === true;
+      const role = !suppressed && this.isRole(tokens, c);
+      const marked = role && this.rolesPastConventions ? { ...mention, role: true } : mention;
       if (scorer === undefined) {
-        if (!suppressed) out.push(mention);
+        if (!suppressed) out.push(marked);
         continue;
       }
       const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies, this.entities, runs, this.cues), surfaceKey(tokens, c), typeKey(c, this.entities));
       // A form the annotator rejected comes back only when the scorer is as sure of it as the cost model lets
       // an unsure span in (keyCosts.ts, detectionOperatingPoint): its probability reaches 1 - the threshold.
-      const role = !suppressed && this.isRole(tokens, c);
-      if (role || probability >= (suppressed ? Math.max(scorer.threshold, 1 - scorer.threshold) : scorer.threshold)) out.push({ ...mention, probability });
+      if (role || probability >= (suppressed ? Math.max(scorer.threshold, 1 - scorer.threshold) : scorer.threshold)) out.push({ ...marked, probability });
     }
     return this.surnames ? withParagraphSurnames(text, tokens, out, this.entities, (key) => learned?.suppresses(key) === true) : out;
   }
@@ -178,7 +190,7 @@ export class MentionDetector {
     const indexOf = new Map(tokens.map((t, i) => [t.start, i]));
     const wholeChains = learnedForms?.wholeCommaChains === true;
     const out: Candidate[] = [];
-    for (const m of this.gazetteer.detectTokens(text, tokens)) {
+    for (const m of this.dictionaryMatches(text, tokens)) {
       const first = indexOf.get(m.start) ?? -1;
       let last = first;
       while (last + 1 < tokens.length && tokens[last + 1].start < m.end) last++;
@@ -197,6 +209,28 @@ export class MentionDetector {
     const learned = wholeChains ? commaChains(text, withForms, tokens, this.entities) : withForms;
     if (!propose) return learned;
     return this.withProposals(text, tokens, learned);
+  }
+
+  /**
+   * The gazetteer's greedy matches; with `articlesYield`, a match opening with a lower-case article ("the City" for
+   * San Francisco's alias "The City", "the D" for Detroit's "The D") yields to the longest match starting after the
+   * article when that one reaches further ("City of London", "D.C."), and the matches it overlaps go.
+   */
+  private dictionaryMatches(text: string, tokens: readonly Token[]): DetectedMention[] {
+    const found = this.gazetteer.detectTokens(text, tokens);
+    if (!this.articlesYield) return found;
+    const out: DetectedMention[] = [];
+    for (const m of found) {
+      if (out.length > 0 && m.start < out[out.length - 1].end) continue;
+      const first = tokens.findIndex((t) => t.start === m.start);
+      if (first < 0 || !ARTICLES.has(tokens[first].surface) || first + 1 >= tokens.length || tokens[first + 1].start >= m.end) {
+        out.push(m);
+        continue;
+      }
+      const after = this.gazetteer.detectTokens(text, tokens.slice(first + 1, first + 1 + this.gazetteer.options.maxNameTokens))[0];
+      out.push(after !== undefined && after.start === tokens[first + 1].start && after.end > m.end ? after : m);
+    }
+    return out;
   }
 
   /** A role word of the KB's (isRoleTitle), when roleTitles is on. */

@@ -71,6 +71,8 @@ export interface DetectedMention extends Span {
   readonly fuzzy: boolean;
   /** The mention scorer's probability, when one scored the span. */
   readonly probability?: number;
+  /** A role title the annotation conventions by kind do not drop (MentionDetector.rolesPastConventions). */
+  readonly role?: boolean;
 }
 
 export interface NameVariant {

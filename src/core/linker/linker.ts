@@ -328,7 +328,7 @@ export class Linker implements DocumentLinker {
    * the memory or the document, first: formVerdict), each marked when it is part of a longer capitalised name of
    * `text` (LinkedMention.partOfName).
    */
-  private byConvention(text: string, found: LinkedMention[], context: DocumentContext | undefined): LinkedMention[] {
+  private byConvention(text: string, found: LinkedMention[], context: DocumentContext | undefined, roles: readonly DetectedMention[] = []): LinkedMention[] {
     const parts = partsOfLongerNames(text, found);
     const linked = found.map((m, i) => (parts[i] ? { ...m, partOfName: true } : m));
     const memory = this.learned?.memory;
@@ -343,7 +343,12 @@ export class Linker implements DocumentLinker {
       return { annotated: counts.annotated + linkedHere, skipped: counts.skipped + here.length - linkedHere };
     };
     const verdict: FormVerdict = (form, part) => formVerdict((p) => counted(form, p), part, this.conventionSettings.operatingPoint);
-    return keptByConvention(linked, this.conventions, (id) => this.typeOfId(id), verdict, this.conventionSettings.operatingPoint);
+    const kept = keptByConvention(linked, this.conventions, (id) => this.typeOfId(id), verdict, this.conventionSettings.operatingPoint);
+    // Role titles (DetectedMention.role) pass the conventions by kind; the form's own decisions still withdraw them.
+    const role = new Set(roles.filter((d) => d.role === true).map((d) => `${d.start}:${d.end}`));
+    if (role.size === 0) return kept;
+    const keptSet = new Set(kept);
+    return linked.filter((m) => keptSet.has(m) || (role.has(`${m.start}:${m.end}`) && verdict(m.text, m.partOfName === true) !== false));
   }
 
   /** Detection names and suppressed forms from the annotator memory (detection/learnedDetection.ts). */
@@ -538,7 +543,7 @@ export class Linker implements DocumentLinker {
     const t = performance.now();
     const detected = this.detect(text, undefined, options.context);
     this.timings.detection += performance.now() - t;
-    const linked = this.byConvention(text, await this.linkJobs(text, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options), options.context);
+    const linked = this.byConvention(text, await this.linkJobs(text, detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows })), options), options.context, detected);
     return this.corefer(text, linked, options, [0, text.length]);
   }
 
@@ -610,7 +615,7 @@ export class Linker implements DocumentLinker {
     const after = previousResult.filter((m) => m.start >= region.toOld).map((m) => shiftMention(m, delta));
     const jobs = detected.map((d) => ({ start: d.start, end: d.end, text: d.text, detectedRows: d.rows }));
     // The kept mentions' confident predictions still count for the coherence of the fresh ones.
-    const fresh = this.corefer(newText, this.byConvention(newText, await this.linkJobs(newText, jobs, options, [...before, ...after]), options.context), options, [region.from, region.toNew], [...before, ...after]);
+    const fresh = this.corefer(newText, this.byConvention(newText, await this.linkJobs(newText, jobs, options, [...before, ...after]), options.context, detected), options, [region.from, region.toNew], [...before, ...after]);
     return [...before, ...fresh, ...after];
   }
 

@@ -129,3 +129,19 @@ void test('a dictionary match opening with a lower-case article is cut to the na
   assert.deepEqual(texts(cut), ['president', 'The Hague']);
   assert.deepEqual(cut[0].rows, [1], 'the rest keeps the rows the dictionary gives it');
 });
+
+void test('a match opening with a lower-case article yields to a longer name starting after the article (unless turned off)', () => {
+  const entities = [
+    { id: 'S', title: 'San Francisco', text: 'a city in California', aliases: ['The City'] },
+    { id: 'C', title: 'City of London', text: 'the historic centre of London', aliases: [] },
+    { id: 'L', title: 'London', text: 'the capital of England', aliases: [] },
+  ];
+  const d = new MentionDetector({ gazetteer: new Gazetteer(entities, { mode: 'all-words' }), entities });
+  const text = 'He worked in the City of London. The City is foggy.';
+  assert.equal(d.articlesYield, true, 'on by default');
+  const found = d.detect(text);
+  assert.deepEqual(texts(found), ['City of London', 'The City'], 'a capitalised "The" opens a name');
+  assert.deepEqual(found[0].rows, [1]);
+  d.articlesYield = false;
+  assert.deepEqual(texts(d.detect(text)), ['the City', 'London', 'The City']);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MENTION_FEATURE_NAMES } from '../../../src/core/detection/mentionFeatures';
-import { MentionScorer } from '../../../src/core/detection/mentionScorer';
+import { MentionScorer, bestThreshold } from '../../../src/core/detection/mentionScorer';
 import type { MentionExample } from '../../../src/core/detection/mentionScorer';
 import { LinkerError } from '../../../src/core/errors';
 
@@ -97,9 +97,20 @@ void test("the 'auto' threshold is the one with the best F1 on the examples", ()
   // predicting none gives 0, so the threshold must fall at or below 0.25.
   const data: MentionExample[] = [];
   for (let i = 0; i < 40; i++) data.push({ features: vec({}), surface: `x${i}`, label: i < 10, group: 'one' });
-  const s = MentionScorer.fit(data);
+  const s = MentionScorer.fit(data, { threshold: 'auto' });
   assert.equal(s.threshold, 0.25);
   assert.equal(MentionScorer.fit(data, { threshold: 0.5 }).threshold, 0.5);
+  // The default 'smoothed' keeps a step away from the drop after 0.25.
+  assert.equal(MentionScorer.fit(data).threshold, 0.2);
+});
+
+void test("the 'smoothed' threshold lies inside the best plateau, not at its edge next to a drop", () => {
+  // 8 positives: 4 at p 0.62, 4 at p 0.32 with 3 negatives there, 4 negatives at p 0.12. F1 is 0.842 for
+  // thresholds 0.15-0.30 and 0.667 above 0.32: 'auto' takes 0.30 (nearest 0.5), 'smoothed' 0.25 (0.842 around it).
+  const p = [0.62, 0.62, 0.62, 0.62, 0.32, 0.32, 0.32, 0.32, 0.32, 0.32, 0.32, 0.12, 0.12, 0.12, 0.12];
+  const labels = p.map((_, i) => ({ label: i < 8 }));
+  assert.equal(bestThreshold(p, labels), 0.3);
+  assert.equal(bestThreshold(p, labels, true), 0.25);
 });
 
 void test('the dictionary prior shrinks a dictionary match toward the dictionary decision by (n p + N) / (n + N); other spans are untouched', () => {

@@ -1,13 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Entity } from '../../../src/core/kb/entity';
+import { AnnotationConventions } from '../../../src/core/detection/annotationConventions';
 import { MentionDetector } from '../../../src/core/detection/mentionDetector';
 import { MentionScorer } from '../../../src/core/detection/mentionScorer';
 import { isRoleTitle, isRoleWord, roleCompoundStart } from '../../../src/core/detection/roleTitles';
 import { builtInWordFrequencies } from '../../../src/core/detection/wordFrequencies';
+import { KnowledgeBase } from '../../../src/core/kb/knowledgeBase';
 import { Gazetteer } from '../../../src/core/linker/gazetteer';
+import { Linker } from '../../../src/core/linker/linker';
 import { tokenize } from '../../../src/core/linker/tokens';
 import type { Span } from '../../../src/core/linker/types';
+import { FakeEncoder } from '../../fixtures/linker/fakeEncoder';
 
 const frequencies = builtInWordFrequencies();
 const skipped = (): boolean => {
@@ -66,4 +70,25 @@ void test('with roleTitles the scorer cannot drop a role title of the KB, and th
   const found = detector.detect(text);
   assert.deepEqual(found.map((m) => m.text), ['associate professor', 'Dublin']);
   assert.ok(found[0].rows.some((r) => ENTITIES[r].id === 'P'));
+});
+
+void test('role titles pass the conventions by kind (unless turned off); the form\'s own rejections still withdraw them', async () => {
+  if (skipped()) return;
+  const entities: Entity[] = [
+    { id: 'P', title: 'Professor', text: 'A professor is an academic rank at universities.', aliases: [], type: 'Subject' },
+    { id: 'M', title: 'Mathematics', text: 'Mathematics is the study of numbers.', aliases: [], type: 'Subject' },
+    { id: 'D', title: 'Dublin', text: 'Dublin is the capital of Ireland.', aliases: [], type: 'Location' },
+  ];
+  const linker = new Linker({ kb: new KnowledgeBase('roles', entities), encoder: new FakeEncoder(), options: { detection: { mode: 'all-words' } } });
+  // The annotator skips one-word lower-case subjects ("mathematics") and links places.
+  linker.setConventions(new AnnotationConventions().add('Subject', 'lower/one', false, 30).add('Location', 'name/one', true, 30), { learn: false });
+  const text = 'She was a professor of mathematics in Dublin.';
+  assert.equal(linker.detector.rolesPastConventions, true, 'on by default');
+  assert.deepEqual((await linker.linkDocument(text)).map((m) => m.text), ['professor', 'Dublin']);
+  linker.detector.rolesPastConventions = false;
+  assert.deepEqual((await linker.linkDocument(text)).map((m) => m.text), ['Dublin'], 'the conventions drop the role with the subjects');
+  linker.detector.rolesPastConventions = true;
+  const rejected = { text: 'professor', entityId: null, start: 0, end: 0 };
+  const decisions = [0, 1, 2].map(() => rejected);
+  assert.deepEqual((await linker.linkDocument(text, { context: { decisions } })).map((m) => m.text), ['Dublin'], "the form's own rejections in the document withdraw it");
 });
