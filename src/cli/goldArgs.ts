@@ -7,7 +7,8 @@ import type { WsdUnit } from '../core/formats/wsdReader';
 import { loadWordNetLexicon } from '../core/kb/wordnetLexicon';
 import type { LinkingSession } from '../core/session/linkingSession';
 import type { CliIo } from './cliIo';
-import { parseChoice } from './options';
+import type { LinkerOptions } from '../core/linker/linker';
+import { parseChoice, parseNumber } from './options';
 
 /* Gold data on the command line, shared by eval, export and finetune. */
 
@@ -33,11 +34,30 @@ export const WSD_UNIT_OPTION = { 'wsd-unit': { type: 'string' } } as const;
 export function wsdUnitHelp(column: number): string {
   const pad = ' '.repeat(column);
   return `${'  --wsd-unit U'.padEnd(column)}wsd gold: sentence (default: each sentence one document) | text (each <text> one
-${pad}document: contexts may cross sentences, document coherence spans the text)`;
+${pad}document: contexts may cross sentences, document coherence spans the text) | paragraphs (each <text> one
+${pad}document of its sentences as paragraphs: contexts and coherence (eval) stay in the sentence, self-exemplars
+${pad}span the text)`;
 }
 
 export function wsdUnitArg(value: string | undefined): WsdUnit {
-  return parseChoice<WsdUnit>('wsd-unit', value, ['sentence', 'text'], 'sentence');
+  return parseChoice<WsdUnit>('wsd-unit', value, ['sentence', 'text', 'paragraphs'], 'sentence');
+}
+
+/** --self-exemplars (eval): the linker's self-exemplar threshold (LinkerOptions.selfExemplars), for every kind of candidates. */
+export const SELF_EXEMPLARS_OPTION = { 'self-exemplars': { type: 'string' } } as const;
+export const SELF_EXEMPLARS_HELP = `  --self-exemplars P  a mention's top with probability >= P is an exemplar for the document's other
+                      mentions, every kind of candidates | off (default: 0.5 for given sense lists, off for entities)`;
+
+/**
+ * The linker options of a WSD unit and --self-exemplars: 'paragraphs' keeps coherence in the sentence (a paragraph);
+ * undefined when neither asks for anything.
+ */
+export function wsdLinkerOptions(unit: WsdUnit, selfExemplars?: string): Partial<LinkerOptions> | undefined {
+  const scope: Partial<LinkerOptions> = unit === 'paragraphs' ? { coherenceScope: 'paragraph' } : {};
+  if (selfExemplars === undefined) return unit === 'paragraphs' ? scope : undefined;
+  if (selfExemplars === 'off') return { ...scope, selfExemplars: {} };
+  const p = parseNumber('self-exemplars', selfExemplars, 0.5, 0, 1);
+  return { ...scope, selfExemplars: { senses: p, retrievedSenses: p, entities: p } };
 }
 
 /**

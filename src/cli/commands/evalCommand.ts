@@ -4,7 +4,7 @@ import type { Fraction } from '../../core/eval/metrics';
 import { GOLD_FORMATS, type GoldFormat } from '../../core/formats/goldFormat';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { GOLD_INPUT_OPTIONS, WSD_UNIT_OPTION, goldIdMapArg, goldMappingFor, readGoldArgs, wsdUnitArg, wsdUnitHelp } from '../goldArgs';
+import { GOLD_INPUT_OPTIONS, SELF_EXEMPLARS_HELP, SELF_EXEMPLARS_OPTION, WSD_UNIT_OPTION, goldIdMapArg, goldMappingFor, readGoldArgs, wsdLinkerOptions, wsdUnitArg, wsdUnitHelp } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseChoice, parseCommandArgs, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -22,6 +22,7 @@ recall, end-to-end precision/recall/F1, with breakdowns per document and per sur
   --top-k N           candidates ranked per mention (default 64)
   --skip-invalid      skip gold mentions whose offsets or text are wrong (listed) instead of failing
 ${wsdUnitHelp(22)}
+${SELF_EXEMPLARS_HELP}
   --json              print {"metrics":{...},"e2e":{...},"perDocument":[...],"seconds"} (fractions in 0..1)
 ${ENGINE_OPTIONS_HELP}
   With wsd gold and no --kb, the KB is WordNet with every part of speech and each mention is ranked among the
@@ -36,6 +37,7 @@ export const evalCommand: CliCommand = {
       ...ENGINE_OPTIONS,
       ...GOLD_INPUT_OPTIONS,
       ...WSD_UNIT_OPTION,
+      ...SELF_EXEMPLARS_OPTION,
       mode: { type: 'string' },
       'top-k': { type: 'string' },
       'skip-invalid': { type: 'boolean' },
@@ -54,6 +56,7 @@ export const evalCommand: CliCommand = {
     const topK = parsePositiveInt('top-k', values['top-k'], 64);
     const idMapFor = goldIdMapArg(values['gold-id-map']);
     const wsdUnit = wsdUnitArg(values['wsd-unit']);
+    const linkerOptions = wsdLinkerOptions(wsdUnit, values['self-exemplars']);
 
     const skipInvalid = values['skip-invalid'] === true;
     const invalidAtRead: InvalidMention[] = [];
@@ -62,7 +65,7 @@ export const evalCommand: CliCommand = {
     const idMap = idMapFor(wsd);
     const engineValues = wsd && (values.kb ?? []).length === 0 && values['kb-config'] === undefined ? { ...values, kb: ['wordnet:all'] } : values;
 
-    const session = await openSessionFromArgs(engineValues, io, signal);
+    const session = await openSessionFromArgs(engineValues, io, signal, linkerOptions);
     try {
       const { mapGold, candidatesFor } = await goldMappingFor(session, idMap, wsd);
       const report = await evaluate({

@@ -10,7 +10,7 @@ import { NEGATIVE_STRATEGIES, type NegativeStrategy } from '../../core/training/
 import { DEFAULT_HEAD_TRAINING } from '../../core/training/trainHead';
 import type { CliCommand } from '../cliCommand';
 import { EXIT_OK } from '../cliCommand';
-import { WSD_UNIT_OPTION, goldIdMapArg, goldMappingFor, readDuplicates, readGoldArgs, wsdUnitArg, wsdUnitHelp } from '../goldArgs';
+import { WSD_UNIT_OPTION, goldIdMapArg, goldMappingFor, readDuplicates, readGoldArgs, wsdLinkerOptions, wsdUnitArg, wsdUnitHelp } from '../goldArgs';
 import { ENGINE_OPTIONS, ENGINE_OPTIONS_HELP, parseCheckedNumber, parseChoice, parseCommandArgs, parseNumber, parsePositiveInt } from '../options';
 import { openSessionFromArgs } from '../sessionArgs';
 
@@ -144,7 +144,7 @@ export const finetuneCommand: CliCommand = {
     const duplicatesOf = values.duplicates === undefined ? undefined : await readDuplicates(values.duplicates);
     const engineValues = wsd && (values.kb ?? []).length === 0 && values['kb-config'] === undefined ? { ...values, kb: ['wordnet:all'] } : values;
     const cacheDir = values.cache === undefined ? defaultCacheDir() : path.resolve(values.cache);
-    const session = await openSessionFromArgs(engineValues, io, signal);
+    const session = await openSessionFromArgs(engineValues, io, signal, wsdLinkerOptions(wsdUnit));
     let result;
     try {
       const mapping = await goldMappingFor(session, idMap, wsd);

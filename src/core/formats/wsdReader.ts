@@ -6,15 +6,16 @@ import { type GoldDocument, type GoldMention, goldFormatError } from './goldDocu
 /**
  * Raganato et al. (2017) unified WSD framework: `<set>.data.xml` (corpus > text > sentence > wf | instance) and
  * `<set>.gold.key.txt` (`instance-id sense-key [sense-key...]`). Each sentence (or, with unit 'text', each text)
- * becomes a document whose text is its tokens joined by single spaces: the tokens are pre-split, so any other
- * joining would have to guess; single spaces keep every offset a plain sum and look like Zeshel's texts. Each
+ * becomes a document whose text is its tokens joined by single spaces (with unit 'paragraphs', each text with
+ * its sentences as paragraphs, separated by a blank line, so a mention's context stays in its sentence): the
+ * tokens are pre-split, so any other joining would have to guess; single spaces keep every offset a plain sum and look like Zeshel's texts. Each
  * instance is a mention whose gold ids are its sense keys (the WordNet KB maps keys to synsets), with its lemma
  * and part of speech kept so a caller can restrict the candidates to the lemma's senses.
  *
  * The XML is parsed with `sax` (isaacs/sax-js, a maintained streaming parser; it is in node_modules through
  * @vscode/vsce and should be listed as a direct dependency).
  */
-export type WsdUnit = 'sentence' | 'text';
+export type WsdUnit = 'sentence' | 'text' | 'paragraphs';
 
 export interface WsdReadOptions {
   /** The gold key file; default: the data path with `.data.xml` replaced by `.gold.key.txt`. */
@@ -71,8 +72,11 @@ export function parseGoldKeys(text: string, file: string): Map<string, { keys: s
 
 interface Unit {
   id: string;
+  /** The tokens, each after its separator from the one before. */
   tokens: string[];
   length: number;
+  /** Unit 'paragraphs': a sentence started since the last token (the next one begins a paragraph). */
+  paragraph?: boolean;
   mentions: GoldMention[];
 }
 
@@ -102,7 +106,7 @@ export function parseWsd(xml: string, file: string, keyText: string, keyFile: st
     if (current !== undefined) {
       // A sentence's text is its group: splits keep the sentences of one text together (documentGroup).
       const group = unit === 'sentence' && textId !== undefined ? { group: `${collection}/${textId}` } : {};
-      docs.push({ id: current.id, path: file, text: current.tokens.join(' '), mentions: current.mentions, collection, ...group });
+      docs.push({ id: current.id, path: file, text: current.tokens.join(''), mentions: current.mentions, collection, ...group });
       current = undefined;
     }
   };
@@ -110,9 +114,11 @@ export function parseWsd(xml: string, file: string, keyText: string, keyFile: st
     const a = tag.attributes;
     if (tag.name === 'text') {
       textId = a['id'];
-      if (unit === 'text') {
+      if (unit === 'text' || unit === 'paragraphs') {
         current = { id: a['id'] ?? `text@${parser.line + 1}`, tokens: [], length: 0, mentions: [] };
       }
+    } else if (tag.name === 'sentence' && unit === 'paragraphs' && current !== undefined) {
+      current.paragraph = current.tokens.length > 0;
     } else if (tag.name === 'sentence' && unit === 'sentence') {
       current = { id: a['id'] ?? `${textId ?? 'sentence'}@${parser.line + 1}`, tokens: [], length: 0, mentions: [] };
     } else if (tag.name === 'wf' || tag.name === 'instance') {
@@ -136,8 +142,10 @@ export function parseWsd(xml: string, file: string, keyText: string, keyFile: st
   parser.onclosetag = (name) => {
     if ((name === 'wf' || name === 'instance') && current !== undefined && token !== undefined) {
       const surface = token.trim();
-      const start = current.length + (current.tokens.length > 0 ? 1 : 0);
-      current.tokens.push(surface);
+      const gap = current.tokens.length === 0 ? '' : current.paragraph === true ? '\n\n' : ' ';
+      const start = current.length + gap.length;
+      current.tokens.push(current.tokens.length === 0 ? surface : gap + surface);
+      current.paragraph = false;
       current.length = start + surface.length;
       if (instance !== undefined) {
         const gold = keys.get(instance.id);
@@ -158,7 +166,7 @@ export function parseWsd(xml: string, file: string, keyText: string, keyFile: st
       }
       token = undefined;
       instance = undefined;
-    } else if ((name === 'sentence' && unit === 'sentence') || (name === 'text' && unit === 'text')) {
+    } else if ((name === 'sentence' && unit === 'sentence') || (name === 'text' && unit !== 'sentence')) {
       flush();
     }
     if (name === 'text') textId = undefined;

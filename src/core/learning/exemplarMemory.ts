@@ -110,6 +110,11 @@ export class ExemplarMemory {
     return c.norm > 0 ? dot(vector, c.sum) / (vectorNorm * c.norm) : 0;
   }
 
+  /** The sum of the entity's exemplar unit vectors (read-only; undefined when it has none): linker/selfExemplars.ts adds to it. */
+  sumOf(entityId: string): Readonly<Float32Array> | undefined {
+    return this.centroids.get(entityId)?.sum;
+  }
+
   toJSON(): ExemplarMemoryJson {
     const entities: Record<string, { n: number; sum: string }> = {};
     for (const [id, c] of this.centroids) entities[id] = { n: c.n, sum: encodeFloats(c.sum) };

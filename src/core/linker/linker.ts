@@ -24,7 +24,9 @@ import { retrievePools, type PoolEntry, type PoolSources } from './candidatePool
 import { changedRegion, paragraphRanges, shiftMention } from './paragraphs';
 import type { Range } from './paragraphs';
 import { DEFAULT_RANKER_WEIGHTS, usesFeature } from './ranker';
-import { profiledRanker } from './rankerProfiles';
+import { kbKindOfIds, profiledRanker } from './rankerProfiles';
+import type { KbKind } from './ranker';
+import { DocumentExemplars } from './selfExemplars';
 import { builtInDemonyms, demonymMatch, demonymTargets } from './demonyms';
 import type { DemonymTable } from './demonyms';
 import type { RankerWeights } from './ranker';
@@ -98,6 +100,19 @@ export interface LinkerOptions {
    * (decisions in the document context always count).
    */
   readonly coherenceConfidence: number;
+  /**
+   * What coherence reads for a mention: the confident predictions of the whole document (default) or of the
+   * mention's paragraph only (a WSD text read as one document whose sentences are paragraphs: eval --wsd-unit paragraphs).
+   */
+  readonly coherenceScope: 'document' | 'paragraph';
+  /**
+   * Self-exemplars (selfExemplars.ts), per kind of candidates (rankerProfiles.kbKindOfIds): a mention's top with
+   * at least this probability (of two or more candidates) is an exemplar of its entity for the document's other
+   * mentions, and the `exemplar` feature is ranked again with them; a kind left out is off. Chosen by
+   * leave-one-training-corpus-out CV on the WSD training corpora for given sense lists (docs/BENCHMARKS.md
+   * "Session 9 (wsd, self-exemplars)"); off for entities and retrieved senses (not chosen there).
+   */
+  readonly selfExemplars: Readonly<Partial<Record<KbKind, number>>>;
   /** Pronouns linked to their antecedent's entity (src/core/coreference; defaults DEFAULT_COREFERENCE_OPTIONS). */
   readonly coreference: Partial<CoreferenceOptions>;
 }
@@ -120,6 +135,8 @@ export const DEFAULT_LINKER_OPTIONS: LinkerOptions = {
   entityVectorCache: 20000,
   nameQuery: true,
   coherenceConfidence: 0.5,
+  coherenceScope: 'document',
+  selfExemplars: { senses: 0.5 },
   coreference: {},
 };
 
@@ -690,16 +707,42 @@ export class Linker implements DocumentLinker {
     if (usesFeature(weights, 'coherence')) {
       // A first look (best candidates only) finds the confident predictions; coherence with them rescores every candidate.
       const context = await this.contextEntities(options.context, [...rank({ ...decide, topK: 1, hardNegatives: 0 }), ...others], signal);
-      const sum = contextSum(context);
-      if (sum !== undefined) {
-        jobs.forEach((job, i) => setFeature(scored[i], 'coherence', coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), context, sum), ws[i]));
+      // With coherenceScope 'paragraph', each paragraph's own predictions (and decisions) only.
+      const scoped = this.options.coherenceScope === 'paragraph' ? (job: MentionJob) => { const [from, to] = paragraphOf(paras, job.start); return context.filter((e) => e.start >= from && e.end <= to); } : undefined;
+      const sum = scoped === undefined ? contextSum(context) : undefined;
+      if (sum !== undefined || scoped !== undefined) {
+        jobs.forEach((job, i) => {
+          const own = scoped?.(job) ?? context;
+          setFeature(scored[i], 'coherence', coherenceScores(job, prepared[i].map((c) => this.vectorOf(c.row)), own, scoped === undefined ? sum : contextSum(own)), ws[i]);
+        });
       }
     }
-    const ranked = rank(decide);
+    const ranked = useDense ? this.withSelfExemplars(rank(decide), prepared, scored, ws, vectors, jobs, rank, decide) : rank(decide);
     // The in-context vectors on request (LinkOptions.mentionVectors): a decision on the mention feeds the exemplar memory.
     const out = options.mentionVectors === true && useDense ? ranked.map((m, i) => ({ ...m, vector: Array.from(vectors[i]) })) : ranked;
     this.timings.ranking += performance.now() - t;
     return out;
+  }
+
+  /**
+   * Pass 2 of self-exemplars (LinkerOptions.selfExemplars): the confident tops of `ranked` become exemplars of their
+   * entities for the document's other mentions; the `exemplar` feature is recomputed with them and the mentions
+   * ranked again. `ranked` as it is when no kind has them on, the ranker does not read the feature, or none is confident.
+   */
+  private withSelfExemplars(ranked: LinkedMention[], prepared: readonly CandidateInput[][], scored: readonly ReturnType<typeof scoreMention>[], ws: readonly ReturnType<ReturnType<typeof profiledRanker>>[], vectors: readonly Float32Array[], jobs: readonly MentionJob[], rank: (d: DecisionOptions) => LinkedMention[], decide: DecisionOptions): LinkedMention[] {
+    const on = this.options.selfExemplars;
+    if (Object.keys(on).length === 0 || !usesFeature(this.rankerWeights, 'exemplar')) return ranked;
+    const ids = prepared.map((inputs) => inputs.map((c) => this.records.entity(c.row).id));
+    const thresholds = ids.map((list, i) => on[kbKindOfIds(list, jobs[i].givenRows === undefined)] ?? Infinity);
+    const tops = ranked.map((m, i) => (m.nil || ids[i].length < 2 || m.candidates[0] === undefined ? undefined : m.candidates[0]));
+    const own = new DocumentExemplars(tops, vectors, (i) => thresholds[i]);
+    if (own.size === 0) return ranked;
+    const memory = this.learned?.exemplars;
+    prepared.forEach((inputs, i) => {
+      if (!Number.isFinite(thresholds[i])) return;
+      setFeature(scored[i], 'exemplar', inputs.map((c, k) => own.similarity(i, ids[i][k], vectors[i], memory) ?? c.exemplar ?? 0), ws[i]);
+    });
+    return rank(decide);
   }
 
   /** The ranker inputs of one mention's pool: name, prior, memory and discourse signals. */
