@@ -42,7 +42,11 @@ export function possibleMentions(text: string, taken: readonly Span[], names?: r
     if (!t.word || inRun.has(i)) return;
     const pronoun = pronounOf(t.surface) !== undefined;
     const contentWord = !/^\p{Lu}/u.test(t.surface) && !/^\p{N}+$/u.test(t.surface) && t.surface.length > 1 && !FUNCTION_WORDS.has(t.folded);
-    if (pronoun || (contentWord && (names === undefined || overlapsAny(sortedNames ?? [], t)))) out.push({ start: t.start, end: t.end });
+    // With the KB's names: the word is in one, or modifies a word that is ("full" of "full professor").
+    const next = tokens[i + 1];
+    const named = (w: Span): boolean => overlapsAny(sortedNames ?? [], w);
+    const modifier = next?.word === true && !/^\p{Lu}/u.test(next.surface) && text.slice(t.end, next.start) === ' ' && named(next);
+    if (pronoun || (contentWord && (names === undefined || named(t) || modifier))) out.push({ start: t.start, end: t.end });
   });
   return [...out.filter((s) => !overlapsAny(sorted, s)), ...around].sort((a, b) => a.start - b.start);
 }

@@ -25,7 +25,7 @@ interface DocState {
   passDone: boolean;
   /** Decisions made in the document so far (the linker's document context). */
   readonly decided: DecidedSpan[];
-  /** The KB's name spans of the text (EditorFlow.possibleMentionKbNames), asked for once. */
+  /** The KB's name spans of the text (EditorFlow.possibleNames), asked for once. */
   names?: readonly Span[];
 }
 
@@ -186,9 +186,9 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
   /** The spans the editor shows as mentions (predictions and stored decisions): Next Possible Mention skips them. */
   const shown = (st: DocState): Span[] => [...st.suggestions.map((x) => x.linked), ...st.decided];
 
-  /** The KB's name spans Possible Mention stops at (flow.possibleMentionKbNames); undefined: every content word. */
+  /** The KB's name spans Possible Name stops at (flow.possibleNames); undefined when the flow has no such command. */
   const namesOf = (st: DocState): readonly Span[] | undefined => {
-    if (flow.possibleMentionKbNames !== true || linker.nameSpans === undefined) return undefined;
+    if (flow.possibleNames !== true || linker.nameSpans === undefined) return undefined;
     st.names ??= linker.nameSpans(st.doc.text);
     return st.names;
   };
@@ -205,7 +205,10 @@ export async function simulateSession(docs: readonly SimulationDocument[], linke
       // Link Selection without a selection links the name at the caret: only the caret need reach it.
       flow.linkAtCaret === true ? caretKeys(st.doc.text, at.end, item.start, item.end) : Infinity,
     );
-    const byPossible = flow.possibleMentions ? possibleKeys(st.doc.text, possibleMentions(st.doc.text, shown(st), namesOf(st)), at.start, at.end, item.start, item.end) : Infinity;
+    const presses = (names?: readonly Span[]): number => possibleKeys(st.doc.text, possibleMentions(st.doc.text, shown(st), names), at.start, at.end, item.start, item.end);
+    // Next / Previous Possible Mention, or Possible Name (flow.possibleNames: the KB-name stops), the fewer presses.
+    const names = flow.possibleMentions ? namesOf(st) : undefined;
+    const byPossible = flow.possibleMentions ? Math.min(presses(), names === undefined ? Infinity : presses(names)) : Infinity;
     return byPossible < byCursor ? { keys: byPossible, via: 'possible' } : { keys: byCursor, via: 'cursor' };
   };
   const reachMissed = (st: DocState, at: Span, item: Span): void => {

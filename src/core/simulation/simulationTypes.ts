@@ -21,8 +21,8 @@ export interface SimulationLinker {
   /** The title the annotator types to find an entity (undefined for an unknown id). */
   titleOf(id: string): string | undefined;
   /**
-   * The spans of a text the KB has a name for in any case (kbNameSpans.ts): Possible Mention's stops at lower-case
-   * words with EditorFlow.possibleMentionKbNames. Absent: every content word is a stop.
+   * The spans of a text the KB has a name for in any case (kbNameSpans.ts): the lower-case stops of Next / Previous
+   * Possible Name (EditorFlow.possibleNames). Absent: that route is not taken.
    */
   nameSpans?(text: string): readonly Span[];
 }
@@ -98,9 +98,10 @@ export type VisitOrder = 'document' | 'uncertainty';
  * - `linkSelectionMovesOn` (with `acrossDocuments`; the editor's Link Selection and Move On, the same key cost as
  *   Link Selection): when the document's last action is linking a missed mention and nothing is left to do in it,
  *   it moves on to the next document of the queue as a last decision does (no Next Unresolved to leave it).
- * - `possibleMentionKbNames` (with `possibleMentions`): Next / Previous Possible Mention stop at a lower-case word
- *   only where the KB has a name covering it (SimulationLinker.nameSpans; the editor asks the link thread for
- *   them), not at every content word; capitalised runs and pronouns stay stops.
+ * - `possibleNames` (with `possibleMentions`; a second pair of commands, Next / Previous Possible Name, one chord each
+ *   as Possible Mention): they step through the same stops but for the lower-case words no KB name covers
+ *   (possibleMentions' `names`, SimulationLinker.nameSpans; the editor asks the link thread for them); a missed
+ *   mention is reached with whichever pair takes fewer presses (counted under `possible`).
  */
 export interface EditorFlow {
   readonly acrossDocuments: boolean;
@@ -110,7 +111,7 @@ export interface EditorFlow {
   readonly acceptRemaining?: boolean;
   readonly linkAtCaret?: boolean;
   readonly linkSelectionMovesOn?: boolean;
-  readonly possibleMentionKbNames?: boolean;
+  readonly possibleNames?: boolean;
 }
 
 /** The editor's default of entityLinker.annotation.linkSelectionAcceptAbove (package.json). */
