@@ -4,6 +4,12 @@ import { greedyLongestMatches } from '../linker/greedyMatches';
 import type { Token } from '../linker/tokens';
 import { hasUpperCase, nameKey, tokenize } from '../linker/tokens';
 import { detectionOperatingPoint } from '../simulation/keyCosts';
+import type { Entity } from '../kb/entity';
+import { isRoleWord } from './roleTitles';
+import { WordFrequencies } from './wordFrequencies';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { wordnetDictDir } from '../kb/wordnetLexicon';
 
 /**
  * Detection names learned from the annotator's decisions (the annotator memory), corpus-independent:
@@ -13,6 +19,9 @@ import { detectionOperatingPoint } from '../simulation/keyCosts';
  *   a form confirmed in lower case (a common noun) also matches its plural or singular ("professors");
  * - the last word of a confirmed multi-word capitalised name ("Samuel Beckett" -> "Beckett") is detected as a
  *   name of the same entity when written capitalised: later mentions of a person by surname;
+ * - once the annotator has linked ROLE_LINKS lower-case role words ("professor", "lawyer": WordNet person nouns
+ *   that are the titles of KB entities, roleTitles.ts), every lower-case role word the KB has as a title is
+ *   detected ("lawyer" never seen before): a practice learned from decisions on other forms;
  * - a form the annotator rejected or marked NIL is suppressed once proposing it no longer pays: its chance of
  *   being a mention, (links + t) / (decisions + 1), falls below the key-cost operating point t
  *   (simulation/keyCosts.ts, detectionOperatingPoint: a false proposal costs one key, a missed mention several).
@@ -67,6 +76,45 @@ interface ChainVotes {
   readonly split: number;
 }
 
+/** KB rows by case-folded title, for the titles that are role words (roleTitleRows). */
+export type RoleTitleRows = ReadonlyMap<string, readonly number[]>;
+
+/**
+ * Lower-case role words linked (distinct forms) from which every role word the KB has as a title is detected
+ * (chosen on the leak-free training files, session 9: 1 saves keys on oke-2016-train, 2 changes nothing there).
+ */
+export const ROLE_LINKS = 1;
+
+/**
+ * WordNet's counts with the noun.person uses isRoleWord needs (the cached snapshot of the built-in counts keeps
+ * noun and other uses only), read from index.sense once; undefined without WordNet.
+ */
+function personCounts(): WordFrequencies | undefined {
+  if (personCache === undefined) {
+    try {
+      personCache = WordFrequencies.fromIndexSense(readFileSync(path.join(wordnetDictDir(), 'index.sense'), 'utf8'));
+    } catch {
+      personCache = null;
+    }
+  }
+  return personCache ?? undefined;
+}
+let personCache: WordFrequencies | null | undefined;
+
+/** The KB's one-word titles that are role words (roleTitles.ts isRoleWord), case-folded, with their rows. */
+export function roleTitleRows(entities: readonly Entity[] | undefined, frequencies: WordFrequencies | undefined = personCounts()): RoleTitleRows {
+  const out = new Map<string, number[]>();
+  if (frequencies === undefined || entities === undefined) return out;
+  entities.forEach((e, row) => {
+    const folded = e.title.toLowerCase();
+    if (!/^\p{L}+$/u.test(folded) || !isRoleWord(folded, frequencies)) return;
+    const rows = out.get(folded);
+    if (rows === undefined) out.set(folded, [row]);
+    else rows.push(row);
+  });
+  return out;
+}
+
 /** A form with a comma between two words ("springfield , illinois"). */
 const isChainKey = (key: string): boolean => /\p{L}.* , .*\p{L}/u.test(key);
 
@@ -75,7 +123,7 @@ export class LearnedDetection {
   private readonly suppressed: ReadonlySet<string>;
 
   /** `parent`: the workspace's forms under a document's own (forDocument); the longer match wins. */
-  private constructor(forms: readonly LearnedForm[], suppressed: ReadonlySet<string>, private readonly parent?: LearnedDetection, private readonly chains: ChainVotes = { whole: 0, split: 0 }) {
+  private constructor(forms: readonly LearnedForm[], suppressed: ReadonlySet<string>, private readonly parent?: LearnedDetection, private readonly chains: ChainVotes = { whole: 0, split: 0 }, private readonly roles?: RoleTitleRows) {
     for (const f of forms) {
       const list = this.byFirst.get(f.tokens[0]);
       if (list === undefined) this.byFirst.set(f.tokens[0], [f]);
@@ -90,7 +138,7 @@ export class LearnedDetection {
    * Forms learned so far; `rowOf` maps entity ids to KB rows (an entity no longer in the KB is left out);
    * `counts` (default: the memory's) decide what pays.
    */
-  static fromMemory(memory: AnnotatorMemory, rowOf: (id: string) => number | undefined, operatingPoint = detectionOperatingPoint(), counts: FormCounts = memory): LearnedDetection {
+  static fromMemory(memory: AnnotatorMemory, rowOf: (id: string) => number | undefined, operatingPoint = detectionOperatingPoint(), counts: FormCounts = memory, roles?: RoleTitleRows): LearnedDetection {
     const pays = paysAt(counts, operatingPoint);
     const forms = new Map<string, LearnedForm>();
     const suppressed = new Set<string>();
@@ -119,7 +167,9 @@ export class LearnedDetection {
       if (surname !== undefined && counts.decidedCount(surname) === 0 && counts.rejectedCount(surname) + counts.nilCount(surname) === 0) add([toks[toks.length - 1]], row, true);
     }
     for (const key of memory.rejectedOrNilForms()) if (!pays(key)) suppressed.add(key);
-    return new LearnedDetection([...forms.values()], suppressed, undefined, chainVotes(memory));
+    // Role words linked in lower case (distinct forms, singular): the annotator annotates roles.
+    const rolesLinked = new Set([...forms.values()].filter((f) => f.commonNoun && !f.derived && f.tokens.length === 1 && roles?.has(f.tokens[0]) === true).map((f) => f.tokens[0]));
+    return new LearnedDetection([...forms.values()], suppressed, undefined, chainVotes(memory), rolesLinked.size >= ROLE_LINKS ? roles : undefined);
   }
 
   /**
@@ -180,7 +230,15 @@ export class LearnedDetection {
   private longestAt(tokens: readonly Token[], i: number): LearnedForm | undefined {
     const own = this.ownLongestAt(tokens, i);
     const inherited = this.parent?.longestAt(tokens, i);
-    return inherited !== undefined && (own === undefined || inherited.tokens.length > own.tokens.length) ? inherited : own;
+    return (inherited !== undefined && (own === undefined || inherited.tokens.length > own.tokens.length) ? inherited : own) ?? this.roleAt(tokens[i]);
+  }
+
+  /** A lower-case role word the KB has as a title, when the annotator annotates roles (see the class comment). */
+  private roleAt(t: Token): LearnedForm | undefined {
+    if (this.roles === undefined || !t.word || hasUpperCase(t.surface)) return undefined;
+    const folded = singular(t.folded);
+    const rows = this.roles.get(folded);
+    return rows === undefined ? undefined : { tokens: [folded], rows: [...rows], capitalised: false, commonNoun: true, derived: false };
   }
 
   private ownLongestAt(tokens: readonly Token[], i: number): LearnedForm | undefined {

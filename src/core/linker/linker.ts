@@ -11,7 +11,7 @@ import { silentLogger } from '../log';
 import { DEFAULT_DETECTION, Gazetteer } from './gazetteer';
 import { MentionDetector } from '../detection/mentionDetector';
 import type { MentionScorer } from '../detection/mentionScorer';
-import { LearnedDetection } from '../detection/learnedDetection';
+import { LearnedDetection, roleTitleRows, type RoleTitleRows } from '../detection/learnedDetection';
 import { conventionsFromJudgements, formVerdict, keptByConvention, partsOfLongerNames } from '../detection/annotationConventions';
 import type { AnnotationConventions, FormVerdict } from '../detection/annotationConventions';
 import { builtInWordFrequencies } from '../detection/wordFrequencies';
@@ -240,6 +240,7 @@ export class Linker implements DocumentLinker {
   private readonly logger: Logger;
   private gazetteerCache: Gazetteer | undefined;
   private detectorCache: MentionDetector | undefined;
+  private roleRows: RoleTitleRows | undefined;
   private scorer: MentionScorer | undefined;
   private lexicalCache: LexicalIndex | undefined;
   private ngramCache: NgramIndex | undefined;
@@ -370,7 +371,10 @@ export class Linker implements DocumentLinker {
 
   /** Detection names and suppressed forms from the annotator memory (detection/learnedDetection.ts). */
   private learnedDetection(): LearnedDetection | undefined {
-    return this.learned === undefined ? undefined : LearnedDetection.fromMemory(this.learned.memory, (id) => this.records.rowOf(id));
+    if (this.learned === undefined) return undefined;
+    // The KB's role-word titles: detected once the annotator links role words (learnedDetection.ts ROLE_LINKS).
+    this.roleRows ??= roleTitleRows(this.allEntities);
+    return LearnedDetection.fromMemory(this.learned.memory, (id) => this.records.rowOf(id), undefined, undefined, this.roleRows);
   }
 
   get learnedState(): LearnedState | undefined {

