@@ -6,7 +6,7 @@
  * on the held-out eval files.
  *
  *   node out/bench/detectionLearning.js [--files=oke-2015-train,oke-2016-train] [--variants=plain,refit,memory,scorer]
- *     [--exclude=oke-2015-eval,oke-2016-eval] [--log] [--no-reject-remaining] [--no-accept-remaining] [--no-link-at-caret] [--no-link-selection-moves-on]
+ *     [--exclude=oke-2015-eval,oke-2016-eval] [--log] [--curve] [--errors] [--lift] [--no-reject-remaining] [--no-accept-remaining] [--no-link-at-caret] [--no-link-selection-moves-on]
  *
  * Variants: plain (no learning), refit (memory reaches the linker at refits only: session 3), memory (the memory
  * at every decision: the default), scorer (memory + the online mention scorer), scorer-shrunk (the same scorer
@@ -119,6 +119,26 @@ function errorParts(decisions: readonly SimulatedDecision[], typeOf: (id: string
   }).join('\n');
 }
 
+/**
+ * The learning curve on the same documents (--lift): suggestion accuracy over the decisions made in the first and
+ * the second half of the session's documents, with learning and without (the plain variant), and the lift. The
+ * issue's halves split the decisions by count, so with and without learning they cover different documents, and
+ * the documents of the second half may be harder or easier: the lift per half is what learning adds on the same
+ * documents, and its growth from the first half to the second is how much faster it acts later in the session.
+ */
+function liftByDocumentHalf(docIds: readonly string[], withLearning: readonly SimulatedDecision[], without: readonly SimulatedDecision[]): string {
+  const index = new Map(docIds.map((id, i) => [id, i]));
+  const mid = Math.floor(docIds.length / 2);
+  const right = (d: SimulatedDecision): boolean => d.action === 'accept' || d.action === 'acceptAll' || (d.action === 'nil' && d.shown.nil);
+  const share = (ds: readonly SimulatedDecision[], second: boolean): number => {
+    const half = ds.filter((d) => ((index.get(d.documentId) ?? 0) >= mid) === second);
+    return half.length === 0 ? NaN : (100 * half.filter(right).length) / half.length;
+  };
+  const [w1, w2, p1, p2] = [share(withLearning, false), share(withLearning, true), share(without, false), share(without, true)];
+  const f = (x: number): string => x.toFixed(1);
+  return `documents 1st half ${f(w1)} (without learning ${f(p1)}, lift ${f(w1 - p1)}), 2nd half ${f(w2)} (${f(p2)}, lift ${f(w2 - p2)}); lift grows by ${f(w2 - p2 - (w1 - p1))}`;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(path.join(DATA, 'wiki11k/Wiki.txt'))) {
     console.log(`SKIPPED: ${DATA} is missing (the bench reads wiki11k and elevant from ../shared/data).`);
@@ -145,6 +165,7 @@ async function main(): Promise<void> {
       const sim: SimulationDocument[] = docs.map((d) => ({ id: d.id, text: d.text, mentions: d.mentions.map((m) => ({ start: m.start, end: m.end, gold: mapGold(m), optional: m.optional })) }));
       const combos = arg('combos', '').split(',').filter(Boolean).map((c) => c.split(':'));
       const settings = combos.length > 0 ? combos : arg('conventions', '4').split(',').flatMap((c) => arg('surnames', 'off').split(',').map((n) => [c, n]));
+      const plainDecisions = new Map<string, SimulatedDecision[]>();
       for (const v of variants) for (const [conv, surnames] of settings) {
         const t = performance.now();
         session.linker.setConventions(undefined, conv === 'off' ? { learn: false } : { strength: Number(conv) });
@@ -171,6 +192,9 @@ async function main(): Promise<void> {
         if (process.argv.includes('--errors')) console.log(errorParts(decisions, (id) => session.kb.get(id)?.type ?? '-', (d) => withdrawnAt.has(d)));
         LinkerLearning.reset(session.linker);
         console.log(row(file, `${v} c${conv} s${surnames}`, r, (performance.now() - t) / 1000));
+        // --lift (list plain first): each learning variant against the plain session of the same settings.
+        if (v === 'plain') plainDecisions.set(`${conv}:${surnames}`, decisions);
+        else if (process.argv.includes('--lift') && plainDecisions.has(`${conv}:${surnames}`)) console.log(`  ${liftByDocumentHalf(sim.map((d) => d.id), decisions, plainDecisions.get(`${conv}:${surnames}`) ?? [])}`);
         session.linker.setConventions(undefined);
         session.linker.detector.surnames = false;
       }
