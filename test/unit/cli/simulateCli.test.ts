@@ -65,3 +65,24 @@ void test('simulate --json counts the keys of a session with and without learnin
   assert.equal(textOut.code, 0, textOut.stderr);
   assert.match(textOut.stdout, /per in-KB gold mention\s+2\.00\s+2\.00/);
 });
+
+void test('simulate --possible-names reaches a missed lower-case name with fewer Possible Mention presses', { skip: noModel }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-simulate-names-'));
+  const kb = path.join(dir, 'kb.jsonl');
+  fs.writeFileSync(kb, [
+    { id: 'Q90', title: 'Paris', text: 'capital and largest city of France' },
+    { id: 'Q728937', title: 'Railway', text: 'track on which trains run' },
+  ].map((e) => JSON.stringify(e)).join('\n'));
+  const text = 'Paris built the first long railway of the old country.';
+  const label = (id: number, surface: string, qid: string) => ({ id, span: [text.indexOf(surface), text.indexOf(surface) + surface.length], entity_id: qid, name: surface });
+  const gold = path.join(dir, 'gold.benchmark.jsonl');
+  fs.writeFileSync(gold, `${JSON.stringify({ id: 0, text, labels: [label(0, 'Paris', 'Q90'), label(1, 'railway', 'Q728937')] })}\n`);
+  const keys = (...flags: string[]): number => {
+    const r = run(['simulate', '--gold', gold, '--kb', `jsonl:${kb}`, '--cache', path.join(dir, 'cache'), '--json', ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { keystrokes: number }).keystrokes;
+  };
+  // From Paris, Next Possible Mention stops at the content words before "railway" (3 presses); Next Possible Name
+  // only where a KB name is, or a word modifying one (1).
+  assert.equal(keys() - keys('--possible-names'), 2);
+});
