@@ -6,10 +6,7 @@ import { hasUpperCase, nameKey, tokenize } from '../linker/tokens';
 import { detectionOperatingPoint } from '../simulation/keyCosts';
 import type { Entity } from '../kb/entity';
 import { isRoleWord } from './roleTitles';
-import { WordFrequencies } from './wordFrequencies';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { wordnetDictDir } from '../kb/wordnetLexicon';
+import { builtInWordFrequencies, type WordFrequencies } from './wordFrequencies';
 
 /**
  * Detection names learned from the annotator's decisions (the annotator memory), corpus-independent:
@@ -85,24 +82,8 @@ export type RoleTitleRows = ReadonlyMap<string, readonly number[]>;
  */
 export const ROLE_LINKS = 1;
 
-/**
- * WordNet's counts with the noun.person uses isRoleWord needs (the cached snapshot of the built-in counts keeps
- * noun and other uses only), read from index.sense once; undefined without WordNet.
- */
-function personCounts(): WordFrequencies | undefined {
-  if (personCache === undefined) {
-    try {
-      personCache = WordFrequencies.fromIndexSense(readFileSync(path.join(wordnetDictDir(), 'index.sense'), 'utf8'));
-    } catch {
-      personCache = null;
-    }
-  }
-  return personCache ?? undefined;
-}
-let personCache: WordFrequencies | null | undefined;
-
 /** The KB's one-word titles that are role words (roleTitles.ts isRoleWord), case-folded, with their rows. */
-export function roleTitleRows(entities: readonly Entity[] | undefined, frequencies: WordFrequencies | undefined = personCounts()): RoleTitleRows {
+export function roleTitleRows(entities: readonly Entity[] | undefined, frequencies: WordFrequencies | undefined = builtInWordFrequencies()): RoleTitleRows {
   const out = new Map<string, number[]>();
   if (frequencies === undefined || entities === undefined) return out;
   entities.forEach((e, row) => {

@@ -22,18 +22,27 @@ export interface WordCountLookup {
   readonly size: number;
 }
 
-export class WordFrequencies {
-  /** `person`: tagged uses of noun senses in noun.person, by lemma (only when parsed from index.sense). */
-  private constructor(private readonly counts: WordCountLookup, private readonly person?: ReadonlyMap<string, number>) {}
+/** Tagged uses in noun.person by lemma, looked up (the parsed map, or a snapshot's table). */
+export interface PersonCountLookup {
+  get(folded: string): number | undefined;
+}
 
-  /** Counts given by another table (e.g. a cached snapshot of these, see linker/wordFrequencySnapshot.ts). */
-  static fromLookup(lookup: WordCountLookup): WordFrequencies {
-    return new WordFrequencies(lookup);
+export class WordFrequencies {
+  /** `person`: tagged uses of noun senses in noun.person, by lemma. */
+  private constructor(private readonly counts: WordCountLookup, private readonly person: PersonCountLookup) {}
+
+  /** Counts given by other tables (e.g. a cached snapshot of these, see linker/wordFrequencySnapshot.ts). */
+  static fromLookup(lookup: WordCountLookup, person: PersonCountLookup): WordFrequencies {
+    return new WordFrequencies(lookup, person);
   }
 
-  /** Every word and its counts, for a snapshot; undefined when made from another table. */
-  entries(): [string, WordCounts][] | undefined {
-    return this.counts instanceof Map ? [...(this.counts as Map<string, WordCounts>).entries()] : undefined;
+  /**
+   * Every word with its counts and its noun.person count (every noun.person lemma is a word of the counts), for a
+   * snapshot; undefined when made from other tables.
+   */
+  entries(): [string, WordCounts, number][] | undefined {
+    if (!(this.counts instanceof Map)) return undefined;
+    return [...(this.counts as Map<string, WordCounts>).entries()].map(([word, c]) => [word, c, this.person.get(word) ?? 0]);
   }
 
   /**
@@ -79,11 +88,10 @@ export class WordFrequencies {
 
   /**
    * Tagged uses of the word's noun senses in WordNet's noun.person lexicographer file (roles and occupations:
-   * "professor", "leader"); 0 when WordNet lacks it or the counts came from another table (the cached snapshot
-   * keeps noun and other uses only).
+   * "professor", "leader"); 0 when WordNet lacks it.
    */
   personOf(folded: string): number {
-    return this.person?.get(folded) ?? 0;
+    return this.person.get(folded) ?? 0;
   }
 }
 
