@@ -4,6 +4,7 @@ import type { KnowledgeBase } from '../kb/knowledgeBase';
 import type { AnnotatorDecision, DecisionAction as LearnerAction } from '../learning/decision';
 import { OnlineLearner } from '../learning/onlineLearner';
 import { KbSearch } from '../linker/kbSearch';
+import type { Span } from '../linker/types';
 import { kbNameSpans } from './kbNameSpans';
 import { detectionOperatingPoint } from './keyCosts';
 import type { Linker } from '../linker/linker';
@@ -12,14 +13,15 @@ import type { DecisionAction, OnlineLearning, SimulatedDecision, SimulationLinke
 /** The real linker as the simulated editor uses it: `topK` candidates per mention (with their vectors), the picker's KB search. */
 export function simulationLinker(linker: Linker, kb: KnowledgeBase, topK: number): SimulationLinker {
   const search = new KbSearch(kb.entities, () => linker.lexical);
-  const names = kbNameSpans(kb.entities, linker.detector.gazetteer.options);
+  // Built on first use (a second dictionary): only a flow with Possible Name asks for the KB's name spans.
+  let names: ((text: string) => Span[]) | undefined;
   return {
     // With their in-context vectors, as the editor asks for them after a decision: confirmed mentions feed the exemplar memory.
     linkDocument: (text, decided) => linker.linkDocument(text, { topK, mentionVectors: true, context: { decisions: [...decided] } }),
     linkSpans: (text, spans, decided) => linker.linkSpans(text, spans, { topK, mentionVectors: true, context: { decisions: [...decided] } }),
     searchKb: (query, limit) => search.rows(query, limit).map((row) => kb.entities[row].id),
     titleOf: (id) => kb.get(id)?.title,
-    nameSpans: names,
+    nameSpans: (text) => (names ??= kbNameSpans(kb.entities, linker.detector.gazetteer.options))(text),
   };
 }
 
