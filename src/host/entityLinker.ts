@@ -48,7 +48,7 @@ export class EntityLinker extends Disposable {
 
     this.panels = this.register(new PanelManager(context.extensionUri, () => this.mentionBackend, this.logger));
 
-    const editor = { mentions: this.editor.mentions, logger: this.logger, showLog, acceptThreshold: () => this.settings().linking.acceptThreshold, autoAdvance: () => this.settings().linking.autoAdvance, advanceOrder: () => this.settings().linking.advanceOrder, acrossDocuments: () => this.settings().linking.advanceAcrossDocuments, linkSelectionAcceptAbove: () => this.settings().linking.linkSelectionAcceptAbove, queue: this.editor.queue, reveal: this.editor.reveal, reload: () => this.reloadLinker() };
+    const editor = { mentions: this.editor.mentions, logger: this.logger, showLog, acceptThreshold: () => this.settings().linking.acceptThreshold, autoAdvance: () => this.settings().linking.autoAdvance, advanceOrder: () => this.settings().linking.advanceOrder, acrossDocuments: () => this.settings().linking.advanceAcrossDocuments, linkSelectionAcceptAbove: () => this.settings().linking.linkSelectionAcceptAbove, queue: this.editor.queue, reveal: this.editor.reveal, names: this.editor.names, reload: () => this.reloadLinker() };
     const training = {
       links: this.links,
       logger: this.logger,

@@ -77,7 +77,9 @@ export type WorkerRequest =
   /** The open session's ranker weights and the decisions its model folder learned from (the online learner's base). */
   | { readonly id: number; readonly kind: 'learnedBase' }
   /** The in-context vectors of decided spans under the session's model (what a decision adds to the exemplar memory). */
-  | { readonly id: number; readonly kind: 'mentionVectors'; readonly text: string; readonly spans: readonly { readonly start: number; readonly end: number }[] };
+  | { readonly id: number; readonly kind: 'mentionVectors'; readonly text: string; readonly spans: readonly { readonly start: number; readonly end: number }[] }
+  /** The spans of a text the KB has a name for, in any case (Next / Previous Possible Name); null for a KB read from a store alone. */
+  | { readonly id: number; readonly kind: 'nameSpans'; readonly text: string };
 
 export type WorkerRequestKind = WorkerRequest['kind'];
 
@@ -98,6 +100,7 @@ export interface WorkerResults {
   setLearned: null;
   learnedBase: LearnedBase;
   mentionVectors: number[][];
+  nameSpans: { start: number; end: number }[] | null;
 }
 
 export interface SerializedError {
@@ -125,7 +128,7 @@ export type WorkerOutbound =
 /** Every request kind, as a record so that a kind added to WorkerRequest without being listed here fails to compile. */
 const REQUEST_KIND_SET: Readonly<Record<WorkerRequestKind, true>> = {
   open: true, linkDocument: true, linkSpans: true, searchKb: true, entities: true, forget: true, ping: true, compareTexts: true,
-  exportGold: true, finetune: true, refit: true, forgetLearned: true, setLearned: true, learnedBase: true, mentionVectors: true,
+  exportGold: true, finetune: true, refit: true, forgetLearned: true, setLearned: true, learnedBase: true, mentionVectors: true, nameSpans: true,
 };
 const REQUEST_KINDS: readonly string[] = Object.keys(REQUEST_KIND_SET);
 

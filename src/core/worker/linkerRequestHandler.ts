@@ -1,7 +1,8 @@
 import { LinkerError } from '../errors';
 import type { Entity } from '../kb/entity';
 import { KbSearch } from '../linker/kbSearch';
-import type { LinkedMention, LinkOptions } from '../linker/types';
+import type { LinkedMention, LinkOptions, Span } from '../linker/types';
+import { kbNameSpans } from '../simulation/kbNameSpans';
 import type { Logger, ProgressListener } from '../log';
 import { type LinkingSession, openLinkingSession } from '../session/linkingSession';
 import type { EntityHit, SessionInfo, TextComparison, WorkerRequest, WorkerResults } from './linkerProtocol';
@@ -28,6 +29,8 @@ export class LinkerRequestHandler {
   private linkQueue: Promise<unknown> = Promise.resolve();
   /** The open session's cache folder (fine-tuning caches the new model's entity vectors there). */
   private cacheDir: string | undefined;
+  /** The KB's names in any case over a text, for Next / Previous Possible Name (its dictionary is built on the first ask). */
+  private nameSpansOf: ((text: string) => Span[]) | undefined;
   /** The refits that write a workspace's learner (persistTo): forgetting it waits for them, so none writes it back after. */
   private persisting: Promise<unknown> = Promise.resolve();
 
@@ -80,6 +83,12 @@ export class LinkerRequestHandler {
         return learnedBase(this.require());
       case 'mentionVectors':
         return this.serially(async () => (await this.require().linker.mentionVectors(request.text, request.spans, signal)).map((v) => Array.from(v)));
+      case 'nameSpans': {
+        const session = this.require();
+        if (!session.hasKb) return null;
+        this.nameSpansOf ??= kbNameSpans(session.kb.entities, session.linker.detector.gazetteer.options);
+        return this.nameSpansOf(request.text);
+      }
     }
   }
 
@@ -88,6 +97,7 @@ export class LinkerRequestHandler {
     this.session = undefined;
     this.lastRun.clear();
     this.kbSearch = undefined;
+    this.nameSpansOf = undefined;
     await previous?.dispose();
     const started = performance.now();
     const session = await openLinkingSession({ ...options, logger: this.logger, onProgress, signal });

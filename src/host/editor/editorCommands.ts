@@ -10,6 +10,7 @@ import { type AdvanceOrder, describeUndo, nextAfterDecision, nextByUncertainty }
 import { topToAcceptAtOnce } from '../../core/simulation/linkSelectionAccept';
 import { CHOOSE_HIGHLIGHTS } from '../../core/simulation/pickerKeys';
 import { nameAtCaret, possibleMentions, stepPossible } from '../../core/simulation/possibleMentions';
+import type { DocumentNameSpans } from './documentNameSpans';
 import type { AnnotationQueue } from './annotationQueue';
 import { pickCandidate } from './candidatePicker';
 import type { AcceptCandidateArgs } from './mentionHover';
@@ -28,6 +29,8 @@ export const EDITOR_COMMAND_IDS = [
   'entityLinker.previousMention',
   'entityLinker.nextPossibleMention',
   'entityLinker.previousPossibleMention',
+  'entityLinker.nextPossibleName',
+  'entityLinker.previousPossibleName',
   'entityLinker.linkSelection',
   'entityLinker.linkSelectionAndMoveOn',
   'entityLinker.acceptAllAbove',
@@ -55,6 +58,8 @@ export interface EditorCommandServices {
   readonly linkSelectionAcceptAbove: () => number;
   readonly queue: Pick<AnnotationQueue, 'advanceFrom' | 'visit'>;
   readonly reveal: MentionReveal;
+  /** The KB's names in a document (Next / Previous Possible Name). */
+  readonly names: Pick<DocumentNameSpans, 'of'>;
   /** Drops the linking session and links open documents again with the current settings. */
   readonly reload: () => Promise<void>;
 }
@@ -163,17 +168,22 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
   /**
    * Next / Previous Possible Mention: selects the next word or name no mention covers (possibleMentions.ts), so
    * a mention the linker missed is selected in a few presses; Ctrl+Shift+Right then extends the selection and
-   * Link Selection links it.
+   * Link Selection links it. Next / Previous Possible Name (`byName`): the same stops, but a lower-case word only
+   * where the KB has a name covering it (the link thread's nameSpans), so the presses skip the common words no
+   * entity is named by; Possible Mention's stops while the KB's names cannot be had.
    */
-  const possible = (direction: 1 | -1) => (): { start: number; end: number; text: string } | undefined => {
+  const possible = (direction: 1 | -1, byName = false) => async (): Promise<{ start: number; end: number; text: string } | undefined> => {
     const editor = vscode.window.activeTextEditor;
     if (editor === undefined) return undefined;
     const { document } = editor;
+    const names = byName ? await s.names.of(document) : undefined;
+    // The editor may have changed while the names were asked for: act on the one active now.
+    if (vscode.window.activeTextEditor !== editor) return undefined;
     const text = document.getText();
-    const spans = possibleMentions(text, s.mentions.mentionsOf(document).filter((m) => m.anchored));
+    const spans = possibleMentions(text, s.mentions.mentionsOf(document).filter((m) => m.anchored), names);
     const next = stepPossible(spans, document.offsetAt(editor.selection.start), document.offsetAt(editor.selection.end), direction);
     if (next === undefined) {
-      void vscode.window.setStatusBarMessage('Entity Linker: every word of this document is a mention or a function word.', 3000);
+      void vscode.window.setStatusBarMessage(`Entity Linker: every word of this document is a mention or a ${byName ? 'word no KB name covers' : 'function word'}.`, 3000);
       return undefined;
     }
     // Anchored at the start, active at the end: Ctrl+Shift+Right extends it.
@@ -303,8 +313,10 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     'entityLinker.acceptRemaining': guarded('Accept Remaining', remaining('accepted', (document, mentions) => s.mentions.acceptMentions(document, mentions))),
     'entityLinker.nextMention': guarded('Next Mention', move(1)),
     'entityLinker.previousMention': guarded('Previous Mention', move(-1)),
-    'entityLinker.nextPossibleMention': guarded('Next Possible Mention', async () => possible(1)()),
-    'entityLinker.previousPossibleMention': guarded('Previous Possible Mention', async () => possible(-1)()),
+    'entityLinker.nextPossibleMention': guarded('Next Possible Mention', possible(1)),
+    'entityLinker.previousPossibleMention': guarded('Previous Possible Mention', possible(-1)),
+    'entityLinker.nextPossibleName': guarded('Next Possible Name', possible(1, true)),
+    'entityLinker.previousPossibleName': guarded('Previous Possible Name', possible(-1, true)),
     'entityLinker.linkSelection': guarded('Link Selection', async (arg) => linkSelected(arg, false)),
     'entityLinker.linkSelectionAndMoveOn': guarded('Link Selection and Move On', async (arg) => linkSelected(arg, true)),
     'entityLinker.acceptAllAbove': guarded('Accept All Above Threshold', async (arg, thresholdArg) => {

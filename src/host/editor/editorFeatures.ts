@@ -10,6 +10,7 @@ import type { LinkService } from '../linking/linkService';
 import { MentionService } from '../linking/mentionService';
 import { AnnotationQueue } from './annotationQueue';
 import { AnnotationStatusBar } from './annotationStatusBar';
+import { DocumentNameSpans } from './documentNameSpans';
 import type { EditorTestApi } from './editorTestApi';
 import { MentionCodeActions } from './mentionCodeActions';
 import { MentionDecorations } from './mentionDecorations';
@@ -34,6 +35,8 @@ export class EditorFeatures extends Disposable {
   readonly reveal: MentionReveal;
   /** The documents cross-document auto-advance walks (entityLinker.annotation.advanceAcrossDocuments). */
   readonly queue: AnnotationQueue;
+  /** The KB's names in each document, for Next / Previous Possible Name. */
+  readonly names: DocumentNameSpans;
 
   constructor(links: LinkService, private readonly settings: () => LinkingSettings, private readonly logger: Logger, showLog: () => void) {
     super();
@@ -64,7 +67,11 @@ export class EditorFeatures extends Disposable {
       this.annotations.close(d).catch((e: unknown) => logger.error(e as Error));
     }));
     this.register(vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()));
-    this.register(links.onDidChangeSession(() => this.decorations.refreshSoon()));
+    this.names = new DocumentNameSpans((text) => links.nameSpans(text), logger);
+    this.register(links.onDidChangeSession(() => {
+      this.decorations.refreshSoon();
+      this.names.clear();
+    }));
     for (const document of vscode.workspace.textDocuments) this.open(document);
     this.updateContext();
   }

@@ -118,6 +118,12 @@ export class LinkService extends Disposable {
     return client.request(body, options);
   }
 
+  /** The spans of `text` the KB has a name for, in any case (Next / Previous Possible Name); null when the KB is read from a store alone. */
+  async nameSpans(text: string, signal?: AbortSignal): Promise<{ start: number; end: number }[] | null> {
+    const { client } = await this.session();
+    return client.request({ kind: 'nameSpans', text }, { signal });
+  }
+
   /** Cosine similarity of a mention text and an entity text under the session's encoder, opening the session first. */
   async compareTexts(mention: string, entity: string, signal?: AbortSignal): Promise<TextComparison> {
     const { client } = await this.session();

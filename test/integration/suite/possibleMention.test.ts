@@ -7,7 +7,7 @@ import { activeEditor, openEditorWorkspace, selectedText } from './editorFixture
 
 /** "California" is in the tiny KB, "University of California" is not: the linker suggests the part of the name. */
 const NAME = 'possible/university.txt';
-const TEXT = 'She studied at the University of California and then moved to New York.\nHer brother was Mayor of Southampton.\n';
+const TEXT = 'She studied at the University of California and then moved to New York.\nHer brother was Mayor of Southampton.\nWe picked a ripe green apple there.\n';
 
 suite('Entity Linker: Possible Mention selects the name around a suggestion and the name after a particle', () => {
   let api: HostTestApi;
@@ -21,6 +21,8 @@ suite('Entity Linker: Possible Mention selects the name around a suggestion and 
       fs.mkdirSync(path.join(r, 'possible'), { recursive: true });
       fs.writeFileSync(path.join(r, NAME), TEXT);
     }));
+    // What earlier suites taught (a learned form would be a suggestion, so no possible mention).
+    await vscode.commands.executeCommand('entityLinker.forgetLearning', { ask: false });
   });
 
   suiteTeardown(async () => {
@@ -58,5 +60,26 @@ suite('Entity Linker: Possible Mention selects the name around a suggestion and 
     assert.equal(selected(), 'Southampton');
     await vscode.commands.executeCommand('entityLinker.previousPossibleMention');
     assert.equal(selected(), 'Mayor of Southampton');
+  });
+
+  test('Next / Previous Possible Name skip the lower-case words no KB name covers ("apple" is the tiny KB\'s fruit; "green" before it may start a compound); Possible Mention stops at each', async function () {
+    this.timeout(60_000);
+    const editor = activeEditor();
+    const shown = api.mentions(editor.document.uri.toString()).map((m) => m.text);
+    assert.ok(!shown.includes('apple'), `lower-case "apple" is no suggestion in names mode (mentions: ${JSON.stringify(shown)})`);
+    const from = editor.document.positionAt(TEXT.indexOf(' a ripe'));
+    editor.selection = new vscode.Selection(from, from);
+    await vscode.commands.executeCommand('entityLinker.nextPossibleMention');
+    assert.equal(selected(), 'ripe', 'Possible Mention stops at every content word');
+    editor.selection = new vscode.Selection(from, from);
+    await vscode.commands.executeCommand('entityLinker.nextPossibleName');
+    assert.equal(selected(), 'green', 'Possible Name skips "ripe": the first stop is the word right before the KB name');
+    await vscode.commands.executeCommand('entityLinker.nextPossibleName');
+    assert.equal(selected(), 'apple');
+    await vscode.commands.executeCommand('entityLinker.previousPossibleName');
+    await vscode.commands.executeCommand('entityLinker.previousPossibleName');
+    assert.equal(selected(), 'Southampton', 'back over "green", then "ripe" and "picked" to the name of the line before');
+    await vscode.commands.executeCommand('entityLinker.previousPossibleMention');
+    assert.equal(selected(), 'Mayor of Southampton', 'the capitalised stops are the same');
   });
 });
