@@ -8,7 +8,7 @@
  * Training files are made leak-free against both oke eval files (leakFreeTraining.ts: oke-2016-train holds 88 of
  * the 101 oke-2015-eval documents); an eval file (oke-2015-eval, oke-2016-eval) is read whole, as `simulate` reads it.
  * Variants: default (DEFAULT_EDITOR_FLOW, the editor as it ships), possible-names (Next / Previous Possible Name besides
- * Possible Mention: EditorFlow.possibleNames).
+ * Possible Mention: EditorFlow.possibleNames; the default since the editor has them), no-possible-names (without them).
  */
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -32,6 +32,7 @@ const quiet: Logger = { trace: () => undefined, debug: () => undefined, info: ()
 const VARIANTS: Record<string, EditorFlow> = {
   default: DEFAULT_EDITOR_FLOW,
   'possible-names': { ...DEFAULT_EDITOR_FLOW, possibleNames: true },
+  'no-possible-names': { ...DEFAULT_EDITOR_FLOW, possibleNames: false },
 };
 
 async function main(): Promise<void> {

@@ -59,9 +59,9 @@ a decided form recurs in it) and without. Estimates the effort of a project befo
   --no-link-selection-moves-on
                        a document whose last action links a missed mention is left with Next Unresolved (default:
                        by that Link Selection, with Link Selection and Move On)
-  --possible-names     the editor has Next / Previous Possible Name too: the stops of Possible Mention but for the
-                       lower-case words no KB name covers; a missed mention is reached with the pair that takes
-                       fewer presses (default: Possible Mention only; the editor does not have them yet)
+  --no-possible-names  a missed mention is reached with Next / Previous Possible Mention only (default: also with the
+                       editor's Next / Previous Possible Name, the same stops but for the lower-case words no KB name
+                       covers, whichever pair takes fewer presses)
   --accept-above P     press Accept All Above Threshold (one key) in each document at confidence P; every wrong
                        acceptance costs reaching it and its correction (default: not used)
   --top-k N            ranked candidates shown per mention (default 5, as the editor's linking.topK)
@@ -95,7 +95,7 @@ export const simulateCommand: CliCommand = {
       'no-accept-remaining': { type: 'boolean' },
       'no-link-at-caret': { type: 'boolean' },
       'no-link-selection-moves-on': { type: 'boolean' },
-      'possible-names': { type: 'boolean' },
+      'no-possible-names': { type: 'boolean' },
       'skip-invalid': { type: 'boolean' },
       json: { type: 'boolean' },
     }, USAGE);
@@ -116,7 +116,7 @@ export const simulateCommand: CliCommand = {
       retrainEvery: parsePositiveInt('retrain-every', values['retrain-every'], DEFAULT_SIMULATION_OPTIONS.retrainEvery),
       blockSize: parsePositiveInt('block', values.block, DEFAULT_SIMULATION_OPTIONS.blockSize),
       order,
-      flow: { ...(values['legacy-flow'] === true ? LEGACY_EDITOR_FLOW : DEFAULT_EDITOR_FLOW), ...(linkSelectionAcceptAbove === undefined ? {} : { linkSelectionAcceptAbove }), ...(values['no-reject-remaining'] === true ? { rejectRemaining: false } : {}), ...(values['no-accept-remaining'] === true ? { acceptRemaining: false } : {}), ...(values['no-link-at-caret'] === true ? { linkAtCaret: false } : {}), ...(values['no-link-selection-moves-on'] === true ? { linkSelectionMovesOn: false } : {}), ...(values['possible-names'] === true ? { possibleNames: true } : {}) },
+      flow: { ...(values['legacy-flow'] === true ? LEGACY_EDITOR_FLOW : DEFAULT_EDITOR_FLOW), ...(linkSelectionAcceptAbove === undefined ? {} : { linkSelectionAcceptAbove }), ...(values['no-reject-remaining'] === true ? { rejectRemaining: false } : {}), ...(values['no-accept-remaining'] === true ? { acceptRemaining: false } : {}), ...(values['no-link-at-caret'] === true ? { linkAtCaret: false } : {}), ...(values['no-link-selection-moves-on'] === true ? { linkSelectionMovesOn: false } : {}), ...(values['no-possible-names'] === true ? { possibleNames: false } : {}) },
       ...(threshold === undefined ? {} : { acceptAllThreshold: threshold }),
       signal,
     };

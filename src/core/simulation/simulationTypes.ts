@@ -117,7 +117,7 @@ export interface EditorFlow {
 /** The editor's default of entityLinker.annotation.linkSelectionAcceptAbove (package.json). */
 export const LINK_SELECTION_ACCEPT_ABOVE = 0.7;
 
-export const DEFAULT_EDITOR_FLOW: EditorFlow = { acrossDocuments: true, possibleMentions: true, linkSelectionAcceptAbove: LINK_SELECTION_ACCEPT_ABOVE, rejectRemaining: true, acceptRemaining: true, linkAtCaret: true, linkSelectionMovesOn: true };
+export const DEFAULT_EDITOR_FLOW: EditorFlow = { acrossDocuments: true, possibleMentions: true, linkSelectionAcceptAbove: LINK_SELECTION_ACCEPT_ABOVE, rejectRemaining: true, acceptRemaining: true, linkAtCaret: true, linkSelectionMovesOn: true, possibleNames: true };
 export const LEGACY_EDITOR_FLOW: EditorFlow = { acrossDocuments: false, possibleMentions: false };
 
 export interface SimulationOptions {
