@@ -107,8 +107,15 @@ export class Gazetteer {
    * `saved`: the dictionary of a Gazetteer built earlier from the same entities with the same minNameLength and
    * maxNameTokens (a snapshot, see gazetteerSaved.ts); its trie is then built lazily, per first token.
    */
-  constructor(entities: readonly Entity[], options: Partial<DetectionOptions> = {}, saved?: GazetteerSaved) {
+  constructor(entities: readonly Entity[], options: Partial<DetectionOptions> = {}, saved?: GazetteerSaved, shared?: Gazetteer) {
     this.options = { ...DEFAULT_DETECTION, ...options };
+    if (shared !== undefined) {
+      // A view of another dictionary (inMode): its trie and variants, built once, matched with these options.
+      this.root = shared.root;
+      this.variantByKey = shared.variantByKey;
+      this.nameCount = shared.nameCount;
+      return;
+    }
     if (saved !== undefined) {
       this.root.children = new LazyTrieRoot(saved);
       this.nameCount = saved.nameCount;
@@ -122,6 +129,15 @@ export class Gazetteer {
       for (const name of entityNames(e)) this.addName(name, row);
     });
     if (this.options.fuzzy) this.fuzzyIndex = new FuzzyTokenIndex(this.nameTokens, this.options.fuzzyMinLength);
+  }
+
+  /**
+   * The same dictionary matched in another mode, without fuzzy matching: its trie is shared, nothing is built (the
+   * KB's names in any case over a text for Next Possible Name: 'all-words' over the linker's 'names' dictionary).
+   * Only the match-time options change; the name-time ones (minNameLength, maxNameTokens) stay this one's.
+   */
+  inMode(mode: DetectionMode): Gazetteer {
+    return new Gazetteer([], { ...this.options, mode, fuzzy: false }, undefined, this);
   }
 
   private addName(name: string, row: number): void {

@@ -13,7 +13,7 @@ import type { DecisionAction, OnlineLearning, SimulatedDecision, SimulationLinke
 /** The real linker as the simulated editor uses it: `topK` candidates per mention (with their vectors), the picker's KB search. */
 export function simulationLinker(linker: Linker, kb: KnowledgeBase, topK: number): SimulationLinker {
   const search = new KbSearch(kb.entities, () => linker.lexical);
-  // Built on first use (a second dictionary): only a flow with Possible Name asks for the KB's name spans.
+  // On first use: only a flow with Possible Name asks for the KB's name spans.
   let names: ((text: string) => Span[]) | undefined;
   return {
     // With their in-context vectors, as the editor asks for them after a decision: confirmed mentions feed the exemplar memory.
@@ -21,7 +21,7 @@ export function simulationLinker(linker: Linker, kb: KnowledgeBase, topK: number
     linkSpans: (text, spans, decided) => linker.linkSpans(text, spans, { topK, mentionVectors: true, context: { decisions: [...decided] } }),
     searchKb: (query, limit) => search.rows(query, limit).map((row) => kb.entities[row].id),
     titleOf: (id) => kb.get(id)?.title,
-    nameSpans: (text) => (names ??= kbNameSpans(kb.entities, linker.detector.gazetteer.options))(text),
+    nameSpans: (text) => (names ??= kbNameSpans(linker.detector.gazetteer))(text),
   };
 }
 

@@ -86,7 +86,7 @@ export class LinkerRequestHandler {
       case 'nameSpans': {
         const session = this.require();
         if (!session.hasKb) return null;
-        this.nameSpansOf ??= kbNameSpans(session.kb.entities, session.linker.detector.gazetteer.options);
+        this.nameSpansOf ??= kbNameSpans(session.linker.detector.gazetteer);
         return this.nameSpansOf(request.text);
       }
     }
