@@ -14,7 +14,9 @@
  * options are chosen; --cv-seeds=N repeats it over N fold assignments), then on the eval files; --cv: the
  * cross-validation rows only; --only=A|B: rows whose name ends with A or B; --errors: each false positive and
  * missed gold of the chosen row (--errors-new: of the new chosen row; with --only, of those rows) with its top
- * entity's KB type; --classes: the eval rows of --only with strict P / R on role words and on the other spans.
+ * entity's KB type; --classes: the eval rows of --only with strict P / R on role words and on the other spans;
+ * --cv-errors: the training CV's errors classified (a miss below the threshold with the feature contributions that
+ * placed it there, explain()); --examples: the scorer's training examples (see EXAMPLES).
  *
  * Gold: elevant labels mapped to wiki11k by title (as bench/quality.ts); only in-KB golds count (e2eMetrics.ts:
  * a prediction with an entity on a NIL or out-of-KB gold span is a false positive; NIL predictions are not
@@ -28,7 +30,7 @@ import * as path from 'node:path';
 import type { MentionDetector } from '../src/core/detection/mentionDetector';
 import { AnnotationConventions, conventionShape } from '../src/core/detection/annotationConventions';
 import { MentionScorer } from '../src/core/detection/mentionScorer';
-import { MENTION_FEATURE_NAMES } from '../src/core/detection/mentionFeatures';
+import { MENTION_FEATURE_NAMES, withMemory } from '../src/core/detection/mentionFeatures';
 import { LearnedDetection } from '../src/core/detection/learnedDetection';
 import { chainDecisions } from '../src/core/detection/chainConvention';
 import { AnnotatorMemory } from '../src/core/learning/annotatorMemory';
@@ -96,7 +98,7 @@ interface Config {
   readonly personNoun?: boolean;
   /** Session 7 probe: the scorer's insideLongerName weight set to -20 (a part of a longer capitalised name is never a mention). */
   readonly dropParts?: boolean;
-  /** Mention scorer fit options (session 6: regularisation, threshold); the defaults where absent, but threshold 'auto' (before session 9). */
+  /** Mention scorer fit options (session 6: regularisation, threshold); the defaults where absent, but threshold 'auto' (before session 9) and no type context (before session 9, round 2). */
   readonly fit?: Partial<MentionFitOptions>;
   /**
    * Session 8: what a gold span whose entity wiki11k lacks (out-of-KB) or a NIL span teaches the scorer: 'negative'
@@ -110,6 +112,10 @@ interface Config {
   readonly rolesPastConventions?: boolean;
   /** Session 9: MentionDetector.articlesYield (a match opening with a lower-case article yields to a longer one after it). */
   readonly articlesYield?: boolean;
+  /** Session 9, round 2: MentionDetector.chainContext (the type memory keeps comma-chain parts apart). */
+  readonly chainContext?: boolean;
+  /** Session 9, round 2: MentionCues.articleInName ("the District" of "District of Connecticut" inside a longer name). */
+  readonly articleInName?: boolean;
 }
 
 const COREFERENCE = process.argv.includes('--coreference');
@@ -126,6 +132,11 @@ const ERRORS = process.argv.includes('--errors');
  * conventions, NIL) and counted over the folds of --cv-seeds fold assignments; the eval files are not touched.
  */
 const CV_ERRORS = process.argv.includes('--cv-errors');
+/**
+ * --examples: the scorer's training examples of the rows of --only (--cv too), on all training documents, one TSV line
+ * each: EX, label, type key (its memory key), insideLongerName, surface; the eval files are not touched.
+ */
+const EXAMPLES = process.argv.includes('--examples');
 
 /** With --coreference: the scorer + proposals configurations, without and with coreference. */
 function configs(): readonly Config[] {
@@ -137,7 +148,7 @@ function configs(): readonly Config[] {
 /** --only=A|B: only the rows whose name ends with A or B. */
 function allConfigs(): readonly Config[] {
   if (ERRORS && !process.argv.some((a) => a.startsWith('--only='))) return CONFIGS.filter((c) => c.name === (process.argv.includes('--errors-new') ? NEW_CHOSEN : CHOSEN));
-  if (NEW || CV || CV_ERRORS || ERRORS || CLASSES) return [...CONFIGS, ...SESSION6, ...SESSION7, ...SESSION8, ...SESSION9].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
+  if (NEW || CV || CV_ERRORS || ERRORS || CLASSES) return [...CONFIGS, ...SESSION6, ...SESSION7, ...SESSION8, ...SESSION9, ...SESSION9B].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
   if (!COREFERENCE) return CONFIGS;
   return CONFIGS.filter((c) => c.scorer && c.detection.proposals !== false && c.detection.fuzzy !== true).flatMap((c) => [c, { ...c, name: `${c.name} + coreference`, coreference: true }]);
 }
@@ -212,6 +223,18 @@ const SESSION9: readonly Config[] = [
   { ...DEFAULT_ROW_8, name: `${DEFAULT_ROW_8.name} + roles past conventions + articles yield`, rolesPastConventions: true, articlesYield: true },
 ];
 
+/** The default detection since session 9 (roles past conventions, articles yield, smoothed threshold). */
+const DEFAULT_ROW_9 = SESSION9[4];
+
+/** Session 9, round 2 (e2e helper): pieces on the session-9 default. */
+const SESSION9B: readonly Config[] = [
+  { ...DEFAULT_ROW_9, name: `${DEFAULT_ROW_9.name} + type context`, fit: { threshold: 'smoothed', typeContext: true } },
+  { ...DEFAULT_ROW_9, name: `${DEFAULT_ROW_9.name} + type and surface context`, fit: { threshold: 'smoothed', typeContext: true, contextMemory: true } },
+  { ...DEFAULT_ROW_9, name: `${DEFAULT_ROW_9.name} + chain context`, chainContext: true },
+  { ...DEFAULT_ROW_9, name: `${DEFAULT_ROW_9.name} + type context + chain context`, fit: { threshold: 'smoothed', typeContext: true }, chainContext: true },
+  { ...DEFAULT_ROW_9, name: `${DEFAULT_ROW_9.name} + type context + chain context + article in name`, fit: { threshold: 'smoothed', typeContext: true }, chainContext: true, articleInName: true },
+];
+
 async function main(): Promise<void> {
   const kbFile = path.join(DATA, 'wiki11k/Wiki.txt');
   const goldFile = (name: string): string => path.join(DATA, 'elevant', `${name}.benchmark.jsonl`);
@@ -271,6 +294,13 @@ async function main(): Promise<void> {
         await classifyErrors(linker, split[k], mapGold, counts, `${seed}.${k}`);
       }
       console.log(`\n${config.name}, training 2-fold CV x ${CV_SEEDS}: ${[...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join('; ')}`);
+      continue;
+    }
+    if (EXAMPLES) {
+      const names = withTrainingNames(context.kb, train, context.mapGold);
+      const { linker } = await trainedLinker(config, train, context);
+      const inside = MENTION_FEATURE_NAMES.indexOf('insideLongerName');
+      for (const e of trainingExamples(linker.detector, train, context.mapGold, config.notInKb, names)) console.log(`EX\t${e.label ? 1 : 0}\t${e.type}\t${e.features[inside]}\t${e.surface}`);
       continue;
     }
     if (CV || NEW) {
@@ -347,11 +377,12 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
   const names = config.learnedNames ? (train === c.train ? c.learnedKb : withTrainingNames(c.kb, train, c.mapGold)) : c.kb;
   const linker = new Linker({ kb: names, encoder: c.encoder, index: c.index, entityVector: (row) => c.index.vector(row), rankerWeights: c.weights, options: { detection: config.detection, coreference: { detect: config.coreference === true } } });
   linker.detector.surnames = config.surnames === true;
-  linker.detector.cues = { personNoun: config.cues === true || config.personNoun === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true };
+  linker.detector.cues = { personNoun: config.cues === true || config.personNoun === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true, articleInName: config.articleInName === true };
   if (config.articles !== undefined) linker.detector.articles = config.articles;
   linker.detector.roleTitles = config.roleTitles === true;
   linker.detector.rolesPastConventions = config.rolesPastConventions === true;
   linker.detector.articlesYield = config.articlesYield === true;
+  linker.detector.chainContext = config.chainContext === true;
   if (config.chains === true) linker.detector.learned = chainConvention(train, c.mapGold, (id) => names.entities.findIndex((e) => e.id === id));
   let note = '';
   if (config.scorer) {
@@ -366,7 +397,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
         examples.push(...trainingExamples(inner.detector, folds(train)[k], c.mapGold));
       }
     } else examples = trainingExamples(linker.detector, train, c.mapGold, config.notInKb, names);
-    const fitted = MentionScorer.fit(examples, { threshold: 'auto', ...config.fit });
+    const fitted = MentionScorer.fit(examples, { threshold: 'auto', typeContext: false, ...config.fit });
     const inside = MENTION_FEATURE_NAMES.indexOf('insideLongerName');
     const scorer = config.dropParts === true ? MentionScorer.fromJSON({ ...fitted.toJSON(), weights: fitted.weights.map((w, k) => (k === inside ? -20 : w)) }) : fitted;
     linker.setMentionScorer(scorer);
@@ -536,9 +567,25 @@ async function classifyErrors(linker: Linker, docs: readonly GoldDocument[], map
       else c = 'FN not a candidate';
       count(c);
       const e = byId.get(g.ids[0] ?? '');
-      console.log(`${fold}\t${c}\t${m.text}\t${e?.title ?? ''}\t${e?.type ?? ''}\tp=${(cand?.probability ?? NaN).toFixed(2)}\t${near === undefined ? '' : `near "${near.text}"`}\t\t${at(m)}`);
+      console.log(`${fold}\t${c}\t${m.text}\t${e?.title ?? ''}\t${e?.type ?? ''}\tp=${(cand?.probability ?? NaN).toFixed(2)}\t${near === undefined ? '' : `near "${near.text}"`}\t${c === 'FN below threshold' ? explain(linker, doc.text, m) : ''}\t${at(m)}`);
     }
   }
+}
+
+/**
+ * Why the scorer put a span where it did: the feature contributions (weight x value, memory included) that pull
+ * it down most and up most, and the surface and type memory counts it met.
+ */
+function explain(linker: Linker, text: string, span: { start: number; end: number }): string {
+  const scorer = linker.mentionScorer;
+  const example = linker.detector.examples(text, [{ ...span, label: true }])[0];
+  if (scorer === undefined || example === undefined) return '';
+  const inside = example.features[MENTION_FEATURE_NAMES.indexOf('insideLongerName')] === 1;
+  const surface = scorer.memoryOf(example.surface, inside);
+  const type = scorer.typeMemoryOf(example.type ?? '', inside);
+  const x = withMemory(example.features, surface, type);
+  const parts = MENTION_FEATURE_NAMES.map((n, k) => ({ n, v: scorer.weights[k] * x[k] })).filter((c) => c.n !== 'bias' && Math.abs(c.v) >= 0.3).sort((a, b) => a.v - b.v);
+  return `[${parts.map((c) => `${c.n} ${c.v.toFixed(1)}`).join(', ')}; surface +${surface.positive}/-${surface.negative}, type ${example.type} +${type.positive}/-${type.negative}]`;
 }
 
 main().catch((e: unknown) => {

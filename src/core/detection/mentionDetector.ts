@@ -5,7 +5,7 @@ import type { Token } from '../linker/tokens';
 import { tokenize } from '../linker/tokens';
 import type { Span } from '../linker/types';
 import { FUNCTION_WORDS, isFunctionWord, isSentenceStart } from './functionWords';
-import { DEFAULT_MENTION_CUES, mentionFeatures, typeKey } from './mentionFeatures';
+import { CHAIN_PART, DEFAULT_MENTION_CUES, commaChainPart, mentionFeatures, typeKey } from './mentionFeatures';
 import type { MentionCues } from './mentionFeatures';
 import type { SpanEvidence } from './mentionFeatures';
 import type { MentionExample, MentionScorer } from './mentionScorer';
@@ -87,6 +87,12 @@ export class MentionDetector {
    * City" of "the City of London": dictionaryMatches). On by default (session 9, BENCHMARKS.md "Session 9 (e2e)").
    */
   articlesYield = true;
+  /**
+   * The scorer's type memory keeps parts of comma chains of names ("Missouri" of "Moberly, Missouri") apart from
+   * names standing alone (commaChainPart; the type key gets CHAIN_PART). On by default (session 9, round 2, with the
+   * scorer's typeContext: BENCHMARKS.md "Session 9 (e2e, round 2)").
+   */
+  chainContext = true;
 
   constructor(init: MentionDetectorInit) {
     this.surnames = init.surnames ?? false;
@@ -116,7 +122,7 @@ export class MentionDetector {
         if (!suppressed) out.push(marked);
         continue;
       }
-      const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies, this.entities, runs, this.cues), surfaceKey(tokens, c), typeKey(c, this.entities));
+      const probability = scorer.probability(mentionFeatures(text, tokens, c, this.frequencies, this.entities, runs, this.cues), surfaceKey(tokens, c), this.typeOf(tokens, c));
       // A form the annotator rejected comes back only when the scorer is as sure of it as the cost model lets
       // an unsure span in (keyCosts.ts, detectionOperatingPoint): its probability reaches 1 - the threshold.
       if (role || probability >= (suppressed ? Math.max(scorer.threshold, 1 - scorer.threshold) : scorer.threshold)) out.push({ ...marked, probability });
@@ -177,13 +183,19 @@ export class MentionDetector {
         out.push({
           features: mentionFeatures(text, tokens, evidence, this.frequencies, this.entities, runs, this.cues),
           surface: surfaceKey(tokens, evidence),
-          type: typeKey(evidence, this.entities),
+          type: this.typeOf(tokens, evidence),
           label: s.label,
           ...(group === undefined ? {} : { group }),
         });
       }
     }
     return out;
+  }
+
+  /** The type memory's key of a span: its KB types (typeKey), marked as a chain part with chainContext. */
+  private typeOf(tokens: readonly Token[], span: SpanEvidence): string {
+    const key = typeKey(span, this.entities);
+    return this.chainContext && commaChainPart(tokens, span.first, span.last) ? `${key}${CHAIN_PART}` : key;
   }
 
   private candidates(text: string, tokens: readonly Token[], propose: boolean, learnedForms = this.learned): Candidate[] {

@@ -72,6 +72,8 @@ export interface SurfaceCounts {
   readonly negative: number;
 }
 
+/** Lower-case articles a dictionary match may open with ("the City"), for MentionCues.articleInName. */
+const LOWER_ARTICLES: ReadonlySet<string> = new Set(['the', 'a', 'an']);
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'his', 'her', 'its', 'their', 'our', 'my', 'your']);
 const PREPOSITIONS = new Set(['of', 'in', 'at', 'from', 'to', 'by', 'on', 'for', 'with', 'into', 'near', 'between']);
 
@@ -114,6 +116,21 @@ export function typeKey(span: Pick<SpanEvidence, 'rows' | 'fromGazetteer'>, enti
   if (!span.fromGazetteer) return PROPOSED_TYPE;
   const types = [...new Set(span.rows.map((r) => entities?.[r]?.type).filter((t): t is string => t !== undefined && t !== ''))].sort();
   return types.length === 0 ? '(untyped)' : types.join('|');
+}
+
+/** Appended to a span's type key when it is a part of a comma chain of names (MentionDetector.chainContext). */
+export const CHAIN_PART = '\u0001chain';
+
+/**
+ * True when tokens first..last are one part of a comma chain of capitalised names: a comma right after the span
+ * followed by a capitalised word, or one right before it preceded by one ("Cullompton" and "Devon" of
+ * "Cullompton, Devon"; "Missouri" of "Moberly, Missouri"). Annotators treat such parts their own way (the chain
+ * whole or each part), unlike a name standing alone.
+ */
+export function commaChainPart(tokens: readonly Token[], first: number, last: number): boolean {
+  const comma = (i: number): boolean => tokens[i] !== undefined && !tokens[i].word && tokens[i].surface === ',';
+  const capital = (i: number): boolean => tokens[i] !== undefined && isCapitalised(tokens[i]);
+  return (comma(last + 1) && capital(last + 2)) || (comma(first - 1) && capital(first - 2));
 }
 
 /** The run (sorted, not overlapping) that strictly contains tokens first..last, if any; binary search. */
@@ -219,9 +236,16 @@ export interface MentionCues {
    * +0.1 / -0.4 on oke-2015-eval / oke-2016-eval; simulate keys unchanged (bench/endToEnd.ts, BENCHMARKS.md).
    */
   readonly personTitle?: boolean;
+  /**
+   * A span opening with a lower-case article ("the District") is part of a longer name when the rest is
+   * (insideLongerName of "District" in "District of Connecticut"); without it the article, which no capitalised run
+   * holds, keeps such a span outside every longer name (absent: false).
+   */
+  readonly articleInName?: boolean;
 }
 
-export const DEFAULT_MENTION_CUES: MentionCues = { personNoun: false, titleBeforeName: false, personTitle: true };
+/** articleInName on since session 9, round 2 (BENCHMARKS.md "Session 9 (e2e, round 2)": training CV +1.1 / +1.2). */
+export const DEFAULT_MENTION_CUES: MentionCues = { personNoun: false, titleBeforeName: false, personTitle: true, articleInName: true };
 
 /** The feature vector of one span, in MENTION_FEATURE_NAMES order, with an empty memory. */
 export function mentionFeatures(
@@ -244,6 +268,7 @@ export function mentionFeatures(
   const counts = frequencies?.of(lemma) ?? { noun: 0, other: 0 };
   const common = Math.min(1, Math.log1p(counts.noun + counts.other) / 6);
   const prev = neighbourWord(tokens, span.first, -1);
+  const nameFirst = cues.articleInName === true && span.first < span.last && LOWER_ARTICLES.has(tokens[span.first].surface) ? span.first + 1 : span.first;
   const next = neighbourWord(tokens, span.last, 1);
   const f: Record<MentionFeatureName, number> = {
     bias: 1,
@@ -267,7 +292,7 @@ export function mentionFeatures(
     ambiguity: Math.min(1, Math.log1p(span.rows.length) / 3),
     prevCapitalised: prev !== undefined && isCapitalised(prev) && !isSentenceStart(text, tokens, span.first - 1) ? 1 : 0,
     nextCapitalised: next !== undefined && isCapitalised(next) ? 1 : 0,
-    insideLongerName: insideLongerName(tokens, runs, span.first, span.last, cues.titleBeforeName ? frequencies : undefined) && !(cues.personTitle === true && frequencies !== undefined && titleOrNameOfRun(tokens, runs, span.first, span.last, frequencies)) ? 1 : 0,
+    insideLongerName: insideLongerName(tokens, runs, nameFirst, span.last, cues.titleBeforeName ? frequencies : undefined) && !(cues.personTitle === true && frequencies !== undefined && titleOrNameOfRun(tokens, runs, span.first, span.last, frequencies)) ? 1 : 0,
     prevDeterminer: prev !== undefined && DETERMINERS.has(prev.folded) ? 1 : 0,
     prevPreposition: prev !== undefined && PREPOSITIONS.has(prev.folded) ? 1 : 0,
     exactTitle: span.rows.some((r) => entities?.[r]?.title === surface) ? 1 : 0,

@@ -49,13 +49,20 @@ export interface MentionFitOptions {
    * "Turin" alone. False: one count per form wherever it stands.
    */
   readonly contextMemory: boolean;
+  /**
+   * The type memory keeps spans standing alone apart from spans inside a longer capitalised name, as
+   * contextMemory does for surfaces: "Illinois" of "University of Illinois", a negative there, says nothing of a
+   * place named alone. False: one count per type key wherever the span stands.
+   */
+  readonly typeContext: boolean;
 }
 
 /**
  * threshold 'smoothed' since session 9 (bench/endToEnd.ts, BENCHMARKS.md "Session 9 (e2e)"): end-to-end F1 on the OKE
- * training CV +0.7 (random folds x 4) / +3.4 (by file) over 'auto'.
+ * training CV +0.7 (random folds x 4) / +3.4 (by file) over 'auto'. typeContext on since session 9, round 2
+ * ("Session 9 (e2e, round 2)"): +2.0 / +1.3 on the same CVs.
  */
-export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'smoothed', proposals: true, dictionaryPrior: 0, contextMemory: false };
+export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'smoothed', proposals: true, dictionaryPrior: 0, contextMemory: false, typeContext: true };
 
 /** The JSON form (`toJSON` / `MentionScorer.fromJSON`). */
 export interface MentionScorerJson {
@@ -75,6 +82,8 @@ export interface MentionScorerJson {
   readonly dictionaryPrior?: number;
   /** MentionFitOptions.contextMemory (absent: false); the surfaces' keys then carry INSIDE_NAME for a form inside a longer name. */
   readonly contextMemory?: boolean;
+  /** MentionFitOptions.typeContext (absent: false); the types' keys then carry INSIDE_NAME for a span inside a longer name. */
+  readonly typeContext?: boolean;
 }
 
 const FROM_GAZETTEER = MENTION_FEATURE_NAMES.indexOf('fromGazetteer');
@@ -112,6 +121,8 @@ export class MentionScorer {
     readonly dictionaryPrior = 0,
     /** MentionFitOptions.contextMemory. */
     readonly contextMemory = false,
+    /** MentionFitOptions.typeContext. */
+    readonly typeContext = false,
   ) {}
 
   static fit(examples: readonly MentionExample[], options: Partial<MentionFitOptions> = {}): MentionScorer {
@@ -121,12 +132,13 @@ export class MentionScorer {
     // Counts per key and group, to leave an example's own group out.
     const byGroup = new Map<string, SurfaceCounts>();
     const keyOf = (e: MentionExample): string => memoryKey(e.surface, e.features, o.contextMemory);
+    const typeOf = (e: MentionExample): string => memoryKey(e.type ?? '', e.features, o.typeContext);
     for (const e of examples) {
       add(memory, keyOf(e), e.label);
-      add(typeMemory, e.type ?? '', e.label);
+      add(typeMemory, typeOf(e), e.label);
       if (e.group !== undefined) {
         add(byGroup, `s\u0000${e.group}\u0000${keyOf(e)}`, e.label);
-        add(byGroup, `t\u0000${e.group}\u0000${e.type ?? ''}`, e.label);
+        add(byGroup, `t\u0000${e.group}\u0000${typeOf(e)}`, e.label);
       }
     }
     const dims = MENTION_FEATURE_NAMES.length;
@@ -134,12 +146,12 @@ export class MentionScorer {
     const rows = examples.map((e) => {
       if (e.features.length !== dims) throw new LinkerError('usage', `A mention example has ${e.features.length} features; the scorer expects ${dims}.`);
       const ownSurface = e.group === undefined ? self(e) : (byGroup.get(`s\u0000${e.group}\u0000${keyOf(e)}`) ?? EMPTY);
-      const ownType = e.group === undefined ? self(e) : (byGroup.get(`t\u0000${e.group}\u0000${e.type ?? ''}`) ?? EMPTY);
-      return withMemory(e.features, minus(memory.get(keyOf(e)), ownSurface), minus(typeMemory.get(e.type ?? ''), ownType));
+      const ownType = e.group === undefined ? self(e) : (byGroup.get(`t\u0000${e.group}\u0000${typeOf(e)}`) ?? EMPTY);
+      return withMemory(e.features, minus(memory.get(keyOf(e)), ownSurface), minus(typeMemory.get(typeOf(e)), ownType));
     });
     const w = newtonLogistic(rows, examples.map((e) => e.label), o.l2, o.iterations);
     const threshold = typeof o.threshold === 'number' ? o.threshold : bestThreshold(rows.map((x) => sigmoid(dot(w, x))), examples, o.threshold === 'smoothed');
-    return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals, Math.max(0, o.dictionaryPrior), o.contextMemory);
+    return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals, Math.max(0, o.dictionaryPrior), o.contextMemory, o.typeContext);
   }
 
   static fromJSON(json: unknown, source = 'mention scorer'): MentionScorer {
@@ -152,7 +164,7 @@ export class MentionScorer {
       throw new LinkerError('usage', `${source} was fitted with other features than this version uses (${names.length}: ${names.join(', ')}).`, { hint: 'Refit it from the stored decisions.' });
     }
     if (typeof j.threshold !== 'number' || !Array.isArray(j.surfaces) || !Array.isArray(j.types)) throw new LinkerError('usage', `${source} lacks its threshold or memory.`);
-    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0, j.proposals !== false, typeof j.dictionaryPrior === 'number' && j.dictionaryPrior > 0 ? j.dictionaryPrior : 0, j.contextMemory === true);
+    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0, j.proposals !== false, typeof j.dictionaryPrior === 'number' && j.dictionaryPrior > 0 ? j.dictionaryPrior : 0, j.contextMemory === true, j.typeContext === true);
   }
 
   toJSON(): MentionScorerJson {
@@ -168,6 +180,7 @@ export class MentionScorer {
       proposals: this.judgesProposals,
       ...(this.dictionaryPrior > 0 ? { dictionaryPrior: this.dictionaryPrior } : {}),
       ...(this.contextMemory ? { contextMemory: true } : {}),
+      ...(this.typeContext ? { typeContext: true } : {}),
     };
   }
 
@@ -179,14 +192,14 @@ export class MentionScorer {
     return this.memory.get(inside && this.contextMemory ? `${surface}${INSIDE_NAME}` : surface) ?? EMPTY;
   }
 
-  /** Decisions remembered for spans whose entities have this type key. */
-  typeMemoryOf(type: string): SurfaceCounts {
-    return this.typeMemory.get(type) ?? EMPTY;
+  /** Decisions remembered for spans whose entities have this type key (with typeContext, standing alone; `inside`: inside a longer name). */
+  typeMemoryOf(type: string, inside = false): SurfaceCounts {
+    return this.typeMemory.get(inside && this.typeContext ? `${type}${INSIDE_NAME}` : type) ?? EMPTY;
   }
 
   /** Probability that the span is a mention; `features` as from mentionFeatures (its memory entries are replaced). */
   probability(features: readonly number[], surface: string, type = ''): number {
-    const p = sigmoid(dot(this.weights, withMemory(features, this.memory.get(memoryKey(surface, features, this.contextMemory)) ?? EMPTY, this.typeMemoryOf(type))));
+    const p = sigmoid(dot(this.weights, withMemory(features, this.memory.get(memoryKey(surface, features, this.contextMemory)) ?? EMPTY, this.typeMemory.get(memoryKey(type, features, this.typeContext)) ?? EMPTY)));
     const n = this.exampleCount;
     const prior = this.dictionaryPrior;
     return prior > 0 && features[FROM_GAZETTEER] === 1 ? (n * p + prior) / (n + prior) : p;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MentionDetector } from '../../../src/core/detection/mentionDetector';
-import { MENTION_FEATURE_NAMES } from '../../../src/core/detection/mentionFeatures';
+import { CHAIN_PART, MENTION_FEATURE_NAMES } from '../../../src/core/detection/mentionFeatures';
 import { MentionScorer } from '../../../src/core/detection/mentionScorer';
 import { capitalisedRuns } from '../../../src/core/detection/spanProposals';
 import { Gazetteer } from '../../../src/core/linker/gazetteer';
@@ -144,4 +144,17 @@ void test('a match opening with a lower-case article yields to a longer name sta
   assert.deepEqual(found[0].rows, [1]);
   d.articlesYield = false;
   assert.deepEqual(texts(d.detect(text)), ['the City', 'London', 'The City']);
+});
+
+void test('chain context: parts of a comma chain of names get their own type key', () => {
+  const text = 'He was born in Moberly, Missouri. Missouri voted; Dublin, as ever, waited.';
+  const detector = new MentionDetector({ gazetteer: new Gazetteer([...TINY_ENTITIES, { id: 'mo', title: 'Missouri', text: '', aliases: [], type: 'Location' }]), entities: [...TINY_ENTITIES, { id: 'mo', title: 'Missouri', text: '', aliases: [], type: 'Location' }] });
+  const typeAt = (from: number): string | undefined => detector.examples(text, [{ ...spanOf(text, 'Missouri', from), label: true }])[0]?.type;
+  const chained = text.indexOf('Missouri');
+  const alone = text.indexOf('Missouri', chained + 1);
+  assert.equal(typeAt(chained), `Location${CHAIN_PART}`);
+  assert.equal(typeAt(alone), 'Location');
+  assert.equal(detector.examples(text, [{ ...spanOf(text, 'Dublin'), label: true }])[0]?.type?.endsWith(CHAIN_PART), false, 'a comma before a lower-case word is no chain');
+  detector.chainContext = false;
+  assert.equal(typeAt(chained), 'Location');
 });

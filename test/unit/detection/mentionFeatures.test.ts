@@ -124,3 +124,17 @@ void test("a person's title opening a run leaves the title and the name each alo
   assert.equal(inside('He was Mayor of Southampton twice.', 'Mayor', true), 0);
   assert.equal(inside('He studied at the University of Turin.', 'Turin', true), 1);
 });
+
+void test('article in name: "the District" of "the District of Connecticut" is part of a longer name', () => {
+  const text = 'He clerked for the District of Connecticut.';
+  const tokens = tokenize(text);
+  const first = tokens.findIndex((t) => t.surface === 'the');
+  const inside = (articleInName: boolean, from = first): number =>
+    mentionFeatures(text, tokens, { first: from, last: from + 1, rows: [], fromGazetteer: true, fuzzy: false }, undefined, undefined, undefined, { personNoun: false, titleBeforeName: false, personTitle: true, articleInName })[MENTION_FEATURE_NAMES.indexOf('insideLongerName')];
+  assert.equal(inside(true), 1);
+  assert.equal(inside(false), 0, 'the article, in no capitalised run, kept the span outside');
+  const alone = 'He clerked for the District in 1990.';
+  const t2 = tokenize(alone);
+  const f2 = t2.findIndex((t) => t.surface === 'the');
+  assert.equal(mentionFeatures(alone, t2, { first: f2, last: f2 + 1, rows: [], fromGazetteer: true, fuzzy: false }, undefined)[MENTION_FEATURE_NAMES.indexOf('insideLongerName')], 0, 'default cues; no longer name');
+});

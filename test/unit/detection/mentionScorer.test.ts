@@ -152,3 +152,29 @@ void test('context memory: a form rejected inside longer names keeps its own rec
   assert.equal(back.probability(alone, 'turin'), p);
   assert.equal(pooled.toJSON().contextMemory, undefined);
 });
+
+void test('type context: a type rejected inside longer names keeps its own record for spans standing alone', () => {
+  // Places ("Location") are mentions standing alone (6 documents, each a new form) and non-mentions inside longer
+  // names such as "University of Illinois" (18); only the type memory can tell the two apart for a form never seen.
+  const alone = vec({ oneToken: 1, capitalisedShare: 1 });
+  const inside = vec({ oneToken: 1, capitalisedShare: 1, insideLongerName: 1 });
+  const data: MentionExample[] = [];
+  for (let d = 0; d < 24; d++) data.push({ features: d < 6 ? alone : inside, surface: `place${d}`, type: 'Location', label: d < 6, group: `p${d}` });
+  // Organisations the other way round (mentions as longer names, not alone), so the feature insideLongerName alone
+  // says nothing.
+  for (let d = 0; d < 24; d++) data.push({ features: d < 6 ? alone : inside, surface: `org${d}`, type: 'Organisation', label: d >= 6, group: `o${d}` });
+  // Other types teach the type memory's weight: each always a mention or never, wherever it stands.
+  for (let d = 0; d < 40; d++) data.push({ features: d % 4 < 2 ? alone : inside, surface: `w${d}`, type: `T${d % 8}`, label: d % 8 < 4, group: `w${d}` });
+  const split = MentionScorer.fit(data);
+  assert.equal(split.typeContext, true, 'on by default');
+  const pooled = MentionScorer.fit(data, { typeContext: false });
+  assert.deepEqual(split.typeMemoryOf('Location'), { positive: 6, negative: 0 });
+  assert.deepEqual(split.typeMemoryOf('Location', true), { positive: 0, negative: 18 });
+  assert.deepEqual(pooled.typeMemoryOf('Location', true), { positive: 6, negative: 18 }, 'without type context one record per type');
+  const p = split.probability(alone, 'devon', 'Location');
+  assert.ok(p > 0.5 && p > pooled.probability(alone, 'devon', 'Location') + 0.2, `alone: ${p} vs pooled ${pooled.probability(alone, 'devon', 'Location')}`);
+  assert.ok(split.probability(inside, 'devon', 'Location') < 0.5);
+  const back = MentionScorer.fromJSON(JSON.parse(JSON.stringify(split.toJSON())));
+  assert.equal(back.probability(alone, 'devon', 'Location'), p);
+  assert.equal(pooled.toJSON().typeContext, undefined);
+});
