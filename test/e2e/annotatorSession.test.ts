@@ -37,6 +37,9 @@ const TEXT = [
   'Steve Jobs co-founded Apple in California. Jobs admired Turing, Babbage and Lovelace.',
 ].join('\n\n') + '\n';
 
+/** No mention in names mode; its one lower-case word the KB names ("apple", the fruit) is what Possible Name reaches. */
+const EMPTY_TEXT = 'nothing here is a name, only lowercase words and an apple.\n';
+
 /** Run in the webview (the tests compile without the DOM library, so page code is a string). */
 const FOCUS_ON_ROW = "document.activeElement?.classList.contains('neg') === true";
 
@@ -118,7 +121,7 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
   const wb = await openWorkbench({
     name: 'annotatorSession',
     settings: { ...SETTINGS, 'workbench.colorTheme': 'Default Dark Modern', 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
-    files: { 'kb.jsonl': KB.map((e) => JSON.stringify(e)).join('\n') + '\n', 'story.txt': TEXT, 'empty.txt': 'nothing here is a name, only lowercase words.\n', '.vscode/settings.json': JSON.stringify(SETTINGS, null, 2) },
+    files: { 'kb.jsonl': KB.map((e) => JSON.stringify(e)).join('\n') + '\n', 'story.txt': TEXT, 'empty.txt': EMPTY_TEXT, '.vscode/settings.json': JSON.stringify(SETTINGS, null, 2) },
   });
   const { page } = wb;
   const shots: string[] = [];
@@ -253,6 +256,24 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
       await openFile(wb, 'empty.txt');
       assert.match(await wb.waitForNotification(/no mentions found in empty\.txt against the KB/, 60_000), /16 entities/);
       await shot(wb, 'empty-document-1200-dark', shots);
+    });
+
+    await part('possible name', async () => {
+      // From the start of the document, one press of Next Possible Name (its real chord) selects the one word the KB
+      // names, past the content words Possible Mention would stop at.
+      await page.locator('.view-lines').first().click();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('Control+Alt+Shift+Quote');
+      const end = EMPTY_TEXT.indexOf('apple') + 'apple'.length + 1;
+      await page.locator('.statusbar-item', { hasText: `Ln 1, Col ${end} (5 selected)` }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await shot(wb, 'possible-name-1200-dark', shots);
+      await page.keyboard.press('Control+Home');
+      // The status bar shows the caret at the start before the next press (else the last selection would be read).
+      await page.locator('.statusbar-item', { hasText: /^\s*Ln 1, Col 1\s*$/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await page.keyboard.press('Control+Alt+Quote');
+      const first = await page.locator('.statusbar-item', { hasText: /Ln 1, Col \d+ \(\d+ selected\)/ }).first().textContent({ timeout: 15_000 });
+      assert.doesNotMatch(first ?? '', new RegExp(`Col ${end} `), 'Possible Mention stops before "apple"');
+      figures.push(`possible name: Ctrl+Alt+Shift+' from the start selected "apple" (${EMPTY_TEXT.trim()}); Ctrl+Alt+' stopped earlier: ${first?.trim()}`);
     });
 
     let mention: Frame | undefined;
