@@ -4,6 +4,7 @@ import { paragraphRanges } from '../linker/paragraphs';
 import type { Token } from '../linker/tokens';
 import type { Span } from '../linker/types';
 import { detectionOperatingPoint } from '../simulation/keyCosts';
+import { LOWER_CASE_ARTICLES } from './functionWords';
 import { insideLongerName } from './mentionFeatures';
 import { capitalisedRuns } from './spanProposals';
 import { builtInWordFrequencies } from './wordFrequencies';
@@ -52,7 +53,6 @@ export function conventionShape(surface: string, partOfName = false): string {
 
 /** Tag count from which a word reads as an ordinary noun (WordNet), as mentionFeatures' title words. */
 const ORDINARY_NOUN = 3;
-const ARTICLES = new Set(['the', 'a', 'an']);
 
 /**
  * For each span of `text`: whether it lies strictly inside a longer run of capitalised words (capitalisedRuns,
@@ -80,7 +80,7 @@ export function partsOfLongerNames(text: string, spans: readonly Span[]): boolea
     if (first < 0) return false;
     let last = first;
     while (last + 1 < tokens.length && tokens[last + 1].start < s.end) last++;
-    if (first < last && ARTICLES.has(tokens[first].surface)) first++;
+    if (first < last && LOWER_CASE_ARTICLES.has(tokens[first].surface)) first++;
     if (insideLongerName(tokens, runs, first, last, frequencies)) return true;
     // insideLongerName reads the words before a run's last ones as a title when they are ordinary words; the
     // last ones are then a name ("President | Obama"), unless they are ordinary nouns themselves: the head.

@@ -23,6 +23,12 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Lower-case articles, as written: a span opening with one ("the City") may be a name after it, while a capitalised
+ * "The" may open a name itself ("The Hague").
+ */
+export const LOWER_CASE_ARTICLES: ReadonlySet<string> = new Set(['the', 'a', 'an']);
+
+/**
  * True when a lone capitalised word is an ordinary word rather than a name: a closed-class function word, or
  * a word WordNet's tagged corpora use mostly as a verb, adjective or adverb ("Then", "Only", "Still"). An
  * all-capitals acronym ("US", "IT", "WHO") is never a function word.

@@ -4,7 +4,7 @@ import { paragraphRanges } from '../linker/paragraphs';
 import type { Token } from '../linker/tokens';
 import { tokenize } from '../linker/tokens';
 import type { Span } from '../linker/types';
-import { FUNCTION_WORDS, isFunctionWord, isSentenceStart } from './functionWords';
+import { FUNCTION_WORDS, LOWER_CASE_ARTICLES, isFunctionWord, isSentenceStart } from './functionWords';
 import { CHAIN_PART, DEFAULT_MENTION_CUES, commaChainPart, mentionFeatures, typeKey } from './mentionFeatures';
 import type { MentionCues } from './mentionFeatures';
 import type { SpanEvidence } from './mentionFeatures';
@@ -207,7 +207,7 @@ export class MentionDetector {
       let last = first;
       while (last + 1 < tokens.length && tokens[last + 1].start < m.end) last++;
       if (this.gazetteer.options.functionWords && first === last && isSentenceStart(text, tokens, first) && isFunctionWord(tokens[first], this.frequencies)) continue;
-      if (this.articles && first < last && ARTICLES.has(tokens[first].surface)) {
+      if (this.articles && first < last && LOWER_CASE_ARTICLES.has(tokens[first].surface)) {
         const rest = this.withoutArticle(text, tokens, first, last);
         if (rest !== undefined) out.push(rest);
         continue;
@@ -235,7 +235,7 @@ export class MentionDetector {
     for (const m of found) {
       if (out.length > 0 && m.start < out[out.length - 1].end) continue;
       const first = tokens.findIndex((t) => t.start === m.start);
-      if (first < 0 || !ARTICLES.has(tokens[first].surface) || first + 1 >= tokens.length || tokens[first + 1].start >= m.end) {
+      if (first < 0 || !LOWER_CASE_ARTICLES.has(tokens[first].surface) || first + 1 >= tokens.length || tokens[first + 1].start >= m.end) {
         out.push(m);
         continue;
       }
@@ -334,8 +334,6 @@ function lastWord(title: string | undefined): string | undefined {
   return words[words.length - 1]?.folded;
 }
 
-/** Lower-case articles (as written: a capitalised "The" may open a name, "The Hague"). */
-const ARTICLES: ReadonlySet<string> = new Set(['the', 'a', 'an']);
 
 function tokensOf(text: string, from: number, to: number): Token[] {
   return tokenize(text.slice(from, to)).map((t) => ({ ...t, start: t.start + from, end: t.end + from }));

@@ -1,7 +1,7 @@
 import type { Entity } from '../kb/entity';
 import type { Token } from '../linker/tokens';
 import { hasUpperCase, isAcronym } from '../linker/tokens';
-import { isFunctionWord, isSentenceStart } from './functionWords';
+import { LOWER_CASE_ARTICLES, isFunctionWord, isSentenceStart } from './functionWords';
 import { capitalisedRuns } from './spanProposals';
 import type { WordFrequencies } from './wordFrequencies';
 
@@ -72,8 +72,6 @@ export interface SurfaceCounts {
   readonly negative: number;
 }
 
-/** Lower-case articles a dictionary match may open with ("the City"), for MentionCues.articleInName. */
-const LOWER_ARTICLES: ReadonlySet<string> = new Set(['the', 'a', 'an']);
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'his', 'her', 'its', 'their', 'our', 'my', 'your']);
 const PREPOSITIONS = new Set(['of', 'in', 'at', 'from', 'to', 'by', 'on', 'for', 'with', 'into', 'near', 'between']);
 
@@ -268,7 +266,7 @@ export function mentionFeatures(
   const counts = frequencies?.of(lemma) ?? { noun: 0, other: 0 };
   const common = Math.min(1, Math.log1p(counts.noun + counts.other) / 6);
   const prev = neighbourWord(tokens, span.first, -1);
-  const nameFirst = cues.articleInName === true && span.first < span.last && LOWER_ARTICLES.has(tokens[span.first].surface) ? span.first + 1 : span.first;
+  const nameFirst = cues.articleInName === true && span.first < span.last && LOWER_CASE_ARTICLES.has(tokens[span.first].surface) ? span.first + 1 : span.first;
   const next = neighbourWord(tokens, span.last, 1);
   const f: Record<MentionFeatureName, number> = {
     bias: 1,
