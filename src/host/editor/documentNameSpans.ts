@@ -23,18 +23,22 @@ export class DocumentNameSpans {
     const key = document.uri.toString();
     const kept = this.byUri.get(key);
     if (kept !== undefined && kept.version === document.version) return kept.spans;
-    const spans = this.source(document.getText()).then(
-      (found) => found ?? undefined,
-      (e: unknown) => {
-        this.logger.warn(`Possible Name: the KB's names could not be found in ${document.uri.fsPath} (${(e as Error).message}); stopping where Possible Mention does.`);
-        this.byUri.delete(key);
-        return undefined;
-      },
-    );
+    const entry = {
+      version: document.version,
+      spans: this.source(document.getText()).then(
+        (found) => found ?? undefined,
+        (e: unknown) => {
+          this.logger.warn(`Possible Name: the KB's names could not be found in ${document.uri.fsPath} (${(e as Error).message}); stopping where Possible Mention does.`);
+          // Asked again on the next press; a newer version's entry, kept since, stays.
+          if (this.byUri.get(key) === entry) this.byUri.delete(key);
+          return undefined;
+        },
+      ),
+    };
     this.byUri.delete(key);
-    this.byUri.set(key, { version: document.version, spans });
+    this.byUri.set(key, entry);
     while (this.byUri.size > KEPT) this.byUri.delete(this.byUri.keys().next().value as string);
-    return spans;
+    return entry.spans;
   }
 
   /** Forgets every document's spans (the linking session, and so the KB, changed). */
