@@ -94,41 +94,89 @@ export function sniffEncoding(head: Uint8Array): { encoding: TextEncoding; bom: 
   return { encoding: 'utf-8', bom: 0 };
 }
 
-/** Decodes a whole file's bytes (see the top of this file); refuses binary and invalid UTF-8 with the file named. */
+/** Decodes a whole file's bytes (see the top of this file); refuses binary and invalid UTF-8 with the file and line named. */
 export function decodeText(bytes: Uint8Array, file: string, what: string): { text: string; encoding: TextEncoding } {
   const { encoding, bom } = sniffEncoding(bytes);
   const body = bytes.subarray(bom);
-  if (encoding === 'utf-8') {
-    const nul = body.indexOf(0);
-    if (nul >= 0) {
-      throw new LinkerError('inputFormat', `${what} holds a NUL byte at byte ${nul + bom}: it is binary, or UTF-16 without a byte order mark.`, {
-        location: { file },
-        hint: 'Give a text file in UTF-8 (or UTF-16 with a byte order mark).',
-      });
-    }
-  }
+  if (encoding === 'utf-8' && body.indexOf(0) >= 0) throw badTextError(file, what, locateBadUtf8(bytes));
   try {
     return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body), encoding };
   } catch {
-    throw new LinkerError('inputFormat', `${what} is not valid ${encoding === 'utf-8' ? 'UTF-8' : encoding.toUpperCase()} text${encoding === 'utf-8' ? ` (first bad byte at ${bom + firstInvalidUtf8(body)})` : ''}.`, {
-      location: { file },
-      hint: 'Convert it to UTF-8, e.g. iconv -f LATIN1 -t UTF-8 (name its real encoding).',
-    });
+    throw encoding === 'utf-8' ? badTextError(file, what, locateBadUtf8(bytes)) : badUtf16Error(file, what, encoding);
   }
 }
 
-/** The offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
+/** Where the first byte that is not UTF-8 text is (see scanUtf8) in a file's bytes, with its 1-based line. */
+export interface BadTextByte {
+  /** Offset of the byte in the file. */
+  readonly byte: number;
+  readonly line: number;
+  /** A NUL byte (binary, or UTF-16 without a byte order mark) rather than an invalid UTF-8 sequence. */
+  readonly nul: boolean;
+}
+
+/**
+ * Scans UTF-8 bytes: `bad` is the offset of the first byte that starts or continues no well-formed sequence
+ * (overlong forms, surrogates and code points above U+10FFFF included, as TextDecoder refuses them) or is a NUL;
+ * otherwise `complete` is how many bytes end at a sequence boundary (a sequence cut at the end of `bytes` is
+ * left for the next chunk of a stream).
+ */
+export function scanUtf8(bytes: Uint8Array): { bad: number } | { complete: number } {
   for (let i = 0; i < bytes.length; ) {
     const b = bytes[i]!;
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (need < 0) return i;
+    if (b === 0) return { bad: i };
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return { bad: i };
+    // The second byte's range is narrower after E0 (no overlongs), ED (no surrogates), F0 (no overlongs), F4 (<= U+10FFFF).
+    const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
     for (let k = 1; k <= need; k++) {
-      if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
+      if (i + k >= bytes.length) return { complete: i };
+      const c = bytes[i + k]!;
+      if (k === 1 ? c < lo || c > hi : (c & 0xc0) !== 0x80) return { bad: i };
     }
     i += need + 1;
   }
-  return bytes.length;
+  return { complete: bytes.length };
+}
+
+/** The first byte of a UTF-8 file's bytes that is not text (see scanUtf8), or the end when the text is cut short. */
+export function locateBadUtf8(bytes: Uint8Array, from: { byte: number; line: number } = { byte: 0, line: 1 }): BadTextByte {
+  const scan = scanUtf8(bytes);
+  const at = 'bad' in scan ? scan.bad : scan.complete;
+  return { byte: from.byte + at, line: from.line + countNewlines(bytes, at), nul: 'bad' in scan && bytes[at] === 0 };
+}
+
+/** How many LF bytes the first `end` bytes hold. */
+export function countNewlines(bytes: Uint8Array, end: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < end; i = bytes.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+/** The error for bytes that are not UTF-8 text, naming the file, the line and the byte. */
+export function badTextError(file: string, what: string, at: BadTextByte): LinkerError {
+  return at.nul
+    ? new LinkerError('inputFormat', `${what} holds a NUL byte at byte ${at.byte}: it is binary, or UTF-16 without a byte order mark.`, {
+        location: { file, line: at.line },
+        hint: 'Give a text file in UTF-8 (or UTF-16 with a byte order mark).',
+      })
+    : new LinkerError('inputFormat', `${what} is not valid UTF-8 text (first bad byte at ${at.byte}).`, {
+        location: { file, line: at.line },
+        hint: 'Convert it to UTF-8, e.g. iconv -f LATIN1 -t UTF-8 (name its real encoding).',
+      });
+}
+
+/** The error for UTF-16 text with an unpaired surrogate. */
+export function badUtf16Error(file: string, what: string, encoding: TextEncoding): LinkerError {
+  return new LinkerError('inputFormat', `${what} is not valid ${encoding.toUpperCase()} text (an unpaired surrogate).`, {
+    location: { file },
+    hint: 'Save it again as UTF-8 (or UTF-16 with a byte order mark) from a program that writes whole characters.',
+  });
 }
 
 /** Reads a regular text file whole: type checked first, decoded by its BOM, OS errors as input errors. */

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import type { ProgressListener } from '../log';
 import { throwIfAborted } from '../errors';
-import { sniffEncoding, statInput } from '../inputFile';
+import { type TextEncoding, badTextError, badUtf16Error, locateBadUtf8, scanUtf8, sniffEncoding, statInput } from '../inputFile';
 
 /** One line of a file with its 1-based number. */
 export interface NumberedLine {
@@ -45,14 +45,25 @@ export async function statKbFile(file: string): Promise<number> {
  * Streams a text file as decoded chunks with byte progress. The encoding comes from the byte order mark (UTF-8
  * or UTF-16 LE/BE; none: UTF-8) and is named in the progress stage when it is not UTF-8; progress counts the
  * bytes of the file itself (never re-encoded text, which overshot 100% on UTF-16 input). The BOM is dropped.
+ * Bytes that are not text (invalid UTF-8, a NUL byte of a binary file or of UTF-16 without a BOM, an unpaired
+ * UTF-16 surrogate) are an input error naming the file, line and byte, never U+FFFD characters in entity names.
  */
 export async function* readTextChunks(file: string, options: { signal?: AbortSignal; onProgress?: ProgressListener; stage?: string } = {}): AsyncGenerator<string> {
   const total = await statKbFile(file);
   let progress: ByteProgress | undefined;
   let decoder: TextDecoder | undefined;
+  let encoding: TextEncoding = 'utf-8';
   const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
   let bytes = 0;
   let pending: Buffer | undefined;
+  const decode = async (chunk: Buffer | undefined): Promise<string> => {
+    try {
+      if (encoding === 'utf-8' && chunk !== undefined && chunk.indexOf(0) >= 0) throw new TypeError('NUL');
+      return chunk === undefined ? decoder!.decode() : decoder!.decode(chunk, { stream: true });
+    } catch {
+      throw encoding === 'utf-8' ? badTextError(file, 'The KB source', await locateBadUtf8InFile(file)) : badUtf16Error(file, 'The KB source', encoding);
+    }
+  };
   try {
     for await (const raw of stream as AsyncIterable<Buffer>) {
       throwIfAborted(options.signal);
@@ -65,27 +76,53 @@ export async function* readTextChunks(file: string, options: { signal?: AbortSig
           pending = chunk;
           continue;
         }
-        const { encoding, bom } = sniffEncoding(chunk);
-        decoder = new TextDecoder(encoding, { ignoreBOM: true });
+        const sniffed = sniffEncoding(chunk);
+        encoding = sniffed.encoding;
+        decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
         progress = new ByteProgress(`${options.stage ?? `read ${file}`}${encoding === 'utf-8' ? '' : ` (${encoding.toUpperCase()})`}`, total, options.onProgress);
-        chunk = chunk.subarray(bom);
+        chunk = chunk.subarray(sniffed.bom);
       }
-      const text = decoder.decode(chunk, { stream: true });
+      const text = await decode(chunk);
       progress?.update(bytes);
       if (text !== '') yield text;
     }
     if (decoder === undefined && pending !== undefined) {
-      const { encoding, bom } = sniffEncoding(pending);
-      decoder = new TextDecoder(encoding, { ignoreBOM: true });
-      const text = decoder.decode(pending.subarray(bom), { stream: true });
+      const sniffed = sniffEncoding(pending);
+      encoding = sniffed.encoding;
+      decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+      const text = await decode(pending.subarray(sniffed.bom));
       if (text !== '') yield text;
     }
-    const tail = decoder?.decode() ?? '';
+    const tail = decoder === undefined ? '' : await decode(undefined);
     if (tail !== '') yield tail;
     (progress ?? new ByteProgress(options.stage ?? `read ${file}`, total, options.onProgress)).finish();
   } finally {
     stream.destroy();
   }
+}
+
+/**
+ * The first byte of a UTF-8 file that is not text, found by a second pass once decoding failed (so reading a good
+ * file costs nothing extra): sequences cut at a chunk's end are carried into the next chunk.
+ */
+async function locateBadUtf8InFile(file: string): Promise<ReturnType<typeof locateBadUtf8>> {
+  let carry: Buffer = Buffer.alloc(0);
+  let from = { byte: 0, line: 1 };
+  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+  try {
+    for await (const raw of stream as AsyncIterable<Buffer>) {
+      const chunk = carry.length === 0 ? raw : Buffer.concat([carry, raw]);
+      const scan = scanUtf8(chunk);
+      if ('bad' in scan) return locateBadUtf8(chunk, from);
+      const done = locateBadUtf8(chunk.subarray(0, scan.complete), from);
+      from = { byte: done.byte, line: done.line };
+      carry = chunk.subarray(scan.complete);
+    }
+  } finally {
+    stream.destroy();
+  }
+  // Only a sequence cut short by the end of the file is left.
+  return { ...from, nul: false };
 }
 
 /**
