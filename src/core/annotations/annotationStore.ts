@@ -3,8 +3,8 @@ import { LinkerError } from '../errors';
 import { type Logger, silentLogger } from '../log';
 import { type AnnotationRecord, contentHashOf, headerFor, parseAnnotationFile, serializeAnnotationFile } from './annotationRecord';
 import { annotationFileFor, annotatorFileFor, normaliseDocPath } from './annotationPaths';
-import { readTextIfExists, removeDeadTempFiles, writeTextAtomic } from '../atomicFile';
-import { SerialQueue, backupCorruptFile } from './storeFiles';
+import { removeDeadTempFiles, writeTextAtomic } from '../atomicFile';
+import { SerialQueue, backupCorruptFile, decodeStoreFile, readStoreBytes } from './storeFiles';
 import { DocumentAnnotations } from './documentAnnotations';
 import { reanchorRecords } from './reanchor';
 
@@ -72,12 +72,12 @@ export class AnnotationStore {
     const file = this.fileFor(document);
     const removed = await removeDeadTempFiles(file);
     if (removed > 0) this.logger.info(`Removed ${removed} temp file(s) of an interrupted save beside ${file}.`);
-    const content = await readTextIfExists(file);
+    const bytes = await readStoreBytes(file);
     let doc: DocumentAnnotations;
-    if (content === undefined) {
+    if (bytes === undefined) {
       doc = new DocumentAnnotations(document, file, text, [], this.host(), undefined, true);
     } else {
-      const parsed = await this.parseOrBackup(content, file);
+      const parsed = await this.parseOrBackup(bytes, file);
       if (parsed.header.document !== document) {
         this.logger.warn(`${file} names document ${parsed.header.document}, opened as ${document} (moved?); the next save records the new path.`);
       }
@@ -101,17 +101,17 @@ export class AnnotationStore {
   /** Reads a document's stored records without opening it (no re-anchoring, no backup). */
   async readRecords(docRelPath: string): Promise<AnnotationRecord[]> {
     const file = this.fileFor(docRelPath);
-    const content = await readTextIfExists(file);
-    return content === undefined ? [] : parseAnnotationFile(content, file).records;
+    const bytes = await readStoreBytes(file);
+    return bytes === undefined ? [] : parseAnnotationFile(decodeStoreFile(bytes, file), file).records;
   }
 
   private host(): ConstructorParameters<typeof DocumentAnnotations>[4] {
     return { annotator: this.annotator, now: this.now, newId: this.newId, save: (doc, createEmpty) => this.write(doc, createEmpty) };
   }
 
-  private async parseOrBackup(content: string, file: string): Promise<ReturnType<typeof parseAnnotationFile>> {
+  private async parseOrBackup(bytes: Uint8Array, file: string): Promise<ReturnType<typeof parseAnnotationFile>> {
     try {
-      return parseAnnotationFile(content, file);
+      return parseAnnotationFile(decodeStoreFile(bytes, file), file);
     } catch (e) {
       if (LinkerError.is(e, 'annotationCorrupt')) {
         const backup = await backupCorruptFile(file, this.now());
@@ -130,8 +130,9 @@ export class AnnotationStore {
     const content = serializeAnnotationFile(headerFor(doc.document, text), records);
     return this.queue.run(doc.file, async () => {
       // Never replace a file this build could not read back: it may be a newer version's, or hand-edited.
-      const onDisk = await readTextIfExists(doc.file);
-      if (onDisk !== undefined && onDisk !== content) {
+      const onDisk = await readStoreBytes(doc.file);
+      const same = onDisk !== undefined && onDisk.equals(Buffer.from(content, 'utf8'));
+      if (onDisk !== undefined && !same) {
         try {
           await this.parseOrBackup(onDisk, doc.file);
         } catch (e) {
@@ -140,7 +141,7 @@ export class AnnotationStore {
         }
       }
       if (onDisk === undefined && records.length === 0 && !createEmpty) return;
-      if (onDisk !== content) await writeTextAtomic(doc.file, content);
+      if (!same) await writeTextAtomic(doc.file, content);
     });
   }
 }

@@ -1,11 +1,39 @@
 import { copyFile, readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { readTextIfExists } from '../atomicFile';
+import { LinkerError } from '../errors';
+import { decodeText } from '../inputFile';
+import { corruptError } from './annotationRecord';
 
 /**
  * File handling of the annotation store besides the writes themselves (those are ../atomicFile.ts): backups of
  * corrupt files, and a per-file queue so two saves of the same file never interleave their renames out of order.
  */
+
+/** A store file's bytes, or undefined when there is none. */
+export async function readStoreBytes(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * A store file's text, decoded as every other input is (inputFile.decodeText): a byte order mark (a file saved by
+ * a Windows editor) is dropped, and bytes that are not UTF-8 make the file corrupt, naming its line. Decoding them
+ * to U+FFFD instead would let the next save write those characters over what the file held.
+ */
+export function decodeStoreFile(bytes: Uint8Array, file: string): string {
+  try {
+    return decodeText(bytes, file, 'The annotation file').text;
+  } catch (e) {
+    if (!LinkerError.is(e, 'inputFormat')) throw e;
+    const message = e.message.slice(e.message.indexOf('The annotation file'));
+    throw corruptError(file, e.location.line, message.replace(/ (Convert|Give) .*$/, ''), 'The file was left as it is: convert it to UTF-8 (or fix that line), then reopen the document.');
+  }
+}
 
 /**
  * Copies a corrupt file to `<file>.corrupt-<timestamp>.bak` unless a backup with the same bytes exists already
