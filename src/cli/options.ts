@@ -59,6 +59,18 @@ export function parseCommandArgs<T extends OptionSpecs>(args: readonly string[],
     const command = /^Usage: entity-linker (\S+)/.exec(usage)?.[1];
     throw new LinkerError('usage', `${(e as Error).message}\n`, { hint: command === undefined ? usage : `Run 'entity-linker ${command} --help' for its options.` });
   }
+  // An empty value is an unset shell variable (--cache "$CACHE", --out "$OUT"), never a wish: as a path it would
+  // resolve to the current folder, where --cache wrote the whole embedding cache and --model read the folder.
+  for (const [name, value] of Object.entries(parsed.values)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' && v.trim() === '') {
+        throw new LinkerError('usage', `--${name} was given an empty value.`, { hint: `Give --${name} a value (an unset shell variable?), or leave the option out.` });
+      }
+    }
+  }
+  if (parsed.positionals.some((p) => p.trim() === '')) {
+    throw new LinkerError('usage', 'an argument is an empty string.', { hint: 'Name a file (an unset shell variable?).' });
+  }
   if (!takesPositionals && parsed.positionals.length > 0) {
     throw new LinkerError('usage', `unexpected argument '${parsed.positionals[0]}': this command takes only options (--name VALUE).`, { hint: 'Put the option name before the value (for example --dir PATH or --gold PATH); see --help.' });
   }

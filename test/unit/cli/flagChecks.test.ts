@@ -90,3 +90,30 @@ void test('--cache naming a file is a usage error (it ran with a warning per cac
     s.cleanup();
   }
 });
+
+void test('an empty option value or argument (an unset shell variable) is a usage error, never the current folder', () => {
+  const s = scratch();
+  try {
+    fs.writeFileSync(s.at('doc.txt'), 'Paris.\n');
+    fs.writeFileSync(s.at('kb.jsonl'), '{"id":"Q90","title":"Paris"}\n');
+    const cases = [
+      ['link', 'doc.txt', '--kb', 'kb.jsonl', '--index', 'exact', '--cache', ''],
+      ['link', 'doc.txt', '--model='],
+      ['link', 'doc.txt', '--kb', 'jsonl:kb.jsonl', '--kb', ' '],
+      ['link', ''],
+      ['index', '--kb-config='],
+      ['export', '--gold', 'g.jsonl', '--to', 'nif', '--out', ''],
+      ['finetune', '--train', 'g.jsonl', '--out', ''],
+      ['agreement', '--dir', ''],
+    ];
+    for (const args of cases) {
+      const r = runCli(args, { cwd: s.dir });
+      assert.equal(r.code, 1, `${JSON.stringify(args)}: ${r.stderr}`);
+      assert.match(r.stderr, args.includes('') && args[1] === '' ? /an argument is an empty string/ : /--[a-z-]+ was given an empty value/, JSON.stringify(args));
+      assert.ok(noStack(r.stderr));
+    }
+    assert.deepEqual(fs.readdirSync(s.dir).sort(), ['doc.txt', 'kb.jsonl'], 'nothing was written in the current folder');
+  } finally {
+    s.cleanup();
+  }
+});

@@ -68,7 +68,7 @@ void test('export and finetune check the dev share, the seed and the training si
     const dev = ['--dev-out', path.join(dir, 'd.jsonl')];
     const cases: [string[], RegExp][] = [
       [['export', '--gold', gold, ...out, ...dev, '--dev-fraction', '5'], /--dev-fraction '5': the dev share is a number from 0 \(no dev split\) up to, not including, 1/],
-      [['export', '--gold', gold, ...out, ...dev, '--dev-fraction', ''], /--dev-fraction '': the dev share/],
+      [['export', '--gold', gold, ...out, ...dev, '--dev-fraction', ''], /--dev-fraction was given an empty value/],
       [['export', '--gold', gold, ...out, ...dev, '--seed=-1'], /--seed '-1': a seed is a whole number from 0 to 4294967295/],
       [['export', '--gold', gold, ...out, ...dev, '--seed', '1.5'], /--seed '1.5': a seed is a whole number/],
       [['export', '--gold', gold, ...out, ...dev, '--seed', '1e300'], /--seed '1e300': a seed is a whole number/],
