@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import { type Stats, closeSync, constants as fsConstants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { LinkerError } from './errors';
@@ -212,5 +212,41 @@ export async function readTextHead(file: string, what: string, max = 64 * 1024):
     }
   } catch (e) {
     throw osInputError(e, file, what) ?? e;
+  }
+}
+
+/**
+ * Opens a file the program itself keeps (cache files: snapshots, shards, manifests, indexes) for a synchronous
+ * read without ever blocking: with O_NONBLOCK a FIFO put in its place opens at once instead of waiting for a
+ * writer (a synchronous open blocks the main thread, where not even Ctrl-C or SIGTERM is handled any more), and
+ * anything but a regular file is refused as `indexCorrupt` naming it, which readers treat as a damaged file.
+ */
+export function openRegularFileSync(file: string): number {
+  const fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  let st: Stats;
+  try {
+    st = fstatSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  if (st.isFile()) return fd;
+  closeSync(fd);
+  // With an OS error's code too, so readers that tell OS errors (a damaged file) from bugs take it as one.
+  throw Object.assign(new LinkerError('indexCorrupt', `is ${fileTypeName(st)}, not a regular file.`, { location: { file }, hint: 'Delete it: the program rebuilds what it keeps there.' }), { code: 'EFTYPE' });
+}
+
+/** Throws as openRegularFileSync does unless `file` is a regular file (for native readers that open it themselves). */
+export function assertRegularFileSync(file: string): void {
+  closeSync(openRegularFileSync(file));
+}
+
+/** Reads a whole file the program keeps (see openRegularFileSync). */
+export function readRegularFileSync(file: string): Buffer {
+  const fd = openRegularFileSync(file);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { writeAtomic } from '../atomicFile';
+import { openRegularFileSync } from '../inputFile';
 
 /**
  * One file of the embedding cache: the vectors of a set of texts, keyed by sha256(text). A hand-rolled binary
@@ -100,7 +101,7 @@ export function readShardInto(
   out: Float32Array,
   filled: Uint8Array,
 ): ShardRead {
-  const fd = fs.openSync(file, 'r');
+  const fd = openRegularFileSync(file);
   const copied: number[] = [];
   try {
     const size = fs.fstatSync(fd).size;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { openRegularFileSync } from '../inputFile';
 
 /** Hashing and byte views for index files (written with ../atomicFile.ts). */
 
@@ -7,7 +8,7 @@ import * as fs from 'node:fs';
 export function sha256OfFile(file: string): string {
   const hash = createHash('sha256');
   const block = Buffer.allocUnsafe(4 << 20);
-  const fd = fs.openSync(file, 'r');
+  const fd = openRegularFileSync(file);
   try {
     for (;;) {
       const read = fs.readSync(fd, block, 0, block.length, null);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { openRegularFileSync } from '../inputFile';
 
 /**
  * Stored vectors read straight from an hnswlib graph file, a few KB per row, instead of through hnswlib-node's
@@ -33,7 +34,7 @@ export class HnswFileRows {
     if (os.endianness() !== 'LE') return undefined;
     let fd: number | undefined;
     try {
-      fd = fs.openSync(file, 'r');
+      fd = openRegularFileSync(file);
       const header = Buffer.alloc(HEADER_BYTES);
       if (fs.readSync(fd, header, 0, HEADER_BYTES, 0) !== HEADER_BYTES) throw new Error('short header');
       const n = (i: number): number => Number(header.readBigUInt64LE(8 * i));

@@ -4,6 +4,7 @@ import type { ProgressListener } from '../log';
 import { checkQuery, checkRow, checkShape } from './exactIndex';
 import { HnswFileRows } from './hnswFileRows';
 import type { SearchOptions, VectorHit, VectorIndex } from './vectorIndex';
+import { assertRegularFileSync } from '../inputFile';
 
 /** HNSW graph parameters. `m` and `efConstruction` shape the graph (changing them needs a rebuild); `efSearch` is
  * a search-time knob and can change freely. */
@@ -111,6 +112,7 @@ export class HnswIndex implements VectorIndex {
   static read(file: string, dims: number, params: HnswParams): HnswIndex {
     const { HierarchicalNSW } = loadHnswlib();
     const graph = new HierarchicalNSW('ip', dims);
+    assertRegularFileSync(file);
     graph.readIndexSync(file);
     const index = new HnswIndex(graph, dims, graph.getCurrentCount(), params);
     index.fileRows = HnswFileRows.open(file, dims, index.size);
@@ -121,6 +123,7 @@ export class HnswIndex implements VectorIndex {
   static async readAsync(file: string, dims: number, params: HnswParams): Promise<HnswIndex> {
     const { HierarchicalNSW } = loadHnswlib();
     const graph = new HierarchicalNSW('ip', dims);
+    assertRegularFileSync(file);
     await graph.readIndex(file);
     const index = new HnswIndex(graph, dims, graph.getCurrentCount(), params);
     index.fileRows = HnswFileRows.open(file, dims, index.size);

@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HnswParams } from './hnswIndex';
 import type { VectorIndex } from './vectorIndex';
+import { readRegularFileSync } from '../inputFile';
 
 /**
  * The manifest that makes an index folder self-describing: what built it (model, KB, text template, graph
@@ -64,7 +64,7 @@ export function readManifest(dir: string): ManifestRead {
   const file = path.join(dir, MANIFEST_FILE);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFileSync(file).toString('utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       return { ok: false, problem: { kind: 'missing', message: `no index in ${dir} yet`, file } };

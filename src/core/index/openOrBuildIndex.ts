@@ -21,6 +21,7 @@ import {
 } from './indexManifest';
 import type { VectorIndex } from './vectorIndex';
 import { stampVerified, verifiedUnchanged } from './verifiedStamp';
+import { openRegularFileSync } from '../inputFile';
 
 export interface OpenOrBuildIndexOptions {
   /** The index folder (created when missing). One index per folder. */
@@ -160,7 +161,7 @@ async function openFromDisk(dir: string, manifest: IndexManifest, hnswParams: Hn
 }
 
 function readInto(file: string, target: Uint8Array): void {
-  const fd = fs.openSync(file, 'r');
+  const fd = openRegularFileSync(file);
   try {
     let offset = 0;
     while (offset < target.byteLength) {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeBytesAtomic } from '../atomicFile';
+import { readRegularFileSync } from '../inputFile';
 
 /**
  * A record, beside a large cache file, that its sha256 was checked: the file's identity (device, inode), size,
@@ -33,7 +34,7 @@ function identity(st: fs.Stats): Omit<Stamp, 'sha256' | 'checkedAtMs'> {
 
 function readStamps(dir: string): Record<string, Stamp> {
   try {
-    const parsed = JSON.parse(fs.readFileSync(path.join(dir, STAMP_FILE), 'utf8')) as unknown;
+    const parsed = JSON.parse(readRegularFileSync(path.join(dir, STAMP_FILE)).toString('utf8')) as unknown;
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, Stamp>) : {};
   } catch {
     return {};

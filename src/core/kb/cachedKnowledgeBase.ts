@@ -21,6 +21,7 @@ import { detach, scalarString, splitAliases } from './kbReadOptions';
 import { exactFieldOfName, fieldOfName, normaliseName, positionalColumns, resolveColumns } from './columnRules';
 import type { KbSourceSpec } from './sniffFormat';
 import { wordnetDictDir } from './wordnetLexicon';
+import { readRegularFileSync } from '../inputFile';
 
 export interface CachedKbOptions extends KbLoadOptions {
   /** The cache root; snapshots live in `<cacheDir>/kb`. */
@@ -125,7 +126,7 @@ type OpenedSnapshot = { readonly content: KbSnapshotContent; readonly refresh: b
 function openSnapshot(file: string, key: string, now: readonly SourceFileStat[]): OpenedSnapshot {
   let data: Buffer;
   try {
-    data = fs.readFileSync(file);
+    data = readRegularFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? { problem: `none yet at ${file}`, corrupt: false } : { problem: `could not be read (${code ?? (e as Error).message})`, corrupt: true };

@@ -14,6 +14,7 @@ import { LazyTrieRoot, allStrings, saveTrie } from './gazetteerSaved';
 import { baseName, entityNames } from './names';
 import { DEFAULT_NGRAM, NgramIndex, ngramKey, ngramSet } from './ngramIndex';
 import { STOP_WORDS, foldCase, hasUpperCase, isAcronym, nameKey, normalizeSurface, tokenize } from './tokens';
+import { readRegularFileSync } from '../inputFile';
 
 /**
  * Name indexes kept as snapshots beside the KB snapshot, so a cached KB also opens its detection dictionary and
@@ -166,7 +167,7 @@ function openOrBuild<T>(cache: NameIndexCacheOptions, logger: Logger, kind: Kind
   const { file, key } = nameIndexFile(cache.dir, kind, cache.kbHash, buildOptions);
   let data: Buffer | undefined;
   try {
-    data = fs.readFileSync(file);
+    data = readRegularFileSync(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') logger.info(`No ${kind} index snapshot yet at ${file}; building it.`);
     else logger.warn(`The ${kind} index snapshot ${file} could not be read (${(e as Error).message}); building the index again.`);

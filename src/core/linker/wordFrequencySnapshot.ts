@@ -6,6 +6,7 @@ import { SnapshotError, decodeSnapshotFile, decodeStrings, encodeSnapshot, encod
 import { WordFrequencies, builtInWordFrequencies, builtInWordFrequenciesReady, useBuiltInWordFrequencies, type PersonCountLookup, type WordCountLookup } from '../detection/wordFrequencies';
 import { wordnetDictDir } from '../kb/wordnetLexicon';
 import { silentLogger, type Logger } from '../log';
+import { readRegularFileSync } from '../inputFile';
 
 /**
  * The built-in word frequencies (WordNet's tag counts by lemma, read by detection) kept as a snapshot in the cache:
@@ -40,7 +41,7 @@ export function primeWordFrequencies(dir: string, logger: Logger = silentLogger)
     .digest('hex');
   const file = path.join(dir, `wordfreq-${key.slice(0, 16)}.snap`);
   try {
-    const { header, sections } = decodeSnapshotFile<Header>(file, fs.readFileSync(file), MAGIC, VERSION);
+    const { header, sections } = decodeSnapshotFile<Header>(file, readRegularFileSync(file), MAGIC, VERSION);
     if (header.key !== key || sections.length !== 5) throw new SnapshotError('was made from another index.sense or code');
     const words = decodeStrings(sections[0], sections[1], header.encoding);
     const lookup = sortedCounts(words, int32s(sections[2]), int32s(sections[3]), int32s(sections[4]));
