@@ -122,7 +122,8 @@ function orderedRecord(r: AnnotationRecord): Record<string, unknown> {
   if (r.duplicateIds !== undefined && r.duplicateIds.length > 0) out['duplicateIds'] = [...r.duplicateIds];
   if (r.extra !== undefined) {
     for (const key of Object.keys(r.extra).sort()) {
-      if (!KNOWN_RECORD_KEYS.has(key)) out[key] = r.extra[key];
+      // defineProperty, not assignment: `out["__proto__"] = v` would set the prototype and drop the field.
+      if (!KNOWN_RECORD_KEYS.has(key)) Object.defineProperty(out, key, { value: r.extra[key], enumerable: true, writable: true, configurable: true });
     }
   }
   return out;

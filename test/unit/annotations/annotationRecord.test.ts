@@ -99,3 +99,11 @@ void test('fields this build does not know are kept through a parse and write', 
   const again = serializeAnnotationFile(parsed.header, parsed.records).split('\n')[1];
   assert.equal(again, goodLine.replace(/\}$/, ',"aFlag":[1,2],"zNote":"checked by Bea"}'));
 });
+
+void test('an unknown field named like an Object.prototype member ("__proto__", "constructor") is kept through a parse and write too', () => {
+  const withProto = goodLine.replace(/\}$/, ',"__proto__":{"note":"mine"},"constructor":1}');
+  const parsed = parseAnnotationFile([goodHeader, withProto].join('\n'), 'a.jsonl');
+  const again = serializeAnnotationFile(parsed.header, parsed.records).split('\n')[1];
+  assert.equal(again, goodLine.replace(/\}$/, ',"__proto__":{"note":"mine"},"constructor":1}'));
+  assert.equal(Object.getPrototypeOf(JSON.parse(again)), Object.prototype);
+});
