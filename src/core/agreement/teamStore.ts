@@ -29,6 +29,8 @@ export interface TeamStore {
 export interface UnplacedLabel {
   readonly file: string;
   readonly line: number;
+  /** The record's id (it keeps it, flagged for review). */
+  readonly id: string;
   readonly text: string;
   readonly why: string;
 }
@@ -111,7 +113,7 @@ function placeRecords(entry: StoreFile, text: string, hash: string, unplaced: Un
     records[i] = now;
     if (now.status === 'needsReview' && was.status !== 'needsReview' && was.status !== 'suggested') {
       const why = same ? `[${was.start}, ${was.end}) does not hold "${was.text}" in the document (edited by hand?); ${now.review?.reason ?? 'it could not be placed'}` : (now.review?.reason ?? 'the document changed and it could not be placed');
-      unplaced.push({ file: entry.file, line: entry.recordLines[i] ?? 1, text: was.text, why });
+      unplaced.push({ file: entry.file, line: entry.recordLines[i] ?? 1, id: was.id, text: was.text, why });
     }
   });
   return records;

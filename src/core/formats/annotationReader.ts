@@ -46,15 +46,21 @@ export async function readAnnotationFile(target: string, options: AnnotationRead
   }
   // Several annotators' files of one document become one gold document (agreement/teamLabels.resolveLabels).
   const team = await readTeamStore(store, options.workspaceRoot);
-  for (const u of team.unplaced) options.onSkip?.({ file: u.file, line: u.line, record: u.text }, `the label cannot be placed in its document: ${u.why}`);
+  // A decided label the changed document no longer holds for sure is flagged for review: reported here, with its
+  // line and why, and not again below as one more record with status needsReview (export's summary counted it twice).
+  for (const u of team.unplaced) options.onSkip?.({ file: u.file, line: u.line, record: u.text }, `needs review, the document changed: ${u.why}`);
+  const reported = new Set(team.unplaced.map((u) => u.id));
+  const onSkip: SkipListener | undefined = options.onSkip && ((source, why) => {
+    if (!(why === 'status is needsReview' && source.record !== undefined && reported.has(source.record))) options.onSkip!(source, why);
+  });
   for (const file of team.notRead) options.onSkip?.({ file }, 'named like a label file but not a regular file (a folder, link or pipe): not read');
   return team.documents.map((doc) => {
     const { records, unresolved } = resolveLabels(doc);
     const file = doc.labelSets[0]?.file ?? doc.curated?.file ?? store;
     for (const d of unresolved) {
-      options.onSkip?.({ file, record: `${d.start}-${d.end}` }, 'the annotators disagree and it is not curated yet (Curate Disagreements)');
+      onSkip?.({ file, record: `${d.start}-${d.end}` }, 'the annotators disagree and it is not curated yet (Curate Disagreements)');
     }
-    return goldFromRecords({ id: doc.document, path: doc.path, text: doc.text }, records, file, options.onSkip);
+    return goldFromRecords({ id: doc.document, path: doc.path, text: doc.text }, records, file, onSkip);
   });
 }
 
