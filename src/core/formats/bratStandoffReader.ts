@@ -8,7 +8,8 @@ import { type GoldDocument, type GoldMention, type InvalidSpanListener, type Ski
  * and normalisations `N1<TAB>Reference T1 Wiki:15919<TAB>John Wilkes Booth`. A T with normalisations is linked
  * to their ids (the part after `DB:`; the DB name is the brat normalisation DB's, not part of the KB id); a T
  * without one is NIL. Discontinuous spans (`0 5;9 12`) cannot be a single mention and are skipped; other
- * annotation kinds (relations, events, attributes, notes) are not entity links and are ignored.
+ * annotation kinds (relations, events, attributes, notes) are not entity links and are ignored. A T id defined
+ * twice or an N naming no T is an error with its line: either would change the gold silently.
  */
 export interface BratReadOptions {
   readonly onSkip?: SkipListener;
@@ -42,7 +43,9 @@ export async function readBratStandoff(target: string, options: BratReadOptions 
 
 export function parseBratStandoff(ann: string, text: string, where: { id: string; annFile: string; txtFile?: string }, options: BratReadOptions = {}): GoldDocument {
   const spans = new Map<string, { start: number; end: number; surface: string; line: number }>();
-  const norms = new Map<string, { ids: string[]; names: string[] }>();
+  const norms = new Map<string, { ids: string[]; names: string[]; by: string; line: number }>();
+  // Every T id seen, with its line: a second definition is an error, and an N may name one left out as invalid.
+  const defined = new Map<string, number>();
   const file = where.annFile;
   ann.split(/\r?\n/).forEach((raw, i) => {
     const lineNo = i + 1;
@@ -50,9 +53,17 @@ export function parseBratStandoff(ann: string, text: string, where: { id: string
     const fields = raw.split('\t');
     const kind = fields[0]![0];
     if (kind === 'T') {
+      const first = defined.get(fields[0]!);
+      if (first !== undefined) {
+        throw goldFormatError(`${fields[0]} is defined again (first at line ${first}).`, { file, line: lineNo }, 'Give each text-bound annotation its own id (T1, T2, ...).');
+      }
+      defined.set(fields[0]!, lineNo);
       // The first word is the entity type; the rest are the offsets.
       const offsets = (fields[1] ?? '').split(' ').slice(1);
       const joined = offsets.join(' ');
+      if (!/^\d+ \d+(;\d+ \d+)*$/.test(joined)) {
+        throw goldFormatError(`${fields[0]}: a text-bound annotation is "T1<TAB>Type START END<TAB>text", not ${JSON.stringify(raw)}.`, { file, line: lineNo });
+      }
       if (joined.includes(';')) {
         options.onSkip?.({ file, line: lineNo, record: fields[0] }, 'a discontinuous span is not one mention');
         return;
@@ -77,12 +88,17 @@ export function parseBratStandoff(ann: string, text: string, where: { id: string
       const ref = parts.slice(2).join(' ');
       const colon = ref.indexOf(':');
       const id = colon < 0 ? ref : ref.slice(colon + 1);
-      const entry = norms.get(target) ?? { ids: [], names: [] };
+      const entry = norms.get(target) ?? { ids: [], names: [], by: fields[0]!, line: lineNo };
       if (!entry.ids.includes(id)) entry.ids.push(id);
       if (fields[2] !== undefined && fields[2] !== '') entry.names.push(fields[2]);
       norms.set(target, entry);
     }
   });
+  for (const [target, n] of norms) {
+    if (!defined.has(target)) {
+      throw goldFormatError(`${n.by} normalises ${target}, which no T line of this file defines.`, { file, line: n.line }, 'Fix the T id in the N line (its label would be lost), or remove the line.');
+    }
+  }
   const mentions: GoldMention[] = [];
   for (const [tid, s] of spans) {
     const n = norms.get(tid);
