@@ -1,4 +1,5 @@
 import { readTextInput } from '../inputFile';
+import { CodePointOffsets, hasAstral } from './offsets';
 import { type GoldDocument, type GoldMention, type InvalidSpanListener, type SkipListener, badSpan, goldFormatError, intField, isRecord, jsonLines, parseJsonLine, spanProblem, stringField } from './goldDocument';
 
 /**
@@ -7,6 +8,8 @@ import { type GoldDocument, type GoldMention, type InvalidSpanListener, type Ski
  * (the recipe's NIL_otherLink / NIL_ambiguous options) and an empty `accept` mean NIL. Only `answer: "accept"`
  * records are gold; rejected and ignored ones are reported through `onSkip`. A record with several spans links
  * each through its own `kb_id` (spaCy's span attribute) since one `accept` cannot say which span it belongs to.
+ * Prodigy is Python, so span offsets count Unicode code points (spaCy's `start_char`): they are converted to
+ * UTF-16 as the elevant and NIF readers do, or every span after an emoji would shift by one per emoji.
  */
 export interface ProdigyReadOptions {
   readonly onSkip?: SkipListener;
@@ -47,13 +50,17 @@ export function parseProdigy(jsonl: string, file: string, options: ProdigyReadOp
       throw goldFormatError(`${spans.length} spans share one "accept" list: which span does it link?`, where, 'Give each span its own "kb_id", or one span per record.');
     }
     const mentions: GoldMention[] = [];
+    const codePoints = hasAstral(text) ? new CodePointOffsets(text) : undefined;
     spans.forEach((span, i) => {
       if (!isRecord(span)) {
         throw goldFormatError(`span ${i} must be a JSON object.`, where);
       }
-      const start = intField(span, 'start', where);
-      const end = intField(span, 'end', where);
-      const problem = spanProblem(text, start, end, typeof span['text'] === 'string' ? span['text'] : undefined);
+      const cpStart = intField(span, 'start', where);
+      const cpEnd = intField(span, 'end', where);
+      const start = codePoints === undefined ? cpStart : (codePoints.toUtf16(cpStart) ?? Number.NaN);
+      const end = codePoints === undefined ? cpEnd : (codePoints.toUtf16(cpEnd) ?? Number.NaN);
+      const anchor = typeof span['text'] === 'string' ? span['text'] : undefined;
+      const problem = Number.isNaN(start) || Number.isNaN(end) ? `span [${cpStart}, ${cpEnd}) is outside the text (${codePoints!.length} code points)` : spanProblem(text, start, end, anchor);
       if (problem !== undefined) {
         badSpan(`span ${i}: ${problem}`, where, options.onInvalidSpan);
         return;

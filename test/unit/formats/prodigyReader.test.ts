@@ -19,3 +19,13 @@ void test('Prodigy: one accept for several spans, and a span text that disagrees
   assert.throws(() => parseProdigy('{"text": "a b", "spans": [{"start": 0, "end": 1}, {"start": 2, "end": 3}], "accept": ["Q1"]}', 'p.jsonl'), /p\.jsonl:1: 2 spans share one "accept" list/);
   assert.throws(() => parseProdigy('{"text": "a b", "spans": [{"start": 0, "end": 1, "text": "b"}], "accept": ["Q1"]}', 'p.jsonl'), /span 0: the text at \[0, 1\) is "a", not the anchor "b"/);
 });
+
+void test('Prodigy: span offsets count code points (Prodigy is Python), so a span after an emoji or other astral character is not shifted', () => {
+  const record = (spans: object[]): string => JSON.stringify({ text: '🎸 Zoë met 𝒜da in Paris.', spans, accept: spans.length === 1 ? ['Q90'] : [], answer: 'accept' });
+  // In Python: text[17:22] == 'Paris' (🎸 and 𝒜 are one code point each, two UTF-16 units here).
+  const [doc] = parseProdigy(record([{ start: 17, end: 22, label: 'LOC' }]), 'p.jsonl');
+  assert.deepEqual(doc.mentions.map((m) => [m.text, m.start, m.end, m.goldIds]), [['Paris', 19, 24, ['Q90']]]);
+  const [two] = parseProdigy(record([{ start: 2, end: 5, label: 'PER', kb_id: 'Q1' }, { start: 10, end: 13, label: 'PER', text: '𝒜da', kb_id: 'Q7259' }]), 'p.jsonl');
+  assert.deepEqual(two.mentions.map((m) => [m.text, m.goldIds]), [['Zoë', ['Q1']], ['𝒜da', ['Q7259']]]);
+  assert.throws(() => parseProdigy(record([{ start: 17, end: 40, label: 'LOC' }]), 'p.jsonl'), /p\.jsonl:1: span 0: span \[17, 40\) is outside the text \(23 code points\)/);
+});
