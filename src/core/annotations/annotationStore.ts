@@ -130,15 +130,15 @@ export class AnnotationStore {
     const content = serializeAnnotationFile(headerFor(doc.document, text), records);
     return this.queue.run(doc.file, async () => {
       // Never replace a file this build could not read back: it may be a newer version's, or hand-edited.
-      const onDisk = await readStoreBytes(doc.file);
-      const same = onDisk !== undefined && onDisk.equals(Buffer.from(content, 'utf8'));
-      if (onDisk !== undefined && !same) {
-        try {
-          await this.parseOrBackup(onDisk, doc.file);
-        } catch (e) {
-          if (LinkerError.is(e)) doc.markReadOnly(e);
-          throw e;
-        }
+      let onDisk: Buffer | undefined;
+      let same = false;
+      try {
+        onDisk = await readStoreBytes(doc.file);
+        same = onDisk !== undefined && onDisk.equals(Buffer.from(content, 'utf8'));
+        if (onDisk !== undefined && !same) await this.parseOrBackup(onDisk, doc.file);
+      } catch (e) {
+        if (LinkerError.is(e)) doc.markReadOnly(e);
+        throw e;
       }
       if (onDisk === undefined && records.length === 0 && !createEmpty) return;
       if (!same) await writeTextAtomic(doc.file, content);

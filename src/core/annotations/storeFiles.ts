@@ -1,8 +1,9 @@
-import { copyFile, readFile, readdir } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { copyFile, lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { readTextIfExists } from '../atomicFile';
 import { LinkerError } from '../errors';
-import { decodeText } from '../inputFile';
+import { decodeText, fileTypeName } from '../inputFile';
 import { corruptError } from './annotationRecord';
 
 /**
@@ -10,14 +11,25 @@ import { corruptError } from './annotationRecord';
  * corrupt files, and a per-file queue so two saves of the same file never interleave their renames out of order.
  */
 
-/** A store file's bytes, or undefined when there is none. */
+/**
+ * A store file's bytes, or undefined when there is none. Only a regular file is read: a store file that is a
+ * symbolic link (a cloned repository can hold `.entity-links/notes.txt.jsonl -> ~/.ssh/id_rsa`) or anything else
+ * is refused unread, as the team-store reader and the atomic writer refuse it. Reading through the link showed
+ * the target's first bytes in the parse error and copied the target into the workspace as the corrupt file's backup.
+ */
 export async function readStoreBytes(file: string): Promise<Buffer | undefined> {
+  let st: Stats;
   try {
-    return await readFile(file);
+    st = await lstat(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+  if (!st.isFile()) {
+    const target = st.isSymbolicLink() ? ` to ${await readlink(file).catch(() => '?')}` : '';
+    throw corruptError(file, undefined, `the annotation file is ${fileTypeName(st)}${target}, not a regular file; it was not read.`, st.isSymbolicLink() ? 'Replace the link by a copy of the file it points to, or remove it.' : 'Move it away: the store keeps a document\'s labels in a regular file there.');
+  }
+  return readFile(file);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LinkerError } from '../../../src/core/errors';
 import { SAMPLE, span, tempStore } from './annotationTestKit';
@@ -10,6 +10,7 @@ import { SAMPLE, span, tempStore } from './annotationTestKit';
 // mark (a file saved by Notepad) made a good file "corrupt" in the editor that the CLI reads fine.
 
 const candidates = [{ id: 'Q72', title: 'Zürich', score: 0.9 }];
+const noSymlinks = process.platform === 'win32' ? 'symbolic links need privileges on Windows' : false;
 
 async function savedFile(store: ReturnType<typeof tempStore>['store']): Promise<string> {
   const doc = await store.open('a.txt', SAMPLE);
@@ -75,6 +76,47 @@ void test('a store file with a byte order mark and CRLF lines (saved by a Window
     const saved = readFileSync(file, 'utf8');
     assert.ok(!saved.startsWith('\uFEFF') && !saved.includes('\r'));
     assert.match(saved, /"kbId":null,"status":"nil","candidates":\[\{"id":"Q72","title":"Zürich"/);
+  } finally {
+    cleanup();
+  }
+});
+
+void test('a store file that is a symbolic link (a cloned repository pointing it at a secret) is refused unread: no backup copy of its target, nothing of it in the message', { skip: noSymlinks }, async () => {
+  const { root, store, cleanup } = tempStore();
+  try {
+    const secret = path.join(root, 'outside-secret');
+    writeFileSync(secret, 'AKIAIOSFODNN7EXAMPLE secret-key-material\n');
+    const file = store.fileFor('a.txt');
+    mkdirSync(path.dirname(file), { recursive: true });
+    symlinkSync(secret, file);
+    const err = await store.open('a.txt', SAMPLE).then(() => assert.fail('opened a linked store file'), (e: unknown) => e);
+    assert.ok(LinkerError.is(err, 'annotationCorrupt'), String(err));
+    assert.equal(err.location.file, file);
+    assert.match(err.message, /is a symbolic link to .*outside-secret, not a regular file; it was not read/);
+    assert.doesNotMatch(err.message, /AKIA|secret-key/);
+    assert.deepEqual(readdirSync(path.dirname(file)), ['a.txt.jsonl'], 'no backup copy of the target was made');
+    await assert.rejects(store.readRecords('a.txt'), /symbolic link/);
+  } finally {
+    cleanup();
+  }
+});
+
+void test('a store file replaced by a link while its document is open makes the document read-only on save; the link and its target stay', { skip: noSymlinks }, async () => {
+  const { root, store, cleanup } = tempStore();
+  try {
+    const doc = await store.open('a.txt', SAMPLE);
+    const id = doc.add({ ...span(SAMPLE, 'London'), kbId: 'Q84' });
+    await doc.save();
+    const secret = path.join(root, 'outside-secret');
+    writeFileSync(secret, 'AKIAIOSFODNN7EXAMPLE\n');
+    rmSync(doc.file);
+    symlinkSync(secret, doc.file);
+    doc.markNil(id);
+    await assert.rejects(doc.save(), (e: unknown) => LinkerError.is(e, 'annotationCorrupt') && /symbolic link/.test(e.message) && !/AKIA/.test(e.message));
+    assert.ok(doc.readOnly !== undefined);
+    assert.equal(readFileSync(secret, 'utf8'), 'AKIAIOSFODNN7EXAMPLE\n');
+    assert.ok(lstatSync(doc.file).isSymbolicLink());
+    assert.equal(readdirSync(path.dirname(doc.file)).length, 1);
   } finally {
     cleanup();
   }
