@@ -64,7 +64,15 @@ function jsonLineFormat(record: Record<string, unknown>): KbFormat | undefined {
 /** Guesses a source's format from its extension and first 64 KiB; throws `inputFormat` with what to do when unsure. */
 export async function sniffFormat(target: string): Promise<KbFormat> {
   if (target === 'wordnet') return 'wordnet';
-  const st = await statInput(target, 'The KB source', 'file-or-folder');
+  let st;
+  try {
+    st = await statInput(target, 'The KB source', 'file-or-folder');
+  } catch (e) {
+    // `json:kb.jsonl`, `sparql:r.json`: a format prefix that is no format (parseSourceArg kept it as part of the path).
+    const prefix = /^([a-z-]{2,}):(.+)$/s.exec(target);
+    if (prefix === null || !LinkerError.is(e, 'inputMissing') || (e.cause as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') throw e;
+    throw new LinkerError('usage', `KB source "${target}": there is no such file, and "${prefix[1]}" is not a KB format.`, { hint: FORMAT_HINT });
+  }
   if (st.isDirectory()) {
     if (path.basename(target) === 'documents' || (await exists(path.join(target, 'documents')))) return 'zeshel';
     if (await exists(path.join(target, 'data.noun'))) return 'wordnet';

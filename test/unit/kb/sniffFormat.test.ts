@@ -41,3 +41,17 @@ void test('FORMAT:PATH parsing', () => {
   assert.deepEqual(parseSourceArg('wordnet:/opt/wn/dict'), { path: '/opt/wn/dict', format: 'wordnet' });
   assert.throws(() => parseSourceArg('csv:'), (e: unknown) => LinkerError.is(e, 'usage'));
 });
+
+void test('a misspelt format prefix (json:, sparql:) says it is no format, not that the file json:kb.jsonl does not exist', async () => {
+  const t = tempFiles({ 'kb.jsonl': '{"id":"Q1","title":"A"}\n', 'a:b.jsonl': '{"id":"Q1","title":"A"}\n' });
+  try {
+    for (const spec of [`json:${t.file('kb.jsonl')}`, `sparql:${t.file('kb.jsonl')}`]) {
+      await assert.rejects(sniffFormat(parseSourceArg(spec).path), (e: unknown) => LinkerError.is(e, 'usage') && e.message.includes(`"${spec.split(':')[0]}" is not a KB format`) && /jsonl, zeshel, blink, brat, sparql-json, csv, tsv, wordnet/.test(e.message), spec);
+    }
+    // A file whose name holds a colon is still read, and a plain missing path is still 'does not exist'.
+    assert.equal(await sniffFormat(t.file('a:b.jsonl')), 'jsonl');
+    await assert.rejects(sniffFormat(t.file('missing.jsonl')), (e: unknown) => LinkerError.is(e, 'inputMissing') && /does not exist/.test(e.message));
+  } finally {
+    t.cleanup();
+  }
+});
