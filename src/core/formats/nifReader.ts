@@ -108,10 +108,14 @@ export async function parseNif(turtle: string, file: string, options: NifReadOpt
 }
 
 function toMention(subject: Subject, text: string, codePoints: CodePointOffsets | undefined, where: { file: string; line: number | undefined }, options: NifReadOptions): GoldMention | undefined {
-  const begin = Number(first(subject, NIF + 'beginIndex'));
-  const end = Number(first(subject, NIF + 'endIndex'));
+  const rawBegin = first(subject, NIF + 'beginIndex') ?? '';
+  const rawEnd = first(subject, NIF + 'endIndex') ?? '';
+  // Whole numbers only: Number() read "" as 0, and " 5", "0x5" or "5e0" as offsets nobody wrote.
+  const whole = /^\d+$/.test(rawBegin) && /^\d+$/.test(rawEnd);
   const anchor = first(subject, NIF + 'anchorOf');
-  const span = resolveOffsets(text, codePoints, begin, end, anchor, options.offsetUnit ?? 'auto');
+  const span = whole
+    ? resolveOffsets(text, codePoints, Number(rawBegin), Number(rawEnd), anchor, options.offsetUnit ?? 'auto')
+    : `nif:beginIndex ${JSON.stringify(rawBegin)} / nif:endIndex ${JSON.stringify(rawEnd)} are not whole numbers`;
   if (typeof span === 'string') {
     return badSpan(`${subject.iri}: ${span}`, { file: where.file, line: where.line, record: subject.iri }, options.onInvalidSpan, 'Check nif:beginIndex/nif:endIndex against nif:isString (offsets count Unicode code points in NIF 2.0).');
   }

@@ -74,3 +74,14 @@ void test('isNilIri and CodePointOffsets', () => {
   assert.deepEqual([0, 1, 2, 3].map((n) => cp.toUtf16(n)), [0, 1, 3, 4]);
   assert.equal(cp.toUtf16(4), undefined);
 });
+
+void test('NIF: offsets that are not whole numbers are errors quoting them; an empty one is not read as 0', async () => {
+  const ttl = (begin: string, end: string): string => `@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+<http://x/c> nif:isString "Zappa rocks" .
+<http://x/m> nif:referenceContext <http://x/c> ; nif:beginIndex "${begin}" ; nif:endIndex "${end}" .`;
+  for (const [begin, end] of [['', '5'], ['abc', '5'], ['0x0', '5'], ['0', ' 5'], ['1e0', '5']]) {
+    await assert.rejects(parseNif(ttl(begin, end), 'mem.ttl'), (e: unknown) => LinkerError.is(e, 'inputFormat') && e.message.includes(`nif:beginIndex "${begin}" / nif:endIndex "${end}" are not whole numbers`), `${begin} ${end}`);
+  }
+  const [doc] = await parseNif(ttl('0', '5'), 'mem.ttl');
+  assert.deepEqual(doc.mentions.map((m) => m.text), ['Zappa']);
+});
