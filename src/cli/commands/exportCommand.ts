@@ -99,6 +99,11 @@ export const exportCommand: CliCommand = {
     const askedNegatives = parseCheckedNumber('hard-negatives', values['hard-negatives'], withKb ? DEFAULT_HARD_NEGATIVES : 0, hardNegativesProblem);
     const hardNegatives = format === 'blink' ? askedNegatives : 0;
     const idMapFor = goldIdMapArg(values['gold-id-map']);
+    // Read (and so checked) even when unused: a wrong path is not silently ignored.
+    const duplicatesOf = values.duplicates === undefined ? undefined : await readDuplicates(values.duplicates);
+    if (duplicatesOf !== undefined && hardNegatives === 0) {
+      io.err('warning: --duplicates keeps declared duplicates out of mined hard negatives, and this export mines none (only --to blink with --kb or --kb-config and --hard-negatives above 0 does).');
+    }
     const skipped = new Map<string, number>();
     const { docs, formats } = await readGoldArgs(goldPaths, parseChoice<GoldFormat | 'auto'>('gold-format', values['gold-format'], [...GOLD_FORMATS, 'auto'], 'auto'), io, skipped);
     // Checked here before a KB is loaded and negatives are mined (minutes), and again by exportGold itself.
@@ -128,7 +133,6 @@ export const exportCommand: CliCommand = {
       try {
         const idMap = idMapFor(wsd);
         const mapping = await goldMappingFor(session, idMap, wsd);
-        const duplicatesOf = values.duplicates === undefined ? undefined : await readDuplicates(values.duplicates);
         const negatives =
           hardNegatives > 0
             ? await mineExportNegatives(docs, session.linker, { ...mapping, count: hardNegatives, duplicatesOf, signal, onProgress: (p) => io.progress(p) })

@@ -126,3 +126,22 @@ void test('finetune writes a model folder that link and eval load; an existing f
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+void test('export --duplicates is read and checked even when no negatives are mined, and a warning says it is not used there', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-export-dups-'));
+  try {
+    const gold = prodigyGold(dir);
+    const out = path.join(dir, 'out.ttl');
+    // A missing duplicates file was silently ignored without --kb (nothing said the flag had no effect).
+    const missing = run(['export', '--gold', gold, '--to', 'nif', '--out', out, '--duplicates', path.join(dir, 'nope.txt')]);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /nope\.txt: The duplicates file does not exist/);
+    assert.equal(fs.existsSync(out), false, 'nothing written');
+    fs.writeFileSync(path.join(dir, 'dups.txt'), 'B1 B2\n');
+    const unused = run(['export', '--gold', gold, '--to', 'nif', '--out', out, '--duplicates', path.join(dir, 'dups.txt')]);
+    assert.equal(unused.code, 0, unused.stderr);
+    assert.match(unused.stderr, /warning: --duplicates keeps declared duplicates out of mined hard negatives, and this export mines none/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
