@@ -55,6 +55,10 @@ export function osErrorAdvice(code: string | undefined): { what: string; hint: s
       return { what: 'cannot be opened: too many open files', hint: 'Raise the open-file limit (ulimit -n).' };
     case 'EBUSY':
       return { what: 'is busy', hint: 'Close the program using it and retry.' };
+    case 'ENOTEMPTY':
+      return { what: 'is a folder that is not empty (another run may have written it meanwhile)', hint: 'Choose another path, or remove that folder and run again.' };
+    case 'EIO':
+      return { what: 'cannot be read or written: the device reported an I/O error', hint: 'Check the disk (or the network file system) and retry.' };
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { LinkerError } from '../../src/core/errors';
-import { decodeText, osInputError, readTextInput, statInput } from '../../src/core/inputFile';
+import { decodeText, osErrorAdvice, osInputError, readTextInput, statInput } from '../../src/core/inputFile';
 import { tempTree } from '../fixtures/repoPaths';
 
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -15,6 +15,15 @@ void test('OS error codes become input errors naming the file and what to do', (
     assert.ok(e.hint !== undefined && e.hint.length > 0);
   }
   assert.equal(osInputError(new Error('boom'), '/x', 'X'), undefined, 'other errors stay as they are');
+});
+
+void test('a rename onto a folder another run filled meanwhile (ENOTEMPTY) and a disk error (EIO) are input errors too, not internal errors with a stack', () => {
+  // Two `finetune --out M` runs at once: both find M missing, the second rename of its finished folder fails.
+  for (const code of ['ENOTEMPTY', 'EIO']) {
+    const advice = osErrorAdvice(code);
+    assert.ok(advice !== undefined && advice.what.length > 0 && advice.hint.length > 0, code);
+  }
+  assert.match(osErrorAdvice('ENOTEMPTY')!.what, /folder that is not empty/);
 });
 
 void test('an unreadable file is an input error (EACCES)', { skip: asRoot ? 'running as root: permissions do not deny reads' : false }, async () => {
