@@ -92,6 +92,11 @@ async function pickSplit(root: string, split: string | undefined): Promise<strin
 }
 
 async function readWorld(root: string, world: string, where: { file: string; line: number }): Promise<Map<string, ZeshelDoc>> {
+  // The corpus names a file in documents/: a path ("../../secrets") would read any .json on the disk as documents
+  // and put its text into an export.
+  if (/[/\\]/.test(world) || world === '' || world === '.' || world === '..') {
+    throw goldFormatError(`the mention's corpus ${JSON.stringify(world)} is not a world name (a file name in documents/ without .json).`, where, 'Zeshel worlds are names such as "lego" or "star_trek"; fix the line.');
+  }
   const file = join(root, 'documents', `${world}.json`);
   if (!(await exists(file))) {
     throw goldFormatError(`the mention's corpus "${world}" has no ${file}.`, where, `Zeshel mentions need the documents folder beside mentions/ (${basename(root)}/documents).`);

@@ -54,3 +54,19 @@ void test('Zeshel: token indices past the document and unknown worlds are errors
     t.cleanup();
   }
 });
+
+void test('Zeshel: a corpus name that is a path ("../secrets") is refused, never read from outside documents/', async () => {
+  const t = tempTree({
+    'outside.json': '{"document_id": "A", "title": "Secret", "text": "A secret text"}\n',
+    'z/documents/w.json': '{"document_id": "A", "title": "A", "text": "A one"}\n',
+    'z/mentions/val.json': '{"context_document_id": "A", "corpus": "../../outside", "start_index": 0, "end_index": 0, "text": "A", "label_document_id": "A"}\n',
+    'z/mentions/test.json': '{"context_document_id": "A", "corpus": "sub\\\\w", "start_index": 0, "end_index": 0, "text": "A", "label_document_id": "A"}\n',
+  });
+  try {
+    for (const split of ['val', 'test']) {
+      await assert.rejects(readZeshel(t.file('z'), { split }), (e: unknown) => LinkerError.is(e, 'inputFormat') && /val\.json:1|test\.json:1/.test(e.message) && /corpus ".*" is not a world name/.test(e.message), split);
+    }
+  } finally {
+    t.cleanup();
+  }
+});
