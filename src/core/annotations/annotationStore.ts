@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { LinkerError } from '../errors';
 import { type Logger, silentLogger } from '../log';
 import { type AnnotationRecord, contentHashOf, headerFor, parseAnnotationFile, serializeAnnotationFile } from './annotationRecord';
-import { annotationFileFor, annotatorFileFor, normaliseDocPath } from './annotationPaths';
+import { ANNOTATION_DIR, ANNOTATOR_FOLDER_PREFIX, annotationFileFor, annotatorFileFor, normaliseDocPath } from './annotationPaths';
+import * as path from 'node:path';
 import { removeDeadTempFiles, writeTextAtomic } from '../atomicFile';
 import { SerialQueue, backupCorruptFile, decodeStoreFile, readStoreBytes } from './storeFiles';
 import { DocumentAnnotations } from './documentAnnotations';
@@ -78,6 +79,15 @@ export class AnnotationStore {
       doc = new DocumentAnnotations(document, file, text, [], this.host(), undefined, true);
     } else {
       const parsed = await this.parseOrBackup(bytes, file);
+      if (parsed.header.document !== document && this.isHomeOf(parsed.header.document, file)) {
+        // Not a moved file: the path is also that document's own (a workspace folder named @<annotator>). Taking
+        // it over would re-anchor that document's labels into this one and save them under this one's name.
+        const folder = path.relative(path.join(this.workspaceRoot, ANNOTATION_DIR), file).split(path.sep)[0];
+        throw new LinkerError('annotationCorrupt', `this file holds the labels of ${parsed.header.document}, not of ${document}: the workspace folder ${folder} and the annotator ${folder.slice(1)} share annotation file paths; it was not opened.`, {
+          location: { file },
+          hint: 'Rename that folder, or annotate under another annotator name (entityLinker.annotator).',
+        });
+      }
       if (parsed.header.document !== document) {
         this.logger.warn(`${file} names document ${parsed.header.document}, opened as ${document} (moved?); the next save records the new path.`);
       }
@@ -91,6 +101,20 @@ export class AnnotationStore {
     }
     this.open_.set(document, doc);
     return doc;
+  }
+
+  /** Whether `file` is where `document`'s labels live under either layout (the shared file, or an annotator's own). */
+  private isHomeOf(document: string, file: string): boolean {
+    let rel: string;
+    try {
+      rel = normaliseDocPath(document);
+    } catch {
+      return false;
+    }
+    if (annotationFileFor(this.workspaceRoot, rel) === file) return true;
+    const inStore = path.relative(path.join(this.workspaceRoot, ANNOTATION_DIR), file).split(path.sep);
+    const first = inStore[0] ?? '';
+    return first.startsWith(ANNOTATOR_FOLDER_PREFIX) && annotatorFileFor(this.workspaceRoot, first.slice(ANNOTATOR_FOLDER_PREFIX.length), rel) === file;
   }
 
   /** Forgets an open document (its unsaved changes included: save first). */
