@@ -5,6 +5,10 @@
  *                                            test senseval2 + semeval2007) once with the shipped weights and no
  *                                            learned state, and caches per mention its candidates' feature rows,
  *                                            its in-context vector and its gold (.cache/bench/wsd-probe.json)
+ *                                            and (session 10) each mention's target-word vector (the mean USE-lite
+ *                                            token state at the mention's own pieces: src/core/learning/targetTokens.ts)
+ *                                            and each candidate's gloss vector (mean token state of its entity text)
+ *                                            for the LMMS-style variants tcentroid, tcentred, mix, tgloss, gloss
  *   node out/bench/wsdProbe.js --cv [--folds=5]   k-fold cross-validation by document over the TRAINING sets: each
  *                                            fold scored with the exemplars of the other folds, per variant of the
  *                                            exemplar signal, through the shipped senses profile (its `exemplar`
@@ -12,6 +16,7 @@
  *   node out/bench/wsdProbe.js --cv --by-set --self=0.5,1.01   + self-exemplars: a text's confident predictions as
  *                                            exemplars for its other mentions (1.01: none, the control);
  *                                            --self-zero: without the other folds' gold exemplars
+ *   --weights=0,1,2.27,4 (with --cv)          the exemplar weights tried (default: a grid with the shipped weight)
  *   --unit=text (with any of these)          each Raganato <text> one document instead of each sentence (own cache)
  *   node out/bench/wsdProbe.js --test=VARIANT:WEIGHT[,...]   the same scoring on the test sets with the exemplars
  *                                            of all training documents (report once per chosen setting)

@@ -42,11 +42,6 @@ export interface TextEncoder {
   encode(texts: readonly string[], options?: EncodeOptions): Promise<Float32Array[]>;
   /** Token-level states per text, in input order (models that expose them; others throw). */
   encodeTokens?(texts: readonly string[], options?: EncodeOptions): Promise<TokenStates[]>;
-  /**
-   * The token ids of one text as `encodeTokens` feeds them (its states come in this order), for models that can
-   * say; lets a caller find a word's own tokens (learning/targetTokens.ts).
-   */
-  tokenize?(text: string): readonly number[];
   dispose(): Promise<void>;
 }
 

@@ -103,14 +103,11 @@ async function openEncoder(kind: ModelFolderKind, dir: string, options: EncoderL
 class SharedEncoderHandle implements TextEncoder {
   private disposed = false;
   readonly encodeTokens?: (texts: readonly string[], options?: EncodeOptions) => Promise<TokenStates[]>;
-  readonly tokenize?: (text: string) => readonly number[];
 
   constructor(
     private readonly inner: TextEncoder,
     private readonly onDispose: () => Promise<void>,
   ) {
-    const tokenize = inner.tokenize;
-    if (tokenize !== undefined) this.tokenize = (text) => tokenize.call(inner, text);
     const tokens = inner.encodeTokens;
     if (tokens !== undefined) {
       this.encodeTokens = (texts, options) => {

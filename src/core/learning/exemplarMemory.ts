@@ -18,12 +18,6 @@ export interface ExemplarMemoryJson {
   readonly dims: number;
   /** Entity id -> exemplars observed and the sum of their unit vectors (base64 float32), least recently updated first. */
   readonly entities: Readonly<Record<string, { readonly n: number; readonly sum: string }>>;
-  /**
-   * The same exemplars' target-word vectors (LMMS-style: the encoder's token states at the mention's own tokens,
-   * see targetTokens.ts), kept as a memory of their own; absent in a memory written without them (every
-   * learned.json before session 10), which then reads as before.
-   */
-  readonly tokens?: ExemplarMemoryJson;
 }
 
 export interface ExemplarMemoryOptions {
@@ -44,8 +38,6 @@ export class ExemplarMemory {
   readonly options: ExemplarMemoryOptions;
   private readonly centroids = new Map<string, Centroid>();
   private dims = 0;
-  /** The target-word vectors of the exemplars (a memory of its own; undefined until the first is observed). */
-  private tokenMemory: ExemplarMemory | undefined;
 
   constructor(options: Partial<ExemplarMemoryOptions> = {}) {
     this.options = { ...DEFAULT_EXEMPLAR_OPTIONS, ...options };
@@ -118,17 +110,6 @@ export class ExemplarMemory {
     return c.norm > 0 ? dot(vector, c.sum) / (vectorNorm * c.norm) : 0;
   }
 
-  /** The target-word vectors of the exemplars, when any were observed (targetTokens.ts): the `tokenExemplar` feature. */
-  get tokens(): ExemplarMemory | undefined {
-    return this.tokenMemory;
-  }
-
-  /** Adds one confirmed mention's target-word vector (observeTokens's counterpart of `observe`). */
-  observeTokens(entityId: string, vector: ArrayLike<number>): void {
-    this.tokenMemory ??= new ExemplarMemory(this.options);
-    this.tokenMemory.observe(entityId, vector);
-  }
-
   /** The sum of the entity's exemplar unit vectors (read-only; undefined when it has none): linker/selfExemplars.ts adds to it. */
   sumOf(entityId: string): Readonly<Float32Array> | undefined {
     return this.centroids.get(entityId)?.sum;
@@ -137,8 +118,7 @@ export class ExemplarMemory {
   toJSON(): ExemplarMemoryJson {
     const entities: Record<string, { n: number; sum: string }> = {};
     for (const [id, c] of this.centroids) entities[id] = { n: c.n, sum: encodeFloats(c.sum) };
-    const tokens = this.tokenMemory === undefined || this.tokenMemory.size === 0 ? undefined : this.tokenMemory.toJSON();
-    return { version: 1, dims: this.dims, entities, ...(tokens === undefined ? {} : { tokens }) };
+    return { version: 1, dims: this.dims, entities };
   }
 
   /** Restores a memory; a malformed one is an error naming `file`. */
@@ -160,10 +140,6 @@ export class ExemplarMemory {
       if (sum === undefined || sum.length !== o.dims) throw bad(`the sum of entity "${id}" is not ${o.dims} base64 float32 values`);
       if (!sum.every(Number.isFinite)) throw bad(`the sum of entity "${id}" holds a non-finite value`);
       memory.centroids.set(id, { n: e.n, sum, norm: undefined });
-    }
-    if (o.tokens !== undefined) {
-      if (typeof o.tokens !== 'object' || o.tokens === null || (o.tokens as { tokens?: unknown }).tokens !== undefined) throw bad('"tokens" is not a memory of target-word vectors');
-      memory.tokenMemory = ExemplarMemory.fromJSON(o.tokens, file, options);
     }
     memory.evict();
     return memory;
@@ -188,8 +164,6 @@ export class ExemplarMemory {
       out.centroids.set(id, into);
     }
     out.evict();
-    const tokens = a.tokens === undefined || b.tokens === undefined ? (b.tokens ?? a.tokens) : ExemplarMemory.merge(a.tokens, b.tokens, options);
-    if (tokens !== undefined) out.tokenMemory = ExemplarMemory.fromJSON(tokens, 'exemplar memory', options);
     return out.toJSON();
   }
 

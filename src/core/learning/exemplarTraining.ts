@@ -8,14 +8,11 @@ import { ExemplarMemory } from './exemplarMemory';
 /** What computes mentions' in-context vectors: the linker that will use the exemplars (Linker.mentionVectors). */
 export interface MentionVectorSource {
   mentionVectors(text: string, spans: readonly Span[], signal?: AbortSignal): Promise<Float32Array[]>;
-  /** The target-word vectors (targetTokens.ts) of the same spans, where the encoder gives them (Linker.targetWordVectors). */
-  targetWordVectors?(text: string, spans: readonly Span[], signal?: AbortSignal): Promise<(Float32Array | undefined)[] | undefined>;
 }
 
 /**
  * The exemplars gold documents teach (training data, annotations folded into a model folder): every in-KB gold
- * mention's in-context vector, as `linker` computes it, added to its entity's centroid (the first gold id), and
- * its target-word vector to the memory's target-word centroids when the linker's encoder gives one.
+ * mention's in-context vector, as `linker` computes it, added to its entity's centroid (the first gold id).
  * Compute them with the linker (and head) that will read them: the vectors depend on the encoder. When the
  * ranker's `exemplar` weight is trained on the same documents, cross-fit (the exemplars of other documents
  * only), as for the annotator prior: a mention's own vector would make the signal look perfect.
@@ -32,11 +29,6 @@ export async function exemplarsFromGold(linker: MentionVectorSource, docs: reado
     if (spans.length === 0) continue;
     const vectors = await linker.mentionVectors(doc.text, spans, signal);
     spans.forEach((s, i) => into.observe(s.id, vectors[i]));
-    // The same exemplars' target-word vectors (LMMS-style), which the linker reads for given sense lists.
-    const targets = await linker.targetWordVectors?.(doc.text, spans, signal);
-    targets?.forEach((v, i) => {
-      if (v !== undefined) into.observeTokens(spans[i].id, v);
-    });
   }
   return into;
 }

@@ -1,5 +1,11 @@
 import type { TokenStates } from '../encoder/encoder';
 
+/*
+ * Target-word vectors (LMMS-style) for WSD probes (bench/wsdProbe.ts). Session 10 wired them into the exemplar
+ * memory and the `exemplar` feature (commit 015e038 on branch wsd) and took that out again: they gained in both
+ * cross-validations on the training corpora and lost 0.9 on the test corpora (docs/BENCHMARKS.md "Session 10 (wsd)").
+ */
+
 /** What splits a text into the encoder's tokens, in the order its token states come (e.g. UseLiteEncoder.tokenize). */
 export interface TokenCounter {
   tokenize(text: string): readonly number[];

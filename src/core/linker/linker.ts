@@ -42,7 +42,6 @@ import type { ExemplarMemory } from '../learning/exemplarMemory';
 import type { LearnedState } from '../learning/learnedState';
 import { coherenceScores, contextSum, discourseShares, typeAgreement } from './documentSignals';
 import type { ContextEntity } from './documentSignals';
-import { TargetWordVectors, targetWordExemplar } from './targetWordExemplars';
 import { DEFAULT_TEMPLATE, entityText, mentionText, templateId } from './textTemplates';
 import type { TextTemplateOptions } from './textTemplates';
 import type { DocumentContext, DocumentLinker, LinkedMention, LinkOptions, Span, SpanRequest } from './types';
@@ -247,8 +246,6 @@ export class Linker implements DocumentLinker {
   private ngramCache: NgramIndex | undefined;
   private readonly nameIndexes: NameIndexBuilders;
   private readonly entityVectors = new Map<number, Float32Array>();
-  /** Target-word vectors of mentions and glosses (targetWordExemplars.ts), made on first use. */
-  private targetWords: TargetWordVectors | undefined;
   private readonly storedVectors = new Map<number, Float32Array>();
   private traits: EntityTraitCache | undefined;
   /** With store records: whether the annotator memory's confirmed ids were resolved for learned detection. */
@@ -396,17 +393,6 @@ export class Linker implements DocumentLinker {
   async mentionVectors(text: string, spans: readonly Span[], signal?: AbortSignal): Promise<Float32Array[]> {
     const paras = paragraphRanges(text);
     return this.encoder.encode(spans.map((s) => mentionText(text, s, this.options.template, paragraphOf(paras, s.start))), { signal, role: 'mention', batchSize: this.options.batchSize });
-  }
-
-  /**
-   * The target-word vectors of spans of `text` (the mean token state at each span's own tokens in the context
-   * `mentionVectors` encodes: targetWordExemplars.ts); undefined when the encoder gives no token states or tokens.
-   */
-  async targetWordVectors(text: string, spans: readonly Span[], signal?: AbortSignal): Promise<(Float32Array | undefined)[] | undefined> {
-    this.targetWords ??= new TargetWordVectors(this.encoder, this.options.entityVectorCache);
-    if (!this.targetWords.available) return undefined;
-    const paras = paragraphRanges(text);
-    return this.targetWords.ofMentions(spans.map((s) => mentionText(text, s, this.options.template, paragraphOf(paras, s.start))), this.options.template.markers, signal);
   }
 
   /** The name dictionary, built on first use (seconds for 100k+ names). */
@@ -711,9 +697,8 @@ export class Linker implements DocumentLinker {
       });
     }
     this.timings.retrieval += performance.now() - t;
-    const targets = useDense ? await this.givenTargetWords(text, jobs, pools, signal) : undefined;
     t = performance.now();
-    jobs.forEach((job, i) => prepared.push(this.candidateInputs(job, pools[i], options.context, vectors[i], targets?.[i])));
+    jobs.forEach((job, i) => prepared.push(this.candidateInputs(job, pools[i], options.context, vectors[i])));
     this.timings.ranking += performance.now() - t;
     t = performance.now();
     const weights = this.rankerWeights;
@@ -736,7 +721,7 @@ export class Linker implements DocumentLinker {
         });
       }
     }
-    const ranked = useDense ? this.withSelfExemplars(rank(decide), prepared, scored, ws, vectors, jobs, rank, decide, targets) : rank(decide);
+    const ranked = useDense ? this.withSelfExemplars(rank(decide), prepared, scored, ws, vectors, jobs, rank, decide) : rank(decide);
     // The in-context vectors on request (LinkOptions.mentionVectors): a decision on the mention feeds the exemplar memory.
     const out = options.mentionVectors === true && useDense ? ranked.map((m, i) => ({ ...m, vector: Array.from(vectors[i]) })) : ranked;
     this.timings.ranking += performance.now() - t;
@@ -748,12 +733,11 @@ export class Linker implements DocumentLinker {
    * entities for the document's other mentions; the `exemplar` feature is recomputed with them and the mentions
    * ranked again. `ranked` as it is when no kind has them on, the ranker does not read the feature, or none is confident.
    */
-  private withSelfExemplars(ranked: LinkedMention[], prepared: readonly CandidateInput[][], scored: readonly ReturnType<typeof scoreMention>[], ws: readonly ReturnType<ReturnType<typeof profiledRanker>>[], vectors: readonly Float32Array[], jobs: readonly MentionJob[], rank: (d: DecisionOptions) => LinkedMention[], decide: DecisionOptions, targets?: readonly (Float32Array | undefined)[]): LinkedMention[] {
+  private withSelfExemplars(ranked: LinkedMention[], prepared: readonly CandidateInput[][], scored: readonly ReturnType<typeof scoreMention>[], ws: readonly ReturnType<ReturnType<typeof profiledRanker>>[], vectors: readonly Float32Array[], jobs: readonly MentionJob[], rank: (d: DecisionOptions) => LinkedMention[], decide: DecisionOptions): LinkedMention[] {
     const on = this.options.selfExemplars;
     if (Object.keys(on).length === 0 || !usesFeature(this.rankerWeights, 'exemplar')) return ranked;
     const ids = prepared.map((inputs) => inputs.map((c) => this.records.entity(c.row).id));
-    // A mention read on target-word vectors keeps that `exemplar` (self-exemplars are sentence vectors).
-    const thresholds = ids.map((list, i) => (targets?.[i] !== undefined ? Infinity : (on[kbKindOfIds(list, jobs[i].givenRows === undefined)] ?? Infinity)));
+    const thresholds = ids.map((list, i) => on[kbKindOfIds(list, jobs[i].givenRows === undefined)] ?? Infinity);
     const tops = ranked.map((m, i) => (m.nil || ids[i].length < 2 || m.candidates[0] === undefined ? undefined : m.candidates[0]));
     const own = new DocumentExemplars(tops, vectors, (i) => thresholds[i]);
     if (own.size === 0) return ranked;
@@ -765,27 +749,9 @@ export class Linker implements DocumentLinker {
     return rank(decide);
   }
 
-  /**
-   * Target-word vectors of the mentions with a given sense list, and their candidates' gloss vectors, when the
-   * learned exemplars carry target-word vectors and the ranker reads `exemplar` (targetWordExemplars.ts);
-   * undefined otherwise (nothing is encoded).
-   */
-  private async givenTargetWords(text: string, jobs: readonly MentionJob[], pools: readonly Map<number, PoolEntry>[], signal?: AbortSignal): Promise<(Float32Array | undefined)[] | undefined> {
-    const given = jobs.map((_, i) => i).filter((i) => jobs[i].givenRows !== undefined);
-    if (this.learned?.exemplars?.tokens === undefined || given.length === 0 || !usesFeature(this.rankerWeights, 'exemplar')) return undefined;
-    const found = await this.targetWordVectors(text, given.map((i) => jobs[i]), signal);
-    if (found === undefined) return undefined;
-    const targets: (Float32Array | undefined)[] = jobs.map(() => undefined);
-    given.forEach((i, k) => (targets[i] = found[k]));
-    const rows = given.filter((i) => targets[i] !== undefined).flatMap((i) => [...pools[i].keys()]);
-    await this.targetWords!.ensureGlosses(rows, (row) => entityText(this.records.entity(row), this.options.template), signal);
-    return targets;
-  }
-
   /** The ranker inputs of one mention's pool: name, prior, memory and discourse signals. */
-  private candidateInputs(job: MentionJob, pool: Map<number, PoolEntry>, context: DocumentContext | undefined, vector: Float32Array | undefined, target?: Float32Array): CandidateInput[] {
+  private candidateInputs(job: MentionJob, pool: Map<number, PoolEntry>, context: DocumentContext | undefined, vector: Float32Array | undefined): CandidateInput[] {
     const exemplars = vector === undefined ? undefined : this.learned?.exemplars;
-    const tokenExemplars = target === undefined ? undefined : exemplars?.tokens;
     const vectorNorm = vector === undefined ? 0 : Math.sqrt(dotAt(vector, 0, vector, 0, vector.length));
     let mention: MentionInfo | undefined;
     const memory = this.learned?.memory;
@@ -825,8 +791,7 @@ export class Linker implements DocumentLinker {
         typeAgreement: typeAgreement(entity.type, formTypes),
         nameCount: Math.log1p(1 + entity.aliases.length) / Math.log(21),
         formPrior: Math.log1p(this.formPriorOf?.(row, job.lemma ?? job.text) ?? 0) / Math.log(1001),
-        exemplar:
-          tokenExemplars !== undefined ? targetWordExemplar(tokenExemplars, entity.id, target as Float32Array, this.targetWords?.glossOf(row)) : exemplars === undefined ? 0 : exemplars.similarity(entity.id, vector as Float32Array, vectorNorm),
+        exemplar: exemplars === undefined ? 0 : exemplars.similarity(entity.id, vector as Float32Array, vectorNorm),
         demonym: demonymMatch(demonyms, this.namesOf(row, memory)),
       });
     });

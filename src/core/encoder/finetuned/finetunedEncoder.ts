@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { LinkerError } from '../../errors';
-import type { EncodeOptions, EncoderLoadOptions, TextEncoder, TokenStates } from '../encoder';
+import type { EncodeOptions, EncoderLoadOptions, TextEncoder } from '../encoder';
 import { precisionOfModelId } from '../useLite/useLiteModel';
 import { finetunedModelId, readFinetunedModel } from './finetunedModel';
 import { type HeadWeights, headBytes, projectThroughSide } from './head';
@@ -14,12 +14,6 @@ import { type HeadWeights, headBytes, projectThroughSide } from './head';
  */
 export class FinetunedEncoder implements TextEncoder {
   readonly modelId: string;
-  /**
-   * The parent's token states and tokens, unprojected (the head maps pooled vectors only): what `finetune --learn
-   * exemplars` computed the target-word exemplars with (through the parent), so they read the same here.
-   */
-  readonly encodeTokens?: (texts: readonly string[], options?: EncodeOptions) => Promise<TokenStates[]>;
-  readonly tokenize?: (text: string) => readonly number[];
 
   constructor(
     private readonly parent: TextEncoder,
@@ -29,8 +23,6 @@ export class FinetunedEncoder implements TextEncoder {
       throw new LinkerError('modelLoad', `The head is ${head.dims}-d but its parent model makes ${parent.dims}-d vectors.`, { hint: 'Fine-tune again from this parent model.' });
     }
     this.modelId = finetunedModelId(parent.modelId, headBytes(head));
-    if (parent.encodeTokens !== undefined) this.encodeTokens = parent.encodeTokens.bind(parent);
-    if (parent.tokenize !== undefined) this.tokenize = parent.tokenize.bind(parent);
   }
 
   get dims(): number {
