@@ -5,6 +5,10 @@
  *                                            test senseval2 + semeval2007) once with the shipped weights and no
  *                                            learned state, and caches per mention its candidates' feature rows,
  *                                            its in-context vector and its gold (.cache/bench/wsd-probe.json)
+ *                                            and (session 10) each mention's target-word vector (the mean USE-lite
+ *                                            token state at the mention's own pieces: src/core/learning/targetTokens.ts)
+ *                                            and each candidate's gloss vector (mean token state of its entity text)
+ *                                            for the LMMS-style variants tcentroid, tcentred, mix, tgloss, gloss
  *   node out/bench/wsdProbe.js --cv [--folds=5]   k-fold cross-validation by document over the TRAINING sets: each
  *                                            fold scored with the exemplars of the other folds, per variant of the
  *                                            exemplar signal, through the shipped senses profile (its `exemplar`
@@ -12,6 +16,7 @@
  *   node out/bench/wsdProbe.js --cv --by-set --self=0.5,1.01   + self-exemplars: a text's confident predictions as
  *                                            exemplars for its other mentions (1.01: none, the control);
  *                                            --self-zero: without the other folds' gold exemplars
+ *   --weights=0,1,2.27,4 (with --cv)          the exemplar weights tried (default: a grid with the shipped weight)
  *   --unit=text (with any of these)          each Raganato <text> one document instead of each sentence (own cache)
  *   node out/bench/wsdProbe.js --test=VARIANT:WEIGHT[,...]   the same scoring on the test sets with the exemplars
  *                                            of all training documents (report once per chosen setting)
@@ -27,7 +32,9 @@ import { readGold } from '../src/core/formats/goldFormat';
 import { Linker } from '../src/core/linker/linker';
 import { DEFAULT_RANKER_WEIGHTS, FEATURE_NAMES, compileRanker, compiledScore } from '../src/core/linker/ranker';
 import { rankerForKind } from '../src/core/linker/rankerProfiles';
+import { DEFAULT_TEMPLATE, entityText, mentionText } from '../src/core/linker/textTemplates';
 import { wordnetFormPriorOf } from '../src/core/linker/wordnetSenseCounts';
+import { meanState, targetTokenMean } from '../src/core/learning/targetTokens';
 import { silentLogger } from '../src/core/log';
 import { openEncoder } from '../src/core/session/openEncoder';
 import { leakFreeTraining } from '../src/core/training/leakFreeTraining';
@@ -74,11 +81,18 @@ interface ProbeMention {
   /** Index of the gold candidate in `ids`; -1 when not among them (counted wrong). */
   readonly gold: number;
   readonly vector: string;
+  /** Mean of the encoder's token states at the target word's tokens (LMMS-style), base64 float32; '' when none. */
+  readonly tokens?: string;
 }
 
-interface Mention extends Omit<ProbeMention, 'vector'> {
+interface Mention extends Omit<ProbeMention, 'vector' | 'tokens'> {
   readonly v: Float32Array;
+  /** The target tokens' mean state (zero-length when the cache has none). */
+  readonly t: Float32Array;
 }
+
+const b64 = (v: Float32Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+const unb64 = (s: string): Float32Array => { const b = Buffer.from(s, 'base64'); return new Float32Array(b.buffer, b.byteOffset, b.length / 4).slice(); };
 
 async function prepare(): Promise<void> {
   const opened = await openEncoder({ packageRoot: ROOT, provider: 'cpu', logger: silentLogger });
@@ -89,12 +103,19 @@ async function prepare(): Promise<void> {
     const formPrior = await wordnetFormPriorOf(w.kb.entities);
     const linker = new Linker({ kb: w.kb, encoder, rankerWeights: DEFAULT_RANKER_WEIGHTS, entityVector: w.vectors.of, entityPrior: w.prior, ...(formPrior === undefined ? {} : { formPrior }) });
     const out: ProbeMention[] = [];
+    // The built-in encoder's tokenizer, behind loadEncoder's shared handle (this probe reads USE-lite only).
+    const inner = (opened.encoder as unknown as { inner?: { tokenize?(text: string): number[] } }).inner;
+    if (inner?.tokenize === undefined) throw new Error('wsdProbe: the encoder has no tokenize (the built-in USE-lite model is expected).');
+    const tokenizer = { tokenize: (text: string): number[] => inner.tokenize!(text) };
+    let unplaced = 0;
+    const glossIds = new Set<string>();
     for (const [set, docs] of Object.entries(sets)) {
       const t = performance.now();
       for (const doc of docs) {
         const ms = doc.mentions.map((m) => ({ m, given: w.candidatesFor(m), gold: w.mapGold(m) })).filter((x) => x.given !== undefined && x.gold.status === 'in-kb');
         if (ms.length === 0) continue;
         const linked = await linker.linkSpans(doc.text, ms.map((x) => ({ start: x.m.start, end: x.m.end, candidateIds: x.given! })), { topK: 10000, mentionVectors: true });
+        const states = await opened.encoder.encodeTokens!(ms.map((x) => mentionText(doc.text, x.m, DEFAULT_TEMPLATE)));
         linked.forEach((l, i) => {
           const goldIds = ms[i].gold.status === 'in-kb' ? (ms[i].gold as { ids: readonly string[] }).ids : [];
           const v = Float32Array.from(l.vector ?? []);
@@ -105,14 +126,20 @@ async function prepare(): Promise<void> {
             rows: l.candidates.map((c) => [...(c.features ?? [])]),
             gold: l.candidates.findIndex((c) => goldIds.includes(c.id)),
             vector: Buffer.from(v.buffer).toString('base64'),
+            tokens: b64(targetTokenMean(tokenizer, mentionText(doc.text, ms[i].m, DEFAULT_TEMPLATE), DEFAULT_TEMPLATE.markers, states[i]) ?? (unplaced++, new Float32Array(0))),
           });
+          for (const c of l.candidates) glossIds.add(c.id);
         });
       }
       console.log(`${set}: ${docs.length} documents linked in ${secs(performance.now() - t)} s`);
     }
+    // Each candidate's gloss as the encoder reads an entity, its token states' mean (LMMS's gloss embedding).
+    const ids = [...glossIds];
+    const glossStates = await opened.encoder.encodeTokens!(ids.map((id) => entityText(w.kb.entities[w.kb.rowOf(id)!], DEFAULT_TEMPLATE)), { batchSize: 64 });
+    const glosses = Object.fromEntries(ids.map((id, i) => [id, b64(meanState(glossStates[i], 0, glossStates[i].tokens))]));
     await mkdir(CACHE, { recursive: true });
-    await writeFile(FILE, JSON.stringify({ features: FEATURE_NAMES, mentions: out }));
-    console.log(`${out.length} mentions cached in ${path.relative(ROOT, FILE)}`);
+    await writeFile(FILE, JSON.stringify({ features: FEATURE_NAMES, mentions: out, glosses }));
+    console.log(`${out.length} mentions cached in ${path.relative(ROOT, FILE)} (${unplaced} without target tokens), ${ids.length} glosses`);
   } finally {
     await opened.encoder.dispose();
   }
@@ -134,17 +161,25 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-function storeOf(ms: readonly Mention[]): Store {
-  const s: Store = new Map();
+/** Each store carries the same exemplars' target-token vectors as `tokens` (LMMS-style). */
+function storeOf(ms: readonly Mention[], of: (m: Mention) => Float32Array = (m) => m.v): Store & { tokens?: Store } {
+  const s: Store & { tokens?: Store } = new Map();
   for (const m of ms) {
-    if (m.gold < 0) continue;
+    const v = of(m);
+    if (m.gold < 0 || v.length === 0) continue;
     const id = m.ids[m.gold];
     const list = s.get(id) ?? [];
-    list.push(unit(m.v));
+    list.push(unit(v));
     s.set(id, list);
   }
+  if (of !== tokenOf) s.tokens = storeOf(ms, tokenOf);
   return s;
 }
+const tokenOf = (m: Mention): Float32Array => m.t;
+/** Per candidate id, its gloss's mean token state (unit), when the cache has them. */
+const GLOSSES = new Map<string, Float32Array>();
+/** A variant read on the target-token vectors (mention and store) instead of the in-context sentence vectors. */
+const onTokens = (variant: Variant): Variant => (m, s) => (m.t.length === 0 ? m.ids.map(() => 0) : variant({ ...m, v: m.t }, (s as Store & { tokens?: Store }).tokens ?? new Map()));
 
 /** A variant: per candidate of a mention, the value that replaces the `exemplar` column (0 without exemplars). */
 type Variant = (m: Mention, store: Store) => number[];
@@ -188,6 +223,15 @@ const VARIANTS: Record<string, Variant> = {
   shrunk: (m, s) => VARIANTS.centroid(m, s).map((x, i) => { const n = s.get(m.ids[i])?.length ?? 0; return (x * n) / (n + 1); }),
   // Centred, then shrunk by the count.
   centredShrunk: (m, s) => VARIANTS.centred(m, s).map((x, i) => { const n = s.get(m.ids[i])?.length ?? 0; return (x * n) / (n + 1); }),
+  // LMMS-style: the centroid of the exemplars' target-token vectors (mean state at the word's own tokens).
+  tcentroid: (m, s) => onTokens(VARIANTS.centroid)(m, s),
+  tcentred: (m, s) => onTokens(VARIANTS.centred)(m, s),
+  // The mean of the sentence and target-token centroid cosines (0 where the sense has no exemplars).
+  mix: (m, s) => { const a = VARIANTS.centroid(m, s); const b = VARIANTS.tcentroid(m, s); return a.map((x, i) => (x + b[i]) / 2); },
+  // The target-token centroid; a sense without exemplars falls back to its gloss's mean token state (LMMS's gloss embedding).
+  tgloss: (m, s) => { const b = VARIANTS.tcentroid(m, s); const t = unit(m.t); return b.map((x, i) => (x !== 0 || m.t.length === 0 ? x : GLOSSES.has(m.ids[i]) ? dot(t, GLOSSES.get(m.ids[i])!) : 0)); },
+  // The gloss's mean token state alone, every sense (LMMS's gloss embedding, no exemplars).
+  gloss: (m) => { const t = unit(m.t); return m.ids.map((id) => (m.t.length === 0 || !GLOSSES.has(id) ? 0 : dot(t, GLOSSES.get(id)!))); },
   // The training sets' sense frequency among the lemma's senses (add-one smoothed).
   count: (m, s) => {
     const n = m.ids.map((id) => s.get(id)?.length ?? 0);
@@ -253,19 +297,20 @@ function selfExemplarRight(ms: readonly Mention[], store: Store, weight: number,
 }
 
 async function load(): Promise<Mention[]> {
-  const json = JSON.parse(await readFile(FILE, 'utf8')) as { features: string[]; mentions: ProbeMention[] };
+  const json = JSON.parse(await readFile(FILE, 'utf8')) as { features: string[]; mentions: ProbeMention[]; glosses?: Record<string, string> };
   if (json.features.join() !== FEATURE_NAMES.join()) throw new Error(`${FILE} was made with other features; run --prepare again.`);
   // Training documents whose text is a test document's are left out (src/core/training/leakFreeTraining.ts).
   const read = async (names: readonly string[]): Promise<GoldDocument[]> => (await Promise.all(names.map((n) => readGold(path.join(DATA, 'wsd', n), 'wsd', { wsdUnit: UNIT })))).flat();
   const testDocs = await read(TEST);
   const split = leakFreeTraining(await read(TRAIN), testDocs);
   const kept = new Set([...split.train, ...testDocs].map((d) => d.id));
-  return json.mentions.filter((m) => kept.has(m.doc.slice(m.doc.indexOf('/') + 1))).map(({ vector, ...m }) => { const b = Buffer.from(vector, 'base64'); return { ...m, v: new Float32Array(b.buffer, b.byteOffset, b.length / 4).slice() }; });
+  for (const [id, g] of Object.entries(json.glosses ?? {})) GLOSSES.set(id, unit(unb64(g)));
+  return json.mentions.filter((m) => kept.has(m.doc.slice(m.doc.indexOf('/') + 1))).map(({ vector, tokens, ...m }) => ({ ...m, v: unb64(vector), t: unb64(tokens ?? '') }));
 }
 
 /** The `exemplar` weights tried, with the shipped senses profile's own among them. */
 const SHIPPED_EXEMPLAR = rankerForKind(DEFAULT_RANKER_WEIGHTS, 'senses').weights.exemplar ?? 0;
-const WEIGHTS = [...new Set([0, 1, 1.5, 2, SHIPPED_EXEMPLAR, 2.5, 3, 4, 5, 6, 8, 10])].sort((a, b) => a - b);
+const WEIGHTS = arg('weights')?.split(',').map(Number) ?? [...new Set([0, 1, 1.5, 2, SHIPPED_EXEMPLAR, 2.5, 3, 4, 5, 6, 8, 10])].sort((a, b) => a - b);
 
 async function cv(): Promise<void> {
   const all = await load();
