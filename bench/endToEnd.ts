@@ -116,6 +116,8 @@ interface Config {
   readonly chainContext?: boolean;
   /** Session 9, round 2: MentionCues.articleInName ("the District" of "District of Connecticut" inside a longer name). */
   readonly articleInName?: boolean;
+  /** Session 10: MentionCues.nameConnectors (longer names cross "at", "for", "of the", "and" inside institutions' names). */
+  readonly nameConnectors?: boolean;
 }
 
 const COREFERENCE = process.argv.includes('--coreference');
@@ -148,7 +150,7 @@ function configs(): readonly Config[] {
 /** --only=A|B: only the rows whose name ends with A or B. */
 function allConfigs(): readonly Config[] {
   if (ERRORS && !process.argv.some((a) => a.startsWith('--only='))) return CONFIGS.filter((c) => c.name === (process.argv.includes('--errors-new') ? NEW_CHOSEN : CHOSEN));
-  if (NEW || CV || CV_ERRORS || ERRORS || CLASSES) return [...CONFIGS, ...SESSION6, ...SESSION7, ...SESSION8, ...SESSION9, ...SESSION9B].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
+  if (NEW || CV || CV_ERRORS || ERRORS || CLASSES) return [...CONFIGS, ...SESSION6, ...SESSION7, ...SESSION8, ...SESSION9, ...SESSION9B, ...SESSION10].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
   if (!COREFERENCE) return CONFIGS;
   return CONFIGS.filter((c) => c.scorer && c.detection.proposals !== false && c.detection.fuzzy !== true).flatMap((c) => [c, { ...c, name: `${c.name} + coreference`, coreference: true }]);
 }
@@ -233,6 +235,19 @@ const SESSION9B: readonly Config[] = [
   { ...DEFAULT_ROW_9, name: `${DEFAULT_ROW_9.name} + chain context`, chainContext: true },
   { ...DEFAULT_ROW_9, name: `${DEFAULT_ROW_9.name} + type context + chain context`, fit: { threshold: 'smoothed', typeContext: true }, chainContext: true },
   { ...DEFAULT_ROW_9, name: `${DEFAULT_ROW_9.name} + type context + chain context + article in name`, fit: { threshold: 'smoothed', typeContext: true }, chainContext: true, articleInName: true },
+];
+
+/** The default detection since session 9, round 2 (type context, chain context, article in name). */
+const DEFAULT_ROW_9B = SESSION9B[4];
+
+/** Session 10 (e2e helper): a steadier scorer fit on the session-9 round-2 default (bagging over documents). */
+const SESSION10: readonly Config[] = [
+  ...[25, 50].map((bags) => ({ ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + bagged ${bags}`, fit: { threshold: 'smoothed' as const, typeContext: true, bags, bagUse: 'probabilities' as const } })),
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + bagged 25 in-sample threshold`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'in-sample' } },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + out-of-bag threshold 25`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'threshold' } },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + name connectors`, nameConnectors: true },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + bagged 25 + name connectors`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'probabilities' }, nameConnectors: true },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + out-of-bag threshold 25 + name connectors`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'threshold' }, nameConnectors: true },
 ];
 
 async function main(): Promise<void> {
@@ -377,7 +392,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
   const names = config.learnedNames ? (train === c.train ? c.learnedKb : withTrainingNames(c.kb, train, c.mapGold)) : c.kb;
   const linker = new Linker({ kb: names, encoder: c.encoder, index: c.index, entityVector: (row) => c.index.vector(row), rankerWeights: c.weights, options: { detection: config.detection, coreference: { detect: config.coreference === true } } });
   linker.detector.surnames = config.surnames === true;
-  linker.detector.cues = { personNoun: config.cues === true || config.personNoun === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true, articleInName: config.articleInName === true };
+  linker.detector.cues = { personNoun: config.cues === true || config.personNoun === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true, articleInName: config.articleInName === true, nameConnectors: config.nameConnectors === true };
   if (config.articles !== undefined) linker.detector.articles = config.articles;
   linker.detector.roleTitles = config.roleTitles === true;
   linker.detector.rolesPastConventions = config.rolesPastConventions === true;

@@ -178,3 +178,44 @@ void test('type context: a type rejected inside longer names keeps its own recor
   assert.equal(back.probability(alone, 'devon', 'Location'), p);
   assert.equal(pooled.toJSON().typeContext, undefined);
 });
+
+/** `n` examples, one document each, whose labels have nothing to do with their features (a seeded draw). */
+function noise(n: number): MentionExample[] {
+  let state = 12345;
+  const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const free = MENTION_FEATURE_NAMES.filter((name) => !['bias', 'surfaceMemory', 'surfaceSeen', 'typeMemory', 'typeSeen'].includes(name));
+  return Array.from({ length: n }, (_, i) => ({ features: vec(Object.fromEntries(free.map((name) => [name, next() < 0.5 ? 1 : 0]))), surface: `n${i}`, label: next() < 0.4, group: `d${i}` }));
+}
+
+void test('bagging: the probability is the mean of the bagged models, deterministic, kept by JSON', () => {
+  const data = noise(80);
+  const s = MentionScorer.fit(data, { bags: 7, threshold: 0.5 });
+  const json = s.toJSON();
+  assert.equal(json.bagWeights?.length, 7);
+  const x = data[3].features;
+  const mean = (json.bagWeights ?? []).reduce((a, w) => a + 1 / (1 + Math.exp(-w.reduce((t, v, k) => t + v * x[k], 0))), 0) / 7;
+  assert.ok(Math.abs(s.probability(x, 'unseen', 'unseen type') - mean) < 1e-12);
+  assert.notEqual(s.probability(x, 'unseen'), MentionScorer.fit(data, { threshold: 0.5 }).probability(x, 'unseen'), 'not the single fit');
+  assert.deepEqual(MentionScorer.fit(data, { bags: 7, threshold: 0.5 }).toJSON(), json);
+  const back = MentionScorer.fromJSON(JSON.parse(JSON.stringify(json)));
+  for (const e of data.slice(0, 10)) assert.equal(back.probability(e.features, e.surface), s.probability(e.features, e.surface));
+  assert.equal(MentionScorer.fit(data).toJSON().bagWeights, undefined);
+  assert.throws(() => MentionScorer.fromJSON({ ...json, bagWeights: [[1, 2]] }, 'z.json'), /z\.json: bagWeights/);
+});
+
+void test('bagging: the threshold from the out-of-bag probabilities does not trust what the fit learnt of noise', () => {
+  // Labels independent of the features: fitted in-sample, 25 features over 60 documents separate them well and
+  // the best threshold lies in the middle; out of bag they tell nothing, and the best F1 is to take every span.
+  const data = noise(60);
+  const inSample = MentionScorer.fit(data, { bags: 15, bagUse: 'in-sample' });
+  const outOfBag = MentionScorer.fit(data, { bags: 15 });
+  assert.ok(inSample.threshold >= 0.25, `in-sample ${inSample.threshold}`);
+  assert.ok(outOfBag.threshold <= 0.1, `out of bag ${outOfBag.threshold}`);
+  assert.deepEqual(inSample.weights, outOfBag.weights, 'the same bags');
+  // bagUse 'threshold': the single fit scores, with the out-of-bag threshold.
+  const single = MentionScorer.fit(data);
+  const thresholdOnly = MentionScorer.fit(data, { bags: 15, bagUse: 'threshold' });
+  assert.deepEqual(thresholdOnly.weights, single.weights);
+  assert.equal(thresholdOnly.threshold, outOfBag.threshold);
+  assert.ok(single.threshold >= 0.25, `single ${single.threshold}`);
+});
