@@ -246,6 +246,8 @@ const SESSION10: readonly Config[] = [
   { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + bagged 25 in-sample threshold`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'in-sample' } },
   { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + out-of-bag threshold 25`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'threshold' } },
   { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + name connectors`, nameConnectors: true },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + half-F1 threshold`, fit: { threshold: 'half-f1', typeContext: true } },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + half out-of-bag F1 threshold 25`, fit: { threshold: 'half-f1', typeContext: true, bags: 25, bagUse: 'threshold' } },
   { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + bagged 25 + name connectors`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'probabilities' }, nameConnectors: true },
   { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + out-of-bag threshold 25 + name connectors`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'threshold' }, nameConnectors: true },
 ];
@@ -321,9 +323,11 @@ async function main(): Promise<void> {
     if (CV || NEW) {
       // Train on one fold, score the other, both ways; counts pooled (--cv; with --new, the eval rows follow).
       const pooled = { tp: 0, predicted: 0, gold: 0 };
+      const thresholds: number[] = [];
       for (let seed = 0; seed < CV_SEEDS; seed++) for (const k of [0, 1]) {
         const split = folds(train, seed);
         const { linker } = await trainedLinker(config, split[1 - k], context);
+        if (linker.mentionScorer !== undefined) thresholds.push(linker.mentionScorer.threshold);
         const r = await evaluate({ docs: split[k], linker, mapGold, mode: 'end-to-end', topK: 10, skipInvalid: true });
         pooled.tp += r.e2e?.strict.truePositives ?? 0;
         pooled.predicted += r.e2e?.strict.predicted ?? 0;
@@ -331,7 +335,7 @@ async function main(): Promise<void> {
       }
       const p = pooled.tp / Math.max(1, pooled.predicted);
       const rec = pooled.tp / Math.max(1, pooled.gold);
-      console.log(`| ${config.name} | training 2-fold CV${BY_COLLECTION ? ' by file' : ''}${CV_SEEDS > 1 ? ` x ${CV_SEEDS}` : ''} | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | |`);
+      console.log(`| ${config.name} | training 2-fold CV${BY_COLLECTION ? ' by file' : ''}${CV_SEEDS > 1 ? ` x ${CV_SEEDS}` : ''} | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | ${thresholds.length === 0 ? '' : `thresholds ${thresholds.map((t) => t.toFixed(2)).join(' ')}`} |`);
       if (!NEW) continue;
     }
     const { linker, note } = await trainedLinker(config, train, context);

@@ -26,9 +26,11 @@ export interface MentionFitOptions {
   /**
    * Spans with probability below this are not mentions; 'auto' takes the one with the best F1 on the examples;
    * 'smoothed' the one whose F1 averaged with its two neighbours' (0.05 either side) is best: the middle of a
-   * plateau rather than its edge.
+   * plateau rather than its edge; 'half-f1' half the best F1 reached on the examples (for calibrated probabilities
+   * the F1-optimal threshold is half the optimal F1: Lipton, Elkan and Naryanaswamy 2014), which moves with the
+   * F1's level, not with which 0.05 step happens to hold a few examples more.
    */
-  readonly threshold: number | 'auto' | 'smoothed';
+  readonly threshold: number | 'auto' | 'smoothed' | 'half-f1';
   /**
    * Whether the scorer judges the capitalised spans the dictionary does not know (spanProposals.ts): true
    * (default) for examples from whole annotated documents (examplesFromMentions labels every proposal); false
@@ -175,7 +177,7 @@ export class MentionScorer {
     const w = averaged ? meanOf(bagged.weights) : newtonLogistic(rows, labels, o.l2, o.iterations);
     const inSample = (x: readonly number[]): number => (averaged ? meanProbability(bagged.weights, x) : sigmoid(dot(w, x)));
     const p = bagged !== undefined && o.bagUse !== 'in-sample' ? bagged.outOfBag.map((q, i) => q ?? inSample(rows[i])) : rows.map(inSample);
-    const threshold = typeof o.threshold === 'number' ? o.threshold : bestThreshold(p, examples, o.threshold === 'smoothed');
+    const threshold = typeof o.threshold === 'number' ? o.threshold : o.threshold === 'half-f1' ? halfBestF1(p, examples) : bestThreshold(p, examples, o.threshold === 'smoothed');
     return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals, Math.max(0, o.dictionaryPrior), o.contextMemory, o.typeContext, averaged ? bagged.weights : []);
   }
 
@@ -401,6 +403,21 @@ export function bestThreshold(p: readonly number[], examples: readonly Pick<Ment
     }
   }
   return best;
+}
+
+/** Half the best F1 of the probabilities `p` over every cut between them (threshold 'half-f1'). */
+export function halfBestF1(p: readonly number[], examples: readonly Pick<MentionExample, 'label'>[]): number {
+  const positives = examples.filter((e) => e.label).length;
+  const order = p.map((q, i) => ({ q, label: examples[i].label })).sort((a, b) => b.q - a.q);
+  let tp = 0;
+  let best = 0;
+  order.forEach((e, k) => {
+    if (e.label) tp++;
+    // Cut after the k-th most probable span, where the next one is less probable (ties go together).
+    if (k + 1 < order.length && order[k + 1].q === e.q) return;
+    best = Math.max(best, (2 * tp) / (k + 1 + positives));
+  });
+  return best / 2;
 }
 
 function dot(w: readonly number[], x: readonly number[]): number {

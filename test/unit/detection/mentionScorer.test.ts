@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MENTION_FEATURE_NAMES } from '../../../src/core/detection/mentionFeatures';
-import { MentionScorer, bestThreshold } from '../../../src/core/detection/mentionScorer';
+import { MentionScorer, bestThreshold, halfBestF1 } from '../../../src/core/detection/mentionScorer';
 import type { MentionExample } from '../../../src/core/detection/mentionScorer';
 import { LinkerError } from '../../../src/core/errors';
 
@@ -218,4 +218,17 @@ void test('bagging: the threshold from the out-of-bag probabilities does not tru
   assert.deepEqual(thresholdOnly.weights, single.weights);
   assert.equal(thresholdOnly.threshold, outOfBag.threshold);
   assert.ok(single.threshold >= 0.25, `single ${single.threshold}`);
+});
+
+void test("the 'half-f1' threshold is half the best F1 over every cut of the probabilities", () => {
+  // Sorted: 0.9 (+), 0.8 (+), 0.6 (-), 0.4 (+), 0.2 (-), 0.1 (-); 3 positives. Cuts: F1 2/4, 4/5, 4/6, 6/7, 6/8, 6/9.
+  const p = [0.9, 0.1, 0.8, 0.2, 0.6, 0.4];
+  const labels = [true, false, true, false, false, true].map((label) => ({ label }));
+  assert.ok(Math.abs(halfBestF1(p, labels) - 3 / 7) < 1e-12);
+  // Ties are cut together: two spans at 0.5, one a mention, F1 2/3 (not 1 for the first alone).
+  assert.ok(Math.abs(halfBestF1([0.5, 0.5], [{ label: true }, { label: false }]) - 1 / 3) < 1e-12);
+  const data: MentionExample[] = [];
+  for (let i = 0; i < 40; i++) data.push({ features: vec({}), surface: `x${i}`, label: i < 10, group: 'one' });
+  // One probability for all (0.25): the only cut takes all, F1 0.4, threshold 0.2 (the 'auto' one is 0.25).
+  assert.ok(Math.abs(MentionScorer.fit(data, { threshold: 'half-f1' }).threshold - 0.2) < 1e-12);
 });
