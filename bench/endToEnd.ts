@@ -116,6 +116,8 @@ interface Config {
   readonly chainContext?: boolean;
   /** Session 9, round 2: MentionCues.articleInName ("the District" of "District of Connecticut" inside a longer name). */
   readonly articleInName?: boolean;
+  /** Session 10: MentionCues.nameConnectors (longer names cross "at", "for", "of the", "and" inside institutions' names). */
+  readonly nameConnectors?: boolean;
 }
 
 const COREFERENCE = process.argv.includes('--coreference');
@@ -148,7 +150,7 @@ function configs(): readonly Config[] {
 /** --only=A|B: only the rows whose name ends with A or B. */
 function allConfigs(): readonly Config[] {
   if (ERRORS && !process.argv.some((a) => a.startsWith('--only='))) return CONFIGS.filter((c) => c.name === (process.argv.includes('--errors-new') ? NEW_CHOSEN : CHOSEN));
-  if (NEW || CV || CV_ERRORS || ERRORS || CLASSES) return [...CONFIGS, ...SESSION6, ...SESSION7, ...SESSION8, ...SESSION9, ...SESSION9B].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
+  if (NEW || CV || CV_ERRORS || ERRORS || CLASSES) return [...CONFIGS, ...SESSION6, ...SESSION7, ...SESSION8, ...SESSION9, ...SESSION9B, ...SESSION10].filter((c) => c.name === CHOSEN || c.name.startsWith(`${CHOSEN} +`));
   if (!COREFERENCE) return CONFIGS;
   return CONFIGS.filter((c) => c.scorer && c.detection.proposals !== false && c.detection.fuzzy !== true).flatMap((c) => [c, { ...c, name: `${c.name} + coreference`, coreference: true }]);
 }
@@ -235,6 +237,21 @@ const SESSION9B: readonly Config[] = [
   { ...DEFAULT_ROW_9, name: `${DEFAULT_ROW_9.name} + type context + chain context + article in name`, fit: { threshold: 'smoothed', typeContext: true }, chainContext: true, articleInName: true },
 ];
 
+/** The default detection since session 9, round 2 (type context, chain context, article in name). */
+const DEFAULT_ROW_9B = SESSION9B[4];
+
+/** Session 10 (e2e helper): a steadier scorer fit on the session-9 round-2 default (bagging over documents). */
+const SESSION10: readonly Config[] = [
+  ...[25, 50].map((bags) => ({ ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + bagged ${bags}`, fit: { threshold: 'smoothed' as const, typeContext: true, bags, bagUse: 'probabilities' as const } })),
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + bagged 25 in-sample threshold`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'in-sample' } },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + out-of-bag threshold 25`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'threshold' } },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + name connectors`, nameConnectors: true },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + half-F1 threshold`, fit: { threshold: 'half-f1', typeContext: true } },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + half out-of-bag F1 threshold 25`, fit: { threshold: 'half-f1', typeContext: true, bags: 25, bagUse: 'threshold' } },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + bagged 25 + name connectors`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'probabilities' }, nameConnectors: true },
+  { ...DEFAULT_ROW_9B, name: `${DEFAULT_ROW_9B.name} + out-of-bag threshold 25 + name connectors`, fit: { threshold: 'smoothed', typeContext: true, bags: 25, bagUse: 'threshold' }, nameConnectors: true },
+];
+
 async function main(): Promise<void> {
   const kbFile = path.join(DATA, 'wiki11k/Wiki.txt');
   const goldFile = (name: string): string => path.join(DATA, 'elevant', `${name}.benchmark.jsonl`);
@@ -306,9 +323,11 @@ async function main(): Promise<void> {
     if (CV || NEW) {
       // Train on one fold, score the other, both ways; counts pooled (--cv; with --new, the eval rows follow).
       const pooled = { tp: 0, predicted: 0, gold: 0 };
+      const thresholds: number[] = [];
       for (let seed = 0; seed < CV_SEEDS; seed++) for (const k of [0, 1]) {
         const split = folds(train, seed);
         const { linker } = await trainedLinker(config, split[1 - k], context);
+        if (linker.mentionScorer !== undefined) thresholds.push(linker.mentionScorer.threshold);
         const r = await evaluate({ docs: split[k], linker, mapGold, mode: 'end-to-end', topK: 10, skipInvalid: true });
         pooled.tp += r.e2e?.strict.truePositives ?? 0;
         pooled.predicted += r.e2e?.strict.predicted ?? 0;
@@ -316,7 +335,7 @@ async function main(): Promise<void> {
       }
       const p = pooled.tp / Math.max(1, pooled.predicted);
       const rec = pooled.tp / Math.max(1, pooled.gold);
-      console.log(`| ${config.name} | training 2-fold CV${BY_COLLECTION ? ' by file' : ''}${CV_SEEDS > 1 ? ` x ${CV_SEEDS}` : ''} | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | |`);
+      console.log(`| ${config.name} | training 2-fold CV${BY_COLLECTION ? ' by file' : ''}${CV_SEEDS > 1 ? ` x ${CV_SEEDS}` : ''} | ${(100 * p).toFixed(1)} | ${(100 * rec).toFixed(1)} | **${(p + rec === 0 ? 0 : (200 * p * rec) / (p + rec)).toFixed(1)}** | | | ${thresholds.length === 0 ? '' : `thresholds ${thresholds.map((t) => t.toFixed(2)).join(' ')}`} |`);
       if (!NEW) continue;
     }
     const { linker, note } = await trainedLinker(config, train, context);
@@ -377,7 +396,7 @@ async function trainedLinker(config: Config, train: readonly GoldDocument[], c: 
   const names = config.learnedNames ? (train === c.train ? c.learnedKb : withTrainingNames(c.kb, train, c.mapGold)) : c.kb;
   const linker = new Linker({ kb: names, encoder: c.encoder, index: c.index, entityVector: (row) => c.index.vector(row), rankerWeights: c.weights, options: { detection: config.detection, coreference: { detect: config.coreference === true } } });
   linker.detector.surnames = config.surnames === true;
-  linker.detector.cues = { personNoun: config.cues === true || config.personNoun === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true, articleInName: config.articleInName === true };
+  linker.detector.cues = { personNoun: config.cues === true || config.personNoun === true, titleBeforeName: config.cues === true, personTitle: config.personTitle === true, articleInName: config.articleInName === true, nameConnectors: config.nameConnectors === true };
   if (config.articles !== undefined) linker.detector.articles = config.articles;
   linker.detector.roleTitles = config.roleTitles === true;
   linker.detector.rolesPastConventions = config.rolesPastConventions === true;

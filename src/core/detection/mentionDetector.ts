@@ -9,7 +9,7 @@ import { CHAIN_PART, DEFAULT_MENTION_CUES, commaChainPart, mentionFeatures, type
 import type { MentionCues } from './mentionFeatures';
 import type { SpanEvidence } from './mentionFeatures';
 import type { MentionExample, MentionScorer } from './mentionScorer';
-import { capitalisedRuns } from './spanProposals';
+import { capitalisedRuns, joinedNameRuns } from './spanProposals';
 import { isRoleTitle, roleCompoundStart } from './roleTitles';
 import type { LearnedDetection, LearnedMatch } from './learnedDetection';
 import type { WordFrequencies } from './wordFrequencies';
@@ -111,7 +111,7 @@ export class MentionDetector {
     const tokens = tokensOf(text, from, to);
     const candidates = this.candidates(text, tokens, this.scorer?.judgesProposals === true && this.gazetteer.options.proposals, learned);
     const scorer = this.scorer;
-    const runs = scorer === undefined ? [] : capitalisedRuns(text, tokens);
+    const runs = scorer === undefined ? [] : this.nameRuns(text, tokens);
     const out: DetectedMention[] = [];
     for (const c of candidates) {
       const mention = { start: c.start, end: c.end, text: text.slice(c.start, c.end), rows: c.rows, fuzzy: c.fuzzy };
@@ -172,7 +172,7 @@ export class MentionDetector {
       const tokens = tokensOf(text, paras[p][0], paras[p][1]);
       // The same candidates detection sees (function-word rule and comma split applied), for the same evidence.
       const matches = new Map(this.candidates(text, tokens, false).map((m) => [spanKey(m), m]));
-      const runs = capitalisedRuns(text, tokens);
+      const runs = this.nameRuns(text, tokens);
       for (const s of list) {
         const first = tokens.findIndex((t) => t.end > s.start);
         let last = first;
@@ -190,6 +190,12 @@ export class MentionDetector {
       }
     }
     return out;
+  }
+
+  /** The longer names the features see (insideLongerName): capitalised runs, joined over connectors with the cue nameConnectors. */
+  private nameRuns(text: string, tokens: readonly Token[]): [number, number][] {
+    const runs = capitalisedRuns(text, tokens);
+    return this.cues.nameConnectors === true ? joinedNameRuns(text, tokens, runs) : runs;
   }
 
   /** The type memory's key of a span: its KB types (typeKey), marked as a chain part with chainContext. */

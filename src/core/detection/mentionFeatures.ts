@@ -178,6 +178,8 @@ export function nameAfterTitle(tokens: readonly Token[], run: readonly [number, 
   for (let k = run[1]; k > run[0]; k--) {
     if (!tokens[k].word) continue;
     const words = tokens.slice(run[0], k).filter((t) => t.word);
+    // A trailing "the" (a run joined over "of the": joinedNameRuns) and "of" aside.
+    if (words.length > 1 && words[words.length - 1].surface === 'the') words.pop();
     if (words.length > 1 && words[words.length - 1].folded === 'of') words.pop();
     const head = words[words.length - 1];
     if (head === undefined || !words.every((t) => { const c = frequencies.of(t.folded); return c.noun + c.other >= TITLE_WORD_COUNT; })) continue;
@@ -196,9 +198,9 @@ function titleOrNameOfRun(tokens: readonly Token[], runs: readonly (readonly [nu
   const k = run === undefined ? undefined : nameAfterTitle(tokens, run, frequencies);
   if (run === undefined || k === undefined) return false;
   if (first === k && last === run[1]) return true;
-  // The title: the run's words before the name, a trailing "of" or hyphen aside.
+  // The title: the run's words before the name, a trailing "of" (or "of the") or hyphen aside.
   let end = k - 1;
-  while (end > run[0] && (!tokens[end].word || tokens[end].folded === 'of')) end--;
+  while (end > run[0] && (!tokens[end].word || tokens[end].folded === 'of' || tokens[end].surface === 'the')) end--;
   return first === run[0] && last === end;
 }
 
@@ -240,6 +242,12 @@ export interface MentionCues {
    * holds, keeps such a span outside every longer name (absent: false).
    */
   readonly articleInName?: boolean;
+  /**
+   * Longer names cross the lower-case words inside names of institutions and offices (spanProposals.ts
+   * joinedNameRuns: "Illinois" of "University of Illinois at Chicago", "Advanced Study" of "the Institute for
+   * Advanced Study" are inside a longer name); the runs the detector passes to mentionFeatures (absent: false).
+   */
+  readonly nameConnectors?: boolean;
 }
 
 /** articleInName on since session 9, round 2 (BENCHMARKS.md "Session 9 (e2e, round 2)": training CV +1.1 / +1.2). */

@@ -26,9 +26,11 @@ export interface MentionFitOptions {
   /**
    * Spans with probability below this are not mentions; 'auto' takes the one with the best F1 on the examples;
    * 'smoothed' the one whose F1 averaged with its two neighbours' (0.05 either side) is best: the middle of a
-   * plateau rather than its edge.
+   * plateau rather than its edge; 'half-f1' half the best F1 reached on the examples (for calibrated probabilities
+   * the F1-optimal threshold is half the optimal F1: Lipton, Elkan and Naryanaswamy 2014), which moves with the
+   * F1's level, not with which 0.05 step happens to hold a few examples more.
    */
-  readonly threshold: number | 'auto' | 'smoothed';
+  readonly threshold: number | 'auto' | 'smoothed' | 'half-f1';
   /**
    * Whether the scorer judges the capitalised spans the dictionary does not know (spanProposals.ts): true
    * (default) for examples from whole annotated documents (examplesFromMentions labels every proposal); false
@@ -55,6 +57,21 @@ export interface MentionFitOptions {
    * place named alone. False: one count per type key wherever the span stands.
    */
   readonly typeContext: boolean;
+  /**
+   * Bagging over documents: 0 (default) fits once; N > 0 also fits N models, each on a bootstrap resample of the
+   * examples' groups (documents; an example without a group is its own), drawn by a fixed seed so the fit stays
+   * deterministic. What the bags are for is `bagUse`. The memory is the whole training set's either way (each
+   * example still sees the memory of the other groups only).
+   */
+  readonly bags: number;
+  /**
+   * What the bags do (with bags > 0): 'probabilities' — the scorer's probability is the mean of the N models', and
+   * the threshold is chosen on each example's out-of-bag mean (the models whose resample left its document out),
+   * as an unseen document meets it; 'threshold' — the one fit on all examples scores, and only its threshold comes
+   * from the bags' out-of-bag curve; 'in-sample' — the mean of the N models scores and the threshold is chosen on
+   * that mean over the examples themselves (bagging alone).
+   */
+  readonly bagUse: 'probabilities' | 'threshold' | 'in-sample';
 }
 
 /**
@@ -62,7 +79,7 @@ export interface MentionFitOptions {
  * training CV +0.7 (random folds x 4) / +3.4 (by file) over 'auto'. typeContext on since session 9, round 2
  * ("Session 9 (e2e, round 2)"): +2.0 / +1.3 on the same CVs.
  */
-export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'smoothed', proposals: true, dictionaryPrior: 0, contextMemory: false, typeContext: true };
+export const DEFAULT_MENTION_FIT: MentionFitOptions = { l2: 1e-3, iterations: 50, threshold: 'smoothed', proposals: true, dictionaryPrior: 0, contextMemory: false, typeContext: true, bags: 0, bagUse: 'probabilities' };
 
 /** The JSON form (`toJSON` / `MentionScorer.fromJSON`). */
 export interface MentionScorerJson {
@@ -84,6 +101,8 @@ export interface MentionScorerJson {
   readonly contextMemory?: boolean;
   /** MentionFitOptions.typeContext (absent: false); the types' keys then carry INSIDE_NAME for a span inside a longer name. */
   readonly typeContext?: boolean;
+  /** The bagged models' weights (MentionFitOptions.bags with bagUse other than 'threshold'): the probability is their mean; `weights` is then their mean, for reports. */
+  readonly bagWeights?: readonly (readonly number[])[];
 }
 
 const FROM_GAZETTEER = MENTION_FEATURE_NAMES.indexOf('fromGazetteer');
@@ -123,6 +142,8 @@ export class MentionScorer {
     readonly contextMemory = false,
     /** MentionFitOptions.typeContext. */
     readonly typeContext = false,
+    /** The bagged models' weights, whose probabilities are averaged (empty: `weights` alone scores). */
+    private readonly bagWeights: readonly (readonly number[])[] = [],
   ) {}
 
   static fit(examples: readonly MentionExample[], options: Partial<MentionFitOptions> = {}): MentionScorer {
@@ -149,9 +170,15 @@ export class MentionScorer {
       const ownType = e.group === undefined ? self(e) : (byGroup.get(`t\u0000${e.group}\u0000${typeOf(e)}`) ?? EMPTY);
       return withMemory(e.features, minus(memory.get(keyOf(e)), ownSurface), minus(typeMemory.get(typeOf(e)), ownType));
     });
-    const w = newtonLogistic(rows, examples.map((e) => e.label), o.l2, o.iterations);
-    const threshold = typeof o.threshold === 'number' ? o.threshold : bestThreshold(rows.map((x) => sigmoid(dot(w, x))), examples, o.threshold === 'smoothed');
-    return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals, Math.max(0, o.dictionaryPrior), o.contextMemory, o.typeContext);
+    const labels = examples.map((e) => e.label);
+    const bags = Math.max(0, Math.floor(o.bags));
+    const bagged = bags > 0 ? fitBags(rows, labels, examples.map((e, i) => e.group ?? `\u0000${i}`), bags, o.l2, o.iterations) : undefined;
+    const averaged = bagged !== undefined && o.bagUse !== 'threshold';
+    const w = averaged ? meanOf(bagged.weights) : newtonLogistic(rows, labels, o.l2, o.iterations);
+    const inSample = (x: readonly number[]): number => (averaged ? meanProbability(bagged.weights, x) : sigmoid(dot(w, x)));
+    const p = bagged !== undefined && o.bagUse !== 'in-sample' ? bagged.outOfBag.map((q, i) => q ?? inSample(rows[i])) : rows.map(inSample);
+    const threshold = typeof o.threshold === 'number' ? o.threshold : o.threshold === 'half-f1' ? halfBestF1(p, examples) : bestThreshold(p, examples, o.threshold === 'smoothed');
+    return new MentionScorer(w, threshold, memory, typeMemory, examples.length, o.proposals, Math.max(0, o.dictionaryPrior), o.contextMemory, o.typeContext, averaged ? bagged.weights : []);
   }
 
   static fromJSON(json: unknown, source = 'mention scorer'): MentionScorer {
@@ -164,7 +191,11 @@ export class MentionScorer {
       throw new LinkerError('usage', `${source} was fitted with other features than this version uses (${names.length}: ${names.join(', ')}).`, { hint: 'Refit it from the stored decisions.' });
     }
     if (typeof j.threshold !== 'number' || !Array.isArray(j.surfaces) || !Array.isArray(j.types)) throw new LinkerError('usage', `${source} lacks its threshold or memory.`);
-    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0, j.proposals !== false, typeof j.dictionaryPrior === 'number' && j.dictionaryPrior > 0 ? j.dictionaryPrior : 0, j.contextMemory === true, j.typeContext === true);
+    const bagWeights = j.bagWeights ?? [];
+    if (!Array.isArray(bagWeights) || bagWeights.some((w) => !Array.isArray(w) || w.length !== names.length || w.some((x) => typeof x !== 'number' || !Number.isFinite(x)))) {
+      throw new LinkerError('usage', `${source}: bagWeights is not a list of ${names.length}-number weight vectors.`, { hint: 'Refit it from the stored decisions.' });
+    }
+    return new MentionScorer([...j.weights], j.threshold, memoryFromJson(j.surfaces, source), memoryFromJson(j.types, source), typeof j.examples === 'number' ? j.examples : 0, j.proposals !== false, typeof j.dictionaryPrior === 'number' && j.dictionaryPrior > 0 ? j.dictionaryPrior : 0, j.contextMemory === true, j.typeContext === true, bagWeights.map((w) => [...w]));
   }
 
   toJSON(): MentionScorerJson {
@@ -181,6 +212,7 @@ export class MentionScorer {
       ...(this.dictionaryPrior > 0 ? { dictionaryPrior: this.dictionaryPrior } : {}),
       ...(this.contextMemory ? { contextMemory: true } : {}),
       ...(this.typeContext ? { typeContext: true } : {}),
+      ...(this.bagWeights.length > 0 ? { bagWeights: this.bagWeights.map((w) => [...w]) } : {}),
     };
   }
 
@@ -199,7 +231,8 @@ export class MentionScorer {
 
   /** Probability that the span is a mention; `features` as from mentionFeatures (its memory entries are replaced). */
   probability(features: readonly number[], surface: string, type = ''): number {
-    const p = sigmoid(dot(this.weights, withMemory(features, this.memory.get(memoryKey(surface, features, this.contextMemory)) ?? EMPTY, this.typeMemory.get(memoryKey(type, features, this.typeContext)) ?? EMPTY)));
+    const x = withMemory(features, this.memory.get(memoryKey(surface, features, this.contextMemory)) ?? EMPTY, this.typeMemory.get(memoryKey(type, features, this.typeContext)) ?? EMPTY);
+    const p = this.bagWeights.length > 0 ? meanProbability(this.bagWeights, x) : sigmoid(dot(this.weights, x));
     const n = this.exampleCount;
     const prior = this.dictionaryPrior;
     return prior > 0 && features[FROM_GAZETTEER] === 1 ? (n * p + prior) / (n + prior) : p;
@@ -211,20 +244,66 @@ export class MentionScorer {
   }
 }
 
+/** The seed of the bootstrap draws (MentionFitOptions.bags): fixed, so a fit is deterministic. */
+const BAG_SEED = 0x9e3779b9;
+
+/**
+ * `bags` logistic fits, each on a bootstrap resample of the groups (as many draws, with replacement, as there are
+ * groups; an example counts as often as its group was drawn), and each example's mean probability over the fits
+ * whose resample left its group out (undefined when every resample held it).
+ */
+function fitBags(rows: readonly number[][], labels: readonly boolean[], groups: readonly string[], bags: number, l2: number, iterations: number): { weights: number[][]; outOfBag: (number | undefined)[] } {
+  const names = [...new Set(groups)];
+  const index = new Map(names.map((g, k) => [g, k]));
+  const groupOf = groups.map((g) => index.get(g) ?? 0);
+  let state = BAG_SEED >>> 0;
+  const next = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const weights: number[][] = [];
+  const sum = new Array<number>(rows.length).fill(0);
+  const seen = new Array<number>(rows.length).fill(0);
+  for (let b = 0; b < bags; b++) {
+    const drawn = new Array<number>(names.length).fill(0);
+    for (let k = 0; k < names.length; k++) drawn[Math.min(names.length - 1, Math.floor(next() * names.length))]++;
+    const w = newtonLogistic(rows, labels, l2, iterations, groupOf.map((g) => drawn[g]));
+    weights.push(w);
+    rows.forEach((x, i) => {
+      if (drawn[groupOf[i]] > 0) return;
+      sum[i] += sigmoid(dot(w, x));
+      seen[i]++;
+    });
+  }
+  return { weights, outOfBag: sum.map((s, i) => (seen[i] === 0 ? undefined : s / seen[i])) };
+}
+
+function meanOf(vectors: readonly (readonly number[])[]): number[] {
+  const out = new Array<number>(vectors[0]?.length ?? 0).fill(0);
+  for (const v of vectors) v.forEach((x, k) => (out[k] += x / vectors.length));
+  return out;
+}
+
+function meanProbability(weights: readonly (readonly number[])[], x: readonly number[]): number {
+  let s = 0;
+  for (const w of weights) s += sigmoid(dot(w, x));
+  return s / weights.length;
+}
+
 /**
  * Newton-Raphson (iteratively reweighted least squares) for L2-penalised logistic regression; the bias (index
  * 0) is not penalised. Each step solves (X'WX + n*l2*I) d = X'(y - p) - n*l2*w by Gaussian elimination.
+ * `counts`: how often each row counts (a bootstrap resample; absent: once each), n their sum.
  */
-function newtonLogistic(rows: readonly number[][], labels: readonly boolean[], l2: number, iterations: number): number[] {
+function newtonLogistic(rows: readonly number[][], labels: readonly boolean[], l2: number, iterations: number, counts?: readonly number[]): number[] {
   const dims = MENTION_FEATURE_NAMES.length;
-  const n = Math.max(1, rows.length);
+  const n = Math.max(1, counts === undefined ? rows.length : counts.reduce((a, c) => a + c, 0));
   const w = new Array<number>(dims).fill(0);
   for (let it = 0; it < iterations; it++) {
     const h = Array.from({ length: dims }, () => new Array<number>(dims + 1).fill(0));
     rows.forEach((x, i) => {
+      const m = counts === undefined ? 1 : counts[i];
+      if (m === 0) return;
       const p = sigmoid(dot(w, x));
-      const r = (labels[i] ? 1 : 0) - p;
-      const v = Math.max(p * (1 - p), 1e-9);
+      const r = m * ((labels[i] ? 1 : 0) - p);
+      const v = m * Math.max(p * (1 - p), 1e-9);
       for (let a = 0; a < dims; a++) {
         if (x[a] === 0) continue;
         h[a][dims] += r * x[a];
@@ -324,6 +403,21 @@ export function bestThreshold(p: readonly number[], examples: readonly Pick<Ment
     }
   }
   return best;
+}
+
+/** Half the best F1 of the probabilities `p` over every cut between them (threshold 'half-f1'). */
+export function halfBestF1(p: readonly number[], examples: readonly Pick<MentionExample, 'label'>[]): number {
+  const positives = examples.filter((e) => e.label).length;
+  const order = p.map((q, i) => ({ q, label: examples[i].label })).sort((a, b) => b.q - a.q);
+  let tp = 0;
+  let best = 0;
+  order.forEach((e, k) => {
+    if (e.label) tp++;
+    // Cut after the k-th most probable span, where the next one is less probable (ties go together).
+    if (k + 1 < order.length && order[k + 1].q === e.q) return;
+    best = Math.max(best, (2 * tp) / (k + 1 + positives));
+  });
+  return best / 2;
 }
 
 function dot(w: readonly number[], x: readonly number[]): number {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MENTION_FEATURE_NAMES } from '../../../src/core/detection/mentionFeatures';
-import { MentionScorer, bestThreshold } from '../../../src/core/detection/mentionScorer';
+import { MentionScorer, bestThreshold, halfBestF1 } from '../../../src/core/detection/mentionScorer';
 import type { MentionExample } from '../../../src/core/detection/mentionScorer';
 import { LinkerError } from '../../../src/core/errors';
 
@@ -177,4 +177,58 @@ void test('type context: a type rejected inside longer names keeps its own recor
   const back = MentionScorer.fromJSON(JSON.parse(JSON.stringify(split.toJSON())));
   assert.equal(back.probability(alone, 'devon', 'Location'), p);
   assert.equal(pooled.toJSON().typeContext, undefined);
+});
+
+/** `n` examples, one document each, whose labels have nothing to do with their features (a seeded draw). */
+function noise(n: number): MentionExample[] {
+  let state = 12345;
+  const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const free = MENTION_FEATURE_NAMES.filter((name) => !['bias', 'surfaceMemory', 'surfaceSeen', 'typeMemory', 'typeSeen'].includes(name));
+  return Array.from({ length: n }, (_, i) => ({ features: vec(Object.fromEntries(free.map((name) => [name, next() < 0.5 ? 1 : 0]))), surface: `n${i}`, label: next() < 0.4, group: `d${i}` }));
+}
+
+void test('bagging: the probability is the mean of the bagged models, deterministic, kept by JSON', () => {
+  const data = noise(80);
+  const s = MentionScorer.fit(data, { bags: 7, threshold: 0.5 });
+  const json = s.toJSON();
+  assert.equal(json.bagWeights?.length, 7);
+  const x = data[3].features;
+  const mean = (json.bagWeights ?? []).reduce((a, w) => a + 1 / (1 + Math.exp(-w.reduce((t, v, k) => t + v * x[k], 0))), 0) / 7;
+  assert.ok(Math.abs(s.probability(x, 'unseen', 'unseen type') - mean) < 1e-12);
+  assert.notEqual(s.probability(x, 'unseen'), MentionScorer.fit(data, { threshold: 0.5 }).probability(x, 'unseen'), 'not the single fit');
+  assert.deepEqual(MentionScorer.fit(data, { bags: 7, threshold: 0.5 }).toJSON(), json);
+  const back = MentionScorer.fromJSON(JSON.parse(JSON.stringify(json)));
+  for (const e of data.slice(0, 10)) assert.equal(back.probability(e.features, e.surface), s.probability(e.features, e.surface));
+  assert.equal(MentionScorer.fit(data).toJSON().bagWeights, undefined);
+  assert.throws(() => MentionScorer.fromJSON({ ...json, bagWeights: [[1, 2]] }, 'z.json'), /z\.json: bagWeights/);
+});
+
+void test('bagging: the threshold from the out-of-bag probabilities does not trust what the fit learnt of noise', () => {
+  // Labels independent of the features: fitted in-sample, 25 features over 60 documents separate them well and
+  // the best threshold lies in the middle; out of bag they tell nothing, and the best F1 is to take every span.
+  const data = noise(60);
+  const inSample = MentionScorer.fit(data, { bags: 15, bagUse: 'in-sample' });
+  const outOfBag = MentionScorer.fit(data, { bags: 15 });
+  assert.ok(inSample.threshold >= 0.25, `in-sample ${inSample.threshold}`);
+  assert.ok(outOfBag.threshold <= 0.1, `out of bag ${outOfBag.threshold}`);
+  assert.deepEqual(inSample.weights, outOfBag.weights, 'the same bags');
+  // bagUse 'threshold': the single fit scores, with the out-of-bag threshold.
+  const single = MentionScorer.fit(data);
+  const thresholdOnly = MentionScorer.fit(data, { bags: 15, bagUse: 'threshold' });
+  assert.deepEqual(thresholdOnly.weights, single.weights);
+  assert.equal(thresholdOnly.threshold, outOfBag.threshold);
+  assert.ok(single.threshold >= 0.25, `single ${single.threshold}`);
+});
+
+void test("the 'half-f1' threshold is half the best F1 over every cut of the probabilities", () => {
+  // Sorted: 0.9 (+), 0.8 (+), 0.6 (-), 0.4 (+), 0.2 (-), 0.1 (-); 3 positives. Cuts: F1 2/4, 4/5, 4/6, 6/7, 6/8, 6/9.
+  const p = [0.9, 0.1, 0.8, 0.2, 0.6, 0.4];
+  const labels = [true, false, true, false, false, true].map((label) => ({ label }));
+  assert.ok(Math.abs(halfBestF1(p, labels) - 3 / 7) < 1e-12);
+  // Ties are cut together: two spans at 0.5, one a mention, F1 2/3 (not 1 for the first alone).
+  assert.ok(Math.abs(halfBestF1([0.5, 0.5], [{ label: true }, { label: false }]) - 1 / 3) < 1e-12);
+  const data: MentionExample[] = [];
+  for (let i = 0; i < 40; i++) data.push({ features: vec({}), surface: `x${i}`, label: i < 10, group: 'one' });
+  // One probability for all (0.25): the only cut takes all, F1 0.4, threshold 0.2 (the 'auto' one is 0.25).
+  assert.ok(Math.abs(MentionScorer.fit(data, { threshold: 'half-f1' }).threshold - 0.2) < 1e-12);
 });
