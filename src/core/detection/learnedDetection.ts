@@ -71,6 +71,8 @@ export interface FormCounts {
 interface ChainVotes {
   readonly whole: number;
   readonly split: number;
+  /** KB rows of the entities of the chains linked whole ("Springfield, Illinois" -> Springfield). */
+  readonly rows: readonly number[];
 }
 
 /** KB rows by case-folded title, for the titles that are role words (roleTitleRows). */
@@ -104,7 +106,7 @@ export class LearnedDetection {
   private readonly suppressed: ReadonlySet<string>;
 
   /** `parent`: the workspace's forms under a document's own (forDocument); the longer match wins. */
-  private constructor(forms: readonly LearnedForm[], suppressed: ReadonlySet<string>, private readonly parent?: LearnedDetection, private readonly chains: ChainVotes = { whole: 0, split: 0 }, private readonly roles?: RoleTitleRows) {
+  private constructor(forms: readonly LearnedForm[], suppressed: ReadonlySet<string>, private readonly parent?: LearnedDetection, private readonly chains: ChainVotes = { whole: 0, split: 0, rows: [] }, private readonly roles?: RoleTitleRows) {
     for (const f of forms) {
       const list = this.byFirst.get(f.tokens[0]);
       if (list === undefined) this.byFirst.set(f.tokens[0], [f]);
@@ -150,7 +152,7 @@ export class LearnedDetection {
     for (const key of memory.rejectedOrNilForms()) if (!pays(key)) suppressed.add(key);
     // Role words linked in lower case (distinct forms, singular): the annotator annotates roles.
     const rolesLinked = new Set([...forms.values()].filter((f) => f.commonNoun && !f.derived && f.tokens.length === 1 && roles?.has(f.tokens[0]) === true).map((f) => f.tokens[0]));
-    return new LearnedDetection([...forms.values()], suppressed, undefined, chainVotes(memory), rolesLinked.size >= ROLE_LINKS ? roles : undefined);
+    return new LearnedDetection([...forms.values()], suppressed, undefined, chainVotes(memory, rowOf), rolesLinked.size >= ROLE_LINKS ? roles : undefined);
   }
 
   /**
@@ -176,7 +178,7 @@ export class LearnedDetection {
     if (base === undefined) return own;
     const pays = paysAt(counts, operatingPoint);
     const suppressed = new Set([...base.suppressed, ...own.suppressed].filter((key) => !pays(key)));
-    return new LearnedDetection([...own.byFirst.values()].flat(), suppressed, base, { whole: base.chains.whole + own.chains.whole, split: base.chains.split + own.chains.split });
+    return new LearnedDetection([...own.byFirst.values()].flat(), suppressed, base, { whole: base.chains.whole + own.chains.whole, split: base.chains.split + own.chains.split, rows: [...new Set([...base.chains.rows, ...own.chains.rows])] });
   }
 
   /**
@@ -192,10 +194,27 @@ export class LearnedDetection {
     return whole + split === 0 ? undefined : whole > split;
   }
 
+  /**
+   * KB rows of the entities of the chains this annotator linked whole, while chains are whole for them
+   * (wholeCommaChains); empty otherwise. Their types are the kind of chain the annotator links whole (places):
+   * a chain tail of such a type whose head detection cannot join is not proposed alone (chainConvention.ts
+   * chainTails).
+   */
+  get wholeChainRows(): readonly number[] {
+    return this.wholeCommaChains === true ? this.chains.rows : [];
+  }
+
   get size(): number {
     let n = this.parent?.size ?? 0;
     for (const list of this.byFirst.values()) n += list.length;
     return n;
+  }
+
+  /** True when the annotator linked the case-folded form ("somerset"; a common noun by its singular), here or in the workspace. */
+  confirms(surfaceKey: string): boolean {
+    const tokens = surfaceKey.split(' ');
+    const same = (f: LearnedForm): boolean => !f.derived && f.tokens.length === tokens.length && f.tokens.every((t, k) => t === tokens[k] || (f.commonNoun && k === tokens.length - 1 && t === singular(tokens[k])));
+    return (this.byFirst.get(tokens[0]) ?? []).some(same) || this.parent?.confirms(surfaceKey) === true;
   }
 
   /** True when the annotator rejected (or marked NIL) the case-folded form too often for proposing it to pay. */
@@ -244,13 +263,15 @@ export class LearnedDetection {
 }
 
 /** Chain votes of one memory: its links of chain forms (whole) and rejections of them (split). */
-function chainVotes(memory: AnnotatorMemory): ChainVotes {
-  const linked = new Set(memory.confirmedNames().map((n) => nameKey(n.surface)).filter(isChainKey));
+function chainVotes(memory: AnnotatorMemory, rowOf: (id: string) => number | undefined): ChainVotes {
+  const chains = memory.confirmedNames().filter((n) => isChainKey(nameKey(n.surface)));
+  const linked = new Set(chains.map((n) => nameKey(n.surface)));
+  const rows = [...new Set(chains.map((n) => rowOf(n.entityId)).filter((r): r is number => r !== undefined))];
   let whole = 0;
   for (const key of linked) whole += memory.decidedCount(key);
   let split = 0;
   for (const key of memory.rejectedOrNilForms()) if (isChainKey(key)) split += memory.rejectedCount(key);
-  return { whole, split };
+  return { whole, split, rows };
 }
 
 /**

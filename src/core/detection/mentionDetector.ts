@@ -14,6 +14,7 @@ import { isRoleTitle, roleCompoundStart } from './roleTitles';
 import type { LearnedDetection, LearnedMatch } from './learnedDetection';
 import type { WordFrequencies } from './wordFrequencies';
 import { surnameOf } from '../learning/annotatorMemory';
+import { chainTails } from './chainConvention';
 
 export interface MentionDetectorInit {
   readonly gazetteer: Gazetteer;
@@ -66,6 +67,13 @@ export class MentionDetector {
    * "Session 6: end-to-end").
    */
   articles = false;
+  /**
+   * For an annotator who links place chains whole, the tail of a chain whose head no candidate joins is not
+   * proposed alone (chainConvention.ts chainTails; withoutChainTails). Off by default: on the leak-free oke
+   * training files it raised the second half's suggestion accuracy by 3-4 points but cost 3 keys on each file
+   * ("Somerset" of "Wiveliscombe, Somerset", annotated alone, became a miss): BENCHMARKS.md "Session 10 (curve)".
+   */
+  chainTails = false;
   /** Which optional cues the features use (mentionFeatures.ts MentionCues); none by default. */
   cues: MentionCues = DEFAULT_MENTION_CUES;
   /**
@@ -224,7 +232,8 @@ export class MentionDetector {
     }
     const roles = this.roleTitles ? this.withRoleCompounds(tokens, out) : out;
     const withForms = learnedForms === undefined ? roles : withLearned(roles, learnedForms.matches(tokens), tokens);
-    const learned = wholeChains ? commaChains(text, withForms, tokens, this.entities) : withForms;
+    const chained = wholeChains ? commaChains(text, withForms, tokens, this.entities) : withForms;
+    const learned = wholeChains && this.chainTails ? this.withoutChainTails(text, tokens, chained, learnedForms) : chained;
     if (!propose) return learned;
     return this.withProposals(text, tokens, learned);
   }
@@ -249,6 +258,16 @@ export class MentionDetector {
       out.push(after !== undefined && after.start === tokens[first + 1].start && after.end > m.end ? after : m);
     }
     return out;
+  }
+
+  /** Without the tails of chains the annotator links whole whose head no candidate joins (chainConvention.ts chainTails). */
+  private withoutChainTails(text: string, tokens: readonly Token[], found: Candidate[], learnedForms: LearnedDetection | undefined): Candidate[] {
+    const typeOfRow = (row: number): string | undefined => this.entities?.[row]?.type;
+    const types = new Set((learnedForms?.wholeChainRows ?? []).map(typeOfRow).filter((t): t is string => t !== undefined && t !== ''));
+    // A tail form the annotator linked alone before stays ("Somerset" of "Wiveliscombe, Somerset").
+    const linkedAlone = (c: Candidate): boolean => learnedForms?.confirms(surfaceKey(tokens, c)) === true;
+    const tails = new Set(chainTails(text, tokens, found, types, typeOfRow).filter((k) => !linkedAlone(found[k])));
+    return tails.size === 0 ? found : found.filter((_, k) => !tails.has(k));
   }
 
   /** A role word of the KB's (isRoleTitle), when roleTitles is on. */
