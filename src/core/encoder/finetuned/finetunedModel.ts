@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fsyncDir, writeBytesAtomic } from '../../atomicFile';
+import { ANNOTATION_DIR } from '../../annotations/annotationPaths';
 import { LinkerError } from '../../errors';
 import { readRegularFileIfExistsSync } from '../../inputFile';
 import { type HeadWeights, headBytes, headFromBytes } from './head';
@@ -75,8 +76,10 @@ export interface FinetunedModelContent {
 /**
  * Where a fine-tuned model may be written (checked before training, so a bad --out fails at once, and again when
  * writing): a new path, or with `overwrite` an earlier fine-tuned model folder (its manifest says so) or an empty
- * folder. Never a file, a folder of something else (`--out . --overwrite` would delete it), or the parent model the
- * new one is trained from. Resolves to whether the target exists.
+ * folder. Never a file, a folder of something else (`--out . --overwrite` would delete it), the parent model the
+ * new one is trained from, or a path inside an annotation store folder (`.entity-links`): that folder is the
+ * store's, and a model there would be read as annotation files or committed with them. Resolves to whether the
+ * target exists.
  */
 export function checkModelOutDir(outDir: string, options: { overwrite?: boolean; parentDir?: string } = {}): boolean {
   const target = path.resolve(outDir);
@@ -85,6 +88,9 @@ export function checkModelOutDir(outDir: string, options: { overwrite?: boolean;
   };
   if (options.parentDir !== undefined && path.resolve(options.parentDir) === target) {
     refuse('is the model being fine-tuned: writing over it would destroy the parent the new model is built on.', 'Choose another --out folder.');
+  }
+  if (target.split(path.sep).includes(ANNOTATION_DIR)) {
+    refuse(`is inside an annotation store folder (${ANNOTATION_DIR}): the store keeps its annotation files there, and a model in it would be taken for them or committed with them.`, `Choose an --out folder outside ${ANNOTATION_DIR}.`);
   }
   const info = fs.lstatSync(target, { throwIfNoEntry: false });
   if (info === undefined) return false;
