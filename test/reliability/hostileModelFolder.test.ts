@@ -21,6 +21,7 @@ const loaders: Record<string, string> = {
   'manifest.json': `require(${JSON.stringify(path.join(src, 'encoder/useLite/useLiteModel.js'))}).readUseLiteManifest(dir)`,
   'manifest.json (kind)': `Promise.resolve().then(() => require(${JSON.stringify(path.join(src, 'encoder/loadEncoder.js'))}).detectModelFolder(dir))`,
   'model.onnx': `require(${JSON.stringify(path.join(src, 'encoder/onnxSession.js'))}).createOnnxSession(require('node:path').join(dir, 'model.onnx'), { provider: 'cpu', logger: require(${JSON.stringify(path.join(src, 'log.js'))}).silentLogger })`,
+  'model.onnx (sha256)': `require(${JSON.stringify(path.join(src, 'encoder/useLite/useLiteModel.js'))}).sha256OfFile(require('node:path').join(dir, 'model.onnx'))`,
   'head.bin': `Promise.resolve().then(() => require(${JSON.stringify(path.join(src, 'encoder/finetuned/finetunedModel.js'))}).readFinetunedModel(dir))`,
 };
 

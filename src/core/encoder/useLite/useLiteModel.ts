@@ -64,9 +64,14 @@ export function defaultModelDir(packageRoot: string): string {
 }
 
 export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  hash.update(await fs.readFile(file));
-  return hash.digest('hex');
+  return createHash('sha256').update(await readModelBytes(file)).digest('hex');
+}
+
+/** A model file's bytes; a FIFO or folder there is refused naming it (see readRegularFileIfExists), never waited on. */
+async function readModelBytes(file: string): Promise<Buffer> {
+  const bytes = await readRegularFileIfExists(file, { what: 'The model file', hint: REBUILD_HINT });
+  if (bytes === undefined) throw new LinkerError('modelLoad', 'The model file does not exist.', { location: { file }, hint: REBUILD_HINT });
+  return bytes;
 }
 
 /** What to do about a damaged file of the built-in model's folder. */
@@ -193,7 +198,7 @@ export async function ensureInt8(modelDir: string, manifest: UseLiteManifest, lo
     return manifest;
   }
   const started = Date.now();
-  const result = loadQuantizer().quantizeMatMulsInt8(await fs.readFile(path.join(modelDir, manifest.file)));
+  const result = loadQuantizer().quantizeMatMulsInt8(await readModelBytes(path.join(modelDir, manifest.file)));
   if (result.quantized === 0) {
     throw new LinkerError('modelLoad', 'The USE-lite graph has no weight MatMul to quantise.', { location: { file: path.join(modelDir, manifest.file) }, hint: 'Delete the folder and run `npm run build:model`.' });
   }
