@@ -1,5 +1,5 @@
 import { type Stats, closeSync, constants as fsConstants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { LinkerError } from './errors';
 
@@ -249,6 +249,79 @@ export function assertRegularFileSync(file: string): void {
 export function readRegularFileSync(file: string): Buffer {
   const fd = openRegularFileSync(file);
   try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What to say when a file the program reads is not a regular file. */
+export interface RegularFileRefusal {
+  /** The file in words, capitalised ("The ranker weights"); the message names the file too. */
+  readonly what: string;
+  /** What to do about it. */
+  readonly hint: string;
+  /** The error's code; `modelLoad` unless said. */
+  readonly code?: 'modelLoad' | 'inputMissing' | 'inputFormat';
+  /** Refuse a symbolic link unread (a cloned workspace can point a state file at a secret). */
+  readonly noFollow?: boolean;
+}
+
+function notRegularError(file: string, st: Stats, refusal: RegularFileRefusal, target = ''): LinkerError {
+  return new LinkerError(refusal.code ?? 'modelLoad', `${refusal.what} (${file.split(/[\\/]/).pop()}) is ${fileTypeName(st)}${target}, not a regular file; it was not read.`, {
+    location: { file },
+    hint: refusal.hint,
+  });
+}
+
+const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads a whole file of a model folder or a state file (ranker.json, learned.json, a manifest, the vocabulary)
+ * asynchronously without ever blocking; undefined when it does not exist. Opened with O_NONBLOCK and checked with
+ * fstat, so a FIFO (or folder) put in its place is refused at once naming it: read as it was, a FIFO held a libuv
+ * threadpool thread for good (four such reads, the whole pool, and with it every later file read). With
+ * `noFollow` a symbolic link is refused unread, naming its target.
+ */
+export async function readRegularFileIfExists(file: string, refusal: RegularFileRefusal): Promise<Buffer | undefined> {
+  if (refusal.noFollow === true) {
+    let st: Stats;
+    try {
+      st = await lstat(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw osInputError(e, file, refusal.what) ?? e;
+    }
+    if (st.isSymbolicLink()) throw notRegularError(file, st, refusal, ` to ${await readlink(file).catch(() => '?')}`);
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(file, READ_FLAGS | (refusal.noFollow === true ? (fsConstants.O_NOFOLLOW ?? 0) : 0));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw osInputError(e, file, refusal.what) ?? e;
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw notRegularError(file, st, refusal);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** readRegularFileIfExists for synchronous readers (a FIFO there blocked the main thread itself). */
+export function readRegularFileIfExistsSync(file: string, refusal: RegularFileRefusal): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, READ_FLAGS);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw osInputError(e, file, refusal.what) ?? e;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notRegularError(file, st, refusal);
     return readFileSync(fd);
   } finally {
     closeSync(fd);

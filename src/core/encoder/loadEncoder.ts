@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LinkerError, throwIfAborted } from '../errors';
+import { readRegularFileIfExistsSync } from '../inputFile';
 import type { EncodeOptions, EncoderLoadOptions, TextEncoder, TokenStates } from './encoder';
 import { FinetunedEncoder } from './finetuned/finetunedEncoder';
 import { HfEncoder } from './hf/hfEncoder';
@@ -23,8 +24,10 @@ export function detectModelFolder(modelDir: string): ModelFolderKind {
   if (fs.existsSync(manifestFile)) {
     let kind: unknown;
     try {
-      kind = (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { kind?: unknown }).kind;
+      const bytes = readRegularFileIfExistsSync(manifestFile, { what: 'The model manifest', hint: FOLDER_HINT });
+      kind = (JSON.parse(bytes?.toString('utf8') ?? '{}') as { kind?: unknown }).kind;
     } catch (e) {
+      if (LinkerError.is(e)) throw e;
       throw new LinkerError('modelLoad', `manifest.json is not valid JSON: ${(e as Error).message}.`, { location: { file: manifestFile }, hint: FOLDER_HINT, cause: e });
     }
     if (kind === 'use-lite' || kind === 'hf' || kind === 'finetuned') {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { LinkerError } from '../errors';
+import { fileTypeName } from '../inputFile';
 import type { Logger } from '../log';
 import type { ExecutionProviderChoice } from './encoder';
 import { loadOrt, ortBindingDir } from './onnxRuntime';
@@ -119,6 +120,7 @@ export function currentProviderEnvironment(ortApi: Pick<typeof ort, 'listSupport
  * a machine without a GPU only sees log lines; an explicit choice that fails is an error.
  */
 export async function createOnnxSession(modelPath: string, options: OnnxSessionOptions, env?: ProviderEnvironment): Promise<OnnxSession> {
+  await assertModelFile(modelPath, options.loadHint);
   const ortApi = loadOrt({ provider: options.provider, logger: options.logger });
   const machine = env ?? currentProviderEnvironment(ortApi);
   const threads = options.threads ?? defaultThreadCount();
@@ -149,16 +151,31 @@ export async function createOnnxSession(modelPath: string, options: OnnxSessionO
       options.logger.info(`Execution provider '${provider}' failed (${reason})${explicit ? '' : '; trying the next one'}.`);
     }
   }
-  // When cpu itself failed, the file is at fault, not the provider.
+  // When cpu itself failed, the file is at fault, not the provider: its cause leads, the GPU fallbacks (logged) follow.
   if (lastTried === 'cpu') {
-    throw new LinkerError('modelLoad', `Could not open the ONNX model: ${failures.join('; ')}.`, {
+    const cause = failures.pop()!.replace(/^cpu: /, '');
+    const before = failures.map((f) => f.split(':')[0]).join(' and ');
+    throw new LinkerError('modelLoad', `The model file is not a valid ONNX model: ${cause.replace(/\.+$/, '')}.`, {
       location: { file: modelPath },
-      hint: options.loadHint ?? 'Check that the file is a complete, valid ONNX model (re-export or re-copy it).',
+      hint: `${options.loadHint ?? 'Check that the file is a complete, valid ONNX model (re-export or re-copy it), or point entityLinker.model.path (--model) at a valid model folder.'}${before === '' ? '' : ` (${before} were tried or skipped first; the log says why.)`}`,
     });
   }
   throw new LinkerError('providerUnavailable', `Execution provider '${options.provider}' is not available: ${failures.join('; ')}.`, {
     location: { file: modelPath },
     hint: "Choose the provider 'auto' (falls back to the CPU) or 'cpu'.",
+  });
+}
+
+/**
+ * Refuses a model path that is not a regular file before onnxruntime opens it: a FIFO there blocked its native
+ * read for good. stat never blocks; a missing file is left to onnxruntime's own error.
+ */
+async function assertModelFile(modelPath: string, loadHint: string | undefined): Promise<void> {
+  const st = await fs.promises.stat(modelPath).catch(() => undefined);
+  if (st === undefined || st.isFile()) return;
+  throw new LinkerError('modelLoad', `The model file (${path.basename(modelPath)}) is ${fileTypeName(st)}, not a regular file; it was not read.`, {
+    location: { file: modelPath },
+    hint: loadHint ?? 'Put the ONNX model file there, or point entityLinker.model.path (--model) at a valid model folder.',
   });
 }
 

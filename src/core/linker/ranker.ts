@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { LinkerError } from '../errors';
 import { DEFAULT_RANKER_WEIGHTS } from './defaultRankerWeights';
+import { readRegularFileIfExists } from '../inputFile';
 
 /**
  * The ranker: a score over named signals per (mention, candidate), softmax over the retrieved set: a linear
@@ -210,14 +210,9 @@ export function serializeRankerWeights(w: RankerWeights, source = w.source): Rec
 /** Reads `<modelDir>/ranker.json`; the defaults when the file does not exist. */
 export async function loadRankerWeights(modelDir: string): Promise<RankerWeights> {
   const file = path.join(modelDir, RANKER_FILE);
-  let raw: string;
-  try {
-    raw = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_RANKER_WEIGHTS;
-    throw new LinkerError('inputMissing', `Cannot read the ranker weights: ${(e as Error).message}.`, { location: { file }, cause: e });
-  }
-  return parseRankerWeights(raw, file);
+  const bytes = await readRegularFileIfExists(file, { what: 'The ranker weights', hint: 'Put back the ranker.json that `finetune` wrote, or remove it to use the default weights.' });
+  if (bytes === undefined) return DEFAULT_RANKER_WEIGHTS;
+  return parseRankerWeights(bytes.toString('utf8'), file);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { LinkerError } from '../errors';
 import type { AnnotatorMemoryJson } from '../learning/annotatorMemory';
+import { readRegularFileIfExists } from '../inputFile';
 import { formKey } from '../learning/annotatorMemory';
 import { ExemplarMemory } from '../learning/exemplarMemory';
 import { type LearnedState, parseLearnedState } from '../learning/learnedState';
@@ -16,13 +16,9 @@ export const LEARNED_FILE = 'learned.json';
 
 /** The folder's learned state; undefined when it has none. A damaged file is an error naming it. */
 export async function readLearnedStateFile(file: string): Promise<LearnedState | undefined> {
-  let raw: string;
-  try {
-    raw = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new LinkerError('inputMissing', `Cannot read the learned linker state: ${(e as Error).message}.`, { location: { file }, cause: e });
-  }
+  const bytes = await readRegularFileIfExists(file, { what: 'The learned linker state', hint: 'Put back the learned.json that `finetune` wrote, or remove it to start learning afresh.' });
+  if (bytes === undefined) return undefined;
+  const raw = bytes.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ANNOTATION_DIR, ANNOTATOR_FOLDER_PREFIX, checkAnnotatorName } from '../annotations/annotationPaths';
-import { readTextIfExists, writeTextAtomic } from '../atomicFile';
+import { writeTextAtomic } from '../atomicFile';
 import { LinkerError } from '../errors';
+import { readRegularFileIfExists } from '../inputFile';
 import { OnlineLearner, type OnlineLearnerJson } from '../learning/onlineLearner';
 import type { RankerWeights } from '../linker/ranker';
 
@@ -19,10 +20,21 @@ export function onlineStateFileFor(workspaceRoot: string, annotator?: string): s
   return path.join(workspaceRoot, ANNOTATION_DIR, ANNOTATOR_FOLDER_PREFIX + checkAnnotatorName(annotator, 'Online learning state'), ONLINE_STATE_FILE);
 }
 
-/** A workspace's saved learner; undefined when there is none. A damaged file is an error naming it. */
+/**
+ * A workspace's saved learner; undefined when there is none. A damaged file is an error naming it. Only a regular
+ * file is read: a symbolic link (a cloned repository can point `.online-learning.json` at a secret, whose first
+ * bytes the JSON error would show) is refused unread, naming its target, as the annotation store refuses its
+ * files; the atomic writer never writes through one either.
+ */
 export async function readOnlineLearner(file: string, base: RankerWeights): Promise<OnlineLearner | undefined> {
-  const raw = await readTextIfExists(file);
-  if (raw === undefined) return undefined;
+  const bytes = await readRegularFileIfExists(file, {
+    what: 'The online learning state',
+    code: 'inputFormat',
+    noFollow: true,
+    hint: 'Remove it, or (a link) replace it by a copy of the file it points to; the annotations are not in it, and without it learning starts afresh.',
+  });
+  if (bytes === undefined) return undefined;
+  const raw = bytes.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -117,3 +117,20 @@ void test('an empty option value or argument (an unset shell variable) is a usag
     s.cleanup();
   }
 });
+
+void test('finetune --out inside an annotation store folder (.entity-links) is a usage error, before any input is read', () => {
+  const s = scratch();
+  try {
+    fs.mkdirSync(s.at('docs', '.entity-links'), { recursive: true });
+    for (const out of [s.at('docs', '.entity-links', 'model'), s.at('docs', '.entity-links'), s.at('docs', '.entity-links', '@ann', 'm'), 'docs/.entity-links/./m']) {
+      const r = runCli(['finetune', '--train', s.at('missing.jsonl'), '--out', out], { cwd: s.dir });
+      assert.equal(r.code, 1, `${out}: ${r.stderr}`);
+      assert.match(r.stderr, /is inside an annotation store folder \(\.entity-links\)/, r.stderr);
+      assert.match(r.stderr, /Choose an --out folder outside/, r.stderr);
+      assert.ok(noStack(r.stderr));
+    }
+    assert.deepEqual(fs.readdirSync(s.at('docs', '.entity-links')), [], 'nothing was written in the store folder');
+  } finally {
+    s.cleanup();
+  }
+});

@@ -152,3 +152,27 @@ void test('a corrupt manifest is a modelLoad error, and ensureUseLiteModel repai
 void test('defaultModelDir points into the package', () => {
   assert.equal(defaultModelDir('/opt/ext'), path.join('/opt/ext', 'models', 'use-lite'));
 });
+
+void test('a garbage model.onnx with provider auto: the error leads with the file and the real cause, then what to do', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'use-lite-garbage-'));
+  try {
+    for (const name of ['manifest.json', 'vocab.json']) await fs.copyFile(path.join(modelDir, name), path.join(dir, name));
+    const model = path.join(dir, 'model.onnx');
+    await fs.writeFile(model, 'this is not an ONNX model');
+    await assert.rejects(UseLiteEncoder.load(dir, { provider: 'auto', logger: silentLogger }), (e: unknown) => {
+      assert.ok(LinkerError.is(e, 'modelLoad'), String(e));
+      assert.equal(e.location.file, model);
+      const message = e.message;
+      assert.ok(message.startsWith(`${model}: The model file is not a valid ONNX model: `), message);
+      const cause = message.search(/protobuf parsing failed|invalid|load model/i);
+      assert.ok(cause >= 0, message);
+      // The fallbacks come after the cause, or not at all.
+      for (const provider of ['cuda:', 'webgpu:']) assert.ok(!message.includes(provider) || message.indexOf(provider) > cause, message);
+      assert.match(e.hint ?? '', /npm run build:model/);
+      assert.match(e.hint ?? '', /entityLinker\.model\.path|--model/);
+      return true;
+    });
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});

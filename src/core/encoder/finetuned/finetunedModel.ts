@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fsyncDir, writeBytesAtomic } from '../../atomicFile';
+import { ANNOTATION_DIR } from '../../annotations/annotationPaths';
 import { LinkerError } from '../../errors';
+import { readRegularFileIfExistsSync } from '../../inputFile';
 import { type HeadWeights, headBytes, headFromBytes } from './head';
 
 /**
@@ -74,8 +76,10 @@ export interface FinetunedModelContent {
 /**
  * Where a fine-tuned model may be written (checked before training, so a bad --out fails at once, and again when
  * writing): a new path, or with `overwrite` an earlier fine-tuned model folder (its manifest says so) or an empty
- * folder. Never a file, a folder of something else (`--out . --overwrite` would delete it), or the parent model the
- * new one is trained from. Resolves to whether the target exists.
+ * folder. Never a file, a folder of something else (`--out . --overwrite` would delete it), the parent model the
+ * new one is trained from, or a path inside an annotation store folder (`.entity-links`): that folder is the
+ * store's, and a model there would be read as annotation files or committed with them. Resolves to whether the
+ * target exists.
  */
 export function checkModelOutDir(outDir: string, options: { overwrite?: boolean; parentDir?: string } = {}): boolean {
   const target = path.resolve(outDir);
@@ -84,6 +88,9 @@ export function checkModelOutDir(outDir: string, options: { overwrite?: boolean;
   };
   if (options.parentDir !== undefined && path.resolve(options.parentDir) === target) {
     refuse('is the model being fine-tuned: writing over it would destroy the parent the new model is built on.', 'Choose another --out folder.');
+  }
+  if (target.split(path.sep).includes(ANNOTATION_DIR)) {
+    refuse(`is inside an annotation store folder (${ANNOTATION_DIR}): the store keeps its annotation files there, and a model in it would be taken for them or committed with them.`, `Choose an --out folder outside ${ANNOTATION_DIR}.`);
   }
   const info = fs.lstatSync(target, { throwIfNoEntry: false });
   if (info === undefined) return false;
@@ -98,7 +105,7 @@ export function checkModelOutDir(outDir: string, options: { overwrite?: boolean;
 
 function isFinetunedFolder(dir: string): boolean {
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as { kind?: unknown };
+    const manifest = JSON.parse(readRegularFileIfExistsSync(path.join(dir, MANIFEST_FILE), { what: 'The manifest', hint: FINETUNED_HINT })?.toString('utf8') ?? '{}') as { kind?: unknown };
     return manifest.kind === FINETUNED_KIND;
   } catch {
     return false;
@@ -154,8 +161,10 @@ export function writeFinetunedModel(outDir: string, content: FinetunedModelConte
   return manifest;
 }
 
+const FINETUNED_HINT = 'The fine-tuned model folder is damaged or from another version: fine-tune again, or switch back to its parent model.';
+
 function modelError(message: string, file: string, cause?: unknown): LinkerError {
-  return new LinkerError('modelLoad', message, { location: { file }, hint: 'The fine-tuned model folder is damaged or from another version: fine-tune again, or switch back to its parent model.', cause });
+  return new LinkerError('modelLoad', message, { location: { file }, hint: FINETUNED_HINT, cause });
 }
 
 /** Reads and checks a fine-tuned folder: the manifest's shape, the head's size and checksum, the parent's path. */
@@ -163,8 +172,11 @@ export function readFinetunedModel(dir: string): { manifest: FinetunedManifest; 
   const manifestFile = path.join(dir, MANIFEST_FILE);
   let manifest: FinetunedManifest;
   try {
-    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as FinetunedManifest;
+    const read = readRegularFileIfExistsSync(manifestFile, { what: 'The fine-tuned model manifest', hint: FINETUNED_HINT });
+    if (read === undefined) throw new Error('the file does not exist');
+    manifest = JSON.parse(read.toString('utf8')) as FinetunedManifest;
   } catch (e) {
+    if (LinkerError.is(e)) throw e;
     throw modelError(`cannot read the manifest: ${(e as Error).message}.`, manifestFile, e);
   }
   if (manifest.kind !== FINETUNED_KIND || typeof manifest.dims !== 'number' || typeof manifest.parent?.path !== 'string' || typeof manifest.head?.file !== 'string') {
@@ -173,8 +185,11 @@ export function readFinetunedModel(dir: string): { manifest: FinetunedManifest; 
   const headFile = path.join(dir, manifest.head.file);
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(headFile);
+    const read = readRegularFileIfExistsSync(headFile, { what: 'The fine-tuned head weights', hint: FINETUNED_HINT });
+    if (read === undefined) throw new Error('the file does not exist');
+    bytes = read;
   } catch (e) {
+    if (LinkerError.is(e)) throw e;
     throw modelError(`cannot read the head weights: ${(e as Error).message}.`, headFile, e);
   }
   const sum = createHash('sha256').update(bytes).digest('hex');

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type * as TokenizersLib from '@huggingface/tokenizers' with { 'resolution-mode': 'import' };
 import type { Tokenizer } from '@huggingface/tokenizers' with { 'resolution-mode': 'import' };
 import { LinkerError } from '../../errors';
+import { readRegularFileIfExistsSync } from '../../inputFile';
 
 /** One tokenised text: ids with the model's special tokens, and the segment ids the template gives them. */
 export interface TokenizedText {
@@ -93,12 +94,16 @@ function padTokenId(tokenizer: Tokenizer, config: Record<string, unknown>): numb
 
 export function readJson(file: string, what: string): Record<string, unknown> {
   let text: string;
+  const hint = `Copy ${what} from the model's Hugging Face export into ${path.dirname(file)}.`;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    const bytes = readRegularFileIfExistsSync(file, { what: `The ${what}`, hint });
+    if (bytes === undefined) throw new Error('the file does not exist');
+    text = bytes.toString('utf8');
   } catch (e) {
+    if (LinkerError.is(e)) throw e;
     throw new LinkerError('modelMissing', `The model folder has no readable ${what}.`, {
       location: { file },
-      hint: `Copy ${what} from the model's Hugging Face export into ${path.dirname(file)}.`,
+      hint,
       cause: e,
     });
   }

@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { LinkerError, throwIfAborted } from '../../errors';
+import { readRegularFileIfExists } from '../../inputFile';
 import type { Logger } from '../../log';
 import { SentencePieceUnigramTokenizer, UNKNOWN_ID, type SentencePieceVocabulary } from '../../text/sentencePieceUnigram';
 import type { EncodeOptions, EncoderLoadOptions, ExecutionProviderChoice, TextEncoder, TokenStates } from '../encoder';
@@ -9,7 +9,7 @@ import { loadOrt } from '../onnxRuntime';
 import { createOnnxSession } from '../onnxSession';
 import { lengthSortedBatches } from '../lengthBatches';
 import { decidePrecision, keepsFp32OnGpu, readCpuInfo, type Precision } from '../precision';
-import { ensureInt8, readUseLiteManifest, type UseLiteManifest } from './useLiteModel';
+import { REBUILD_HINT, ensureInt8, readUseLiteManifest, type UseLiteManifest } from './useLiteModel';
 
 /**
  * The built-in encoder: universal-sentence-encoder-lite converted to ONNX (see convertUseLite.ts), fed with the
@@ -50,15 +50,13 @@ export class UseLiteEncoder implements TextEncoder {
     throwIfAborted(options.signal);
     let manifest = await readUseLiteManifest(modelDir);
     const vocabFile = path.join(modelDir, manifest.vocab);
+    const bytes = await readRegularFileIfExists(vocabFile, { what: 'The vocabulary', hint: REBUILD_HINT });
+    if (bytes === undefined) throw new LinkerError('modelLoad', 'The vocabulary could not be read: the file does not exist.', { location: { file: vocabFile }, hint: REBUILD_HINT });
     let vocabulary: SentencePieceVocabulary;
     try {
-      vocabulary = JSON.parse(await fs.readFile(vocabFile, 'utf8')) as SentencePieceVocabulary;
+      vocabulary = JSON.parse(bytes.toString('utf8')) as SentencePieceVocabulary;
     } catch (e) {
-      throw new LinkerError('modelLoad', `The vocabulary could not be read: ${(e as Error).message}.`, {
-        location: { file: vocabFile },
-        hint: 'Run `npm run build:model` to rewrite the model folder.',
-        cause: e,
-      });
+      throw new LinkerError('modelLoad', `The vocabulary could not be read: ${(e as Error).message}.`, { location: { file: vocabFile }, hint: REBUILD_HINT, cause: e });
     }
     const tokenizer = new SentencePieceUnigramTokenizer(vocabulary);
     throwIfAborted(options.signal);
@@ -74,12 +72,12 @@ export class UseLiteEncoder implements TextEncoder {
     }
     const file = (precision: Precision): string => path.join(modelDir, precision === 'int8' ? (manifest.int8 as NonNullable<UseLiteManifest['int8']>).file : manifest.file);
     let precision = decision.precision;
-    let opened = await createOnnxSession(file(precision), { provider: options.provider, threads: options.threads, logger: options.logger });
+    let opened = await createOnnxSession(file(precision), { provider: options.provider, threads: options.threads, logger: options.logger, loadHint: REBUILD_HINT });
     if (precision === 'int8' && keepsFp32OnGpu(choice, opened.provider)) {
       options.logger.info(`Precision auto: the session runs on '${opened.provider}', which keeps fp32; reopening the fp32 model there.`);
       await opened.session.release();
       precision = 'fp32';
-      opened = await createOnnxSession(file(precision), { provider: opened.provider as ExecutionProviderChoice, threads: options.threads, logger: options.logger });
+      opened = await createOnnxSession(file(precision), { provider: opened.provider as ExecutionProviderChoice, threads: options.threads, logger: options.logger, loadHint: REBUILD_HINT });
     } else {
       options.logger.info(`USE-lite encoder at ${precision}: ${decision.reason}.`);
     }

@@ -3,6 +3,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeAtomicAsync, writeTextAtomic } from '../../atomicFile';
 import { LinkerError } from '../../errors';
+import { readRegularFileIfExists, readRegularFileIfExistsSync } from '../../inputFile';
 import type { Logger, ProgressListener } from '../../log';
 import type * as ConvertUseLite from './convertUseLite';
 import type * as QuantizeInt8 from './quantizeInt8';
@@ -63,18 +64,24 @@ export function defaultModelDir(packageRoot: string): string {
 }
 
 export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  hash.update(await fs.readFile(file));
-  return hash.digest('hex');
+  return createHash('sha256').update(await readModelBytes(file)).digest('hex');
 }
+
+/** A model file's bytes; a FIFO or folder there is refused naming it (see readRegularFileIfExists), never waited on. */
+async function readModelBytes(file: string): Promise<Buffer> {
+  const bytes = await readRegularFileIfExists(file, { what: 'The model file', hint: REBUILD_HINT });
+  if (bytes === undefined) throw new LinkerError('modelLoad', 'The model file does not exist.', { location: { file }, hint: REBUILD_HINT });
+  return bytes;
+}
+
+/** What to do about a damaged file of the built-in model's folder. */
+export const REBUILD_HINT = 'Run `npm run build:model` to rewrite the model folder, or point entityLinker.model.path (--model) at a valid one.';
 
 /** Reads and checks the manifest's shape; throws `modelMissing` when there is none. */
 export async function readUseLiteManifest(modelDir: string): Promise<UseLiteManifest> {
   const file = path.join(modelDir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
+  const bytes = await readRegularFileIfExists(file, { what: 'The model manifest', hint: REBUILD_HINT });
+  if (bytes === undefined) {
     throw new LinkerError('modelMissing', 'The built-in encoder has not been converted yet.', {
       location: { file },
       hint: 'Run `npm run build:model` (or let the extension convert it on first use).',
@@ -82,7 +89,7 @@ export async function readUseLiteManifest(modelDir: string): Promise<UseLiteMani
   }
   let manifest: UseLiteManifest;
   try {
-    manifest = JSON.parse(text) as UseLiteManifest;
+    manifest = JSON.parse(bytes.toString('utf8')) as UseLiteManifest;
   } catch (e) {
     throw new LinkerError('modelLoad', `The manifest is not valid JSON: ${(e as Error).message}.`, { location: { file }, hint: 'Run `npm run build:model` to rewrite it.', cause: e });
   }
@@ -98,7 +105,7 @@ export async function readUseLiteManifest(modelDir: string): Promise<UseLiteMani
  */
 export function precisionOfModelId(modelDir: string, modelId: string): Precision | undefined {
   try {
-    const manifest = JSON.parse(readFileSync(path.join(modelDir, MANIFEST_FILE), 'utf8')) as Partial<UseLiteManifest>;
+    const manifest = JSON.parse(readRegularFileIfExistsSync(path.join(modelDir, MANIFEST_FILE), { what: 'The model manifest', hint: REBUILD_HINT })?.toString('utf8') ?? '{}') as Partial<UseLiteManifest>;
     if (manifest.kind !== 'use-lite') return undefined;
     if (manifest.sha256 === modelId) return 'fp32';
     if (manifest.int8?.sha256 === modelId) return 'int8';
@@ -191,7 +198,7 @@ export async function ensureInt8(modelDir: string, manifest: UseLiteManifest, lo
     return manifest;
   }
   const started = Date.now();
-  const result = loadQuantizer().quantizeMatMulsInt8(await fs.readFile(path.join(modelDir, manifest.file)));
+  const result = loadQuantizer().quantizeMatMulsInt8(await readModelBytes(path.join(modelDir, manifest.file)));
   if (result.quantized === 0) {
     throw new LinkerError('modelLoad', 'The USE-lite graph has no weight MatMul to quantise.', { location: { file: path.join(modelDir, manifest.file) }, hint: 'Delete the folder and run `npm run build:model`.' });
   }
