@@ -1,11 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { readTextInput, statInput } from '../inputFile';
 import * as path from 'node:path';
-import { type GoldDocument, type GoldMention, type InvalidSpanListener, type SkipListener, badSpan, goldFormatError, spanProblem } from './goldDocument';
+import { type GoldDocument, type GoldMention, type InvalidSpanListener, type SkipListener, badSpan, goldFormatError } from './goldDocument';
+import { CodePointOffsets, hasAstral } from './offsets';
 
 /**
  * brat standoff: `doc.txt` beside `doc.ann`, whose lines are text-bound annotations `T1<TAB>Type 0 5<TAB>Steve`
- * and normalisations `N1<TAB>Reference T1 Wiki:15919<TAB>John Wilkes Booth`. A T with normalisations is linked
+ * and normalisations `N1<TAB>Reference T1 Wiki:15919<TAB>John Wilkes Booth`. Offsets count Unicode code points of
+ * the .txt, as brat's server and its Python tools do; they are read into the linker's UTF-16 offsets, and the text
+ * after the offsets must be the text they cover (else an error with the line). A T with normalisations is linked
  * to their ids (the part after `DB:`; the DB name is the brat normalisation DB's, not part of the KB id); a T
  * without one is NIL. Discontinuous spans (`0 5;9 12`) cannot be a single mention and are skipped; other
  * annotation kinds (relations, events, attributes, notes) are not entity links and are ignored. A T id defined
@@ -47,6 +50,7 @@ export function parseBratStandoff(ann: string, text: string, where: { id: string
   // Every T id seen, with its line: a second definition is an error, and an N may name one left out as invalid.
   const defined = new Map<string, number>();
   const file = where.annFile;
+  const codePoints = hasAstral(text) ? new CodePointOffsets(text) : undefined;
   ann.split(/\r?\n/).forEach((raw, i) => {
     const lineNo = i + 1;
     if (raw.trim() === '') return;
@@ -68,17 +72,17 @@ export function parseBratStandoff(ann: string, text: string, where: { id: string
         options.onSkip?.({ file, line: lineNo, record: fields[0] }, 'a discontinuous span is not one mention');
         return;
       }
-      const start = Number(offsets[0]);
-      const end = Number(offsets[1]);
+      const span = utf16Span(text, codePoints, Number(offsets[0]), Number(offsets[1]));
+      const covered = typeof span === 'string' ? '' : text.slice(span.start, span.end);
       const surface = fields[2] ?? '';
       // The writer puts spaces for line breaks in a surface (one annotation per line), so compare that way.
-      const problem = spanProblem(text, start, end, undefined) ?? (text.slice(start, end).replace(/[\r\n\t]/g, ' ') === surface ? undefined : `the text at [${start}, ${end}) is ${JSON.stringify(text.slice(start, end))}, not ${JSON.stringify(surface)}`);
-      if (problem !== undefined) {
+      const problem = typeof span === 'string' ? span : covered.replace(/[\r\n\t]/g, ' ') === surface ? undefined : `the text at [${offsets[0]}, ${offsets[1]}) is ${JSON.stringify(covered)}, not ${JSON.stringify(surface)}`;
+      if (typeof span === 'string' || problem !== undefined) {
         // Left out (with --skip-invalid): its N lines then find no T and are dropped with it below.
-        badSpan(`${fields[0]}: ${problem}`, { file, line: lineNo, record: fields[0] }, options.onInvalidSpan, 'brat offsets count characters of the .txt file (UTF-16 code units here).');
+        badSpan(`${fields[0]}: ${problem}`, { file, line: lineNo, record: fields[0] }, options.onInvalidSpan, 'brat offsets count characters (Unicode code points, as Python does) of the .txt beside the .ann: fix the offsets or the text after them.');
         return;
       }
-      spans.set(fields[0]!, { start, end, surface: text.slice(start, end), line: lineNo });
+      spans.set(fields[0]!, { ...span, surface: covered, line: lineNo });
     } else if (kind === 'N') {
       const parts = (fields[1] ?? '').split(' ');
       if (parts.length < 3) {
@@ -115,4 +119,12 @@ export function parseBratStandoff(ann: string, text: string, where: { id: string
   }
   mentions.sort((a, b) => a.start - b.start || a.end - b.end);
   return { id: where.id, path: where.txtFile, text, mentions };
+}
+
+/** A brat span (code points) as UTF-16 offsets of `text`, or what is wrong with it. `codePoints` is undefined when the two agree. */
+function utf16Span(text: string, codePoints: CodePointOffsets | undefined, cpStart: number, cpEnd: number): { start: number; end: number } | string {
+  const length = codePoints?.length ?? text.length;
+  if (cpEnd > length) return `span [${cpStart}, ${cpEnd}) is outside the text (${length} code points)`;
+  if (cpStart >= cpEnd) return `span [${cpStart}, ${cpEnd}) is empty`;
+  return codePoints === undefined ? { start: cpStart, end: cpEnd } : { start: codePoints.toUtf16(cpStart)!, end: codePoints.toUtf16(cpEnd)! };
 }

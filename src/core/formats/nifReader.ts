@@ -61,12 +61,19 @@ export async function readNifFile(path: string, options: NifReadOptions = {}): P
   return parseNif(await readTextInput(path, 'The NIF gold file'), path, options);
 }
 
-/** Reads NIF 2.0 Turtle: every nif:Context with nif:isString is a document, every resource with offsets pointing at it a mention. */
+/** Reads NIF 2.0 Turtle: every nif:Context with nif:isString (one text; two different ones are an error) is a document, every resource with offsets pointing at it a mention. */
 export async function parseNif(turtle: string, file: string, options: NifReadOptions = {}): Promise<GoldDocument[]> {
   const subjects = await collectSubjects(turtle, file);
   const contexts = [...subjects.values()].filter((s) => s.values.has(NIF + 'isString'));
   if (contexts.length === 0) {
     throw goldFormatError('no nif:Context with nif:isString found.', { file }, 'Is this a NIF file? Each document needs a context resource holding its text.');
+  }
+  for (const c of contexts) {
+    const texts = [...new Set(c.values.get(NIF + 'isString'))];
+    if (texts.length > 1) {
+      const shown = texts.map((s) => JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}...` : s)).join(', ');
+      throw goldFormatError(`the nif:Context ${c.iri} has ${texts.length} different nif:isString values (${shown}): its mentions' offsets could count any of them.`, { file, line: c.line }, 'Keep one nif:isString per context: give each document its own context IRI (two files joined into one reuse IRIs), or remove the wrong text.');
+    }
   }
   const contextIris = new Set(contexts.map((c) => c.iri));
   const mentionsByContext = new Map<string, GoldMention[]>(contexts.map((c) => [c.iri, []]));

@@ -1,5 +1,5 @@
 /**
- * Offset conversions. Many NIF tools (Python, the NIF 2.0 spec) count Unicode code points; JavaScript strings and
+ * Offset conversions. NIF (the 2.0 spec), brat standoff and the Python tools around them count Unicode code points; JavaScript strings and
  * the linker count UTF-16 code units. They differ after every astral character (emoji, rare CJK).
  */
 
@@ -28,6 +28,20 @@ export class CodePointOffsets {
   toUtf16(n: number): number | undefined {
     return Number.isInteger(n) && n >= 0 && n < this.utf16ByCodePoint.length ? this.utf16ByCodePoint[n] : undefined;
   }
+}
+
+/** UTF-16 offset -> code-point offset, for one text (O(1) per call after one pass). */
+export function codePointIndex(text: string): (utf16: number) => number {
+  if (!/[\uD800-\uDBFF]/.test(text)) return (i) => i;
+  const map = new Uint32Array(text.length + 1);
+  let cp = 0;
+  for (let i = 0; i < text.length; i++) {
+    map[i] = cp;
+    const c = text.charCodeAt(i);
+    if (!(c >= 0xd800 && c <= 0xdbff && i + 1 < text.length)) cp++;
+  }
+  map[text.length] = cp;
+  return (i) => map[i]!;
 }
 
 export function hasAstral(text: string): boolean {

@@ -7,7 +7,8 @@ import { type TokenSpan, whitespaceTokens } from './offsets';
 /**
  * Zeshel (Logeswaran et al. 2019): `mentions/<split>.json` lines point with 0-based inclusive whitespace-token
  * indices into documents of `documents/<world>.json`. Mentions that share a context document become one
- * GoldDocument; the gold id is the label's document_id (the id the Zeshel KB reader gives entities).
+ * GoldDocument; the gold id is the label's document_id (the id the Zeshel KB reader gives entities). A mention_id
+ * used twice is an error with its line in the mentions file.
  */
 export interface ZeshelReadOptions {
   /** The split to read when `path` is the Zeshel root folder (default `val`... then `test`, `train`, whichever exists). */
@@ -28,6 +29,8 @@ export async function readZeshel(path: string, options: ZeshelReadOptions = {}):
   const worlds = new Map<string, Map<string, ZeshelDoc>>();
   const byContext = new Map<string, { world: string; docId: string; mentions: GoldMention[] }>();
   const tokensByDoc = new Map<string, TokenSpan[]>();
+  // The line of each mention_id: a second use is an error (messages and reports name a mention by its id).
+  const lineOfId = new Map<string, number>();
   for (const { line, lineNo } of rows) {
     const where = { file: mentionsFile, line: lineNo };
     const rec = parseJsonLine(line, mentionsFile, lineNo);
@@ -41,6 +44,13 @@ export async function readZeshel(path: string, options: ZeshelReadOptions = {}):
     const surface = stringField(rec, 'text', where);
     const label = stringField(rec, 'label_document_id', where);
     const mentionId = typeof rec['mention_id'] === 'string' ? rec['mention_id'] : undefined;
+    if (mentionId !== undefined) {
+      const firstLine = lineOfId.get(mentionId);
+      if (firstLine !== undefined) {
+        throw goldFormatError(`mention_id ${mentionId} is used again (first at line ${firstLine}).`, where, 'Give each mention its own mention_id, or remove the repeated line.');
+      }
+      lineOfId.set(mentionId, lineNo);
+    }
     let docs = worlds.get(world);
     if (docs === undefined) {
       docs = await readWorld(root, world, where);

@@ -86,6 +86,7 @@ void test('brat standoff: export then import gives the same annotations; NIL is 
     assert.match(ann, /^T2\tEntity 10 27\tJohn Wilkes Booth$/m);
     assert.match(ann, /^N1\tReference T2 Wiki:15919\t15919$/m);
     assert.doesNotMatch(ann, /Reference T1 /);
+    assert.match(fs.readFileSync(path.join(out, 'b.ann'), 'utf8'), /^T1\tEntity 15 20\tParis$/m, 'the Paris after the emoji counts code points, as brat does');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

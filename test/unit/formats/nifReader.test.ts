@@ -85,3 +85,23 @@ void test('NIF: offsets that are not whole numbers are errors quoting them; an e
   const [doc] = await parseNif(ttl('0', '5'), 'mem.ttl');
   assert.deepEqual(doc.mentions.map((m) => m.text), ['Zappa']);
 });
+
+void test('NIF: a context with two different nif:isString values is an error naming it, not read with the first', async () => {
+  // Two documents given the same context IRI (two files concatenated, say): the offsets of one count the other's text.
+  const ttl = `@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+<http://x/other> nif:isString "Nothing here." .
+<http://x/c> nif:isString "Paris is big." .
+<http://x/m> nif:referenceContext <http://x/c> ; nif:anchorOf "Berlin" ; nif:beginIndex 0 ; nif:endIndex 6 .
+<http://x/c> nif:isString "Berlin is big." .`;
+  await assert.rejects(parseNif(ttl, 'two.ttl'), (e: unknown) => {
+    assert.ok(LinkerError.is(e, 'inputFormat'));
+    assert.equal(e.location.file, 'two.ttl');
+    assert.equal(e.location.line, 3, 'the line where the context first appears');
+    assert.match(e.message, /^two\.ttl:3: the nif:Context http:\/\/x\/c has 2 different nif:isString values \("Paris is big\.", "Berlin is big\."\)/);
+    assert.match(e.hint ?? '', /one nif:isString per context/);
+    return true;
+  });
+  // The same text stated twice is one value, read as before.
+  const [, doc] = await parseNif(ttl.replace('"Paris is big."', '"Berlin is big."'), 'same.ttl');
+  assert.deepEqual(doc!.mentions.map((m) => m.text), ['Berlin']);
+});

@@ -70,3 +70,23 @@ void test('Zeshel: a corpus name that is a path ("../secrets") is refused, never
     t.cleanup();
   }
 });
+
+void test('Zeshel: a mention_id used twice is an error at its second line in the mentions file, naming the first', async () => {
+  const line = (id: string, index: number, text: string): string => JSON.stringify({ mention_id: id, context_document_id: 'A', corpus: 'w', start_index: index, end_index: index, text, label_document_id: 'A' });
+  const t = tempTree({
+    'documents/w.json': '{"document_id": "A", "title": "A", "text": "A one two three"}\n',
+    'mentions/val.json': `${line('m1', 1, 'one')}\n${line('m2', 2, 'two')}\n${line('m1', 3, 'three')}\n`,
+  });
+  try {
+    // Not a span problem: --skip-invalid does not drop it silently either.
+    await assert.rejects(readZeshel(t.dir, { onInvalidSpan: () => undefined }), (e: unknown) => {
+      assert.ok(LinkerError.is(e, 'inputFormat'));
+      assert.equal(e.location.file, t.file('mentions/val.json'));
+      assert.equal(e.location.line, 3);
+      assert.match(e.message, /val\.json:3: mention_id m1 is used again \(first at line 1\)/);
+      return true;
+    });
+  } finally {
+    t.cleanup();
+  }
+});

@@ -2,14 +2,16 @@ import * as path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { writeTextAtomic } from '../../atomicFile';
 import { type GoldDocument, type GoldMention, assertWellFormedText, goldFormatError } from '../goldDocument';
+import { codePointIndex } from '../offsets';
 
 /**
  * brat standoff: `<doc>.txt` and `<doc>.ann` with a `T` line per mention and an `N` (normalisation) line per gold
- * id: `N1<TAB>Reference T1 <db>:<id><TAB><name>`. A mention without N lines is NIL. A surface or name holding a
- * line break, a tab or another separator a line reader may split on (brat keeps one annotation per line) is
- * written with spaces; the reader compares it the same way. An id, a DB name or a type cannot be changed that
- * way (it would name another entity), so one holding whitespace or a control character is refused with the
- * record's file and line: written raw it would forge extra T or N lines.
+ * id: `N1<TAB>Reference T1 <db>:<id><TAB><name>`. Offsets count Unicode code points, as brat's server and its
+ * Python tools do (the linker's UTF-16 units differ after an emoji). A mention without N lines is NIL. A surface
+ * or name holding a line break, a tab or another separator a line reader may split on (brat keeps one annotation
+ * per line) is written with spaces; the reader compares it the same way. An id, a DB name or a type cannot be
+ * changed that way (it would name another entity), so one holding whitespace or a control character is refused
+ * with the record's file and line: written raw it would forge extra T or N lines.
  */
 export interface BratExportOptions {
   /** The normalisation DB name before the id (brat's tools.conf names it). Default 'KB'. */
@@ -39,10 +41,11 @@ export function bratAnnotations(doc: GoldDocument, options: BratExportOptions = 
   const db = token(options.db ?? 'KB', 'the normalisation DB name', undefined);
   const type = token(options.type ?? 'Entity', 'the entity type', undefined);
   const lines: string[] = [];
+  const cp = codePointIndex(doc.text);
   let n = 0;
   doc.mentions.forEach((m, i) => {
     const t = `T${i + 1}`;
-    lines.push(`${t}\t${type} ${m.start} ${m.end}\t${oneLine(m.text)}`);
+    lines.push(`${t}\t${type} ${cp(m.start)} ${cp(m.end)}\t${oneLine(m.text)}`);
     if (m.nil) return;
     m.goldIds.forEach((id, k) => {
       n++;

@@ -1,3 +1,4 @@
+import { codePointIndex } from '../offsets';
 import { type GoldDocument, assertWellFormedText } from '../goldDocument';
 
 /**
@@ -66,20 +67,6 @@ export function nifTurtle(docs: readonly GoldDocument[], options: NifExportOptio
     }
   }
   return out.join('\n');
-}
-
-/** UTF-16 offset -> code-point offset, for one text (O(1) per call after one pass). */
-function codePointIndex(text: string): (utf16: number) => number {
-  if (!/[\uD800-\uDBFF]/.test(text)) return (i) => i;
-  const map = new Uint32Array(text.length + 1);
-  let cp = 0;
-  for (let i = 0; i < text.length; i++) {
-    map[i] = cp;
-    const c = text.charCodeAt(i);
-    if (!(c >= 0xd800 && c <= 0xdbff && i + 1 < text.length)) cp++;
-  }
-  map[text.length] = cp;
-  return (i) => map[i]!;
 }
 
 function literal(s: string): string {
