@@ -89,7 +89,8 @@ interface OpenInstance {
 
 export function parseWsd(xml: string, file: string, keyText: string, keyFile: string, unit: WsdUnit = 'sentence'): GoldDocument[] {
   const keys = parseGoldKeys(keyText, keyFile);
-  const used = new Set<string>();
+  // The line of each instance read: a second instance with one id would silently get the first one's keys.
+  const used = new Map<string, number>();
   const collection = basename(file).replace(/\.data\.xml$/, '');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sax = require('sax') as SaxModule;
@@ -152,7 +153,11 @@ export function parseWsd(xml: string, file: string, keyText: string, keyFile: st
         if (gold === undefined) {
           throw goldFormatError(`instance ${instance.id} has no line in ${keyFile}.`, { file, line: instance.line });
         }
-        used.add(instance.id);
+        const firstLine = used.get(instance.id);
+        if (firstLine !== undefined) {
+          throw goldFormatError(`instance ${instance.id} is used again (first at line ${firstLine}).`, { file, line: instance.line }, 'Give each <instance> its own id (and its own line in the key file), or remove the repeated one.');
+        }
+        used.set(instance.id, instance.line);
         current.mentions.push({
           start,
           end: start + surface.length,

@@ -37,3 +37,8 @@ void test('WSD: missing keys, stray keys and broken XML are errors with a line',
   assert.throws(() => parseWsd(xml, 'x.data.xml', 'i1\n', 'k.txt'), /k\.txt:1: instance i1 has no sense key/);
   assert.throws(() => parseWsd('<corpus>\n<text>\n</sentence>', 'b.data.xml', '', 'k.txt'), /b\.data\.xml:3: XML error/);
 });
+
+void test('WSD: an instance id used twice in the data file is an error at its second line there, not the first key given to both', () => {
+  const xml = '<corpus>\n<text id="t">\n<sentence id="s">\n<instance id="i1" lemma="bank" pos="NOUN">bank</instance>\n<instance id="i1" lemma="river" pos="NOUN">river</instance>\n</sentence>\n</text>\n</corpus>';
+  assert.throws(() => parseWsd(xml, 'x.data.xml', 'i1 bank%1:14:00::\n', 'x.gold.key.txt'), /x\.data\.xml:5: instance i1 is used again \(first at line 4\)/);
+});
