@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { OnlineLearning } from './onlineLearning';
+import { plural } from '../../shared/plural';
 
 /**
  * Entity Linker: Forget What Was Learned. From the palette it says how many decisions the linker adapted to and
@@ -16,7 +17,7 @@ export async function forgetLearning(learning: OnlineLearning, options: unknown)
     }
     const forget = 'Forget';
     const picked = await vscode.window.showWarningMessage(
-      `Forget what the linker learned from ${decisions} decision(s) in this workspace?`,
+      `Forget what the linker learned from ${plural(decisions, 'decision')} in this workspace?`,
       {
         modal: true,
         detail: 'Your annotations stay. The linker goes back to the model\'s own ranker, names and prior; the saved state (.entity-links/.online-learning.json) is deleted. Decisions made from now on are learned afresh. This cannot be undone.',
@@ -26,6 +27,6 @@ export async function forgetLearning(learning: OnlineLearning, options: unknown)
     if (picked !== forget) return undefined;
   }
   const forgotten = await learning.forget();
-  if (ask) void vscode.window.setStatusBarMessage(`Entity Linker: forgot what was learned from ${forgotten} decision(s).`, 6000);
+  if (ask) void vscode.window.setStatusBarMessage(`Entity Linker: forgot what was learned from ${plural(forgotten, 'decision')}.`, 6000);
   return forgotten;
 }
