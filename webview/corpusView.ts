@@ -57,10 +57,11 @@ export class CorpusView {
       ]),
     );
 
-    // Margin histogram: bars left of 0 are mentions the model gets wrong.
+    // Margin histogram: bins are (from, to] (the first closed), so the bars ending at or below 0 (red) are exactly
+    // the mentions the model does not get right, a tie (margin 0) included.
     const bins = r.margins.bins;
     const binLabel = (i: number) => `${fixed(bins[i].from, 2)} … ${fixed(bins[i].to, 2)}`;
-    const showBin = (i: number) => this.showMentions({ label: `margin in [${binLabel(i)}]`, mentions: bins[i].mentions });
+    const showBin = (i: number) => this.showMentions({ label: `margin in ${i === 0 ? '[' : '('}${binLabel(i)}]`, mentions: bins[i].mentions });
     const histogram = new BarChart({
       label: 'Mentions',
       labels: bins.map((b) => fixed(b.from, 1)),
