@@ -52,7 +52,7 @@ export class CorpusView {
       figure('NIL labels', String(r.nilLabels), ''),
       figure('Label not retrieved', String(r.margins.notRetrieved), 'no margin'),
       ...(r.agreement === undefined ? [] : [
-        figure('Entity κ', fixed(r.agreement.overall.entityKappa ?? undefined), `${r.agreement.annotators.length} annotators, ${r.agreement.overall.sharedSpans} shared spans`),
+        figure('Entity κ', fixed(r.agreement.overall.entityKappa ?? undefined), `${plural(r.agreement.annotators.length, 'annotator')}, ${plural(r.agreement.overall.sharedSpans, 'shared span')}`),
         figure('Span F1', fixed(r.agreement.overall.spanF1 ?? undefined), `${plural(r.agreement.overall.open, 'disagreement')} open`),
       ]),
     );
@@ -83,7 +83,7 @@ export class CorpusView {
     }, `Accuracy of the ${docs.length} worst documents`);
     this.charts = [histogram, recall, docChart];
     const overview = h('div', { class: 'overview' },
-      h('section', { class: 'chart-box wide' }, h('h2', {}, 'Margins'), h('p', { class: 'muted' }, `Label score minus the best negative’s; red bars (≤ 0) are mentions the model gets wrong. Click a bar to list its mentions. ${r.margins.notRetrieved} labels not retrieved, ${r.margins.noNegatives} without negatives.`), histogram.element, binButtons),
+      h('section', { class: 'chart-box wide' }, h('h2', {}, 'Margins'), h('p', { class: 'muted' }, `Label score minus the best negative’s; red bars (≤ 0) are mentions the model gets wrong. Click a bar to list its mentions. ${plural(r.margins.notRetrieved, 'label')} not retrieved, ${r.margins.noNegatives} without negatives.`), histogram.element, binButtons),
       h('section', { class: 'chart-box' }, h('h2', {}, 'Recall@k'), recall.element),
       h('section', { class: 'chart-box' }, h('h2', {}, 'Worst documents'), docChart.element),
     );

@@ -133,7 +133,7 @@ export class OnlineLearning extends Disposable {
       for (const k of kept) this.exemplarOf.set(k.decision, { entityId: k.entityId, vector: k.vector });
       const replaced = loop.observeExemplars(kept.map(({ entityId, vector }) => ({ entityId, vector })));
       if (replaced !== undefined) {
-        this.logger.info(`Online learning: the exemplars of ${replaced.entities} entities were learned with another model (${replaced.from}-d vectors, this one gives ${replaced.to}-d): the exemplar memory starts afresh with this model.`);
+        this.logger.info(`Online learning: the exemplars of ${plural(replaced.entities, 'entity', 'entities')} were learned with another model (${replaced.from}-d vectors, this one gives ${replaced.to}-d): the exemplar memory starts afresh with this model.`);
       }
     } catch (e) {
       if (!LinkerError.is(e, 'cancelled')) this.logger.debug(`Online learning: no exemplar vectors: ${(e as Error).message}`);
@@ -202,7 +202,7 @@ export class OnlineLearning extends Disposable {
     this.mentions.linking.relinkAll();
     const status = this.loop?.status;
     if (state !== null && status !== undefined) {
-      this.logger.info(`Online learning: the linker adapted to ${plural(state.decisions, 'decision')} (applied in ${(performance.now() - started).toFixed(0)} ms${status.last === undefined ? '' : `; refit ${status.last.report.ms.toFixed(0)} ms on ${status.last.report.examples} examples`}).`);
+      this.logger.info(`Online learning: the linker adapted to ${plural(state.decisions, 'decision')} (applied in ${(performance.now() - started).toFixed(0)} ms${status.last === undefined ? '' : `; refit ${status.last.report.ms.toFixed(0)} ms on ${plural(status.last.report.examples, 'example')}`}).`);
       this.adapted.fire(status);
     }
   }

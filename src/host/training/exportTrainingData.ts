@@ -78,7 +78,7 @@ export function summaryLines(s: ExportSummary): string[] {
     s.files.dev === undefined ? `Written to ${s.files.train}.` : `Train ${plural(s.documents.train, 'document')} to ${s.files.train}; dev ${s.documents.dev} to ${s.files.dev} (seed ${s.seed}).`,
   ];
   if (s.kbCoverage !== undefined) lines.push(`KB coverage: ${m.inKb} of ${m.linked} linked mentions (${(100 * s.kbCoverage).toFixed(1)}%) have their entity in the KB; ${m.outOfKb} out of KB.`);
-  for (const [reason, count] of Object.entries(s.skipped)) lines.push(`Left out (not gold): ${count} records, ${reason}.`);
+  for (const [reason, count] of Object.entries(s.skipped)) lines.push(`Left out (not gold): ${plural(count, 'record')}, ${reason}.`);
   return lines;
 }
 
