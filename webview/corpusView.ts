@@ -6,6 +6,7 @@ import { BarChart } from './charts';
 import { clear, fixed, h, percent } from './dom';
 import { PagedTable } from './pagedTable';
 import { button, checkbox, selectTab, tabs } from './toolkit/toolkit';
+import { plural } from '../src/shared/plural';
 
 type CorpusUi = NonNullable<PanelState['ui']>;
 
@@ -46,20 +47,21 @@ export class CorpusView {
     };
     const head = h('header', { class: 'corpus-head' }, h('h1', {}, 'Corpus analysis'), button('Refresh', () => void this.bridge.request('refresh', {}), { testId: 'refresh', title: 'Rank the labelled mentions again with the current model' }));
     const summary = h('section', { class: 'summary', attrs: { 'aria-label': 'Summary', 'data-testid': 'summary' } },
-      figure('Accuracy', percent(r.accuracy), `${r.correct} of ${r.total} labels`),
+      figure('Accuracy', percent(r.accuracy), `${r.correct} of ${plural(r.total, 'label')}`),
       ...r.recallAtK.map((x) => figure(`Recall@${x.k}`, percent(x.recall), `over ${r.linked} KB labels`)),
       figure('NIL labels', String(r.nilLabels), ''),
       figure('Label not retrieved', String(r.margins.notRetrieved), 'no margin'),
       ...(r.agreement === undefined ? [] : [
-        figure('Entity κ', fixed(r.agreement.overall.entityKappa ?? undefined), `${r.agreement.annotators.length} annotators, ${r.agreement.overall.sharedSpans} shared spans`),
-        figure('Span F1', fixed(r.agreement.overall.spanF1 ?? undefined), `${r.agreement.overall.open} disagreements open`),
+        figure('Entity κ', fixed(r.agreement.overall.entityKappa ?? undefined), `${plural(r.agreement.annotators.length, 'annotator')}, ${plural(r.agreement.overall.sharedSpans, 'shared span')}`),
+        figure('Span F1', fixed(r.agreement.overall.spanF1 ?? undefined), `${plural(r.agreement.overall.open, 'disagreement')} open`),
       ]),
     );
 
-    // Margin histogram: bars left of 0 are mentions the model gets wrong.
+    // Margin histogram: bins are (from, to] (the first closed), so the bars ending at or below 0 (red) are exactly
+    // the mentions the model does not get right, a tie (margin 0) included.
     const bins = r.margins.bins;
     const binLabel = (i: number) => `${fixed(bins[i].from, 2)} … ${fixed(bins[i].to, 2)}`;
-    const showBin = (i: number) => this.showMentions({ label: `margin in [${binLabel(i)}]`, mentions: bins[i].mentions });
+    const showBin = (i: number) => this.showMentions({ label: `margin in ${i === 0 ? '[' : '('}${binLabel(i)}]`, mentions: bins[i].mentions });
     const histogram = new BarChart({
       label: 'Mentions',
       labels: bins.map((b) => fixed(b.from, 1)),
@@ -70,7 +72,7 @@ export class CorpusView {
       yTitle: 'Mentions',
       integer: true,
       onClick: showBin,
-    }, `Histogram of margins over ${bins.reduce((s, b) => s + b.count, 0)} mentions`);
+    }, `Histogram of margins over ${plural(bins.reduce((s, b) => s + b.count, 0), 'mention')}`);
     // The keyboard's way into the histogram: one button per non-empty bin.
     const binButtons = h('div', { class: 'bin-list', attrs: { role: 'group', 'aria-label': 'Margin bins with mentions' } }, ...bins.flatMap((b, i) => (b.count === 0 ? [] : [h('button', { attrs: { type: 'button', 'data-bin': String(i) }, on: { click: () => showBin(i) } }, `${binLabel(i)}: ${b.count}`)])));
     const recall = new BarChart({ label: 'Recall', labels: r.recallAtK.map((x) => `@${x.k}`), values: r.recallAtK.map((x) => x.recall), tone: () => 'neutral', yMax: 1, xTitle: 'k', yTitle: 'Recall' }, `Recall at k: ${r.recallAtK.map((x) => `${x.k}: ${percent(x.recall)}`).join(', ')}`);
@@ -81,7 +83,7 @@ export class CorpusView {
     }, `Accuracy of the ${docs.length} worst documents`);
     this.charts = [histogram, recall, docChart];
     const overview = h('div', { class: 'overview' },
-      h('section', { class: 'chart-box wide' }, h('h2', {}, 'Margins'), h('p', { class: 'muted' }, `Label score minus the best negative’s; red bars (≤ 0) are mentions the model gets wrong. Click a bar to list its mentions. ${r.margins.notRetrieved} labels not retrieved, ${r.margins.noNegatives} without negatives.`), histogram.element, binButtons),
+      h('section', { class: 'chart-box wide' }, h('h2', {}, 'Margins'), h('p', { class: 'muted' }, `Label score minus the best negative’s; red bars (≤ 0) are mentions the model gets wrong. Click a bar to list its mentions. ${plural(r.margins.notRetrieved, 'label')} not retrieved, ${r.margins.noNegatives} without negatives.`), histogram.element, binButtons),
       h('section', { class: 'chart-box' }, h('h2', {}, 'Recall@k'), recall.element),
       h('section', { class: 'chart-box' }, h('h2', {}, 'Worst documents'), docChart.element),
     );

@@ -1,5 +1,6 @@
 import { clear, h, type Child } from './dom';
 import { orderRows } from './tableOrder';
+import { plural } from '../src/shared/plural';
 
 export interface Column<T> {
   readonly title: string;
@@ -123,11 +124,11 @@ export class PagedTable<T> {
       };
       this.pager.append(
         h('button', { attrs: { type: 'button', ...(this.page === 0 ? { disabled: '' } : {}) }, on: { click: go(this.page - 1) } }, '‹ Previous'),
-        h('span', { attrs: { 'aria-live': 'polite' } }, ` Page ${this.page + 1} of ${pages} (${this.rows.length} rows) `),
+        h('span', { attrs: { 'aria-live': 'polite' } }, ` Page ${this.page + 1} of ${pages} (${plural(this.rows.length, 'row')}) `),
         h('button', { attrs: { type: 'button', ...(this.page >= pages - 1 ? { disabled: '' } : {}) }, on: { click: go(this.page + 1) } }, 'Next ›'),
       );
     } else {
-      this.pager.append(h('span', { class: 'muted' }, `${this.rows.length} rows`));
+      this.pager.append(h('span', { class: 'muted' }, plural(this.rows.length, 'row')));
     }
   }
 

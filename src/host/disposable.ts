@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { plural } from '../shared/plural';
 
 /**
  * Owns disposables for one lifetime (the extension, or a loaded model session). Disposing the owner disposes
@@ -37,7 +38,7 @@ export class Disposable implements vscode.Disposable {
       }
     }
     if (errors.length > 0) {
-      throw new AggregateError(errors, `${errors.length} disposable(s) failed to dispose.`);
+      throw new AggregateError(errors, `${plural(errors.length, 'disposable')} failed to dispose.`);
     }
   }
 }

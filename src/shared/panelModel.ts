@@ -97,6 +97,7 @@ export interface CorpusMentionRow {
   readonly margin?: number;
 }
 
+/** A margin bin: (from, to], the first closed; `to <= 0` means its mentions are not ranked right (a tie included). */
 export interface HistogramBin {
   readonly from: number;
   readonly to: number;

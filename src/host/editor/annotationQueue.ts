@@ -9,6 +9,7 @@ import { isLinkable, type LinkingSettings } from '../linking/linkingSettings';
 import type { MentionService } from '../linking/mentionService';
 import { type AdvanceOrder, firstToVisit } from './annotationFlow';
 import type { MentionReveal } from './mentionReveal';
+import { plural } from '../../shared/plural';
 
 /** File extensions of the languages the queue can list without opening a file (entityLinker.linking.languages). */
 const LANGUAGE_EXTENSIONS: Readonly<Record<string, readonly string[]>> = { plaintext: ['txt'], markdown: ['md', 'markdown'] };
@@ -69,7 +70,7 @@ export class AnnotationQueue {
       return document !== undefined && this.mentions.mentionsOf(document).some((m) => m.anchored && isUnresolved(m));
     };
     const next = nextInQueue([...uris.map((u) => u.toString()), from.uri.toString()], from.uri.toString(), (key) => this.visited.has(key) && !open(key));
-    this.logger.info(`Annotation queue: ${uris.length} document(s); after ${vscode.workspace.asRelativePath(from.uri)} comes ${next === undefined ? 'none' : vscode.workspace.asRelativePath(vscode.Uri.parse(next))}.`);
+    this.logger.info(`Annotation queue: ${plural(uris.length, 'document')}; after ${vscode.workspace.asRelativePath(from.uri)} comes ${next === undefined ? 'none' : vscode.workspace.asRelativePath(vscode.Uri.parse(next))}.`);
     if (next === undefined) {
       void vscode.window.setStatusBarMessage('Entity Linker: every document of the annotation queue is done.', 6000);
       return undefined;

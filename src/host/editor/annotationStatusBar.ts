@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { MentionService } from '../linking/mentionService';
 import { resolvedCount } from './annotationFlow';
+import { plural } from '../../shared/plural';
 
 /** Status bar priority: just left of the linker's KB/model item (101) and the encoder's (100). */
 const PRIORITY = 102;
@@ -47,8 +48,8 @@ export class AnnotationStatusBar extends Disposable {
     }
     const { resolved, total } = resolvedCount(this.mentions.mentionsOf(document));
     this.item.text = `$(checklist) ${resolved}/${total}`;
-    this.item.tooltip = total === 0 ? `No mentions in ${path.basename(document.uri.fsPath)} yet.` : `${resolved} of ${total} mentions of ${path.basename(document.uri.fsPath)} resolved (accepted, NIL or rejected); ${total - resolved} to go. Click for the next unresolved one.`;
-    this.item.accessibilityInformation = { label: `Entity Linker: ${resolved} of ${total} mentions resolved`, role: 'button' };
+    this.item.tooltip = total === 0 ? `No mentions in ${path.basename(document.uri.fsPath)} yet.` : `${resolved} of ${plural(total, 'mention')} of ${path.basename(document.uri.fsPath)} resolved (accepted, NIL or rejected); ${total - resolved} to go. Click for the next unresolved one.`;
+    this.item.accessibilityInformation = { label: `Entity Linker: ${resolved} of ${plural(total, 'mention')} resolved`, role: 'button' };
     this.item.show();
   }
 
@@ -62,6 +63,6 @@ export class AnnotationStatusBar extends Disposable {
     if (document === undefined || info === undefined || !this.mentions.linking.isTracked(uri) || this.toldEmpty.has(key)) return;
     if (document.getText().trim() === '' || this.mentions.mentionsOf(document).length > 0) return;
     this.toldEmpty.add(key);
-    void vscode.window.showInformationMessage(`Entity Linker: no mentions found in ${path.basename(uri.fsPath)} against the KB ${info.kbName} (${info.kbSize.toLocaleString('en-US')} entities). Select a name and use Link Selection (Ctrl+Alt+L) to link it by hand.`);
+    void vscode.window.showInformationMessage(`Entity Linker: no mentions found in ${path.basename(uri.fsPath)} against the KB ${info.kbName} (${plural(info.kbSize.toLocaleString('en-US'), 'entity', 'entities')}). Select a name and use Link Selection (Ctrl+Alt+L) to link it by hand.`);
   }
 }

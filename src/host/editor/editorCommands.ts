@@ -15,6 +15,7 @@ import type { AnnotationQueue } from './annotationQueue';
 import { pickCandidate } from './candidatePicker';
 import type { AcceptCandidateArgs } from './mentionHover';
 import type { MentionReveal } from './mentionReveal';
+import { plural } from '../../shared/plural';
 
 /** The editor's annotation commands; package.json contributes each (with keybindings and menus). */
 export const EDITOR_COMMAND_IDS = [
@@ -217,7 +218,7 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
     if (t === undefined) return 0;
     const open = s.mentions.mentionsOf(t.document).filter((m) => isOpenSuggestion(m) && m.start >= t.mention.start);
     const count = await decide(t.document, open);
-    if (count > 0) void vscode.window.setStatusBarMessage(`Entity Linker: ${verb} ${count} mention(s) (undo: Ctrl+Alt+Z).`, 6000);
+    if (count > 0) void vscode.window.setStatusBarMessage(`Entity Linker: ${verb} ${plural(count, 'mention')} (undo: Ctrl+Alt+Z).`, 6000);
     await advance(t);
     return count;
   };
@@ -326,7 +327,7 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
       // From the palette: say how many and at what threshold before acting (a test passing the document does not ask).
       if (typeof arg !== 'string' && !(await confirmBatchAccept(s, document, threshold))) return 0;
       const count = await s.mentions.acceptAllAbove(document, threshold);
-      if (typeof arg !== 'string') void vscode.window.setStatusBarMessage(`Entity Linker: accepted ${count} mention(s) at confidence ≥ ${percent(threshold)} (undo: Ctrl+Alt+Z).`, 6000);
+      if (typeof arg !== 'string') void vscode.window.setStatusBarMessage(`Entity Linker: accepted ${plural(count, 'mention')} at confidence ≥ ${percent(threshold)} (undo: Ctrl+Alt+Z).`, 6000);
       return count;
     }),
     'entityLinker.undoAnnotation': guarded('Undo Annotation', step('undo')),
@@ -354,7 +355,7 @@ async function confirmBatchAccept(s: EditorCommandServices, document: vscode.Tex
   }
   const accept = `Accept ${count}`;
   const picked = await vscode.window.showWarningMessage(
-    `Accept ${count} of ${predicted.length} predicted mention(s) whose top candidate has confidence ≥ ${percent(threshold)}?`,
+    `Accept ${count} of ${plural(predicted.length, 'predicted mention')} whose top candidate has confidence ≥ ${percent(threshold)}?`,
     { modal: true, detail: 'One undoable step (Undo Annotation Action, Ctrl+Alt+Z). The threshold is the setting entityLinker.annotation.acceptThreshold.' },
     accept,
   );
@@ -378,7 +379,7 @@ async function importAnnotations(s: EditorCommandServices, pathArg: unknown, for
   }
   const docs = await readGold(file, format);
   const report = await importGold(s.mentions.annotations.store(folder), docs, format === 'auto' ? 'gold' : format);
-  s.logger.info(`Imported ${file}: ${report.documents} documents, ${report.added} annotations added, ${report.duplicates} already present, ${report.textsWritten} texts written.`);
-  if (typeof pathArg !== 'string') void vscode.window.showInformationMessage(`Entity Linker: imported ${report.added} annotation(s) in ${report.documents} document(s) (${report.duplicates} already present, ${report.textsWritten} text file(s) created).`);
+  s.logger.info(`Imported ${file}: ${plural(report.documents, 'document')}, ${plural(report.added, 'annotation')} added, ${report.duplicates} already present, ${plural(report.textsWritten, 'text')} written.`);
+  if (typeof pathArg !== 'string') void vscode.window.showInformationMessage(`Entity Linker: imported ${plural(report.added, 'annotation')} in ${plural(report.documents, 'document')} (${report.duplicates} already present, ${plural(report.textsWritten, 'text file')} created).`);
   return report.added;
 }

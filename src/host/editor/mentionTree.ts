@@ -6,20 +6,16 @@ import type { Logger } from '../../core/log';
 import { Disposable } from '../disposable';
 import type { EditorMention, MentionStatus } from '../linking/editorMention';
 import type { MentionService } from '../linking/mentionService';
+import { documentChildren, type MentionTreeNode } from './mentionTreeNodes';
 
-const STATUS_ORDER: readonly MentionStatus[] = ['needsReview', 'predicted', 'suggested', 'accepted', 'nil', 'rejected'];
 const STATUS_LABEL: Record<MentionStatus, string> = { needsReview: 'Needs review', predicted: 'Predicted', suggested: 'Suggested', accepted: 'Accepted', nil: 'NIL', rejected: 'Rejected' };
 const STATUS_ICON: Record<MentionStatus, string> = { needsReview: 'warning', predicted: 'sparkle', suggested: 'lightbulb', accepted: 'pass', nil: 'circle-slash', rejected: 'close' };
 
-type Node =
-  | { readonly kind: 'scope'; readonly scope: 'document' | 'workspace' }
-  | { readonly kind: 'group'; readonly uri: string; readonly status: MentionStatus; readonly mentions: readonly EditorMention[] }
-  | { readonly kind: 'mention'; readonly uri: string; readonly mention: EditorMention }
-  | { readonly kind: 'file'; readonly uri: string; readonly label: string; readonly counts: ReadonlyMap<AnnotationStatus, number> };
+type Node = MentionTreeNode;
 
 /**
- * The Mentions view: the current document's mentions grouped by status (with counts), and the workspace's
- * annotation files with their counts per status. Selecting a mention reveals it in the editor.
+ * The Mentions view: the current document's mentions grouped by status (with counts; a hint row when it has
+ * none), and the workspace's annotation files with their counts per status. Selecting a mention reveals it in the editor.
  */
 export class MentionTree extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly emitter = this.register(new vscode.EventEmitter<Node | undefined>());
@@ -67,6 +63,13 @@ export class MentionTree extends Disposable implements vscode.TreeDataProvider<N
         item.contextValue = `mention.${m.status}`;
         return item;
       }
+      case 'hint': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.description = node.description;
+        item.tooltip = `${node.label}: ${node.description}.`;
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
       case 'file': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.description = [...node.counts].map(([status, n]) => `${STATUS_LABEL[status]} ${n}`).join(' · ');
@@ -82,8 +85,7 @@ export class MentionTree extends Disposable implements vscode.TreeDataProvider<N
     if (node.kind === 'scope' && node.scope === 'document') {
       const document = vscode.window.activeTextEditor?.document;
       if (document === undefined) return [];
-      const all = this.mentions.mentionsOf(document);
-      return STATUS_ORDER.map((status) => ({ kind: 'group' as const, uri: document.uri.toString(), status, mentions: all.filter((m) => m.status === status) })).filter((g) => g.mentions.length > 0);
+      return documentChildren(document.uri.toString(), this.mentions.mentionsOf(document), this.mentions.linking.isTracked(document.uri), process.platform);
     }
     if (node.kind === 'scope') return this.workspaceFiles();
     if (node.kind === 'group') return node.mentions.map((mention) => ({ kind: 'mention' as const, uri: node.uri, mention }));

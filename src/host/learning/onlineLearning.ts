@@ -13,6 +13,7 @@ import { refitRequest } from '../../core/worker/learningRequests';
 import { Disposable } from '../disposable';
 import type { MentionService } from '../linking/mentionService';
 import { LEARNING_SECTION, type LearningSettings } from './learningSettings';
+import { plural } from '../../shared/plural';
 
 /**
  * Online adaptation in the editor: the annotator's decisions (read from the annotation store as they are made,
@@ -132,7 +133,7 @@ export class OnlineLearning extends Disposable {
       for (const k of kept) this.exemplarOf.set(k.decision, { entityId: k.entityId, vector: k.vector });
       const replaced = loop.observeExemplars(kept.map(({ entityId, vector }) => ({ entityId, vector })));
       if (replaced !== undefined) {
-        this.logger.info(`Online learning: the exemplars of ${replaced.entities} entities were learned with another model (${replaced.from}-d vectors, this one gives ${replaced.to}-d): the exemplar memory starts afresh with this model.`);
+        this.logger.info(`Online learning: the exemplars of ${plural(replaced.entities, 'entity', 'entities')} were learned with another model (${replaced.from}-d vectors, this one gives ${replaced.to}-d): the exemplar memory starts afresh with this model.`);
       }
     } catch (e) {
       if (!LinkerError.is(e, 'cancelled')) this.logger.debug(`Online learning: no exemplar vectors: ${(e as Error).message}`);
@@ -185,7 +186,7 @@ export class OnlineLearning extends Disposable {
       onError: (e) => this.logger.warn(`Online learning: the refit failed: ${(e as Error).message}`),
     });
     this.loop = loop;
-    if (learner !== undefined) this.logger.info(`Online learning: restored ${learner.state.decisions} decisions from ${file}.`);
+    if (learner !== undefined) this.logger.info(`Online learning: restored ${plural(learner.state.decisions, 'decision')} from ${file}.`);
     await this.restore();
     loop.observe(this.waiting.splice(0));
     this.showStatus(loop.status);
@@ -201,7 +202,7 @@ export class OnlineLearning extends Disposable {
     this.mentions.linking.relinkAll();
     const status = this.loop?.status;
     if (state !== null && status !== undefined) {
-      this.logger.info(`Online learning: the linker adapted to ${state.decisions} decisions (applied in ${(performance.now() - started).toFixed(0)} ms${status.last === undefined ? '' : `; refit ${status.last.report.ms.toFixed(0)} ms on ${status.last.report.examples} examples`}).`);
+      this.logger.info(`Online learning: the linker adapted to ${plural(state.decisions, 'decision')} (applied in ${(performance.now() - started).toFixed(0)} ms${status.last === undefined ? '' : `; refit ${status.last.report.ms.toFixed(0)} ms on ${plural(status.last.report.examples, 'example')}`}).`);
       this.adapted.fire(status);
     }
   }
@@ -307,7 +308,7 @@ export class OnlineLearning extends Disposable {
       else await deleteOnlineLearner(file);
     }
     if (links.state === 'ready') await this.apply(null);
-    this.logger.info(`Online learning: forgot what was learned from ${decisions} decisions${file === undefined ? '' : ` (${file} deleted)`}; the linker ranks with the model's own weights again.`);
+    this.logger.info(`Online learning: forgot what was learned from ${plural(decisions, 'decision')}${file === undefined ? '' : ` (${file} deleted)`}; the linker ranks with the model's own weights again.`);
     return decisions;
   }
 
@@ -340,7 +341,7 @@ export class OnlineLearning extends Disposable {
     md.appendText(
       `The linker has adapted to ${status.adaptedFrom} of your decisions` +
         (last === undefined ? ' (restored from this workspace).' : `, last at ${new Date(last.at).toLocaleTimeString()} (${last.report.examples} ranking examples, refit ${last.report.ms.toFixed(0)} ms).`) +
-        `\n${status.decisions} decisions seen; the next refit after ${Math.max(0, refitEvery - status.pending)} more.`,
+        `\n${plural(status.decisions, 'decision')} seen; the next refit after ${Math.max(0, refitEvery - status.pending)} more.`,
     );
     item.tooltip = md;
     item.show();

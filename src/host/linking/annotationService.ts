@@ -7,6 +7,7 @@ import { LinkerError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { Disposable } from '../disposable';
 import { type AnnotatorSettings, readAnnotatorSettings } from './annotatorSettings';
+import { plural } from '../../shared/plural';
 
 /**
  * Wires the annotation store to VS Code: one AnnotationStore per workspace folder (files under
@@ -69,7 +70,7 @@ export class AnnotationService extends Disposable {
     const open = vscode.workspace.textDocuments.filter((d) => this.docs.has(d.uri.toString()));
     for (const document of open) await this.close(document);
     this.stores.clear();
-    this.logger.info(`Annotator: labels now go to ${next.ownFiles ? `${ANNOTATION_DIR}/@${next.name}/` : `the shared ${ANNOTATION_DIR}/ files as "${next.name}"`}; ${open.length} open document(s) reopened with their labels.`);
+    this.logger.info(`Annotator: labels now go to ${next.ownFiles ? `${ANNOTATION_DIR}/@${next.name}/` : `the shared ${ANNOTATION_DIR}/ files as "${next.name}"`}; ${plural(open.length, 'open document')} reopened with their labels.`);
     for (const document of open) await this.open(document);
     return true;
   }
@@ -158,7 +159,7 @@ export class AnnotationService extends Disposable {
         const flagged = result.placedUncertain + result.unplaced;
         this.logger.info(`${where.relPath}: the text changed outside VS Code; annotations re-anchored (${result.unchanged} in place, ${result.moved} moved, ${flagged} flagged for review).`);
         if (flagged > 0) {
-          void vscode.window.showWarningMessage(`Entity Linker: ${where.relPath} changed outside VS Code. ${flagged} annotation(s) could not be placed with certainty and are flagged for review (see the Mentions view).`);
+          void vscode.window.showWarningMessage(`Entity Linker: ${where.relPath} changed outside VS Code. ${plural(flagged, 'annotation')} could not be placed with certainty and are flagged for review (see the Mentions view).`);
         }
       }
       this.emitter.fire(document.uri);

@@ -15,6 +15,7 @@ import type { LinkingSettings } from './linkingSettings';
 import type { Notifier } from '../notifier';
 import { progressReporter } from '../progressReporter';
 import { describeLoadFailure, describeSkippedRecords, type KbProblem } from './sessionProblems';
+import { plural } from '../../shared/plural';
 
 /** What the link service needs to know each time it opens a session. */
 export interface LinkServiceSettings {
@@ -238,7 +239,7 @@ export class LinkService extends Disposable {
       this.info_ = info;
       this.state_ = 'ready';
       this.shownFailure = undefined;
-      this.logger.info(`Linking session ready in ${info.loadMs.toFixed(0)} ms on the ${client.thread}: KB '${info.kbName}' (${info.kbSize} entities), ${info.provider}, index ${info.indexAction}.`);
+      this.logger.info(`Linking session ready in ${info.loadMs.toFixed(0)} ms on the ${client.thread}: KB '${info.kbName}' (${plural(info.kbSize, 'entity', 'entities')}), ${info.provider}, index ${info.indexAction}.`);
       this.showStatus();
       this.changed.fire();
       if (info.kbSkipped !== undefined) this.reportSkipped(info.kbSkipped);
@@ -324,7 +325,7 @@ export class LinkService extends Disposable {
           item.text = `$(link) ${info.kbName} (${formatCount(info.kbSize)}) · ${path.basename(info.modelDir)} · ${info.provider}`;
           const md = new vscode.MarkdownString(undefined, false);
           md.appendMarkdown('**Entity Linker**\n\n');
-          md.appendText(`KB: ${info.kbName}, ${info.kbSize} entities\nModel: ${path.basename(info.modelDir)} (${info.dims}-d, ${info.modelId.slice(0, 12)})\nExecution provider: ${info.provider}\nLinking on: ${this.client?.thread ?? 'n/a'}\nIndex: ${info.indexAction}\n`);
+          md.appendText(`KB: ${info.kbName}, ${plural(info.kbSize, 'entity', 'entities')}\nModel: ${path.basename(info.modelDir)} (${info.dims}-d, ${info.modelId.slice(0, 12)})\nExecution provider: ${info.provider}\nLinking on: ${this.client?.thread ?? 'n/a'}\nIndex: ${info.indexAction}\n`);
           item.tooltip = md;
         }
         break;

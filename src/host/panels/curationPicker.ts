@@ -9,6 +9,7 @@ import type { EntityHit } from '../../core/worker/linkerProtocol';
 import { attachLiveKbSearch } from '../editor/liveKbSearch';
 import type { LinkService } from '../linking/linkService';
 import { type ChoiceOption, choiceOptions, curationOrder, disagreementLine, valueName } from './curationItems';
+import { plural } from '../../shared/plural';
 
 interface DisagreementItem extends vscode.QuickPickItem {
   readonly disagreement: Disagreement;
@@ -44,7 +45,7 @@ export class CurationFlow {
       const texts = new Map(team.documents.map((d) => [d.document, d.text]));
       const list = curationOrder(team.documents.flatMap(disagreementsOf));
       if (list.length === 0) {
-        void vscode.window.showInformationMessage(curated === 0 ? 'Entity Linker: no disagreements: every span has one label from all annotators (or one annotator only).' : `Entity Linker: ${curated} label(s) curated; no disagreements left.`);
+        void vscode.window.showInformationMessage(curated === 0 ? 'Entity Linker: no disagreements: every span has one label from all annotators (or one annotator only).' : `Entity Linker: ${plural(curated, 'label')} curated; no disagreements left.`);
         return curated;
       }
       const picked = await this.pickDisagreement(list, texts, next);

@@ -8,6 +8,7 @@ import type { TrainingCommandServices } from './trainingCommands';
 import { progressReporter } from '../progressReporter';
 import { storeRootFor } from './trainingUi';
 import { type SplitQuestion, devShareQuestion, splitSeedQuestion } from './exportSplitInput';
+import { plural } from '../../shared/plural';
 
 /** Arguments for programmatic use (tests, other extensions): with them nothing is asked. */
 export interface ExportTrainingArgs {
@@ -73,11 +74,11 @@ export function devTargetOf(format: ExportFormat, out: string): { train: string;
 export function summaryLines(s: ExportSummary): string[] {
   const m = s.mentions;
   const lines = [
-    `Exported ${s.documents.train + s.documents.dev} documents as ${s.format}: ${m.total} mentions (${m.linked} linked, ${m.nil} NIL), ${s.distinctEntities} distinct entities.`,
-    s.files.dev === undefined ? `Written to ${s.files.train}.` : `Train ${s.documents.train} documents to ${s.files.train}; dev ${s.documents.dev} to ${s.files.dev} (seed ${s.seed}).`,
+    `Exported ${plural(s.documents.train + s.documents.dev, 'document')} as ${s.format}: ${plural(m.total, 'mention')} (${m.linked} linked, ${m.nil} NIL), ${plural(s.distinctEntities, 'distinct entity', 'distinct entities')}.`,
+    s.files.dev === undefined ? `Written to ${s.files.train}.` : `Train ${plural(s.documents.train, 'document')} to ${s.files.train}; dev ${s.documents.dev} to ${s.files.dev} (seed ${s.seed}).`,
   ];
   if (s.kbCoverage !== undefined) lines.push(`KB coverage: ${m.inKb} of ${m.linked} linked mentions (${(100 * s.kbCoverage).toFixed(1)}%) have their entity in the KB; ${m.outOfKb} out of KB.`);
-  for (const [reason, count] of Object.entries(s.skipped)) lines.push(`Left out (not gold): ${count} records, ${reason}.`);
+  for (const [reason, count] of Object.entries(s.skipped)) lines.push(`Left out (not gold): ${plural(count, 'record')}, ${reason}.`);
   return lines;
 }
 

@@ -111,6 +111,20 @@ suite('Entity Linker: online adaptation', () => {
     // The correction again (Redo): learned again.
     assert.equal(await vscode.commands.executeCommand('entityLinker.redoAnnotation', uri), true);
     await until('the redone correction to be learned', async () => fs.existsSync(state) && (await priorOf()) > 0, 60_000);
+    // From the palette it asks first, and Enter on the confirmation as it opens keeps what was learned.
+    let asked = false;
+    const kept = Promise.resolve(vscode.commands.executeCommand<number | undefined>('entityLinker.forgetLearning')).finally(() => (asked = true));
+    // It waits for an answer (a test host cancels a modal dialog at once, so this tells a shown list from one).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(asked, false, 'the confirmation waits for the annotator');
+    for (const deadline = Date.now() + 20_000; !asked && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (!asked) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    assert.ok(asked, 'the confirmation took Enter');
+    assert.equal(await kept, undefined, 'Enter forgot nothing');
+    assert.equal(fs.existsSync(state), true, 'the saved state stays after Enter');
+    assert.ok((await priorOf()) > 0, 'the linker still ranks with what it learned');
     const forgotten = await vscode.commands.executeCommand<number>('entityLinker.forgetLearning', { ask: false });
     assert.ok(forgotten !== undefined && forgotten >= 1, `the state held the correction (${forgotten} decisions)`);
     assert.equal(fs.existsSync(state), false, 'the saved state is deleted');
