@@ -219,6 +219,8 @@ export async function readTextHead(file: string, what: string, max = 64 * 1024):
   }
 }
 
+const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
 /**
  * Opens a file the program itself keeps (cache files: snapshots, shards, manifests, indexes) for a synchronous
  * read without ever blocking: with O_NONBLOCK a FIFO put in its place opens at once instead of waiting for a
@@ -226,7 +228,15 @@ export async function readTextHead(file: string, what: string, max = 64 * 1024):
  * anything but a regular file is refused as `indexCorrupt` naming it, which readers treat as a damaged file.
  */
 export function openRegularFileSync(file: string): number {
-  const fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  // With an OS error's code too, so readers that tell OS errors (a damaged file) from bugs take it as one.
+  return openNonBlockingRegularSync(file, (st) =>
+    Object.assign(new LinkerError('indexCorrupt', `is ${fileTypeName(st)}, not a regular file.`, { location: { file }, hint: 'Delete it: the program rebuilds what it keeps there.' }), { code: 'EFTYPE' }),
+  );
+}
+
+/** Opens `file` with O_NONBLOCK and returns its descriptor when it is a regular file; else closes it and throws `refuse`'s error. */
+function openNonBlockingRegularSync(file: string, refuse: (st: Stats) => Error): number {
+  const fd = openSync(file, READ_FLAGS);
   let st: Stats;
   try {
     st = fstatSync(fd);
@@ -236,8 +246,7 @@ export function openRegularFileSync(file: string): number {
   }
   if (st.isFile()) return fd;
   closeSync(fd);
-  // With an OS error's code too, so readers that tell OS errors (a damaged file) from bugs take it as one.
-  throw Object.assign(new LinkerError('indexCorrupt', `is ${fileTypeName(st)}, not a regular file.`, { location: { file }, hint: 'Delete it: the program rebuilds what it keeps there.' }), { code: 'EFTYPE' });
+  throw refuse(st);
 }
 
 /** Throws as openRegularFileSync does unless `file` is a regular file (for native readers that open it themselves). */
@@ -274,7 +283,6 @@ function notRegularError(file: string, st: Stats, refusal: RegularFileRefusal, t
   });
 }
 
-const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 
 /**
  * Reads a whole file of a model folder or a state file (ranker.json, learned.json, a manifest, the vocabulary)
@@ -314,14 +322,13 @@ export async function readRegularFileIfExists(file: string, refusal: RegularFile
 export function readRegularFileIfExistsSync(file: string, refusal: RegularFileRefusal): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync(file, READ_FLAGS);
+    fd = openNonBlockingRegularSync(file, (st) => notRegularError(file, st, refusal));
   } catch (e) {
+    if (e instanceof LinkerError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw osInputError(e, file, refusal.what) ?? e;
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw notRegularError(file, st, refusal);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
