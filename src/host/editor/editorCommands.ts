@@ -174,15 +174,18 @@ export function createEditorCommands(s: EditorCommandServices): Record<EditorCom
    * entity is named by; Possible Mention's stops while the KB's names cannot be had.
    */
   const possible = (direction: 1 | -1, byName = false) => async (): Promise<{ start: number; end: number; text: string } | undefined> => {
-    const editor = vscode.window.activeTextEditor;
-    if (editor === undefined) return undefined;
-    const { document } = editor;
+    const asked = vscode.window.activeTextEditor;
+    if (asked === undefined) return undefined;
+    const { document } = asked;
     const names = byName ? await s.names.of(document) : undefined;
-    // The editor may have changed while the names were asked for: act on the one active now.
-    if (vscode.window.activeTextEditor !== editor) return undefined;
+    // The active editor may have changed while the names were asked for: act on the one active now if it shows this
+    // document (another editor of it, or a new TextEditor object for the same one), else do nothing.
+    const editor = vscode.window.activeTextEditor;
+    if (editor === undefined || editor.document !== document) return undefined;
     const text = document.getText();
     const spans = possibleMentions(text, s.mentions.mentionsOf(document).filter((m) => m.anchored), names);
-    const next = stepPossible(spans, document.offsetAt(editor.selection.start), document.offsetAt(editor.selection.end), direction);
+    // From where the key was pressed (the editor asked), also when VS Code made another editor of the document active.
+    const next = stepPossible(spans, document.offsetAt(asked.selection.start), document.offsetAt(asked.selection.end), direction);
     if (next === undefined) {
       void vscode.window.setStatusBarMessage(`Entity Linker: every word of this document is a mention or a ${byName ? 'word no KB name covers' : 'function word'}.`, 3000);
       return undefined;
