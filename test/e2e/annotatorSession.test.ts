@@ -220,7 +220,7 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
     await part('batch accept', async () => {
       // It says how many and at what threshold before it acts (cancelled here).
       await wb.runCommand('Entity Linker: Accept All Mentions Above the Confidence Threshold');
-      const dialog = page.locator('.monaco-dialog-box', { hasText: /Accept \d+ of \d+ predicted mention\(s\) whose top candidate has confidence ≥ 90 %/ });
+      const dialog = page.locator('.monaco-dialog-box', { hasText: /Accept \d+ of \d+ predicted mentions? whose top candidate has confidence ≥ 90 %/ });
       const none = page.locator('.notification-list-item-message, .monaco-aria-container .monaco-alert').filter({ hasText: /no prediction reaches the threshold 90 %/ });
       await dialog.or(none).first().waitFor({ state: 'attached', timeout: 15_000 });
       await shot(wb, 'batch-accept-1200-dark', shots);
@@ -234,7 +234,7 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
       // drops the learned state. Escape keeps it; Enter on the dialog's Forget drops it, the annotations stay.
       const adapted = page.locator('.statusbar-item', { hasText: /Adapted · \d+/ }).first();
       await adapted.waitFor({ state: 'visible', timeout: 30_000 });
-      const dialog = page.locator('.monaco-dialog-box', { hasText: /Forget what the linker learned from \d+ decision\(s\) in this workspace\?/ });
+      const dialog = page.locator('.quick-input-widget', { hasText: /Forget what the linker learned from \d+ decisions? in this workspace\?/ });
       await wb.runCommand('Entity Linker: Forget What the Linker Learned in This Workspace');
       await dialog.waitFor({ state: 'visible', timeout: 15_000 });
       await shot(wb, 'forget-learning-1200-dark', shots);
@@ -243,8 +243,10 @@ void test('annotator session: twenty mentions by keyboard at one key per accepte
       assert.equal(await adapted.isVisible(), true, 'cancelled: still adapted');
       await wb.runCommand('Entity Linker: Forget What the Linker Learned in This Workspace');
       await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+      // The first row (Enter's default) keeps; the second forgets.
+      await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
-      const said = await page.locator('.statusbar-item', { hasText: /forgot what was learned from \d+ decision\(s\)/ }).first().textContent({ timeout: 15_000 });
+      const said = await page.locator('.statusbar-item', { hasText: /forgot what was learned from \d+ decisions?/ }).first().textContent({ timeout: 15_000 });
       await adapted.waitFor({ state: 'hidden', timeout: 15_000 });
       assert.equal(fs.existsSync(path.join(wb.workspace, '.entity-links', '.online-learning.json')), false, 'the saved state is deleted');
       await waitResolved(page, 20);
